@@ -1,0 +1,1 @@
+//! The embedded demo network (placeholder until the generator lands).

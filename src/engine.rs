@@ -1,0 +1,199 @@
+//! The engine: a network of locations and the inventory held there, behind one request/response
+//! API that the bindings expose unchanged.
+
+use serde::{Deserialize, Serialize};
+
+use crate::inventory::{
+    ApplyReport, AvailabilityQuery, Event, EventSlot, Inventory, InventoryParts, InventoryPartsRef, Position,
+    SkuAvailability, ThresholdRule,
+};
+use crate::network::{Location, LocationInput, Network};
+use crate::snapshot::{self, SnapshotError};
+use crate::Error;
+
+/// The availability engine.
+#[derive(Debug, Clone, Default)]
+pub struct Engine {
+    network: Network,
+    inventory: Inventory,
+}
+
+/// Crate version and the git commit it was built from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct BuildInfo {
+    /// Crate version.
+    pub version: String,
+    /// Git commit (short hash), or `unknown`.
+    pub commit: String,
+    /// Snapshot format version this build writes and reads.
+    pub snapshot_format: u16,
+}
+
+impl BuildInfo {
+    /// This build.
+    pub fn current() -> Self {
+        Self {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            commit: option_env!("ATSOURCE_GIT_COMMIT").unwrap_or("unknown").to_string(),
+            snapshot_format: snapshot::FORMAT_VERSION,
+        }
+    }
+}
+
+/// Counts describing the engine's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct EngineStats {
+    /// Locations.
+    pub locations: u32,
+    /// Distinct SKUs.
+    pub skus: u32,
+    /// (SKU, location) positions.
+    pub positions: u32,
+    /// Event ids remembered for de-duplication.
+    pub remembered_events: u32,
+}
+
+/// Every number of one position, in units, as an operator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct PositionView {
+    /// The SKU.
+    pub sku: String,
+    /// Location id.
+    pub location: String,
+    /// Physically present.
+    pub on_hand: i64,
+    /// Held for carts and orders.
+    pub reserved: i64,
+    /// Being picked.
+    pub picking: i64,
+    /// Safety stock in force (the position's own, else the location's).
+    pub safety_stock: i64,
+    /// Version of the last versioned count, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub version: Option<u64>,
+    /// Availability To Sell.
+    pub ats: i64,
+}
+
+#[derive(Serialize)]
+struct StateRef<'a> {
+    locations: &'a [Location],
+    inventory: InventoryPartsRef<'a>,
+}
+
+#[derive(Deserialize)]
+struct State {
+    locations: Vec<Location>,
+    inventory: InventoryParts,
+}
+
+impl Engine {
+    /// An empty engine.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The locations.
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// The inventory.
+    pub fn inventory(&self) -> &Inventory {
+        &self.inventory
+    }
+
+    /// Inserts or replaces locations by id; validates all before changing any. Returns how many.
+    pub fn upsert_locations(&mut self, locations: Vec<LocationInput>) -> Result<u32, Error> {
+        Ok(self.network.upsert(locations)?.len() as u32)
+    }
+
+    /// Applies a JSON array of events (the batch path: no per-event object decoding).
+    pub fn apply_events_json(&mut self, json: &str) -> Result<ApplyReport, Error> {
+        let slots: Vec<EventSlot<'_>> = crate::from_json(json)?;
+        Ok(self.inventory.apply_slots(&self.network, slots))
+    }
+
+    /// Applies typed events.
+    pub fn apply_events(&mut self, events: &[Event<'_>]) -> ApplyReport {
+        self.inventory.apply_events(&self.network, events)
+    }
+
+    /// ATS of `sku` at `location`, or over the whole network when `location` is `None`.
+    pub fn ats(&self, sku: &str, location: Option<&str>) -> Result<i64, Error> {
+        match location {
+            Some(l) => Ok(self.inventory.ats_at(&self.network, sku, l)?),
+            None => Ok(self.inventory.ats_total(&self.network, sku)),
+        }
+    }
+
+    /// Availability per SKU near a point.
+    pub fn availability(&self, query: &AvailabilityQuery) -> Result<Vec<SkuAvailability>, Error> {
+        Ok(self.inventory.availability(&self.network, query)?)
+    }
+
+    /// Sets (or with `low: null` removes) a low-stock alert threshold.
+    pub fn set_alert_threshold(&mut self, rule: ThresholdRule) -> Result<(), Error> {
+        Ok(self.inventory.thresholds_mut().set(rule)?)
+    }
+
+    /// Every number of one position; `None` when the SKU was never stocked there.
+    pub fn position(&self, sku: &str, location: &str) -> Result<Option<PositionView>, Error> {
+        let loc_idx = self.network.require(location)?;
+        let Some(loc) = self.network.get(loc_idx) else { return Ok(None) };
+        let Some(p): Option<Position> = self.inventory.position(&self.network, sku, location) else { return Ok(None) };
+        Ok(Some(PositionView {
+            sku: sku.to_string(),
+            location: location.to_string(),
+            on_hand: p.on_hand.into(),
+            reserved: p.reserved.into(),
+            picking: p.picking.into(),
+            safety_stock: p.safety.map_or(i64::from(loc.safety_stock), i64::from),
+            version: p.version,
+            ats: crate::inventory::position_ats(&p, loc),
+        }))
+    }
+
+    /// Counts describing the state.
+    pub fn stats(&self) -> EngineStats {
+        EngineStats {
+            locations: self.network.len() as u32,
+            skus: self.inventory.skus().len() as u32,
+            positions: self.inventory.position_count() as u32,
+            remembered_events: self.inventory.log().len() as u32,
+        }
+    }
+
+    /// The whole state as bytes (see [`crate::snapshot`]).
+    pub fn snapshot(&self) -> Vec<u8> {
+        let state = StateRef { locations: self.network.all(), inventory: self.inventory.to_parts() };
+        // Serializing plain data into a Vec cannot fail; an empty payload would be refused on load.
+        let payload = postcard::to_allocvec(&state).unwrap_or_default();
+        snapshot::seal(&payload)
+    }
+
+    /// Rebuilds an engine from [`Engine::snapshot`] bytes; refuses anything else whole.
+    pub fn from_snapshot(bytes: &[u8]) -> Result<Self, Error> {
+        let payload = snapshot::open(bytes)?;
+        let state: State = postcard::from_bytes(payload).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
+        let mut ids = rustc_hash::FxHashSet::default();
+        for (i, l) in state.locations.iter().enumerate() {
+            let check = crate::network::GeoPoint { lat: l.lat, lon: l.lon }.validate(&format!("locations[{i}]"));
+            if let Err(e) = check {
+                return Err(SnapshotError::Corrupt(e.to_string()).into());
+            }
+            if !ids.insert(l.id.as_str()) {
+                return Err(SnapshotError::Corrupt(format!("location `{}` appears twice", l.id)).into());
+            }
+        }
+        let n = state.locations.len();
+        let inventory = Inventory::from_parts(state.inventory, n).map_err(SnapshotError::Corrupt)?;
+        Ok(Self { network: Network::from_locations(state.locations), inventory })
+    }
+}

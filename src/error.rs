@@ -1,0 +1,65 @@
+//! The crate's error type: one enum per area, gathered here so that bindings map it once.
+
+use thiserror::Error;
+
+use crate::inventory::QueryError;
+use crate::network::NetworkError;
+use crate::snapshot::SnapshotError;
+
+/// A request whose shape is wrong: a missing field, a wrong type, a malformed document.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error("{}", if .field.is_empty() { .message.clone() } else { format!("{}: {}", .field, .message) })]
+pub struct InputError {
+    /// Path of the offending field (`[2].lat`, `near.lon`), empty when the whole document is bad.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl InputError {
+    /// An error about `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+
+    pub(crate) fn from_path(err: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        let field = err.path().to_string();
+        let field = if field == "." { String::new() } else { field };
+        let inner = err.into_inner().to_string();
+        // serde_json appends "at line 1 column 57": noise for a caller who sent an object.
+        let message = match inner.find(" at line ") {
+            Some(cut) => inner[..cut].to_string(),
+            None => inner,
+        };
+        Self { field, message }
+    }
+}
+
+/// Every error the engine reports. Each carries a stable machine-readable [`Error::code`].
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum Error {
+    /// A malformed request.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// A location that cannot be stored or found.
+    #[error(transparent)]
+    Network(#[from] NetworkError),
+    /// An availability or ATS query that cannot be answered.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// A snapshot that cannot be loaded.
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+}
+
+impl Error {
+    /// The stable code of this error (`invalid_input`, `unknown_location`, …), for programs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Input(_) => "invalid_input",
+            Error::Network(e) => e.code(),
+            Error::Query(e) => e.code(),
+            Error::Snapshot(e) => e.code(),
+        }
+    }
+}

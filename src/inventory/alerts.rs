@@ -1,0 +1,159 @@
+//! Stock alerts: low-stock thresholds per SKU, per location, per position, and the crossings
+//! that a batch of events causes.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::InputError;
+
+/// What happened to a position's ATS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    /// ATS fell to or below the low-stock threshold (still above 0).
+    Low,
+    /// ATS fell to 0.
+    OutOfStock,
+    /// ATS rose from 0.
+    BackInStock,
+}
+
+/// A threshold crossing on one position.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct Alert {
+    /// The SKU.
+    pub sku: String,
+    /// The location id.
+    pub location: String,
+    /// The crossing.
+    pub kind: AlertKind,
+    /// ATS after the batch, in units.
+    pub ats: i64,
+    /// ATS before the batch, in units.
+    pub before: i64,
+    /// The low-stock threshold in force, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub threshold: Option<u32>,
+}
+
+/// One threshold setting; `low: null` removes it. Without `sku` and `location` it is the default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdRule {
+    /// Applies to this SKU only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub sku: Option<String>,
+    /// Applies to this location only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub location: Option<String>,
+    /// "Low" once ATS is at or below this many units; `null` removes the rule.
+    pub low: Option<f64>,
+}
+
+/// Low-stock thresholds. The most specific applies: position, then SKU, then location, then
+/// the default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Thresholds {
+    default: Option<u32>,
+    by_sku: BTreeMap<String, u32>,
+    by_location: BTreeMap<String, u32>,
+    by_position: BTreeMap<(String, String), u32>,
+}
+
+impl Thresholds {
+    /// Applies one rule.
+    pub fn set(&mut self, rule: ThresholdRule) -> Result<(), InputError> {
+        let low = match rule.low {
+            None => None,
+            Some(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= f64::from(u32::MAX) => Some(v as u32),
+            Some(_) => return Err(InputError::new("low", "must be an integer >= 0 or null")),
+        };
+        fn put<K: Ord>(map: &mut BTreeMap<K, u32>, k: K, v: Option<u32>) {
+            match v {
+                Some(v) => {
+                    map.insert(k, v);
+                }
+                None => {
+                    map.remove(&k);
+                }
+            }
+        }
+        match (rule.sku, rule.location) {
+            (None, None) => self.default = low,
+            (Some(s), None) => put(&mut self.by_sku, s, low),
+            (None, Some(l)) => put(&mut self.by_location, l, low),
+            (Some(s), Some(l)) => put(&mut self.by_position, (s, l), low),
+        }
+        Ok(())
+    }
+
+    /// True when no threshold is set.
+    pub fn is_empty(&self) -> bool {
+        self.default.is_none() && self.by_sku.is_empty() && self.by_location.is_empty() && self.by_position.is_empty()
+    }
+
+    /// The threshold for (sku, location).
+    pub fn low(&self, sku: &str, location: &str) -> Option<u32> {
+        if self.is_empty() {
+            return None;
+        }
+        if !self.by_position.is_empty() {
+            if let Some(&t) = self.by_position.get(&(sku.to_string(), location.to_string())) {
+                return Some(t);
+            }
+        }
+        self.by_sku.get(sku).or_else(|| self.by_location.get(location)).copied().or(self.default)
+    }
+
+    /// The crossing from `before` to `after` under threshold `low`, if any.
+    pub fn crossing(before: i64, after: i64, low: Option<u32>) -> Option<AlertKind> {
+        if before > 0 && after == 0 {
+            return Some(AlertKind::OutOfStock);
+        }
+        if before == 0 && after > 0 {
+            return Some(AlertKind::BackInStock);
+        }
+        let t = i64::from(low?);
+        (before > t && after <= t && after > 0).then_some(AlertKind::Low)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn most_specific_threshold_wins() {
+        let mut t = Thresholds::default();
+        let rule = |sku: Option<&str>, location: Option<&str>, low| ThresholdRule {
+            sku: sku.map(String::from),
+            location: location.map(String::from),
+            low: Some(low),
+        };
+        t.set(rule(None, None, 1.0)).unwrap();
+        t.set(rule(None, Some("L"), 2.0)).unwrap();
+        t.set(rule(Some("A"), None, 3.0)).unwrap();
+        t.set(rule(Some("A"), Some("L"), 4.0)).unwrap();
+        assert_eq!(t.low("A", "L"), Some(4));
+        assert_eq!(t.low("A", "M"), Some(3));
+        assert_eq!(t.low("B", "L"), Some(2));
+        assert_eq!(t.low("B", "M"), Some(1));
+        assert!(t.set(rule(None, None, -1.0)).is_err());
+    }
+
+    #[test]
+    fn crossings() {
+        assert_eq!(Thresholds::crossing(5, 0, None), Some(AlertKind::OutOfStock));
+        assert_eq!(Thresholds::crossing(0, 2, Some(3)), Some(AlertKind::BackInStock));
+        assert_eq!(Thresholds::crossing(5, 3, Some(3)), Some(AlertKind::Low));
+        assert_eq!(Thresholds::crossing(3, 2, Some(3)), None);
+        assert_eq!(Thresholds::crossing(5, 4, None), None);
+    }
+}

@@ -1,0 +1,257 @@
+//! Availability near a shopper: per SKU, the locations with ATS > 0 within a radius that offer
+//! the fulfilment mode, nearest first, plus expected supply and an "available from" day.
+
+use serde::{Deserialize, Serialize};
+
+use super::supply::Day;
+use super::{position_ats, Inventory, QueryError};
+use crate::network::{GeoPoint, Location, Network};
+use crate::InputError;
+
+/// How the shopper gets the goods.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "lowercase")]
+pub enum FulfilmentMode {
+    /// Home delivery: locations that ship.
+    #[default]
+    Ship,
+    /// Click & collect: locations that offer pickup.
+    Pickup,
+}
+
+impl FulfilmentMode {
+    /// True when `l` can serve this mode (and is active).
+    pub fn offered_by(self, l: &Location) -> bool {
+        l.active
+            && match self {
+                FulfilmentMode::Ship => l.ship,
+                FulfilmentMode::Pickup => l.pickup,
+            }
+    }
+}
+
+/// An availability request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AvailabilityQuery {
+    /// The SKUs to report, in this order.
+    pub skus: Vec<String>,
+    /// The shopper's position: locations are sorted by distance from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub near: Option<GeoPoint>,
+    /// Only locations within this distance of `near`, in km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub radius_km: Option<f64>,
+    /// At most this many locations per SKU in the list (the total counts them all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub limit: Option<f64>,
+    /// `ship` (default) or `pickup`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub mode: Option<FulfilmentMode>,
+    /// Units wanted, for `availableFrom` (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub qty: Option<f64>,
+    /// Today (`YYYY-MM-DD`): expected supply dated before it is ignored as late.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub today: Option<String>,
+}
+
+/// One location holding stock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct LocationAvailability {
+    /// Location id.
+    pub id: String,
+    /// ATS there, in units.
+    pub ats: i64,
+    /// Distance from `near` in km (absent without `near`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub distance_km: Option<f64>,
+}
+
+/// Units expected on a day within the query's area.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct SupplyLine {
+    /// Expected day, `YYYY-MM-DD`.
+    pub date: String,
+    /// Expected units.
+    pub qty: i64,
+}
+
+/// Availability of one SKU.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct SkuAvailability {
+    /// The SKU.
+    pub sku: String,
+    /// ATS summed over every matching location, in units.
+    pub total: i64,
+    /// Matching locations with ATS > 0: nearest first with `near`, else most stock first.
+    pub locations: Vec<LocationAvailability>,
+    /// When `total` is short of `qty` but expected supply covers it: the first day it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub available_from: Option<String>,
+    /// Expected supply at matching locations, by day.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub incoming: Vec<SupplyLine>,
+}
+
+struct Plan {
+    limit: usize,
+    qty: i64,
+    today: Option<Day>,
+    /// Matching locations in answer order: (location index, distance).
+    cands: Vec<(u32, Option<f64>)>,
+    /// Location index -> rank in `cands`, `u32::MAX` when not matching.
+    rank: Vec<u32>,
+}
+
+fn invalid(field: &str, message: &str) -> QueryError {
+    QueryError::Invalid(InputError::new(field, message))
+}
+
+impl AvailabilityQuery {
+    fn plan(&self, network: &Network) -> Result<Plan, QueryError> {
+        let mode = self.mode.unwrap_or_default();
+        if let Some(p) = &self.near {
+            p.validate("near").map_err(QueryError::Invalid)?;
+        }
+        let radius = match self.radius_km {
+            Some(_) if self.near.is_none() => return Err(invalid("radiusKm", "needs `near`")),
+            Some(r) if !(r.is_finite() && r >= 0.0) => return Err(invalid("radiusKm", "must be a number >= 0")),
+            r => r,
+        };
+        let limit = match self.limit {
+            None => usize::MAX,
+            Some(l) if l.is_finite() && l >= 0.0 && l.fract() == 0.0 => l as usize,
+            Some(_) => return Err(invalid("limit", "must be an integer >= 0")),
+        };
+        let qty = match self.qty {
+            None => 1,
+            Some(q) if q.is_finite() && q >= 1.0 && q.fract() == 0.0 && q <= 2e9 => q as i64,
+            Some(_) => return Err(invalid("qty", "must be an integer >= 1")),
+        };
+        let today = self
+            .today
+            .as_deref()
+            .map(Day::parse)
+            .transpose()
+            .map_err(|m| invalid("today", &m))?;
+        let eligible = |i: u32| network.get(i).is_some_and(|l| mode.offered_by(l));
+        let cands: Vec<(u32, Option<f64>)> = match self.near {
+            Some(p) => network.index().within(p, radius).into_iter().filter(|e| eligible(e.0)).map(|(i, d)| (i, Some(d))).collect(),
+            None => (0..network.len() as u32).filter(|&i| eligible(i)).map(|i| (i, None)).collect(),
+        };
+        let mut rank = vec![u32::MAX; network.len()];
+        for (r, (loc, _)) in cands.iter().enumerate() {
+            if let Some(x) = rank.get_mut(*loc as usize) {
+                *x = r as u32;
+            }
+        }
+        Ok(Plan { limit, qty, today, cands, rank })
+    }
+}
+
+impl Inventory {
+    /// Answers an availability query; unknown SKUs have no availability.
+    pub fn availability(&self, network: &Network, q: &AvailabilityQuery) -> Result<Vec<SkuAvailability>, QueryError> {
+        let plan = q.plan(network)?;
+        Ok(q.skus.iter().map(|sku| self.availability_of(network, &plan, sku)).collect())
+    }
+
+    fn availability_of(&self, network: &Network, plan: &Plan, sku: &str) -> SkuAvailability {
+        let mut out = SkuAvailability { sku: sku.to_string(), total: 0, locations: Vec::new(), available_from: None, incoming: Vec::new() };
+        let Some(si) = self.sku_index(sku) else { return out };
+        // (rank, location index, ats)
+        let mut found: Vec<(u32, u32, i64)> = Vec::new();
+        if let Some(stock) = self.stock(si) {
+            let ats_at = |slot: usize, loc: u32| network.get(loc).map_or(0, |l| position_ats(&stock.get(slot), l));
+            let scan_cost = stock.len();
+            let probe_cost = plan.cands.len() * (usize::BITS - stock.len().leading_zeros()) as usize;
+            if scan_cost <= probe_cost {
+                for (slot, &loc) in stock.locs().iter().enumerate() {
+                    let r = plan.rank.get(loc as usize).copied().unwrap_or(u32::MAX);
+                    if r != u32::MAX {
+                        found.push((r, loc, ats_at(slot, loc)));
+                    }
+                }
+            } else {
+                for (r, &(loc, _)) in plan.cands.iter().enumerate() {
+                    if let Some(slot) = stock.find(loc) {
+                        found.push((r as u32, loc, ats_at(slot, loc)));
+                    }
+                }
+            }
+        }
+        found.retain(|e| e.2 > 0);
+        out.total = found.iter().map(|e| e.2).sum();
+        if plan.cands.first().is_some_and(|c| c.1.is_some()) {
+            found.sort_unstable_by_key(|e| e.0);
+        } else {
+            found.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| name(network, a.1).cmp(name(network, b.1))));
+        }
+        out.locations = found
+            .iter()
+            .take(plan.limit)
+            .map(|&(r, loc, ats)| LocationAvailability {
+                id: name(network, loc).to_string(),
+                ats,
+                distance_km: plan.cands.get(r as usize).and_then(|c| c.1),
+            })
+            .collect();
+        self.add_supply(plan, si, &mut out);
+        out
+    }
+
+    fn add_supply(&self, plan: &Plan, sku: u32, out: &mut SkuAvailability) {
+        let mut by_day: Vec<(Day, i64)> = Vec::new();
+        for (loc, inbound) in self.inbound_of(sku) {
+            if plan.rank.get(*loc as usize).is_none_or(|&r| r == u32::MAX) {
+                continue;
+            }
+            for (day, qty) in inbound.from_day(plan.today.unwrap_or(Day(i32::MIN))) {
+                by_day.push((day, i64::from(qty)));
+            }
+        }
+        if by_day.is_empty() {
+            return;
+        }
+        by_day.sort_unstable();
+        let mut merged: Vec<(Day, i64)> = Vec::new();
+        for (d, q) in by_day {
+            match merged.last_mut() {
+                Some(last) if last.0 == d => last.1 += q,
+                _ => merged.push((d, q)),
+            }
+        }
+        if out.total < plan.qty {
+            let mut running = out.total;
+            for (d, q) in &merged {
+                running += q;
+                if running >= plan.qty {
+                    out.available_from = Some(d.to_string());
+                    break;
+                }
+            }
+        }
+        out.incoming = merged.into_iter().map(|(d, qty)| SupplyLine { date: d.to_string(), qty }).collect();
+    }
+}
+
+fn name(network: &Network, loc: u32) -> &str {
+    network.get(loc).map_or("", |l| l.id.as_str())
+}

@@ -1,0 +1,35 @@
+//! # atsource
+//!
+//! The availability and sourcing core of an Order Management System, built to run where the
+//! customer is: natively, in the browser and at the edge (WebAssembly).
+//!
+//! The crate is a pure Rust core — [`network`] (locations and their geo index), [`inventory`]
+//! (positions, events, Availability To Sell, future supply, alerts), [`snapshot`] (binary state)
+//! and [`demo`] (a deterministic French retail network) — tied together by [`Engine`]. The only
+//! module that knows about JavaScript is `wasm`, compiled for `wasm32` alone.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![warn(missing_docs)]
+
+pub mod demo;
+mod engine;
+mod error;
+pub mod inventory;
+pub mod network;
+pub mod snapshot;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use engine::{BuildInfo, Engine};
+pub use error::{Error, InputError};
+
+/// Decodes a JSON document into `T`, reporting the path of the offending field on failure.
+///
+/// Every JSON request of the public API goes through this one function, so that every caller
+/// gets the same `invalid_input` error naming the field (`[3].lat: invalid type: null …`).
+pub fn from_json<'a, T: serde::Deserialize<'a>>(json: &'a str) -> Result<T, InputError> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(InputError::from_path)?;
+    de.end().map_err(|e| InputError::new("", e.to_string()))?;
+    Ok(value)
+}

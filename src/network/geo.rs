@@ -1,0 +1,76 @@
+//! Great-circle geometry.
+
+/// Mean Earth radius (IUGG), in km: the radius the contract's haversine distance uses.
+pub const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// A point on the Earth in WGS84 degrees.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(deny_unknown_fields)]
+pub struct GeoPoint {
+    /// Latitude in degrees, in [-90, 90].
+    pub lat: f64,
+    /// Longitude in degrees, in [-180, 180].
+    pub lon: f64,
+}
+
+impl GeoPoint {
+    /// Checks that both coordinates are finite and in range; `field` names the point in errors.
+    pub fn validate(&self, field: &str) -> Result<(), crate::InputError> {
+        if !self.lat.is_finite() || !(-90.0..=90.0).contains(&self.lat) {
+            return Err(crate::InputError::new(format!("{field}.lat"), "must be a number in [-90, 90]"));
+        }
+        if !self.lon.is_finite() || !(-180.0..=180.0).contains(&self.lon) {
+            return Err(crate::InputError::new(format!("{field}.lon"), "must be a number in [-180, 180]"));
+        }
+        Ok(())
+    }
+
+    /// The point on the unit sphere, for Euclidean (chord) indexing.
+    pub fn unit_vector(&self) -> [f64; 3] {
+        let (lat, lon) = (self.lat.to_radians(), self.lon.to_radians());
+        [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+    }
+}
+
+/// Haversine great-circle distance in km.
+pub fn haversine_km(a: GeoPoint, b: GeoPoint) -> f64 {
+    let (la1, la2) = (a.lat.to_radians(), b.lat.to_radians());
+    let dlat = la2 - la1;
+    let dlon = (b.lon - a.lon).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
+}
+
+/// The squared chord length on the unit sphere that matches a great-circle distance in km.
+///
+/// Chord length grows monotonically with arc length, so a Euclidean radius query on unit vectors
+/// finds exactly the points within a great-circle radius.
+pub fn chord2_for_km(km: f64) -> f64 {
+    let angle = (km / EARTH_RADIUS_KM).min(std::f64::consts::PI);
+    let chord = 2.0 * (angle / 2.0).sin();
+    chord * chord
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paris_to_lyon_is_about_392_km() {
+        let paris = GeoPoint { lat: 48.8566, lon: 2.3522 };
+        let lyon = GeoPoint { lat: 45.7640, lon: 4.8357 };
+        let d = haversine_km(paris, lyon);
+        assert!((d - 391.5).abs() < 1.5, "{d}");
+    }
+
+    #[test]
+    fn chord_radius_matches_haversine() {
+        let a = GeoPoint { lat: 48.0, lon: 2.0 };
+        let b = GeoPoint { lat: 43.3, lon: 5.4 };
+        let d = haversine_km(a, b);
+        let (ua, ub) = (a.unit_vector(), b.unit_vector());
+        let c2: f64 = ua.iter().zip(ub).map(|(x, y)| (x - y) * (x - y)).sum();
+        assert!((c2 - chord2_for_km(d)).abs() < 1e-12);
+    }
+}

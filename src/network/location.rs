@@ -1,0 +1,154 @@
+//! A stocking location (store or warehouse) and its validation.
+
+use serde::{Deserialize, Serialize};
+
+use super::geo::GeoPoint;
+use crate::InputError;
+
+/// Whether a location is a store (sells over the counter, may offer click & collect) or a warehouse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "lowercase")]
+pub enum LocationKind {
+    /// A shop: shallow stock, can ship and offer click & collect.
+    Store,
+    /// A distribution centre: deep stock, ships only.
+    Warehouse,
+}
+
+/// A location as sent to `upsertLocations`: every optional field takes the contract's default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LocationInput {
+    /// Unique id; upserting an existing id replaces that location.
+    pub id: String,
+    /// Display name (defaults to the id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub name: Option<String>,
+    /// Store or warehouse.
+    pub kind: LocationKind,
+    /// Latitude, WGS84 degrees.
+    pub lat: f64,
+    /// Longitude, WGS84 degrees.
+    pub lon: f64,
+    /// Inactive locations sell and ship nothing (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub active: Option<bool>,
+    /// May ship parcels (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub ship: Option<bool>,
+    /// Offers click & collect (default: true for stores).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub pickup: Option<bool>,
+    /// Handling cost of one parcel leaving here, in currency units (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub cost_per_shipment: Option<f64>,
+    /// Pick and storage cost per unit, in currency units (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub cost_per_unit: Option<f64>,
+    /// Fulfilment score in [0, 1] (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub performance: Option<f64>,
+    /// Units it can still ship today (default unlimited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub capacity_units: Option<f64>,
+    /// Default safety stock for each SKU here, in units (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub safety_stock: Option<f64>,
+}
+
+/// A validated location, every default applied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    /// Unique id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Store or warehouse.
+    pub kind: LocationKind,
+    /// Latitude, WGS84 degrees.
+    pub lat: f64,
+    /// Longitude, WGS84 degrees.
+    pub lon: f64,
+    /// Sells and ships only when active.
+    pub active: bool,
+    /// May ship parcels.
+    pub ship: bool,
+    /// Offers click & collect.
+    pub pickup: bool,
+    /// Handling cost of one parcel leaving here.
+    pub cost_per_shipment: f64,
+    /// Pick and storage cost per unit.
+    pub cost_per_unit: f64,
+    /// Fulfilment score in [0, 1].
+    pub performance: f64,
+    /// Units it can still ship today; `None` is unlimited.
+    pub capacity_units: Option<u32>,
+    /// Default safety stock for each SKU here.
+    pub safety_stock: u32,
+}
+
+impl Location {
+    /// Where the location is.
+    pub fn point(&self) -> GeoPoint {
+        GeoPoint { lat: self.lat, lon: self.lon }
+    }
+}
+
+fn non_negative(field: String, v: Option<f64>) -> Result<f64, InputError> {
+    match v {
+        None => Ok(0.0),
+        Some(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        Some(_) => Err(InputError::new(field, "must be a finite number >= 0")),
+    }
+}
+
+fn count(field: String, v: f64) -> Result<u32, InputError> {
+    if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= f64::from(u32::MAX) {
+        Ok(v as u32)
+    } else {
+        Err(InputError::new(field, "must be an integer >= 0"))
+    }
+}
+
+impl LocationInput {
+    /// Applies defaults and checks every field; `at` names this location in errors (`[3]`).
+    pub fn validate(self, at: &str) -> Result<Location, InputError> {
+        let f = |name: &str| format!("{at}.{name}");
+        if self.id.is_empty() {
+            return Err(InputError::new(f("id"), "must not be empty"));
+        }
+        GeoPoint { lat: self.lat, lon: self.lon }.validate(at)?;
+        let performance = self.performance.unwrap_or(1.0);
+        if !(0.0..=1.0).contains(&performance) {
+            return Err(InputError::new(f("performance"), "must be a number in [0, 1]"));
+        }
+        Ok(Location {
+            name: self.name.unwrap_or_else(|| self.id.clone()),
+            id: self.id,
+            kind: self.kind,
+            lat: self.lat,
+            lon: self.lon,
+            active: self.active.unwrap_or(true),
+            ship: self.ship.unwrap_or(true),
+            pickup: self.pickup.unwrap_or(self.kind == LocationKind::Store),
+            cost_per_shipment: non_negative(f("costPerShipment"), self.cost_per_shipment)?,
+            cost_per_unit: non_negative(f("costPerUnit"), self.cost_per_unit)?,
+            performance,
+            capacity_units: self.capacity_units.map(|c| count(f("capacityUnits"), c)).transpose()?,
+            safety_stock: count(f("safetyStock"), self.safety_stock.unwrap_or(0.0))?,
+        })
+    }
+}
