@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::inventory::{
-    ApplyReport, AvailabilityQuery, Event, EventSlot, Inventory, InventoryParts, InventoryPartsRef, Position,
-    SkuAvailability, ThresholdRule,
+    ApplyReport, AvailabilityQuery, Event, EventSlot, Inventory, InventoryParts, InventoryPartsRef,
+    Position, SkuAvailability, ThresholdRule,
 };
 use crate::network::{Location, LocationInput, Network};
 use crate::snapshot::{self, SnapshotError};
@@ -35,7 +35,9 @@ impl BuildInfo {
     pub fn current() -> Self {
         Self {
             version: env!("CARGO_PKG_VERSION").to_string(),
-            commit: option_env!("ATSOURCE_GIT_COMMIT").unwrap_or("unknown").to_string(),
+            commit: option_env!("ATSOURCE_GIT_COMMIT")
+                .unwrap_or("unknown")
+                .to_string(),
             snapshot_format: snapshot::FORMAT_VERSION,
         }
     }
@@ -146,8 +148,13 @@ impl Engine {
     /// Every number of one position; `None` when the SKU was never stocked there.
     pub fn position(&self, sku: &str, location: &str) -> Result<Option<PositionView>, Error> {
         let loc_idx = self.network.require(location)?;
-        let Some(loc) = self.network.get(loc_idx) else { return Ok(None) };
-        let Some(p): Option<Position> = self.inventory.position(&self.network, sku, location) else { return Ok(None) };
+        let Some(loc) = self.network.get(loc_idx) else {
+            return Ok(None);
+        };
+        let Some(p): Option<Position> = self.inventory.position(&self.network, sku, location)
+        else {
+            return Ok(None);
+        };
         Ok(Some(PositionView {
             sku: sku.to_string(),
             location: location.to_string(),
@@ -172,7 +179,10 @@ impl Engine {
 
     /// The whole state as bytes (see [`crate::snapshot`]).
     pub fn snapshot(&self) -> Vec<u8> {
-        let state = StateRef { locations: self.network.all(), inventory: self.inventory.to_parts() };
+        let state = StateRef {
+            locations: self.network.all(),
+            inventory: self.inventory.to_parts(),
+        };
         // Serializing plain data into a Vec cannot fail; an empty payload would be refused on load.
         let payload = postcard::to_allocvec(&state).unwrap_or_default();
         snapshot::seal(&payload)
@@ -181,19 +191,30 @@ impl Engine {
     /// Rebuilds an engine from [`Engine::snapshot`] bytes; refuses anything else whole.
     pub fn from_snapshot(bytes: &[u8]) -> Result<Self, Error> {
         let payload = snapshot::open(bytes)?;
-        let state: State = postcard::from_bytes(payload).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
+        let state: State =
+            postcard::from_bytes(payload).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
         let mut ids = rustc_hash::FxHashSet::default();
         for (i, l) in state.locations.iter().enumerate() {
-            let check = crate::network::GeoPoint { lat: l.lat, lon: l.lon }.validate(&format!("locations[{i}]"));
+            let check = crate::network::GeoPoint {
+                lat: l.lat,
+                lon: l.lon,
+            }
+            .validate(&format!("locations[{i}]"));
             if let Err(e) = check {
                 return Err(SnapshotError::Corrupt(e.to_string()).into());
             }
             if !ids.insert(l.id.as_str()) {
-                return Err(SnapshotError::Corrupt(format!("location `{}` appears twice", l.id)).into());
+                return Err(
+                    SnapshotError::Corrupt(format!("location `{}` appears twice", l.id)).into(),
+                );
             }
         }
         let n = state.locations.len();
-        let inventory = Inventory::from_parts(state.inventory, n).map_err(SnapshotError::Corrupt)?;
-        Ok(Self { network: Network::from_locations(state.locations), inventory })
+        let inventory =
+            Inventory::from_parts(state.inventory, n).map_err(SnapshotError::Corrupt)?;
+        Ok(Self {
+            network: Network::from_locations(state.locations),
+            inventory,
+        })
     }
 }

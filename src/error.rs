@@ -19,7 +19,10 @@ pub struct InputError {
 impl InputError {
     /// An error about `field`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     pub(crate) fn from_path(err: serde_path_to_error::Error<serde_json::Error>) -> Self {

@@ -7,7 +7,10 @@
 //! (positions, events, Availability To Sell, future supply, alerts), [`snapshot`] (binary state)
 //! and [`demo`] (a deterministic French retail network) — tied together by [`Engine`]. The only
 //! module that knows about JavaScript is `wasm`, compiled for `wasm32` alone.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 #![warn(missing_docs)]
 
 pub mod demo;
@@ -16,6 +19,7 @@ mod error;
 pub mod inventory;
 pub mod network;
 pub mod snapshot;
+pub mod sourcing;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

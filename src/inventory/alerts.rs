@@ -72,7 +72,11 @@ impl Thresholds {
     pub fn set(&mut self, rule: ThresholdRule) -> Result<(), InputError> {
         let low = match rule.low {
             None => None,
-            Some(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= f64::from(u32::MAX) => Some(v as u32),
+            Some(v)
+                if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= f64::from(u32::MAX) =>
+            {
+                Some(v as u32)
+            }
             Some(_) => return Err(InputError::new("low", "must be an integer >= 0 or null")),
         };
         fn put<K: Ord>(map: &mut BTreeMap<K, u32>, k: K, v: Option<u32>) {
@@ -96,7 +100,10 @@ impl Thresholds {
 
     /// True when no threshold is set.
     pub fn is_empty(&self) -> bool {
-        self.default.is_none() && self.by_sku.is_empty() && self.by_location.is_empty() && self.by_position.is_empty()
+        self.default.is_none()
+            && self.by_sku.is_empty()
+            && self.by_location.is_empty()
+            && self.by_position.is_empty()
     }
 
     /// The threshold for (sku, location).
@@ -105,11 +112,18 @@ impl Thresholds {
             return None;
         }
         if !self.by_position.is_empty() {
-            if let Some(&t) = self.by_position.get(&(sku.to_string(), location.to_string())) {
+            if let Some(&t) = self
+                .by_position
+                .get(&(sku.to_string(), location.to_string()))
+            {
                 return Some(t);
             }
         }
-        self.by_sku.get(sku).or_else(|| self.by_location.get(location)).copied().or(self.default)
+        self.by_sku
+            .get(sku)
+            .or_else(|| self.by_location.get(location))
+            .copied()
+            .or(self.default)
     }
 
     /// The crossing from `before` to `after` under threshold `low`, if any.
@@ -150,8 +164,14 @@ mod tests {
 
     #[test]
     fn crossings() {
-        assert_eq!(Thresholds::crossing(5, 0, None), Some(AlertKind::OutOfStock));
-        assert_eq!(Thresholds::crossing(0, 2, Some(3)), Some(AlertKind::BackInStock));
+        assert_eq!(
+            Thresholds::crossing(5, 0, None),
+            Some(AlertKind::OutOfStock)
+        );
+        assert_eq!(
+            Thresholds::crossing(0, 2, Some(3)),
+            Some(AlertKind::BackInStock)
+        );
         assert_eq!(Thresholds::crossing(5, 3, Some(3)), Some(AlertKind::Low));
         assert_eq!(Thresholds::crossing(3, 2, Some(3)), None);
         assert_eq!(Thresholds::crossing(5, 4, None), None);

@@ -87,22 +87,35 @@ impl Inventory {
         report
     }
 
-    fn apply_one(&mut self, network: &Network, e: &Event<'_>, touched: &mut Touched) -> Result<Outcome, (&'static str, String)> {
+    fn apply_one(
+        &mut self,
+        network: &Network,
+        e: &Event<'_>,
+        touched: &mut Touched,
+    ) -> Result<Outcome, (&'static str, String)> {
         let h = id_hash(&e.id);
         if self.log.contains(h) {
             return Ok(Outcome::Duplicate);
         }
         let Some(loc) = network.lookup(&e.location) else {
-            return Err(("unknown_location", format!("unknown location `{}`", e.location)));
+            return Err((
+                "unknown_location",
+                format!("unknown location `{}`", e.location),
+            ));
         };
-        let location = network.get(loc).ok_or(("unknown_location", String::new()))?;
+        let location = network
+            .get(loc)
+            .ok_or(("unknown_location", String::new()))?;
         let sku = self.intern(&e.sku);
         if let EventKind::Incoming { qty, date } = e.kind {
             self.inbound_mut(sku, loc).set(date, qty);
             self.log.remember(h);
             return Ok(Outcome::Applied);
         }
-        let stock = self.stock.get_mut(sku as usize).ok_or(("invalid_field", String::new()))?;
+        let stock = self
+            .stock
+            .get_mut(sku as usize)
+            .ok_or(("invalid_field", String::new()))?;
         let old = stock.find(loc).map(|i| stock.get(i)).unwrap_or_default();
         let Some(new) = next(old, e.kind)? else {
             self.log.remember(h);
@@ -122,13 +135,19 @@ impl Inventory {
     fn finish(&self, network: &Network, touched: Touched, report: &mut ApplyReport) {
         for key in touched.order {
             let before = touched.before.get(&key).copied().unwrap_or(0);
-            let (Some(stock), Some(location)) = (self.stock(key.0), network.get(key.1)) else { continue };
-            let after = stock.find(key.1).map_or(0, |i| position_ats(&stock.get(i), location));
+            let (Some(stock), Some(location)) = (self.stock(key.0), network.get(key.1)) else {
+                continue;
+            };
+            let after = stock
+                .find(key.1)
+                .map_or(0, |i| position_ats(&stock.get(i), location));
             if after == before {
                 continue;
             }
             let sku = self.sku_name(key.0);
-            if let Some(kind) = Thresholds::crossing(before, after, self.thresholds.low(sku, &location.id)) {
+            if let Some(kind) =
+                Thresholds::crossing(before, after, self.thresholds.low(sku, &location.id))
+            {
                 report.alerts.push(Alert {
                     sku: sku.to_string(),
                     location: location.id.clone(),
@@ -138,7 +157,12 @@ impl Inventory {
                     threshold: self.thresholds.low(sku, &location.id),
                 });
             }
-            report.changes.push(AtsChange { sku: sku.to_string(), location: location.id.clone(), before, after });
+            report.changes.push(AtsChange {
+                sku: sku.to_string(),
+                location: location.id.clone(),
+                before,
+                after,
+            });
         }
     }
 }
@@ -148,12 +172,19 @@ fn record(report: &mut ApplyReport, index: usize, result: Result<Outcome, (&'sta
         Ok(Outcome::Applied) => report.applied += 1,
         Ok(Outcome::Duplicate) => report.duplicates += 1,
         Ok(Outcome::Stale) => report.stale += 1,
-        Err((code, message)) => report.rejected.push(Rejection { index, code: code.to_string(), message }),
+        Err((code, message)) => report.rejected.push(Rejection {
+            index,
+            code: code.to_string(),
+            message,
+        }),
     }
 }
 
 fn overflow() -> (&'static str, String) {
-    ("invalid_quantity", "the quantity would overflow the position".to_string())
+    (
+        "invalid_quantity",
+        "the quantity would overflow the position".to_string(),
+    )
 }
 
 fn add(a: i32, b: i32) -> Result<i32, (&'static str, String)> {

@@ -132,7 +132,9 @@ impl AvailabilityQuery {
         }
         let radius = match self.radius_km {
             Some(_) if self.near.is_none() => return Err(invalid("radiusKm", "needs `near`")),
-            Some(r) if !(r.is_finite() && r >= 0.0) => return Err(invalid("radiusKm", "must be a number >= 0")),
+            Some(r) if !(r.is_finite() && r >= 0.0) => {
+                return Err(invalid("radiusKm", "must be a number >= 0"))
+            }
             r => r,
         };
         let limit = match self.limit {
@@ -153,8 +155,17 @@ impl AvailabilityQuery {
             .map_err(|m| invalid("today", &m))?;
         let eligible = |i: u32| network.get(i).is_some_and(|l| mode.offered_by(l));
         let cands: Vec<(u32, Option<f64>)> = match self.near {
-            Some(p) => network.index().within(p, radius).into_iter().filter(|e| eligible(e.0)).map(|(i, d)| (i, Some(d))).collect(),
-            None => (0..network.len() as u32).filter(|&i| eligible(i)).map(|i| (i, None)).collect(),
+            Some(p) => network
+                .index()
+                .within(p, radius)
+                .into_iter()
+                .filter(|e| eligible(e.0))
+                .map(|(i, d)| (i, Some(d)))
+                .collect(),
+            None => (0..network.len() as u32)
+                .filter(|&i| eligible(i))
+                .map(|i| (i, None))
+                .collect(),
         };
         let mut rank = vec![u32::MAX; network.len()];
         for (r, (loc, _)) in cands.iter().enumerate() {
@@ -162,26 +173,52 @@ impl AvailabilityQuery {
                 *x = r as u32;
             }
         }
-        Ok(Plan { limit, qty, today, cands, rank })
+        Ok(Plan {
+            limit,
+            qty,
+            today,
+            cands,
+            rank,
+        })
     }
 }
 
 impl Inventory {
     /// Answers an availability query; unknown SKUs have no availability.
-    pub fn availability(&self, network: &Network, q: &AvailabilityQuery) -> Result<Vec<SkuAvailability>, QueryError> {
+    pub fn availability(
+        &self,
+        network: &Network,
+        q: &AvailabilityQuery,
+    ) -> Result<Vec<SkuAvailability>, QueryError> {
         let plan = q.plan(network)?;
-        Ok(q.skus.iter().map(|sku| self.availability_of(network, &plan, sku)).collect())
+        Ok(q.skus
+            .iter()
+            .map(|sku| self.availability_of(network, &plan, sku))
+            .collect())
     }
 
     fn availability_of(&self, network: &Network, plan: &Plan, sku: &str) -> SkuAvailability {
-        let mut out = SkuAvailability { sku: sku.to_string(), total: 0, locations: Vec::new(), available_from: None, incoming: Vec::new() };
-        let Some(si) = self.sku_index(sku) else { return out };
+        let mut out = SkuAvailability {
+            sku: sku.to_string(),
+            total: 0,
+            locations: Vec::new(),
+            available_from: None,
+            incoming: Vec::new(),
+        };
+        let Some(si) = self.sku_index(sku) else {
+            return out;
+        };
         // (rank, location index, ats)
         let mut found: Vec<(u32, u32, i64)> = Vec::new();
         if let Some(stock) = self.stock(si) {
-            let ats_at = |slot: usize, loc: u32| network.get(loc).map_or(0, |l| position_ats(&stock.get(slot), l));
+            let ats_at = |slot: usize, loc: u32| {
+                network
+                    .get(loc)
+                    .map_or(0, |l| position_ats(&stock.get(slot), l))
+            };
             let scan_cost = stock.len();
-            let probe_cost = plan.cands.len() * (usize::BITS - stock.len().leading_zeros()) as usize;
+            let probe_cost =
+                plan.cands.len() * (usize::BITS - stock.len().leading_zeros()) as usize;
             if scan_cost <= probe_cost {
                 for (slot, &loc) in stock.locs().iter().enumerate() {
                     let r = plan.rank.get(loc as usize).copied().unwrap_or(u32::MAX);
@@ -202,7 +239,10 @@ impl Inventory {
         if plan.cands.first().is_some_and(|c| c.1.is_some()) {
             found.sort_unstable_by_key(|e| e.0);
         } else {
-            found.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| name(network, a.1).cmp(name(network, b.1))));
+            found.sort_by(|a, b| {
+                b.2.cmp(&a.2)
+                    .then_with(|| name(network, a.1).cmp(name(network, b.1)))
+            });
         }
         out.locations = found
             .iter()
@@ -248,7 +288,13 @@ impl Inventory {
                 }
             }
         }
-        out.incoming = merged.into_iter().map(|(d, qty)| SupplyLine { date: d.to_string(), qty }).collect();
+        out.incoming = merged
+            .into_iter()
+            .map(|(d, qty)| SupplyLine {
+                date: d.to_string(),
+                qty,
+            })
+            .collect();
     }
 }
 

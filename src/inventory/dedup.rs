@@ -33,7 +33,11 @@ pub fn id_hash(id: &str) -> u128 {
 impl EventLog {
     /// A log remembering the last `capacity` ids.
     pub fn with_capacity(capacity: usize) -> Self {
-        Self { capacity: capacity.max(1), order: VecDeque::new(), seen: FxHashSet::default() }
+        Self {
+            capacity: capacity.max(1),
+            order: VecDeque::new(),
+            seen: FxHashSet::default(),
+        }
     }
 
     /// True when the id hash was already applied.
@@ -66,7 +70,10 @@ impl EventLog {
 
     /// The stored form: capacity and hashes, oldest first.
     pub fn to_parts(&self) -> EventLogParts {
-        EventLogParts { capacity: self.capacity as u64, ids: self.order.iter().copied().collect() }
+        EventLogParts {
+            capacity: self.capacity as u64,
+            ids: self.order.iter().copied().collect(),
+        }
     }
 
     /// Rebuilds a log from its stored form.

@@ -172,7 +172,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for EventSlot<'a> {
                 f.write_str("an event object")
             }
             fn visit_map<A: MapAccess<'de>>(self, a: A) -> Result<Self::Value, A::Error> {
-                RawEvent::deserialize(de::value::MapAccessDeserializer::new(a)).map(|e| EventSlot(Some(e)))
+                RawEvent::deserialize(de::value::MapAccessDeserializer::new(a))
+                    .map(|e| EventSlot(Some(e)))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
                 while a.next_element::<IgnoredAny>()?.is_some() {}
@@ -208,22 +209,42 @@ fn text<'a>(field: &'static str, v: Option<Scalar<'a>>) -> Checked<Cow<'a, str>>
         None => Err(("missing_field", format!("`{field}` is required"))),
         Some(Scalar::Str(s)) if !s.is_empty() => Ok(s),
         Some(Scalar::Str(_)) => Err(("invalid_field", format!("`{field}` must not be empty"))),
-        Some(Scalar::Num(_)) => Err(("invalid_field", format!("`{field}` must be a string, not a number"))),
-        Some(Scalar::Other(what)) => Err(("invalid_field", format!("`{field}` must be a string, not {what}"))),
+        Some(Scalar::Num(_)) => Err((
+            "invalid_field",
+            format!("`{field}` must be a string, not a number"),
+        )),
+        Some(Scalar::Other(what)) => Err((
+            "invalid_field",
+            format!("`{field}` must be a string, not {what}"),
+        )),
     }
 }
 
 fn integer(field: &'static str, v: Option<Scalar<'_>>, min: i64) -> Checked<i32> {
     match v {
         None => Err(("missing_field", format!("`{field}` is required"))),
-        Some(Scalar::Num(n)) if n.fract() == 0.0 && n >= min as f64 && n.abs() <= MAX_QTY as f64 => Ok(n as i32),
-        Some(Scalar::Num(n)) if n.fract() != 0.0 => {
-            Err(("invalid_quantity", format!("`{field}` must be a whole number of units, got {n}")))
+        Some(Scalar::Num(n))
+            if n.fract() == 0.0 && n >= min as f64 && n.abs() <= MAX_QTY as f64 =>
+        {
+            Ok(n as i32)
         }
-        Some(Scalar::Num(n)) if n < min as f64 => Err(("invalid_quantity", format!("`{field}` must be >= {min}, got {n}"))),
+        Some(Scalar::Num(n)) if n.fract() != 0.0 => Err((
+            "invalid_quantity",
+            format!("`{field}` must be a whole number of units, got {n}"),
+        )),
+        Some(Scalar::Num(n)) if n < min as f64 => Err((
+            "invalid_quantity",
+            format!("`{field}` must be >= {min}, got {n}"),
+        )),
         Some(Scalar::Num(n)) => Err(("invalid_quantity", format!("`{field}` is too large ({n})"))),
-        Some(Scalar::Str(_)) => Err(("invalid_quantity", format!("`{field}` must be a number, not a string"))),
-        Some(Scalar::Other(what)) => Err(("invalid_quantity", format!("`{field}` must be a number, not {what}"))),
+        Some(Scalar::Str(_)) => Err((
+            "invalid_quantity",
+            format!("`{field}` must be a number, not a string"),
+        )),
+        Some(Scalar::Other(what)) => Err((
+            "invalid_quantity",
+            format!("`{field}` must be a number, not {what}"),
+        )),
     }
 }
 
@@ -240,8 +261,15 @@ impl<'a> RawEvent<'a> {
                 let on_hand = integer("onHand", self.on_hand, 0)?;
                 let version = match self.version {
                     None => None,
-                    Some(Scalar::Num(v)) if v >= 0.0 && v.fract() == 0.0 && v <= MAX_VERSION => Some(v as u64),
-                    Some(_) => return Err(("invalid_version", "`version` must be an integer in [0, 2^53)".into())),
+                    Some(Scalar::Num(v)) if v >= 0.0 && v.fract() == 0.0 && v <= MAX_VERSION => {
+                        Some(v as u64)
+                    }
+                    Some(_) => {
+                        return Err((
+                            "invalid_version",
+                            "`version` must be an integer in [0, 2^53)".into(),
+                        ))
+                    }
                 };
                 EventKind::Set { on_hand, version }
             }
@@ -256,14 +284,23 @@ impl<'a> RawEvent<'a> {
                 let qty = qty(self.qty)?;
                 let date = match self.date {
                     None => return Err(("missing_field", "`date` is required".into())),
-                    Some(Scalar::Str(s)) => Day::parse(&s).map_err(|m| ("invalid_date", format!("`date` {m}")))?,
-                    Some(_) => return Err(("invalid_date", "`date` must be a YYYY-MM-DD string".into())),
+                    Some(Scalar::Str(s)) => {
+                        Day::parse(&s).map_err(|m| ("invalid_date", format!("`date` {m}")))?
+                    }
+                    Some(_) => {
+                        return Err(("invalid_date", "`date` must be a YYYY-MM-DD string".into()))
+                    }
                 };
                 EventKind::Incoming { qty, date }
             }
             other => return Err(("unknown_type", format!("unknown event type `{other}`"))),
         };
-        Ok(Event { id, sku, location, kind })
+        Ok(Event {
+            id,
+            sku,
+            location,
+            kind,
+        })
     }
 }
 
@@ -278,26 +315,289 @@ mod tests {
 
     #[test]
     fn decodes_every_type() {
-        let e = one(r#"{"id":"1","type":"set","sku":"A","location":"L","onHand":5,"version":3}"#).unwrap();
-        assert_eq!(e.kind, EventKind::Set { on_hand: 5, version: Some(3) });
+        let e = one(r#"{"id":"1","type":"set","sku":"A","location":"L","onHand":5,"version":3}"#)
+            .unwrap();
+        assert_eq!(
+            e.kind,
+            EventKind::Set {
+                on_hand: 5,
+                version: Some(3)
+            }
+        );
         let e = one(r#"{"id":"1","type":"adjust","sku":"A","location":"L","delta":-2}"#).unwrap();
         assert_eq!(e.kind, EventKind::Adjust(-2));
-        let e = one(r#"{"id":"1","type":"incoming","sku":"A","location":"L","qty":4,"date":"2026-12-01"}"#).unwrap();
+        let e = one(
+            r#"{"id":"1","type":"incoming","sku":"A","location":"L","qty":4,"date":"2026-12-01"}"#,
+        )
+        .unwrap();
         assert!(matches!(e.kind, EventKind::Incoming { qty: 4, .. }));
     }
 
     #[test]
     fn rejects_with_stable_codes() {
         let code = |j: &str| one(j).unwrap_err().0;
-        assert_eq!(code(r#"{"id":"1","type":"reserve","sku":"A","location":"L","qty":-1}"#), "invalid_quantity");
-        assert_eq!(code(r#"{"id":"1","type":"reserve","sku":"A","location":"L","qty":1.5}"#), "invalid_quantity");
-        assert_eq!(code(r#"{"id":"1","type":"reserve","sku":"A","location":"L","qty":"3"}"#), "invalid_quantity");
-        assert_eq!(code(r#"{"id":"1","type":"reserve","sku":"A","location":"L"}"#), "missing_field");
-        assert_eq!(code(r#"{"id":"1","type":"teleport","sku":"A","location":"L","qty":1}"#), "unknown_type");
-        assert_eq!(code(r#"{"type":"reserve","sku":"A","location":"L","qty":1}"#), "missing_field");
-        assert_eq!(code(r#"{"id":1,"type":"reserve","sku":"A","location":"L","qty":1}"#), "invalid_field");
-        assert_eq!(code(r#"{"id":"1","type":"set","sku":"A","location":"L","onHand":1,"version":-1}"#), "invalid_version");
-        assert_eq!(code(r#"{"id":"1","type":"incoming","sku":"A","location":"L","qty":1,"date":"2026-13-01"}"#), "invalid_date");
+        assert_eq!(
+            code(r#"{"id":"1","type":"reserve","sku":"A","location":"L","qty":-1}"#),
+            "invalid_quantity"
+        );
+        assert_eq!(
+            code(r#"{"id":"1","type":"reserve","sku":"A","location":"L","qty":1.5}"#),
+            "invalid_quantity"
+        );
+        assert_eq!(
+            code(r#"{"id":"1","type":"reserve","sku":"A","location":"L","qty":"3"}"#),
+            "invalid_quantity"
+        );
+        assert_eq!(
+            code(r#"{"id":"1","type":"reserve","sku":"A","location":"L"}"#),
+            "missing_field"
+        );
+        assert_eq!(
+            code(r#"{"id":"1","type":"teleport","sku":"A","location":"L","qty":1}"#),
+            "unknown_type"
+        );
+        assert_eq!(
+            code(r#"{"type":"reserve","sku":"A","location":"L","qty":1}"#),
+            "missing_field"
+        );
+        assert_eq!(
+            code(r#"{"id":1,"type":"reserve","sku":"A","location":"L","qty":1}"#),
+            "invalid_field"
+        );
+        assert_eq!(
+            code(r#"{"id":"1","type":"set","sku":"A","location":"L","onHand":1,"version":-1}"#),
+            "invalid_version"
+        );
+        assert_eq!(
+            code(
+                r#"{"id":"1","type":"incoming","sku":"A","location":"L","qty":1,"date":"2026-13-01"}"#
+            ),
+            "invalid_date"
+        );
         assert_eq!(code(r#"[1,2]"#), "not_an_object");
+    }
+}
+
+/// An inventory event in its typed form (what `applyEvents` accepts, field for field).
+///
+/// Every event has `id` (unique, for de-duplication), `type`, `sku` and `location`.
+/// Quantities are whole units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum EventInput {
+    /// `onHand := onHand` — a count from WMS/POS; stale when `version` is not newer.
+    Set {
+        /// Unique event id.
+        id: String,
+        /// SKU.
+        sku: String,
+        /// Location id.
+        location: String,
+        /// Counted units (>= 0).
+        on_hand: i32,
+        /// Monotonic version of the count.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+        version: Option<u64>,
+    },
+    /// `onHand += delta` (receipt, in-store sale, damage).
+    Adjust {
+        /// Unique event id.
+        id: String,
+        /// SKU.
+        sku: String,
+        /// Location id.
+        location: String,
+        /// Units added (negative removes).
+        delta: i32,
+    },
+    /// `reserved += qty`.
+    Reserve {
+        /// Unique event id.
+        id: String,
+        /// SKU.
+        sku: String,
+        /// Location id.
+        location: String,
+        /// Units (>= 0).
+        qty: i32,
+    },
+    /// `reserved -= qty`, never below 0.
+    Release {
+        /// Unique event id.
+        id: String,
+        /// SKU.
+        sku: String,
+        /// Location id.
+        location: String,
+        /// Units (>= 0).
+        qty: i32,
+    },
+    /// `reserved -= qty; picking += qty`.
+    Pick {
+        /// Unique event id.
+        id: String,
+        /// SKU.
+        sku: String,
+        /// Location id.
+        location: String,
+        /// Units (>= 0).
+        qty: i32,
+    },
+    /// `picking -= qty; onHand -= qty`.
+    Ship {
+        /// Unique event id.
+        id: String,
+        /// SKU.
+        sku: String,
+        /// Location id.
+        location: String,
+        /// Units (>= 0).
+        qty: i32,
+    },
+    /// `onHand += qty` (restockable return received).
+    Return {
+        /// Unique event id.
+        id: String,
+        /// SKU.
+        sku: String,
+        /// Location id.
+        location: String,
+        /// Units (>= 0).
+        qty: i32,
+    },
+    /// The position's own safety stock, overriding the location's.
+    SafetyStock {
+        /// Unique event id.
+        id: String,
+        /// SKU.
+        sku: String,
+        /// Location id.
+        location: String,
+        /// Units (>= 0).
+        qty: i32,
+    },
+    /// `qty` units expected at the location on `date` (replaces that day's figure; 0 cancels).
+    Incoming {
+        /// Unique event id.
+        id: String,
+        /// SKU.
+        sku: String,
+        /// Location id.
+        location: String,
+        /// Units (>= 0).
+        qty: i32,
+        /// Expected day, `YYYY-MM-DD`.
+        date: String,
+    },
+}
+
+impl EventInput {
+    /// The event's id.
+    pub fn id(&self) -> &str {
+        match self {
+            EventInput::Set { id, .. }
+            | EventInput::Adjust { id, .. }
+            | EventInput::Reserve { id, .. }
+            | EventInput::Release { id, .. }
+            | EventInput::Pick { id, .. }
+            | EventInput::Ship { id, .. }
+            | EventInput::Return { id, .. }
+            | EventInput::SafetyStock { id, .. }
+            | EventInput::Incoming { id, .. } => id,
+        }
+    }
+
+    /// Validates into an [`Event`] (negative quantities and bad dates are refused).
+    pub fn to_event(&self) -> Result<Event<'_>, (&'static str, String)> {
+        let q = |field: &'static str, v: i32| integer(field, Some(Scalar::Num(f64::from(v))), 0);
+        let (id, sku, location, kind) = match self {
+            EventInput::Set {
+                id,
+                sku,
+                location,
+                on_hand,
+                version,
+            } => (
+                id,
+                sku,
+                location,
+                EventKind::Set {
+                    on_hand: q("onHand", *on_hand)?,
+                    version: *version,
+                },
+            ),
+            EventInput::Adjust {
+                id,
+                sku,
+                location,
+                delta,
+            } => (id, sku, location, EventKind::Adjust(*delta)),
+            EventInput::Reserve {
+                id,
+                sku,
+                location,
+                qty,
+            } => (id, sku, location, EventKind::Reserve(q("qty", *qty)?)),
+            EventInput::Release {
+                id,
+                sku,
+                location,
+                qty,
+            } => (id, sku, location, EventKind::Release(q("qty", *qty)?)),
+            EventInput::Pick {
+                id,
+                sku,
+                location,
+                qty,
+            } => (id, sku, location, EventKind::Pick(q("qty", *qty)?)),
+            EventInput::Ship {
+                id,
+                sku,
+                location,
+                qty,
+            } => (id, sku, location, EventKind::Ship(q("qty", *qty)?)),
+            EventInput::Return {
+                id,
+                sku,
+                location,
+                qty,
+            } => (id, sku, location, EventKind::Return(q("qty", *qty)?)),
+            EventInput::SafetyStock {
+                id,
+                sku,
+                location,
+                qty,
+            } => (id, sku, location, EventKind::SafetyStock(q("qty", *qty)?)),
+            EventInput::Incoming {
+                id,
+                sku,
+                location,
+                qty,
+                date,
+            } => {
+                let date = Day::parse(date).map_err(|m| ("invalid_date", format!("`date` {m}")))?;
+                (
+                    id,
+                    sku,
+                    location,
+                    EventKind::Incoming {
+                        qty: q("qty", *qty)?,
+                        date,
+                    },
+                )
+            }
+        };
+        Ok(Event {
+            id: Cow::Borrowed(id),
+            sku: Cow::Borrowed(sku),
+            location: Cow::Borrowed(location),
+            kind,
+        })
     }
 }

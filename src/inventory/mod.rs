@@ -20,9 +20,11 @@ use thiserror::Error;
 
 pub use alerts::{Alert, AlertKind, ThresholdRule, Thresholds};
 pub use apply::{AlertReport, ApplyReport, AtsChange};
-pub use availability::{AvailabilityQuery, FulfilmentMode, LocationAvailability, SkuAvailability, SupplyLine};
+pub use availability::{
+    AvailabilityQuery, FulfilmentMode, LocationAvailability, SkuAvailability, SupplyLine,
+};
 pub use dedup::EventLog;
-pub use events::{Event, EventKind, EventSlot, RawEvent, Rejection};
+pub use events::{Event, EventInput, EventKind, EventSlot, RawEvent, Rejection};
 pub use stock::{Position, SkuStock};
 pub use supply::{Day, Inbound};
 
@@ -118,15 +120,23 @@ impl Inventory {
 
     /// ATS of `sku` at `location`; an unknown SKU has none.
     pub fn ats_at(&self, network: &Network, sku: &str, location: &str) -> Result<i64, QueryError> {
-        let loc_idx = network.lookup(location).ok_or_else(|| QueryError::UnknownLocation(location.to_string()))?;
-        let Some(s) = self.sku_index(sku).and_then(|i| self.stock(i)) else { return Ok(0) };
-        let (Some(slot), Some(loc)) = (s.find(loc_idx), network.get(loc_idx)) else { return Ok(0) };
+        let loc_idx = network
+            .lookup(location)
+            .ok_or_else(|| QueryError::UnknownLocation(location.to_string()))?;
+        let Some(s) = self.sku_index(sku).and_then(|i| self.stock(i)) else {
+            return Ok(0);
+        };
+        let (Some(slot), Some(loc)) = (s.find(loc_idx), network.get(loc_idx)) else {
+            return Ok(0);
+        };
         Ok(position_ats(&s.get(slot), loc))
     }
 
     /// ATS of `sku` summed over the whole network.
     pub fn ats_total(&self, network: &Network, sku: &str) -> i64 {
-        let Some(s) = self.sku_index(sku).and_then(|i| self.stock(i)) else { return 0 };
+        let Some(s) = self.sku_index(sku).and_then(|i| self.stock(i)) else {
+            return 0;
+        };
         (0..s.len())
             .filter_map(|i| network.get(s.loc(i)).map(|l| position_ats(&s.get(i), l)))
             .sum()
@@ -145,7 +155,10 @@ impl Inventory {
     /// Expected supply of (sku index, location index).
     pub fn inbound(&self, sku: u32, loc: u32) -> Option<&Inbound> {
         let list = self.supply.get(&sku)?;
-        list.binary_search_by_key(&loc, |e| e.0).ok().and_then(|i| list.get(i)).map(|e| &e.1)
+        list.binary_search_by_key(&loc, |e| e.0)
+            .ok()
+            .and_then(|i| list.get(i))
+            .map(|e| &e.1)
     }
 
     /// Expected supply of SKU index `sku` at every location.
@@ -211,8 +224,11 @@ impl Inventory {
 
     /// The stored form of this inventory.
     pub fn to_parts(&self) -> InventoryPartsRef<'_> {
-        let mut supply: Vec<_> =
-            self.supply.iter().flat_map(|(s, list)| list.iter().map(move |(l, v)| ((*s, *l), v))).collect();
+        let mut supply: Vec<_> = self
+            .supply
+            .iter()
+            .flat_map(|(s, list)| list.iter().map(move |(l, v)| ((*s, *l), v)))
+            .collect();
         supply.sort_by_key(|e| e.0);
         InventoryPartsRef {
             skus: &self.skus,

@@ -23,7 +23,8 @@ impl Position {
     /// ATS before the location's state is considered: `max(0, onHand - reserved - picking - safety)`.
     pub fn ats(&self, location_safety: u32) -> i64 {
         let safety = self.safety.map_or(i64::from(location_safety), i64::from);
-        (i64::from(self.on_hand) - i64::from(self.reserved) - i64::from(self.picking) - safety).max(0)
+        (i64::from(self.on_hand) - i64::from(self.reserved) - i64::from(self.picking) - safety)
+            .max(0)
     }
 }
 
@@ -54,9 +55,15 @@ impl SkuStock {
     /// True when every column has the same length and locations are strictly increasing.
     pub fn is_consistent(&self) -> bool {
         let n = self.locs.len();
-        [self.on_hand.len(), self.reserved.len(), self.picking.len(), self.safety.len(), self.version.len()]
-            .iter()
-            .all(|&l| l == n)
+        [
+            self.on_hand.len(),
+            self.reserved.len(),
+            self.picking.len(),
+            self.safety.len(),
+            self.version.len(),
+        ]
+        .iter()
+        .all(|&l| l == n)
             && self.locs.windows(2).all(|w| w[0] < w[1])
     }
 

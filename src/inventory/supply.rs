@@ -16,7 +16,9 @@ const EPOCH: Date = Date::constant(1970, 1, 1);
 impl Day {
     /// Parses `YYYY-MM-DD`.
     pub fn parse(s: &str) -> Result<Day, String> {
-        let date: Date = s.parse().map_err(|_| format!("must be a YYYY-MM-DD date, got `{s}`"))?;
+        let date: Date = s
+            .parse()
+            .map_err(|_| format!("must be a YYYY-MM-DD date, got `{s}`"))?;
         Ok(Self::from_date(date))
     }
 
@@ -27,7 +29,9 @@ impl Day {
 
     /// The civil date of this day.
     pub fn date(self) -> Date {
-        EPOCH.checked_add(jiff::Span::new().days(i64::from(self.0))).unwrap_or(EPOCH)
+        EPOCH
+            .checked_add(jiff::Span::new().days(i64::from(self.0)))
+            .unwrap_or(EPOCH)
     }
 }
 

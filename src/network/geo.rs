@@ -18,10 +18,16 @@ impl GeoPoint {
     /// Checks that both coordinates are finite and in range; `field` names the point in errors.
     pub fn validate(&self, field: &str) -> Result<(), crate::InputError> {
         if !self.lat.is_finite() || !(-90.0..=90.0).contains(&self.lat) {
-            return Err(crate::InputError::new(format!("{field}.lat"), "must be a number in [-90, 90]"));
+            return Err(crate::InputError::new(
+                format!("{field}.lat"),
+                "must be a number in [-90, 90]",
+            ));
         }
         if !self.lon.is_finite() || !(-180.0..=180.0).contains(&self.lon) {
-            return Err(crate::InputError::new(format!("{field}.lon"), "must be a number in [-180, 180]"));
+            return Err(crate::InputError::new(
+                format!("{field}.lon"),
+                "must be a number in [-180, 180]",
+            ));
         }
         Ok(())
     }
@@ -58,16 +64,28 @@ mod tests {
 
     #[test]
     fn paris_to_lyon_is_about_392_km() {
-        let paris = GeoPoint { lat: 48.8566, lon: 2.3522 };
-        let lyon = GeoPoint { lat: 45.7640, lon: 4.8357 };
+        let paris = GeoPoint {
+            lat: 48.8566,
+            lon: 2.3522,
+        };
+        let lyon = GeoPoint {
+            lat: 45.7640,
+            lon: 4.8357,
+        };
         let d = haversine_km(paris, lyon);
         assert!((d - 391.5).abs() < 1.5, "{d}");
     }
 
     #[test]
     fn chord_radius_matches_haversine() {
-        let a = GeoPoint { lat: 48.0, lon: 2.0 };
-        let b = GeoPoint { lat: 43.3, lon: 5.4 };
+        let a = GeoPoint {
+            lat: 48.0,
+            lon: 2.0,
+        };
+        let b = GeoPoint {
+            lat: 43.3,
+            lon: 5.4,
+        };
         let d = haversine_km(a, b);
         let (ua, ub) = (a.unit_vector(), b.unit_vector());
         let c2: f64 = ua.iter().zip(ub).map(|(x, y)| (x - y) * (x - y)).sum();

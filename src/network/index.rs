@@ -22,7 +22,10 @@ impl GeoIndex {
             .enumerate()
             .map(|(i, p)| GeomWithData::new(p.unit_vector(), i as u32))
             .collect();
-        Self { tree: RTree::bulk_load(entries), points }
+        Self {
+            tree: RTree::bulk_load(entries),
+            points,
+        }
     }
 
     /// Every location within `radius_km` of `from` (all of them when `None`), with its distance,
@@ -36,13 +39,17 @@ impl GeoIndex {
                 .map(|e| (e.data, self.distance(e.data, from)))
                 .filter(|&(_, d)| d <= r)
                 .collect(),
-            None => (0..self.points.len() as u32).map(|i| (i, self.distance(i, from))).collect(),
+            None => (0..self.points.len() as u32)
+                .map(|i| (i, self.distance(i, from)))
+                .collect(),
         };
         found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         found
     }
 
     fn distance(&self, i: u32, from: GeoPoint) -> f64 {
-        self.points.get(i as usize).map_or(f64::INFINITY, |p| haversine_km(*p, from))
+        self.points
+            .get(i as usize)
+            .map_or(f64::INFINITY, |p| haversine_km(*p, from))
     }
 }

@@ -103,7 +103,10 @@ pub struct Location {
 impl Location {
     /// Where the location is.
     pub fn point(&self) -> GeoPoint {
-        GeoPoint { lat: self.lat, lon: self.lon }
+        GeoPoint {
+            lat: self.lat,
+            lon: self.lon,
+        }
     }
 }
 
@@ -130,10 +133,17 @@ impl LocationInput {
         if self.id.is_empty() {
             return Err(InputError::new(f("id"), "must not be empty"));
         }
-        GeoPoint { lat: self.lat, lon: self.lon }.validate(at)?;
+        GeoPoint {
+            lat: self.lat,
+            lon: self.lon,
+        }
+        .validate(at)?;
         let performance = self.performance.unwrap_or(1.0);
         if !(0.0..=1.0).contains(&performance) {
-            return Err(InputError::new(f("performance"), "must be a number in [0, 1]"));
+            return Err(InputError::new(
+                f("performance"),
+                "must be a number in [0, 1]",
+            ));
         }
         Ok(Location {
             name: self.name.unwrap_or_else(|| self.id.clone()),
@@ -147,7 +157,10 @@ impl LocationInput {
             cost_per_shipment: non_negative(f("costPerShipment"), self.cost_per_shipment)?,
             cost_per_unit: non_negative(f("costPerUnit"), self.cost_per_unit)?,
             performance,
-            capacity_units: self.capacity_units.map(|c| count(f("capacityUnits"), c)).transpose()?,
+            capacity_units: self
+                .capacity_units
+                .map(|c| count(f("capacityUnits"), c))
+                .transpose()?,
             safety_stock: count(f("safetyStock"), self.safety_stock.unwrap_or(0.0))?,
         })
     }

@@ -48,7 +48,11 @@ pub struct Network {
 impl Network {
     /// A network holding `locations` (already validated), in index order.
     pub fn from_locations(locations: Vec<Location>) -> Self {
-        let mut n = Self { locations: Vec::new(), by_id: FxHashMap::default(), index: GeoIndex::default() };
+        let mut n = Self {
+            locations: Vec::new(),
+            by_id: FxHashMap::default(),
+            index: GeoIndex::default(),
+        };
         for l in locations {
             n.insert(l);
         }
@@ -61,7 +65,11 @@ impl Network {
     pub fn upsert(&mut self, inputs: Vec<LocationInput>) -> Result<Vec<u32>, NetworkError> {
         let mut valid = Vec::with_capacity(inputs.len());
         for (i, input) in inputs.into_iter().enumerate() {
-            valid.push(input.validate(&format!("[{i}]")).map_err(NetworkError::Invalid)?);
+            valid.push(
+                input
+                    .validate(&format!("[{i}]"))
+                    .map_err(NetworkError::Invalid)?,
+            );
         }
         let idx = valid.into_iter().map(|l| self.insert(l)).collect();
         self.reindex();
@@ -92,7 +100,8 @@ impl Network {
 
     /// The index of location `id`, or `unknown_location`.
     pub fn require(&self, id: &str) -> Result<u32, NetworkError> {
-        self.lookup(id).ok_or_else(|| NetworkError::UnknownLocation(id.to_string()))
+        self.lookup(id)
+            .ok_or_else(|| NetworkError::UnknownLocation(id.to_string()))
     }
 
     /// The location at `idx`.

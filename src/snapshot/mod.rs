@@ -33,7 +33,9 @@ pub enum SnapshotError {
     #[error("not an atsource snapshot (bad magic bytes)")]
     Foreign,
     /// Written by a newer, unknown format.
-    #[error("snapshot format version {0} is not supported (this build reads version {FORMAT_VERSION})")]
+    #[error(
+        "snapshot format version {0} is not supported (this build reads version {FORMAT_VERSION})"
+    )]
     UnsupportedVersion(u16),
     /// Checksum mismatch or undecodable payload.
     #[error("snapshot is corrupt: {0}")]
@@ -82,7 +84,10 @@ pub fn open(bytes: &[u8]) -> Result<&[u8], SnapshotError> {
         });
     }
     if bytes.len() < HEADER_LEN {
-        return Err(SnapshotError::Truncated(format!("header needs {HEADER_LEN} bytes, got {}", bytes.len())));
+        return Err(SnapshotError::Truncated(format!(
+            "header needs {HEADER_LEN} bytes, got {}",
+            bytes.len()
+        )));
     }
     let version = u16::from_le_bytes(le(bytes, 8));
     if version != FORMAT_VERSION {
@@ -92,10 +97,16 @@ pub fn open(bytes: &[u8]) -> Result<&[u8], SnapshotError> {
     let crc = u32::from_le_bytes(le(bytes, 20));
     let payload = &bytes[HEADER_LEN..];
     if (payload.len() as u64) < len {
-        return Err(SnapshotError::Truncated(format!("payload needs {len} bytes, got {}", payload.len())));
+        return Err(SnapshotError::Truncated(format!(
+            "payload needs {len} bytes, got {}",
+            payload.len()
+        )));
     }
     if payload.len() as u64 > len {
-        return Err(SnapshotError::Corrupt(format!("{} bytes after the payload", payload.len() as u64 - len)));
+        return Err(SnapshotError::Corrupt(format!(
+            "{} bytes after the payload",
+            payload.len() as u64 - len
+        )));
     }
     if crc32fast::hash(payload) != crc {
         return Err(SnapshotError::Corrupt("checksum mismatch".into()));
@@ -114,12 +125,18 @@ mod tests {
         assert_eq!(open(b"").unwrap_err(), SnapshotError::Foreign);
         assert_eq!(open(b"PK\x03\x04 zip").unwrap_err(), SnapshotError::Foreign);
         assert_eq!(open(&sealed[..5]).unwrap_err().code(), "snapshot_truncated");
-        assert_eq!(open(&sealed[..sealed.len() - 1]).unwrap_err().code(), "snapshot_truncated");
+        assert_eq!(
+            open(&sealed[..sealed.len() - 1]).unwrap_err().code(),
+            "snapshot_truncated"
+        );
         let mut flipped = sealed.clone();
         *flipped.last_mut().unwrap() ^= 1;
         assert_eq!(open(&flipped).unwrap_err().code(), "snapshot_corrupt");
         let mut newer = sealed;
         newer[8] = 9;
-        assert_eq!(open(&newer).unwrap_err(), SnapshotError::UnsupportedVersion(9));
+        assert_eq!(
+            open(&newer).unwrap_err(),
+            SnapshotError::UnsupportedVersion(9)
+        );
     }
 }

@@ -1,0 +1,1 @@
+//! Sourcing: choosing which locations ship which units of an order (work in progress).

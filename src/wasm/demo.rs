@@ -1,0 +1,1 @@
+//! The demo network, as JavaScript sees it (work in progress).

@@ -1,0 +1,130 @@
+//! `Engine`, as JavaScript sees it.
+
+use wasm_bindgen::prelude::*;
+
+use super::bridge::{input, invalid, output, text, to_js};
+use crate::inventory::{AvailabilityQuery, ThresholdRule};
+use crate::network::LocationInput;
+
+/// The availability engine: locations, inventory positions, ATS and availability.
+#[wasm_bindgen(js_name = Engine)]
+pub struct JsEngine {
+    inner: crate::Engine,
+}
+
+#[wasm_bindgen(js_class = Engine)]
+impl JsEngine {
+    /// An empty engine.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> JsEngine {
+        JsEngine {
+            inner: crate::Engine::new(),
+        }
+    }
+
+    /// Inserts or replaces locations by id. Validates every one before changing any.
+    #[wasm_bindgen(js_name = upsertLocations, unchecked_return_type = "{ upserted: number }")]
+    pub fn upsert_locations(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "LocationInput[]")] locations: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let locations: Vec<LocationInput> = input(&locations, "locations")?;
+        let upserted = self.inner.upsert_locations(locations).map_err(to_js)?;
+        output(&serde_json::json!({ "upserted": upserted }))
+    }
+
+    /// Every location, defaults applied.
+    #[wasm_bindgen(unchecked_return_type = "Location[]")]
+    pub fn locations(&self) -> Result<JsValue, JsValue> {
+        output(&self.inner.network().all())
+    }
+
+    /// Applies a batch of events — an array, or its JSON text (the fastest path for ingest).
+    /// Each event stands alone: bad ones are listed in `rejected`, the others apply.
+    #[wasm_bindgen(js_name = applyEvents, unchecked_return_type = "ApplyReport")]
+    pub fn apply_events(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "EventInput[] | string")] events: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let json = text(&events, "events")?;
+        let report = self.inner.apply_events_json(&json).map_err(to_js)?;
+        output(&report)
+    }
+
+    /// ATS of `sku` at `location`, or the network total when `location` is omitted.
+    pub fn ats(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] sku: JsValue,
+        location: Option<String>,
+    ) -> Result<f64, JsValue> {
+        let sku = sku
+            .as_string()
+            .ok_or_else(|| invalid("sku", "must be a string"))?;
+        let ats = self.inner.ats(&sku, location.as_deref()).map_err(to_js)?;
+        Ok(ats as f64)
+    }
+
+    /// Availability per SKU near a point.
+    #[wasm_bindgen(unchecked_return_type = "SkuAvailability[]")]
+    pub fn availability(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AvailabilityQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let query: AvailabilityQuery = input(&query, "query")?;
+        output(&self.inner.availability(&query).map_err(to_js)?)
+    }
+
+    /// Sets a low-stock alert threshold (`low: null` removes it).
+    #[wasm_bindgen(js_name = setAlertThreshold)]
+    pub fn set_alert_threshold(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ThresholdRule")] rule: JsValue,
+    ) -> Result<(), JsValue> {
+        let rule: ThresholdRule = input(&rule, "rule")?;
+        self.inner.set_alert_threshold(rule).map_err(to_js)
+    }
+
+    /// Every number of one position, or `undefined` when the SKU was never stocked there.
+    #[wasm_bindgen(unchecked_return_type = "PositionView | undefined")]
+    pub fn position(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] sku: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] location: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let sku = sku
+            .as_string()
+            .ok_or_else(|| invalid("sku", "must be a string"))?;
+        let location = location
+            .as_string()
+            .ok_or_else(|| invalid("location", "must be a string"))?;
+        match self.inner.position(&sku, &location).map_err(to_js)? {
+            Some(p) => output(&p),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// Counts of locations, SKUs, positions and remembered event ids.
+    #[wasm_bindgen(unchecked_return_type = "EngineStats")]
+    pub fn stats(&self) -> Result<JsValue, JsValue> {
+        output(&self.inner.stats())
+    }
+
+    /// The whole state as bytes.
+    pub fn snapshot(&self) -> Vec<u8> {
+        self.inner.snapshot()
+    }
+
+    /// An engine rebuilt from `snapshot()` bytes; corrupt or foreign bytes are refused whole.
+    #[wasm_bindgen(js_name = fromSnapshot)]
+    pub fn from_snapshot(bytes: &[u8]) -> Result<JsEngine, JsValue> {
+        Ok(JsEngine {
+            inner: crate::Engine::from_snapshot(bytes).map_err(to_js)?,
+        })
+    }
+}
+
+impl Default for JsEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
