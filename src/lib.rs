@@ -22,7 +22,7 @@ pub mod snapshot;
 pub mod sourcing;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use engine::{BuildInfo, Engine};
 pub use error::{Error, InputError};

@@ -93,6 +93,9 @@ pub fn open(bytes: &[u8]) -> Result<&[u8], SnapshotError> {
     if version != FORMAT_VERSION {
         return Err(SnapshotError::UnsupportedVersion(version));
     }
+    if u16::from_le_bytes(le(bytes, 10)) != 0 {
+        return Err(SnapshotError::Corrupt("unknown header flags".into()));
+    }
     let len = u64::from_le_bytes(le(bytes, 12));
     let crc = u32::from_le_bytes(le(bytes, 20));
     let payload = &bytes[HEADER_LEN..];

@@ -7,6 +7,7 @@ use crate::inventory::{AvailabilityQuery, ThresholdRule};
 use crate::network::LocationInput;
 
 /// The availability engine: locations, inventory positions, ATS and availability.
+#[derive(Debug)]
 #[wasm_bindgen(js_name = Engine)]
 pub struct JsEngine {
     inner: crate::Engine,

@@ -5,6 +5,8 @@ mod bridge;
 mod demo;
 mod engine;
 
+pub use engine::JsEngine;
+
 use wasm_bindgen::prelude::*;
 
 /// Crate version, git commit and snapshot format of this build.

@@ -1,0 +1,137 @@
+//! Fuzzing the two decoders that take untrusted bytes: snapshots and event batches.
+//!
+//! proptest keeps every failing input it ever found in `proptest-regressions/` and replays it
+//! first on every run; `regressions/` below holds hand-kept crashers as plain test cases.
+
+mod common;
+
+use atsource::Engine;
+use proptest::prelude::*;
+
+fn sample_snapshot() -> Vec<u8> {
+    let mut e = common::engine();
+    e.apply_events_json(
+        r#"[{"id":"1","type":"set","sku":"A","location":"S1","onHand":10,"version":4},
+            {"id":"2","type":"reserve","sku":"A","location":"S2","qty":2},
+            {"id":"3","type":"incoming","sku":"B","location":"W1","qty":7,"date":"2026-12-24"},
+            {"id":"4","type":"safetyStock","sku":"B","location":"S3","qty":1}]"#,
+    )
+    .unwrap();
+    e.snapshot()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_load_or_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        let result = Engine::from_snapshot(&bytes);
+        prop_assert!(result.is_err());
+    }
+
+    #[test]
+    fn damaged_snapshots_are_refused_whole(at in any::<prop::sample::Index>(), bit in 0..8u8, cut in any::<bool>()) {
+        let mut bad = sample_snapshot();
+        let i = at.index(bad.len());
+        if cut {
+            bad.truncate(i);
+        } else {
+            bad[i] ^= 1 << bit;
+        }
+        let err = Engine::from_snapshot(&bad).err();
+        prop_assert!(err.as_ref().is_some_and(|e| e.code().starts_with("snapshot_")), "{:?}", err);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics_the_event_decoder(text in ".{0,200}") {
+        let mut e = common::engine();
+        let before = e.snapshot();
+        if e.apply_events_json(&text).is_err() {
+            prop_assert_eq!(e.snapshot(), before);
+        }
+    }
+
+    #[test]
+    fn arbitrary_json_events_are_applied_or_rejected_one_by_one(
+        events in prop::collection::vec(json_event(), 0..20)
+    ) {
+        let mut e = common::engine();
+        let batch = serde_json::Value::Array(events).to_string();
+        let r = e.apply_events_json(&batch).unwrap();
+        let n = serde_json::from_str::<Vec<serde_json::Value>>(&batch).unwrap().len() as u32;
+        prop_assert_eq!(r.applied + r.duplicates + r.stale + r.rejected.len() as u32, n);
+        for sku in ["A", "B", "x"] {
+            prop_assert!(e.ats(sku, None).unwrap() >= 0);
+        }
+    }
+}
+
+fn scalar() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::{json, Value};
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        (-1e12f64..1e12).prop_map(|n| json!(n)),
+        (-5i32..50).prop_map(|n| json!(n)),
+        "[A-Za-z0-9 -]{0,8}".prop_map(Value::String),
+        Just(json!("2026-12-01")),
+        Just(json!([1, 2])),
+        Just(json!({"x": 1})),
+    ]
+}
+
+fn json_event() -> impl Strategy<Value = serde_json::Value> {
+    let kinds = prop::sample::select(vec![
+        "set",
+        "adjust",
+        "reserve",
+        "release",
+        "pick",
+        "ship",
+        "return",
+        "safetyStock",
+        "incoming",
+        "bogus",
+    ]);
+    let field = prop::sample::select(vec![
+        "qty", "delta", "onHand", "version", "date", "id", "sku", "location", "extra",
+    ]);
+    (
+        kinds,
+        prop::sample::select(vec!["A", "B", "x"]),
+        prop::sample::select(vec!["S1", "W1", "nope"]),
+        prop::collection::vec((field, scalar()), 0..4),
+        any::<u8>(),
+    )
+        .prop_map(|(kind, sku, loc, extra, id)| {
+            let mut m = serde_json::Map::new();
+            m.insert("id".into(), format!("e{id}").into());
+            m.insert("type".into(), kind.into());
+            m.insert("sku".into(), sku.into());
+            m.insert("location".into(), loc.into());
+            for (k, v) in extra {
+                m.insert(k.into(), v);
+            }
+            serde_json::Value::Object(m)
+        })
+}
+
+#[test]
+fn regressions() {
+    // Inputs that once needed care: an empty snapshot, the bare magic, a huge announced length,
+    // deeply nested arrays in a batch, a string where the batch should be.
+    let mut huge = b"ATSOURCE\x01\x00\x00\x00".to_vec();
+    huge.extend_from_slice(&u64::MAX.to_le_bytes());
+    huge.extend_from_slice(&[0, 0, 0, 0]);
+    for bytes in [&b""[..], b"ATSOURCE", &huge] {
+        assert!(Engine::from_snapshot(bytes).is_err());
+    }
+    let mut e = common::engine();
+    let nested = format!("[{}{}]", "[".repeat(200), "]".repeat(200));
+    assert!(e.apply_events_json(&nested).is_ok() || e.apply_events_json(&nested).is_err());
+    assert_eq!(
+        e.apply_events_json(r#""[]""#).unwrap_err().code(),
+        "invalid_input"
+    );
+}

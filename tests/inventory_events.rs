@@ -1,0 +1,408 @@
+//! The contract's event table, ATS formula, availability and alerts, on exact numbers.
+
+mod common;
+
+use atsource::inventory::{AlertKind, AvailabilityQuery, FulfilmentMode, ThresholdRule};
+use atsource::network::{GeoPoint, LocationKind};
+use common::{apply, engine, loc, set};
+
+fn json(e: &mut atsource::Engine, events: &str) -> atsource::inventory::ApplyReport {
+    e.apply_events_json(events).unwrap()
+}
+
+#[test]
+fn every_event_type_moves_the_position_as_the_contract_says() {
+    let mut e = engine();
+    let r = json(
+        &mut e,
+        r#"[
+        {"id":"1","type":"set","sku":"A","location":"S1","onHand":10},
+        {"id":"2","type":"adjust","sku":"A","location":"S1","delta":5},
+        {"id":"3","type":"reserve","sku":"A","location":"S1","qty":4},
+        {"id":"4","type":"pick","sku":"A","location":"S1","qty":3},
+        {"id":"5","type":"ship","sku":"A","location":"S1","qty":2},
+        {"id":"6","type":"release","sku":"A","location":"S1","qty":9},
+        {"id":"7","type":"return","sku":"A","location":"S1","qty":1},
+        {"id":"8","type":"safetyStock","sku":"A","location":"S1","qty":2}
+    ]"#,
+    );
+    assert_eq!(
+        (r.applied, r.duplicates, r.stale, r.rejected.len()),
+        (8, 0, 0, 0)
+    );
+    let p = e.position("A", "S1").unwrap().unwrap();
+    // onHand 10+5-2+1 = 14; reserved 4-3 = 1, then released to 0 (never below); picking 3-2 = 1.
+    assert_eq!(
+        (p.on_hand, p.reserved, p.picking, p.safety_stock),
+        (14, 0, 1, 2)
+    );
+    assert_eq!(e.ats("A", Some("S1")).unwrap(), 14 - 1 - 2);
+    assert_eq!(r.changes.len(), 1);
+    assert_eq!((r.changes[0].before, r.changes[0].after), (0, 11));
+}
+
+#[test]
+fn safety_stock_inactive_locations_and_totals() {
+    let mut e = engine();
+    apply(
+        &mut e,
+        &[
+            set("a", "A", "S1", 5, None),
+            set("b", "A", "S3", 5, None),
+            set("c", "A", "W1", 100, None),
+        ],
+    );
+    assert_eq!(
+        e.ats("A", Some("S3")).unwrap(),
+        4,
+        "location safety stock 1 applies"
+    );
+    json(
+        &mut e,
+        r#"[{"id":"d","type":"safetyStock","sku":"A","location":"S3","qty":0}]"#,
+    );
+    assert_eq!(
+        e.ats("A", Some("S3")).unwrap(),
+        5,
+        "the position's own safety stock overrides the location's"
+    );
+    assert_eq!(e.ats("A", None).unwrap(), 110);
+    let mut w1 = loc("W1", LocationKind::Warehouse, 45.60, 5.10);
+    w1.active = Some(false);
+    e.upsert_locations(vec![w1]).unwrap();
+    assert_eq!(
+        e.ats("A", Some("W1")).unwrap(),
+        0,
+        "inactive locations sell nothing"
+    );
+    assert_eq!(e.ats("A", None).unwrap(), 10);
+    assert_eq!(e.ats("UNKNOWN-SKU", None).unwrap(), 0);
+    assert_eq!(
+        e.ats("A", Some("NOPE")).unwrap_err().code(),
+        "unknown_location"
+    );
+}
+
+#[test]
+fn duplicates_stale_and_rejections_are_reported_per_event() {
+    let mut e = engine();
+    let r = json(
+        &mut e,
+        r#"[
+        {"id":"v2","type":"set","sku":"A","location":"S1","onHand":10,"version":2},
+        {"id":"v1","type":"set","sku":"A","location":"S1","onHand":99,"version":1},
+        {"id":"v2","type":"set","sku":"A","location":"S1","onHand":50,"version":3},
+        {"id":"x1","type":"reserve","sku":"A","location":"NOWHERE","qty":1},
+        {"id":"x2","type":"reserve","sku":"A","location":"S1","qty":-1},
+        {"id":"x3","type":"reserve","sku":"A","location":"S1","qty":1.5},
+        {"id":"x4","type":"explode","sku":"A","location":"S1","qty":1},
+        {"id":"x5","type":"reserve","location":"S1","qty":1},
+        null,
+        {"id":"ok","type":"reserve","sku":"A","location":"S1","qty":3}
+    ]"#,
+    );
+    assert_eq!((r.applied, r.stale, r.duplicates), (2, 1, 1));
+    let codes: Vec<(usize, &str)> = r
+        .rejected
+        .iter()
+        .map(|x| (x.index, x.code.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            (3, "unknown_location"),
+            (4, "invalid_quantity"),
+            (5, "invalid_quantity"),
+            (6, "unknown_type"),
+            (7, "missing_field"),
+            (8, "not_an_object")
+        ]
+    );
+    assert!(
+        r.rejected[4].message.contains("sku"),
+        "{}",
+        r.rejected[4].message
+    );
+    assert_eq!(e.ats("A", Some("S1")).unwrap(), 7);
+    // A rejected event's id is not remembered: once corrected it applies.
+    let r = json(
+        &mut e,
+        r#"[{"id":"x2","type":"reserve","sku":"A","location":"S1","qty":1}]"#,
+    );
+    assert_eq!(r.applied, 1);
+    assert_eq!(e.ats("A", Some("S1")).unwrap(), 6);
+}
+
+#[test]
+fn a_batch_that_is_not_an_array_is_invalid_input() {
+    let mut e = engine();
+    for bad in ["", "{}", "[", "42", r#"{"events":[]}"#] {
+        assert_eq!(
+            e.apply_events_json(bad).unwrap_err().code(),
+            "invalid_input",
+            "{bad}"
+        );
+    }
+    assert_eq!(e.stats().positions, 0);
+}
+
+#[test]
+fn event_ids_are_remembered_for_the_last_100000() {
+    let mut e = engine();
+    let events: Vec<_> = (0..100_001)
+        .map(|i| common::set(&format!("id-{i}"), "A", "S1", i % 7, None))
+        .collect();
+    apply(&mut e, &events);
+    assert_eq!(e.stats().remembered_events, 100_000);
+    let again = apply(&mut e, &events[events.len() - 100_000..]);
+    assert_eq!(again.duplicates, 100_000);
+    let first = apply(&mut e, &events[..1]);
+    assert_eq!(
+        first.applied, 1,
+        "the oldest id was forgotten: memory is bounded"
+    );
+}
+
+#[test]
+fn alerts_report_low_out_and_back_in_stock() {
+    let mut e = engine();
+    e.set_alert_threshold(ThresholdRule {
+        sku: Some("A".into()),
+        location: None,
+        low: Some(3.0),
+    })
+    .unwrap();
+    apply(
+        &mut e,
+        &[set("1", "A", "S1", 10, None), set("2", "B", "S1", 2, None)],
+    );
+    let r = json(
+        &mut e,
+        r#"[{"id":"3","type":"reserve","sku":"A","location":"S1","qty":8},
+            {"id":"4","type":"adjust","sku":"B","location":"S1","delta":-2}]"#,
+    );
+    let kinds: Vec<(&str, AlertKind)> = r.alerts.iter().map(|a| (a.sku.as_str(), a.kind)).collect();
+    assert_eq!(
+        kinds,
+        vec![("A", AlertKind::Low), ("B", AlertKind::OutOfStock)]
+    );
+    assert_eq!(r.alerts[0].threshold, Some(3));
+    let r = json(
+        &mut e,
+        r#"[{"id":"5","type":"return","sku":"B","location":"S1","qty":1}]"#,
+    );
+    assert_eq!(r.alerts[0].kind, AlertKind::BackInStock);
+    assert!(e
+        .set_alert_threshold(ThresholdRule {
+            sku: None,
+            location: None,
+            low: Some(-2.0)
+        })
+        .is_err());
+}
+
+fn near_paris() -> AvailabilityQuery {
+    AvailabilityQuery {
+        skus: vec!["A".into(), "Z".into()],
+        near: Some(GeoPoint {
+            lat: 48.8566,
+            lon: 2.3522,
+        }),
+        radius_km: Some(50.0),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn availability_sorts_by_distance_and_limits_the_list_not_the_total() {
+    let mut e = engine();
+    apply(
+        &mut e,
+        &[
+            set("1", "A", "S1", 2, None),
+            set("2", "A", "S2", 3, None),
+            set("3", "A", "S3", 5, None),
+            set("4", "A", "W1", 50, None),
+        ],
+    );
+    let got = e.availability(&near_paris()).unwrap();
+    let ids: Vec<&str> = got[0].locations.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        vec!["S1", "S2", "S3"],
+        "the Lyon warehouse is outside 50 km"
+    );
+    assert_eq!(got[0].total, 2 + 3 + 4);
+    assert!(got[0].locations[0].distance_km.unwrap() < 0.01);
+    assert_eq!(
+        (got[1].sku.as_str(), got[1].total, got[1].locations.len()),
+        ("Z", 0, 0)
+    );
+
+    let limited = e
+        .availability(&AvailabilityQuery {
+            limit: Some(1.0),
+            ..near_paris()
+        })
+        .unwrap();
+    assert_eq!((limited[0].locations.len(), limited[0].total), (1, 9));
+
+    let everywhere = e
+        .availability(&AvailabilityQuery {
+            skus: vec!["A".into()],
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(everywhere[0].total, 59);
+    assert_eq!(
+        everywhere[0].locations[0].id, "W1",
+        "without `near`, most stock first"
+    );
+
+    let pickup = e
+        .availability(&AvailabilityQuery {
+            mode: Some(FulfilmentMode::Pickup),
+            skus: vec!["A".into()],
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(pickup[0].total, 9, "warehouses offer no click & collect");
+}
+
+#[test]
+fn availability_rejects_bad_queries() {
+    let e = engine();
+    let bad = [
+        AvailabilityQuery {
+            radius_km: Some(-1.0),
+            ..near_paris()
+        },
+        AvailabilityQuery {
+            radius_km: Some(10.0),
+            near: None,
+            ..near_paris()
+        },
+        AvailabilityQuery {
+            near: Some(GeoPoint {
+                lat: f64::NAN,
+                lon: 2.0,
+            }),
+            ..near_paris()
+        },
+        AvailabilityQuery {
+            limit: Some(1.5),
+            ..near_paris()
+        },
+        AvailabilityQuery {
+            today: Some("tomorrow".into()),
+            ..near_paris()
+        },
+    ];
+    for q in bad {
+        assert_eq!(
+            e.availability(&q).unwrap_err().code(),
+            "invalid_input",
+            "{q:?}"
+        );
+    }
+}
+
+#[test]
+fn future_supply_gives_an_available_from_date() {
+    let mut e = engine();
+    json(
+        &mut e,
+        r#"[{"id":"1","type":"set","sku":"A","location":"S1","onHand":1},
+            {"id":"2","type":"incoming","sku":"A","location":"S2","qty":2,"date":"2026-12-10"},
+            {"id":"3","type":"incoming","sku":"A","location":"S1","qty":5,"date":"2026-12-03"},
+            {"id":"4","type":"incoming","sku":"A","location":"S1","qty":1,"date":"2026-11-01"}]"#,
+    );
+    let q = |qty: f64| AvailabilityQuery {
+        qty: Some(qty),
+        today: Some("2026-11-25".into()),
+        ..near_paris()
+    };
+    let a = &e.availability(&q(1.0)).unwrap()[0];
+    assert_eq!(a.available_from, None, "in stock today");
+    assert_eq!(a.incoming.len(), 2, "late supply (before today) is ignored");
+    assert_eq!(
+        e.availability(&q(6.0)).unwrap()[0]
+            .available_from
+            .as_deref(),
+        Some("2026-12-03")
+    );
+    assert_eq!(
+        e.availability(&q(8.0)).unwrap()[0]
+            .available_from
+            .as_deref(),
+        Some("2026-12-10")
+    );
+    assert_eq!(
+        e.availability(&q(9.0)).unwrap()[0].available_from,
+        None,
+        "supply never covers 9"
+    );
+}
+
+#[test]
+fn bad_locations_are_refused_whole() {
+    let mut e = engine();
+    let before = e.network().all().to_vec();
+    let cases: Vec<(&str, Box<dyn Fn(&mut atsource::network::LocationInput)>)> = vec![
+        ("[1].lat", Box::new(|l| l.lat = f64::NAN)),
+        ("[1].lon", Box::new(|l| l.lon = 181.0)),
+        ("[1].performance", Box::new(|l| l.performance = Some(1.2))),
+        (
+            "[1].costPerUnit",
+            Box::new(|l| l.cost_per_unit = Some(-1.0)),
+        ),
+        (
+            "[1].capacityUnits",
+            Box::new(|l| l.capacity_units = Some(-3.0)),
+        ),
+        ("[1].safetyStock", Box::new(|l| l.safety_stock = Some(0.5))),
+        ("[1].id", Box::new(|l| l.id = String::new())),
+    ];
+    for (field, spoil) in cases {
+        let mut bad = loc("NEW", LocationKind::Store, 1.0, 1.0);
+        spoil(&mut bad);
+        let err = e
+            .upsert_locations(vec![loc("S1", LocationKind::Warehouse, 0.0, 0.0), bad])
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_input");
+        assert!(
+            err.to_string().starts_with(field),
+            "{err} should name {field}"
+        );
+        assert_eq!(e.network().all(), &before[..], "nothing half-applied");
+    }
+}
+
+#[test]
+fn location_defaults_follow_the_contract() {
+    let mut e = atsource::Engine::new();
+    e.upsert_locations(atsource::from_json(r#"[{"id":"S","kind":"store","lat":1,"lon":2},{"id":"W","kind":"warehouse","lat":1,"lon":2}]"#).unwrap())
+        .unwrap();
+    let s = &e.network().all()[0];
+    assert_eq!(
+        (s.name.as_str(), s.active, s.ship, s.pickup, s.performance),
+        ("S", true, true, true, 1.0)
+    );
+    assert_eq!(
+        (
+            s.cost_per_shipment,
+            s.cost_per_unit,
+            s.capacity_units,
+            s.safety_stock
+        ),
+        (0.0, 0.0, None, 0)
+    );
+    assert!(
+        !e.network().all()[1].pickup,
+        "warehouses offer no pickup by default"
+    );
+    let typo = atsource::from_json::<Vec<atsource::network::LocationInput>>(
+        r#"[{"id":"S","kind":"store","lat":1,"lon":2,"costPerShipmet":3}]"#,
+    );
+    assert!(typo.unwrap_err().to_string().contains("costPerShipmet"));
+}

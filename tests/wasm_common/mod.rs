@@ -1,0 +1,150 @@
+//! The exported API exercised through wasm-bindgen, shared by the Node and Chromium runs.
+
+use atsource::wasm::JsEngine;
+use js_sys::{Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+
+fn js(json: &str) -> JsValue {
+    JSON::parse(json).unwrap()
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap()
+}
+
+fn code_of(err: JsValue) -> String {
+    assert!(
+        err.is_instance_of::<js_sys::Error>(),
+        "a real Error is thrown"
+    );
+    get(&err, "code").as_string().unwrap()
+}
+
+fn engine() -> JsEngine {
+    let mut e = JsEngine::new();
+    e.upsert_locations(js(r#"[
+        {"id":"PAR","kind":"store","lat":48.8566,"lon":2.3522,"safetyStock":1},
+        {"id":"VER","kind":"store","lat":48.8049,"lon":2.1204},
+        {"id":"LYO","kind":"warehouse","lat":45.764,"lon":4.8357}
+    ]"#))
+        .unwrap();
+    e
+}
+
+pub fn events_ats_and_reports() {
+    let mut e = engine();
+    let report = e
+        .apply_events(js(r#"[
+            {"id":"1","type":"set","sku":"TEE-M","location":"PAR","onHand":6},
+            {"id":"2","type":"set","sku":"TEE-M","location":"VER","onHand":2},
+            {"id":"3","type":"reserve","sku":"TEE-M","location":"PAR","qty":2},
+            {"id":"3","type":"reserve","sku":"TEE-M","location":"PAR","qty":2},
+            {"id":"4","type":"reserve","sku":"TEE-M","location":"PAR","qty":-2}
+        ]"#))
+        .unwrap();
+    assert_eq!(get(&report, "applied").as_f64(), Some(3.0));
+    assert_eq!(get(&report, "duplicates").as_f64(), Some(1.0));
+    let rejected = get(&report, "rejected");
+    assert_eq!(
+        get(&get(&rejected, "0"), "code").as_string().as_deref(),
+        Some("invalid_quantity")
+    );
+    assert_eq!(get(&get(&rejected, "0"), "index").as_f64(), Some(4.0));
+    assert_eq!(
+        e.ats(JsValue::from("TEE-M"), Some("PAR".into())).unwrap(),
+        3.0
+    );
+    assert_eq!(e.ats(JsValue::from("TEE-M"), None).unwrap(), 5.0);
+    // The JSON text path is the same batch path.
+    e.apply_events(JsValue::from(
+        r#"[{"id":"5","type":"adjust","sku":"TEE-M","location":"VER","delta":1}]"#,
+    ))
+    .unwrap();
+    assert_eq!(e.ats(JsValue::from("TEE-M"), None).unwrap(), 6.0);
+
+    let avail = e
+        .availability(js(
+            r#"{"skus":["TEE-M"],"near":{"lat":48.85,"lon":2.35},"radiusKm":50}"#,
+        ))
+        .unwrap();
+    let first = get(&avail, "0");
+    assert_eq!(get(&first, "total").as_f64(), Some(6.0));
+    let locations: js_sys::Array = get(&first, "locations").dyn_into().unwrap();
+    assert_eq!(locations.length(), 2);
+    assert_eq!(
+        get(&locations.get(0), "id").as_string().as_deref(),
+        Some("PAR")
+    );
+}
+
+pub fn errors_are_coded_and_leave_the_engine_intact() {
+    let mut e = engine();
+    e.apply_events(js(
+        r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":4}]"#,
+    ))
+    .unwrap();
+    let bad_loc = e
+        .upsert_locations(js(r#"[{"id":"X","kind":"store","lat":null,"lon":2}]"#))
+        .unwrap_err();
+    assert_eq!(code_of(bad_loc.clone()), "invalid_input");
+    assert!(get(&bad_loc, "message")
+        .as_string()
+        .unwrap()
+        .contains("lat"));
+    assert_eq!(
+        code_of(
+            e.ats(JsValue::from("A"), Some("NOWHERE".into()))
+                .unwrap_err()
+        ),
+        "unknown_location"
+    );
+    assert_eq!(
+        code_of(e.ats(JsValue::from(42), None).unwrap_err()),
+        "invalid_input"
+    );
+    assert_eq!(
+        code_of(
+            e.availability(js(r#"{"skus":["A"],"radiusKm":5}"#))
+                .unwrap_err()
+        ),
+        "invalid_input"
+    );
+    assert_eq!(
+        code_of(e.availability(JsValue::UNDEFINED).unwrap_err()),
+        "invalid_input"
+    );
+    assert_eq!(
+        code_of(e.apply_events(js(r#"{"not":"an array"}"#)).unwrap_err()),
+        "invalid_input"
+    );
+    assert_eq!(
+        code_of(JsEngine::from_snapshot(b"garbage").unwrap_err()),
+        "snapshot_foreign"
+    );
+    // Still working, state intact.
+    assert_eq!(e.ats(JsValue::from("A"), Some("PAR".into())).unwrap(), 3.0);
+    assert_eq!(get(&e.stats().unwrap(), "locations").as_f64(), Some(3.0));
+}
+
+pub fn snapshots_round_trip() {
+    let mut e = engine();
+    e.apply_events(js(
+        r#"[{"id":"1","type":"set","sku":"A","location":"LYO","onHand":40,"version":7}]"#,
+    ))
+    .unwrap();
+    let bytes = e.snapshot();
+    let back = JsEngine::from_snapshot(&bytes).unwrap();
+    assert_eq!(back.snapshot(), bytes);
+    assert_eq!(
+        back.ats(JsValue::from("A"), Some("LYO".into())).unwrap(),
+        40.0
+    );
+    let mut cut = bytes.clone();
+    cut.truncate(bytes.len() - 3);
+    assert_eq!(
+        code_of(JsEngine::from_snapshot(&cut).unwrap_err()),
+        "snapshot_truncated"
+    );
+    let version = get(&atsource::wasm::build_info().unwrap(), "version").as_string();
+    assert_eq!(version.as_deref(), Some(env!("CARGO_PKG_VERSION")));
+}

@@ -1,0 +1,21 @@
+//! The exported API in Node (wasm-bindgen-test's default runner).
+#![cfg(target_arch = "wasm32")]
+
+mod wasm_common;
+
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test]
+fn events_ats_and_reports() {
+    wasm_common::events_ats_and_reports();
+}
+
+#[wasm_bindgen_test]
+fn errors_are_coded_and_leave_the_engine_intact() {
+    wasm_common::errors_are_coded_and_leave_the_engine_intact();
+}
+
+#[wasm_bindgen_test]
+fn snapshots_round_trip() {
+    wasm_common::snapshots_round_trip();
+}
