@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::inventory::{
-    ApplyReport, AvailabilityQuery, Event, EventSlot, Inventory, InventoryParts, InventoryPartsRef,
+    ApplyOptions, ApplyReport, AvailabilityQuery, Event, EventSlot, Inventory, InventoryParts, InventoryPartsRef,
     Position, SkuAvailability, ThresholdRule,
 };
 use crate::network::{Location, LocationInput, Network};
@@ -118,13 +118,23 @@ impl Engine {
 
     /// Applies a JSON array of events (the batch path: no per-event object decoding).
     pub fn apply_events_json(&mut self, json: &str) -> Result<ApplyReport, Error> {
+        self.apply_events_json_with(json, ApplyOptions::default())
+    }
+
+    /// [`Engine::apply_events_json`] with reporting options.
+    pub fn apply_events_json_with(&mut self, json: &str, opts: ApplyOptions) -> Result<ApplyReport, Error> {
         let slots: Vec<EventSlot<'_>> = crate::from_json(json)?;
-        Ok(self.inventory.apply_slots(&self.network, slots))
+        Ok(self.inventory.apply_slots(&self.network, slots, opts))
     }
 
     /// Applies typed events.
     pub fn apply_events(&mut self, events: &[Event<'_>]) -> ApplyReport {
-        self.inventory.apply_events(&self.network, events)
+        self.inventory.apply_events(&self.network, events, ApplyOptions::default())
+    }
+
+    /// [`Engine::apply_events`] with reporting options.
+    pub fn apply_events_with(&mut self, events: &[Event<'_>], opts: ApplyOptions) -> ApplyReport {
+        self.inventory.apply_events(&self.network, events, opts)
     }
 
     /// ATS of `sku` at `location`, or over the whole network when `location` is `None`.

@@ -45,6 +45,28 @@ pub struct ApplyReport {
     pub alerts: AlertReport,
 }
 
+/// How much a batch reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApplyOptions {
+    /// List ATS changes and alert crossings (default true). Bulk loads that need only the
+    /// counts set it to false and skip the bookkeeping.
+    #[serde(default = "yes")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub changes: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        Self { changes: true }
+    }
+}
+
 enum Outcome {
     Applied,
     Duplicate,
@@ -54,15 +76,26 @@ enum Outcome {
 /// First-touch ATS of each position a batch modifies.
 #[derive(Default)]
 struct Touched {
+    enabled: bool,
     before: FxHashMap<(u32, u32), i64>,
     order: Vec<(u32, u32)>,
 }
 
+impl Touched {
+    fn new(opts: ApplyOptions, batch: usize) -> Self {
+        let mut t = Touched { enabled: opts.changes, ..Touched::default() };
+        if t.enabled {
+            t.before.reserve(batch.min(1 << 16));
+        }
+        t
+    }
+}
+
 impl Inventory {
     /// Applies decoded batch elements (the JSON path).
-    pub fn apply_slots(&mut self, network: &Network, slots: Vec<EventSlot<'_>>) -> ApplyReport {
+    pub fn apply_slots(&mut self, network: &Network, slots: Vec<EventSlot<'_>>, opts: ApplyOptions) -> ApplyReport {
         let mut report = ApplyReport::default();
-        let mut touched = Touched::default();
+        let mut touched = Touched::new(opts, slots.len());
         for (index, slot) in slots.into_iter().enumerate() {
             let checked = match slot.0 {
                 Some(raw) => raw.validate(),
@@ -76,9 +109,9 @@ impl Inventory {
     }
 
     /// Applies typed events (the native path).
-    pub fn apply_events(&mut self, network: &Network, events: &[Event<'_>]) -> ApplyReport {
+    pub fn apply_events(&mut self, network: &Network, events: &[Event<'_>], opts: ApplyOptions) -> ApplyReport {
         let mut report = ApplyReport::default();
-        let mut touched = Touched::default();
+        let mut touched = Touched::new(opts, events.len());
         for (index, e) in events.iter().enumerate() {
             let result = self.apply_one(network, e, &mut touched);
             record(&mut report, index, result);
@@ -122,7 +155,7 @@ impl Inventory {
             return Ok(Outcome::Stale);
         };
         let key = (sku, loc);
-        if !touched.before.contains_key(&key) {
+        if touched.enabled && !touched.before.contains_key(&key) {
             touched.before.insert(key, position_ats(&old, location));
             touched.order.push(key);
         }

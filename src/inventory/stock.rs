@@ -1,6 +1,6 @@
-//! The positions of one SKU across locations, stored column-wise and sorted by location index.
+//! The positions of one SKU across locations, sorted by location index.
 //!
-//! Columns keep a position at 28 bytes and let a snapshot load straight into place.
+//! A position takes 28 bytes, and a snapshot loads straight into this layout.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,17 +28,47 @@ impl Position {
     }
 }
 
-/// All positions of one SKU.
+/// A position as stored: 24 bytes, one cache line shared with its neighbours.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Slot {
+    on_hand: i32,
+    reserved: i32,
+    picking: i32,
+    /// -1 inherits the location's safety stock.
+    safety: i32,
+    /// 0 is "never versioned"; otherwise version + 1.
+    version: u64,
+}
+
+impl From<Position> for Slot {
+    fn from(p: Position) -> Self {
+        Slot {
+            on_hand: p.on_hand,
+            reserved: p.reserved,
+            picking: p.picking,
+            safety: p.safety.unwrap_or(-1),
+            version: p.version.map_or(0, |v| v.saturating_add(1)),
+        }
+    }
+}
+
+impl From<Slot> for Position {
+    fn from(s: Slot) -> Self {
+        Position {
+            on_hand: s.on_hand,
+            reserved: s.reserved,
+            picking: s.picking,
+            safety: (s.safety >= 0).then_some(s.safety),
+            version: s.version.checked_sub(1),
+        }
+    }
+}
+
+/// All positions of one SKU: location indexes (searched) beside the positions (read once found).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkuStock {
     locs: Vec<u32>,
-    on_hand: Vec<i32>,
-    reserved: Vec<i32>,
-    picking: Vec<i32>,
-    /// -1 inherits the location's safety stock.
-    safety: Vec<i32>,
-    /// 0 is "never versioned"; otherwise version + 1.
-    version: Vec<u64>,
+    slots: Vec<Slot>,
 }
 
 impl SkuStock {
@@ -52,33 +82,14 @@ impl SkuStock {
         self.locs.is_empty()
     }
 
-    /// True when every column has the same length and locations are strictly increasing.
+    /// True when both columns have the same length and locations are strictly increasing.
     pub fn is_consistent(&self) -> bool {
-        let n = self.locs.len();
-        [
-            self.on_hand.len(),
-            self.reserved.len(),
-            self.picking.len(),
-            self.safety.len(),
-            self.version.len(),
-        ]
-        .iter()
-        .all(|&l| l == n)
-            && self.locs.windows(2).all(|w| w[0] < w[1])
+        self.slots.len() == self.locs.len() && self.locs.windows(2).all(|w| w[0] < w[1])
     }
 
     /// Slot of location `loc`.
     pub fn find(&self, loc: u32) -> Option<usize> {
         self.locs.binary_search(&loc).ok()
-    }
-
-    /// Slot of location `loc`, searching only from slot `from` on (for merge-joins).
-    pub fn find_from(&self, loc: u32, from: usize) -> Result<usize, usize> {
-        let tail = self.locs.get(from..).unwrap_or(&[]);
-        match tail.binary_search(&loc) {
-            Ok(i) => Ok(from + i),
-            Err(i) => Err(from + i),
-        }
     }
 
     /// Location index of slot `i`.
@@ -93,31 +104,13 @@ impl SkuStock {
 
     /// The position at slot `i`.
     pub fn get(&self, i: usize) -> Position {
-        let at = |c: &Vec<i32>| c.get(i).copied().unwrap_or(0);
-        let safety = at(&self.safety);
-        let version = self.version.get(i).copied().unwrap_or(0);
-        Position {
-            on_hand: at(&self.on_hand),
-            reserved: at(&self.reserved),
-            picking: at(&self.picking),
-            safety: (safety >= 0).then_some(safety),
-            version: version.checked_sub(1),
-        }
+        self.slots.get(i).copied().unwrap_or_default().into()
     }
 
     /// Writes the position at slot `i`.
     pub fn put(&mut self, i: usize, p: Position) {
-        let set = |c: &mut Vec<i32>, v: i32| {
-            if let Some(x) = c.get_mut(i) {
-                *x = v;
-            }
-        };
-        set(&mut self.on_hand, p.on_hand);
-        set(&mut self.reserved, p.reserved);
-        set(&mut self.picking, p.picking);
-        set(&mut self.safety, p.safety.unwrap_or(-1));
-        if let Some(x) = self.version.get_mut(i) {
-            *x = p.version.map_or(0, |v| v.saturating_add(1));
+        if let Some(s) = self.slots.get_mut(i) {
+            *s = p.into();
         }
     }
 
@@ -127,11 +120,7 @@ impl SkuStock {
             Ok(i) => i,
             Err(i) => {
                 self.locs.insert(i, loc);
-                self.on_hand.insert(i, 0);
-                self.reserved.insert(i, 0);
-                self.picking.insert(i, 0);
-                self.safety.insert(i, -1);
-                self.version.insert(i, 0);
+                self.slots.insert(i, Position::default().into());
                 i
             }
         }

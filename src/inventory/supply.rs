@@ -24,7 +24,7 @@ impl Day {
 
     /// The day of a civil date.
     pub fn from_date(date: Date) -> Day {
-        Day(EPOCH.until(date).map(|span| span.get_days()).unwrap_or(0))
+        Day((date.duration_since(EPOCH).as_secs() / 86_400) as i32)
     }
 
     /// The civil date of this day.

@@ -1,1 +1,132 @@
-//! Sourcing: choosing which locations ship which units of an order (work in progress).
+//! Sourcing: choosing which locations ship which units of an order.
+//!
+//! [`source`] is the entry point: it validates the [`SourceRequest`], resolves its profile into
+//! [`Strategy`]s and, strategy by strategy, builds the pure problem ([`problem`]) and solves it
+//! exactly ([`optimizer`]). The [`Plan`] reports the strategy that fired, the proven lower bound and
+//! why the nearest unused locations do not ship ([`explain`]).
+//!
+//! # Cost model (contract, normative)
+//! A shipment from location `l` at great-circle distance `d` carrying `u` units costs
+//! `l.costPerShipment + p.costPerShipment + p.costPerKm·d + p.performancePenalty·(1 − l.performance)
+//! + u·(l.costPerUnit + p.costPerUnitKm·d)`, plus the extension `p.costPerRank·(rank − 1)` when the
+//! profile ranks locations. The plan minimises the total over complete plans; ties break by fewer
+//! shipments, then by the lexicographically smaller sorted list of location ids.
+//!
+//! # Input rules
+//! Quantities are integers in `1..=1e9` (`invalid_quantity`; a 0 line is refused, not ignored, so
+//! that a client bug is seen). At most [`MAX_LINES`] lines and [`MAX_UNITS`] units
+//! (`cart_too_large`). An empty cart or a bad destination is `invalid_input`. Lines of the same SKU
+//! are merged. A SKU the inventory never saw simply has no stock.
+
+mod error;
+pub mod explain;
+pub mod optimizer;
+pub mod plan;
+pub mod problem;
+pub mod profile;
+pub mod request;
+
+use std::borrow::Cow;
+
+pub use error::SourcingError;
+pub use explain::{Explanation, Reason};
+pub use plan::{Plan, PlanLine, Shipment, Status};
+pub use profile::{Profile, Profiles, Strategy};
+pub use request::{Cart, CartLine, LineInput, ProfileRef, SourceRequest, MAX_LINES, MAX_UNITS};
+
+use crate::inventory::Inventory;
+use crate::network::Network;
+
+/// Sources `request` over `network` and `inventory`, with `profiles` resolving a profile name.
+///
+/// Strategies are tried in order; the first that ships the whole cart wins. When none does, the
+/// first with `allowPartial` that can ship something returns its best partial plan; otherwise the
+/// plan is `unfulfillable`.
+pub fn source(
+    network: &Network,
+    inventory: &Inventory,
+    profiles: &Profiles,
+    request: &SourceRequest,
+) -> Result<Plan, SourcingError> {
+    let cart = request.cart()?;
+    let strategies: Cow<'_, [Strategy]> = match &request.profile {
+        None => profiles
+            .strategies("default")
+            .map_or_else(|| Cow::Owned(vec![Strategy::default()]), Cow::Borrowed),
+        Some(ProfileRef::Name(name)) => Cow::Borrowed(
+            profiles
+                .strategies(name)
+                .ok_or_else(|| SourcingError::UnknownProfile(name.clone()))?,
+        ),
+        Some(ProfileRef::Inline(p)) => Cow::Owned(p.strategies("profile")?),
+    };
+    Ok(source_cart(network, inventory, &cart, &strategies))
+}
+
+/// Sources a validated cart under resolved strategies (at least one; none gives an
+/// unfulfillable plan).
+pub fn source_cart(
+    network: &Network,
+    inventory: &Inventory,
+    cart: &Cart,
+    strategies: &[Strategy],
+) -> Plan {
+    let mut nodes = 0u64;
+    let mut built = Vec::with_capacity(strategies.len());
+    for s in strategies {
+        let mut sourcing = problem::build(network, inventory, cart, s);
+        sourcing.problem.allow_partial = false;
+        let solution = optimizer::solve(&sourcing.problem);
+        nodes += solution.nodes;
+        if solution.status == Status::Complete {
+            return finish(network, inventory, cart, s, &sourcing, &solution, nodes);
+        }
+        built.push((s, sourcing, solution));
+    }
+    for (s, sourcing, _) in built.iter_mut().filter(|b| b.0.allow_partial) {
+        sourcing.problem.allow_partial = true;
+        let solution = optimizer::solve(&sourcing.problem);
+        nodes += solution.nodes;
+        if solution.status == Status::Partial {
+            return finish(network, inventory, cart, s, sourcing, &solution, nodes);
+        }
+    }
+    let (plan_of, explained_by) = match built.last() {
+        Some((s, sourcing, solution)) => (
+            plan::assemble(network, cart, sourcing, solution, None),
+            Some(*s),
+        ),
+        None => {
+            let empty = problem::build(network, inventory, cart, &Strategy::default());
+            let solution = optimizer::solve(&optimizer::Problem {
+                candidates: Vec::new(),
+                ..empty.problem.clone()
+            });
+            (plan::assemble(network, cart, &empty, &solution, None), None)
+        }
+    };
+    let mut plan = plan_of;
+    plan.search_nodes = nodes;
+    // Unfulfillable is proven only if every strategy proved it.
+    plan.optimal = built.iter().all(|b| b.2.optimal);
+    if let Some(s) = explained_by {
+        plan.explanations = explain::explain(network, inventory, cart, s, &[]);
+    }
+    plan
+}
+
+fn finish(
+    network: &Network,
+    inventory: &Inventory,
+    cart: &Cart,
+    strategy: &Strategy,
+    sourcing: &problem::Sourcing,
+    solution: &optimizer::Solution,
+    nodes: u64,
+) -> Plan {
+    let mut plan = plan::assemble(network, cart, sourcing, solution, Some(strategy.name.clone()));
+    plan.search_nodes = nodes;
+    let used: Vec<&str> = plan.shipments.iter().map(|s| s.location.as_str()).collect();
+    plan.explanations = explain::explain(network, inventory, cart, strategy, &used);
+    plan
+}

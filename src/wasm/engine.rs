@@ -3,7 +3,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::bridge::{input, invalid, output, text, to_js};
-use crate::inventory::{AvailabilityQuery, ThresholdRule};
+use crate::inventory::{ApplyOptions, AvailabilityQuery, ThresholdRule};
 use crate::network::LocationInput;
 
 /// The availability engine: locations, inventory positions, ATS and availability.
@@ -46,9 +46,14 @@ impl JsEngine {
     pub fn apply_events(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "EventInput[] | string")] events: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ApplyOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
+        let opts: ApplyOptions = match options {
+            Some(o) if !o.is_undefined() && !o.is_null() => input(&o, "options")?,
+            _ => ApplyOptions::default(),
+        };
         let json = text(&events, "events")?;
-        let report = self.inner.apply_events_json(&json).map_err(to_js)?;
+        let report = self.inner.apply_events_json_with(&json, opts).map_err(to_js)?;
         output(&report)
     }
 

@@ -40,7 +40,7 @@ pub fn events_ats_and_reports() {
             {"id":"3","type":"reserve","sku":"TEE-M","location":"PAR","qty":2},
             {"id":"3","type":"reserve","sku":"TEE-M","location":"PAR","qty":2},
             {"id":"4","type":"reserve","sku":"TEE-M","location":"PAR","qty":-2}
-        ]"#))
+        ]"#), None)
         .unwrap();
     assert_eq!(get(&report, "applied").as_f64(), Some(3.0));
     assert_eq!(get(&report, "duplicates").as_f64(), Some(1.0));
@@ -58,7 +58,7 @@ pub fn events_ats_and_reports() {
     // The JSON text path is the same batch path.
     e.apply_events(JsValue::from(
         r#"[{"id":"5","type":"adjust","sku":"TEE-M","location":"VER","delta":1}]"#,
-    ))
+    ), None)
     .unwrap();
     assert_eq!(e.ats(JsValue::from("TEE-M"), None).unwrap(), 6.0);
 
@@ -81,7 +81,7 @@ pub fn errors_are_coded_and_leave_the_engine_intact() {
     let mut e = engine();
     e.apply_events(js(
         r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":4}]"#,
-    ))
+    ), None)
     .unwrap();
     let bad_loc = e
         .upsert_locations(js(r#"[{"id":"X","kind":"store","lat":null,"lon":2}]"#))
@@ -114,7 +114,11 @@ pub fn errors_are_coded_and_leave_the_engine_intact() {
         "invalid_input"
     );
     assert_eq!(
-        code_of(e.apply_events(js(r#"{"not":"an array"}"#)).unwrap_err()),
+        code_of(e.apply_events(js(r#"{"not":"an array"}"#), None).unwrap_err()),
+        "invalid_input"
+    );
+    assert_eq!(
+        code_of(e.apply_events(js("[]"), Some(js(r#"{"changez":false}"#))).unwrap_err()),
         "invalid_input"
     );
     assert_eq!(
@@ -130,7 +134,7 @@ pub fn snapshots_round_trip() {
     let mut e = engine();
     e.apply_events(js(
         r#"[{"id":"1","type":"set","sku":"A","location":"LYO","onHand":40,"version":7}]"#,
-    ))
+    ), Some(js(r#"{"changes":false}"#)))
     .unwrap();
     let bytes = e.snapshot();
     let back = JsEngine::from_snapshot(&bytes).unwrap();

@@ -1,0 +1,55 @@
+//! Errors of sourcing requests and profiles.
+
+use thiserror::Error;
+
+use crate::InputError;
+
+/// Why a sourcing request or a profile was refused. Each carries a stable [`SourcingError::code`].
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SourcingError {
+    /// The request is malformed (missing field, empty cart, bad destination): `invalid_input`.
+    #[error("{0}")]
+    Invalid(InputError),
+    /// A line's quantity is not an integer in `1..=1e9`: `invalid_quantity`.
+    #[error("{0}")]
+    InvalidQuantity(InputError),
+    /// The cart has more than [`crate::sourcing::MAX_LINES`] lines or
+    /// [`crate::sourcing::MAX_UNITS`] units: `cart_too_large`.
+    #[error("{0}")]
+    CartTooLarge(InputError),
+    /// The named profile is not registered: `unknown_profile`.
+    #[error("unknown profile `{0}`")]
+    UnknownProfile(String),
+    /// A profile field is out of range or misplaced; the error names its path: `invalid_profile`.
+    #[error("{0}")]
+    InvalidProfile(InputError),
+}
+
+impl SourcingError {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SourcingError::Invalid(_) => "invalid_input",
+            SourcingError::InvalidQuantity(_) => "invalid_quantity",
+            SourcingError::CartTooLarge(_) => "cart_too_large",
+            SourcingError::UnknownProfile(_) => "unknown_profile",
+            SourcingError::InvalidProfile(_) => "invalid_profile",
+        }
+    }
+
+    /// The offending field's path (`lines[2].qty`, `profile.strategies[0].maxShipments`), empty
+    /// when the error is about the whole request.
+    pub fn field(&self) -> &str {
+        match self {
+            SourcingError::Invalid(e)
+            | SourcingError::InvalidQuantity(e)
+            | SourcingError::CartTooLarge(e)
+            | SourcingError::InvalidProfile(e) => &e.field,
+            SourcingError::UnknownProfile(_) => "profile",
+        }
+    }
+
+    pub(crate) fn profile(field: impl Into<String>, message: impl Into<String>) -> Self {
+        SourcingError::InvalidProfile(InputError::new(field, message))
+    }
+}

@@ -1,0 +1,261 @@
+//! Lagrangian lower bounds.
+//!
+//! Relaxing "every line gets its units" with multipliers `λ_j >= 0` splits the problem by
+//! candidate: candidate `i`, if it ships, is worth `w_i = f_i + min Σ_j (c_i − λ_j) x_ij` over
+//! `0 <= x_ij <= s_ij`, `Σ_j x_ij <= U_i` — a continuous knapsack, filled by decreasing `λ_j`.
+//! The bound is `Σ_j λ_j q_j + Σ_{forced} w_i + Σ` of the (at most `K` − forced) most negative
+//! free `w_i`. Subgradient ascent on `λ` (Polyak steps towards the incumbent) tightens it; any `λ`
+//! gives a valid bound, so stopping early is always safe.
+
+use super::instance::Instance;
+
+/// The candidate may ship; the search has not decided yet.
+pub(super) const FREE: u8 = 0;
+/// The candidate ships (or at least may, at its fixed cost).
+pub(super) const IN: u8 = 1;
+/// The candidate does not ship.
+pub(super) const OUT: u8 = 2;
+
+/// The part of a search node the bound reads.
+pub(super) struct NodeView<'a> {
+    /// FREE / IN / OUT per candidate.
+    pub status: &'a [u8],
+    /// Candidates not OUT, in a fixed order.
+    pub active: &'a [u32],
+    /// How many more real candidates may be opened.
+    pub slots: usize,
+}
+
+/// Multipliers and the relaxation at the best multipliers found.
+#[derive(Debug, Clone)]
+pub(super) struct Lagrangian {
+    /// The multipliers: read as a warm start, left at the best found.
+    pub lambda: Vec<f64>,
+    best: Vec<f64>,
+    /// `w_i` per candidate (valid for the active ones).
+    pub w: Vec<f64>,
+    supply: Vec<f64>,
+    /// Free candidates the relaxation opens, by increasing `w` (then rank).
+    pub chosen: Vec<u32>,
+    /// True when more free candidates have `w < 0` than there are slots.
+    pub slots_bind: bool,
+    /// Largest `w` among the chosen (when slots bind).
+    pub last_chosen: f64,
+    /// Smallest `w` among the free candidates not chosen (`+inf` if none).
+    pub first_left: f64,
+    /// True when the relaxation's own solution ships exactly the demand: the bound is then exact
+    /// for the node.
+    pub exact: bool,
+    buf: Vec<(f64, u32, u32)>,
+    knap: Vec<(f64, u32)>,
+    order: Vec<u32>,
+}
+
+impl Lagrangian {
+    /// Multipliers started at each line's cheapest amortised unit cost `min_i c_i + f_i / U_i`.
+    pub fn new(inst: &Instance) -> Self {
+        let (m, n) = (inst.m(), inst.n());
+        let mut lambda = vec![f64::INFINITY; m];
+        for i in 0..n {
+            if !inst.is_real(i) {
+                continue;
+            }
+            let amortised = inst.c[i] + inst.f[i] / inst.cap[i] as f64;
+            for e in inst.row(i) {
+                let j = inst.line[e] as usize;
+                lambda[j] = lambda[j].min(amortised);
+            }
+        }
+        for l in &mut lambda {
+            if !l.is_finite() {
+                *l = 0.0;
+            }
+        }
+        Lagrangian {
+            best: lambda.clone(),
+            lambda,
+            w: vec![0.0; n],
+            supply: vec![0.0; m],
+            chosen: Vec::new(),
+            slots_bind: false,
+            last_chosen: 0.0,
+            first_left: f64::INFINITY,
+            exact: false,
+            buf: Vec::new(),
+            knap: Vec::new(),
+            order: Vec::new(),
+        }
+    }
+
+    /// `w_i` at the current multipliers; with `supply`, adds the knapsack's units per line.
+    fn worth(&mut self, inst: &Instance, i: usize, supply: bool) -> f64 {
+        let ci = inst.c[i];
+        let mut w = inst.f[i];
+        if !inst.binding[i] {
+            for e in inst.row(i) {
+                let j = inst.line[e] as usize;
+                let gain = self.lambda[j] - ci;
+                if gain > 0.0 {
+                    let s = inst.qty[e] as f64;
+                    w -= gain * s;
+                    if supply {
+                        self.supply[j] += s;
+                    }
+                }
+            }
+            return w;
+        }
+        self.knap.clear();
+        for e in inst.row(i) {
+            let l = self.lambda[inst.line[e] as usize];
+            if l > ci {
+                self.knap.push((l, e as u32));
+            }
+        }
+        self.knap.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut room = inst.cap[i];
+        for &(l, e) in &self.knap {
+            if room == 0 {
+                break;
+            }
+            let t = inst.qty[e as usize].min(room);
+            room -= t;
+            w -= (l - ci) * t as f64;
+            if supply {
+                self.supply[inst.line[e as usize] as usize] += t as f64;
+            }
+        }
+        w
+    }
+
+    /// The bound at the current multipliers; fills `w`, `chosen` and `supply`.
+    fn eval(&mut self, inst: &Instance, node: &NodeView) -> f64 {
+        let mut value: f64 = self.lambda.iter().zip(&inst.q).map(|(l, &q)| l * q as f64).sum();
+        self.buf.clear();
+        self.supply.fill(0.0);
+        self.first_left = f64::INFINITY;
+        for &i in node.active {
+            let iu = i as usize;
+            let forced = node.status[iu] == IN;
+            let w = self.worth(inst, iu, false);
+            self.w[iu] = w;
+            if forced {
+                value += w;
+                self.worth(inst, iu, true);
+            } else if w < 0.0 {
+                self.buf.push((w, inst.rank[iu], i));
+            } else {
+                self.first_left = self.first_left.min(w);
+            }
+        }
+        let by_worth = |a: &(f64, u32, u32), b: &(f64, u32, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+        self.slots_bind = self.buf.len() > node.slots;
+        if self.slots_bind {
+            if node.slots > 0 {
+                self.buf.select_nth_unstable_by(node.slots - 1, by_worth);
+            }
+            for &(w, _, _) in &self.buf[node.slots..] {
+                self.first_left = self.first_left.min(w);
+            }
+            self.buf.truncate(node.slots);
+        }
+        self.buf.sort_unstable_by(by_worth);
+        self.last_chosen = self.buf.last().map_or(0.0, |e| e.0);
+        self.chosen.clear();
+        for k in 0..self.buf.len() {
+            let (w, _, i) = self.buf[k];
+            value += w;
+            self.chosen.push(i);
+            self.worth(inst, i as usize, true);
+        }
+        value
+    }
+
+    /// Subgradient ascent from the current multipliers for at most `iters` steps; stops once the
+    /// bound exceeds `ub + tol`. Leaves the relaxation at the best multipliers and returns its bound.
+    pub fn ascend(
+        &mut self,
+        inst: &Instance,
+        node: &NodeView,
+        ub: Option<f64>,
+        iters: usize,
+        theta0: f64,
+    ) -> f64 {
+        let mut best = f64::NEG_INFINITY;
+        let mut best_is_last = false;
+        let mut theta = theta0;
+        let mut stall = 0;
+        self.exact = false;
+        for _ in 0..iters.max(1) {
+            let v = self.eval(inst, node);
+            if v > best {
+                let tiny = 1e-12 * (1.0 + v.abs());
+                if v > best + tiny {
+                    stall = 0;
+                } else {
+                    stall += 1;
+                }
+                best = v;
+                self.best.copy_from_slice(&self.lambda);
+                best_is_last = true;
+            } else {
+                best_is_last = false;
+                stall += 1;
+            }
+            if stall >= 4 {
+                theta *= 0.5;
+                stall = 0;
+            }
+            if ub.is_some_and(|u| best > u + inst.tol) {
+                break;
+            }
+            let mut norm2 = 0.0;
+            for j in 0..inst.m() {
+                let mut g = inst.q[j] as f64 - self.supply[j];
+                if self.lambda[j] <= 0.0 && g < 0.0 {
+                    g = 0.0;
+                }
+                self.supply[j] = g;
+                norm2 += g * g;
+            }
+            if norm2 == 0.0 {
+                // The relaxation's own open set ships the demand: it is a plan costing `v`, so `v`
+                // is the node's optimum (and at least every bound seen).
+                self.exact = true;
+                if !best_is_last {
+                    best = v;
+                    self.best.copy_from_slice(&self.lambda);
+                    best_is_last = true;
+                }
+                break;
+            }
+            if theta < 0.004 {
+                break;
+            }
+            let target = ub.unwrap_or(best + 0.1 * (best.abs() + 1.0));
+            let gap = (target - v).max(1e-6 * (1.0 + v.abs()));
+            let step = theta * gap / norm2;
+            for j in 0..inst.m() {
+                self.lambda[j] = (self.lambda[j] + step * self.supply[j]).max(0.0);
+            }
+        }
+        if !best_is_last {
+            self.lambda.copy_from_slice(&self.best);
+            best = self.eval(inst, node);
+        }
+        best
+    }
+
+    /// Candidates the relaxation opens, forced ones included.
+    pub fn open_set(&mut self, node: &NodeView) -> &[u32] {
+        self.order.clear();
+        self.order.extend(
+            node.active
+                .iter()
+                .copied()
+                .filter(|&i| node.status[i as usize] == IN),
+        );
+        self.order.extend_from_slice(&self.chosen);
+        &self.order
+    }
+}

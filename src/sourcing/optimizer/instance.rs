@@ -1,0 +1,168 @@
+//! The problem in solver form: stock merged, clipped to demand and stored row-wise, useless
+//! candidates dropped, tie-break ranks assigned, and an optional virtual candidate that absorbs
+//! the units a partial plan leaves unshipped.
+
+use super::Problem;
+
+/// A preprocessed problem.
+#[derive(Debug, Clone)]
+pub(super) struct Instance {
+    /// Demand per line.
+    pub q: Vec<u64>,
+    /// Total demand.
+    pub total: u64,
+    /// Fixed cost per candidate.
+    pub f: Vec<f64>,
+    /// Unit cost per candidate.
+    pub c: Vec<f64>,
+    /// Effective capacity: `min(capacity, Σ stock)`, >= 1.
+    pub cap: Vec<u64>,
+    /// True when the capacity is below the candidate's total stock (lines compete for it).
+    pub binding: Vec<bool>,
+    /// Row starts into `line`/`qty` (length `n + 1`).
+    pub start: Vec<usize>,
+    /// Line of each stock entry (rows sorted by line).
+    pub line: Vec<u32>,
+    /// Units of each stock entry, in `1..=q[line]`.
+    pub qty: Vec<u64>,
+    /// Tie-break rank (order of the caller's keys); the virtual candidate has `u32::MAX`.
+    pub rank: Vec<u32>,
+    /// Index into [`Problem::candidates`] (`usize::MAX` for the virtual candidate).
+    pub orig: Vec<usize>,
+    /// The virtual candidate, if any: free, not a shipment, not counted in `k`.
+    pub dummy: Option<usize>,
+    /// At most this many real candidates may ship.
+    pub k: usize,
+    /// Costs closer than this are equal.
+    pub tol: f64,
+}
+
+fn cost(x: f64) -> f64 {
+    // Callers validate costs; a NaN must not poison comparisons all the same.
+    if x > 0.0 {
+        x
+    } else {
+        0.0
+    }
+}
+
+impl Instance {
+    /// Preprocesses `p`; `unshipped` adds a virtual candidate that may leave that many units unshipped.
+    pub fn new(p: &Problem, unshipped: Option<u64>) -> Self {
+        let m = p.demand.len();
+        let q = p.demand.clone();
+        let total = q.iter().fold(0u64, |a, &b| a.saturating_add(b));
+        let mut inst = Instance {
+            q,
+            total,
+            f: Vec::new(),
+            c: Vec::new(),
+            cap: Vec::new(),
+            binding: Vec::new(),
+            start: vec![0],
+            line: Vec::new(),
+            qty: Vec::new(),
+            rank: Vec::new(),
+            orig: Vec::new(),
+            dummy: None,
+            k: 0,
+            tol: 0.0,
+        };
+        let mut row: Vec<(u32, u64)> = Vec::new();
+        for (idx, cand) in p.candidates.iter().enumerate() {
+            row.clear();
+            row.extend(
+                cand.stock
+                    .iter()
+                    .filter(|&&(j, s)| (j as usize) < m && s > 0)
+                    .copied(),
+            );
+            row.sort_unstable_by_key(|e| e.0);
+            row.dedup_by(|later, first| {
+                if later.0 == first.0 {
+                    first.1 = first.1.saturating_add(later.1);
+                    true
+                } else {
+                    false
+                }
+            });
+            let mut sum = 0u64;
+            for e in row.iter_mut() {
+                e.1 = e.1.min(inst.q[e.0 as usize]);
+                sum = sum.saturating_add(e.1);
+            }
+            let cap = cand.capacity.unwrap_or(u64::MAX).min(sum);
+            if cap == 0 {
+                continue;
+            }
+            inst.push(cost(cand.fixed), cost(cand.unit), cap, sum, &row, idx);
+        }
+        let real = inst.f.len();
+        let mut order: Vec<usize> = (0..real).collect();
+        order.sort_by_key(|&i| (p.candidates[inst.orig[i]].key, inst.orig[i]));
+        inst.rank = vec![0; real];
+        for (r, &i) in order.iter().enumerate() {
+            inst.rank[i] = r as u32;
+        }
+        inst.k = p
+            .max_shipments
+            .map_or(usize::MAX, |k| k as usize)
+            .min(real);
+        let max_f = inst.f.iter().fold(0.0f64, |a, &b| a.max(b));
+        let max_c = inst.c.iter().fold(0.0f64, |a, &b| a.max(b));
+        let scale = 1.0 + max_f * inst.k.min(total as usize) as f64 + total as f64 * max_c;
+        inst.tol = if scale.is_finite() { 1e-9 * scale } else { 0.0 };
+        if let Some(free) = unshipped.filter(|&u| u > 0) {
+            let row: Vec<(u32, u64)> = (0..m as u32)
+                .map(|j| (j, inst.q[j as usize]))
+                .filter(|e| e.1 > 0)
+                .collect();
+            inst.push(0.0, 0.0, free.min(total), total, &row, usize::MAX);
+            inst.rank.push(u32::MAX);
+            inst.dummy = Some(real);
+        }
+        inst
+    }
+
+    fn push(&mut self, f: f64, c: f64, cap: u64, sum: u64, row: &[(u32, u64)], orig: usize) {
+        self.f.push(f);
+        self.c.push(c);
+        self.cap.push(cap);
+        self.binding.push(cap < sum);
+        for &(j, s) in row {
+            self.line.push(j);
+            self.qty.push(s);
+        }
+        self.start.push(self.line.len());
+        self.orig.push(orig);
+    }
+
+    /// Number of lines.
+    pub fn m(&self) -> usize {
+        self.q.len()
+    }
+
+    /// Number of candidates, the virtual one included.
+    pub fn n(&self) -> usize {
+        self.f.len()
+    }
+
+    /// Stock entries of candidate `i`.
+    pub fn row(&self, i: usize) -> std::ops::Range<usize> {
+        self.start[i]..self.start[i + 1]
+    }
+
+    /// True for a candidate that is a real location.
+    pub fn is_real(&self, i: usize) -> bool {
+        self.dummy != Some(i)
+    }
+
+    /// Cost of `units` shipped from `i` (0 when nothing ships).
+    pub fn ship_cost(&self, i: usize, units: u64) -> f64 {
+        if units == 0 || !self.is_real(i) {
+            0.0
+        } else {
+            self.f[i] + units as f64 * self.c[i]
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! The exact sourcing optimiser, on a pure problem that knows nothing of locations or SKUs.
+//!
+//! # The problem
+//! Lines `j` with a demand `q_j`; candidates `i` with a fixed cost `f_i` (paid once when the
+//! candidate ships anything), a unit cost `c_i`, a capacity `U_i` (units in all) and a stock
+//! `s_ij` per line; at most `K` candidates may ship. Find the plan of minimum
+//! `Σ f_i + Σ c_i · units_i` that ships every unit. This is a capacitated facility-location problem
+//! (NP-hard), solved exactly by branch and bound:
+//!
+//! * **Assignment of a fixed set** ([`flow`]): unit costs depend on the candidate only, so the
+//!   feasible load vectors of a set form a polymatroid and the cheapest assignment is greedy —
+//!   candidates by increasing unit cost, each taking as many units as an incremental max-flow
+//!   (augmenting paths that reroute lines among earlier candidates) can give it.
+//! * **Lower bounds** ([`bound`]): Lagrangian relaxation of the demand constraints. For multipliers
+//!   `λ ≥ 0` each candidate decouples into a continuous knapsack; the best `K` are opened. The bound
+//!   equals the strong LP relaxation (`x_ij ≤ s_ij y_i`, `Σ_j x_ij ≤ U_i y_i`, `Σ y_i ≤ K`) at the
+//!   optimal `λ`, which subgradient ascent approaches, warm-started from the parent node.
+//! * **Search** ([`search`]): depth-first branch and bound on "candidate ships / does not ship",
+//!   branching on the candidate the relaxation likes best, with reduced-cost fixing, a greedy
+//!   incumbent ([`heuristic`]) improved by every relaxation's open set, and a deterministic budget
+//!   of search nodes. When the budget stops the search, the proven lower bound is the smallest bound
+//!   among the nodes left open.
+//! * **Partial plans** ([`partial`]): when no complete plan exists, the largest number of units `R*`
+//!   that at most `K` candidates can ship is found first; then the same search finds the cheapest
+//!   plan shipping `R*` units, with a cost-free virtual candidate absorbing the `Q − R*` unshipped.
+//!
+//! Ties between plans whose costs differ by no more than a tolerance (`1e-9` of the instance's cost
+//! scale) break by fewer shipments, then by the lexicographically smaller sorted list of candidate
+//! keys — the caller gives keys in location-id order, so this is the contract's tie rule.
+
+mod bound;
+mod flow;
+mod heuristic;
+mod instance;
+mod partial;
+mod search;
+
+use serde::{Deserialize, Serialize};
+
+use instance::Instance;
+
+/// Default search budget, in branch-and-bound nodes.
+pub const DEFAULT_BUDGET: u64 = 20_000;
+
+/// A pure sourcing problem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Units wanted per line (lines with the same SKU are already merged), each >= 1.
+    pub demand: Vec<u64>,
+    /// The locations that may ship.
+    pub candidates: Vec<Candidate>,
+    /// At most this many candidates may ship (`None`: no limit).
+    pub max_shipments: Option<u32>,
+    /// When no complete plan exists, return the plan shipping the most units, then cheapest.
+    pub allow_partial: bool,
+    /// Search budget in branch-and-bound nodes (see [`DEFAULT_BUDGET`]).
+    pub budget: u64,
+}
+
+/// One location that may ship.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Cost of a shipment leaving here (finite, >= 0).
+    pub fixed: f64,
+    /// Cost of each unit shipped from here (finite, >= 0).
+    pub unit: f64,
+    /// Units it can ship in all (`None`: unlimited).
+    pub capacity: Option<u64>,
+    /// Units available per line: `(line index, units)`. Entries beyond the demand are clipped.
+    pub stock: Vec<(u32, u64)>,
+    /// Tie-break key: among equally cheap plans with as many shipments, the one whose sorted key
+    /// list is lexicographically smallest wins. Give keys in location-id order.
+    pub key: u32,
+}
+
+/// Whether the plan ships the whole demand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every unit ships.
+    Complete,
+    /// Some units ship (only with `allow_partial`).
+    Partial,
+    /// Nothing ships.
+    Unfulfillable,
+}
+
+/// One candidate's part of a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shipment {
+    /// Index into [`Problem::candidates`].
+    pub candidate: usize,
+    /// `(line index, units)`, by line index, units >= 1.
+    pub lines: Vec<(u32, u64)>,
+    /// Units in all.
+    pub units: u64,
+    /// `fixed + units * unit`.
+    pub cost: f64,
+}
+
+/// The optimiser's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    /// Complete, partial or unfulfillable.
+    pub status: Status,
+    /// Sum of the shipments' costs.
+    pub cost: f64,
+    /// Proven lower bound on the cost of the best plan of this status (`cost` when optimal).
+    pub lower_bound: f64,
+    /// True when the plan is proven best (and, for partial plans, the unit count proven largest).
+    pub optimal: bool,
+    /// Shipments, by candidate key.
+    pub shipments: Vec<Shipment>,
+    /// `(line index, units)` not shipped, by line index.
+    pub unfulfilled: Vec<(u32, u64)>,
+    /// Branch-and-bound nodes explored.
+    pub nodes: u64,
+}
+
+/// Solves `problem` exactly, or as well as the node budget allows (see the module documentation).
+pub fn solve(problem: &Problem) -> Solution {
+    partial::solve(problem)
+}
+
+/// The tolerance under which two plan costs of `problem` count as equal (then shipments and keys
+/// decide). Exposed so that independent checkers can apply the same tie rule.
+pub fn cost_tolerance(problem: &Problem) -> f64 {
+    Instance::new(problem, None).tol
+}

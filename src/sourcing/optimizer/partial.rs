@@ -1,0 +1,241 @@
+//! The top level: complete plans first; when none exists, the largest number of units at most `K`
+//! candidates can ship, then the cheapest plan shipping that many.
+
+use super::heuristic::Incumbent;
+use super::instance::Instance;
+use super::search;
+use super::{Problem, Shipment, Solution, Status};
+
+/// Solves `p` (see the module documentation of [`super`]).
+pub(super) fn solve(p: &Problem) -> Solution {
+    let inst = Instance::new(p, None);
+    let mut budget = p.budget.max(1);
+    let mut nodes = 0u64;
+    let mut inc = Incumbent::new(&inst);
+    let all: Vec<u32> = (0..inst.n() as u32).collect();
+    let most = inc.flow.max_units(&inst, &all);
+    let mut proven_none = most < inst.total;
+    if !proven_none {
+        let (finished, lower_bound, used) = find(&inst, &mut inc, budget);
+        nodes += used;
+        budget = budget.saturating_sub(used);
+        if inc.best.is_some() {
+            return finish(&inst, &mut inc, Status::Complete, finished, lower_bound, nodes);
+        }
+        proven_none = finished;
+    }
+    if !p.allow_partial || most == 0 {
+        return unfulfillable(&inst, proven_none, nodes);
+    }
+    let (units, proven_units, used) = if inst.k >= inst.n() {
+        (most, true, 0)
+    } else {
+        most_units(&inst, &mut inc, budget)
+    };
+    nodes += used;
+    budget = budget.saturating_sub(used);
+    if units == 0 {
+        return unfulfillable(&inst, proven_none && proven_units, nodes);
+    }
+    let with_gap = Instance::new(p, Some(inst.total - units));
+    let mut inc = Incumbent::new(&with_gap);
+    let (finished, lower_bound, used) = find(&with_gap, &mut inc, budget.max(1));
+    nodes += used;
+    if inc.best.is_none() {
+        return unfulfillable(&inst, false, nodes);
+    }
+    let proven = proven_none && proven_units && finished;
+    finish(&with_gap, &mut inc, Status::Partial, proven, lower_bound, nodes)
+}
+
+/// Greedy, then (unless one shipment at most is allowed, where trying every candidate alone is
+/// exhaustive) the search. Returns (finished, lower bound, nodes).
+fn find(inst: &Instance, inc: &mut Incumbent, budget: u64) -> (bool, f64, u64) {
+    inc.greedy(inst);
+    if inst.k <= 1 {
+        let lb = inc.ub().unwrap_or(f64::INFINITY);
+        return (true, lb, 0);
+    }
+    let out = search::run(inst, inc, budget);
+    (out.finished, out.lower_bound, out.nodes)
+}
+
+fn unfulfillable(inst: &Instance, proven: bool, nodes: u64) -> Solution {
+    Solution {
+        status: Status::Unfulfillable,
+        cost: 0.0,
+        lower_bound: 0.0,
+        optimal: proven,
+        shipments: Vec::new(),
+        unfulfilled: inst
+            .q
+            .iter()
+            .enumerate()
+            .filter(|e| *e.1 > 0)
+            .map(|(j, &q)| (j as u32, q))
+            .collect(),
+        nodes,
+    }
+}
+
+fn finish(
+    inst: &Instance,
+    inc: &mut Incumbent,
+    status: Status,
+    proven: bool,
+    lower_bound: f64,
+    nodes: u64,
+) -> Solution {
+    let mut set = inc.best.as_ref().map(|b| b.set.clone()).unwrap_or_default();
+    if let Some(d) = inst.dummy {
+        set.push(d as u32);
+    }
+    inc.flow.assign(inst, &set);
+    let mut shipments = Vec::new();
+    let mut unfulfilled = Vec::new();
+    for &i in &set {
+        let i = i as usize;
+        let lines: Vec<(u32, u64)> = inst
+            .row(i)
+            .filter(|&e| inc.flow.units(e) > 0)
+            .map(|e| (inst.line[e], inc.flow.units(e)))
+            .collect();
+        if !inst.is_real(i) {
+            unfulfilled = lines;
+            continue;
+        }
+        let units = inc.flow.load(i);
+        if units > 0 {
+            shipments.push(Shipment {
+                candidate: inst.orig[i],
+                lines,
+                units,
+                cost: inst.ship_cost(i, units),
+            });
+        }
+    }
+    // The best set was ranked by rank; keep that order.
+    let cost: f64 = shipments.iter().map(|s| s.cost).sum();
+    let lower_bound = if proven {
+        cost
+    } else {
+        lower_bound.min(cost)
+    };
+    Solution {
+        status,
+        cost,
+        lower_bound,
+        optimal: proven,
+        shipments,
+        unfulfilled,
+        nodes,
+    }
+}
+
+/// The most units at most `K` real candidates can ship: depth-first over sets in decreasing
+/// capacity order, bounded by submodularity (a set gains at most the sum of its members' gains,
+/// and a candidate gains at most its stock on lines still reachable). Returns (units, proven,
+/// nodes).
+fn most_units(inst: &Instance, inc: &mut Incumbent, budget: u64) -> (u64, bool, u64) {
+    let mut order: Vec<u32> = (0..inst.n() as u32).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(inst.cap[i as usize]), inst.rank[i as usize]));
+    let mut best = 0u64;
+    // Greedy first: the candidate adding most units, K times.
+    let mut set: Vec<u32> = Vec::new();
+    for _ in 0..inst.k {
+        let base = inc.flow.max_units(inst, &set);
+        best = best.max(base);
+        let mut pick: Option<(u64, u32)> = None;
+        for &i in &order {
+            if set.contains(&i) {
+                continue;
+            }
+            set.push(i);
+            let u = inc.flow.max_units(inst, &set);
+            set.pop();
+            if u > base && pick.is_none_or(|(pu, _)| u > pu) {
+                pick = Some((u, i));
+            }
+        }
+        let Some((u, i)) = pick else { break };
+        best = best.max(u);
+        set.push(i);
+    }
+    let mut dfs = UnitsDfs {
+        inst,
+        inc,
+        order,
+        best,
+        nodes: 0,
+        budget,
+        stopped: false,
+        reach: Vec::new(),
+        gains: Vec::new(),
+    };
+    let mut set = Vec::new();
+    dfs.visit(&mut set, 0);
+    (dfs.best, !dfs.stopped, dfs.nodes)
+}
+
+struct UnitsDfs<'a> {
+    inst: &'a Instance,
+    inc: &'a mut Incumbent,
+    order: Vec<u32>,
+    best: u64,
+    nodes: u64,
+    budget: u64,
+    stopped: bool,
+    reach: Vec<bool>,
+    gains: Vec<u64>,
+}
+
+impl UnitsDfs<'_> {
+    fn visit(&mut self, set: &mut Vec<u32>, from: usize) {
+        let inst = self.inst;
+        if self.best == inst.total {
+            return;
+        }
+        if self.nodes >= self.budget {
+            self.stopped = true;
+            return;
+        }
+        self.nodes += 1;
+        let units = self.inc.flow.max_units(inst, set);
+        self.best = self.best.max(units);
+        if set.len() >= inst.k || units == inst.total {
+            return;
+        }
+        self.inc.flow.reachable_lines(inst, &mut self.reach);
+        let left = inst.total - units;
+        let mut gains: Vec<(u64, usize)> = Vec::new();
+        for p in from..self.order.len() {
+            let i = self.order[p] as usize;
+            let mut g = 0u64;
+            for e in inst.row(i) {
+                if self.reach[inst.line[e] as usize] {
+                    g += inst.qty[e];
+                }
+            }
+            let g = g.min(inst.cap[i]).min(left);
+            if g > 0 {
+                gains.push((g, p));
+            }
+        }
+        self.gains.clear();
+        self.gains.extend(gains.iter().map(|g| g.0));
+        self.gains.sort_unstable_by(|a, b| b.cmp(a));
+        let room = inst.k - set.len();
+        let optimistic: u64 = self.gains.iter().take(room).sum();
+        if units + optimistic <= self.best {
+            return;
+        }
+        for (_, p) in gains {
+            set.push(self.order[p]);
+            self.visit(set, p + 1);
+            set.pop();
+            if self.stopped || self.best == inst.total {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! Depth-first branch and bound over "candidate ships / does not ship".
+//!
+//! Each node fixes some candidates IN or OUT. Its Lagrangian bound (warm-started from the parent's
+//! multipliers) prunes it when no completion can beat the incumbent — on cost, or, when only a tie
+//! on cost is possible, on the shipment count and keys. The relaxation's open set is priced as a
+//! candidate plan; reduced costs fix candidates whose forcing would exceed the incumbent; the
+//! search branches on the free candidate the relaxation likes best, IN first. One node is one unit
+//! of the budget; when it runs out, the smallest bound among the nodes left open is the proven
+//! lower bound.
+
+use super::bound::{Lagrangian, NodeView, FREE, IN, OUT};
+use super::heuristic::Incumbent;
+use super::instance::Instance;
+
+/// Subgradient steps at the root, and at every other node.
+const ROOT_STEPS: usize = 200;
+const NODE_STEPS: usize = 30;
+
+/// What a search established.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Outcome {
+    /// True when the search ran to the end: the incumbent (or its absence) is proven.
+    pub finished: bool,
+    /// Proven lower bound on the cost of any plan (`+inf` when none exists).
+    pub lower_bound: f64,
+    /// Nodes explored.
+    pub nodes: u64,
+}
+
+struct Node {
+    status: Vec<u8>,
+    in_real: usize,
+    lambda: Vec<f64>,
+    bound: f64,
+    fresh: bool,
+}
+
+struct Search<'a> {
+    inst: &'a Instance,
+    inc: &'a mut Incumbent,
+    lag: Lagrangian,
+    active: Vec<u32>,
+    supply: Vec<u64>,
+    scratch: Vec<u32>,
+    caps: Vec<u64>,
+    chosen: Vec<bool>,
+}
+
+/// Runs the search with at most `budget` nodes, improving `inc`.
+pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome {
+    let n = inst.n();
+    let mut status = vec![FREE; n];
+    if let Some(d) = inst.dummy {
+        status[d] = IN;
+    }
+    let lag = Lagrangian::new(inst);
+    let root = Node {
+        status,
+        in_real: 0,
+        lambda: lag.lambda.clone(),
+        bound: f64::NEG_INFINITY,
+        fresh: false,
+    };
+    let mut s = Search {
+        inst,
+        inc,
+        lag,
+        active: Vec::new(),
+        supply: vec![0; inst.m()],
+        scratch: Vec::new(),
+        caps: Vec::new(),
+        chosen: vec![false; n],
+    };
+    let mut stack = vec![root];
+    let mut nodes = 0u64;
+    while let Some(node) = stack.pop() {
+        if nodes >= budget {
+            stack.push(node);
+            break;
+        }
+        nodes += 1;
+        s.process(node, nodes == 1, &mut stack);
+    }
+    let finished = stack.is_empty();
+    let open = stack.iter().fold(f64::INFINITY, |a, nd| a.min(nd.bound));
+    let lower_bound = s.inc.ub().map_or(open, |u| u.min(open));
+    Outcome {
+        finished,
+        lower_bound,
+        nodes,
+    }
+}
+
+impl Search<'_> {
+    fn process(&mut self, mut node: Node, root: bool, stack: &mut Vec<Node>) {
+        let inst = self.inst;
+        if node.in_real > inst.k {
+            return;
+        }
+        if node.in_real == inst.k {
+            for st in node.status.iter_mut() {
+                if *st == FREE {
+                    *st = OUT;
+                }
+            }
+        }
+        self.active.clear();
+        self.active
+            .extend((0..inst.n() as u32).filter(|&i| node.status[i as usize] != OUT));
+        if !self.can_cover() {
+            return;
+        }
+        if node.fresh {
+            self.offer_in(&node.status);
+        }
+        let slots = inst.k - node.in_real;
+        self.lag.lambda.copy_from_slice(&node.lambda);
+        let active = std::mem::take(&mut self.active);
+        let view = NodeView {
+            status: &node.status,
+            active: &active,
+            slots,
+        };
+        let (steps, theta) = if root { (ROOT_STEPS, 2.0) } else { (NODE_STEPS, 1.0) };
+        let value = self.lag.ascend(inst, &view, self.inc.ub(), steps, theta);
+        let open: Vec<u32> = self.lag.open_set(&view).to_vec();
+        self.active = active;
+        let bound = value.max(node.bound);
+        if self.pruned(bound, &node) {
+            return;
+        }
+        let _ = self.inc.offer_and_polish(inst, &open);
+        if self.pruned(bound, &node) {
+            return;
+        }
+        let changed = self.fix_by_reduced_cost(value, &mut node);
+        if changed && node.in_real > inst.k {
+            return;
+        }
+        let Some(branch) = self.branching_candidate(&node.status) else {
+            if changed || node.fresh {
+                self.offer_in(&node.status);
+            }
+            return;
+        };
+        let mut out = Node {
+            status: node.status.clone(),
+            in_real: node.in_real,
+            lambda: self.lag.lambda.clone(),
+            bound,
+            fresh: changed,
+        };
+        out.status[branch] = OUT;
+        node.status[branch] = IN;
+        let inn = Node {
+            status: node.status,
+            in_real: node.in_real + 1,
+            lambda: out.lambda.clone(),
+            bound,
+            fresh: true,
+        };
+        stack.push(out);
+        stack.push(inn);
+    }
+
+    /// True when the node's candidates can hold every line and every unit (ignoring `K`).
+    fn can_cover(&mut self) -> bool {
+        let inst = self.inst;
+        self.supply.fill(0);
+        let mut cap = 0u64;
+        for &i in &self.active {
+            cap = cap.saturating_add(inst.cap[i as usize]);
+            for e in inst.row(i as usize) {
+                let j = inst.line[e] as usize;
+                self.supply[j] = self.supply[j].saturating_add(inst.qty[e]);
+            }
+        }
+        cap >= inst.total && self.supply.iter().zip(&inst.q).all(|(s, q)| s >= q)
+    }
+
+    fn offer_in(&mut self, status: &[u8]) {
+        self.scratch.clear();
+        self.scratch
+            .extend((0..self.inst.n() as u32).filter(|&i| status[i as usize] == IN));
+        let set = std::mem::take(&mut self.scratch);
+        let _ = self.inc.offer_and_polish(self.inst, &set);
+        self.scratch = set;
+    }
+
+    /// True when no completion of `node` can beat the incumbent, given a cost bound.
+    fn pruned(&mut self, bound: f64, node: &Node) -> bool {
+        let inst = self.inst;
+        let Some(best) = self.inc.best.as_ref() else {
+            return false;
+        };
+        if bound > best.cost + inst.tol {
+            return true;
+        }
+        if bound < best.cost - inst.tol {
+            return false;
+        }
+        // Only a tie on cost is possible: fewer shipments or smaller keys must be reachable.
+        let target = best.keys.len();
+        let least = self.fewest_shipments(node);
+        if least != target {
+            return least > target;
+        }
+        let Some(best) = self.inc.best.as_ref() else {
+            return false;
+        };
+        let mut fixed: Vec<u32> = (0..inst.n())
+            .filter(|&i| node.status[i] == IN && inst.is_real(i))
+            .map(|i| inst.rank[i])
+            .collect();
+        if fixed.len() > target {
+            return true;
+        }
+        let mut free: Vec<u32> = (0..inst.n())
+            .filter(|&i| node.status[i] == FREE)
+            .map(|i| inst.rank[i])
+            .collect();
+        free.sort_unstable();
+        fixed.extend(free.iter().take(target - fixed.len()));
+        fixed.sort_unstable();
+        fixed.as_slice() >= best.keys.as_slice()
+    }
+
+    /// A lower bound on the shipments of any plan in the node: the forced ones, plus enough of
+    /// the largest free capacities to carry what the forced ones cannot.
+    fn fewest_shipments(&mut self, node: &Node) -> usize {
+        let inst = self.inst;
+        self.supply.fill(0);
+        let mut cap = 0u64;
+        for i in 0..inst.n() {
+            if node.status[i] != IN {
+                continue;
+            }
+            cap = cap.saturating_add(inst.cap[i]);
+            for e in inst.row(i) {
+                let j = inst.line[e] as usize;
+                self.supply[j] = self.supply[j].saturating_add(inst.qty[e]);
+            }
+        }
+        let mut lines_short = false;
+        let mut can = 0u64;
+        for (s, &q) in self.supply.iter().zip(&inst.q) {
+            lines_short |= *s < q;
+            can += (*s).min(q);
+        }
+        let deficit = inst.total - can.min(cap).min(inst.total);
+        if deficit == 0 && !lines_short {
+            return node.in_real;
+        }
+        self.caps.clear();
+        self.caps.extend(
+            (0..inst.n())
+                .filter(|&i| node.status[i] == FREE)
+                .map(|i| inst.cap[i]),
+        );
+        self.caps.sort_unstable_by(|a, b| b.cmp(a));
+        let mut sum = 0u64;
+        let mut extra = 0usize;
+        for &c in &self.caps {
+            if sum >= deficit {
+                break;
+            }
+            sum += c;
+            extra += 1;
+        }
+        if sum < deficit {
+            return usize::MAX;
+        }
+        node.in_real + extra.max(1)
+    }
+
+    /// Fixes free candidates whose forcing IN (or OUT) provably costs more than the incumbent.
+    /// Returns true when some candidate was forced IN.
+    fn fix_by_reduced_cost(&mut self, value: f64, node: &mut Node) -> bool {
+        let inst = self.inst;
+        let Some(ub) = self.inc.ub() else {
+            return false;
+        };
+        let limit = ub + inst.tol;
+        let lag = &self.lag;
+        let mut forced_in = false;
+        for &i in &lag.chosen {
+            self.chosen[i as usize] = true;
+        }
+        for k in 0..lag.chosen.len() {
+            let i = lag.chosen[k] as usize;
+            if node.status[i] != FREE {
+                continue;
+            }
+            let without = value - lag.w[i] + lag.first_left.min(0.0);
+            if without > limit {
+                node.status[i] = IN;
+                node.in_real += 1;
+                forced_in = true;
+            }
+        }
+        let drop = if lag.slots_bind { lag.last_chosen } else { 0.0 };
+        for &i in &self.active {
+            let i = i as usize;
+            if node.status[i] == FREE && !self.chosen[i] {
+                let with = value + lag.w[i] - drop;
+                if with > limit {
+                    node.status[i] = OUT;
+                }
+            }
+        }
+        for &i in &lag.chosen {
+            self.chosen[i as usize] = false;
+        }
+        forced_in
+    }
+
+    /// The free candidate to branch on: the relaxation's favourite among those it opens, else the
+    /// one closest to being opened.
+    fn branching_candidate(&self, status: &[u8]) -> Option<usize> {
+        if let Some(&i) = self
+            .lag
+            .chosen
+            .iter()
+            .find(|&&i| status[i as usize] == FREE)
+        {
+            return Some(i as usize);
+        }
+        self.active
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| status[i] == FREE)
+            .min_by(|&a, &b| {
+                self.lag.w[a]
+                    .total_cmp(&self.lag.w[b])
+                    .then(self.inst.rank[a].cmp(&self.inst.rank[b]))
+            })
+    }
+}

@@ -1,0 +1,434 @@
+//! Sourcing profiles: the carrier cost model, eligibility filters and an ordered list of
+//! strategies, as retailers configure them in plain JSON.
+//!
+//! A profile's own fields are the defaults of its strategies. Without `strategies` the profile is
+//! a single strategy. Strategies are tried in order and the first that ships the whole cart wins;
+//! `fallback` is tried last. When none ships everything, the first strategy (in the same order)
+//! with `allowPartial` that can ship something returns its best partial plan; otherwise the plan
+//! is unfulfillable.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::optimizer::DEFAULT_BUDGET;
+use super::SourcingError;
+use crate::network::LocationKind;
+
+/// Most strategies a profile may list.
+pub const MAX_STRATEGIES: usize = 32;
+/// Largest `searchBudget` accepted (branch-and-bound nodes).
+pub const MAX_BUDGET: u64 = 100_000_000;
+
+/// A profile, or one of its strategies, as JSON. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Profile {
+    /// Name reported in `plan.strategy` (default: `default` for a profile without strategies,
+    /// `strategy-<n>` for the n-th strategy, `fallback` for the fallback).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub name: Option<String>,
+    /// Locations farther from the destination are not eligible, in km (default unlimited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub max_distance_km: Option<f64>,
+    /// At most this many shipments, an integer >= 1 (default unlimited; 1 means ship complete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub max_shipments: Option<f64>,
+    /// Locations whose performance is below are not eligible, in [0, 1] (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub min_performance: Option<f64>,
+    /// Eligible location kinds (default both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub kinds: Option<Vec<LocationKind>>,
+    /// Only these location ids are eligible (default every location). Unknown ids are ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub locations: Option<Vec<String>>,
+    /// Carrier cost per parcel, in currency units (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub cost_per_shipment: Option<f64>,
+    /// Carrier cost per parcel per km (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub cost_per_km: Option<f64>,
+    /// Carrier cost per unit per km (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub cost_per_unit_km: Option<f64>,
+    /// Cost per parcel times `(1 - performance)` of the shipping location (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub performance_penalty: Option<f64>,
+    /// Location priorities: id → rank, an integer >= 1 (1 is preferred). Unlisted locations rank
+    /// after every listed one. Ranks cost `costPerRank × (rank − 1)` per parcel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub ranks: Option<BTreeMap<String, f64>>,
+    /// Cost per parcel per rank step (default 0). For strict priority tiers, list one strategy
+    /// per tier instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub cost_per_rank: Option<f64>,
+    /// When nothing complete exists, return the plan shipping the most units, then cheapest
+    /// (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub allow_partial: Option<bool>,
+    /// Branch-and-bound nodes the optimiser may explore before answering with its best plan and
+    /// a certified gap (default 20000). Deterministic: no wall clock is involved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub search_budget: Option<f64>,
+    /// Strategies tried in order (top level only); each inherits the fields it does not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub strategies: Option<Vec<Profile>>,
+    /// The strategy tried after every other (top level only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub fallback: Option<Box<Profile>>,
+}
+
+/// One strategy with every default applied and every field checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Strategy {
+    /// Name reported in the plan.
+    pub name: String,
+    /// Eligibility radius in km.
+    pub max_distance_km: Option<f64>,
+    /// Shipment limit.
+    pub max_shipments: Option<u32>,
+    /// Minimum location performance.
+    pub min_performance: f64,
+    /// Stores are eligible.
+    pub stores: bool,
+    /// Warehouses are eligible.
+    pub warehouses: bool,
+    /// Explicit eligible ids, sorted.
+    pub locations: Option<Vec<String>>,
+    /// Carrier cost per parcel.
+    pub cost_per_shipment: f64,
+    /// Carrier cost per parcel per km.
+    pub cost_per_km: f64,
+    /// Carrier cost per unit per km.
+    pub cost_per_unit_km: f64,
+    /// Cost per parcel per missing point of performance.
+    pub performance_penalty: f64,
+    /// Location ranks.
+    pub ranks: BTreeMap<String, u32>,
+    /// Cost per parcel per rank step.
+    pub cost_per_rank: f64,
+    /// Partial plans allowed.
+    pub allow_partial: bool,
+    /// Node budget of the optimiser.
+    pub search_budget: u64,
+}
+
+impl Default for Strategy {
+    /// The contract's defaults: every location, no carrier cost, complete plans only.
+    fn default() -> Self {
+        Strategy {
+            name: "default".to_string(),
+            max_distance_km: None,
+            max_shipments: None,
+            min_performance: 0.0,
+            stores: true,
+            warehouses: true,
+            locations: None,
+            cost_per_shipment: 0.0,
+            cost_per_km: 0.0,
+            cost_per_unit_km: 0.0,
+            performance_penalty: 0.0,
+            ranks: BTreeMap::new(),
+            cost_per_rank: 0.0,
+            allow_partial: false,
+            search_budget: DEFAULT_BUDGET,
+        }
+    }
+}
+
+impl Strategy {
+    /// Whether a location of `kind` is eligible.
+    pub fn allows(&self, kind: LocationKind) -> bool {
+        match kind {
+            LocationKind::Store => self.stores,
+            LocationKind::Warehouse => self.warehouses,
+        }
+    }
+
+    /// Whether location `id` passes the explicit list (if any).
+    pub fn lists(&self, id: &str) -> bool {
+        self.locations
+            .as_ref()
+            .is_none_or(|l| l.binary_search_by(|x| x.as_str().cmp(id)).is_ok())
+    }
+
+    /// The per-parcel rank cost of location `id`.
+    pub fn rank_cost(&self, id: &str) -> f64 {
+        if self.ranks.is_empty() || self.cost_per_rank == 0.0 {
+            return 0.0;
+        }
+        let worst = self.ranks.values().max().copied().unwrap_or(0);
+        let rank = self.ranks.get(id).copied().unwrap_or(worst + 1);
+        self.cost_per_rank * f64::from(rank - 1)
+    }
+}
+
+fn path(at: &str, field: &str) -> String {
+    if at.is_empty() {
+        field.to_string()
+    } else {
+        format!("{at}.{field}")
+    }
+}
+
+fn non_negative(at: &str, field: &str, v: Option<f64>) -> Result<Option<f64>, SourcingError> {
+    match v {
+        Some(x) if !(x.is_finite() && x >= 0.0) => Err(SourcingError::profile(
+            path(at, field),
+            "must be a finite number >= 0",
+        )),
+        _ => Ok(v),
+    }
+}
+
+fn integer(at: &str, field: &str, v: Option<f64>, max: f64) -> Result<Option<u64>, SourcingError> {
+    match v {
+        None => Ok(None),
+        Some(x) if x.is_finite() && x.fract() == 0.0 && (1.0..=max).contains(&x) => {
+            Ok(Some(x as u64))
+        }
+        Some(_) => Err(SourcingError::profile(
+            path(at, field),
+            format!("must be an integer in 1..={max}"),
+        )),
+    }
+}
+
+impl Profile {
+    /// Checks every field and resolves the strategies, in the order they are tried. `at` prefixes
+    /// field paths in errors (`profile` for an inline profile, empty for `setProfile`).
+    pub fn strategies(&self, at: &str) -> Result<Vec<Strategy>, SourcingError> {
+        let base = self.resolve(&Strategy::default(), at, "default")?;
+        let mut out = Vec::new();
+        match &self.strategies {
+            None => out.push(base.clone()),
+            Some(list) => {
+                if list.is_empty() || list.len() > MAX_STRATEGIES {
+                    return Err(SourcingError::profile(
+                        path(at, "strategies"),
+                        format!("must list 1 to {MAX_STRATEGIES} strategies"),
+                    ));
+                }
+                for (i, s) in list.iter().enumerate() {
+                    let here = path(at, &format!("strategies[{i}]"));
+                    s.nested(&here)?;
+                    out.push(s.resolve(&base, &here, &format!("strategy-{}", i + 1))?);
+                }
+            }
+        }
+        if let Some(f) = &self.fallback {
+            let here = path(at, "fallback");
+            f.nested(&here)?;
+            out.push(f.resolve(&base, &here, "fallback")?);
+        }
+        Ok(out)
+    }
+
+    fn nested(&self, at: &str) -> Result<(), SourcingError> {
+        if self.strategies.is_some() {
+            return Err(SourcingError::profile(
+                path(at, "strategies"),
+                "only allowed at the top level of a profile",
+            ));
+        }
+        if self.fallback.is_some() {
+            return Err(SourcingError::profile(
+                path(at, "fallback"),
+                "only allowed at the top level of a profile",
+            ));
+        }
+        Ok(())
+    }
+
+    /// This profile's fields over `base`.
+    fn resolve(&self, base: &Strategy, at: &str, default_name: &str) -> Result<Strategy, SourcingError> {
+        let mut s = base.clone();
+        s.name = match &self.name {
+            Some(n) if n.is_empty() => {
+                return Err(SourcingError::profile(path(at, "name"), "must not be empty"))
+            }
+            Some(n) => n.clone(),
+            None => default_name.to_string(),
+        };
+        if let Some(d) = non_negative(at, "maxDistanceKm", self.max_distance_km)? {
+            s.max_distance_km = Some(d);
+        }
+        if let Some(k) = integer(at, "maxShipments", self.max_shipments, f64::from(u32::MAX))? {
+            s.max_shipments = Some(k as u32);
+        }
+        if let Some(p) = self.min_performance {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(SourcingError::profile(
+                    path(at, "minPerformance"),
+                    "must be a number in [0, 1]",
+                ));
+            }
+            s.min_performance = p;
+        }
+        if let Some(kinds) = &self.kinds {
+            if kinds.is_empty() {
+                return Err(SourcingError::profile(path(at, "kinds"), "must not be empty"));
+            }
+            s.stores = kinds.contains(&LocationKind::Store);
+            s.warehouses = kinds.contains(&LocationKind::Warehouse);
+        }
+        if let Some(ids) = &self.locations {
+            if ids.is_empty() {
+                return Err(SourcingError::profile(path(at, "locations"), "must not be empty"));
+            }
+            if let Some(i) = ids.iter().position(String::is_empty) {
+                return Err(SourcingError::profile(
+                    path(at, &format!("locations[{i}]")),
+                    "must not be empty",
+                ));
+            }
+            let mut ids = ids.clone();
+            ids.sort_unstable();
+            ids.dedup();
+            s.locations = Some(ids);
+        }
+        let costs = [
+            ("costPerShipment", self.cost_per_shipment, &mut s.cost_per_shipment),
+            ("costPerKm", self.cost_per_km, &mut s.cost_per_km),
+            ("costPerUnitKm", self.cost_per_unit_km, &mut s.cost_per_unit_km),
+            ("performancePenalty", self.performance_penalty, &mut s.performance_penalty),
+            ("costPerRank", self.cost_per_rank, &mut s.cost_per_rank),
+        ];
+        for (field, value, slot) in costs {
+            if let Some(v) = non_negative(at, field, value)? {
+                *slot = v;
+            }
+        }
+        if let Some(ranks) = &self.ranks {
+            let mut out = BTreeMap::new();
+            for (id, &r) in ranks {
+                let field = path(at, &format!("ranks.{id}"));
+                if id.is_empty() {
+                    return Err(SourcingError::profile(field, "location id must not be empty"));
+                }
+                let r = integer(at, &format!("ranks.{id}"), Some(r), 1_000_000.0)?.unwrap_or(1);
+                out.insert(id.clone(), r as u32);
+            }
+            s.ranks = out;
+        }
+        if let Some(p) = self.allow_partial {
+            s.allow_partial = p;
+        }
+        if let Some(b) = integer(at, "searchBudget", self.search_budget, MAX_BUDGET as f64)? {
+            s.search_budget = b;
+        }
+        Ok(s)
+    }
+}
+
+/// Named profiles, as `engine.setProfile(name, profile)` registers them. Serializes as a map
+/// name → profile: profile objects in human-readable formats (JSON), profile JSON texts in binary
+/// ones (postcard snapshots: a profile's optional fields are skipped when absent, which only a
+/// self-describing format can read back). Deserializing validates every profile again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Profiles {
+    map: BTreeMap<String, (Profile, Vec<Strategy>)>,
+}
+
+impl Profiles {
+    /// No profile.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Validates `profile` and registers it as `name`, replacing any profile of that name.
+    pub fn set(&mut self, name: &str, profile: Profile) -> Result<(), SourcingError> {
+        if name.is_empty() {
+            return Err(SourcingError::profile("name", "must not be empty"));
+        }
+        let strategies = profile.strategies("")?;
+        self.map.insert(name.to_string(), (profile, strategies));
+        Ok(())
+    }
+
+    /// Removes profile `name`; true when it existed.
+    pub fn remove(&mut self, name: &str) -> bool {
+        self.map.remove(name).is_some()
+    }
+
+    /// Profile `name` as registered.
+    pub fn get(&self, name: &str) -> Option<&Profile> {
+        self.map.get(name).map(|e| &e.0)
+    }
+
+    /// The resolved strategies of profile `name`.
+    pub fn strategies(&self, name: &str) -> Option<&[Strategy]> {
+        self.map.get(name).map(|e| e.1.as_slice())
+    }
+
+    /// Registered names, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.map.keys().map(String::as_str)
+    }
+
+    /// Number of profiles.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// True when none is registered.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+impl Serialize for Profiles {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            return s.collect_map(self.map.iter().map(|(k, v)| (k, &v.0)));
+        }
+        let mut texts = Vec::with_capacity(self.map.len());
+        for (k, v) in &self.map {
+            let text = serde_json::to_string(&v.0).map_err(serde::ser::Error::custom)?;
+            texts.push((k, text));
+        }
+        s.collect_map(texts)
+    }
+}
+
+impl<'de> Deserialize<'de> for Profiles {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: BTreeMap<String, Profile> = if d.is_human_readable() {
+            BTreeMap::deserialize(d)?
+        } else {
+            let texts = BTreeMap::<String, String>::deserialize(d)?;
+            let mut raw = BTreeMap::new();
+            for (name, text) in texts {
+                let p = serde_json::from_str(&text).map_err(|e| {
+                    serde::de::Error::custom(format!("profile `{name}`: {e}"))
+                })?;
+                raw.insert(name, p);
+            }
+            raw
+        };
+        let mut out = Profiles::new();
+        for (name, p) in raw {
+            out.set(&name, p)
+                .map_err(|e| serde::de::Error::custom(format!("profile `{name}`: {e}")))?;
+        }
+        Ok(out)
+    }
+}

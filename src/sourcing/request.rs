@@ -1,0 +1,178 @@
+//! The sourcing request and its validation into a cart.
+
+use std::fmt;
+
+use rustc_hash::FxHashMap;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use super::profile::Profile;
+use super::SourcingError;
+use crate::network::GeoPoint;
+use crate::InputError;
+
+/// Most lines a cart may have (before merging lines of the same SKU).
+pub const MAX_LINES: usize = 1_000;
+/// Most units a cart may ask for, all lines together.
+pub const MAX_UNITS: u64 = 1_000_000_000;
+
+/// `engine.source(request)`: what to ship, where, and under which profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SourceRequest {
+    /// The cart. Lines with the same SKU are merged.
+    pub lines: Vec<LineInput>,
+    /// Where the parcel goes.
+    pub destination: GeoPoint,
+    /// A registered profile's name, or a profile object. Without it, the profile registered as
+    /// `"default"` applies, else the contract's defaults (every location, no carrier cost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub profile: Option<ProfileRef>,
+}
+
+/// One cart line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LineInput {
+    /// The SKU (non-empty).
+    pub sku: String,
+    /// Units wanted: an integer in `1..=1e9` (0 is refused: drop the line instead).
+    pub qty: f64,
+}
+
+/// A profile given by name or inline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(untagged)]
+pub enum ProfileRef {
+    /// A profile registered with `setProfile`.
+    Name(String),
+    /// A profile for this request only.
+    Inline(Box<Profile>),
+}
+
+// Hand-written so that a bad field inside an inline profile is reported with its path
+// (an untagged enum would only say "did not match any variant").
+impl<'de> Deserialize<'de> for ProfileRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ProfileRef;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a profile name or a profile object")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(ProfileRef::Name(v.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(ProfileRef::Name(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                Profile::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|p| ProfileRef::Inline(Box::new(p)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A validated cart line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CartLine {
+    /// The SKU.
+    pub sku: String,
+    /// Units, >= 1.
+    pub qty: u64,
+}
+
+/// A validated request: SKUs merged in order of first appearance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cart {
+    /// Distinct SKUs with their units.
+    pub lines: Vec<CartLine>,
+    /// Where the parcel goes.
+    pub destination: GeoPoint,
+}
+
+impl Cart {
+    /// Units in all.
+    pub fn units(&self) -> u64 {
+        self.lines.iter().map(|l| l.qty).sum()
+    }
+}
+
+impl SourceRequest {
+    /// Decodes a JSON request. Field errors inside an inline profile are `invalid_profile`, the
+    /// others `invalid_input`; both name the field.
+    pub fn from_json(json: &str) -> Result<Self, SourcingError> {
+        crate::from_json(json).map_err(|e| {
+            if e.field == "profile" || e.field.starts_with("profile.") {
+                SourcingError::InvalidProfile(e)
+            } else {
+                SourcingError::Invalid(e)
+            }
+        })
+    }
+
+    /// Checks the lines and the destination and merges lines of the same SKU.
+    pub fn cart(&self) -> Result<Cart, SourcingError> {
+        if self.lines.len() > MAX_LINES {
+            return Err(SourcingError::CartTooLarge(InputError::new(
+                "lines",
+                format!("{} lines, at most {MAX_LINES} allowed", self.lines.len()),
+            )));
+        }
+        if self.lines.is_empty() {
+            return Err(SourcingError::Invalid(InputError::new(
+                "lines",
+                "must not be empty",
+            )));
+        }
+        self.destination
+            .validate("destination")
+            .map_err(SourcingError::Invalid)?;
+        let mut lines: Vec<CartLine> = Vec::with_capacity(self.lines.len());
+        let mut at: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut units = 0u64;
+        for (i, line) in self.lines.iter().enumerate() {
+            if line.sku.is_empty() {
+                return Err(SourcingError::Invalid(InputError::new(
+                    format!("lines[{i}].sku"),
+                    "must not be empty",
+                )));
+            }
+            let q = line.qty;
+            if !(q.is_finite() && q.fract() == 0.0 && q >= 1.0 && q <= MAX_UNITS as f64) {
+                return Err(SourcingError::InvalidQuantity(InputError::new(
+                    format!("lines[{i}].qty"),
+                    format!("must be an integer in 1..={MAX_UNITS}, got {q}"),
+                )));
+            }
+            let q = q as u64;
+            units += q;
+            if units > MAX_UNITS {
+                return Err(SourcingError::CartTooLarge(InputError::new(
+                    "lines",
+                    format!("more than {MAX_UNITS} units"),
+                )));
+            }
+            match at.get(line.sku.as_str()) {
+                Some(&k) => lines[k].qty += q,
+                None => {
+                    at.insert(&line.sku, lines.len());
+                    lines.push(CartLine {
+                        sku: line.sku.clone(),
+                        qty: q,
+                    });
+                }
+            }
+        }
+        Ok(Cart {
+            lines,
+            destination: self.destination,
+        })
+    }
+}
