@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::inventory::{
-    ApplyOptions, ApplyReport, AvailabilityQuery, Event, EventSlot, Inventory, InventoryParts, InventoryPartsRef,
+    ApplyOptions, ApplyReport, AvailabilityQuery, Event, Inventory, InventoryParts, InventoryPartsRef,
     Position, SkuAvailability, ThresholdRule,
 };
 use crate::network::{Location, LocationInput, Network};
@@ -21,6 +21,7 @@ pub struct Engine {
 /// Crate version and the git commit it was built from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
 pub struct BuildInfo {
     /// Crate version.
     pub version: String,
@@ -123,8 +124,7 @@ impl Engine {
 
     /// [`Engine::apply_events_json`] with reporting options.
     pub fn apply_events_json_with(&mut self, json: &str, opts: ApplyOptions) -> Result<ApplyReport, Error> {
-        let slots: Vec<EventSlot<'_>> = crate::from_json(json)?;
-        Ok(self.inventory.apply_slots(&self.network, slots, opts))
+        Ok(self.inventory.apply_json(&self.network, json, opts)?)
     }
 
     /// Applies typed events.

@@ -54,6 +54,7 @@ pub struct ThresholdRule {
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub location: Option<String>,
     /// "Low" once ATS is at or below this many units; `null` removes the rule.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number | null"))]
     pub low: Option<f64>,
 }
 

@@ -1,7 +1,10 @@
 //! Applying a batch of events: each stands alone, duplicates and stale counts change nothing,
 //! and the report lists the ATS changes and alert crossings the batch caused.
 
+use std::fmt;
+
 use rustc_hash::FxHashMap;
+use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::alerts::{Alert, Thresholds};
@@ -9,6 +12,7 @@ use super::dedup::id_hash;
 use super::events::{Event, EventKind, EventSlot, Rejection};
 use super::{position_ats, Inventory, Position};
 use crate::network::Network;
+use crate::InputError;
 
 /// The ATS of one position before and after a batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,9 +27,6 @@ pub struct AtsChange {
     /// ATS after the batch, in units.
     pub after: i64,
 }
-
-/// Alerts raised by one batch.
-pub type AlertReport = Vec<Alert>;
 
 /// What `applyEvents` did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -42,7 +43,7 @@ pub struct ApplyReport {
     /// Positions whose ATS changed, in order of first change.
     pub changes: Vec<AtsChange>,
     /// Threshold crossings (low, out of stock, back in stock).
-    pub alerts: AlertReport,
+    pub alerts: Vec<Alert>,
 }
 
 /// How much a batch reports.
@@ -92,20 +93,17 @@ impl Touched {
 }
 
 impl Inventory {
-    /// Applies decoded batch elements (the JSON path).
-    pub fn apply_slots(&mut self, network: &Network, slots: Vec<EventSlot<'_>>, opts: ApplyOptions) -> ApplyReport {
-        let mut report = ApplyReport::default();
-        let mut touched = Touched::new(opts, slots.len());
-        for (index, slot) in slots.into_iter().enumerate() {
-            let checked = match slot.0 {
-                Some(raw) => raw.validate(),
-                None => Err(("not_an_object", "an event must be an object".to_string())),
-            };
-            let result = checked.and_then(|e| self.apply_one(network, &e, &mut touched));
-            record(&mut report, index, result);
-        }
+    /// Applies a JSON array of events, decoding and applying one element at a time so that no
+    /// decoded copy of the batch is ever held. A batch that is not a well-formed JSON array is
+    /// refused whole, before any event applies.
+    pub fn apply_json(&mut self, network: &Network, json: &str, opts: ApplyOptions) -> Result<ApplyReport, InputError> {
+        serde_json::from_str::<IgnoredAny>(json).map_err(|e| InputError::new("events", trim(e)))?;
+        let mut run = Run { inventory: self, network, report: ApplyReport::default(), touched: Touched::new(opts, 1024) };
+        let mut de = serde_json::Deserializer::from_str(json);
+        de.deserialize_seq(&mut run).map_err(|e| InputError::new("events", trim(e)))?;
+        let Run { mut report, touched, .. } = run;
         self.finish(network, touched, &mut report);
-        report
+        Ok(report)
     }
 
     /// Applies typed events (the native path).
@@ -197,6 +195,43 @@ impl Inventory {
                 after,
             });
         }
+    }
+}
+
+struct Run<'i, 'n> {
+    inventory: &'i mut Inventory,
+    network: &'n Network,
+    report: ApplyReport,
+    touched: Touched,
+}
+
+impl<'de> Visitor<'de> for &mut Run<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON array of events")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        while let Some(slot) = seq.next_element::<EventSlot<'_>>()? {
+            let checked = match slot.0 {
+                Some(raw) => raw.validate(),
+                None => Err(("not_an_object", "an event must be an object".to_string())),
+            };
+            let result = checked.and_then(|e| self.inventory.apply_one(self.network, &e, &mut self.touched));
+            record(&mut self.report, index, result);
+            index += 1;
+        }
+        Ok(())
+    }
+}
+
+fn trim(e: serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.find(" at line ") {
+        Some(cut) => s[..cut].to_string(),
+        None => s,
     }
 }
 

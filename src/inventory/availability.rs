@@ -73,7 +73,7 @@ pub struct LocationAvailability {
     pub id: String,
     /// ATS there, in units.
     pub ats: i64,
-    /// Distance from `near` in km (absent without `near`).
+    /// Distance from `near` in km, to the metre (absent without `near`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub distance_km: Option<f64>,
@@ -250,7 +250,8 @@ impl Inventory {
             .map(|&(r, loc, ats)| LocationAvailability {
                 id: name(network, loc).to_string(),
                 ats,
-                distance_km: plan.cands.get(r as usize).and_then(|c| c.1),
+                // Metres are precision enough, and shorter numbers cross the JS boundary faster.
+                distance_km: plan.cands.get(r as usize).and_then(|c| c.1).map(|d| (d * 1000.0).round() / 1000.0),
             })
             .collect();
         self.add_supply(plan, si, &mut out);

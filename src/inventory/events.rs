@@ -135,28 +135,94 @@ impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
     }
 }
 
-/// An event as it arrives: every field optional and loosely typed; unknown fields ignored.
-#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// An event as it arrives: every field optional and loosely typed; unknown fields ignored, and
+/// a repeated field keeps its last value (as `JSON.parse` does).
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct RawEvent<'a> {
-    #[serde(borrow)]
     id: Option<Scalar<'a>>,
-    #[serde(borrow, rename = "type")]
     kind: Option<Scalar<'a>>,
-    #[serde(borrow)]
     sku: Option<Scalar<'a>>,
-    #[serde(borrow)]
     location: Option<Scalar<'a>>,
-    #[serde(borrow)]
     qty: Option<Scalar<'a>>,
-    #[serde(borrow)]
     delta: Option<Scalar<'a>>,
-    #[serde(borrow)]
     on_hand: Option<Scalar<'a>>,
-    #[serde(borrow)]
     version: Option<Scalar<'a>>,
-    #[serde(borrow)]
     date: Option<Scalar<'a>>,
+}
+
+enum Key {
+    Id,
+    Type,
+    Sku,
+    Location,
+    Qty,
+    Delta,
+    OnHand,
+    Version,
+    Date,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+                Ok(match v {
+                    "id" => Key::Id,
+                    "type" => Key::Type,
+                    "sku" => Key::Sku,
+                    "location" => Key::Location,
+                    "qty" => Key::Qty,
+                    "delta" => Key::Delta,
+                    "onHand" => Key::OnHand,
+                    "version" => Key::Version,
+                    "date" => Key::Date,
+                    _ => Key::Other,
+                })
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawEvent<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = RawEvent<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an event object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut e = RawEvent::default();
+                while let Some(key) = map.next_key::<Key>()? {
+                    let slot = match key {
+                        Key::Id => &mut e.id,
+                        Key::Type => &mut e.kind,
+                        Key::Sku => &mut e.sku,
+                        Key::Location => &mut e.location,
+                        Key::Qty => &mut e.qty,
+                        Key::Delta => &mut e.delta,
+                        Key::OnHand => &mut e.on_hand,
+                        Key::Version => &mut e.version,
+                        Key::Date => &mut e.date,
+                        Key::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    *slot = Some(map.next_value()?);
+                }
+                Ok(e)
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
 }
 
 /// One element of a batch: an object, or something that cannot be an event.

@@ -94,7 +94,8 @@ pub struct Location {
     pub cost_per_unit: f64,
     /// Fulfilment score in [0, 1].
     pub performance: f64,
-    /// Units it can still ship today; `None` is unlimited.
+    /// Units it can still ship today; `None` (null) is unlimited.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number | null"))]
     pub capacity_units: Option<u32>,
     /// Default safety stock for each SKU here.
     pub safety_stock: u32,

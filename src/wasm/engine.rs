@@ -46,7 +46,7 @@ impl JsEngine {
     pub fn apply_events(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "EventInput[] | string")] events: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ApplyOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ApplyOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let opts: ApplyOptions = match options {
             Some(o) if !o.is_undefined() && !o.is_null() => input(&o, "options")?,

@@ -1,0 +1,37 @@
+# The four entry points of the contract (shared/CONTRACT.md §1). Each installs what is missing
+# first (scripts/bootstrap.sh: seconds when everything is there), then says what it runs.
+SHELL := /bin/bash
+PORT ?= 8787
+
+.PHONY: bootstrap build test bench demo
+
+bootstrap:
+	@echo "make: bootstrap (wasm target, wasm-bindgen CLI, chromium, npm dev tools)"
+	@scripts/bootstrap.sh
+
+# pkg/wasm: cargo (wasm32 release) -> wasm-bindgen -> wasm-opt; sizes checked against the budget.
+build: bootstrap
+	@echo "make: build the npm package into pkg/"
+	@scripts/build.sh
+
+# Rust unit/property tests, wasm tests in Node and Chromium, package consumer, workerd and
+# browser tests; exit 0 only if all pass.
+test: bootstrap
+	@echo "make: test (every layer; see scripts/test.sh)"
+	@scripts/test.sh
+
+# Criterion on the native core, then the same engine from JS through the wasm; merged into
+# bench/results.json and bench/RESULTS.md.
+bench: build
+	@echo "make: bench: cargo bench --bench core -- --noplot"
+	@if [ -f benches/core.rs ]; then cargo bench --bench core -- --noplot; \
+	  else echo "make: bench: no benches/core.rs, criterion skipped"; fi
+	@echo "make: bench: node --expose-gc bench/wasm.mjs"
+	@node --expose-gc bench/wasm.mjs
+	@echo "make: bench: node scripts/bench-report.mjs"
+	@node scripts/bench-report.mjs
+
+# Until the edge worker serves the storefront, a static server: www/ at /, pkg/ at /pkg/.
+demo: build
+	@echo "make: demo: serving on http://127.0.0.1:$(PORT)/"
+	@PORT=$(PORT) node scripts/serve.mjs

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds the npm package's wasm into pkg/wasm/: cargo (wasm32, release) -> wasm-bindgen (web
+# target, served to browsers, Node and workerd alike) -> wasm-opt -Oz, then prints the sizes and
+# holds the gzip size to its budget. Re-runs wasm-bindgen and wasm-opt only when cargo's output
+# (or this script) changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf 'build: %s\n' "$*"; }
+
+out=pkg/wasm
+raw=target/wasm32-unknown-unknown/release/atsource.wasm
+# Debian's /usr/bin/wasm-opt (binaryen 108) emits modules that fail to load with this
+# wasm-bindgen; only the npm binaryen pinned in package-lock.json is used.
+wasm_opt=node_modules/.bin/wasm-opt
+# Every feature the wasm-bindgen output uses (externref table, multi-value returns, ...) must be
+# enabled, or wasm-opt refuses the module; nothing beyond them, so it adds no new feature.
+wasm_opt_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+
+[ -x "$wasm_opt" ] || { echo "build: $wasm_opt missing: run scripts/bootstrap.sh" >&2; exit 1; }
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+say "cargo build --target wasm32-unknown-unknown --release (commit $commit)"
+# src/engine.rs reads ATSOURCE_GIT_COMMIT with option_env!, which cargo tracks: a new commit
+# recompiles the crate.
+ATSOURCE_GIT_COMMIT=$commit cargo build --target wasm32-unknown-unknown --release
+
+stamp="$out/.stamp"
+key="$(sha256sum "$raw" scripts/build.sh | sha256sum | cut -d' ' -f1) $(wasm-bindgen --version)"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ] && [ -f "$out/atsource_bg.wasm" ] \
+  && [ -f "$out/atsource.js" ] && [ -f "$out/atsource.d.ts" ]; then
+  say "pkg/wasm is up to date with $raw"
+else
+  # Build beside pkg/wasm and swap in at the end, so a failed step never leaves a broken package.
+  staging=$(mktemp -d target/pkg-wasm.XXXXXX)
+  chmod 755 "$staging"
+  trap 'rm -rf "$staging"' EXIT
+  say "wasm-bindgen --target web --weak-refs"
+  wasm-bindgen --target web --weak-refs --out-dir "$staging" "$raw"
+  say "wasm-opt -Oz ($("$wasm_opt" --version))"
+  "$wasm_opt" -Oz --strip-debug --strip-producers "${wasm_opt_features[@]}" \
+    -o "$staging/atsource_bg.opt.wasm" "$staging/atsource_bg.wasm"
+  mv "$staging/atsource_bg.opt.wasm" "$staging/atsource_bg.wasm"
+  # Internal declarations of the raw exports: nothing imports them and they are full of `any`.
+  rm -f "$staging/atsource_bg.wasm.d.ts"
+  printf '%s\n' "$key" > "$staging/.stamp"
+  rm -rf "$out"
+  mv "$staging" "$out"
+  trap - EXIT
+fi
+
+node scripts/size.mjs "$raw" "$out/atsource_bg.wasm"

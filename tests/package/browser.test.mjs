@@ -1,0 +1,135 @@
+// The package in headless Chromium (Debian's, never a downloaded build): a native ES module page
+// that imports "atsource" through an import map to the browser entry, served over HTTP with the
+// .wasm as application/wasm (the browser entry compiles while streaming).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { createStaticServer } from "../../scripts/serve.mjs";
+import { chromiumTempDirs, cleanChromiumTemp, pkgDir, requireBuild, tempDir } from "./helpers.mjs";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+const PAGE = `<!doctype html>
+<html>
+<head>
+<meta charset="utf-8">
+<link rel="icon" href="data:,">
+<script type="importmap">{ "imports": { "atsource": "/pkg/index.browser.js" } }</script>
+</head>
+<body>
+<script type="module">
+import { init, Engine, buildInfo } from "atsource";
+const first = init();
+const same = first === init();
+await first;
+await init();
+const engine = new Engine();
+engine.upsertLocations([
+  { id: "PAR", kind: "store", lat: 48.8566, lon: 2.3522 },
+  { id: "LYO", kind: "warehouse", lat: 45.764, lon: 4.8357 },
+  { id: "MRS", kind: "store", lat: 43.2965, lon: 5.3698, active: false },
+]);
+const report = engine.applyEvents(JSON.stringify([
+  { id: "1", type: "set", sku: "S", location: "PAR", onHand: 8 },
+  { id: "2", type: "set", sku: "S", location: "LYO", onHand: 20 },
+  { id: "3", type: "set", sku: "S", location: "MRS", onHand: 9 },
+  { id: "4", type: "reserve", sku: "S", location: "LYO", qty: 5 },
+  { id: "5", type: "pick", sku: "S", location: "LYO", qty: 2 },
+  { id: "6", type: "ship", sku: "S", location: "LYO", qty: 1 },
+]));
+let code = null;
+try { engine.upsertLocations([{ id: "X", kind: "store", lat: NaN, lon: 0 }]); }
+catch (err) { code = err instanceof Error ? err.code : "not an Error"; }
+const [avail] = engine.availability({ skus: ["S"], near: { lat: 48.85, lon: 2.35 }, radiusKm: 1000 });
+window.__result = {
+  same,
+  applied: report.applied,
+  rejected: report.rejected.length,
+  par: engine.ats("S", "PAR"),
+  lyo: engine.ats("S", "LYO"),
+  total: engine.ats("S"),
+  order: avail.locations.map((l) => l.id),
+  code,
+  restored: Engine.fromSnapshot(engine.snapshot()).ats("S"),
+  version: buildInfo().version,
+};
+</script>
+</body>
+</html>
+`;
+
+let server;
+let origin;
+let tmp;
+let chromiumBefore;
+
+before(async () => {
+  requireBuild();
+  tmp = tempDir("browser");
+  mkdirSync(join(tmp.dir, "www"));
+  writeFileSync(join(tmp.dir, "www", "index.html"), PAGE);
+  server = createStaticServer({ "/pkg/": pkgDir, "/": join(tmp.dir, "www") });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  chromiumBefore = chromiumTempDirs();
+});
+
+after(async () => {
+  await new Promise((resolve) => server?.close(resolve) ?? resolve());
+  tmp?.cleanup();
+  if (chromiumBefore) cleanChromiumTemp(chromiumBefore);
+});
+
+test("native ES module page: init, events, ATS, errors, snapshot; no console error", async () => {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    const problems = [];
+    page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+    page.on("console", (msg) => {
+      if (msg.type() === "error" || msg.type() === "warning") {
+        problems.push(`console.${msg.type()}: ${msg.text()}`);
+      }
+    });
+    page.on("requestfailed", (req) => problems.push(`requestfailed: ${req.url()}`));
+    const wasmTypes = [];
+    page.on("response", (res) => {
+      if (res.url().endsWith(".wasm")) wasmTypes.push(res.headers()["content-type"]);
+    });
+
+    await page.goto(`${origin}/`);
+    // On a failure the page never sets __result: the problems list below says why.
+    await page
+      .waitForFunction(() => window.__result !== undefined, null, { timeout: 10_000 })
+      .catch(() => {});
+    const result = await page.evaluate(() => window.__result);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(result, {
+      same: true,
+      applied: 6,
+      rejected: 0,
+      par: 8,
+      // onHand 20 - 1 shipped = 19, reserved 5 - 2 picked = 3, picking 2 - 1 shipped = 1.
+      lyo: 15,
+      total: 23,
+      order: ["PAR", "LYO"],
+      code: "invalid_input",
+      restored: 23,
+      version: "0.1.0",
+    });
+    assert.deepEqual(wasmTypes, ["application/wasm"]);
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,308 @@
+// The package as a user gets it: `npm pack`, installed into a fresh project, imported by its
+// name (so the `exports` map and its `node` condition are what is tested), then a real scenario
+// with ATS values computed by hand.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { binDir, installPacked, repoRoot, tempDir } from "./helpers.mjs";
+
+let tmp;
+let project;
+let atsource;
+let firstInits;
+
+before(async () => {
+  tmp = tempDir("consumer");
+  project = installPacked(tmp.dir);
+  // A module inside the consumer project, so that "atsource" resolves as it would for the user.
+  writeFileSync(
+    join(project, "atsource.mjs"),
+    'export * from "atsource";\nexport const resolved = import.meta.resolve("atsource");\n',
+  );
+  atsource = await import(pathToFileURL(join(project, "atsource.mjs")).href);
+  // Two calls before the module is loaded: they must share one load.
+  firstInits = [atsource.init(), atsource.init()];
+  await firstInits[0];
+});
+
+after(() => tmp?.cleanup());
+
+test("import from the installed package resolves the node entry; init is idempotent", async () => {
+  assert.match(atsource.resolved, /\/node_modules\/atsource\/index\.node\.js$/);
+  const [first, second] = firstInits;
+  assert.equal(first, second, "concurrent init() calls share one promise");
+  assert.equal(await first, undefined);
+  assert.equal(atsource.init(), first, "later calls return the settled promise");
+  for (const name of ["init", "Engine", "buildInfo", "demoNetwork", "cities", "initSync"]) {
+    assert.equal(typeof atsource[name], "function", `${name} is exported`);
+  }
+  assert.equal("default" in atsource, false, "wasm-bindgen's raw default init is not exported");
+});
+
+test("the tarball ships the entries, the wasm-bindgen output and nothing else", () => {
+  const installed = join(project, "node_modules", "atsource");
+  const files = readdirSync(installed, { recursive: true }).filter((f) => f.includes(".")).sort();
+  assert.deepEqual(files, [
+    "README.md",
+    "index.browser.js",
+    "index.d.ts",
+    "index.node.js",
+    "index.workerd.js",
+    "package.json",
+    "wasm/atsource.d.ts",
+    "wasm/atsource.js",
+    "wasm/atsource_bg.wasm",
+  ]);
+});
+
+test("a plain ESM script importing atsource by name runs", () => {
+  const script = join(project, "script.mjs");
+  writeFileSync(
+    script,
+    [
+      'import { init, Engine, buildInfo } from "atsource";',
+      "await init();",
+      "await init();",
+      "const engine = new Engine();",
+      'engine.upsertLocations([{ id: "A", kind: "store", lat: 48.85, lon: 2.35 }]);',
+      'engine.applyEvents([{ id: "1", type: "set", sku: "S", location: "A", onHand: 4 }]);',
+      'console.log(JSON.stringify({ version: buildInfo().version, ats: engine.ats("S", "A") }));',
+    ].join("\n"),
+  );
+  const out = execFileSync(process.execPath, [script], { cwd: project, encoding: "utf8" });
+  assert.deepEqual(JSON.parse(out), { version: "0.1.0", ats: 4 });
+});
+
+test("buildInfo matches Cargo.toml and pkg/package.json", () => {
+  const cargo = readFileSync(join(repoRoot, "Cargo.toml"), "utf8");
+  const cargoVersion = cargo.match(/^version\s*=\s*"([^"]+)"/m)[1];
+  const pkgVersion = JSON.parse(readFileSync(join(repoRoot, "pkg", "package.json"), "utf8")).version;
+  const info = atsource.buildInfo();
+  assert.equal(info.version, "0.1.0");
+  assert.equal(info.version, cargoVersion);
+  assert.equal(pkgVersion, cargoVersion, "pkg/package.json version follows Cargo.toml");
+  assert.equal(typeof info.commit, "string");
+});
+
+const LOCATIONS = [
+  { id: "PAR", kind: "store", lat: 48.8566, lon: 2.3522 },
+  { id: "LYO", kind: "warehouse", lat: 45.764, lon: 4.8357 },
+  { id: "MRS", kind: "store", lat: 43.2965, lon: 5.3698, active: false },
+];
+
+const ev = (id, type, sku, location, fields) => ({ id, type, sku, location, ...fields });
+
+function scenarioEngine() {
+  const { Engine } = atsource;
+  const engine = new Engine();
+  assert.deepEqual(engine.upsertLocations(LOCATIONS), { upserted: 3 });
+  const report = engine.applyEvents([
+    ev("e1", "set", "SKU-1", "PAR", { onHand: 10 }),
+    ev("e2", "set", "SKU-1", "LYO", { onHand: 50 }),
+    ev("e3", "set", "SKU-1", "MRS", { onHand: 7 }),
+    ev("e4", "reserve", "SKU-1", "PAR", { qty: 3 }),
+    ev("e5", "reserve", "SKU-1", "LYO", { qty: 5 }),
+    ev("e6", "pick", "SKU-1", "LYO", { qty: 4 }),
+    ev("e7", "ship", "SKU-1", "LYO", { qty: 4 }),
+    ev("e8", "set", "SKU-2", "PAR", { onHand: 2 }),
+    ev("e9", "safetyStock", "SKU-2", "PAR", { qty: 1 }),
+    ev("e10", "adjust", "SKU-1", "PAR", { delta: -1 }),
+  ]);
+  assert.equal(report.applied, 10);
+  assert.equal(report.duplicates, 0);
+  assert.equal(report.stale, 0);
+  assert.deepEqual(report.rejected, []);
+  return engine;
+}
+
+test("set / reserve / pick / ship: ATS per location and network total", () => {
+  const engine = scenarioEngine();
+  // PAR: onHand 10 - 1 (adjust) = 9, reserved 3 -> 6.
+  assert.equal(engine.ats("SKU-1", "PAR"), 6);
+  // LYO: onHand 50 - 4 shipped = 46, reserved 5 - 4 picked = 1, picking 4 - 4 shipped = 0 -> 45.
+  assert.equal(engine.ats("SKU-1", "LYO"), 45);
+  // MRS is inactive: sells nothing whatever it holds.
+  assert.equal(engine.ats("SKU-1", "MRS"), 0);
+  assert.equal(engine.ats("SKU-1"), 51);
+  // SKU-2 at PAR: onHand 2 - safety 1.
+  assert.equal(engine.ats("SKU-2", "PAR"), 1);
+  assert.equal(engine.ats("NEVER-STOCKED"), 0);
+  const pos = engine.position("SKU-1", "LYO");
+  assert.equal(pos.onHand, 46);
+  assert.equal(pos.reserved, 1);
+  assert.equal(pos.picking, 0);
+  assert.equal(pos.ats, 45);
+  assert.equal(engine.position("SKU-2", "LYO"), undefined);
+});
+
+test("duplicates, stale counts and per-event rejections with stable codes", () => {
+  const engine = scenarioEngine();
+  const report = engine.applyEvents([
+    ev("e4", "reserve", "SKU-1", "PAR", { qty: 3 }), // already applied
+    ev("e11", "reserve", "SKU-1", "PAR", { qty: -2 }),
+    ev("e12", "reserve", "SKU-1", "NOPE", { qty: 1 }),
+    ev("e13", "release", "SKU-1", "PAR", { qty: 1 }),
+    ev("e14", "set", "SKU-1", "LYO", { onHand: 46, version: 5 }),
+    ev("e15", "set", "SKU-1", "LYO", { onHand: 0, version: 5 }), // not newer: stale
+  ]);
+  assert.equal(report.applied, 2);
+  assert.equal(report.duplicates, 1);
+  assert.equal(report.stale, 1);
+  assert.deepEqual(
+    report.rejected.map(({ index, code }) => ({ index, code })),
+    [
+      { index: 1, code: "invalid_quantity" },
+      { index: 2, code: "unknown_location" },
+    ],
+  );
+  for (const r of report.rejected) assert.equal(typeof r.message, "string");
+  // The duplicate reserved nothing; the release freed one unit at PAR.
+  assert.equal(engine.ats("SKU-1", "PAR"), 7);
+  assert.equal(engine.ats("SKU-1", "LYO"), 45);
+  assert.equal(engine.ats("SKU-1"), 52);
+});
+
+test("applyEvents accepts the batch as JSON text", () => {
+  const engine = scenarioEngine();
+  const report = engine.applyEvents(
+    JSON.stringify([ev("j1", "return", "SKU-1", "PAR", { qty: 2 })]),
+  );
+  assert.equal(report.applied, 1);
+  assert.equal(engine.ats("SKU-1", "PAR"), 8);
+});
+
+// Haversine, Earth radius 6371.0088 km, as the contract defines distance.
+function km(a, b) {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h =
+    Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371.0088 * Math.asin(Math.sqrt(h));
+}
+
+test("availability near a point: sorted by distance, within the radius, by mode", () => {
+  const engine = scenarioEngine();
+  const near = { lat: 45.75, lon: 4.85 }; // Lyon
+  const [sku1, sku2] = engine.availability({ skus: ["SKU-1", "SKU-2"], near, radiusKm: 1000 });
+  assert.equal(sku1.sku, "SKU-1");
+  assert.equal(sku1.total, 51);
+  assert.deepEqual(
+    sku1.locations.map((l) => [l.id, l.ats]),
+    [
+      ["LYO", 45],
+      ["PAR", 6],
+    ],
+  );
+  const byId = Object.fromEntries(LOCATIONS.map((l) => [l.id, l]));
+  for (const l of sku1.locations) {
+    assert.ok(Math.abs(l.distanceKm - km(near, byId[l.id])) < 0.01, `${l.id} distance`);
+  }
+  assert.ok(sku1.locations[0].distanceKm < sku1.locations[1].distanceKm);
+  assert.deepEqual(sku2.locations.map((l) => [l.id, l.ats]), [["PAR", 1]]);
+  assert.equal(sku2.total, 1);
+
+  const [close] = engine.availability({ skus: ["SKU-1"], near, radiusKm: 100 });
+  assert.deepEqual(close.locations.map((l) => l.id), ["LYO"]);
+  assert.equal(close.total, 45);
+
+  // Warehouses offer no click & collect by default.
+  const [pickup] = engine.availability({ skus: ["SKU-1"], near, radiusKm: 1000, mode: "pickup" });
+  assert.deepEqual(pickup.locations.map((l) => l.id), ["PAR"]);
+
+  // `limit` caps the list, not the total.
+  const [limited] = engine.availability({ skus: ["SKU-1"], near, radiusKm: 1000, limit: 1 });
+  assert.deepEqual(limited.locations.map((l) => l.id), ["LYO"]);
+  assert.equal(limited.total, 51);
+});
+
+test("bad input throws an Error with a stable code; the engine keeps its state", () => {
+  const engine = scenarioEngine();
+  const before = engine.snapshot();
+  let thrown;
+  try {
+    engine.upsertLocations([{ id: "BAD", kind: "store", lat: NaN, lon: 2 }]);
+  } catch (err) {
+    thrown = err;
+  }
+  assert.ok(thrown instanceof Error, "a real Error");
+  assert.equal(thrown.code, "invalid_input");
+  assert.match(thrown.message, /lat/);
+  assert.throws(() => engine.availability({ skus: "SKU-1" }), (e) => e instanceof Error && e.code === "invalid_input");
+  assert.throws(() => engine.applyEvents(42), (e) => e instanceof Error && typeof e.code === "string");
+  // Still working, nothing changed.
+  assert.equal(engine.locations().length, 3);
+  assert.equal(engine.ats("SKU-1"), 51);
+  assert.deepEqual(engine.snapshot(), before);
+  const report = engine.applyEvents([ev("after", "adjust", "SKU-1", "PAR", { delta: 1 })]);
+  assert.equal(report.applied, 1);
+  assert.equal(engine.ats("SKU-1", "PAR"), 7);
+});
+
+test("snapshot / fromSnapshot round-trips the whole state", () => {
+  const { Engine } = atsource;
+  const engine = scenarioEngine();
+  const bytes = engine.snapshot();
+  assert.ok(bytes instanceof Uint8Array);
+  const copy = Engine.fromSnapshot(bytes);
+  assert.deepEqual(copy.snapshot(), bytes);
+  assert.deepEqual(copy.locations(), engine.locations());
+  assert.deepEqual(copy.stats(), engine.stats());
+  for (const loc of ["PAR", "LYO", "MRS"]) {
+    assert.equal(copy.ats("SKU-1", loc), engine.ats("SKU-1", loc));
+  }
+  // Remembered event ids travel with the snapshot.
+  const report = copy.applyEvents([ev("e4", "reserve", "SKU-1", "PAR", { qty: 3 })]);
+  assert.equal(report.duplicates, 1);
+  assert.equal(copy.ats("SKU-1", "PAR"), 6);
+});
+
+test("a corrupt or foreign snapshot is refused with a snapshot_* code", () => {
+  const { Engine } = atsource;
+  const bytes = scenarioEngine().snapshot();
+  const flipped = bytes.slice();
+  flipped[flipped.length >> 1] ^= 0xff;
+  const cases = {
+    flipped,
+    truncated: bytes.slice(0, bytes.length - 5),
+    empty: new Uint8Array(),
+    foreign: new TextEncoder().encode("PK\u0003\u0004 definitely not a snapshot"),
+  };
+  for (const [name, input] of Object.entries(cases)) {
+    assert.throws(
+      () => Engine.fromSnapshot(input),
+      (e) => e instanceof Error && typeof e.code === "string" && e.code.startsWith("snapshot_"),
+      name,
+    );
+  }
+});
+
+test("the declarations type-check a strict TypeScript consumer (tsc --strict --noEmit)", () => {
+  // No skipLibCheck: the package's own .d.ts files are checked too. The fixture's tsconfig
+  // documents the one lib a consumer needs beyond ES2022 + DOM: ESNext.Disposable, for the
+  // `[Symbol.dispose]()` that wasm-bindgen declares on classes.
+  for (const f of ["consumer.ts", "tsconfig.json"]) {
+    copyFileSync(join(repoRoot, "tests", "package", "fixtures", f), join(project, f));
+  }
+  try {
+    execFileSync(join(binDir, "tsc"), ["-p", project], { cwd: project, encoding: "utf8" });
+  } catch (err) {
+    assert.fail(`tsc reported errors:\n${err.stdout}${err.stderr}`);
+  }
+});
+
+test("the README's example runs and prints what its comments say", () => {
+  const readme = readFileSync(join(repoRoot, "pkg", "README.md"), "utf8");
+  const example = readme.match(/```js\n([\s\S]*?)```/)[1];
+  const expected = [...example.matchAll(/^\s*console\.log\(.*\);\s*\/\/\s*(.+?)(?:,.*)?$/gm)].map(
+    (m) => m[1].trim(),
+  );
+  assert.ok(expected.length >= 5, "the example states its output");
+  const script = join(project, "readme-example.mjs");
+  writeFileSync(script, example);
+  const out = execFileSync(process.execPath, [script], { cwd: project, encoding: "utf8" });
+  assert.deepEqual(out.trim().split("\n"), expected);
+});

@@ -1,0 +1,88 @@
+//! The optimiser against exhaustive enumeration on thousands of tiny random problems.
+
+mod sourcing_common;
+
+use atsource::sourcing::optimizer::{solve, Status};
+use sourcing_common::brute::{brute_force, enumerate_assignments, min_cost_flow};
+use sourcing_common::random::{check_plan, tiny};
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+#[test]
+fn brute_force_reference_agrees_with_assignment_enumeration() {
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut checked = 0;
+    for _ in 0..400 {
+        let mut p = tiny(&mut rng);
+        p.candidates.truncate(3);
+        p.demand.truncate(3);
+        for d in &mut p.demand {
+            *d = (*d).min(3);
+        }
+        let n = p.candidates.len();
+        for mask in 1u32..(1 << n) {
+            let set: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
+            let total: u64 = p.demand.iter().sum();
+            let (units, cost) = min_cost_flow(&p, &set, total);
+            let by_hand = enumerate_assignments(&p, &set, units).expect("the flow's units are feasible");
+            assert!(close(cost, by_hand), "{cost} vs {by_hand} on {p:?} {set:?}");
+            if units < total {
+                assert!(enumerate_assignments(&p, &set, units + 1).is_none());
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000);
+}
+
+#[test]
+fn optimiser_matches_brute_force_on_random_tiny_problems() {
+    let mut rng = fastrand::Rng::with_seed(20240611);
+    let mut by_status = [0usize; 3];
+    for case in 0..4000 {
+        let p = tiny(&mut rng);
+        let want = brute_force(&p);
+        let got = solve(&p);
+        let shipped = check_plan(&p, &got);
+        let ctx = || format!("case {case}: {p:?}\nwant {want:?}\ngot {got:?}");
+        assert_eq!(got.status, want.status, "{}", ctx());
+        assert!(close(got.cost, want.cost), "{}", ctx());
+        assert!(got.optimal, "{}", ctx());
+        assert_eq!(got.lower_bound, got.cost, "{}", ctx());
+        if got.status != Status::Unfulfillable {
+            assert_eq!(shipped, want.units, "{}", ctx());
+        }
+        let set: Vec<usize> = got.shipments.iter().map(|s| s.candidate).collect();
+        assert_eq!(set, want.set, "tie rule: {}", ctx());
+        by_status[got.status as usize] += 1;
+    }
+    // The generator must exercise every outcome.
+    assert!(by_status.iter().all(|&c| c > 200), "{by_status:?}");
+}
+
+/// The same comparison on many more instances (release mode:
+/// `cargo test --release --test sourcing_bruteforce -- --ignored`).
+#[test]
+#[ignore]
+fn optimiser_matches_brute_force_long() {
+    for seed in 0..40u64 {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let mut nodes = 0u64;
+        for case in 0..5000 {
+            let p = tiny(&mut rng);
+            let want = brute_force(&p);
+            let got = solve(&p);
+            check_plan(&p, &got);
+            nodes += got.nodes;
+            let ctx = || format!("seed {seed} case {case}: {p:?}\nwant {want:?}\ngot {got:?}");
+            assert_eq!(got.status, want.status, "{}", ctx());
+            assert!(close(got.cost, want.cost), "{}", ctx());
+            assert!(got.optimal, "{}", ctx());
+            let set: Vec<usize> = got.shipments.iter().map(|s| s.candidate).collect();
+            assert_eq!(set, want.set, "tie rule: {}", ctx());
+        }
+        println!("seed {seed}: {nodes} nodes");
+    }
+}

@@ -1,0 +1,6 @@
+//! Shared helpers of the sourcing tests.
+#![allow(dead_code)]
+
+pub mod brute;
+pub mod network;
+pub mod random;

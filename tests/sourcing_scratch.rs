@@ -1,0 +1,47 @@
+mod sourcing_common;
+use atsource::sourcing::{source, Profiles};
+use sourcing_common::network::{scenario, Family};
+
+#[test]
+#[ignore]
+fn heavy() {
+    let profiles = Profiles::new();
+    let fam = match std::env::var("FAM").as_deref() { Ok("mixed") => Family::Mixed, _ => Family::StoreHeavy };
+    let lines: usize = std::env::var("LINES").ok().and_then(|s| s.parse().ok()).unwrap_or(40);
+    let locs: usize = std::env::var("LOCS").ok().and_then(|s| s.parse().ok()).unwrap_or(1000);
+    let runs: u64 = std::env::var("RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
+    let scs: Vec<_> = (0..runs).map(|s| scenario(fam, lines, locs, s)).collect();
+    let t = std::time::Instant::now();
+    let mut nodes = 0;
+    for _ in 0..3 {
+        for sc in &scs {
+            let plan = source(&sc.network, &sc.inventory, &profiles, &sc.request).unwrap();
+            nodes += plan.search_nodes;
+        }
+    }
+    println!("{:?} per call, nodes {}", t.elapsed() / (3 * runs as u32), nodes / (3 * runs));
+}
+
+#[test]
+#[ignore]
+fn gaps() {
+    use atsource::sourcing::{optimizer, problem, ProfileRef};
+    let fam = match std::env::var("FAM").as_deref() { Ok("mixed") => Family::Mixed, _ => Family::StoreHeavy };
+    let lines: usize = std::env::var("LINES").ok().and_then(|s| s.parse().ok()).unwrap_or(40);
+    let locs: usize = std::env::var("LOCS").ok().and_then(|s| s.parse().ok()).unwrap_or(1000);
+    let runs: u64 = std::env::var("RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
+    for seed in 0..runs {
+        let sc = scenario(fam, lines, locs, seed);
+        let cart = sc.request.cart().unwrap();
+        let Some(ProfileRef::Inline(p)) = &sc.request.profile else { panic!() };
+        let st = p.strategies("").unwrap();
+        let b = problem::build(&sc.network, &sc.inventory, &cart, &st[0]);
+        let full = optimizer::solve(&b.problem);
+        let mut p1 = b.problem.clone();
+        p1.budget = 1;
+        let root = optimizer::solve(&p1);
+        println!("seed {seed}: cands {} opt {:.3} ({} ships) root lb {:.3} gap {:.2}% ub-after-root {:.3} nodes {}",
+            b.problem.candidates.len(), full.cost, full.shipments.len(), root.lower_bound,
+            100.0 * (full.cost - root.lower_bound) / full.cost, root.cost, full.nodes);
+    }
+}
