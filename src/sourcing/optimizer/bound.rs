@@ -24,6 +24,8 @@ pub(super) struct NodeView<'a> {
     pub active: &'a [u32],
     /// How many more real candidates may be opened.
     pub slots: usize,
+    /// How many more real candidates must be opened (a valid lower bound on the shipments).
+    pub need: usize,
 }
 
 /// Multipliers and the relaxation at the best multipliers found.
@@ -37,9 +39,13 @@ pub(super) struct Lagrangian {
     supply: Vec<f64>,
     /// Free candidates the relaxation opens, by increasing `w` (then rank).
     pub chosen: Vec<u32>,
-    /// True when more free candidates have `w < 0` than there are slots.
-    pub slots_bind: bool,
-    /// Largest `w` among the chosen (when slots bind).
+    /// Free candidates, and how many of them have `w < 0`.
+    free: usize,
+    negatives: usize,
+    /// How many free candidates the relaxation opens: the negatives, at least `need`, at most
+    /// `slots`.
+    take: usize,
+    /// Largest `w` among the chosen.
     pub last_chosen: f64,
     /// Smallest `w` among the free candidates not chosen (`+inf` if none).
     pub first_left: f64,
@@ -77,7 +83,9 @@ impl Lagrangian {
             w: vec![0.0; n],
             supply: vec![0.0; m],
             chosen: Vec::new(),
-            slots_bind: false,
+            free: 0,
+            negatives: 0,
+            take: 0,
             last_chosen: 0.0,
             first_left: f64::INFINITY,
             exact: false,
@@ -142,26 +150,27 @@ impl Lagrangian {
             if forced {
                 value += w;
                 self.worth(inst, iu, true);
-            } else if w < 0.0 {
-                self.buf.push((w, inst.rank[iu], i));
             } else {
-                self.first_left = self.first_left.min(w);
+                self.buf.push((w, inst.rank[iu], i));
             }
         }
-        let by_worth = |a: &(f64, u32, u32), b: &(f64, u32, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
-        self.slots_bind = self.buf.len() > node.slots;
-        if self.slots_bind {
-            if node.slots > 0 {
-                self.buf.select_nth_unstable_by(node.slots - 1, by_worth);
-            }
-            for &(w, _, _) in &self.buf[node.slots..] {
-                self.first_left = self.first_left.min(w);
-            }
-            self.buf.truncate(node.slots);
+        let by_worth =
+            |a: &(f64, u32, u32), b: &(f64, u32, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+        self.free = self.buf.len();
+        self.negatives = self.buf.iter().filter(|e| e.0 < 0.0).count();
+        self.chosen.clear();
+        if node.need > node.slots || node.need > self.free {
+            self.take = 0;
+            return f64::INFINITY;
+        }
+        self.take = self.negatives.max(node.need).min(node.slots);
+        if self.take < self.free {
+            self.buf.select_nth_unstable_by(self.take, by_worth);
+            self.first_left = self.buf[self.take].0;
+            self.buf.truncate(self.take);
         }
         self.buf.sort_unstable_by(by_worth);
         self.last_chosen = self.buf.last().map_or(0.0, |e| e.0);
-        self.chosen.clear();
         for k in 0..self.buf.len() {
             let (w, _, i) = self.buf[k];
             value += w;
@@ -244,6 +253,35 @@ impl Lagrangian {
             best = self.eval(inst, node);
         }
         best
+    }
+
+    /// The bound (from `value`, the bound at the current multipliers) with free candidate `i`,
+    /// which the relaxation does not open, forced to ship.
+    pub fn with(&self, value: f64, i: usize, need: usize, slots: usize) -> f64 {
+        if slots == 0 {
+            return f64::INFINITY;
+        }
+        let others = self.negatives - usize::from(self.w[i] < 0.0);
+        let take = others.max(need.saturating_sub(1)).min(slots - 1);
+        let mut v = value + self.w[i];
+        if take < self.take {
+            v -= self.last_chosen;
+        }
+        v
+    }
+
+    /// The bound with free candidate `i`, which the relaxation opens, forced not to ship.
+    pub fn without(&self, value: f64, i: usize, need: usize, slots: usize) -> f64 {
+        let others = self.negatives - usize::from(self.w[i] < 0.0);
+        if need >= self.free {
+            return f64::INFINITY;
+        }
+        let take = others.max(need).min(slots);
+        let mut v = value - self.w[i];
+        if take == self.take {
+            v += self.first_left;
+        }
+        v
     }
 
     /// Candidates the relaxation opens, forced ones included.

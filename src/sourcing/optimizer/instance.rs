@@ -137,6 +137,17 @@ impl Instance {
         self.orig.push(orig);
     }
 
+    /// The same problem where a plan costs its number of shipments.
+    pub fn counting(&self) -> Instance {
+        let mut count = self.clone();
+        for i in 0..count.n() {
+            count.f[i] = if self.is_real(i) { 1.0 } else { 0.0 };
+            count.c[i] = 0.0;
+        }
+        count.tol = 1e-9;
+        count
+    }
+
     /// Number of lines.
     pub fn m(&self) -> usize {
         self.q.len()

@@ -44,6 +44,8 @@ struct Search<'a> {
     scratch: Vec<u32>,
     caps: Vec<u64>,
     chosen: Vec<bool>,
+    /// Every plan ships from at least this many real candidates.
+    least: usize,
 }
 
 /// Runs the search with at most `budget` nodes, improving `inc`.
@@ -54,6 +56,7 @@ pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome 
         status[d] = IN;
     }
     let lag = Lagrangian::new(inst);
+    let least = fewest_shipments_bound(inst, &status, inc.best.as_ref().map(|b| b.keys.len()));
     let root = Node {
         status,
         in_real: 0,
@@ -70,6 +73,7 @@ pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome 
         scratch: Vec::new(),
         caps: Vec::new(),
         chosen: vec![false; n],
+        least,
     };
     let mut stack = vec![root];
     let mut nodes = 0u64;
@@ -114,12 +118,14 @@ impl Search<'_> {
             self.offer_in(&node.status);
         }
         let slots = inst.k - node.in_real;
+        let need = self.least.saturating_sub(node.in_real);
         self.lag.lambda.copy_from_slice(&node.lambda);
         let active = std::mem::take(&mut self.active);
         let view = NodeView {
             status: &node.status,
             active: &active,
             slots,
+            need,
         };
         let (steps, theta) = if root { (ROOT_STEPS, 2.0) } else { (NODE_STEPS, 1.0) };
         let value = self.lag.ascend(inst, &view, self.inc.ub(), steps, theta);
@@ -249,7 +255,7 @@ impl Search<'_> {
         }
         let deficit = inst.total - can.min(cap).min(inst.total);
         if deficit == 0 && !lines_short {
-            return node.in_real;
+            return node.in_real.max(self.least);
         }
         self.caps.clear();
         self.caps.extend(
@@ -270,7 +276,7 @@ impl Search<'_> {
         if sum < deficit {
             return usize::MAX;
         }
-        node.in_real + extra.max(1)
+        (node.in_real + extra.max(1)).max(self.least)
     }
 
     /// Fixes free candidates whose forcing IN (or OUT) provably costs more than the incumbent.
@@ -281,31 +287,24 @@ impl Search<'_> {
             return false;
         };
         let limit = ub + inst.tol;
+        let (slots, need) = (inst.k - node.in_real, self.least.saturating_sub(node.in_real));
         let lag = &self.lag;
         let mut forced_in = false;
         for &i in &lag.chosen {
             self.chosen[i as usize] = true;
         }
-        for k in 0..lag.chosen.len() {
-            let i = lag.chosen[k] as usize;
-            if node.status[i] != FREE {
-                continue;
-            }
-            let without = value - lag.w[i] + lag.first_left.min(0.0);
-            if without > limit {
+        for &i in &lag.chosen {
+            let i = i as usize;
+            if node.status[i] == FREE && lag.without(value, i, need, slots) > limit {
                 node.status[i] = IN;
                 node.in_real += 1;
                 forced_in = true;
             }
         }
-        let drop = if lag.slots_bind { lag.last_chosen } else { 0.0 };
         for &i in &self.active {
             let i = i as usize;
-            if node.status[i] == FREE && !self.chosen[i] {
-                let with = value + lag.w[i] - drop;
-                if with > limit {
-                    node.status[i] = OUT;
-                }
+            if node.status[i] == FREE && !self.chosen[i] && lag.with(value, i, need, slots) > limit {
+                node.status[i] = OUT;
             }
         }
         for &i in &lag.chosen {
@@ -334,5 +333,25 @@ impl Search<'_> {
                     .total_cmp(&self.lag.w[b])
                     .then(self.inst.rank[a].cmp(&self.inst.rank[b]))
             })
+    }
+}
+
+/// A lower bound on the shipments of every plan: the Lagrangian bound of the same problem with
+/// every fixed cost 1 and every unit cost 0, rounded up.
+fn fewest_shipments_bound(inst: &Instance, status: &[u8], known: Option<usize>) -> usize {
+    let count = inst.counting();
+    let active: Vec<u32> = (0..inst.n() as u32).collect();
+    let view = NodeView {
+        status,
+        active: &active,
+        slots: inst.k,
+        need: 0,
+    };
+    let mut lag = Lagrangian::new(&count);
+    let lb = lag.ascend(&count, &view, known.map(|k| k as f64), ROOT_STEPS, 2.0);
+    if lb.is_finite() && lb > 0.0 {
+        (lb - 1e-6).ceil() as usize
+    } else {
+        0
     }
 }
