@@ -65,4 +65,13 @@ impl Error {
             Error::Snapshot(e) => e.code(),
         }
     }
+
+    /// The offending field's path (`[3].lat`), when the error is about one field.
+    pub fn field(&self) -> Option<&str> {
+        let input = match self {
+            Error::Input(e) | Error::Network(NetworkError::Invalid(e)) | Error::Query(QueryError::Invalid(e)) => e,
+            _ => return None,
+        };
+        (!input.field.is_empty()).then_some(input.field.as_str())
+    }
 }

@@ -16,10 +16,8 @@ pub fn to_js(e: Error) -> JsValue {
     let err = JsError::new(&e.to_string());
     err.set_name("AtsourceError");
     let _ = Reflect::set(&err, &"code".into(), &e.code().into());
-    if let Error::Input(InputError { field, .. }) = &e {
-        if !field.is_empty() {
-            let _ = Reflect::set(&err, &"field".into(), &field.as_str().into());
-        }
+    if let Some(field) = e.field() {
+        let _ = Reflect::set(&err, &"field".into(), &field.into());
     }
     err.into()
 }

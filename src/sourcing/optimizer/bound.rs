@@ -197,6 +197,10 @@ impl Lagrangian {
         self.exact = false;
         for _ in 0..iters.max(1) {
             let v = self.eval(inst, node);
+            if v == f64::INFINITY {
+                // Infeasible node: no multipliers needed.
+                return v;
+            }
             if v > best {
                 let tiny = 1e-12 * (1.0 + v.abs());
                 if v > best + tiny {

@@ -132,7 +132,7 @@ impl Search<'_> {
         let open: Vec<u32> = self.lag.open_set(&view).to_vec();
         self.active = active;
         let bound = value.max(node.bound);
-        if self.pruned(bound, &node) {
+        if bound == f64::INFINITY || self.pruned(bound, &node) {
             return;
         }
         let _ = self.inc.offer_and_polish(inst, &open);
@@ -143,7 +143,7 @@ impl Search<'_> {
         if changed && node.in_real > inst.k {
             return;
         }
-        let Some(branch) = self.branching_candidate(&node.status) else {
+        let Some(branch) = self.branching_candidate(value, &node) else {
             if changed || node.fresh {
                 self.offer_in(&node.status);
             }
@@ -315,14 +315,24 @@ impl Search<'_> {
 
     /// The free candidate to branch on: the relaxation's favourite among those it opens, else the
     /// one closest to being opened.
-    fn branching_candidate(&self, status: &[u8]) -> Option<usize> {
-        if let Some(&i) = self
-            .lag
-            .chosen
-            .iter()
-            .find(|&&i| status[i as usize] == FREE)
-        {
-            return Some(i as usize);
+    fn branching_candidate(&self, value: f64, node: &Node) -> Option<usize> {
+        let status = &node.status;
+        let inst = self.inst;
+        let (slots, need) = (inst.k - node.in_real, self.least.saturating_sub(node.in_real));
+        // Among the candidates the relaxation opens, the one whose exclusion raises the bound most.
+        let mut pick: Option<(f64, u32, usize)> = None;
+        for &i in &self.lag.chosen {
+            let i = i as usize;
+            if status[i] != FREE {
+                continue;
+            }
+            let v = self.lag.without(value, i, need, slots);
+            if pick.is_none_or(|(pv, pr, _)| v > pv || (v == pv && inst.rank[i] < pr)) {
+                pick = Some((v, inst.rank[i], i));
+            }
+        }
+        if let Some((_, _, i)) = pick {
+            return Some(i);
         }
         self.active
             .iter()
@@ -331,7 +341,7 @@ impl Search<'_> {
             .min_by(|&a, &b| {
                 self.lag.w[a]
                     .total_cmp(&self.lag.w[b])
-                    .then(self.inst.rank[a].cmp(&self.inst.rank[b]))
+                    .then(inst.rank[a].cmp(&inst.rank[b]))
             })
     }
 }
