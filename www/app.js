@@ -24,7 +24,7 @@ async function main() {
   const engine = new Engine();
   const network = demoNetwork();
   engine.upsertLocations(network.locations);
-  const report = engine.applyEvents(network.events);
+  const report = engine.applyEvents(network.events, { changes: false });
   const names = new Map(network.locations.map((l) => [l.id, l.name ?? l.id]));
   const loadedMs = performance.now() - started;
 

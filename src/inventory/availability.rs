@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::supply::Day;
-use super::{position_ats, Inventory, QueryError};
+use super::{Inventory, QueryError};
 use crate::network::{GeoPoint, Location, Network};
 use crate::InputError;
 
@@ -118,6 +118,10 @@ struct Plan {
     cands: Vec<(u32, Option<f64>)>,
     /// Location index -> rank in `cands`, `u32::MAX` when not matching.
     rank: Vec<u32>,
+    /// (location index, rank) of the matching locations, by location index.
+    by_loc: Vec<(u32, u32)>,
+    /// Safety stock of each matching location, by rank.
+    safety: Vec<u32>,
 }
 
 fn invalid(field: &str, message: &str) -> QueryError {
@@ -173,13 +177,10 @@ impl AvailabilityQuery {
                 *x = r as u32;
             }
         }
-        Ok(Plan {
-            limit,
-            qty,
-            today,
-            cands,
-            rank,
-        })
+        let mut by_loc: Vec<(u32, u32)> = cands.iter().enumerate().map(|(r, c)| (c.0, r as u32)).collect();
+        by_loc.sort_unstable();
+        let safety = cands.iter().map(|c| network.get(c.0).map_or(0, |l| l.safety_stock)).collect();
+        Ok(Plan { limit, qty, today, cands, rank, by_loc, safety })
     }
 }
 
@@ -211,25 +212,29 @@ impl Inventory {
         // (rank, location index, ats)
         let mut found: Vec<(u32, u32, i64)> = Vec::new();
         if let Some(stock) = self.stock(si) {
-            let ats_at = |slot: usize, loc: u32| {
-                network
-                    .get(loc)
-                    .map_or(0, |l| position_ats(&stock.get(slot), l))
+            let ats_at = |slot: usize, r: u32| {
+                let safety = plan.safety.get(r as usize).copied().unwrap_or(0);
+                stock.get(slot).ats(safety)
             };
+            // Walk the SKU's positions, or look each matching location up: whichever is shorter.
             let scan_cost = stock.len();
-            let probe_cost =
-                plan.cands.len() * (usize::BITS - stock.len().leading_zeros()) as usize;
+            let probe_cost = plan.by_loc.len() * (usize::BITS - stock.len().leading_zeros()) as usize;
             if scan_cost <= probe_cost {
                 for (slot, &loc) in stock.locs().iter().enumerate() {
                     let r = plan.rank.get(loc as usize).copied().unwrap_or(u32::MAX);
                     if r != u32::MAX {
-                        found.push((r, loc, ats_at(slot, loc)));
+                        found.push((r, loc, ats_at(slot, r)));
                     }
                 }
             } else {
-                for (r, &(loc, _)) in plan.cands.iter().enumerate() {
-                    if let Some(slot) = stock.find(loc) {
-                        found.push((r as u32, loc, ats_at(slot, loc)));
+                let mut from = 0;
+                for &(loc, r) in &plan.by_loc {
+                    match stock.find_from(loc, from) {
+                        Ok(slot) => {
+                            found.push((r, loc, ats_at(slot, r)));
+                            from = slot + 1;
+                        }
+                        Err(next) => from = next,
                     }
                 }
             }

@@ -92,6 +92,16 @@ impl SkuStock {
         self.locs.binary_search(&loc).ok()
     }
 
+    /// Slot of location `loc`, searching only from slot `from` on (for merge-joins); `Err` holds
+    /// where the search may resume.
+    pub fn find_from(&self, loc: u32, from: usize) -> Result<usize, usize> {
+        let tail = self.locs.get(from..).unwrap_or(&[]);
+        match tail.binary_search(&loc) {
+            Ok(i) => Ok(from + i),
+            Err(i) => Err(from + i),
+        }
+    }
+
     /// Location index of slot `i`.
     pub fn loc(&self, i: usize) -> u32 {
         self.locs.get(i).copied().unwrap_or(u32::MAX)

@@ -122,39 +122,50 @@ impl Incumbent {
         }
     }
 
-    /// Greedy first plans: every single candidate, then a cover built by the best ratio of cost to
-    /// units added, polished.
+    /// Greedy first plans: every single candidate, then a cover built from nothing.
     pub fn greedy(&mut self, inst: &Instance) {
-        let n = inst.n();
         let mut one = [0u32];
-        for i in 0..n {
+        for i in 0..inst.n() {
             if inst.is_real(i) {
                 one[0] = i as u32;
                 let _ = self.offer(inst, &one);
             }
         }
-        let mut chosen: Vec<u32> = Vec::new();
-        let mut taken = vec![false; n];
+        let pool: Vec<u32> = (0..inst.n() as u32).collect();
+        self.complete(inst, &[], &pool);
+    }
+
+    /// Completes `start` into a plan by adding candidates of `pool` by best ratio of cost to units
+    /// added, then offers it, polished.
+    pub fn complete(&mut self, inst: &Instance, start: &[u32], pool: &[u32]) {
+        let mut chosen: Vec<u32> = start
+            .iter()
+            .copied()
+            .filter(|&i| inst.is_real(i as usize))
+            .collect();
         let mut set: Vec<u32> = Vec::new();
         let mut reach = Vec::new();
         loop {
             set.clone_from(&chosen);
             if let Some(d) = inst.dummy {
                 set.push(d as u32);
-                taken[d] = true;
             }
-            if self.flow.max_units(inst, &set) >= inst.total || chosen.len() >= inst.k {
+            if self.flow.max_units(inst, &set) >= inst.total {
                 break;
             }
+            if chosen.len() >= inst.k {
+                return;
+            }
             self.flow.reachable_lines(inst, &mut reach);
-            let mut pick: Option<(f64, u32, usize)> = None;
-            for i in 0..n {
-                if taken[i] {
+            let mut pick: Option<(f64, u32, u32)> = None;
+            for &i in pool {
+                let iu = i as usize;
+                if !inst.is_real(iu) || set.contains(&i) {
                     continue;
                 }
                 // Units it adds directly; failing that, what rerouting could give it at most.
                 let (mut direct, mut rerouted) = (0u64, 0u64);
-                for e in inst.row(i) {
+                for e in inst.row(iu) {
                     let j = inst.line[e] as usize;
                     direct += inst.qty[e].min(self.flow.resid(j));
                     if reach[j] {
@@ -162,22 +173,17 @@ impl Incumbent {
                     }
                 }
                 let gain = if direct > 0 { direct } else { rerouted };
-                let gain = gain.min(inst.cap[i]).min(self.flow.remaining());
+                let gain = gain.min(inst.cap[iu]).min(self.flow.remaining());
                 if gain == 0 {
                     continue;
                 }
-                let ratio = (inst.f[i] + inst.c[i] * gain as f64) / gain as f64;
-                let better = match pick {
-                    None => true,
-                    Some((r, k, _)) => ratio < r || (ratio == r && inst.rank[i] < k),
-                };
-                if better {
-                    pick = Some((ratio, inst.rank[i], i));
+                let ratio = (inst.f[iu] + inst.c[iu] * gain as f64) / gain as f64;
+                if pick.is_none_or(|(r, k, _)| ratio < r || (ratio == r && inst.rank[iu] < k)) {
+                    pick = Some((ratio, inst.rank[iu], i));
                 }
             }
-            let Some((_, _, i)) = pick else { break };
-            taken[i] = true;
-            chosen.push(i as u32);
+            let Some((_, _, i)) = pick else { return };
+            chosen.push(i);
         }
         let _ = self.offer_and_polish(inst, &chosen);
     }

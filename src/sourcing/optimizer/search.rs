@@ -135,7 +135,7 @@ impl Search<'_> {
         if bound == f64::INFINITY || self.pruned(bound, &node) {
             return;
         }
-        let _ = self.inc.offer_and_polish(inst, &open);
+        self.inc.complete(inst, &open, &self.active);
         if self.pruned(bound, &node) {
             return;
         }
