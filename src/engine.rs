@@ -9,6 +9,7 @@ use crate::inventory::{
 };
 use crate::network::{Location, LocationInput, Network};
 use crate::snapshot::{self, SnapshotError};
+use crate::sourcing::{self, Plan, Profile, Profiles, SourceRequest};
 use crate::Error;
 
 /// The availability engine.
@@ -16,6 +17,7 @@ use crate::Error;
 pub struct Engine {
     network: Network,
     inventory: Inventory,
+    profiles: Profiles,
 }
 
 /// Crate version and the git commit it was built from.
@@ -88,12 +90,14 @@ pub struct PositionView {
 struct StateRef<'a> {
     locations: &'a [Location],
     inventory: InventoryPartsRef<'a>,
+    profiles: &'a Profiles,
 }
 
 #[derive(Deserialize)]
 struct State {
     locations: Vec<Location>,
     inventory: InventoryParts,
+    profiles: Profiles,
 }
 
 impl Engine {
@@ -177,6 +181,26 @@ impl Engine {
         }))
     }
 
+    /// Registers (or replaces) the sourcing profile `name`, validated whole first.
+    pub fn set_profile(&mut self, name: &str, profile: Profile) -> Result<(), Error> {
+        Ok(self.profiles.set(name, profile)?)
+    }
+
+    /// Removes the sourcing profile `name`; true when it existed.
+    pub fn remove_profile(&mut self, name: &str) -> bool {
+        self.profiles.remove(name)
+    }
+
+    /// The registered sourcing profiles.
+    pub fn profiles(&self) -> &Profiles {
+        &self.profiles
+    }
+
+    /// Sources an order: which locations ship which units, at minimum cost (see [`crate::sourcing`]).
+    pub fn source(&self, request: &SourceRequest) -> Result<Plan, Error> {
+        Ok(sourcing::source(&self.network, &self.inventory, &self.profiles, request)?)
+    }
+
     /// Counts describing the state.
     pub fn stats(&self) -> EngineStats {
         EngineStats {
@@ -192,6 +216,7 @@ impl Engine {
         let state = StateRef {
             locations: self.network.all(),
             inventory: self.inventory.to_parts(),
+            profiles: &self.profiles,
         };
         // Serializing plain data into a Vec cannot fail; an empty payload would be refused on load.
         let payload = postcard::to_allocvec(&state).unwrap_or_default();
@@ -225,6 +250,7 @@ impl Engine {
         Ok(Self {
             network: Network::from_locations(state.locations),
             inventory,
+            profiles: state.profiles,
         })
     }
 }

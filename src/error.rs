@@ -5,6 +5,7 @@ use thiserror::Error;
 use crate::inventory::QueryError;
 use crate::network::NetworkError;
 use crate::snapshot::SnapshotError;
+use crate::sourcing::SourcingError;
 
 /// A request whose shape is wrong: a missing field, a wrong type, a malformed document.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -53,6 +54,9 @@ pub enum Error {
     /// A snapshot that cannot be loaded.
     #[error(transparent)]
     Snapshot(#[from] SnapshotError),
+    /// A sourcing request or profile that cannot be used.
+    #[error(transparent)]
+    Sourcing(#[from] SourcingError),
 }
 
 impl Error {
@@ -63,6 +67,7 @@ impl Error {
             Error::Network(e) => e.code(),
             Error::Query(e) => e.code(),
             Error::Snapshot(e) => e.code(),
+            Error::Sourcing(e) => e.code(),
         }
     }
 
@@ -70,6 +75,7 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         let input = match self {
             Error::Input(e) | Error::Network(NetworkError::Invalid(e)) | Error::Query(QueryError::Invalid(e)) => e,
+            Error::Sourcing(e) => return Some(e.field()).filter(|f| !f.is_empty()),
             _ => return None,
         };
         (!input.field.is_empty()).then_some(input.field.as_str())

@@ -45,3 +45,29 @@ fn gaps() {
             100.0 * (full.cost - root.lower_bound) / full.cost, root.cost, full.nodes);
     }
 }
+
+#[test]
+#[ignore]
+fn with_ub() {
+    use atsource::sourcing::{optimizer, problem, ProfileRef};
+    let fam = match std::env::var("FAM").as_deref() { Ok("mixed") => Family::Mixed, _ => Family::StoreHeavy };
+    let lines: usize = std::env::var("LINES").ok().and_then(|s| s.parse().ok()).unwrap_or(40);
+    let locs: usize = std::env::var("LOCS").ok().and_then(|s| s.parse().ok()).unwrap_or(1000);
+    let runs: u64 = std::env::var("RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
+    for seed in 0..runs {
+        let sc = scenario(fam, lines, locs, seed);
+        let cart = sc.request.cart().unwrap();
+        let Some(ProfileRef::Inline(p)) = &sc.request.profile else { panic!() };
+        let st = p.strategies("").unwrap();
+        let b = problem::build(&sc.network, &sc.inventory, &cart, &st[0]);
+        std::env::remove_var("ATS_UB");
+        let t = std::time::Instant::now();
+        let full = optimizer::solve(&b.problem);
+        let t1 = t.elapsed();
+        std::env::set_var("ATS_UB", format!("{}", full.cost));
+        let t = std::time::Instant::now();
+        let known = optimizer::solve(&b.problem);
+        let t2 = t.elapsed();
+        println!("seed {seed}: nodes {} ({t1:?}) with opt known: {} ({t2:?})", full.nodes, known.nodes);
+    }
+}

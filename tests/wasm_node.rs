@@ -19,3 +19,8 @@ fn errors_are_coded_and_leave_the_engine_intact() {
 fn snapshots_round_trip() {
     wasm_common::snapshots_round_trip();
 }
+
+#[wasm_bindgen_test]
+fn sourcing_through_the_binding() {
+    wasm_common::sourcing_through_the_binding();
+}

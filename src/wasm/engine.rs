@@ -5,6 +5,17 @@ use wasm_bindgen::prelude::*;
 use super::bridge::{input, invalid, output, text, to_js};
 use crate::inventory::{ApplyOptions, AvailabilityQuery, ThresholdRule};
 use crate::network::LocationInput;
+use crate::sourcing::{Profile, SourceRequest, SourcingError};
+use crate::InputError;
+
+/// `parent.field`, or `parent` alone when `field` is empty (`[0]` joins without a dot).
+fn prefixed(parent: &str, field: &str) -> String {
+    match field {
+        "" => parent.to_string(),
+        f if f.starts_with('[') => format!("{parent}{f}"),
+        f => format!("{parent}.{f}"),
+    }
+}
 
 /// The availability engine: locations, inventory positions, ATS and availability.
 #[derive(Debug)]
@@ -107,6 +118,39 @@ impl JsEngine {
             Some(p) => output(&p),
             None => Ok(JsValue::UNDEFINED),
         }
+    }
+
+    /// Registers (or replaces) a named sourcing profile; validated whole before it is stored.
+    #[wasm_bindgen(js_name = setProfile)]
+    pub fn set_profile(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Profile")] profile: JsValue,
+    ) -> Result<(), JsValue> {
+        let name = name.as_string().ok_or_else(|| invalid("name", "must be a string"))?;
+        let json = text(&profile, "profile")?;
+        let profile: Profile = crate::from_json(&json)
+            .map_err(|e| to_js(SourcingError::InvalidProfile(InputError::new(prefixed("profile", &e.field), e.message)).into()))?;
+        self.inner.set_profile(&name, profile).map_err(to_js)
+    }
+
+    /// Removes a named sourcing profile; true when it existed.
+    #[wasm_bindgen(js_name = removeProfile)]
+    pub fn remove_profile(&mut self, name: String) -> bool {
+        self.inner.remove_profile(&name)
+    }
+
+    /// Sources an order: the minimum-cost plan of shipments under the profile's strategies.
+    #[wasm_bindgen(unchecked_return_type = "Plan")]
+    pub fn source(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SourceRequest")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        if request.is_string() {
+            return Err(invalid("request", "must be an object, not a string"));
+        }
+        let request = SourceRequest::from_json(&text(&request, "request")?).map_err(|e| to_js(e.into()))?;
+        output(&self.inner.source(&request).map_err(to_js)?)
     }
 
     /// Counts of locations, SKUs, positions and remembered event ids.

@@ -152,3 +152,33 @@ pub fn snapshots_round_trip() {
     let version = get(&atsource::wasm::build_info().unwrap(), "version").as_string();
     assert_eq!(version.as_deref(), Some(env!("CARGO_PKG_VERSION")));
 }
+
+pub fn sourcing_through_the_binding() {
+    let mut e = engine();
+    e.apply_events(
+        js(r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":3},
+               {"id":"2","type":"set","sku":"A","location":"LYO","onHand":30}]"#),
+        None,
+    )
+    .unwrap();
+    e.set_profile(JsValue::from("near"), js(r#"{"maxDistanceKm":100}"#)).unwrap();
+    let plan = e
+        .source(js(r#"{"lines":[{"sku":"A","qty":2}],"destination":{"lat":48.85,"lon":2.35},"profile":"near"}"#))
+        .unwrap();
+    assert_eq!(get(&plan, "status").as_string().as_deref(), Some("complete"));
+    let shipment = get(&get(&plan, "shipments"), "0");
+    assert_eq!(get(&shipment, "location").as_string().as_deref(), Some("PAR"));
+    let too_many = e
+        .source(js(r#"{"lines":[{"sku":"A","qty":5}],"destination":{"lat":48.85,"lon":2.35},"profile":"near"}"#))
+        .unwrap();
+    assert_eq!(get(&too_many, "status").as_string().as_deref(), Some("unfulfillable"));
+
+    let err = e.set_profile(JsValue::from("bad"), js(r#"{"maxShipments":-1}"#)).unwrap_err();
+    assert_eq!(code_of(err), "invalid_profile");
+    let err = e.source(js(r#"{"lines":[{"sku":"A","qty":-1}],"destination":{"lat":48.85,"lon":2.35}}"#)).unwrap_err();
+    assert_eq!(code_of(err.clone()), "invalid_quantity");
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("lines[0].qty"));
+    let err = e.source(js(r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.85,"lon":2.35},"profile":"zzz"}"#)).unwrap_err();
+    assert_eq!(code_of(err), "unknown_profile");
+    assert_eq!(code_of(e.source(JsValue::from("{}")).unwrap_err()), "invalid_input");
+}

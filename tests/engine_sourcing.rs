@@ -1,0 +1,56 @@
+//! Sourcing through the engine facade: profiles registered by name, kept in snapshots, and
+//! every error coded.
+
+mod common;
+
+use atsource::sourcing::{Profile, SourceRequest, Status};
+use atsource::Engine;
+
+fn stocked() -> Engine {
+    let mut e = common::engine();
+    e.apply_events_json(
+        r#"[{"id":"1","type":"set","sku":"A","location":"S1","onHand":2},
+            {"id":"2","type":"set","sku":"A","location":"W1","onHand":50},
+            {"id":"3","type":"set","sku":"B","location":"S2","onHand":1}]"#,
+    )
+    .unwrap();
+    e
+}
+
+fn request(json: &str) -> SourceRequest {
+    SourceRequest::from_json(json).unwrap()
+}
+
+#[test]
+fn a_named_profile_sources_and_survives_a_snapshot() {
+    let mut e = stocked();
+    let profile: Profile = atsource::from_json(r#"{"maxDistanceKm":50,"costPerShipment":5,"costPerUnitKm":0.01}"#).unwrap();
+    e.set_profile("paris", profile).unwrap();
+    let req = request(r#"{"lines":[{"sku":"A","qty":2},{"sku":"B","qty":1}],"destination":{"lat":48.86,"lon":2.35},"profile":"paris"}"#);
+    let plan = e.source(&req).unwrap();
+    assert_eq!(plan.status, Status::Complete);
+    let shipped: u64 = plan.shipments.iter().flat_map(|s| &s.lines).map(|l| l.qty as u64).sum();
+    assert_eq!(shipped, 3);
+    assert!(plan.shipments.iter().all(|s| s.location != "W1"), "the Lyon warehouse is beyond 50 km");
+
+    let back = Engine::from_snapshot(&e.snapshot()).unwrap();
+    assert_eq!(back.profiles(), e.profiles());
+    assert_eq!(back.source(&req).unwrap(), plan);
+}
+
+#[test]
+fn sourcing_errors_are_coded() {
+    let mut e = stocked();
+    let unknown = request(r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.86,"lon":2.35},"profile":"nope"}"#);
+    assert_eq!(e.source(&unknown).unwrap_err().code(), "unknown_profile");
+    let fractional = request(r#"{"lines":[{"sku":"A","qty":1.5}],"destination":{"lat":48.86,"lon":2.35}}"#);
+    let err = e.source(&fractional).unwrap_err();
+    assert_eq!((err.code(), err.field()), ("invalid_quantity", Some("lines[0].qty")));
+    let bad_profile: Profile = atsource::from_json(r#"{"minPerformance":2}"#).unwrap();
+    assert_eq!(e.set_profile("x", bad_profile).unwrap_err().code(), "invalid_profile");
+    assert!(e.profiles().is_empty(), "nothing stored");
+    assert_eq!(
+        SourceRequest::from_json(r#"{"lines":[],"destination":{"lat":1,"lon":1},"profile":{"maxShipmentz":1}}"#).unwrap_err().code(),
+        "invalid_profile"
+    );
+}
