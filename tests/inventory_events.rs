@@ -348,7 +348,8 @@ fn future_supply_gives_an_available_from_date() {
 fn bad_locations_are_refused_whole() {
     let mut e = engine();
     let before = e.network().all().to_vec();
-    let cases: Vec<(&str, Box<dyn Fn(&mut atsource::network::LocationInput)>)> = vec![
+    type Spoil = Box<dyn Fn(&mut atsource::network::LocationInput)>;
+    let cases: Vec<(&str, Spoil)> = vec![
         ("[1].lat", Box::new(|l| l.lat = f64::NAN)),
         ("[1].lon", Box::new(|l| l.lon = 181.0)),
         ("[1].performance", Box::new(|l| l.performance = Some(1.2))),

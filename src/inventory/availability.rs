@@ -73,7 +73,7 @@ pub struct LocationAvailability {
     pub id: String,
     /// ATS there, in units.
     pub ats: i64,
-    /// Distance from `near` in km, to the metre (absent without `near`).
+    /// Haversine distance from `near` in km (absent without `near`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub distance_km: Option<f64>,
@@ -118,6 +118,8 @@ struct Plan {
     cands: Vec<(u32, Option<f64>)>,
     /// Location index -> rank in `cands`, `u32::MAX` when not matching.
     rank: Vec<u32>,
+    /// True when ranks are distances from `near`; otherwise they follow location ids.
+    near: bool,
     /// (location index, rank) of the matching locations, by location index.
     by_loc: Vec<(u32, u32)>,
     /// Safety stock of each matching location, by rank.
@@ -166,10 +168,8 @@ impl AvailabilityQuery {
                 .filter(|e| eligible(e.0))
                 .map(|(i, d)| (i, Some(d)))
                 .collect(),
-            None => (0..network.len() as u32)
-                .filter(|&i| eligible(i))
-                .map(|i| (i, None))
-                .collect(),
+            // Ranked by id, so that ties in stock break by location id.
+            None => network.by_id().iter().copied().filter(|&i| eligible(i)).map(|i| (i, None)).collect(),
         };
         let mut rank = vec![u32::MAX; network.len()];
         for (r, (loc, _)) in cands.iter().enumerate() {
@@ -180,35 +180,91 @@ impl AvailabilityQuery {
         let mut by_loc: Vec<(u32, u32)> = cands.iter().enumerate().map(|(r, c)| (c.0, r as u32)).collect();
         by_loc.sort_unstable();
         let safety = cands.iter().map(|c| network.get(c.0).map_or(0, |l| l.safety_stock)).collect();
-        Ok(Plan { limit, qty, today, cands, rank, by_loc, safety })
+        Ok(Plan { limit, qty, today, near: self.near.is_some(), cands, rank, by_loc, safety })
     }
+}
+
+/// One SKU's answer before names are attached: (location index, ATS, distance) entries.
+struct Answer {
+    total: i64,
+    entries: Vec<(u32, i64, Option<f64>)>,
+    supply: SupplyAnswer,
+}
+
+#[derive(Default)]
+struct SupplyAnswer {
+    available_from: Option<String>,
+    incoming: Vec<SupplyLine>,
+}
+
+/// An availability answer as numbers, for a binding to turn into objects without a text
+/// round trip. Per SKU, in query order: `total, n`, then `n` times `location index, ats,
+/// distanceKm` (NaN without `near`). `extras` holds, as JSON, `{ "<sku position>": {
+/// availableFrom?, incoming? } }` for the few SKUs that have expected supply.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PackedAvailability {
+    /// The numbers, as laid out above.
+    pub numbers: Vec<f64>,
+    /// Supply details by SKU position, as a JSON object (empty when none).
+    pub extras: String,
 }
 
 impl Inventory {
     /// Answers an availability query; unknown SKUs have no availability.
-    pub fn availability(
-        &self,
-        network: &Network,
-        q: &AvailabilityQuery,
-    ) -> Result<Vec<SkuAvailability>, QueryError> {
+    pub fn availability(&self, network: &Network, q: &AvailabilityQuery) -> Result<Vec<SkuAvailability>, QueryError> {
         let plan = q.plan(network)?;
         Ok(q.skus
             .iter()
-            .map(|sku| self.availability_of(network, &plan, sku))
+            .map(|sku| {
+                let a = self.answer(&plan, sku);
+                SkuAvailability {
+                    sku: sku.clone(),
+                    total: a.total,
+                    locations: a
+                        .entries
+                        .iter()
+                        .map(|&(loc, ats, distance_km)| LocationAvailability { id: name(network, loc).to_string(), ats, distance_km })
+                        .collect(),
+                    available_from: a.supply.available_from,
+                    incoming: a.supply.incoming,
+                }
+            })
             .collect())
     }
 
-    fn availability_of(&self, network: &Network, plan: &Plan, sku: &str) -> SkuAvailability {
-        let mut out = SkuAvailability {
-            sku: sku.to_string(),
-            total: 0,
-            locations: Vec::new(),
-            available_from: None,
-            incoming: Vec::new(),
-        };
-        let Some(si) = self.sku_index(sku) else {
-            return out;
-        };
+    /// [`Inventory::availability`] as numbers (see [`PackedAvailability`]).
+    pub fn availability_packed(&self, network: &Network, q: &AvailabilityQuery) -> Result<PackedAvailability, QueryError> {
+        let plan = q.plan(network)?;
+        let mut out = PackedAvailability::default();
+        let mut extras = serde_json::Map::new();
+        for (i, sku) in q.skus.iter().enumerate() {
+            let a = self.answer(&plan, sku);
+            out.numbers.reserve(2 + 3 * a.entries.len());
+            out.numbers.push(a.total as f64);
+            out.numbers.push(a.entries.len() as f64);
+            for (loc, ats, d) in a.entries {
+                out.numbers.extend([f64::from(loc), ats as f64, d.unwrap_or(f64::NAN)]);
+            }
+            if a.supply.available_from.is_some() || !a.supply.incoming.is_empty() {
+                let mut e = serde_json::Map::new();
+                if let Some(d) = a.supply.available_from {
+                    e.insert("availableFrom".into(), d.into());
+                }
+                if !a.supply.incoming.is_empty() {
+                    e.insert("incoming".into(), serde_json::to_value(&a.supply.incoming).unwrap_or_default());
+                }
+                extras.insert(i.to_string(), e.into());
+            }
+        }
+        if !extras.is_empty() {
+            out.extras = serde_json::Value::Object(extras).to_string();
+        }
+        Ok(out)
+    }
+
+    fn answer(&self, plan: &Plan, sku: &str) -> Answer {
+        let mut out = Answer { total: 0, entries: Vec::new(), supply: SupplyAnswer::default() };
+        let Some(si) = self.sku_index(sku) else { return out };
         // (rank, location index, ats)
         let mut found: Vec<(u32, u32, i64)> = Vec::new();
         if let Some(stock) = self.stock(si) {
@@ -241,29 +297,24 @@ impl Inventory {
         }
         found.retain(|e| e.2 > 0);
         out.total = found.iter().map(|e| e.2).sum();
-        if plan.cands.first().is_some_and(|c| c.1.is_some()) {
+        if plan.near {
             found.sort_unstable_by_key(|e| e.0);
         } else {
-            found.sort_by(|a, b| {
-                b.2.cmp(&a.2)
-                    .then_with(|| name(network, a.1).cmp(name(network, b.1)))
-            });
+            // Most stock first; ties by location id, i.e. by the rank order of ids.
+            found.sort_unstable_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
         }
-        out.locations = found
+        out.entries = found
             .iter()
             .take(plan.limit)
-            .map(|&(r, loc, ats)| LocationAvailability {
-                id: name(network, loc).to_string(),
-                ats,
-                // Metres are precision enough, and shorter numbers cross the JS boundary faster.
-                distance_km: plan.cands.get(r as usize).and_then(|c| c.1).map(|d| (d * 1000.0).round() / 1000.0),
+            .map(|&(r, loc, ats)| {
+                (loc, ats, plan.cands.get(r as usize).and_then(|c| c.1))
             })
             .collect();
-        self.add_supply(plan, si, &mut out);
+        self.add_supply(plan, si, out.total, &mut out.supply);
         out
     }
 
-    fn add_supply(&self, plan: &Plan, sku: u32, out: &mut SkuAvailability) {
+    fn add_supply(&self, plan: &Plan, sku: u32, total: i64, out: &mut SupplyAnswer) {
         let mut by_day: Vec<(Day, i64)> = Vec::new();
         for (loc, inbound) in self.inbound_of(sku) {
             if plan.rank.get(*loc as usize).is_none_or(|&r| r == u32::MAX) {
@@ -284,8 +335,8 @@ impl Inventory {
                 _ => merged.push((d, q)),
             }
         }
-        if out.total < plan.qty {
-            let mut running = out.total;
+        if total < plan.qty {
+            let mut running = total;
             for (d, q) in &merged {
                 running += q;
                 if running >= plan.qty {

@@ -43,7 +43,7 @@ impl GeoPoint {
 pub fn haversine_km(a: GeoPoint, b: GeoPoint) -> f64 {
     let (la1, la2) = (a.lat.to_radians(), b.lat.to_radians());
     let dlat = la2 - la1;
-    let dlon = (b.lon - a.lon).to_radians();
+    let dlon = b.lon.to_radians() - a.lon.to_radians();
     let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
     2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
 }

@@ -43,16 +43,14 @@ pub struct Network {
     locations: Vec<Location>,
     by_id: FxHashMap<String, u32>,
     index: GeoIndex,
+    /// Location indexes sorted by id.
+    id_order: Vec<u32>,
 }
 
 impl Network {
     /// A network holding `locations` (already validated), in index order.
     pub fn from_locations(locations: Vec<Location>) -> Self {
-        let mut n = Self {
-            locations: Vec::new(),
-            by_id: FxHashMap::default(),
-            index: GeoIndex::default(),
-        };
+        let mut n = Self::default();
         for l in locations {
             n.insert(l);
         }
@@ -91,6 +89,14 @@ impl Network {
 
     fn reindex(&mut self) {
         self.index = GeoIndex::build(self.locations.iter().map(Location::point).collect());
+        let mut order: Vec<u32> = (0..self.locations.len() as u32).collect();
+        order.sort_by(|&a, &b| self.locations[a as usize].id.cmp(&self.locations[b as usize].id));
+        self.id_order = order;
+    }
+
+    /// Location indexes in id order.
+    pub fn by_id(&self) -> &[u32] {
+        &self.id_order
     }
 
     /// The index of location `id`.

@@ -1,6 +1,17 @@
 //! `Engine`, as JavaScript sees it.
 
+use std::cell::RefCell;
+
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
+
+// Builds availability objects from the packed numbers in JS, where creating objects is cheap,
+// instead of a JSON text round trip (see `PackedAvailability`).
+#[wasm_bindgen(module = "/src/wasm/availability.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = unpackAvailability)]
+    fn unpack_availability(numbers: &[f64], ids: &Array, skus: &JsValue, extras: &str) -> JsValue;
+}
 
 use super::bridge::{input, invalid, output, text, to_js};
 use crate::inventory::{ApplyOptions, AvailabilityQuery, ThresholdRule};
@@ -22,6 +33,8 @@ fn prefixed(parent: &str, field: &str) -> String {
 #[wasm_bindgen(js_name = Engine)]
 pub struct JsEngine {
     inner: crate::Engine,
+    /// Location ids as JS strings, by location index: built once, not per answer.
+    ids: RefCell<Option<Array>>,
 }
 
 #[wasm_bindgen(js_class = Engine)]
@@ -29,9 +42,7 @@ impl JsEngine {
     /// An empty engine.
     #[wasm_bindgen(constructor)]
     pub fn new() -> JsEngine {
-        JsEngine {
-            inner: crate::Engine::new(),
-        }
+        JsEngine { inner: crate::Engine::new(), ids: RefCell::new(None) }
     }
 
     /// Inserts or replaces locations by id. Validates every one before changing any.
@@ -42,6 +53,7 @@ impl JsEngine {
     ) -> Result<JsValue, JsValue> {
         let locations: Vec<LocationInput> = input(&locations, "locations")?;
         let upserted = self.inner.upsert_locations(locations).map_err(to_js)?;
+        self.ids.replace(None);
         output(&serde_json::json!({ "upserted": upserted }))
     }
 
@@ -87,8 +99,11 @@ impl JsEngine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "AvailabilityQuery")] query: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let query: AvailabilityQuery = input(&query, "query")?;
-        output(&self.inner.availability(&query).map_err(to_js)?)
+        let parsed: AvailabilityQuery = input(&query, "query")?;
+        let packed = self.inner.inventory().availability_packed(self.inner.network(), &parsed);
+        let packed = packed.map_err(|e| to_js(e.into()))?;
+        let ids = self.ids.borrow_mut().get_or_insert_with(|| self.inner.network().all().iter().map(|l| JsValue::from(&l.id)).collect()).clone();
+        Ok(unpack_availability(&packed.numbers, &ids, &Reflect::get(&query, &"skus".into())?, &packed.extras))
     }
 
     /// Sets a low-stock alert threshold (`low: null` removes it).
@@ -167,9 +182,7 @@ impl JsEngine {
     /// An engine rebuilt from `snapshot()` bytes; corrupt or foreign bytes are refused whole.
     #[wasm_bindgen(js_name = fromSnapshot)]
     pub fn from_snapshot(bytes: &[u8]) -> Result<JsEngine, JsValue> {
-        Ok(JsEngine {
-            inner: crate::Engine::from_snapshot(bytes).map_err(to_js)?,
-        })
+        Ok(JsEngine { inner: crate::Engine::from_snapshot(bytes).map_err(to_js)?, ids: RefCell::new(None) })
     }
 }
 
