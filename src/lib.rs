@@ -18,6 +18,8 @@ mod engine;
 mod error;
 pub mod inventory;
 pub mod network;
+mod order;
+pub mod promise;
 pub mod snapshot;
 pub mod sourcing;
 

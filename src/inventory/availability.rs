@@ -178,7 +178,7 @@ impl AvailabilityQuery {
             }
         }
         let mut by_loc: Vec<(u32, u32)> = cands.iter().enumerate().map(|(r, c)| (c.0, r as u32)).collect();
-        by_loc.sort_unstable();
+        crate::order::sort_by_key(&mut by_loc, |e| e.0);
         let safety = cands.iter().map(|c| network.get(c.0).map_or(0, |l| l.safety_stock)).collect();
         Ok(Plan { limit, qty, today, near: self.near.is_some(), cands, rank, by_loc, safety })
     }
@@ -298,10 +298,10 @@ impl Inventory {
         found.retain(|e| e.2 > 0);
         out.total = found.iter().map(|e| e.2).sum();
         if plan.near {
-            found.sort_unstable_by_key(|e| e.0);
+            crate::order::sort_by_key(&mut found, |e| e.0);
         } else {
             // Most stock first; ties by location id, i.e. by the rank order of ids.
-            found.sort_unstable_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+            crate::order::sort_by(&mut found, |a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
         }
         out.entries = found
             .iter()
@@ -327,7 +327,7 @@ impl Inventory {
         if by_day.is_empty() {
             return;
         }
-        by_day.sort_unstable();
+        crate::order::sort_by(&mut by_day, |a, b| a.cmp(b));
         let mut merged: Vec<(Day, i64)> = Vec::new();
         for (d, q) in by_day {
             match merged.last_mut() {

@@ -229,7 +229,7 @@ impl Inventory {
             .iter()
             .flat_map(|(s, list)| list.iter().map(move |(l, v)| ((*s, *l), v)))
             .collect();
-        supply.sort_by_key(|e| e.0);
+        crate::order::sort_by_key(&mut supply, |e| e.0);
         InventoryPartsRef {
             skus: &self.skus,
             stock: &self.stock,

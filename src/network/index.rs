@@ -41,7 +41,7 @@ impl GeoIndex {
                 .collect(),
             None => (0..self.trig.len() as u32).map(|i| (i, self.distance(i, &origin))).collect(),
         };
-        found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        crate::order::sort_by(&mut found, |a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         found
     }
 

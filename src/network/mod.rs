@@ -90,7 +90,11 @@ impl Network {
     fn reindex(&mut self) {
         self.index = GeoIndex::build(self.locations.iter().map(Location::point).collect());
         let mut order: Vec<u32> = (0..self.locations.len() as u32).collect();
-        order.sort_by(|&a, &b| self.locations[a as usize].id.cmp(&self.locations[b as usize].id));
+        let locations = &self.locations;
+        crate::order::sort_by(&mut order, |&a, &b| {
+            let id = |i: u32| locations.get(i as usize).map_or("", |l| l.id.as_str());
+            id(a).cmp(id(b))
+        });
         self.id_order = order;
     }
 
