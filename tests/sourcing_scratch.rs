@@ -19,7 +19,8 @@ fn heavy() {
             nodes += plan.search_nodes;
         }
     }
-    println!("{:?} per call, nodes {}", t.elapsed() / (3 * runs as u32), nodes / (3 * runs));
+    let evals = atsource::sourcing::optimizer::take_evals();
+    println!("{:?} per call, nodes {} evals {}", t.elapsed() / (3 * runs as u32), nodes / (3 * runs), evals / (3 * runs));
 }
 
 #[test]

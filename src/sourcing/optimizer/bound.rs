@@ -16,6 +16,8 @@ pub(super) const IN: u8 = 1;
 /// The candidate does not ship.
 pub(super) const OUT: u8 = 2;
 
+thread_local! { pub static EVALS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) }; }
+
 /// The part of a search node the bound reads.
 pub(super) struct NodeView<'a> {
     /// FREE / IN / OUT per candidate.
@@ -138,6 +140,7 @@ impl Lagrangian {
 
     /// The bound at the current multipliers; fills `w`, `chosen` and `supply`.
     fn eval(&mut self, inst: &Instance, node: &NodeView) -> f64 {
+        EVALS.with(|e| e.set(e.get() + 1));
         let mut value: f64 = self.lambda.iter().zip(&inst.q).map(|(l, &q)| l * q as f64).sum();
         self.buf.clear();
         self.supply.fill(0.0);
@@ -219,7 +222,9 @@ impl Lagrangian {
                 theta *= 0.5;
                 stall = 0;
             }
-            if ub.is_some_and(|u| best > u + inst.tol) {
+            // Beyond the incumbent the node is pruned; level with it, only a tie is left, which
+            // more steps cannot beat (the node holds a plan that good) — stop either way.
+            if ub.is_some_and(|u| best >= u - inst.tol) {
                 break;
             }
             let mut norm2 = 0.0;

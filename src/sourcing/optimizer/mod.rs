@@ -29,6 +29,7 @@
 //! keys — the caller gives keys in location-id order, so this is the contract's tie rule.
 
 mod bound;
+mod dual;
 mod flow;
 mod heuristic;
 mod instance;
@@ -127,4 +128,9 @@ pub fn solve(problem: &Problem) -> Solution {
 /// decide). Exposed so that independent checkers can apply the same tie rule.
 pub fn cost_tolerance(problem: &Problem) -> f64 {
     Instance::new(problem, None).tol
+}
+
+#[doc(hidden)]
+pub fn take_evals() -> u64 {
+    bound::EVALS.with(|e| e.replace(0))
 }

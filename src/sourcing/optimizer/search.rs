@@ -15,6 +15,8 @@ use super::instance::Instance;
 /// Subgradient steps at the root, and at every other node.
 const ROOT_STEPS: usize = 200;
 const NODE_STEPS: usize = 30;
+/// Subgradient steps of the shipment-count bound.
+const COUNT_STEPS: usize = 60;
 
 /// What a search established.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +58,6 @@ pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome 
         status[d] = IN;
     }
     let lag = Lagrangian::new(inst);
-    let least = fewest_shipments_bound(inst, &status, inc.best.as_ref().map(|b| b.keys.len()));
     let root = Node {
         status,
         in_real: 0,
@@ -73,8 +74,12 @@ pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome 
         scratch: Vec::new(),
         caps: Vec::new(),
         chosen: vec![false; n],
-        least,
+        least: 0,
     };
+    // A lower bound on the shipments strengthens every cost bound (and decides ties).
+    let all: Vec<u32> = (0..n as u32).collect();
+    s.least = fewest_shipments_bound(inst, &root.status, &all, s.inc.best.as_ref().map(|b| b.keys.len()));
+
     let mut stack = vec![root];
     let mut nodes = 0u64;
     while let Some(node) = stack.pop() {
@@ -127,6 +132,10 @@ impl Search<'_> {
             slots,
             need,
         };
+        if root {
+            let start = super::dual::ascent(inst, view.status, view.active);
+            self.lag.lambda.copy_from_slice(&start);
+        }
         let (steps, theta) = if root { (ROOT_STEPS, 2.0) } else { (NODE_STEPS, 1.0) };
         let value = self.lag.ascend(inst, &view, self.inc.ub(), steps, theta);
         let open: Vec<u32> = self.lag.open_set(&view).to_vec();
@@ -348,17 +357,24 @@ impl Search<'_> {
 
 /// A lower bound on the shipments of every plan: the Lagrangian bound of the same problem with
 /// every fixed cost 1 and every unit cost 0, rounded up.
-fn fewest_shipments_bound(inst: &Instance, status: &[u8], known: Option<usize>) -> usize {
+fn fewest_shipments_bound(
+    inst: &Instance,
+    status: &[u8],
+    active: &[u32],
+    known: Option<usize>,
+) -> usize {
     let count = inst.counting();
-    let active: Vec<u32> = (0..inst.n() as u32).collect();
     let view = NodeView {
         status,
-        active: &active,
+        active,
         slots: inst.k,
         need: 0,
     };
     let mut lag = Lagrangian::new(&count);
-    let lb = lag.ascend(&count, &view, known.map(|k| k as f64), ROOT_STEPS, 2.0);
+    lag.lambda = super::dual::ascent(&count, status, active);
+    // Stop as soon as the rounded bound reaches the incumbent's count: it cannot go higher.
+    let target = known.map(|k| k as f64 - 1.0 + 1e-3);
+    let lb = lag.ascend(&count, &view, target, COUNT_STEPS, 2.0);
     if lb.is_finite() && lb > 0.0 {
         (lb - 1e-6).ceil() as usize
     } else {

@@ -1,0 +1,143 @@
+//! Click & collect: the stores near the shopper that hold the whole cart ("ready in 2 h"), or
+//! that a warehouse can complete with a transfer ("ready on <date>").
+//!
+//! The offer lists the nearest `maxStores` stores able to serve the cart, nearest first; when
+//! none of them holds it in stock but a store within the radius does, the nearest such store
+//! takes the last place, so that the fastest pickup is never hidden behind transfers.
+
+use super::calendar::Calendar;
+use super::options::{CollectOption, CollectSource};
+use super::Context;
+use crate::inventory::{position_ats, SkuStock};
+use crate::network::{haversine_km, Location, LocationKind};
+use crate::sourcing::PlanLine;
+
+/// ATS of cart line `j` at location `l` (index `i`), in units.
+fn held(stocks: &[Option<&SkuStock>], j: usize, i: u32, l: &Location) -> u64 {
+    stocks
+        .get(j)
+        .copied()
+        .flatten()
+        .and_then(|s| s.find(i).map(|k| position_ats(&s.get(k), l)))
+        .unwrap_or(0)
+        .max(0) as u64
+}
+
+/// Units of each cart line that `l` (index `i`) lacks: (line, units).
+fn missing(ctx: &Context<'_>, stocks: &[Option<&SkuStock>], i: u32, l: &Location) -> Vec<(usize, u64)> {
+    ctx.cart
+        .lines
+        .iter()
+        .enumerate()
+        .filter_map(|(j, line)| {
+            let lack = line.qty.saturating_sub(held(stocks, j, i, l));
+            (lack > 0).then_some((j, lack))
+        })
+        .collect()
+}
+
+/// The store's offer when it holds the whole cart.
+fn in_store(ctx: &Context<'_>, i: u32, l: &Location, d: f64) -> CollectOption {
+    let ready = ctx.sites.of(i, LocationKind::Store).ready_at(ctx.now, &ctx.holidays);
+    CollectOption {
+        location: l.id.clone(),
+        name: l.name.clone(),
+        distance_km: d,
+        price: ctx.rules.collect.price,
+        source: CollectSource::Store,
+        ready_at: Some(ready.to_string()),
+        ready_in_minutes: Some((ready.0 - ctx.now.0).clamp(0, i64::from(u32::MAX)) as u32),
+        ready_on: None,
+        transfer_from: None,
+        transfer_lines: None,
+    }
+}
+
+/// The store's offer when the nearest active warehouse holding every missing unit sends them.
+fn by_transfer(
+    ctx: &Context<'_>,
+    stocks: &[Option<&SkuStock>],
+    i: u32,
+    l: &Location,
+    d: f64,
+    lacking: &[(usize, u64)],
+) -> Option<CollectOption> {
+    let (w, wh) = ctx
+        .network
+        .all()
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.kind == LocationKind::Warehouse && w.active)
+        .filter(|(w, wh)| lacking.iter().all(|&(j, need)| held(stocks, j, *w as u32, wh) >= need))
+        .min_by(|a, b| {
+            let da = haversine_km(l.point(), a.1.point());
+            let db = haversine_km(l.point(), b.1.point());
+            da.total_cmp(&db).then_with(|| a.1.id.cmp(&b.1.id))
+        })?;
+    let leaves = ctx
+        .sites
+        .of(w as u32, LocationKind::Warehouse)
+        .ready_at(ctx.now, &ctx.holidays)
+        .day();
+    let store_days = Calendar::new(ctx.sites.of(i, LocationKind::Store).days, &ctx.holidays);
+    let ready_on = store_days.add_business_days(leaves, ctx.rules.collect.transfer_days);
+    Some(CollectOption {
+        location: l.id.clone(),
+        name: l.name.clone(),
+        distance_km: d,
+        price: ctx.rules.collect.price,
+        source: CollectSource::Transfer,
+        ready_at: None,
+        ready_in_minutes: None,
+        ready_on: Some(ready_on.to_string()),
+        transfer_from: Some(wh.id.clone()),
+        transfer_lines: Some(
+            lacking
+                .iter()
+                .map(|&(j, qty)| PlanLine {
+                    sku: ctx.cart.lines.get(j).map_or_else(String::new, |x| x.sku.clone()),
+                    qty,
+                })
+                .collect(),
+        ),
+    })
+}
+
+/// Click & collect offers, nearest first.
+pub(super) fn offers(ctx: &Context<'_>) -> Vec<CollectOption> {
+    let rules = ctx.rules.collect;
+    if !rules.enabled {
+        return Vec::new();
+    }
+    let stocks: Vec<Option<&SkuStock>> = ctx
+        .cart
+        .lines
+        .iter()
+        .map(|l| ctx.inventory.sku_index(&l.sku).and_then(|s| ctx.inventory.stock(s)))
+        .collect();
+    let mut out: Vec<CollectOption> = Vec::with_capacity(rules.max_stores);
+    for (i, d) in ctx.network.index().within(ctx.cart.destination, Some(rules.max_km)) {
+        let Some(l) = ctx.network.get(i) else { continue };
+        if l.kind != LocationKind::Store || !l.active || !l.pickup {
+            continue;
+        }
+        let lacking = missing(ctx, &stocks, i, l);
+        let full = out.len() >= rules.max_stores;
+        if full && out.iter().any(|o| o.source == CollectSource::Store) {
+            break;
+        }
+        if lacking.is_empty() {
+            let offer = in_store(ctx, i, l, d);
+            if full {
+                // The list is full of transfers: the nearest in-stock store replaces the last.
+                out.pop();
+                out.push(offer);
+                break;
+            }
+            out.push(offer);
+        } else if !full {
+            out.extend(by_transfer(ctx, &stocks, i, l, d, &lacking));
+        }
+    }
+    out
+}

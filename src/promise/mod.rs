@@ -1,0 +1,143 @@
+//! The delivery promise: what a checkout page offers for a cart — home delivery service levels
+//! with their price, earliest and latest delivery dates and the sourcing plan behind each, and
+//! click & collect at nearby stores — computed from an explicit `now`, never from a clock.
+//!
+//! [`delivery_options`] is the entry point (`engine.deliveryOptions`). A [`DeliveryConfig`]
+//! describes the retailer's promise; its default is the demo's French retail configuration.
+//!
+//! # Home delivery
+//! For each service level, the cart is sourced under the request's profile (as
+//! `engine.source` does) restricted by the level: only locations within the reach of its last
+//! transit band, at most `maxShipments` parcels, complete plans only and, for a
+//! `sameDayDispatch` level, only locations that can still send a parcel today. Levels with the
+//! same constraints share one plan. Then, for each parcel of the plan:
+//!
+//! 1. **ready** — processing starts at `now` if the location works today and `now` is before its
+//!    cutoff (at opening if earlier), else at the opening of its next working day; it takes
+//!    `processingHours` of working time, carried over to the next working day past closing;
+//! 2. **dispatch** — the carrier collects the parcel on the day it is ready;
+//! 3. **delivery** — the transit band of its distance gives `minDays`..`maxDays` delivery days
+//!    after dispatch, counted on the level's `deliveryDays` (never Sundays by default, never
+//!    public holidays).
+//!
+//! The cart's `earliest` and `latest` dates are its last parcel's. The price is `basePrice +
+//! extraParcelSurcharge × (parcels − 1)`, rounded to the cent, or 0 when the cart value reaches
+//! `freeAbove`. A level with no complete plan, or needing a same-day dispatch after every
+//! cutoff, is listed in `unavailable` with its reason.
+//!
+//! # Click & collect
+//! Active pickup stores within `maxDistanceKm` of the destination, nearest first, at most
+//! `maxStores`: a store whose ATS covers the whole cart is `ready_at` its processing end (same
+//! rule as above: "ready in 2 h"); otherwise the nearest active warehouse whose ATS covers what
+//! the store lacks sends it, and the order is ready on the day the transfer arrives:
+//! `transferDays` store working days after the warehouse's dispatch day.
+//!
+//! # Time
+//! `now` is a local civil time (`YYYY-MM-DDTHH:MM`) in the configuration's `timeZone`; hours and
+//! answers are in the same local time. One zone for the whole network: the core has no time-zone
+//! database and reads no clock, so equal inputs always give equal answers.
+
+mod calendar;
+mod collect;
+mod config;
+mod error;
+mod home;
+mod options;
+mod request;
+mod rules;
+mod time;
+
+use std::borrow::Cow;
+
+pub use calendar::{easter_sunday, french_holidays, Calendar, Holidays, Weekday, Weekdays};
+pub use config::{ClickAndCollect, Country, DeliveryConfig, ServiceLevel, SiteHours, TransitBand};
+pub use error::PromiseError;
+pub use options::{
+    CollectOption, CollectSource, DeliveryOptions, HomeOption, ShipmentTiming, Unavailable,
+    UnavailableReason,
+};
+pub use request::{Checked, DeliveryLine, DeliveryRequest};
+pub use rules::{Rules, Site};
+pub use time::Moment;
+
+use crate::inventory::Inventory;
+use crate::network::Network;
+use crate::sourcing::{Cart, ProfileRef, Profiles, SourcingError, Strategy};
+
+/// What the computations of one request share.
+struct Context<'a> {
+    network: &'a Network,
+    inventory: &'a Inventory,
+    rules: &'a Rules,
+    sites: rules::Sites,
+    holidays: Holidays,
+    now: Moment,
+    cart: &'a Cart,
+}
+
+impl DeliveryConfig {
+    /// Checks every field; `at` prefixes field paths in errors (`delivery`, `profile.delivery`,
+    /// or empty). Errors are `invalid_delivery_config`.
+    pub fn validate(&self, at: &str) -> Result<(), PromiseError> {
+        Rules::compile(self, at).map(drop)
+    }
+}
+
+/// The strategies of the request's profile, resolved as `engine.source` resolves them: a
+/// registered name, an inline profile, else the profile registered as `default`, else the
+/// contract's defaults.
+pub fn strategies<'p>(
+    profiles: &'p Profiles,
+    profile: Option<&ProfileRef>,
+) -> Result<Cow<'p, [Strategy]>, SourcingError> {
+    Ok(match profile {
+        None => profiles
+            .strategies("default")
+            .map_or_else(|| Cow::Owned(vec![Strategy::default()]), Cow::Borrowed),
+        Some(ProfileRef::Name(name)) => Cow::Borrowed(
+            profiles
+                .strategies(name)
+                .ok_or_else(|| SourcingError::UnknownProfile(name.clone()))?,
+        ),
+        Some(ProfileRef::Inline(p)) => Cow::Owned(p.strategies("profile")?),
+    })
+}
+
+/// The delivery options of `request` over `network` and `inventory`.
+///
+/// `profiles` resolves the request's profile; `config` is the delivery configuration in force
+/// (the profile's, else the engine's default) unless the request carries its own `delivery`.
+pub fn delivery_options(
+    network: &Network,
+    inventory: &Inventory,
+    profiles: &Profiles,
+    request: &DeliveryRequest,
+    config: &DeliveryConfig,
+) -> Result<DeliveryOptions, PromiseError> {
+    let checked = request.check()?;
+    let strategies = strategies(profiles, request.profile.as_ref())?;
+    let (config, at) = match &request.delivery {
+        Some(inline) => (inline, "delivery"),
+        None => (config, ""),
+    };
+    let rules = Rules::compile(config, at)?;
+    let ctx = Context {
+        network,
+        inventory,
+        rules: &rules,
+        sites: rules.located_sites(network, at)?,
+        holidays: rules.holidays(checked.now),
+        now: checked.now,
+        cart: &checked.cart,
+    };
+    let (home, unavailable) = home::offers(&ctx, &strategies, checked.cart_value);
+    let click_and_collect = collect::offers(&ctx);
+    Ok(DeliveryOptions {
+        now: checked.now.to_string(),
+        currency: rules.currency.clone(),
+        cart_value: checked.cart_value,
+        home,
+        unavailable,
+        click_and_collect,
+    })
+}

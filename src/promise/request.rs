@@ -1,0 +1,130 @@
+//! The delivery-options request and its validation.
+
+use serde::{Deserialize, Serialize};
+
+use super::config::DeliveryConfig;
+use super::time::Moment;
+use super::PromiseError;
+use crate::network::GeoPoint;
+use crate::sourcing::{Cart, LineInput, ProfileRef, SourceRequest, SourcingError};
+
+/// `engine.deliveryOptions(request)`: what a checkout page offers for a cart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeliveryRequest {
+    /// The cart, as for `engine.source`, optionally with unit prices.
+    pub lines: Vec<DeliveryLine>,
+    /// Where the parcel goes (and around which click & collect stores are looked for).
+    pub destination: GeoPoint,
+    /// A registered profile's name, or a profile object, as for `engine.source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub profile: Option<ProfileRef>,
+    /// The moment of the order, local time of the network (`YYYY-MM-DDTHH:MM`, in the
+    /// configuration's `timeZone`). Every date is computed from it; the core reads no clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub now: Option<String>,
+    /// Value of the cart in currency units, for the price rules. Default: the sum of
+    /// `unitPrice × qty` over the lines (a line without `unitPrice` counts 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub cart_value: Option<f64>,
+    /// A delivery configuration for this request only, instead of the profile's or the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub delivery: Option<DeliveryConfig>,
+}
+
+/// One cart line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeliveryLine {
+    /// The SKU (non-empty).
+    pub sku: String,
+    /// Units wanted: an integer in `1..=1e9`.
+    pub qty: f64,
+    /// Price of one unit in currency units, >= 0, for the cart value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub unit_price: Option<f64>,
+}
+
+/// A request checked whole: cart, moment and cart value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// The cart, SKUs merged.
+    pub cart: Cart,
+    /// The moment of the order.
+    pub now: Moment,
+    /// The cart value in currency units.
+    pub cart_value: f64,
+}
+
+impl DeliveryRequest {
+    /// Decodes a JSON request. Field errors inside an inline profile are `invalid_profile`,
+    /// inside an inline delivery configuration `invalid_delivery_config`, the others
+    /// `invalid_input`; each names the field.
+    pub fn from_json(json: &str) -> Result<Self, PromiseError> {
+        crate::from_json(json).map_err(|e| {
+            let under = |root: &str| {
+                e.field == root || e.field.starts_with(&format!("{root}.")) || e.field.starts_with(&format!("{root}["))
+            };
+            if under("profile") {
+                PromiseError::Sourcing(SourcingError::InvalidProfile(e))
+            } else if under("delivery") {
+                PromiseError::InvalidConfig(e)
+            } else {
+                PromiseError::Invalid(e)
+            }
+        })
+    }
+
+    /// Checks the lines and destination (as `engine.source` does), the moment and the prices.
+    pub fn check(&self) -> Result<Checked, PromiseError> {
+        let as_source = SourceRequest {
+            lines: self
+                .lines
+                .iter()
+                .map(|l| LineInput {
+                    sku: l.sku.clone(),
+                    qty: l.qty,
+                })
+                .collect(),
+            destination: self.destination,
+            profile: None,
+        };
+        let cart = as_source.cart()?;
+        let now = match &self.now {
+            None => return Err(PromiseError::input("now", "is required: the local time of the order, YYYY-MM-DDTHH:MM")),
+            Some(s) => Moment::parse(s).map_err(|m| PromiseError::input("now", m))?,
+        };
+        let mut sum = 0.0;
+        for (i, l) in self.lines.iter().enumerate() {
+            if let Some(p) = l.unit_price {
+                if !(p.is_finite() && p >= 0.0) {
+                    return Err(PromiseError::input(
+                        format!("lines[{i}].unitPrice"),
+                        "must be a finite number >= 0",
+                    ));
+                }
+                sum += p * l.qty;
+            }
+        }
+        let cart_value = match self.cart_value {
+            Some(v) if !(v.is_finite() && v >= 0.0) => {
+                return Err(PromiseError::input("cartValue", "must be a finite number >= 0"))
+            }
+            Some(v) => v,
+            None if sum.is_finite() => sum,
+            None => return Err(PromiseError::input("lines", "the cart value overflows")),
+        };
+        Ok(Checked {
+            cart,
+            now,
+            cart_value,
+        })
+    }
+}
