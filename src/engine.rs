@@ -1,6 +1,8 @@
 //! The engine: a network of locations and the inventory held there, behind one request/response
 //! API that the bindings expose unchanged.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::inventory::{
@@ -9,6 +11,7 @@ use crate::inventory::{
 };
 use crate::network::{Location, LocationInput, Network};
 use crate::snapshot::{self, SnapshotError};
+use crate::promise::{self, DeliveryConfig, DeliveryOptions, DeliveryRequest};
 use crate::sourcing::{self, Plan, Profile, Profiles, SourceRequest};
 use crate::Error;
 
@@ -199,6 +202,22 @@ impl Engine {
     /// Sources an order: which locations ship which units, at minimum cost (see [`crate::sourcing`]).
     pub fn source(&self, request: &SourceRequest) -> Result<Plan, Error> {
         Ok(sourcing::source(&self.network, &self.inventory, &self.profiles, request)?)
+    }
+
+    /// The delivery configuration a request is priced with: its own `delivery`, else the
+    /// built-in default (the demo's French retail configuration).
+    pub fn delivery_config<'a>(&self, request: &'a DeliveryRequest) -> Cow<'a, DeliveryConfig> {
+        match &request.delivery {
+            Some(c) => Cow::Borrowed(c),
+            None => Cow::Owned(DeliveryConfig::default()),
+        }
+    }
+
+    /// What a checkout page offers for a cart: home delivery service levels (price, dates, the
+    /// plan behind each) and click & collect (see [`crate::promise`]).
+    pub fn delivery_options(&self, request: &DeliveryRequest) -> Result<DeliveryOptions, Error> {
+        let config = self.delivery_config(request);
+        Ok(promise::delivery_options(&self.network, &self.inventory, &self.profiles, request, &config)?)
     }
 
     /// Counts describing the state.

@@ -5,6 +5,7 @@ use thiserror::Error;
 use crate::inventory::QueryError;
 use crate::network::NetworkError;
 use crate::snapshot::SnapshotError;
+use crate::promise::PromiseError;
 use crate::sourcing::SourcingError;
 
 /// A request whose shape is wrong: a missing field, a wrong type, a malformed document.
@@ -57,6 +58,9 @@ pub enum Error {
     /// A sourcing request or profile that cannot be used.
     #[error(transparent)]
     Sourcing(#[from] SourcingError),
+    /// A delivery-options request or delivery configuration that cannot be used.
+    #[error(transparent)]
+    Promise(#[from] PromiseError),
 }
 
 impl Error {
@@ -68,6 +72,7 @@ impl Error {
             Error::Query(e) => e.code(),
             Error::Snapshot(e) => e.code(),
             Error::Sourcing(e) => e.code(),
+            Error::Promise(e) => e.code(),
         }
     }
 
@@ -76,6 +81,7 @@ impl Error {
         let input = match self {
             Error::Input(e) | Error::Network(NetworkError::Invalid(e)) | Error::Query(QueryError::Invalid(e)) => e,
             Error::Sourcing(e) => return Some(e.field()).filter(|f| !f.is_empty()),
+            Error::Promise(e) => return Some(e.field()).filter(|f| !f.is_empty()),
             _ => return None,
         };
         (!input.field.is_empty()).then_some(input.field.as_str())

@@ -32,10 +32,16 @@ fn an_order_before_the_cutoff_leaves_the_same_day() {
     assert_eq!(dates(&o, "next-day"), pair("2026-12-09", "2026-12-09"));
     // Just before the cutoff still counts; the cutoff minute itself does not.
     let o = warehouse_cart("2026-12-08T13:59");
-    assert_eq!(home(&o, "standard").shipments[0].ready_at, "2026-12-08T17:59");
+    assert_eq!(
+        home(&o, "standard").shipments[0].ready_at,
+        "2026-12-08T17:59"
+    );
     assert_eq!(dates(&o, "next-day"), pair("2026-12-09", "2026-12-09"));
     let o = warehouse_cart("2026-12-08T14:00");
-    assert_eq!(home(&o, "standard").shipments[0].ready_at, "2026-12-09T10:00");
+    assert_eq!(
+        home(&o, "standard").shipments[0].ready_at,
+        "2026-12-09T10:00"
+    );
 }
 
 #[test]
@@ -47,14 +53,20 @@ fn an_order_after_the_cutoff_waits_for_the_next_working_day() {
     assert_eq!(refused(&o, "next-day").as_deref(), Some("after_cutoff"));
     // Before opening, processing starts at opening (06:00).
     let o = warehouse_cart("2026-12-08T03:00");
-    assert_eq!(home(&o, "standard").shipments[0].ready_at, "2026-12-08T10:00");
+    assert_eq!(
+        home(&o, "standard").shipments[0].ready_at,
+        "2026-12-08T10:00"
+    );
 }
 
 #[test]
 fn a_saturday_order_is_processed_on_monday() {
     // Warehouses work Monday to Friday.
     let o = warehouse_cart("2026-12-05T09:00");
-    assert_eq!(home(&o, "standard").shipments[0].ready_at, "2026-12-07T10:00");
+    assert_eq!(
+        home(&o, "standard").shipments[0].ready_at,
+        "2026-12-07T10:00"
+    );
     assert_eq!(dates(&o, "standard"), pair("2026-12-09", "2026-12-10"));
     assert_eq!(dates(&o, "express"), pair("2026-12-08", "2026-12-08"));
     // The cart could leave on a working day, but not today.
@@ -70,7 +82,11 @@ fn nothing_is_delivered_on_a_sunday() {
     // express arrive on Monday, not Sunday.
     let mut e = network();
     stock(&mut e, &[("A", "S-LOUVRE", 3)]);
-    let o = options(&e, &request(&[("A", 1)], PARIS, "2026-12-12T10:00", json!({}))).unwrap();
+    let o = options(
+        &e,
+        &request(&[("A", 1)], PARIS, "2026-12-12T10:00", json!({})),
+    )
+    .unwrap();
     assert_eq!(home(&o, "express").shipments[0].dispatch_on, "2026-12-12");
     assert_eq!(dates(&o, "express"), pair("2026-12-14", "2026-12-14"));
     assert_eq!(dates(&o, "next-day"), pair("2026-12-14", "2026-12-14"));
@@ -78,7 +94,12 @@ fn nothing_is_delivered_on_a_sunday() {
     assert_eq!(dates(&o, "standard"), pair("2026-12-15", "2026-12-16"));
     for h in &o.home {
         for d in [&h.earliest, &h.latest] {
-            assert_ne!(Weekday::of(Day::parse(d).unwrap()), Weekday::Sunday, "{}: {d}", h.id);
+            assert_ne!(
+                Weekday::of(Day::parse(d).unwrap()),
+                Weekday::Sunday,
+                "{}: {d}",
+                h.id
+            );
         }
     }
 }
@@ -91,11 +112,19 @@ fn christmas_is_neither_a_working_nor_a_delivery_day() {
     assert_eq!(dates(&o, "standard"), pair("2026-12-29", "2026-12-30"));
     // After the cutoff on the 24th: nothing leaves before Monday 28.
     let o = warehouse_cart("2026-12-24T15:00");
-    assert_eq!(home(&o, "standard").shipments[0].ready_at, "2026-12-28T10:00");
+    assert_eq!(
+        home(&o, "standard").shipments[0].ready_at,
+        "2026-12-28T10:00"
+    );
     // Without a holiday calendar, Christmas is an ordinary Friday.
     let mut e = network();
     stock(&mut e, &[("A", "W-PARIS", 5)]);
-    let r = request(&[("A", 1)], PARIS, "2026-12-24T10:00", json!({ "delivery": { "country": null } }));
+    let r = request(
+        &[("A", 1)],
+        PARIS,
+        "2026-12-24T10:00",
+        json!({ "delivery": { "country": null } }),
+    );
     let o = options(&e, &r).unwrap();
     assert_eq!(dates(&o, "express"), pair("2026-12-25", "2026-12-25"));
 }
@@ -104,7 +133,10 @@ fn christmas_is_neither_a_working_nor_a_delivery_day() {
 fn easter_monday_ascension_and_whit_monday_are_holidays() {
     // Easter Monday 29 March 2027: a Saturday order is packed on Tuesday.
     let o = warehouse_cart("2027-03-27T10:00");
-    assert_eq!(home(&o, "standard").shipments[0].ready_at, "2027-03-30T10:00");
+    assert_eq!(
+        home(&o, "standard").shipments[0].ready_at,
+        "2027-03-30T10:00"
+    );
     // Ascension Thursday 14 May 2026: express skips it.
     let o = warehouse_cart("2026-05-13T10:00");
     assert_eq!(dates(&o, "express"), pair("2026-05-15", "2026-05-15"));
@@ -113,19 +145,35 @@ fn easter_monday_ascension_and_whit_monday_are_holidays() {
     assert_eq!(dates(&o, "standard"), pair("2026-05-27", "2026-05-28"));
     assert_eq!(dates(&o, "express"), pair("2026-05-23", "2026-05-23"));
     let o = warehouse_cart("2026-05-23T10:00");
-    assert_eq!(home(&o, "standard").shipments[0].ready_at, "2026-05-26T10:00");
+    assert_eq!(
+        home(&o, "standard").shipments[0].ready_at,
+        "2026-05-26T10:00"
+    );
 }
 
 #[test]
 fn extra_holidays_close_locations_and_carriers() {
     let mut e = network();
     stock(&mut e, &[("A", "W-PARIS", 5)]);
-    let r = request(&[("A", 1)], PARIS, "2026-12-08T10:00", json!({ "delivery": { "holidays": ["2026-12-09"] } }));
+    let r = request(
+        &[("A", 1)],
+        PARIS,
+        "2026-12-08T10:00",
+        json!({ "delivery": { "holidays": ["2026-12-09"] } }),
+    );
     let o = options(&e, &r).unwrap();
     assert_eq!(dates(&o, "express"), pair("2026-12-10", "2026-12-10"));
-    let r = request(&[("A", 1)], PARIS, "2026-12-09T10:00", json!({ "delivery": { "holidays": ["2026-12-09"] } }));
+    let r = request(
+        &[("A", 1)],
+        PARIS,
+        "2026-12-09T10:00",
+        json!({ "delivery": { "holidays": ["2026-12-09"] } }),
+    );
     let o = options(&e, &r).unwrap();
-    assert_eq!(home(&o, "express").shipments[0].ready_at, "2026-12-10T10:00");
+    assert_eq!(
+        home(&o, "express").shipments[0].ready_at,
+        "2026-12-10T10:00"
+    );
 }
 
 #[test]
@@ -138,9 +186,15 @@ fn click_and_collect_in_store_is_ready_after_processing_in_opening_hours() {
         assert_eq!(c.location, "S-LOUVRE");
         (c.ready_at.clone().unwrap(), c.ready_in_minutes.unwrap())
     };
-    assert_eq!(at("2026-12-08T10:00", json!({})), ("2026-12-08T12:00".into(), 120));
+    assert_eq!(
+        at("2026-12-08T10:00", json!({})),
+        ("2026-12-08T12:00".into(), 120)
+    );
     // Before opening (10:00).
-    assert_eq!(at("2026-12-08T08:00", json!({})), ("2026-12-08T12:00".into(), 240));
+    assert_eq!(
+        at("2026-12-08T08:00", json!({})),
+        ("2026-12-08T12:00".into(), 240)
+    );
     // After the store's 17:00 cutoff: next morning.
     assert_eq!(at("2026-12-08T17:30", json!({})).0, "2026-12-09T12:00");
     // Saturday evening: stores are closed on Sundays.
@@ -157,9 +211,16 @@ fn a_location_can_have_its_own_hours() {
     stock(&mut e, &[("A", "W-PARIS", 5)]);
     let late = json!({ "delivery": { "locations": { "W-PARIS": { "cutoffHour": 16.5 }, "NOWHERE": { "openHour": 8 } } } });
     let o = options(&e, &request(&[("A", 1)], PARIS, "2026-12-08T15:00", late)).unwrap();
-    assert_eq!(home(&o, "standard").shipments[0].ready_at, "2026-12-08T19:00");
+    assert_eq!(
+        home(&o, "standard").shipments[0].ready_at,
+        "2026-12-08T19:00"
+    );
     assert_eq!(dates(&o, "next-day"), pair("2026-12-09", "2026-12-09"));
-    let o = options(&e, &request(&[("A", 1)], PARIS, "2026-12-08T15:00", json!({}))).unwrap();
+    let o = options(
+        &e,
+        &request(&[("A", 1)], PARIS, "2026-12-08T15:00", json!({})),
+    )
+    .unwrap();
     assert_eq!(refused(&o, "next-day").as_deref(), Some("after_cutoff"));
 }
 

@@ -7,7 +7,9 @@ use std::time::Instant;
 
 use atsource::demo::{self, DemoNetwork, DemoOptions};
 use atsource::inventory::Day;
-use atsource::promise::{self, CollectSource, DeliveryConfig, DeliveryOptions, DeliveryRequest, Weekday};
+use atsource::promise::{
+    self, CollectSource, DeliveryConfig, DeliveryOptions, DeliveryRequest, Weekday,
+};
 use atsource::sourcing::{LineInput, SourceRequest, Status};
 use atsource::Engine;
 use serde_json::json;
@@ -52,7 +54,14 @@ fn request(lines: &[(String, f64)], city: usize) -> DeliveryRequest {
 }
 
 fn run(e: &Engine, r: &DeliveryRequest) -> DeliveryOptions {
-    promise::delivery_options(e.network(), e.inventory(), e.profiles(), r, &DeliveryConfig::default()).unwrap()
+    promise::delivery_options(
+        e.network(),
+        e.inventory(),
+        e.profiles(),
+        r,
+        &DeliveryConfig::default(),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -62,12 +71,12 @@ fn demo_offers_agree_with_their_plans_and_the_calendar() {
     for k in 0..4 {
         let lines = cart(&e, &net, k);
         assert_eq!(lines.len(), 10);
-        for city in 0..CITIES.len() {
+        for (city, (name, _, _)) in CITIES.iter().enumerate() {
             let r = request(&lines, city);
             let o = run(&e, &r);
             let value: f64 = lines.iter().map(|l| l.1).sum();
             assert!((o.cart_value - value).abs() < 1e-9);
-            assert!(!o.home.is_empty(), "{}: {:#?}", CITIES[city].0, o.unavailable);
+            assert!(!o.home.is_empty(), "{name}: {:#?}", o.unavailable);
             assert_eq!(o.home.len() + o.unavailable.len(), 3);
             for h in &o.home {
                 assert_eq!(h.plan.status, Status::Complete);
@@ -79,8 +88,17 @@ fn demo_offers_agree_with_their_plans_and_the_calendar() {
                 }
                 assert_eq!(shipped.len(), 10);
                 assert!(shipped.values().all(|&q| q == 1));
-                let (first, last) = (Day::parse(&h.earliest).unwrap(), Day::parse(&h.latest).unwrap());
-                assert!(today < first && first <= last, "{}: {} {}", h.id, h.earliest, h.latest);
+                let (first, last) = (
+                    Day::parse(&h.earliest).unwrap(),
+                    Day::parse(&h.latest).unwrap(),
+                );
+                assert!(
+                    today < first && first <= last,
+                    "{}: {} {}",
+                    h.id,
+                    h.earliest,
+                    h.latest
+                );
                 for d in [first, last] {
                     assert_ne!(Weekday::of(d), Weekday::Sunday);
                 }
@@ -97,7 +115,9 @@ fn demo_offers_agree_with_their_plans_and_the_calendar() {
             for opt in c {
                 assert!(opt.distance_km <= 30.0);
                 match opt.source {
-                    CollectSource::Store => assert!(opt.ready_at.is_some() && opt.ready_in_minutes.is_some()),
+                    CollectSource::Store => {
+                        assert!(opt.ready_at.is_some() && opt.ready_in_minutes.is_some())
+                    }
                     CollectSource::Transfer => {
                         assert!(opt.ready_on.is_some());
                         assert!(opt.transfer_from.as_deref().unwrap().starts_with("WH-"));
@@ -107,7 +127,10 @@ fn demo_offers_agree_with_their_plans_and_the_calendar() {
             if city == 0 {
                 assert!(!c.is_empty(), "Paris has stores");
             }
-            assert_eq!(serde_json::to_string(&o).unwrap(), serde_json::to_string(&run(&e, &r)).unwrap());
+            assert_eq!(
+                serde_json::to_string(&o).unwrap(),
+                serde_json::to_string(&run(&e, &r)).unwrap()
+            );
         }
     }
 }
@@ -153,7 +176,14 @@ fn timing_of_a_10_line_cart_over_the_demo_network() {
         }));
         // The plain sourcing of the same cart, for comparison.
         let plain = SourceRequest {
-            lines: r.lines.iter().map(|l| LineInput { sku: l.sku.clone(), qty: l.qty }).collect(),
+            lines: r
+                .lines
+                .iter()
+                .map(|l| LineInput {
+                    sku: l.sku.clone(),
+                    qty: l.qty,
+                })
+                .collect(),
             destination: r.destination,
             profile: None,
         };
@@ -162,7 +192,11 @@ fn timing_of_a_10_line_cart_over_the_demo_network() {
     times.sort_by(f64::total_cmp);
     json_times.sort_by(f64::total_cmp);
     source_times.sort_by(f64::total_cmp);
-    for (what, t) in [("core", &times), ("JSON in/out", &json_times), ("engine.source alone", &source_times)] {
+    for (what, t) in [
+        ("core", &times),
+        ("JSON in/out", &json_times),
+        ("engine.source alone", &source_times),
+    ] {
         println!(
             "deliveryOptions, 10 lines, demo network, {} runs, {what}: p50 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
             t.len(),

@@ -23,7 +23,16 @@ fn split_cart() -> atsource::Engine {
 #[test]
 fn price_rules_base_surcharge_and_free_above() {
     let e = split_cart();
-    let o = options(&e, &request(&[("A", 1), ("B", 1)], PARIS, TUESDAY, json!({ "cartValue": 49.99 }))).unwrap();
+    let o = options(
+        &e,
+        &request(
+            &[("A", 1), ("B", 1)],
+            PARIS,
+            TUESDAY,
+            json!({ "cartValue": 49.99 }),
+        ),
+    )
+    .unwrap();
     assert_eq!(o.currency, "EUR");
     assert_eq!(o.cart_value, 49.99);
     let standard = home(&o, "standard");
@@ -31,14 +40,26 @@ fn price_rules_base_surcharge_and_free_above() {
     assert_eq!(standard.price, 5.49); // 3.99 + 1.50 for the second parcel
     assert!(!standard.free);
     assert_eq!(home(&o, "express").price, 12.49); // 9.99 + 2.50
-    // 50 € reaches the standard threshold, not the express one (150 €).
-    let o = options(&e, &request(&[("A", 1), ("B", 1)], PARIS, TUESDAY, json!({ "cartValue": 50 }))).unwrap();
+                                                  // 50 € reaches the standard threshold, not the express one (150 €).
+    let o = options(
+        &e,
+        &request(
+            &[("A", 1), ("B", 1)],
+            PARIS,
+            TUESDAY,
+            json!({ "cartValue": 50 }),
+        ),
+    )
+    .unwrap();
     assert_eq!(home(&o, "standard").price, 0.0);
     assert!(home(&o, "standard").free);
     assert_eq!(home(&o, "express").price, 12.49);
     // One parcel: the base price.
     let o = options(&e, &request(&[("A", 1)], PARIS, TUESDAY, json!({}))).unwrap();
-    assert_eq!((home(&o, "standard").parcels, home(&o, "standard").price), (1, 3.99));
+    assert_eq!(
+        (home(&o, "standard").parcels, home(&o, "standard").price),
+        (1, 3.99)
+    );
 }
 
 #[test]
@@ -57,13 +78,35 @@ fn the_cart_value_defaults_to_the_lines_unit_prices() {
 #[test]
 fn the_cart_arrives_with_its_last_parcel() {
     let e = split_cart();
-    let o = options(&e, &request(&[("A", 1), ("B", 1)], PARIS, TUESDAY, json!({}))).unwrap();
+    let o = options(
+        &e,
+        &request(&[("A", 1), ("B", 1)], PARIS, TUESDAY, json!({})),
+    )
+    .unwrap();
     let standard = home(&o, "standard");
-    let by = |id: &str| standard.shipments.iter().find(|s| s.location == id).unwrap();
+    let by = |id: &str| {
+        standard
+            .shipments
+            .iter()
+            .find(|s| s.location == id)
+            .unwrap()
+    };
     // Roissy is within 250 km (2–3 days), Saint-Quentin-Fallavier within 600 km (2–4 days).
-    assert_eq!((by("W-PARIS").earliest.as_str(), by("W-PARIS").latest.as_str()), ("2026-12-10", "2026-12-11"));
-    assert_eq!((by("W-LYON").earliest.as_str(), by("W-LYON").latest.as_str()), ("2026-12-10", "2026-12-14"));
-    assert_eq!(dates(&o, "standard"), ("2026-12-10".into(), "2026-12-14".into()));
+    assert_eq!(
+        (
+            by("W-PARIS").earliest.as_str(),
+            by("W-PARIS").latest.as_str()
+        ),
+        ("2026-12-10", "2026-12-11")
+    );
+    assert_eq!(
+        (by("W-LYON").earliest.as_str(), by("W-LYON").latest.as_str()),
+        ("2026-12-10", "2026-12-14")
+    );
+    assert_eq!(
+        dates(&o, "standard"),
+        ("2026-12-10".into(), "2026-12-14".into())
+    );
     assert_eq!(standard.plan.status, Status::Complete);
     assert_eq!(standard.plan.shipments.len(), 2);
     // Next-day ships complete, from within 200 km: not possible here.
@@ -73,7 +116,11 @@ fn the_cart_arrives_with_its_last_parcel() {
 #[test]
 fn levels_with_the_same_constraints_share_one_plan() {
     let e = split_cart();
-    let o = options(&e, &request(&[("A", 1), ("B", 1)], PARIS, TUESDAY, json!({}))).unwrap();
+    let o = options(
+        &e,
+        &request(&[("A", 1), ("B", 1)], PARIS, TUESDAY, json!({})),
+    )
+    .unwrap();
     assert_eq!(home(&o, "standard").plan, home(&o, "express").plan);
 }
 
@@ -91,13 +138,24 @@ fn next_day_only_near_the_stock_and_before_the_cutoff() {
     let u = o.unavailable.iter().find(|u| u.id == "next-day").unwrap();
     assert_eq!(refused(&o, "next-day").as_deref(), Some("unfulfillable"));
     assert!(u.message.contains("200 km"), "{}", u.message);
-    assert_eq!(dates(&o, "standard"), ("2026-12-10".into(), "2026-12-14".into()));
+    assert_eq!(
+        dates(&o, "standard"),
+        ("2026-12-10".into(), "2026-12-14".into())
+    );
     // Near but after the warehouse's cutoff.
-    let o = options(&e, &request(&[("A", 1)], PARIS, "2026-12-08T15:00", json!({}))).unwrap();
+    let o = options(
+        &e,
+        &request(&[("A", 1)], PARIS, "2026-12-08T15:00", json!({})),
+    )
+    .unwrap();
     assert_eq!(refused(&o, "next-day").as_deref(), Some("after_cutoff"));
     // ... unless a store holding the cart can still send it today (stores: cutoff 17:00).
     stock(&mut e, &[("A", "S-BASTILLE", 1)]);
-    let o = options(&e, &request(&[("A", 1)], PARIS, "2026-12-08T15:00", json!({}))).unwrap();
+    let o = options(
+        &e,
+        &request(&[("A", 1)], PARIS, "2026-12-08T15:00", json!({})),
+    )
+    .unwrap();
     let next = home(&o, "next-day");
     assert_eq!(next.plan.shipments[0].location, "S-BASTILLE");
     assert_eq!(next.shipments[0].ready_at, "2026-12-08T17:00");
@@ -108,7 +166,11 @@ fn next_day_only_near_the_stock_and_before_the_cutoff() {
 fn next_day_ships_complete() {
     let mut e = network();
     stock(&mut e, &[("A", "W-PARIS", 5), ("B", "S-LOUVRE", 5)]);
-    let o = options(&e, &request(&[("A", 1), ("B", 1)], PARIS, TUESDAY, json!({}))).unwrap();
+    let o = options(
+        &e,
+        &request(&[("A", 1), ("B", 1)], PARIS, TUESDAY, json!({})),
+    )
+    .unwrap();
     assert_eq!(home(&o, "standard").parcels, 2);
     assert_eq!(refused(&o, "next-day").as_deref(), Some("unfulfillable"));
 }
@@ -133,8 +195,16 @@ fn click_and_collect_in_store_or_by_transfer_nearest_first() {
             ("B", "S-LYON", 9),
         ],
     );
-    let o = options(&e, &request(&[("A", 2), ("B", 1)], PARIS, TUESDAY, json!({}))).unwrap();
-    let ids: Vec<&str> = o.click_and_collect.iter().map(|c| c.location.as_str()).collect();
+    let o = options(
+        &e,
+        &request(&[("A", 2), ("B", 1)], PARIS, TUESDAY, json!({})),
+    )
+    .unwrap();
+    let ids: Vec<&str> = o
+        .click_and_collect
+        .iter()
+        .map(|c| c.location.as_str())
+        .collect();
     assert_eq!(ids, ["S-LOUVRE", "S-BASTILLE"]);
     let louvre = &o.click_and_collect[0];
     assert_eq!(louvre.source, CollectSource::Store);
@@ -167,14 +237,33 @@ fn click_and_collect_in_store_or_by_transfer_nearest_first() {
 fn click_and_collect_keeps_the_nearest_in_stock_store_and_skips_what_cannot_be_supplied() {
     let mut e = network();
     // The Louvre lacks B, which only the Lyon warehouse holds; Bastille holds everything.
-    stock(&mut e, &[("A", "S-LOUVRE", 2), ("A", "S-BASTILLE", 2), ("B", "S-BASTILLE", 1), ("B", "W-LYON", 3)]);
+    stock(
+        &mut e,
+        &[
+            ("A", "S-LOUVRE", 2),
+            ("A", "S-BASTILLE", 2),
+            ("B", "S-BASTILLE", 1),
+            ("B", "W-LYON", 3),
+        ],
+    );
     let one = json!({ "delivery": { "clickAndCollect": { "maxStores": 1 } } });
     let o = options(&e, &request(&[("A", 2), ("B", 1)], PARIS, TUESDAY, one)).unwrap();
-    let ids: Vec<&str> = o.click_and_collect.iter().map(|c| c.location.as_str()).collect();
+    let ids: Vec<&str> = o
+        .click_and_collect
+        .iter()
+        .map(|c| c.location.as_str())
+        .collect();
     assert_eq!(ids, ["S-BASTILLE"]);
-    let o = options(&e, &request(&[("A", 2), ("B", 1)], PARIS, TUESDAY, json!({}))).unwrap();
+    let o = options(
+        &e,
+        &request(&[("A", 2), ("B", 1)], PARIS, TUESDAY, json!({})),
+    )
+    .unwrap();
     let c = &o.click_and_collect[0];
-    assert_eq!((c.location.as_str(), c.source), ("S-LOUVRE", CollectSource::Transfer));
+    assert_eq!(
+        (c.location.as_str(), c.source),
+        ("S-LOUVRE", CollectSource::Transfer)
+    );
     assert_eq!(c.transfer_from.as_deref(), Some("W-LYON"));
     // Nothing can supply C: no click & collect at all, and no home delivery.
     let o = options(&e, &request(&[("C", 1)], PARIS, TUESDAY, json!({}))).unwrap();
@@ -192,7 +281,11 @@ fn the_profile_shapes_the_plans() {
     stock(&mut e, &[("A", "W-PARIS", 5), ("A", "S-LOUVRE", 5)]);
     let stores_only: Profile = serde_json::from_value(json!({ "kinds": ["store"] })).unwrap();
     e.set_profile("stores", stores_only).unwrap();
-    let o = options(&e, &request(&[("A", 1)], PARIS, TUESDAY, json!({ "profile": "stores" }))).unwrap();
+    let o = options(
+        &e,
+        &request(&[("A", 1)], PARIS, TUESDAY, json!({ "profile": "stores" })),
+    )
+    .unwrap();
     assert_eq!(home(&o, "standard").plan.shipments[0].location, "S-LOUVRE");
     let inline = json!({ "profile": { "kinds": ["warehouse"] } });
     let o = options(&e, &request(&[("A", 1)], PARIS, TUESDAY, inline)).unwrap();
@@ -237,79 +330,214 @@ fn bad_requests_are_refused_with_a_code_and_a_field() {
         r[k] = v;
         r
     };
-    for now in ["2026-12-08 10:00", "2026-12-08T10:00Z", "2026-12-08T10:00+01:00", "2026-13-01T10:00", "tomorrow"] {
-        assert_eq!(error(&with("now", json!(now))), pair("invalid_input", "now"), "{now}");
+    for now in [
+        "2026-12-08 10:00",
+        "1969-12-31T10:00",
+        "9999-12-31T10:00",
+        "2026-12-08T10:00Z",
+        "2026-12-08T10:00+01:00",
+        "2026-13-01T10:00",
+        "tomorrow",
+    ] {
+        assert_eq!(
+            error(&with("now", json!(now))),
+            pair("invalid_input", "now"),
+            "{now}"
+        );
     }
     let mut no_now = ok.clone();
     no_now.as_object_mut().unwrap().remove("now");
     assert_eq!(error(&no_now), pair("invalid_input", "now"));
     assert_eq!(error(&with("now", json!(12))), pair("invalid_input", "now"));
-    assert_eq!(error(&with("cartValue", json!(-1))), pair("invalid_input", "cartValue"));
+    assert_eq!(
+        error(&with("cartValue", json!(-1))),
+        pair("invalid_input", "cartValue")
+    );
     let lines = json!([{ "sku": "A", "qty": 1, "unitPrice": -5 }]);
-    assert_eq!(error(&with("lines", lines)), pair("invalid_input", "lines[0].unitPrice"));
+    assert_eq!(
+        error(&with("lines", lines)),
+        pair("invalid_input", "lines[0].unitPrice")
+    );
     let lines = json!([{ "sku": "A", "qty": 0 }]);
-    assert_eq!(error(&with("lines", lines)), pair("invalid_quantity", "lines[0].qty"));
-    assert_eq!(error(&with("lines", json!([]))), pair("invalid_input", "lines"));
+    assert_eq!(
+        error(&with("lines", lines)),
+        pair("invalid_quantity", "lines[0].qty")
+    );
+    assert_eq!(
+        error(&with("lines", json!([]))),
+        pair("invalid_input", "lines")
+    );
     let dest = json!({ "lat": null, "lon": 2.3 });
-    assert_eq!(error(&with("destination", dest)), pair("invalid_input", "destination.lat"));
+    assert_eq!(
+        error(&with("destination", dest)),
+        pair("invalid_input", "destination.lat")
+    );
     let dest = json!({ "lat": 48.8, "lon": 200 });
-    assert_eq!(error(&with("destination", dest)), pair("invalid_input", "destination.lon"));
-    assert_eq!(error(&with("profile", json!("nope"))), pair("unknown_profile", "profile"));
+    assert_eq!(
+        error(&with("destination", dest)),
+        pair("invalid_input", "destination.lon")
+    );
+    assert_eq!(
+        error(&with("profile", json!("nope"))),
+        pair("unknown_profile", "profile")
+    );
     let bad = json!({ "maxShipments": 0 });
-    assert_eq!(error(&with("profile", bad)), pair("invalid_profile", "profile.maxShipments"));
+    assert_eq!(
+        error(&with("profile", bad)),
+        pair("invalid_profile", "profile.maxShipments")
+    );
     let bad = json!({ "colour": "red" });
     assert_eq!(error(&with("profile", bad)).0, "invalid_profile");
-    assert_eq!(error(&with("extra", json!(1))), pair("invalid_input", "extra"));
+    assert_eq!(
+        error(&with("extra", json!(1))),
+        pair("invalid_input", "extra")
+    );
 }
 
 #[test]
 fn a_nan_destination_is_refused() {
     let e = split_cart();
     let req = DeliveryRequest {
-        lines: vec![DeliveryLine { sku: "A".into(), qty: 1.0, unit_price: Some(f64::NAN) }],
-        destination: GeoPoint { lat: f64::NAN, lon: 2.0 },
+        lines: vec![DeliveryLine {
+            sku: "A".into(),
+            qty: 1.0,
+            unit_price: Some(f64::NAN),
+        }],
+        destination: GeoPoint {
+            lat: f64::NAN,
+            lon: 2.0,
+        },
         profile: None,
         now: Some(TUESDAY.into()),
         cart_value: None,
         delivery: None,
     };
-    let err = promise::delivery_options(e.network(), e.inventory(), e.profiles(), &req, &DeliveryConfig::default()).unwrap_err();
-    assert_eq!((err.code(), err.field()), ("invalid_input", "destination.lat"));
-    let req = DeliveryRequest { destination: GeoPoint { lat: 48.0, lon: 2.0 }, ..req };
-    let err = promise::delivery_options(e.network(), e.inventory(), e.profiles(), &req, &DeliveryConfig::default()).unwrap_err();
-    assert_eq!((err.code(), err.field()), ("invalid_input", "lines[0].unitPrice"));
+    let err = promise::delivery_options(
+        e.network(),
+        e.inventory(),
+        e.profiles(),
+        &req,
+        &DeliveryConfig::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("invalid_input", "destination.lat")
+    );
+    let req = DeliveryRequest {
+        destination: GeoPoint {
+            lat: 48.0,
+            lon: 2.0,
+        },
+        ..req
+    };
+    let err = promise::delivery_options(
+        e.network(),
+        e.inventory(),
+        e.profiles(),
+        &req,
+        &DeliveryConfig::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("invalid_input", "lines[0].unitPrice")
+    );
 }
 
 #[test]
 fn bad_configurations_are_refused_with_the_field_path() {
     let cases = [
-        (json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "transit": [{ "minDays": 3, "maxDays": 2 }] }] }), "delivery.serviceLevels[0].transit[0].maxDays"),
-        (json!({ "serviceLevels": [{ "id": "s", "basePrice": -1, "transit": [{ "minDays": 1, "maxDays": 2 }] }] }), "delivery.serviceLevels[0].basePrice"),
-        (json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "transit": [] }] }), "delivery.serviceLevels[0].transit"),
-        (json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "transit": [{ "minDays": 1, "maxDays": 2 }, { "maxKm": 10, "minDays": 1, "maxDays": 2 }] }] }), "delivery.serviceLevels[0].transit[0].maxKm"),
-        (json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "transit": [{ "maxKm": 100, "minDays": 1, "maxDays": 2 }, { "maxKm": 50, "minDays": 1, "maxDays": 2 }] }] }), "delivery.serviceLevels[0].transit[1].maxKm"),
-        (json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "transit": [{ "minDays": 1.5, "maxDays": 2 }] }] }), "delivery.serviceLevels[0].transit[0].minDays"),
-        (json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "maxShipments": 0, "transit": [{ "minDays": 1, "maxDays": 2 }] }] }), "delivery.serviceLevels[0].maxShipments"),
-        (json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "deliveryDays": [], "transit": [{ "minDays": 1, "maxDays": 2 }] }] }), "delivery.serviceLevels[0].deliveryDays"),
-        (json!({ "serviceLevels": [
+        (
+            json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "transit": [{ "minDays": 3, "maxDays": 2 }] }] }),
+            "delivery.serviceLevels[0].transit[0].maxDays",
+        ),
+        (
+            json!({ "serviceLevels": [{ "id": "s", "basePrice": -1, "transit": [{ "minDays": 1, "maxDays": 2 }] }] }),
+            "delivery.serviceLevels[0].basePrice",
+        ),
+        (
+            json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "transit": [] }] }),
+            "delivery.serviceLevels[0].transit",
+        ),
+        (
+            json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "transit": [{ "minDays": 1, "maxDays": 2 }, { "maxKm": 10, "minDays": 1, "maxDays": 2 }] }] }),
+            "delivery.serviceLevels[0].transit[0].maxKm",
+        ),
+        (
+            json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "transit": [{ "maxKm": 100, "minDays": 1, "maxDays": 2 }, { "maxKm": 50, "minDays": 1, "maxDays": 2 }] }] }),
+            "delivery.serviceLevels[0].transit[1].maxKm",
+        ),
+        (
+            json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "transit": [{ "minDays": 1.5, "maxDays": 2 }] }] }),
+            "delivery.serviceLevels[0].transit[0].minDays",
+        ),
+        (
+            json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "maxShipments": 0, "transit": [{ "minDays": 1, "maxDays": 2 }] }] }),
+            "delivery.serviceLevels[0].maxShipments",
+        ),
+        (
+            json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "deliveryDays": [], "transit": [{ "minDays": 1, "maxDays": 2 }] }] }),
+            "delivery.serviceLevels[0].deliveryDays",
+        ),
+        (
+            json!({ "serviceLevels": [
             { "id": "s", "basePrice": 1, "transit": [{ "minDays": 1, "maxDays": 2 }] },
-            { "id": "s", "basePrice": 2, "transit": [{ "minDays": 1, "maxDays": 2 }] }] }), "delivery.serviceLevels[1].id"),
-        (json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "deliveryDays": ["funday"], "transit": [{ "minDays": 1, "maxDays": 2 }] }] }), "delivery.serviceLevels[0].deliveryDays[0]"),
-        (json!({ "store": { "cutoffHour": 20 } }), "delivery.store.cutoffHour"),
-        (json!({ "warehouse": { "openHour": 23, "closeHour": 22 } }), "delivery.warehouse.closeHour"),
-        (json!({ "store": { "processingHours": 1000 } }), "delivery.store.processingHours"),
-        (json!({ "store": { "openDays": [] } }), "delivery.store.openDays"),
-        (json!({ "locations": { "W-PARIS": { "cutoffHour": 23 } } }), "delivery.locations.W-PARIS.cutoffHour"),
-        (json!({ "holidays": ["2026-02-30"] }), "delivery.holidays[0]"),
+            { "id": "s", "basePrice": 2, "transit": [{ "minDays": 1, "maxDays": 2 }] }] }),
+            "delivery.serviceLevels[1].id",
+        ),
+        (
+            json!({ "serviceLevels": [{ "id": "s", "basePrice": 1, "deliveryDays": ["funday"], "transit": [{ "minDays": 1, "maxDays": 2 }] }] }),
+            "delivery.serviceLevels[0].deliveryDays[0]",
+        ),
+        (
+            json!({ "store": { "cutoffHour": 20 } }),
+            "delivery.store.cutoffHour",
+        ),
+        (
+            json!({ "warehouse": { "openHour": 23, "closeHour": 22 } }),
+            "delivery.warehouse.closeHour",
+        ),
+        (
+            json!({ "store": { "processingHours": 1000 } }),
+            "delivery.store.processingHours",
+        ),
+        (
+            json!({ "store": { "openDays": [] } }),
+            "delivery.store.openDays",
+        ),
+        (
+            json!({ "locations": { "W-PARIS": { "cutoffHour": 23 } } }),
+            "delivery.locations.W-PARIS.cutoffHour",
+        ),
+        (
+            json!({ "holidays": ["2026-02-30"] }),
+            "delivery.holidays[0]",
+        ),
         (json!({ "country": "DE" }), "delivery.country"),
-        (json!({ "clickAndCollect": { "maxStores": 0 } }), "delivery.clickAndCollect.maxStores"),
-        (json!({ "clickAndCollect": { "maxDistanceKm": -3 } }), "delivery.clickAndCollect.maxDistanceKm"),
+        (
+            json!({ "clickAndCollect": { "maxStores": 0 } }),
+            "delivery.clickAndCollect.maxStores",
+        ),
+        (
+            json!({ "clickAndCollect": { "maxDistanceKm": -3 } }),
+            "delivery.clickAndCollect.maxDistanceKm",
+        ),
         (json!({ "currency": "" }), "delivery.currency"),
         (json!({ "levels": [] }), "delivery.levels"),
     ];
     for (delivery, field) in cases {
-        let r = request(&[("A", 1)], PARIS, TUESDAY, json!({ "delivery": delivery.clone() }));
-        assert_eq!(error(&r), pair("invalid_delivery_config", field), "{delivery}");
+        let r = request(
+            &[("A", 1)],
+            PARIS,
+            TUESDAY,
+            json!({ "delivery": delivery.clone() }),
+        );
+        assert_eq!(
+            error(&r),
+            pair("invalid_delivery_config", field),
+            "{delivery}"
+        );
     }
 }
 
@@ -323,10 +551,20 @@ fn the_default_configuration_is_valid_and_round_trips_through_json() {
     // `{}` is the default.
     let empty: DeliveryConfig = atsource::from_json("{}").unwrap();
     assert_eq!(empty, config);
-    let ids: Vec<&str> = config.service_levels.iter().map(|l| l.id.as_str()).collect();
+    let ids: Vec<&str> = config
+        .service_levels
+        .iter()
+        .map(|l| l.id.as_str())
+        .collect();
     assert_eq!(ids, ["standard", "express", "next-day"]);
-    let err: PromiseError = DeliveryConfig { currency: String::new(), ..config }
-        .validate("profile.delivery")
-        .unwrap_err();
-    assert_eq!((err.code(), err.field()), ("invalid_delivery_config", "profile.delivery.currency"));
+    let err: PromiseError = DeliveryConfig {
+        currency: String::new(),
+        ..config
+    }
+    .validate("profile.delivery")
+    .unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("invalid_delivery_config", "profile.delivery.currency")
+    );
 }

@@ -72,3 +72,29 @@ fn with_ub() {
         println!("seed {seed}: nodes {} ({t1:?}) with opt known: {} ({t2:?})", full.nodes, known.nodes);
     }
 }
+
+#[test]
+#[ignore]
+fn dominance() {
+    use atsource::sourcing::{problem, ProfileRef};
+    let fam = match std::env::var("FAM").as_deref() { Ok("mixed") => Family::Mixed, _ => Family::StoreHeavy };
+    let lines: usize = std::env::var("LINES").ok().and_then(|s| s.parse().ok()).unwrap_or(40);
+    let locs: usize = std::env::var("LOCS").ok().and_then(|s| s.parse().ok()).unwrap_or(1000);
+    for seed in 0..5 {
+        let sc = scenario(fam, lines, locs, seed);
+        let cart = sc.request.cart().unwrap();
+        let Some(ProfileRef::Inline(p)) = &sc.request.profile else { panic!() };
+        let st = p.strategies("").unwrap();
+        let b = problem::build(&sc.network, &sc.inventory, &cart, &st[0]);
+        let c = &b.problem.candidates;
+        let dense: Vec<Vec<u64>> = c.iter().map(|x| { let mut v = vec![0; lines]; for &(j, q) in &x.stock { v[j as usize] = q; } v }).collect();
+        let cap = |i: usize| c[i].capacity.unwrap_or(u64::MAX).min(dense[i].iter().sum());
+        let mut dominated = 0;
+        for bi in 0..c.len() {
+            if (0..c.len()).any(|a| a != bi && c[a].fixed <= c[bi].fixed && c[a].unit <= c[bi].unit && c[a].capacity.unwrap_or(u64::MAX) >= cap(bi) && (0..lines).all(|j| dense[a][j] >= dense[bi][j]) && (c[a].fixed < c[bi].fixed || c[a].unit < c[bi].unit || a < bi)) {
+                dominated += 1;
+            }
+        }
+        println!("seed {seed}: {} candidates, {dominated} dominated", c.len());
+    }
+}

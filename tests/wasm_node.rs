@@ -24,3 +24,8 @@ fn snapshots_round_trip() {
 fn sourcing_through_the_binding() {
     wasm_common::sourcing_through_the_binding();
 }
+
+#[wasm_bindgen_test]
+fn delivery_options_through_the_binding() {
+    wasm_common::delivery_options_through_the_binding();
+}

@@ -83,7 +83,10 @@ impl Weekdays {
 
     /// The weekdays in the set, Monday first.
     pub fn to_vec(self) -> Vec<Weekday> {
-        Weekday::ALL.into_iter().filter(|d| self.contains(*d)).collect()
+        Weekday::ALL
+            .into_iter()
+            .filter(|d| self.contains(*d))
+            .collect()
     }
 }
 
@@ -101,7 +104,10 @@ impl Holidays {
 
     /// The French public holidays of the years `from..=to`, plus `extra` days.
     pub fn french(from: i16, to: i16, extra: &[Day]) -> Self {
-        let mut days: Vec<Day> = (from..=to).flat_map(french_holidays).map(Day::from_date).collect();
+        let mut days: Vec<Day> = (from..=to)
+            .flat_map(french_holidays)
+            .map(Day::from_date)
+            .collect();
         days.extend_from_slice(extra);
         Self::new(days)
     }
@@ -167,11 +173,14 @@ impl<'h> Calendar<'h> {
     }
 }
 
-/// Easter Sunday of `year` in the Gregorian calendar.
+/// Easter Sunday of `year` in the Gregorian calendar (`None` outside years 1583..=9999).
 ///
 /// The "anonymous Gregorian algorithm" (Meeus/Jones/Butcher), as given in Jean Meeus,
 /// *Astronomical Algorithms*, 2nd ed. (1998), chapter 8: valid for every Gregorian year.
-pub fn easter_sunday(year: i16) -> Date {
+pub fn easter_sunday(year: i16) -> Option<Date> {
+    if !(1583..=9999).contains(&year) {
+        return None;
+    }
     let y = i32::from(year);
     let a = y.rem_euclid(19);
     let b = y.div_euclid(100);
@@ -187,31 +196,34 @@ pub fn easter_sunday(year: i16) -> Date {
     let m = (a + 11 * h + 22 * l) / 451;
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
-    Date::new(year, month as i8, day as i8).unwrap_or(Date::constant(2000, 4, 23))
+    Date::new(year, month as i8, day as i8).ok()
 }
 
 /// The 11 national public holidays of France in `year`, in date order: New Year's Day, Easter
 /// Monday, Labour Day, Victory in Europe Day, Ascension Thursday (Easter + 39 days), Whit Monday
 /// (Easter + 50 days), Bastille Day, Assumption, All Saints' Day, Armistice Day and Christmas
-/// (Code du travail, art. L3133-1). Alsace-Moselle's extra days (Good Friday, 26 December) are
+/// (Code du travail, art. L3133-1); the Easter-based ones only for Gregorian years (from 1583).
+/// Alsace-Moselle's extra days (Good Friday, 26 December) are
 /// not included: list them in `holidays` where needed.
 pub fn french_holidays(year: i16) -> Vec<Date> {
-    let easter = Day::from_date(easter_sunday(year));
-    let after = |n: i32| Day(easter.0 + n).date();
-    let fixed = |m: i8, d: i8| Date::new(year, m, d).unwrap_or(Date::constant(2000, 1, 1));
-    let mut days = vec![
-        fixed(1, 1),
-        after(1),
-        fixed(5, 1),
-        fixed(5, 8),
-        after(39),
-        after(50),
-        fixed(7, 14),
-        fixed(8, 15),
-        fixed(11, 1),
-        fixed(11, 11),
-        fixed(12, 25),
+    let fixed = [
+        (1, 1),
+        (5, 1),
+        (5, 8),
+        (7, 14),
+        (8, 15),
+        (11, 1),
+        (11, 11),
+        (12, 25),
     ];
+    let mut days: Vec<Date> = fixed
+        .iter()
+        .filter_map(|&(m, d)| Date::new(year, m, d).ok())
+        .collect();
+    if let Some(easter) = easter_sunday(year) {
+        let easter = Day::from_date(easter);
+        days.extend([1, 39, 50].map(|n| Day(easter.0 + n).date()));
+    }
     days.sort();
     days
 }
@@ -250,18 +262,29 @@ mod tests {
             (2038, 4, 25),
             (2285, 3, 22),
         ] {
-            assert_eq!(easter_sunday(y), Date::new(y, m, d).unwrap(), "{y}");
+            assert_eq!(easter_sunday(y), Date::new(y, m, d).ok(), "{y}");
         }
     }
 
     #[test]
     fn french_holidays_of_2026() {
-        let got: Vec<String> = french_holidays(2026).iter().map(ToString::to_string).collect();
+        let got: Vec<String> = french_holidays(2026)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(
             got,
             [
-                "2026-01-01", "2026-04-06", "2026-05-01", "2026-05-08", "2026-05-14",
-                "2026-05-25", "2026-07-14", "2026-08-15", "2026-11-01", "2026-11-11",
+                "2026-01-01",
+                "2026-04-06",
+                "2026-05-01",
+                "2026-05-08",
+                "2026-05-14",
+                "2026-05-25",
+                "2026-07-14",
+                "2026-08-15",
+                "2026-11-01",
+                "2026-11-11",
                 "2026-12-25"
             ]
         );
@@ -272,9 +295,18 @@ mod tests {
         let h = Holidays::french(2026, 2026, &[]);
         let cal = Calendar::new(Weekdays::MON_FRI, &h);
         // Thursday 24 December + 1 → Monday 28 (Christmas Friday, then the weekend).
-        assert_eq!(cal.add_business_days(day("2026-12-24"), 1), day("2026-12-28"));
-        assert_eq!(cal.add_business_days(day("2026-12-26"), 0), day("2026-12-28"));
-        assert_eq!(cal.add_business_days(day("2026-12-28"), 0), day("2026-12-28"));
+        assert_eq!(
+            cal.add_business_days(day("2026-12-24"), 1),
+            day("2026-12-28")
+        );
+        assert_eq!(
+            cal.add_business_days(day("2026-12-26"), 0),
+            day("2026-12-28")
+        );
+        assert_eq!(
+            cal.add_business_days(day("2026-12-28"), 0),
+            day("2026-12-28")
+        );
         assert_eq!(cal.next_business_day(day("2026-05-13")), day("2026-05-15"));
     }
 }

@@ -1,5 +1,5 @@
 //! Click & collect: the stores near the shopper that hold the whole cart ("ready in 2 h"), or
-//! that a warehouse can complete with a transfer ("ready on <date>").
+//! that a warehouse can complete with a transfer ("ready on 10 December").
 //!
 //! The offer lists the nearest `maxStores` stores able to serve the cart, nearest first; when
 //! none of them holds it in stock but a store within the radius does, the nearest such store
@@ -24,7 +24,12 @@ fn held(stocks: &[Option<&SkuStock>], j: usize, i: u32, l: &Location) -> u64 {
 }
 
 /// Units of each cart line that `l` (index `i`) lacks: (line, units).
-fn missing(ctx: &Context<'_>, stocks: &[Option<&SkuStock>], i: u32, l: &Location) -> Vec<(usize, u64)> {
+fn missing(
+    ctx: &Context<'_>,
+    stocks: &[Option<&SkuStock>],
+    i: u32,
+    l: &Location,
+) -> Vec<(usize, u64)> {
     ctx.cart
         .lines
         .iter()
@@ -38,7 +43,10 @@ fn missing(ctx: &Context<'_>, stocks: &[Option<&SkuStock>], i: u32, l: &Location
 
 /// The store's offer when it holds the whole cart.
 fn in_store(ctx: &Context<'_>, i: u32, l: &Location, d: f64) -> CollectOption {
-    let ready = ctx.sites.of(i, LocationKind::Store).ready_at(ctx.now, &ctx.holidays);
+    let ready = ctx
+        .sites
+        .of(i, LocationKind::Store)
+        .ready_at(ctx.now, &ctx.holidays);
     CollectOption {
         location: l.id.clone(),
         name: l.name.clone(),
@@ -68,7 +76,11 @@ fn by_transfer(
         .iter()
         .enumerate()
         .filter(|(_, w)| w.kind == LocationKind::Warehouse && w.active)
-        .filter(|(w, wh)| lacking.iter().all(|&(j, need)| held(stocks, j, *w as u32, wh) >= need))
+        .filter(|(w, wh)| {
+            lacking
+                .iter()
+                .all(|&(j, need)| held(stocks, j, *w as u32, wh) >= need)
+        })
         .min_by(|a, b| {
             let da = haversine_km(l.point(), a.1.point());
             let db = haversine_km(l.point(), b.1.point());
@@ -95,7 +107,11 @@ fn by_transfer(
             lacking
                 .iter()
                 .map(|&(j, qty)| PlanLine {
-                    sku: ctx.cart.lines.get(j).map_or_else(String::new, |x| x.sku.clone()),
+                    sku: ctx
+                        .cart
+                        .lines
+                        .get(j)
+                        .map_or_else(String::new, |x| x.sku.clone()),
                     qty,
                 })
                 .collect(),
@@ -113,19 +129,29 @@ pub(super) fn offers(ctx: &Context<'_>) -> Vec<CollectOption> {
         .cart
         .lines
         .iter()
-        .map(|l| ctx.inventory.sku_index(&l.sku).and_then(|s| ctx.inventory.stock(s)))
+        .map(|l| {
+            ctx.inventory
+                .sku_index(&l.sku)
+                .and_then(|s| ctx.inventory.stock(s))
+        })
         .collect();
     let mut out: Vec<CollectOption> = Vec::with_capacity(rules.max_stores);
-    for (i, d) in ctx.network.index().within(ctx.cart.destination, Some(rules.max_km)) {
-        let Some(l) = ctx.network.get(i) else { continue };
+    for (i, d) in ctx
+        .network
+        .index()
+        .within(ctx.cart.destination, Some(rules.max_km))
+    {
+        let Some(l) = ctx.network.get(i) else {
+            continue;
+        };
         if l.kind != LocationKind::Store || !l.active || !l.pickup {
             continue;
         }
-        let lacking = missing(ctx, &stocks, i, l);
         let full = out.len() >= rules.max_stores;
         if full && out.iter().any(|o| o.source == CollectSource::Store) {
             break;
         }
+        let lacking = missing(ctx, &stocks, i, l);
         if lacking.is_empty() {
             let offer = in_store(ctx, i, l, d);
             if full {

@@ -21,7 +21,8 @@ enum SameDay {
 impl SameDay {
     fn of(ctx: &Context<'_>) -> SameDay {
         let today = ctx.now.day();
-        let leaves_today = |site: super::rules::Site| site.ready_at(ctx.now, &ctx.holidays).day() == today;
+        let leaves_today =
+            |site: super::rules::Site| site.ready_at(ctx.now, &ctx.holidays).day() == today;
         let stores = leaves_today(ctx.sites.of_kind(LocationKind::Store));
         let warehouses = leaves_today(ctx.sites.of_kind(LocationKind::Warehouse));
         let kind_ok = |k: LocationKind| match k {
@@ -130,7 +131,11 @@ fn timings(ctx: &Context<'_>, level: &Level, plan: &Plan) -> (Vec<ShipmentTiming
         .shipments
         .iter()
         .map(|s| {
-            let site = match ctx.network.lookup(&s.location).and_then(|i| ctx.network.get(i).map(|l| (i, l))) {
+            let site = match ctx
+                .network
+                .lookup(&s.location)
+                .and_then(|i| ctx.network.get(i).map(|l| (i, l)))
+            {
                 Some((i, l)) => ctx.sites.of(i, l.kind),
                 None => ctx.sites.of_kind(LocationKind::Warehouse),
             };
@@ -207,7 +212,9 @@ pub(super) fn offers(
             // Past the cutoff if the cart could have left today from locations that no longer
             // can: the page may say "order earlier" rather than "not available here".
             let late = filter.is_some()
-                && cache.complete(ctx, restrict(strategies, level, None)).is_some();
+                && cache
+                    .complete(ctx, restrict(strategies, level, None))
+                    .is_some();
             unavailable.push(if late {
                 after_cutoff(ctx, level)
             } else {

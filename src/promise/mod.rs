@@ -27,10 +27,10 @@
 //!
 //! # Click & collect
 //! Active pickup stores within `maxDistanceKm` of the destination, nearest first, at most
-//! `maxStores`: a store whose ATS covers the whole cart is `ready_at` its processing end (same
-//! rule as above: "ready in 2 h"); otherwise the nearest active warehouse whose ATS covers what
-//! the store lacks sends it, and the order is ready on the day the transfer arrives:
-//! `transferDays` store working days after the warehouse's dispatch day.
+//! `maxStores`: a store whose ATS covers the whole cart is ready (`readyAt`) when processing
+//! ends (same rule as above: "ready in 2 h"); otherwise the nearest active warehouse whose ATS
+//! covers what the store lacks sends it, and the order is ready (`readyOn`) on the day the
+//! transfer arrives: `transferDays` store working days after the warehouse's dispatch day.
 //!
 //! # Time
 //! `now` is a local civil time (`YYYY-MM-DDTHH:MM`) in the configuration's `timeZone`; hours and

@@ -8,6 +8,11 @@ use super::PromiseError;
 use crate::network::GeoPoint;
 use crate::sourcing::{Cart, LineInput, ProfileRef, SourceRequest, SourcingError};
 
+/// Earliest year of `now`.
+pub const MIN_YEAR: i16 = 1970;
+/// Latest year of `now`.
+pub const MAX_YEAR: i16 = 9000;
+
 /// `engine.deliveryOptions(request)`: what a checkout page offers for a cart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -70,7 +75,9 @@ impl DeliveryRequest {
     pub fn from_json(json: &str) -> Result<Self, PromiseError> {
         crate::from_json(json).map_err(|e| {
             let under = |root: &str| {
-                e.field == root || e.field.starts_with(&format!("{root}.")) || e.field.starts_with(&format!("{root}["))
+                e.field == root
+                    || e.field.starts_with(&format!("{root}."))
+                    || e.field.starts_with(&format!("{root}["))
             };
             if under("profile") {
                 PromiseError::Sourcing(SourcingError::InvalidProfile(e))
@@ -98,9 +105,21 @@ impl DeliveryRequest {
         };
         let cart = as_source.cart()?;
         let now = match &self.now {
-            None => return Err(PromiseError::input("now", "is required: the local time of the order, YYYY-MM-DDTHH:MM")),
+            None => {
+                return Err(PromiseError::input(
+                    "now",
+                    "is required: the local time of the order, YYYY-MM-DDTHH:MM",
+                ))
+            }
             Some(s) => Moment::parse(s).map_err(|m| PromiseError::input("now", m))?,
         };
+        // Far from the ends of the calendar, so that every promised date can be written.
+        if !(MIN_YEAR..=MAX_YEAR).contains(&now.day().date().year()) {
+            return Err(PromiseError::input(
+                "now",
+                format!("must be a date in the years {MIN_YEAR} to {MAX_YEAR}"),
+            ));
+        }
         let mut sum = 0.0;
         for (i, l) in self.lines.iter().enumerate() {
             if let Some(p) = l.unit_price {
@@ -115,7 +134,10 @@ impl DeliveryRequest {
         }
         let cart_value = match self.cart_value {
             Some(v) if !(v.is_finite() && v >= 0.0) => {
-                return Err(PromiseError::input("cartValue", "must be a finite number >= 0"))
+                return Err(PromiseError::input(
+                    "cartValue",
+                    "must be a finite number >= 0",
+                ))
             }
             Some(v) => v,
             None if sum.is_finite() => sum,

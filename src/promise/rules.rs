@@ -10,7 +10,7 @@ use super::PromiseError;
 use crate::inventory::Day;
 use crate::network::{LocationKind, Network};
 
-/// Most service levels, transit bands per level and extra holidays a configuration may list.
+/// Most service levels a configuration may list.
 pub const MAX_LEVELS: usize = 16;
 /// Most transit bands per service level.
 pub const MAX_BANDS: usize = 16;
@@ -174,7 +174,10 @@ fn money(at: &str, field: &str, v: f64) -> Result<f64, PromiseError> {
     if v.is_finite() && v >= 0.0 {
         Ok(v)
     } else {
-        Err(PromiseError::config(path(at, field), "must be a finite number >= 0"))
+        Err(PromiseError::config(
+            path(at, field),
+            "must be a finite number >= 0",
+        ))
     }
 }
 
@@ -182,7 +185,10 @@ fn whole(at: &str, field: &str, v: f64, lo: u32, hi: u32) -> Result<u32, Promise
     if v.is_finite() && v.fract() == 0.0 && v >= f64::from(lo) && v <= f64::from(hi) {
         Ok(v as u32)
     } else {
-        Err(PromiseError::config(path(at, field), format!("must be an integer in {lo}..={hi}")))
+        Err(PromiseError::config(
+            path(at, field),
+            format!("must be an integer in {lo}..={hi}"),
+        ))
     }
 }
 
@@ -202,13 +208,20 @@ fn hour(at: &str, field: &str, v: f64, lo: f64, hi: f64) -> Result<i64, PromiseE
 /// Checks the fields of `h` that are set, alone.
 fn check_hours(at: &str, h: &SiteHours) -> Result<(), PromiseError> {
     if h.open_days.as_ref().is_some_and(Vec::is_empty) {
-        return Err(PromiseError::config(path(at, "openDays"), "must not be empty"));
+        return Err(PromiseError::config(
+            path(at, "openDays"),
+            "must not be empty",
+        ));
     }
     let hours = [
         ("openHour", h.open_hour, 24.0),
         ("closeHour", h.close_hour, 24.0),
         ("cutoffHour", h.cutoff_hour, 24.0),
-        ("processingHours", h.processing_hours, f64::from(MAX_PROCESSING_HOURS)),
+        (
+            "processingHours",
+            h.processing_hours,
+            f64::from(MAX_PROCESSING_HOURS),
+        ),
     ];
     for (field, v, hi) in hours {
         if let Some(v) = v {
@@ -222,7 +235,11 @@ fn check_hours(at: &str, h: &SiteHours) -> Result<(), PromiseError> {
 fn resolve_site(at: &str, kind: LocationKind, layers: &[&SiteHours]) -> Result<Site, PromiseError> {
     let builtin = SiteHours::builtin(kind);
     let pick = |f: fn(&SiteHours) -> Option<f64>| {
-        layers.iter().find_map(|h| f(h)).or(f(&builtin)).unwrap_or(0.0)
+        layers
+            .iter()
+            .find_map(|h| f(h))
+            .or(f(&builtin))
+            .unwrap_or(0.0)
     };
     let days = layers
         .iter()
@@ -234,7 +251,13 @@ fn resolve_site(at: &str, kind: LocationKind, layers: &[&SiteHours]) -> Result<S
         open: hour(at, "openHour", pick(|h| h.open_hour), 0.0, 24.0)?,
         close: hour(at, "closeHour", pick(|h| h.close_hour), 0.0, 24.0)?,
         cutoff: hour(at, "cutoffHour", pick(|h| h.cutoff_hour), 0.0, 24.0)?,
-        processing: hour(at, "processingHours", pick(|h| h.processing_hours), 0.0, f64::from(MAX_PROCESSING_HOURS))?,
+        processing: hour(
+            at,
+            "processingHours",
+            pick(|h| h.processing_hours),
+            0.0,
+            f64::from(MAX_PROCESSING_HOURS),
+        )?,
     };
     if site.close - site.open < 60 {
         return Err(PromiseError::config(
@@ -294,7 +317,10 @@ fn check_level(at: &str, l: &ServiceLevel) -> Result<Level, PromiseError> {
     }
     let delivery = match &l.delivery_days {
         Some(d) if d.is_empty() => {
-            return Err(PromiseError::config(path(at, "deliveryDays"), "must not be empty"))
+            return Err(PromiseError::config(
+                path(at, "deliveryDays"),
+                "must not be empty",
+            ))
         }
         Some(d) => Weekdays::of(d),
         None => Weekdays::MON_FRI,
@@ -314,8 +340,15 @@ fn check_level(at: &str, l: &ServiceLevel) -> Result<Level, PromiseError> {
         id: l.id.clone(),
         name,
         base_price: money(at, "basePrice", l.base_price)?,
-        free_above: l.free_above.map(|f| money(at, "freeAbove", f)).transpose()?,
-        surcharge: money(at, "extraParcelSurcharge", l.extra_parcel_surcharge.unwrap_or(0.0))?,
+        free_above: l
+            .free_above
+            .map(|f| money(at, "freeAbove", f))
+            .transpose()?,
+        surcharge: money(
+            at,
+            "extraParcelSurcharge",
+            l.extra_parcel_surcharge.unwrap_or(0.0),
+        )?,
         bands,
         delivery,
         max_shipments,
@@ -327,7 +360,10 @@ impl Rules {
     /// Checks every field of `config`; `at` prefixes field paths in errors (`delivery` for an
     /// inline configuration, empty for a registered one).
     pub fn compile(config: &DeliveryConfig, at: &str) -> Result<Rules, PromiseError> {
-        for (field, v) in [("currency", &config.currency), ("timeZone", &config.time_zone)] {
+        for (field, v) in [
+            ("currency", &config.currency),
+            ("timeZone", &config.time_zone),
+        ] {
             if v.is_empty() {
                 return Err(PromiseError::config(path(at, field), "must not be empty"));
             }
@@ -347,8 +383,11 @@ impl Rules {
         check_hours(&path(at, "store"), &config.store)?;
         check_hours(&path(at, "warehouse"), &config.warehouse)?;
         let store = resolve_site(&path(at, "store"), LocationKind::Store, &[&config.store])?;
-        let warehouse =
-            resolve_site(&path(at, "warehouse"), LocationKind::Warehouse, &[&config.warehouse])?;
+        let warehouse = resolve_site(
+            &path(at, "warehouse"),
+            LocationKind::Warehouse,
+            &[&config.warehouse],
+        )?;
         let mut overrides = FxHashMap::default();
         for (id, h) in &config.locations {
             let here = path(at, &format!("locations.{id}"));
@@ -405,7 +444,11 @@ impl Rules {
         match self.country {
             Some(Country::France) => {
                 let year = now.day().date().year();
-                Holidays::french(year.saturating_sub(1), year.saturating_add(2), &self.extra_holidays)
+                Holidays::french(
+                    year.saturating_sub(1),
+                    year.saturating_add(2),
+                    &self.extra_holidays,
+                )
             }
             None => Holidays::new(self.extra_holidays.clone()),
         }
@@ -416,7 +459,9 @@ impl Rules {
     pub fn located_sites(&self, network: &Network, at: &str) -> Result<Sites, PromiseError> {
         let mut by_location = FxHashMap::default();
         for (id, h) in &self.overrides {
-            let Some(i) = network.lookup(id) else { continue };
+            let Some(i) = network.lookup(id) else {
+                continue;
+            };
             let Some(l) = network.get(i) else { continue };
             let kind = match l.kind {
                 LocationKind::Store => &self.store_hours,

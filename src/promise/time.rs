@@ -72,7 +72,10 @@ mod tests {
         assert_eq!(m.to_string(), "2026-12-05T09:07");
         assert_eq!(m.minute_of_day(), 9 * 60 + 7);
         assert_eq!(Moment::parse("2026-12-05T09:07:59").unwrap(), m);
-        assert_eq!(Moment::parse("1969-12-31T23:59").unwrap().to_string(), "1969-12-31T23:59");
+        assert_eq!(
+            Moment::parse("1969-12-31T23:59").unwrap().to_string(),
+            "1969-12-31T23:59"
+        );
     }
 
     #[test]

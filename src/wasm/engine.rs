@@ -7,15 +7,20 @@ use wasm_bindgen::prelude::*;
 
 // Builds availability objects from the packed numbers in JS, where creating objects is cheap,
 // instead of a JSON text round trip (see `PackedAvailability`).
-#[wasm_bindgen(module = "/src/wasm/availability.js")]
+#[wasm_bindgen(module = "/src/wasm/glue.js")]
 extern "C" {
     #[wasm_bindgen(js_name = unpackAvailability)]
     fn unpack_availability(numbers: &[f64], ids: &Array, skus: &JsValue, extras: &str) -> JsValue;
+
+    /// The wall clock, as `YYYY-MM-DDTHH:MM` local time in `zone` (the core reads no clock).
+    #[wasm_bindgen(js_name = localNow, catch)]
+    fn local_now(zone: &str) -> Result<String, JsValue>;
 }
 
 use super::bridge::{input, invalid, output, text, to_js};
 use crate::inventory::{ApplyOptions, AvailabilityQuery, ThresholdRule};
 use crate::network::LocationInput;
+use crate::promise::DeliveryRequest;
 use crate::sourcing::{Profile, SourceRequest, SourcingError};
 use crate::InputError;
 
@@ -166,6 +171,25 @@ impl JsEngine {
         }
         let request = SourceRequest::from_json(&text(&request, "request")?).map_err(|e| to_js(e.into()))?;
         output(&self.inner.source(&request).map_err(to_js)?)
+    }
+
+    /// What a checkout offers for a cart: priced home delivery service levels with their dates
+    /// and plans, and click & collect. Without `now`, the current local time in the delivery
+    /// configuration's time zone is used.
+    #[wasm_bindgen(js_name = deliveryOptions, unchecked_return_type = "DeliveryOptions")]
+    pub fn delivery_options(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DeliveryRequest")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        if request.is_string() {
+            return Err(invalid("request", "must be an object, not a string"));
+        }
+        let mut request = DeliveryRequest::from_json(&text(&request, "request")?).map_err(|e| to_js(e.into()))?;
+        if request.now.is_none() {
+            let zone = self.inner.delivery_config(&request).time_zone.clone();
+            request.now = Some(local_now(&zone).map_err(|_| invalid("delivery.timeZone", "is not a time zone this runtime knows"))?);
+        }
+        output(&self.inner.delivery_options(&request).map_err(to_js)?)
     }
 
     /// Counts of locations, SKUs, positions and remembered event ids.

@@ -59,7 +59,7 @@ test("the tarball ships the entries, the wasm-bindgen output and nothing else", 
     "wasm/atsource.d.ts",
     "wasm/atsource.js",
     "wasm/atsource_bg.wasm",
-    "wasm/snippets/atsource-*/src/wasm/availability.js",
+    "wasm/snippets/atsource-*/src/wasm/glue.js",
   ]);
 });
 

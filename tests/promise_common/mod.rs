@@ -2,7 +2,9 @@
 //! Lyon, built through JSON so that it keeps compiling whatever optional location fields appear.
 #![allow(dead_code)]
 
-use atsource::promise::{self, DeliveryConfig, DeliveryOptions, DeliveryRequest, HomeOption, PromiseError};
+use atsource::promise::{
+    self, DeliveryConfig, DeliveryOptions, DeliveryRequest, HomeOption, PromiseError,
+};
 use atsource::Engine;
 use serde_json::{json, Value};
 
@@ -26,7 +28,8 @@ pub fn network() -> Engine {
         { "id": "S-VERSAILLES", "kind": "store", "lat": 48.8049, "lon": 2.1204, "active": false },
         { "id": "S-LYON", "kind": "store", "lat": 45.7640, "lon": 4.8357, "costPerShipment": 4.0 }
     ]);
-    e.upsert_locations(serde_json::from_value(locations).unwrap()).unwrap();
+    e.upsert_locations(serde_json::from_value(locations).unwrap())
+        .unwrap();
     e
 }
 
@@ -39,7 +42,9 @@ pub fn stock(e: &mut Engine, counts: &[(&str, &str, i64)]) {
             json!({ "id": format!("stock-{i}-{sku}-{loc}"), "type": "set", "sku": sku, "location": loc, "onHand": n })
         })
         .collect();
-    let report = e.apply_events_json(&Value::Array(events).to_string()).unwrap();
+    let report = e
+        .apply_events_json(&Value::Array(events).to_string())
+        .unwrap();
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
 }
 
@@ -59,7 +64,13 @@ pub fn request(lines: &[(&str, u32)], dest: (f64, f64), now: &str, extra: Value)
 /// `engine.deliveryOptions` through JSON, as the bindings call it, with the default config.
 pub fn options(e: &Engine, request: &Value) -> Result<DeliveryOptions, PromiseError> {
     let req = DeliveryRequest::from_json(&request.to_string())?;
-    promise::delivery_options(e.network(), e.inventory(), e.profiles(), &req, &DeliveryConfig::default())
+    promise::delivery_options(
+        e.network(),
+        e.inventory(),
+        e.profiles(),
+        &req,
+        &DeliveryConfig::default(),
+    )
 }
 
 /// The home option `id`, which must be offered.
@@ -79,6 +90,10 @@ pub fn dates(o: &DeliveryOptions, id: &str) -> (String, String) {
 /// The reason code why `id` is not offered, or `None` when it is.
 pub fn refused(o: &DeliveryOptions, id: &str) -> Option<String> {
     o.unavailable.iter().find(|u| u.id == id).map(|u| {
-        serde_json::to_value(u.reason).unwrap().as_str().unwrap().to_string()
+        serde_json::to_value(u.reason)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string()
     })
 }

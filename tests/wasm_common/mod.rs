@@ -182,3 +182,35 @@ pub fn sourcing_through_the_binding() {
     assert_eq!(code_of(err), "unknown_profile");
     assert_eq!(code_of(e.source(JsValue::from("{}")).unwrap_err()), "invalid_input");
 }
+
+pub fn delivery_options_through_the_binding() {
+    let mut e = engine();
+    e.apply_events(
+        js(r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":3},
+               {"id":"2","type":"set","sku":"A","location":"LYO","onHand":30}]"#),
+        None,
+    )
+    .unwrap();
+    let request = r#"{"lines":[{"sku":"A","qty":1,"unitPrice":20}],"destination":{"lat":48.85,"lon":2.35},"now":"2026-11-25T10:00"}"#;
+    let options = e.delivery_options(js(request)).unwrap();
+    assert_eq!(get(&options, "now").as_string().as_deref(), Some("2026-11-25T10:00"));
+    let home: js_sys::Array = get(&options, "home").dyn_into().unwrap();
+    assert!(home.length() >= 1, "at least standard delivery");
+    let standard = home.get(0);
+    assert_eq!(get(&standard, "id").as_string().as_deref(), Some("standard"));
+    assert_eq!(get(&standard, "price").as_f64(), Some(3.99));
+    // Without `now`, the wall clock in the configuration's time zone.
+    let live = e
+        .delivery_options(js(r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.85,"lon":2.35}}"#))
+        .unwrap();
+    let now = get(&live, "now").as_string().unwrap();
+    assert_eq!((now.len(), &now[10..11]), (16, "T"), "{now}");
+    let err = e
+        .delivery_options(js(r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.85,"lon":2.35},"now":"yesterday"}"#))
+        .unwrap_err();
+    assert_eq!(code_of(err), "invalid_input");
+    let err = e
+        .delivery_options(js(r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.85,"lon":2.35},"delivery":{"timeZone":"Mars/Olympus"}}"#))
+        .unwrap_err();
+    assert!(code_of(err).starts_with("invalid_"));
+}

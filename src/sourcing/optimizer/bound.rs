@@ -198,7 +198,8 @@ impl Lagrangian {
         let mut theta = theta0;
         let mut stall = 0;
         self.exact = false;
-        for _ in 0..iters.max(1) {
+        let mut history = [f64::NEG_INFINITY; 6];
+        for it in 0..iters.max(1) {
             let v = self.eval(inst, node);
             if v == f64::INFINITY {
                 // Infeasible node: no multipliers needed.
@@ -224,8 +225,22 @@ impl Lagrangian {
             }
             // Beyond the incumbent the node is pruned; level with it, only a tie is left, which
             // more steps cannot beat (the node holds a plan that good) — stop either way.
-            if ub.is_some_and(|u| best >= u - inst.tol) {
-                break;
+            if let Some(u) = ub {
+                if best >= u - inst.tol {
+                    break;
+                }
+                // Hopeless: at the pace of the last steps the bound would not reach the
+                // incumbent before the step limit — branch now rather than polish a bound
+                // that cannot prune.
+                let old = history[it % history.len()];
+                history[it % history.len()] = best;
+                if it >= history.len() && old.is_finite() {
+                    let pace = (best - old) / history.len() as f64;
+                    let left = (iters - it) as f64;
+                    if best + 2.0 * pace * left < u - inst.tol {
+                        break;
+                    }
+                }
             }
             let mut norm2 = 0.0;
             for j in 0..inst.m() {
@@ -291,6 +306,39 @@ impl Lagrangian {
             v += self.first_left;
         }
         v
+    }
+
+    /// The bound at the current multipliers, leaving the relaxation (`w`, `chosen`) in place.
+    pub fn evaluate(&mut self, inst: &Instance, node: &NodeView) -> f64 {
+        self.eval(inst, node)
+    }
+
+    /// After an evaluation of `node`: its forced candidates and the `size` free ones with the
+    /// smallest `w`, in `node.active` order.
+    pub fn core(&mut self, node: &NodeView, size: usize, out: &mut Vec<u32>) {
+        self.knap.clear();
+        for &i in node.active {
+            if node.status[i as usize] != IN {
+                self.knap.push((self.w[i as usize], i));
+            }
+        }
+        let cut = if self.knap.len() > size {
+            self.knap
+                .select_nth_unstable_by(size, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            self.knap[size].0
+        } else {
+            f64::INFINITY
+        };
+        out.clear();
+        let mut taken = 0;
+        for &i in node.active {
+            let iu = i as usize;
+            let keep = node.status[iu] == IN || (self.w[iu] < cut && taken < size);
+            if keep {
+                taken += usize::from(node.status[iu] != IN);
+                out.push(i);
+            }
+        }
     }
 
     /// Candidates the relaxation opens, forced ones included.

@@ -15,6 +15,8 @@ use super::instance::Instance;
 /// Subgradient steps at the root, and at every other node.
 const ROOT_STEPS: usize = 200;
 const NODE_STEPS: usize = 30;
+/// Above this many candidates, the ascent works on a core of the most promising ones.
+const CORE: usize = 48;
 /// Subgradient steps of the shipment-count bound.
 const COUNT_STEPS: usize = 60;
 
@@ -46,6 +48,7 @@ struct Search<'a> {
     scratch: Vec<u32>,
     caps: Vec<u64>,
     chosen: Vec<bool>,
+    core: Vec<u32>,
     /// Every plan ships from at least this many real candidates.
     least: usize,
 }
@@ -74,6 +77,7 @@ pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome 
         scratch: Vec::new(),
         caps: Vec::new(),
         chosen: vec![false; n],
+        core: Vec::new(),
         least: 0,
     };
     // A lower bound on the shipments strengthens every cost bound (and decides ties).
@@ -137,10 +141,29 @@ impl Search<'_> {
             self.lag.lambda.copy_from_slice(&start);
         }
         let (steps, theta) = if root { (ROOT_STEPS, 2.0) } else { (NODE_STEPS, 1.0) };
-        let value = self.lag.ascend(inst, &view, self.inc.ub(), steps, theta);
+        let ub = self.inc.ub();
+        let (value, bound) = if active.len() <= CORE {
+            let v = self.lag.ascend(inst, &view, ub, steps, theta);
+            (v, v)
+        } else {
+            // Many candidates: ascend on a core — those the starting multipliers like best —
+            // then price every candidate once at the multipliers found. Any multipliers give a
+            // valid bound, so the core only affects how good it is.
+            let first = self.lag.evaluate(inst, &view);
+            let mut core = std::mem::take(&mut self.core);
+            self.lag.core(&view, CORE + 4 * self.lag.chosen.len(), &mut core);
+            let core_view = NodeView {
+                active: &core,
+                ..view
+            };
+            let _ = self.lag.ascend(inst, &core_view, ub, steps, theta);
+            self.core = core;
+            let v = self.lag.evaluate(inst, &view);
+            (v, v.max(first))
+        };
         let open: Vec<u32> = self.lag.open_set(&view).to_vec();
         self.active = active;
-        let bound = value.max(node.bound);
+        let bound = bound.max(node.bound);
         if bound == f64::INFINITY || self.pruned(bound, &node) {
             return;
         }

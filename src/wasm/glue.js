@@ -1,3 +1,5 @@
+// JS helpers of the binding.
+
 // Turns the numbers of a packed availability answer (src/inventory/availability.rs,
 // `PackedAvailability`) into the API's objects. Property order matches the JSON form.
 export function unpackAvailability(numbers, ids, skus, extras) {
@@ -23,4 +25,14 @@ export function unpackAvailability(numbers, ids, skus, extras) {
     out[i] = answer;
   }
   return out;
+}
+
+// The current local time in an IANA time zone, as `YYYY-MM-DDTHH:MM` (Sweden's locale writes
+// ISO-like dates). Throws a RangeError for an unknown zone.
+export function localNow(zone) {
+  const text = new Intl.DateTimeFormat("sv-SE", {
+    timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  }).format(new Date());
+  return text.replace(" ", "T");
 }

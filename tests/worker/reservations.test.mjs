@@ -1,0 +1,143 @@
+// No oversell, inside workerd: concurrent reservations never hold more than the ATS, retried
+// keys hold once, a multi-line cart holds every line or nothing, and expiry (the ledger's
+// alarm) or release gives the units back.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { positionMap, seed, sleep, sum, TEN_LOCATIONS, workerFixture } from "./helpers.mjs";
+
+const fx = workerFixture();
+after(() => fx.cleanup());
+const PARIS = { lat: 48.85, lon: 2.35 };
+
+/** 100 units of `sku` over the 10 locations: 1 + 2 + ... uneven, summing to 100. */
+function hundredUnits(sku) {
+  const split = [5, 15, 10, 20, 5, 10, 5, 10, 15, 5];
+  return { [sku]: Object.fromEntries(split.map((n, i) => [`L${i}`, n])) };
+}
+
+const reserved = (map, sku) => sum(Object.entries(map).filter(([k]) => k.startsWith(`${sku}@`)), ([, p]) => p.reserved);
+const ats = (map, sku) => sum(Object.entries(map).filter(([k]) => k.startsWith(`${sku}@`)), ([, p]) => p.ats);
+
+test("1,000 concurrent one-unit reservations on 100 units: exactly 100 held, 900 × 409", async () => {
+  const api = await fx.start();
+  await seed(api, TEN_LOCATIONS, hundredUnits("S"));
+  const results = await Promise.all(
+    Array.from({ length: 1000 }, (_, i) =>
+      api.post("/v1/reservations", { idempotencyKey: `c-${i}`, lines: [{ sku: "S", qty: 1 }], destination: PARIS, ttlSeconds: 600 }),
+    ),
+  );
+  const byStatus = {};
+  for (const r of results) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  assert.deepEqual(byStatus, { 201: 100, 409: 900 });
+  assert.ok(results.filter((r) => r.status === 409).every((r) => r.json.error.code === "insufficient_stock"));
+  const ids = new Set(results.filter((r) => r.status === 201).map((r) => r.json.id));
+  assert.equal(ids.size, 100);
+  const held = sum(results.filter((r) => r.status === 201), (r) => sum(r.json.plan.shipments, (s) => s.lines[0].qty));
+  assert.equal(held, 100);
+  const p = await positionMap(api, ["S"]);
+  assert.equal(reserved(p, "S"), 100);
+  assert.equal(ats(p, "S"), 0);
+  for (const [, pos] of Object.entries(p)) assert.ok(pos.reserved <= pos.onHand, "no location over-reserved");
+
+  // Releasing every reservation gives all 100 units back.
+  const released = await Promise.all([...ids].map((id) => api.del(`/v1/reservations/${id}`)));
+  assert.ok(released.every((r) => r.status === 200 && r.json.released.length === 1));
+  const after = await positionMap(api, ["S"]);
+  assert.equal(reserved(after, "S"), 0);
+  assert.equal(ats(after, "S"), 100);
+  await api.dispose();
+});
+
+test("50 keys sent twice at once hold once each", async () => {
+  const api = await fx.start();
+  await seed(api, TEN_LOCATIONS, hundredUnits("R"));
+  const body = (i) => ({ idempotencyKey: `retry-${i}`, lines: [{ sku: "R", qty: 1 }], destination: PARIS });
+  const results = await Promise.all(Array.from({ length: 100 }, (_, j) => api.post("/v1/reservations", body(j % 50))));
+  assert.ok(results.every((r) => r.status === 201), results.map((r) => r.status).join(","));
+  const byKey = new Map();
+  for (const r of results) {
+    const have = byKey.get(r.json.idempotencyKey);
+    if (have) assert.equal(r.json.id, have, "a retried key answers the same reservation");
+    else byKey.set(r.json.idempotencyKey, r.json.id);
+  }
+  assert.equal(byKey.size, 50);
+  assert.equal(results.filter((r) => r.headers.get("idempotent-replayed") === "true").length, 50);
+  const p = await positionMap(api, ["R"]);
+  assert.equal(reserved(p, "R"), 50);
+  assert.equal(ats(p, "R"), 50);
+  await api.dispose();
+});
+
+test("multi-SKU carts: every line or nothing, no SKU oversold, expiry gives everything back", async () => {
+  const api = await fx.start();
+  // X: 30 units, Y: 20 units, Z: 10 units over the ten locations.
+  const stock = {
+    X: Object.fromEntries(TEN_LOCATIONS.map((l) => [l.id, 3])),
+    Y: Object.fromEntries(TEN_LOCATIONS.map((l) => [l.id, 2])),
+    Z: Object.fromEntries(TEN_LOCATIONS.map((l) => [l.id, 1])),
+  };
+  await seed(api, TEN_LOCATIONS, stock);
+  const carts = Array.from({ length: 300 }, (_, i) => {
+    const lines = [{ sku: "X", qty: 1 + (i % 3) }, { sku: "Y", qty: 1 }];
+    if (i % 2 === 0) lines.push({ sku: "Z", qty: 1 });
+    return { idempotencyKey: `cart-${i}`, lines, destination: PARIS, ttlSeconds: 2 };
+  });
+  const results = await Promise.all(carts.map((c) => api.post("/v1/reservations", c)));
+  assert.ok(results.every((r) => r.status === 201 || (r.status === 409 && r.json.error.code === "insufficient_stock")));
+  const won = results.map((r, i) => [r, carts[i]]).filter(([r]) => r.status === 201);
+  assert.ok(won.length > 0 && won.length < carts.length);
+  // Every successful cart holds exactly its lines...
+  for (const [r, cart] of won) {
+    for (const line of cart.lines) {
+      const planned = sum(r.json.plan.shipments, (s) => sum(s.lines.filter((l) => l.sku === line.sku), (l) => l.qty));
+      assert.equal(planned, line.qty);
+    }
+  }
+  // ...and the positions hold exactly the successful carts' lines: failed carts hold nothing.
+  const p = await positionMap(api, ["X", "Y", "Z"]);
+  for (const sku of ["X", "Y", "Z"]) {
+    const wanted = sum(won, ([, c]) => sum(c.lines.filter((l) => l.sku === sku), (l) => l.qty));
+    assert.equal(reserved(p, sku), wanted, `reserved ${sku}`);
+  }
+  assert.ok(reserved(p, "X") <= 30 && reserved(p, "Y") <= 20 && reserved(p, "Z") <= 10);
+  for (const [, pos] of Object.entries(p)) assert.ok(pos.reserved <= pos.onHand);
+
+  // The ledger's alarm expires them all (ttl 2 s) without any request touching them.
+  await sleep(3500);
+  const back = await positionMap(api, ["X", "Y", "Z"]);
+  assert.deepEqual(["X", "Y", "Z"].map((s) => [reserved(back, s), ats(back, s)]), [[0, 30], [0, 20], [0, 10]]);
+  const one = await api.get(`/v1/reservations/${won[0][0].json.id}`);
+  assert.equal(one.json.status, "expired");
+  assert.ok(one.json.endedAt);
+  // An expired reservation cannot become an order.
+  const order = await api.post("/v1/orders", { reservationId: won[0][0].json.id });
+  assert.equal(order.status, 409);
+  assert.equal(order.json.error.code, "reservation_expired");
+  await api.dispose();
+});
+
+test("a cart whose one line is short holds none of its lines", async () => {
+  const api = await fx.start();
+  await seed(api, TEN_LOCATIONS, { P: { L0: 5 }, Q: { L1: 1 } });
+  const res = await api.post("/v1/reservations", {
+    idempotencyKey: "partial",
+    lines: [{ sku: "P", qty: 5 }, { sku: "Q", qty: 2 }],
+    destination: PARIS,
+  });
+  assert.equal(res.status, 409);
+  assert.deepEqual(res.json.error.unfulfilled, [{ sku: "Q", qty: 1 }]);
+  const p = await positionMap(api, ["P", "Q"]);
+  assert.equal(p["P@L0"].reserved, 0);
+  assert.equal(p["Q@L1"].reserved, 0);
+  // A failed attempt does not burn its key: the retry succeeds once stock arrives.
+  await api.admin.post("/v1/inventory/events", { events: [{ id: "q-more", type: "adjust", sku: "Q", location: "L1", delta: 1 }] });
+  const retry = await api.post("/v1/reservations", {
+    idempotencyKey: "partial",
+    lines: [{ sku: "P", qty: 5 }, { sku: "Q", qty: 2 }],
+    destination: PARIS,
+  });
+  assert.equal(retry.status, 201, retry.text);
+  const q = await positionMap(api, ["P", "Q"]);
+  assert.deepEqual([q["P@L0"].reserved, q["Q@L1"].reserved], [5, 2]);
+  await api.dispose();
+});
