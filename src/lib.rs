@@ -13,6 +13,7 @@
 )]
 #![warn(missing_docs)]
 
+pub mod date;
 pub mod demo;
 mod engine;
 mod error;

@@ -4,14 +4,12 @@
 //! expected by that day covers the request (ATS + inbound by date, as in "available to
 //! promise" by date).
 
-use jiff::civil::Date;
+use crate::date::Date;
 use serde::{Deserialize, Serialize};
 
 /// A calendar day, stored as days since 1970-01-01 so that it sorts and subtracts cheaply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Day(pub i32);
-
-const EPOCH: Date = Date::constant(1970, 1, 1);
 
 impl Day {
     /// Parses `YYYY-MM-DD`.
@@ -24,14 +22,12 @@ impl Day {
 
     /// The day of a civil date.
     pub fn from_date(date: Date) -> Day {
-        Day((date.duration_since(EPOCH).as_secs() / 86_400) as i32)
+        Day(date.to_days())
     }
 
     /// The civil date of this day.
     pub fn date(self) -> Date {
-        EPOCH
-            .checked_add(jiff::Span::new().days(i64::from(self.0)))
-            .unwrap_or(EPOCH)
+        Date::from_days(self.0).unwrap_or(Date::MIN)
     }
 }
 
