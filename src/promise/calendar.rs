@@ -97,7 +97,7 @@ pub struct Holidays(Vec<Day>);
 impl Holidays {
     /// Exactly `days` (any order, duplicates allowed).
     pub fn new(mut days: Vec<Day>) -> Self {
-        days.sort_unstable();
+        crate::order::sort_by(&mut days, Ord::cmp);
         days.dedup();
         Self(days)
     }
@@ -224,7 +224,7 @@ pub fn french_holidays(year: i16) -> Vec<Date> {
         let easter = Day::from_date(easter);
         days.extend([1, 39, 50].map(|n| Day(easter.0 + n).date()));
     }
-    days.sort();
+    crate::order::sort_by(&mut days, Ord::cmp);
     days
 }
 

@@ -45,7 +45,7 @@ impl SameDay {
             .filter(|(i, l)| leaves_today(ctx.sites.of(*i as u32, l.kind)))
             .map(|(_, l)| l.id.clone())
             .collect();
-        ids.sort_unstable();
+        crate::order::sort_by(&mut ids, Ord::cmp);
         SameDay::Ids(ids)
     }
 
