@@ -31,7 +31,8 @@ bench: build
 	@echo "make: bench: node scripts/bench-report.mjs"
 	@node scripts/bench-report.mjs
 
-# Until the edge worker serves the storefront, a static server: www/ at /, pkg/ at /pkg/.
+# The edge worker under wrangler dev: the demo network loaded on first start, state persisted in
+# worker/.wrangler/state, www/ at / and pkg/ at /pkg/, dev INGEST_TOKEN `dev-token`.
 demo: build
-	@echo "make: demo: serving on http://127.0.0.1:$(PORT)/"
-	@PORT=$(PORT) node scripts/serve.mjs
+	@echo "make: demo: scripts/demo.sh (wrangler dev on http://127.0.0.1:$(PORT)/)"
+	@PORT=$(PORT) scripts/demo.sh

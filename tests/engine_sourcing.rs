@@ -54,3 +54,22 @@ fn sourcing_errors_are_coded() {
         "invalid_profile"
     );
 }
+
+#[test]
+fn a_plan_becomes_the_events_that_hold_it_once() {
+    use atsource::sourcing::{plan_events, Hold};
+    let mut e = stocked();
+    let req = request(r#"{"lines":[{"sku":"A","qty":3},{"sku":"B","qty":1}],"destination":{"lat":48.86,"lon":2.35}}"#);
+    let plan = e.source(&req).unwrap();
+    let before = (e.ats("A", None).unwrap(), e.ats("B", None).unwrap());
+    let events = plan_events(&plan, "res-1", Hold::Reserve);
+    let json = serde_json::to_string(&events).unwrap();
+    assert_eq!(e.apply_events_json(&json).unwrap().applied as usize, events.len());
+    assert_eq!((e.ats("A", None).unwrap(), e.ats("B", None).unwrap()), (before.0 - 3, before.1 - 1));
+    let retry = e.apply_events_json(&json).unwrap();
+    assert_eq!(retry.duplicates as usize, events.len(), "a retried hold is a duplicate");
+    assert_eq!(e.ats("A", None).unwrap(), before.0 - 3);
+    let release = serde_json::to_string(&plan_events(&plan, "res-1", Hold::Release)).unwrap();
+    e.apply_events_json(&release).unwrap();
+    assert_eq!((e.ats("A", None).unwrap(), e.ats("B", None).unwrap()), before);
+}

@@ -25,6 +25,7 @@ pub mod plan;
 pub mod problem;
 pub mod profile;
 pub mod request;
+pub mod reserve;
 
 use std::borrow::Cow;
 
@@ -32,6 +33,7 @@ pub use error::SourcingError;
 pub use explain::{Explanation, Reason};
 pub use plan::{Plan, PlanLine, Shipment, Status};
 pub use profile::{Profile, Profiles, Strategy};
+pub use reserve::{plan_events, Hold};
 pub use request::{Cart, CartLine, LineInput, ProfileRef, SourceRequest, MAX_LINES, MAX_UNITS};
 
 use crate::inventory::Inventory;

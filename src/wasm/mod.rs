@@ -14,3 +14,22 @@ use wasm_bindgen::prelude::*;
 pub fn build_info() -> Result<JsValue, JsValue> {
     bridge::output(&crate::BuildInfo::current())
 }
+
+/// The inventory events that hold (`reserve`), give back (`release`), prepare (`pick`) or ship
+/// exactly what `plan` promised. Ids derive from `key`, so re-applying them is idempotent.
+#[wasm_bindgen(js_name = planEvents, unchecked_return_type = "EventInput[]")]
+pub fn plan_events(
+    #[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue,
+    key: String,
+    #[wasm_bindgen(unchecked_param_type = "Hold")] hold: JsValue,
+) -> Result<JsValue, JsValue> {
+    let plan: crate::sourcing::Plan = bridge::input(&plan, "plan")?;
+    let hold: crate::sourcing::Hold = hold
+        .as_string()
+        .and_then(|h| serde_json::from_value(serde_json::Value::String(h)).ok())
+        .ok_or_else(|| bridge::invalid("hold", "must be \"reserve\", \"release\", \"pick\" or \"ship\""))?;
+    if key.is_empty() {
+        return Err(bridge::invalid("key", "must not be empty"));
+    }
+    bridge::output(&crate::sourcing::plan_events(&plan, &key, hold))
+}

@@ -92,12 +92,16 @@ test("GET /v1/availability answers as engine.availability", async () => {
   assertError(await api.get("/v1/availability?skus=A&limit=1.5"), 400, "invalid_input");
 });
 
-test("POST /v1/source answers the plan and a place for delivery options", async () => {
-  const res = await api.post("/v1/source", { lines: [{ sku: "A", qty: 6 }], destination: PARIS });
+test("POST /v1/source answers the plan and its delivery options", async () => {
+  const res = await api.post("/v1/source", { lines: [{ sku: "A", qty: 6, unitPrice: 10 }], destination: PARIS });
   assert.equal(res.status, 200, res.text);
   assert.equal(res.json.plan.status, "complete");
   assert.equal(res.json.plan.shipments.reduce((n, s) => n + s.lines[0].qty, 0), 6);
-  assert.ok("deliveryOptions" in res.json);
+  const options = res.json.deliveryOptions;
+  assert.equal(options.cartValue, 60);
+  assert.ok(options.home.length > 0 && options.home[0].plan.status === "complete", JSON.stringify(options).slice(0, 300));
+  assert.ok(Array.isArray(options.clickAndCollect));
+  assertError(await api.post("/v1/source", { lines: [{ sku: "A", qty: 1 }], destination: PARIS, bogus: 1 }), 400, "invalid_input");
   const before = await positionMap(api, ["A"]);
   assert.equal(before["A@L0"].reserved, 0, "sourcing holds nothing");
   assertError(await api.post("/v1/source", { lines: "A", destination: PARIS }), 400);
@@ -220,7 +224,7 @@ test("reservations: 201, replay, 409 insufficient_stock, 422 key reuse, GET, DEL
   assertError(await api.post("/v1/reservations", { ...req, lines: [{ sku: "B", qty: 1 }] }), 422, "idempotency_conflict");
   const short = await api.post("/v1/reservations", { ...req, idempotencyKey: "api-2", lines: [{ sku: "B", qty: 3 }] });
   assertError(short, 409, "insufficient_stock");
-  assert.deepEqual(short.json.error.unfulfilled, [{ sku: "B", qty: 3 }]);
+  assert.deepEqual(short.json.error.unfulfilled, [{ sku: "B", qty: 1 }], "2 of the 4 are held: 1 short");
   for (const bad of [
     { ...req, idempotencyKey: "" },
     { ...req, lines: [] },

@@ -1,0 +1,129 @@
+// Live updates inside workerd: a storefront's WebSocket receives the ATS changes of its SKUs
+// near its point within 1 s of an ingest or a reservation; the operations stream receives
+// out-of-stock and failed-sourcing alerts.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { BASE, seed, sleep, TEN_LOCATIONS, TOKEN, workerFixture } from "./helpers.mjs";
+
+const fx = workerFixture();
+let api;
+const PARIS = { lat: 48.85, lon: 2.35 };
+
+before(async () => {
+  api = await fx.start();
+  // L0 is in Paris; L9 is ~30 km away.
+  await seed(api, TEN_LOCATIONS, { W: { L0: 5, L9: 5 }, V: { L0: 1 } });
+  await sleep(200); // the seed's own live push is out before anyone subscribes
+});
+after(() => fx.cleanup());
+
+/** Opens a WebSocket through the worker; collects messages; `next(pred, ms)` awaits one. */
+async function connect(path) {
+  const res = await api.mf.dispatchFetch(`${BASE}${path}`, { headers: { upgrade: "websocket" } });
+  assert.equal(res.status, 101, await res.text().catch(() => ""));
+  const ws = res.webSocket;
+  const messages = [];
+  const waiters = [];
+  ws.addEventListener("message", (e) => {
+    const msg = JSON.parse(typeof e.data === "string" ? e.data : new TextDecoder().decode(e.data));
+    msg.receivedAt = performance.now();
+    messages.push(msg);
+    for (const w of [...waiters]) w();
+  });
+  ws.accept();
+  return {
+    ws,
+    messages,
+    send: (m) => ws.send(typeof m === "string" ? m : JSON.stringify(m)),
+    next(pred, ms = 1000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const i = messages.findIndex(pred);
+          if (i < 0) return false;
+          const [m] = messages.splice(i, 1);
+          clearTimeout(timer);
+          waiters.splice(waiters.indexOf(check), 1);
+          resolve(m);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(check), 1);
+          reject(new Error(`no matching message within ${ms} ms; got ${JSON.stringify(messages)}`));
+        }, ms);
+        waiters.push(check);
+        check();
+      });
+    },
+    close: () => ws.close(1000, "done"),
+  };
+}
+
+test("an ingest reaches a subscriber of that SKU near that point within 1 s", async () => {
+  const sub = await connect("/v1/live?skus=W&lat=48.85&lon=2.35&radiusKm=15");
+  const hello = await sub.next((m) => m.type === "hello");
+  assert.deepEqual(hello.subscription, { skus: ["W"], mode: "ship", near: PARIS, radiusKm: 15 });
+
+  const sent = performance.now();
+  const res = await api.admin.post("/v1/inventory/events", {
+    events: [
+      { id: "live-1", type: "adjust", sku: "W", location: "L0", delta: 3 },
+      { id: "live-2", type: "adjust", sku: "W", location: "L9", delta: 3 }, // outside the radius
+      { id: "live-3", type: "adjust", sku: "V", location: "L0", delta: 3 }, // another SKU
+    ],
+  });
+  assert.equal(res.status, 200);
+  const msg = await sub.next((m) => m.type === "ats", 1000);
+  assert.ok(msg.receivedAt - sent < 1000, `delivered in ${msg.receivedAt - sent} ms`);
+  assert.deepEqual(msg.changes, [{ sku: "W", location: "L0", before: 5, after: 8, delta: 3, distanceKm: 0 }]);
+  assert.ok(msg.version >= res.json.version);
+  sub.close();
+});
+
+test("a reservation reaches the subscriber within 1 s; subscriptions can change", async () => {
+  const sub = await connect("/v1/live?skus=V");
+  await sub.next((m) => m.type === "hello");
+  sub.send({ type: "subscribe", skus: ["W"], lat: 48.85, lon: 2.35, radiusKm: 15, mode: "ship" });
+  const ack = await sub.next((m) => m.type === "subscribed");
+  assert.deepEqual(ack.subscription.skus, ["W"]);
+  const sent = performance.now();
+  const r = await api.post("/v1/reservations", { idempotencyKey: "live-r", lines: [{ sku: "W", qty: 2 }], destination: PARIS });
+  assert.equal(r.status, 201, r.text);
+  const msg = await sub.next((m) => m.type === "ats", 1000);
+  assert.ok(msg.receivedAt - sent < 1000, `delivered in ${msg.receivedAt - sent} ms`);
+  assert.deepEqual(msg.changes.map((c) => [c.sku, c.location, c.delta]), [["W", "L0", -2]]);
+  // Bad messages are answered with an error, the socket stays open.
+  sub.send("not json");
+  assert.equal((await sub.next((m) => m.type === "error")).error.code, "bad_json");
+  sub.send({ type: "subscribe", skus: [] });
+  assert.equal((await sub.next((m) => m.type === "error")).error.code, "invalid_input");
+  sub.close();
+});
+
+test("the operations stream gets out-of-stock and failed-sourcing alerts", async () => {
+  const ops = await connect(`/v1/live/alerts?token=${TOKEN}`);
+  const hello = await ops.next((m) => m.type === "hello");
+  assert.ok(Array.isArray(hello.recent));
+  await api.admin.post("/v1/inventory/events", { events: [{ id: "oos-1", type: "set", sku: "V", location: "L0", onHand: 0 }] });
+  const oos = await ops.next((m) => m.type === "alerts" && m.alerts.some((a) => a.kind === "out_of_stock"), 1000);
+  assert.deepEqual(
+    oos.alerts.filter((a) => a.kind === "out_of_stock").map((a) => [a.type, a.sku, a.location, a.ats]),
+    [["stock", "V", "L0", 0]],
+  );
+  const failed = await api.post("/v1/reservations", { idempotencyKey: "live-f", lines: [{ sku: "V", qty: 1 }], destination: PARIS });
+  assert.equal(failed.status, 409);
+  const alert = await ops.next((m) => m.type === "alerts" && m.alerts.some((a) => a.type === "sourcing_failed"), 1000);
+  const a = alert.alerts.find((x) => x.type === "sourcing_failed");
+  assert.deepEqual(a.unfulfilled, [{ sku: "V", qty: 1 }]);
+  assert.deepEqual(a.destination, PARIS);
+  // The same alerts are kept for GET /v1/alerts.
+  const recent = await api.admin.get("/v1/alerts");
+  assert.ok(recent.json.alerts.some((x) => x.type === "sourcing_failed"));
+  ops.close();
+});
+
+test("a WebSocket with a bad subscription or without the token is refused before upgrading", async () => {
+  const bad = await api.mf.dispatchFetch(`${BASE}/v1/live?skus=W&lat=100&lon=2`, { headers: { upgrade: "websocket" } });
+  assert.equal(bad.status, 400);
+  const noToken = await api.mf.dispatchFetch(`${BASE}/v1/live/alerts`, { headers: { upgrade: "websocket" } });
+  assert.equal(noToken.status, 401);
+});

@@ -1,0 +1,156 @@
+// Order lifecycle and returns inside workerd: each transition moves the positions exactly as the
+// contract's event table says (reserve → pick → ship; cancel releases; return adds onHand),
+// invalid transitions are 409, and the tracking timeline and the report follow.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { positionMap, seed, TEN_LOCATIONS, workerFixture } from "./helpers.mjs";
+
+const fx = workerFixture();
+let api;
+const PARIS = { lat: 48.85, lon: 2.35 };
+let n = 0;
+
+before(async () => {
+  api = await fx.start();
+  // S: 4 at L0 (nearest), 10 at L1; T: 3 at L0.
+  await seed(api, TEN_LOCATIONS, { S: { L0: 4, L1: 10 }, T: { L0: 3 } });
+});
+after(() => fx.cleanup());
+
+async function order(lines) {
+  const r = await api.post("/v1/reservations", { idempotencyKey: `o-${n++}`, lines, destination: PARIS });
+  assert.equal(r.status, 201, r.text);
+  const o = await api.post("/v1/orders", { reservationId: r.json.id, customer: { name: "Ana" } });
+  assert.equal(o.status, 201, o.text);
+  return { ...o.json, plan: r.json.plan };
+}
+
+async function event(o, body, status = 200) {
+  const res = await api.admin.post(`/v1/orders/${o.id}/events`, body);
+  assert.equal(res.status, status, res.text);
+  return res.json;
+}
+
+const pos = () => positionMap(api, ["S", "T"]);
+const P = (onHand, reserved, picking) => ({ onHand, reserved, picking });
+function assertPositions(actual, expected) {
+  for (const [key, want] of Object.entries(expected)) {
+    const got = actual[key];
+    assert.deepEqual({ onHand: got.onHand, reserved: got.reserved, picking: got.picking }, want, key);
+  }
+}
+
+test("created → in_preparation → shipped → delivered: reserve → pick → ship", async () => {
+  const o = await order([{ sku: "S", qty: 6 }, { sku: "T", qty: 1 }]);
+  assert.equal(o.status, "created");
+  // The cheapest plan takes S from L0 (4) and L1 (2), T from L0.
+  assert.deepEqual(
+    o.plan.shipments.map((s) => [s.location, s.lines.map((l) => `${l.sku}:${l.qty}`).join(" ")]),
+    [["L0", "S:4 T:1"], ["L1", "S:2"]],
+  );
+  assertPositions(await pos(), { "S@L0": P(4, 4, 0), "S@L1": P(10, 2, 0), "T@L0": P(3, 1, 0) });
+  assert.equal((await event(o, { type: "picked" })).status, "in_preparation");
+  assertPositions(await pos(), { "S@L0": P(4, 0, 4), "S@L1": P(10, 0, 2), "T@L0": P(3, 0, 1) });
+  await event(o, { type: "delivered" }, 409);
+  await event(o, { type: "picked" }, 409);
+  assert.equal((await event(o, { type: "shipped", note: "Colissimo 6A123" })).status, "shipped");
+  assertPositions(await pos(), { "S@L0": P(0, 0, 0), "S@L1": P(8, 0, 0), "T@L0": P(2, 0, 0) });
+  await event(o, { type: "cancelled" }, 409);
+  assert.equal((await event(o, { type: "delivered" })).status, "delivered");
+  assertPositions(await pos(), { "S@L0": P(0, 0, 0), "S@L1": P(8, 0, 0), "T@L0": P(2, 0, 0) });
+
+  // A return request by the shopper, then the parcel received at L1: sellable, restocked there.
+  const tracked = await api.get(`/v1/orders/${o.id}?token=${o.trackingToken}`);
+  assert.deepEqual(tracked.json.timeline.map((e) => e.status), ["created", "in_preparation", "shipped", "delivered"]);
+  assert.equal(tracked.json.timeline[2].detail.note, "Colissimo 6A123");
+  const req = await api.post(`/v1/orders/${o.id}/returns?token=${o.trackingToken}`, { reason: "wrong size" });
+  assert.equal(req.status, 201, req.text);
+  const ret = await event(o, { type: "returned", location: "L1", lines: [{ sku: "S", qty: 2 }] });
+  assert.equal(ret.status, "restocked");
+  assertPositions(await pos(), { "S@L0": P(0, 0, 0), "S@L1": P(10, 0, 0), "T@L0": P(2, 0, 0) });
+  // Units not sellable yet: received (returned), restocked later where they arrived.
+  const held = await event(o, { type: "returned", location: "L0", lines: [{ sku: "T", qty: 1 }], restock: false });
+  assert.equal(held.status, "returned");
+  assertPositions(await pos(), { "T@L0": P(2, 0, 0) });
+  const restocked = await event(o, { type: "restocked" });
+  assert.equal(restocked.status, "restocked");
+  assertPositions(await pos(), { "T@L0": P(3, 0, 0) });
+  // Never more back than was shipped.
+  const tooMany = await api.admin.post(`/v1/orders/${o.id}/events`, { type: "returned", lines: [{ sku: "S", qty: 5 }] });
+  assert.equal(tooMany.status, 409);
+  assert.equal(tooMany.json.error.code, "invalid_return");
+  // The rest of S (4 shipped from L0) comes back where it shipped from by default.
+  assert.equal((await event(o, { type: "returned" })).status, "restocked");
+  assertPositions(await pos(), { "S@L0": P(4, 0, 0), "S@L1": P(10, 0, 0) });
+  const nothing = await api.admin.post(`/v1/orders/${o.id}/events`, { type: "returned" });
+  assert.equal(nothing.status, 409);
+  assert.equal(nothing.json.error.code, "nothing_to_return");
+
+  const final = await api.get(`/v1/orders/${o.id}?token=${o.trackingToken}`);
+  assert.deepEqual(final.json.timeline.map((e) => e.status), [
+    "created", "in_preparation", "shipped", "delivered", "return_requested",
+    "returned", "restocked", "returned", "restocked", "returned", "restocked",
+  ]);
+  assert.deepEqual(
+    final.json.returns.filter((r) => r.restocked).map((r) => `${r.sku}@${r.location}:${r.qty}`).sort(),
+    ["S@L0:4", "S@L1:2", "T@L0:1"],
+  );
+});
+
+test("cancelled when created releases the reservation's units", async () => {
+  const before = await pos();
+  const o = await order([{ sku: "S", qty: 3 }]);
+  const after = await pos();
+  assert.equal(after["S@L0"].reserved - before["S@L0"].reserved, 3);
+  assert.equal((await event(o, { type: "cancelled" })).status, "cancelled");
+  assertPositions(await pos(), { "S@L0": P(before["S@L0"].onHand, before["S@L0"].reserved, 0) });
+  await event(o, { type: "picked" }, 409);
+  await event(o, { type: "cancelled" }, 409);
+});
+
+test("cancelled in preparation puts the picked units back on hand", async () => {
+  const before = await pos();
+  const o = await order([{ sku: "T", qty: 2 }]);
+  await event(o, { type: "picked" });
+  assertPositions(await pos(), { "T@L0": P(before["T@L0"].onHand, 0, 2) });
+  assert.equal((await event(o, { type: "cancelled" })).status, "cancelled");
+  const p = await pos();
+  assertPositions(p, { "T@L0": P(before["T@L0"].onHand, 0, 0) });
+  assert.equal(p["T@L0"].ats, before["T@L0"].ats);
+});
+
+test("a return cannot precede shipping, and restocking needs received units", async () => {
+  const o = await order([{ sku: "S", qty: 1 }]);
+  await event(o, { type: "returned" }, 409);
+  await event(o, { type: "restocked" }, 409);
+  const r = await api.post(`/v1/orders/${o.id}/returns?token=${o.trackingToken}`, {});
+  assert.equal(r.status, 409);
+  await event(o, { type: "picked" });
+  await event(o, { type: "shipped" });
+  // A parcel refused at the door comes back straight from shipped.
+  await event(o, { type: "returned", restock: false });
+  const restock = await event(o, { type: "restocked" });
+  assert.equal(restock.status, "restocked");
+  const again = await api.admin.post(`/v1/orders/${o.id}/events`, { type: "restocked" });
+  assert.equal(again.status, 409);
+  assert.equal(again.json.error.code, "nothing_to_restock");
+});
+
+test("GET /v1/reports/orders aggregates the history", async () => {
+  const res = await api.admin.get("/v1/reports/orders");
+  assert.equal(res.status, 200);
+  const r = res.json;
+  assert.equal(r.orders, 4);
+  assert.deepEqual(r.byStatus, { cancelled: 2, restocked: 2 });
+  assert.equal(r.units, 7 + 3 + 2 + 1);
+  assert.equal(r.splitRate, 0.25, "one order of four shipped from two locations");
+  assert.equal(r.averageShipments, 1.25);
+  assert.equal(r.byDay.length, 1);
+  assert.equal(r.byDay[0].orders, 4);
+  assert.ok(r.averageDistanceKm > 0);
+  assert.ok(r.averageCostPerOrder > 0);
+  assert.deepEqual(r.unitsByLocation.map((l) => [l.location, l.units]), [["L0", 11], ["L1", 2]]);
+  const today = new Date().toISOString().slice(0, 10);
+  assert.equal((await api.admin.get(`/v1/reports/orders?from=${today}&to=${today}`)).json.orders, 4);
+  assert.equal((await api.admin.get("/v1/reports/orders?to=2000-01-01")).json.orders, 0);
+});

@@ -1,0 +1,77 @@
+// The edge read path inside workerd: answers come from the isolate's replica, never more than
+// READ_MAX_STALENESS_MS (1 s) behind the ledger; replicas catch up by journal deltas, and the
+// demo network loads on a first start with DEMO_NETWORK=true.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { seed, sleep, TEN_LOCATIONS, workerFixture } from "./helpers.mjs";
+
+const fx = workerFixture();
+after(() => fx.cleanup());
+
+test("a write is visible to reads within 1 s, and always after 1 s", async () => {
+  const api = await fx.start();
+  await seed(api, TEN_LOCATIONS, { E: { L0: 1 } });
+  const total = async () => (await api.get("/v1/availability?skus=E")).json[0].total;
+  assert.equal(await total(), 1); // warms the replica
+  for (let round = 2; round <= 5; round++) {
+    const res = await api.admin.post("/v1/inventory/events", { events: [{ id: `e-${round}`, type: "set", sku: "E", location: "L0", onHand: round }] });
+    assert.equal(res.status, 200);
+    const acked = Date.now(); // after the ledger committed the write
+    // Poll until the write shows. The bound: no request sent 1 s or more after the commit
+    // may get the old answer (5 ms of slack for the clocks' millisecond rounding).
+    let fresh = false;
+    while (!fresh && Date.now() - acked < 2000) {
+      const sent = Date.now();
+      fresh = (await total()) === round;
+      if (!fresh) assert.ok(sent - acked < 1005, `round ${round}: stale answer to a request sent ${sent - acked} ms after the write`);
+      if (!fresh) await sleep(15);
+    }
+    assert.ok(fresh, `round ${round}: never visible`);
+  }
+  // After the bound, no read is stale.
+  await api.admin.post("/v1/inventory/events", { events: [{ id: "e-9", type: "set", sku: "E", location: "L0", onHand: 9 }] });
+  await sleep(1005);
+  assert.equal(await total(), 9);
+  // The replica reports which ledger version it answered from.
+  const ledger = (await api.admin.get("/v1/ledger")).json.version;
+  const res = await api.get("/v1/availability?skus=E");
+  assert.equal(Number(res.headers.get("x-atsource-version")), ledger);
+  await api.dispose();
+});
+
+test("a tighter bound is honoured (READ_MAX_STALENESS_MS=0 reads through on every request)", async () => {
+  const api = await fx.start({ vars: { READ_MAX_STALENESS_MS: "0" } });
+  await seed(api, TEN_LOCATIONS, { F: { L0: 1 } });
+  for (let i = 2; i < 6; i++) {
+    await api.admin.post("/v1/inventory/events", { events: [{ id: `f-${i}`, type: "set", sku: "F", location: "L0", onHand: i }] });
+    assert.equal((await api.get("/v1/availability?skus=F")).json[0].total, i);
+  }
+  await api.dispose();
+});
+
+test("the demo network loads on the first start and answers every read", async () => {
+  const api = await fx.start({ vars: { DEMO_NETWORK: "true" } });
+  const started = performance.now();
+  const health = await api.admin.get("/v1/ledger");
+  assert.equal(health.status, 200);
+  const bootMs = performance.now() - started;
+  assert.equal(health.json.engine.locations, 154);
+  assert.ok(health.json.engine.positions > 100_000);
+  const cat = await api.get("/v1/catalogue");
+  assert.equal(cat.status, 200);
+  assert.equal(cat.json.products.length, 2000);
+  const locs = await api.get("/v1/locations?lat=48.8566&lon=2.3522&radiusKm=20");
+  assert.ok(locs.json.length > 3);
+  const skus = cat.json.products.slice(0, 20).map((p) => p.sku);
+  const avail = await api.get(`/v1/availability?skus=${skus.join(",")}&lat=48.8566&lon=2.3522&radiusKm=50&limit=3`);
+  assert.equal(avail.status, 200);
+  assert.equal(avail.json.length, 20);
+  const sku = avail.json.find((a) => a.total > 2)?.sku ?? skus[0];
+  const src = await api.post("/v1/source", { lines: [{ sku, qty: 1 }], destination: { lat: 48.8566, lon: 2.3522 } });
+  assert.equal(src.status, 200);
+  assert.equal(src.json.plan.status, "complete");
+  const r = await api.post("/v1/reservations", { idempotencyKey: "demo-1", lines: [{ sku, qty: 1 }], destination: { lat: 48.8566, lon: 2.3522 } });
+  assert.equal(r.status, 201, r.text);
+  console.log(`demo network: ledger first start ${Math.round(bootMs)} ms`);
+  await api.dispose();
+});

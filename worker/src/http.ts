@@ -1,0 +1,118 @@
+// HTTP plumbing of the front worker: JSON answers, bounded body reading, bearer tokens.
+import type { Env } from "./env";
+import { HttpError, type Reply } from "./reply";
+
+/** Default ceiling on a JSON request body (reservations, orders, sourcing requests). */
+export const BODY_LIMIT = 256 * 1024;
+/** Ceiling on an ingest body (event batches, CSV stock counts). */
+export const INGEST_LIMIT = 4 * 1024 * 1024;
+
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
+
+export function json(body: unknown, status = 200, headers?: Record<string, string>): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+}
+
+export function replyResponse(reply: Reply): Response {
+  return json(reply.body, reply.status, reply.headers);
+}
+
+export function errorResponse(status: number, code: string, message: string, headers?: Record<string, string>): Response {
+  return json({ error: { code, message } }, status, headers);
+}
+
+/**
+ * The body as text, refused with 413 past `limit` bytes: first on the declared Content-Length,
+ * then while streaming (a chunked body declares none).
+ */
+export async function readText(request: Request, limit: number): Promise<string> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new HttpError(400, "bad_encoding", "the body is not valid UTF-8");
+  }
+}
+
+/** The body parsed as JSON: 400 `bad_json` when it is not, 413 past `limit`. */
+export async function readJson(request: Request, limit = BODY_LIMIT): Promise<unknown> {
+  const text = await readText(request, limit);
+  if (text.trim() === "") throw new HttpError(400, "bad_json", "the body is empty: a JSON document is expected");
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(400, "bad_json", `the body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** As `readJson`, but an empty body is `{}` (for bodies whose every field is optional). */
+export async function readOptionalJson(request: Request, limit = BODY_LIMIT): Promise<unknown> {
+  const text = await readText(request, limit);
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(400, "bad_json", `the body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, "payload_too_large", `the body exceeds ${limit} bytes`, { limit });
+}
+
+/** True when `a` and `b` are equal, in time independent of where they differ. */
+function sameSecret(a: string, b: string): boolean {
+  const enc = new TextEncoder();
+  const x = enc.encode(a);
+  const y = enc.encode(b);
+  if (x.byteLength !== y.byteLength) return false;
+  let diff = 0;
+  for (let i = 0; i < x.byteLength; i++) diff |= x[i]! ^ y[i]!;
+  return diff === 0;
+}
+
+/** The token a request presents: `Authorization: Bearer ...`, else (for WebSockets) `?token=`. */
+export function presentedToken(request: Request, url: URL, allowQuery = false): string | null {
+  const header = request.headers.get("authorization");
+  const m = header?.match(/^Bearer\s+(.+)$/i);
+  if (m) return m[1]!.trim();
+  return allowQuery ? url.searchParams.get("token") : null;
+}
+
+/** True when the request carries the integration token. */
+export function hasIngestToken(request: Request, url: URL, env: Env, allowQuery = false): boolean {
+  const token = presentedToken(request, url, allowQuery);
+  return !!env.INGEST_TOKEN && token !== null && sameSecret(token, env.INGEST_TOKEN);
+}
+
+/** 401 unless the request carries the integration token. */
+export function requireIngestToken(request: Request, url: URL, env: Env, allowQuery = false): void {
+  if (hasIngestToken(request, url, env, allowQuery)) return;
+  const why = !env.INGEST_TOKEN
+    ? "INGEST_TOKEN is not configured on this worker: integration routes are closed"
+    : presentedToken(request, url, allowQuery) === null
+      ? "a bearer token is required (Authorization: Bearer <INGEST_TOKEN>)"
+      : "the bearer token is not valid";
+  throw new HttpError(401, "unauthorized", why);
+}

@@ -1,0 +1,105 @@
+// The atsource edge worker: the storefront and its API. Reads are answered by each isolate
+// from a replicated engine (read.ts); writes go to the network's ledger Durable Object; live
+// updates to the hub Durable Object. See README.md for the design and openapi.yaml for the API.
+import { init } from "atsource";
+import { errorResponse, replyResponse } from "./http";
+import { engineError, HttpError } from "./reply";
+import { Router, type Ctx } from "./router";
+import * as integrations from "./routes/integrations";
+import * as live from "./routes/live";
+import * as read from "./routes/read";
+import * as shop from "./routes/shop";
+import type { Env } from "./env";
+
+export { Ledger } from "./ledger/ledger";
+export { LiveHub } from "./live/hub";
+
+const router = new Router()
+  .on("GET", "/v1/health", read.health)
+  .on("GET", "/v1/openapi.yaml", read.openapi)
+  .on("GET", "/v1/locations", read.locations)
+  .on("POST", "/v1/locations", integrations.upsertLocations)
+  .on("GET", "/v1/availability", read.availability)
+  .on("POST", "/v1/source", read.source)
+  .on("GET", "/v1/cities", read.cityIndex)
+  .on("GET", "/v1/catalogue", read.demoCatalogue)
+  .on("POST", "/v1/inventory/events", integrations.ingestEvents)
+  .on("POST", "/v1/inventory/counts", integrations.ingestCounts)
+  .on("POST", "/v1/inventory/thresholds", integrations.setThreshold)
+  .on("GET", "/v1/inventory/positions", integrations.positions)
+  .on("PUT", "/v1/profiles/{name}", integrations.putProfile)
+  .on("DELETE", "/v1/profiles/{name}", integrations.deleteProfile)
+  .on("POST", "/v1/reservations", shop.createReservation)
+  .on("GET", "/v1/reservations/{id}", shop.getReservation)
+  .on("DELETE", "/v1/reservations/{id}", shop.deleteReservation)
+  .on("POST", "/v1/orders", shop.createOrder)
+  .on("GET", "/v1/orders/{id}", shop.getOrder)
+  .on("POST", "/v1/orders/{id}/events", shop.orderEvent)
+  .on("POST", "/v1/orders/{id}/returns", shop.requestReturn)
+  .on("GET", "/v1/reports/orders", integrations.ordersReport)
+  .on("GET", "/v1/alerts", integrations.recentAlerts)
+  .on("GET", "/v1/live", live.liveAts)
+  .on("GET", "/v1/live/alerts", live.liveAlerts)
+  .on("GET", "/v1/ledger", integrations.ledgerStatus);
+
+/** Any page may call the API (the widget is embedded in other sites); tokens are never cookies. */
+const CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "x-atsource-version, idempotent-replayed",
+};
+
+async function handle(request: Request, env: Env, exec: ExecutionContext): Promise<Response> {
+  const url = new URL(request.url);
+  if (!url.pathname.startsWith("/v1/")) {
+    // Static assets are served before the worker runs (wrangler.toml [assets]): what reaches
+    // here is neither an asset nor a route.
+    return errorResponse(404, "not_found", `no route ${request.method} ${url.pathname}`);
+  }
+  if (request.method === "OPTIONS") {
+    return new Response(null, {
+      status: 204,
+      headers: {
+        "access-control-allow-methods": "GET, POST, PUT, DELETE, OPTIONS",
+        "access-control-allow-headers": "authorization, content-type",
+        "access-control-max-age": "86400",
+      },
+    });
+  }
+  const match = router.match(request.method, url.pathname);
+  if (match === null) return errorResponse(404, "not_found", `no route ${request.method} ${url.pathname}`);
+  if ("allow" in match) {
+    return errorResponse(405, "method_not_allowed", `${url.pathname} accepts ${match.allow.join(", ")}`, { allow: match.allow.join(", ") });
+  }
+  const ctx: Ctx = { request, url, env, params: match.params, exec };
+  try {
+    await init(); // instantiates the engine's wasm once per isolate; free afterwards
+    return await match.handler(ctx);
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+/** Every failure as `{ error: { code, message } }`: input errors 4xx, the rest 500/503. */
+function failure(err: unknown): Response {
+  if (err instanceof HttpError) return replyResponse(err.reply());
+  try {
+    return replyResponse(engineError(err));
+  } catch {
+    // not an input error
+  }
+  const e = err as { overloaded?: boolean; retryable?: boolean; message?: string };
+  if (e?.overloaded) return errorResponse(503, "overloaded", "the ledger is overloaded: retry shortly", { "retry-after": "1" });
+  console.error("internal error", err);
+  return errorResponse(500, "internal", "internal error");
+}
+
+export default {
+  async fetch(request, env, exec): Promise<Response> {
+    const response = await handle(request, env, exec);
+    if (response.status === 101 || response.webSocket) return response;
+    const out = new Response(response.body, response);
+    for (const [k, v] of Object.entries(CORS)) out.headers.set(k, v);
+    return out;
+  },
+} satisfies ExportedHandler<Env>;
+

@@ -1,0 +1,65 @@
+// The replication unit between the ledger (the engine of record) and the read path: every
+// mutation of the ledger's engine is one or more journal entries, numbered by the ledger's
+// version. Replaying a snapshot plus the entries after its version, in order, rebuilds the
+// same engine (the engine is deterministic and its event de-duplication is in the snapshot).
+import type { Engine, EventInput, LocationInput, Profile, ThresholdRule } from "atsource";
+
+export type JournalKind = "events" | "locations" | "profile" | "removeProfile" | "threshold";
+
+export interface JournalEntry {
+  seq: number;
+  kind: JournalKind;
+  /** JSON text: an event array, a location array, `{ name, profile }`, `{ name }` or a rule. */
+  payload: string;
+}
+
+/** What the ledger answers a reader asking for what changed since its version. */
+export type SyncReply =
+  | { kind: "current"; epoch: string; version: number }
+  | { kind: "delta"; epoch: string; version: number; entries: JournalEntry[] }
+  | { kind: "snapshot"; epoch: string; version: number; bytes: Uint8Array };
+
+/** Replays one entry on an engine. */
+export function replay(engine: Engine, kind: JournalKind, payload: string): void {
+  switch (kind) {
+    case "events":
+      engine.applyEvents(payload, { changes: false });
+      return;
+    case "locations":
+      engine.upsertLocations(JSON.parse(payload) as LocationInput[]);
+      return;
+    case "profile": {
+      const { name, profile } = JSON.parse(payload) as { name: string; profile: Profile };
+      engine.setProfile(name, profile);
+      return;
+    }
+    case "removeProfile":
+      engine.removeProfile((JSON.parse(payload) as { name: string }).name);
+      return;
+    case "threshold":
+      engine.setAlertThreshold(JSON.parse(payload) as ThresholdRule);
+      return;
+  }
+}
+
+/** Largest journal payload; SQLite values in Durable Objects are capped at 2 MB. */
+const MAX_PAYLOAD = 512 * 1024;
+
+/** An event batch as JSON payloads of at most ~512 KB each, in order. */
+export function eventPayloads(events: readonly EventInput[]): string[] {
+  const out: string[] = [];
+  let part: string[] = [];
+  let size = 2;
+  for (const e of events) {
+    const text = JSON.stringify(e);
+    if (part.length > 0 && size + text.length + 1 > MAX_PAYLOAD) {
+      out.push(`[${part.join(",")}]`);
+      part = [];
+      size = 2;
+    }
+    part.push(text);
+    size += text.length + 1;
+  }
+  if (part.length > 0) out.push(`[${part.join(",")}]`);
+  return out;
+}

@@ -1,0 +1,357 @@
+// The ledger: one Durable Object per network holding the engine of record. Every write runs
+// synchronously inside one storage transaction (no await between reading the state and
+// changing it), so the object's input gate serialises them: two carts can never both take the
+// last unit, and a cart holds all its lines or none. See worker/README.md for the design.
+import { DurableObject } from "cloudflare:workers";
+import { init, Engine, type ApplyReport, type AtsChange, type EventInput, type Location, type PositionView } from "atsource";
+import { hubOf, type Env } from "../env";
+import { eventPayloads, type SyncReply } from "../journal";
+import type { LiveAlert, LiveChange } from "../live/messages";
+import { engineError, fail, ok, type Reply } from "../reply";
+import { loadDemo } from "./demo";
+import { applyOrderEvent, createOrder, getOrder, requestReturn, type OrderEvent } from "./orders";
+import { ordersReport } from "./reports";
+import { findReservation, nextExpiry, release, reserve, sweepExpired, view, type ReservationRequest } from "./reservations";
+import { Store } from "./store";
+import { INTERNAL_PREFIX, iso, type Tx } from "./tx";
+
+/** A reader further behind than this many journal entries gets a snapshot instead. */
+const MAX_DELTA_ENTRIES = 2000;
+/** Live pushes are coalesced over this window, then sent to the hub (well within 1 s). */
+const LIVE_FLUSH_MS = 25;
+/** Changes per push to the hub. */
+const LIVE_BATCH = 2000;
+
+function readOnly(): never {
+  throw new Error("a read tried to write");
+}
+
+const EMPTY_REPORT: ApplyReport = { applied: 0, duplicates: 0, stale: 0, rejected: [], changes: [], alerts: [] };
+
+export class Ledger extends DurableObject<Env> {
+  private engine!: Engine;
+  private store!: Store;
+  private epoch!: string;
+  private version = 0;
+  private locations = new Map<string, Location>();
+  private alarmAt: number | null = null;
+  private snapshotCache: { version: number; bytes: Uint8Array } | null = null;
+  private liveChanges = new Map<string, LiveChange>();
+  private liveAlerts: LiveAlert[] = [];
+  private liveTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    void ctx.blockConcurrencyWhile(async () => {
+      await init();
+      this.boot();
+      this.alarmAt = await ctx.storage.getAlarm();
+      await this.syncAlarm();
+    });
+  }
+
+  /** Loads the engine of record from storage, creating the store on the first start. */
+  private boot(): void {
+    this.store = new Store(this.ctx.storage.sql);
+    let engine = this.store.loadEngine();
+    if (engine === null) {
+      const fresh = new Engine();
+      if (this.env.DEMO_NETWORK === "true") loadDemo(fresh);
+      this.ctx.storage.transactionSync(() => this.store.initialise(fresh, crypto.randomUUID()));
+      engine = fresh;
+    }
+    this.engine = engine;
+    this.epoch = this.store.epoch!;
+    this.version = this.store.version;
+    this.snapshotCache = null;
+    this.refreshLocations();
+  }
+
+  private refreshLocations(): void {
+    this.locations = new Map(this.engine.locations().map((l) => [l.id, l]));
+  }
+
+  /**
+   * Runs one write: `fn` reads and changes the engine and the tables inside one synchronous
+   * storage transaction. A coded engine error becomes a 400 and what `fn` did before it still
+   * commits; any other failure rolls the tables back and reloads the engine from storage, so
+   * that memory never runs ahead of what is durable.
+   */
+  private write<T>(fn: (tx: Tx) => Reply<T>): Reply<T> {
+    const now = Date.now();
+    let touched = false;
+    const changes: AtsChange[] = [];
+    const alerts: LiveAlert[] = [];
+    const applyBatch = (events: EventInput[], strict: boolean): ApplyReport => {
+      if (events.length === 0) return EMPTY_REPORT;
+      touched = true;
+      const report = this.engine.applyEvents(events);
+      if (strict && report.rejected.length > 0) {
+        throw new Error(`ledger event refused by the engine: ${JSON.stringify(report.rejected[0])}`);
+      }
+      if (report.applied > 0) {
+        const refused = new Set(report.rejected.map((r) => r.index));
+        const kept = refused.size === 0 ? events : events.filter((_, i) => !refused.has(i));
+        for (const payload of eventPayloads(kept)) this.version = this.store.append("events", payload);
+      }
+      for (const c of report.changes) changes.push(c); // no spread: a batch may change 100,000 positions
+      for (const a of report.alerts) alerts.push({ type: "stock", at: iso(now), ...a });
+      return report;
+    };
+    const tx: Tx = {
+      engine: this.engine,
+      store: this.store,
+      now,
+      apply: (events) => applyBatch(events, true),
+      ingest: (events) => applyBatch(events, false),
+      journal: (kind, payload) => {
+        touched = true;
+        this.version = this.store.append(kind, payload);
+        return this.version;
+      },
+      alert: (a) => alerts.push(a),
+      location: (id) => this.locations.get(id),
+    };
+    let reply: Reply<T>;
+    try {
+      reply = this.ctx.storage.transactionSync(() => {
+        try {
+          return fn(tx);
+        } catch (err) {
+          return engineError(err);
+        }
+      });
+    } catch (err) {
+      if (touched) this.boot();
+      throw err;
+    }
+    if (touched) this.version = this.store.version;
+    this.queueLive(changes, alerts);
+    if (touched && this.store.needsCompaction()) this.compact();
+    return reply;
+  }
+
+  /** Writes a snapshot of the engine at the current version and trims the journal. */
+  private compact(): void {
+    const bytes = this.engine.snapshot();
+    this.ctx.storage.transactionSync(() => this.store.writeSnapshot(bytes, this.version));
+    this.snapshotCache = { version: this.version, bytes };
+  }
+
+  /** Points the alarm at the next reservation expiry (or clears it). */
+  private async syncAlarm(): Promise<void> {
+    const next = nextExpiry({ store: this.store });
+    if (next === this.alarmAt) return;
+    this.alarmAt = next;
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Expired reservations release their units. */
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    this.write((tx) => ok({ expired: sweepExpired(tx) }));
+    await this.syncAlarm();
+  }
+
+  // ---- live pushes -------------------------------------------------------------------------
+
+  private queueLive(changes: AtsChange[], alerts: LiveAlert[]): void {
+    for (const c of changes) {
+      const key = `${c.sku}\u0000${c.location}`;
+      const have = this.liveChanges.get(key);
+      if (have) {
+        have.after = c.after;
+        continue;
+      }
+      const loc = this.locations.get(c.location);
+      this.liveChanges.set(key, {
+        ...c,
+        lat: loc?.lat ?? 0,
+        lon: loc?.lon ?? 0,
+        ship: (loc?.active ?? false) && (loc?.ship ?? false),
+        pickup: (loc?.active ?? false) && (loc?.pickup ?? false),
+      });
+    }
+    for (const a of alerts) this.liveAlerts.push(a);
+    if (this.liveTimer === null && (this.liveChanges.size > 0 || this.liveAlerts.length > 0)) {
+      this.liveTimer = setTimeout(() => void this.flushLive(), LIVE_FLUSH_MS);
+    }
+  }
+
+  private async flushLive(): Promise<void> {
+    this.liveTimer = null;
+    const changes = [...this.liveChanges.values()].filter((c) => c.before !== c.after);
+    const alerts = this.liveAlerts;
+    this.liveChanges = new Map();
+    this.liveAlerts = [];
+    const hub = hubOf(this.env);
+    try {
+      for (let i = 0; i < Math.max(changes.length, 1); i += LIVE_BATCH) {
+        await hub.publish({ version: this.version, changes: changes.slice(i, i + LIVE_BATCH), alerts: i === 0 ? alerts : [] });
+      }
+    } catch (err) {
+      // Live updates are best effort: the read path stays correct without them.
+      console.warn("ledger: live push failed", err);
+    }
+  }
+
+  // ---- the read path's replication ---------------------------------------------------------
+
+  /** What a reader at (`epoch`, `since`) needs to catch up: nothing, the journal, or a snapshot. */
+  sync(since: number, epoch: string): SyncReply {
+    const version = this.version;
+    if (epoch === this.epoch && since === version) return { kind: "current", epoch, version };
+    if (epoch === this.epoch && since >= 0 && since < version) {
+      const entries = this.store.journalSince(since, MAX_DELTA_ENTRIES);
+      if (entries !== null) return { kind: "delta", epoch, version, entries };
+    }
+    if (this.snapshotCache?.version !== version) this.snapshotCache = { version, bytes: this.engine.snapshot() };
+    return { kind: "snapshot", epoch: this.epoch, version, bytes: this.snapshotCache.bytes };
+  }
+
+  // ---- integrations ------------------------------------------------------------------------
+
+  /** A batch of inventory events from an ERP/WMS/POS: each stands alone, as in `applyEvents`. */
+  ingest(events: unknown[]): Reply {
+    return this.write((tx) => {
+      const passed: EventInput[] = [];
+      const index: number[] = [];
+      const reserved: ApplyReport["rejected"] = [];
+      events.forEach((e, i) => {
+        const id = (e as { id?: unknown } | null)?.id;
+        if (typeof id === "string" && id.startsWith(INTERNAL_PREFIX)) {
+          reserved.push({ index: i, code: "reserved_id", message: `id: ids starting with "${INTERNAL_PREFIX}" belong to the ledger` });
+        } else {
+          passed.push(e as EventInput);
+          index.push(i);
+        }
+      });
+      const report = tx.ingest(passed);
+      const rejected = [...report.rejected.map((r) => ({ ...r, index: index[r.index]! })), ...reserved].sort((a, b) => a.index - b.index);
+      return ok({ ...report, rejected, version: this.version });
+    });
+  }
+
+  upsertLocations(locations: unknown): Reply {
+    return this.write((tx) => {
+      const result = tx.engine.upsertLocations(locations as Parameters<Engine["upsertLocations"]>[0]);
+      const version = tx.journal("locations", JSON.stringify(locations));
+      this.refreshLocations();
+      return ok({ ...result, version });
+    });
+  }
+
+  setProfile(name: string, profile: unknown): Reply {
+    return this.write((tx) => {
+      tx.engine.setProfile(name, profile as Parameters<Engine["setProfile"]>[1]);
+      return ok({ name, version: tx.journal("profile", JSON.stringify({ name, profile })) });
+    });
+  }
+
+  removeProfile(name: string): Reply {
+    return this.write((tx) => {
+      if (!tx.engine.removeProfile(name)) return fail(404, "not_found", `no profile ${name}`);
+      return ok({ name, removed: true, version: tx.journal("removeProfile", JSON.stringify({ name })) });
+    });
+  }
+
+  setThreshold(rule: unknown): Reply {
+    return this.write((tx) => {
+      tx.engine.setAlertThreshold(rule as Parameters<Engine["setAlertThreshold"]>[0]);
+      return ok({ version: tx.journal("threshold", JSON.stringify(rule)) });
+    });
+  }
+
+  /** Every number of the SKUs' positions, strongly consistent (the operations view). */
+  positions(skus: string[], location: string | null): Reply {
+    if (location !== null && !this.locations.has(location)) return fail(404, "not_found", `no location ${location}`);
+    const ids = location === null ? [...this.locations.keys()] : [location];
+    const out: PositionView[] = [];
+    try {
+      for (const sku of skus) {
+        for (const id of ids) {
+          const p = this.engine.position(sku, id);
+          if (p) out.push(p);
+        }
+      }
+    } catch (err) {
+      return engineError(err);
+    }
+    return ok({ version: this.version, positions: out });
+  }
+
+  /** The ledger's own numbers. */
+  status(): Reply {
+    const held = this.store.sql.exec<{ n: number }>("SELECT count(*) AS n FROM reservations WHERE status = 'held'").one().n;
+    const orders = this.store.sql.exec<{ n: number }>("SELECT count(*) AS n FROM orders").one().n;
+    return ok({
+      epoch: this.epoch,
+      version: this.version,
+      snapshotVersion: this.store.baseVersion,
+      journalEntries: this.store.journalEntries(),
+      heldReservations: held,
+      orders,
+      nextExpiry: this.alarmAt === null ? null : iso(this.alarmAt),
+      engine: this.engine.stats(),
+    });
+  }
+
+  // ---- shoppers ----------------------------------------------------------------------------
+
+  async reserve(req: ReservationRequest): Promise<Reply> {
+    const reply = this.write((tx) => reserve(tx, req));
+    await this.syncAlarm();
+    return reply;
+  }
+
+  reservation(id: string): Reply {
+    const row = findReservation(this.readTx(), id);
+    return row ? ok(view(row)) : fail(404, "not_found", `no reservation ${id}`);
+  }
+
+  async release(id: string): Promise<Reply> {
+    const reply = this.write((tx) => release(tx, id));
+    await this.syncAlarm();
+    return reply;
+  }
+
+  async createOrder(reservationId: string, customer: unknown): Promise<Reply> {
+    const reply = this.write((tx) => {
+      sweepExpired(tx);
+      return createOrder(tx, reservationId, customer);
+    });
+    await this.syncAlarm();
+    return reply;
+  }
+
+  order(id: string, token: string | null, admin: boolean): Reply {
+    return getOrder(this.readTx(), id, token, admin);
+  }
+
+  orderEvent(id: string, event: OrderEvent): Reply {
+    return this.write((tx) => applyOrderEvent(tx, id, event));
+  }
+
+  requestReturn(id: string, token: string | null, admin: boolean, reason: string | undefined): Reply {
+    return this.write((tx) => requestReturn(tx, id, token, admin, reason));
+  }
+
+  reportOrders(from: string | null, to: string | null): Reply {
+    return ok(ordersReport(this.readTx(), from, to));
+  }
+
+  /** A transaction view for reads: applying events through it is a bug. */
+  private readTx(): Tx {
+    return {
+      engine: this.engine,
+      store: this.store,
+      now: Date.now(),
+      apply: readOnly,
+      ingest: readOnly,
+      journal: readOnly,
+      alert: () => {},
+      location: (id) => this.locations.get(id),
+    };
+  }
+}

@@ -1,0 +1,415 @@
+// Orders: a held reservation turned into an order, then driven through its lifecycle. Each
+// transition moves the positions as the contract's event table says:
+//   picked     created → in_preparation       pick    (reserved → picking)
+//   shipped    in_preparation → shipped        ship    (picking and onHand go down)
+//   delivered  shipped → delivered             —
+//   cancelled  created → cancelled             release (reserved goes down)
+//              in_preparation → cancelled      ship + return: picked units go back on the shelf
+//   returned   shipped | delivered | return_requested | returned | restocked → returned, or
+//              restocked when the units are sellable (return: onHand up at the receiving location)
+//   restocked  returned | restocked → restocked   return for units received but not yet restocked
+// A return request by the shopper (delivered → return_requested) moves nothing.
+import type { EventInput, GeoPoint, Plan } from "atsource";
+import { fail, ok, type Reply } from "../reply";
+import { findReservation, heldUnits } from "./reservations";
+import { INTERNAL_PREFIX, iso, newId, type Tx } from "./tx";
+
+export type OrderStatus =
+  | "created"
+  | "in_preparation"
+  | "shipped"
+  | "delivered"
+  | "cancelled"
+  | "return_requested"
+  | "returned"
+  | "restocked";
+
+export type OrderEventType = "picked" | "shipped" | "delivered" | "cancelled" | "returned" | "restocked";
+
+export const ORDER_EVENT_TYPES: readonly OrderEventType[] = ["picked", "shipped", "delivered", "cancelled", "returned", "restocked"];
+
+/** The statuses each event may leave from. */
+const FROM: Record<OrderEventType, readonly OrderStatus[]> = {
+  picked: ["created"],
+  shipped: ["in_preparation"],
+  delivered: ["shipped"],
+  cancelled: ["created", "in_preparation"],
+  returned: ["shipped", "delivered", "return_requested", "returned", "restocked"],
+  restocked: ["returned", "restocked"],
+};
+
+/** An order event as the route validated it. */
+export interface OrderEvent {
+  type: OrderEventType;
+  /** Optional idempotency id: an event id already applied to this order is answered, not re-applied. */
+  id?: string;
+  /** `returned`: the receiving location (default: each unit back where it shipped from). */
+  location?: string;
+  /** `returned`: the units (default every unit not yet returned); `restocked`: a subset. */
+  lines?: { sku: string; qty: number }[];
+  /** `returned`: the units are sellable and go back to stock now (default true). */
+  restock?: boolean;
+  /** Free text kept in the timeline (carrier, tracking number, reason). */
+  note?: string;
+}
+
+interface OrderRow {
+  id: string;
+  reservation_id: string;
+  token: string;
+  status: OrderStatus;
+  created_at: number;
+  updated_at: number;
+  customer: string | null;
+  destination: string;
+  plan: string;
+  total_cost: number;
+  shipments: number;
+  units: number;
+  distance_km_sum: number;
+  [column: string]: SqlStorageValue;
+}
+
+interface Line {
+  location: string;
+  sku: string;
+  qty: number;
+}
+
+export interface TimelineEntry {
+  status: OrderStatus;
+  event: string;
+  at: string;
+  eventId?: string;
+  detail?: unknown;
+}
+
+export interface OrderView {
+  id: string;
+  status: OrderStatus;
+  reservationId: string;
+  createdAt: string;
+  updatedAt: string;
+  destination: GeoPoint;
+  customer?: unknown;
+  totalCost: number;
+  shipments: { location: string; name: string; distanceKm: number; cost: number; lines: { sku: string; qty: number }[] }[];
+  returns: { sku: string; location: string; qty: number; restocked: boolean }[];
+  timeline: TimelineEntry[];
+}
+
+function findOrder(tx: Tx, id: string): OrderRow | undefined {
+  return tx.store.sql.exec<OrderRow>("SELECT * FROM orders WHERE id = ?", id).toArray()[0];
+}
+
+function orderLines(tx: Tx, id: string): Line[] {
+  return tx.store.sql
+    .exec<{ location: string; sku: string; qty: number }>("SELECT location, sku, qty FROM order_lines WHERE order_id = ? ORDER BY location, sku", id)
+    .toArray()
+    .map((r) => ({ location: r.location, sku: r.sku, qty: r.qty }));
+}
+
+function returnsOf(tx: Tx, id: string): { sku: string; location: string; qty: number; restocked: boolean; seq: number }[] {
+  return tx.store.sql
+    .exec<{ sku: string; location: string; qty: number; restocked: number; seq: number }>(
+      "SELECT seq, sku, location, qty, restocked FROM order_returns WHERE order_id = ? ORDER BY seq, sku, location",
+      id,
+    )
+    .toArray()
+    .map((r) => ({ seq: r.seq, sku: r.sku, location: r.location, qty: r.qty, restocked: r.restocked === 1 }));
+}
+
+function timeline(tx: Tx, id: string): TimelineEntry[] {
+  return tx.store.sql
+    .exec<{ status: OrderStatus; event: string; at: number; event_id: string | null; detail: string | null }>(
+      "SELECT status, event, at, event_id, detail FROM order_events WHERE order_id = ? ORDER BY seq",
+      id,
+    )
+    .toArray()
+    .map((r) => {
+      const e: TimelineEntry = { status: r.status, event: r.event, at: iso(r.at) };
+      if (r.event_id !== null) e.eventId = r.event_id;
+      if (r.detail !== null) e.detail = JSON.parse(r.detail);
+      return e;
+    });
+}
+
+function orderView(tx: Tx, row: OrderRow): OrderView {
+  const plan = JSON.parse(row.plan) as Plan;
+  const v: OrderView = {
+    id: row.id,
+    status: row.status,
+    reservationId: row.reservation_id,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    destination: JSON.parse(row.destination) as GeoPoint,
+    totalCost: row.total_cost,
+    shipments: plan.shipments.map((s) => ({
+      location: s.location,
+      name: tx.location(s.location)?.name ?? s.location,
+      distanceKm: s.distanceKm,
+      cost: s.cost,
+      lines: s.lines,
+    })),
+    returns: returnsOf(tx, row.id).map(({ seq: _seq, ...r }) => r),
+    timeline: timeline(tx, row.id),
+  };
+  if (row.customer !== null) v.customer = JSON.parse(row.customer);
+  return v;
+}
+
+function addTimeline(tx: Tx, orderId: string, status: OrderStatus, event: string, eventId: string | undefined, detail?: unknown): number {
+  const seq = tx.store.sql.exec<{ n: number }>("SELECT count(*) AS n FROM order_events WHERE order_id = ?", orderId).one().n;
+  tx.store.sql.exec(
+    "INSERT INTO order_events (order_id, seq, status, event, event_id, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    orderId,
+    seq,
+    status,
+    event,
+    eventId ?? null,
+    tx.now,
+    detail === undefined ? null : JSON.stringify(detail),
+  );
+  tx.store.sql.exec("UPDATE orders SET status = ?, updated_at = ? WHERE id = ?", status, tx.now, orderId);
+  return seq;
+}
+
+/**
+ * POST /v1/orders: the reservation's units stay reserved, now owned by the order. Converting the
+ * same reservation again answers the same order (a safe retry).
+ */
+export function createOrder(tx: Tx, reservationId: string, customer: unknown): Reply {
+  const r = findReservation(tx, reservationId);
+  if (!r) return fail(404, "not_found", `no reservation ${reservationId}`);
+  if (r.status === "ordered" && r.order_id !== null) {
+    const existing = findOrder(tx, r.order_id)!;
+    return ok({ id: existing.id, status: existing.status, trackingToken: existing.token }, 201, { "idempotent-replayed": "true" });
+  }
+  if (r.status === "held" && r.expires_at <= tx.now) {
+    return fail(409, "reservation_expired", `reservation ${reservationId} expired at ${iso(r.expires_at)}`);
+  }
+  if (r.status !== "held") return fail(409, `reservation_${r.status}`, `reservation ${reservationId} is ${r.status}`);
+
+  const plan = JSON.parse(r.plan) as Plan;
+  const units = heldUnits(plan);
+  const id = newId("ord");
+  const token = crypto.randomUUID().replaceAll("-", "");
+  const request = JSON.parse(r.request) as [unknown, GeoPoint];
+  tx.store.sql.exec(
+    `INSERT INTO orders (id, reservation_id, token, status, created_at, updated_at, customer, destination, plan,
+       total_cost, shipments, units, distance_km_sum) VALUES (?, ?, ?, 'created', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    id,
+    reservationId,
+    token,
+    tx.now,
+    tx.now,
+    customer === undefined ? null : JSON.stringify(customer),
+    JSON.stringify(request[1]),
+    r.plan,
+    plan.totalCost,
+    plan.shipments.length,
+    units.reduce((n, u) => n + u.qty, 0),
+    plan.shipments.reduce((d, s) => d + s.distanceKm, 0),
+  );
+  for (const u of units) {
+    tx.store.sql.exec("INSERT INTO order_lines (order_id, location, sku, qty) VALUES (?, ?, ?, ?)", id, u.location, u.sku, u.qty);
+  }
+  addTimeline(tx, id, "created", "created", undefined, { reservationId });
+  tx.store.sql.exec("UPDATE reservations SET status = 'ordered', order_id = ?, ended_at = ? WHERE id = ?", id, tx.now, reservationId);
+  return ok({ id, status: "created", trackingToken: token }, 201);
+}
+
+/** GET /v1/orders/{id}: with the tracking token, or for the integration token holder (`admin`). */
+export function getOrder(tx: Tx, id: string, token: string | null, admin: boolean): Reply {
+  const row = findOrder(tx, id);
+  if (!row) return fail(404, "not_found", `no order ${id}`);
+  if (!admin) {
+    if (token === null) return fail(401, "unauthorized", "the tracking token is required (?token=)");
+    if (!sameToken(token, row.token)) return fail(403, "forbidden", "the tracking token does not match this order");
+  }
+  return ok(orderView(tx, row));
+}
+
+function sameToken(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/** POST /v1/orders/{id}/events. */
+export function applyOrderEvent(tx: Tx, id: string, event: OrderEvent): Reply {
+  const row = findOrder(tx, id);
+  if (!row) return fail(404, "not_found", `no order ${id}`);
+  if (event.id !== undefined) {
+    const seen = tx.store.sql.exec("SELECT 1 FROM order_events WHERE order_id = ? AND event_id = ?", id, event.id).toArray();
+    if (seen.length > 0) return ok({ id, status: row.status, timeline: timeline(tx, id) }, 200, { "idempotent-replayed": "true" });
+  }
+  if (!FROM[event.type].includes(row.status)) {
+    return fail(409, "invalid_transition", `an order that is ${row.status} cannot be ${event.type}`, {
+      status: row.status,
+      event: event.type,
+    });
+  }
+  const lines = orderLines(tx, id);
+  const prefix = `${INTERNAL_PREFIX}${id}:${timeline(tx, id).length}`;
+  const move = (type: "pick" | "ship" | "release" | "return", ls: Line[], tag: string = type): EventInput[] =>
+    ls.map((l) => ({ id: `${prefix}:${tag}:${l.location}:${l.sku}`, type, sku: l.sku, location: l.location, qty: l.qty }));
+  const note = event.note === undefined ? undefined : { note: event.note };
+
+  switch (event.type) {
+    case "picked":
+      tx.apply(move("pick", lines));
+      addTimeline(tx, id, "in_preparation", "picked", event.id, note);
+      break;
+    case "shipped":
+      tx.apply(move("ship", lines));
+      addTimeline(tx, id, "shipped", "shipped", event.id, note);
+      break;
+    case "delivered":
+      addTimeline(tx, id, "delivered", "delivered", event.id, note);
+      break;
+    case "cancelled":
+      // Picked units leave `picking` and stay on hand: the engine's ship then return.
+      tx.apply(row.status === "created" ? move("release", lines) : [...move("ship", lines, "unpick"), ...move("return", lines, "putback")]);
+      addTimeline(tx, id, "cancelled", "cancelled", event.id, note);
+      break;
+    case "returned":
+      return receiveReturn(tx, row, lines, event, move);
+    case "restocked":
+      return restock(tx, row, event, move);
+  }
+  return ok({ id, status: findOrder(tx, id)!.status, timeline: timeline(tx, id) });
+}
+
+type Move = (type: "pick" | "ship" | "release" | "return", ls: Line[], tag?: string) => EventInput[];
+
+/** Units of each SKU shipped and not yet returned. */
+function returnable(tx: Tx, id: string, lines: Line[]): Map<string, number> {
+  const left = new Map<string, number>();
+  for (const l of lines) left.set(l.sku, (left.get(l.sku) ?? 0) + l.qty);
+  for (const r of returnsOf(tx, id)) left.set(r.sku, (left.get(r.sku) ?? 0) - r.qty);
+  return left;
+}
+
+function receiveReturn(tx: Tx, row: OrderRow, lines: Line[], event: OrderEvent, move: Move): Reply {
+  const left = returnable(tx, row.id, lines);
+  const wanted = event.lines ?? [...left].filter(([, q]) => q > 0).map(([sku, qty]) => ({ sku, qty }));
+  if (wanted.length === 0) return fail(409, "nothing_to_return", `every unit of order ${row.id} was already returned`);
+  const asked = new Map<string, number>();
+  for (const w of wanted) asked.set(w.sku, (asked.get(w.sku) ?? 0) + w.qty);
+  for (const [sku, qty] of asked) {
+    if (qty > (left.get(sku) ?? 0)) {
+      return fail(409, "invalid_return", `order ${row.id} has ${left.get(sku) ?? 0} unit(s) of ${sku} left to return, not ${qty}`);
+    }
+  }
+  if (event.location !== undefined && !tx.location(event.location)) {
+    return fail(400, "unknown_location", `location: no location ${event.location}`);
+  }
+  // Where each unit comes back: the receiving location, else where it shipped from.
+  const received: Line[] = [];
+  for (const [sku, qty] of asked) {
+    if (event.location !== undefined) {
+      received.push({ location: event.location, sku, qty });
+      continue;
+    }
+    let rest = qty;
+    for (const l of lines) {
+      if (l.sku !== sku || rest === 0) continue;
+      const take = Math.min(rest, l.qty);
+      received.push({ location: l.location, sku, qty: take });
+      rest -= take;
+    }
+  }
+  const merged = mergeLines(received);
+  const restock = event.restock ?? true;
+  const seq = addTimeline(tx, row.id, "returned", "returned", event.id, { lines: merged, ...(event.note ? { note: event.note } : {}) });
+  for (const l of merged) {
+    tx.store.sql.exec(
+      "INSERT INTO order_returns (order_id, seq, sku, location, qty, restocked) VALUES (?, ?, ?, ?, ?, ?)",
+      row.id,
+      seq,
+      l.sku,
+      l.location,
+      l.qty,
+      restock ? 1 : 0,
+    );
+  }
+  if (restock) {
+    tx.apply(move("return", merged));
+    addTimeline(tx, row.id, "restocked", "restocked", undefined, { lines: merged });
+  }
+  return ok({ id: row.id, status: findOrder(tx, row.id)!.status, timeline: timeline(tx, row.id) });
+}
+
+function restock(tx: Tx, row: OrderRow, event: OrderEvent, move: Move): Reply {
+  const pending = returnsOf(tx, row.id).filter((r) => !r.restocked);
+  if (pending.length === 0) return fail(409, "nothing_to_restock", `order ${row.id} has no returned unit awaiting restock`);
+  let chosen: Line[] = pending.map((p) => ({ location: p.location, sku: p.sku, qty: p.qty }));
+  if (event.lines !== undefined) {
+    const want = new Map<string, number>();
+    for (const l of event.lines) want.set(l.sku, (want.get(l.sku) ?? 0) + l.qty);
+    const have = new Map<string, number>();
+    for (const p of pending) have.set(p.sku, (have.get(p.sku) ?? 0) + p.qty);
+    for (const [sku, qty] of want) {
+      if (qty > (have.get(sku) ?? 0)) {
+        return fail(409, "invalid_return", `order ${row.id} has ${have.get(sku) ?? 0} unit(s) of ${sku} awaiting restock, not ${qty}`);
+      }
+    }
+    chosen = [];
+    for (const p of pending) {
+      const q = Math.min(want.get(p.sku) ?? 0, p.qty);
+      if (q > 0) {
+        chosen.push({ location: p.location, sku: p.sku, qty: q });
+        want.set(p.sku, (want.get(p.sku) ?? 0) - q);
+      }
+    }
+  }
+  // Units restocked now leave the pending rows; what is left stays pending (or written off).
+  for (const p of pending) {
+    tx.store.sql.exec("DELETE FROM order_returns WHERE order_id = ? AND seq = ? AND sku = ? AND location = ? AND restocked = 0", row.id, p.seq, p.sku, p.location);
+  }
+  const seq = addTimeline(tx, row.id, "restocked", "restocked", event.id, { lines: mergeLines(chosen) });
+  const leftover = new Map<string, number>();
+  for (const p of pending) leftover.set(`${p.location}\u0000${p.sku}`, (leftover.get(`${p.location}\u0000${p.sku}`) ?? 0) + p.qty);
+  for (const c of chosen) leftover.set(`${c.location}\u0000${c.sku}`, (leftover.get(`${c.location}\u0000${c.sku}`) ?? 0) - c.qty);
+  for (const l of mergeLines(chosen)) {
+    tx.store.sql.exec("INSERT INTO order_returns (order_id, seq, sku, location, qty, restocked) VALUES (?, ?, ?, ?, ?, 1)", row.id, seq, l.sku, l.location, l.qty);
+  }
+  for (const [key, qty] of leftover) {
+    if (qty <= 0) continue;
+    const [location, sku] = key.split("\u0000") as [string, string];
+    tx.store.sql.exec("INSERT INTO order_returns (order_id, seq, sku, location, qty, restocked) VALUES (?, ?, ?, ?, ?, 0)", row.id, seq, sku, location, qty);
+  }
+  if (chosen.length > 0) tx.apply(move("return", mergeLines(chosen)));
+  return ok({ id: row.id, status: findOrder(tx, row.id)!.status, timeline: timeline(tx, row.id) });
+}
+
+function mergeLines(lines: Line[]): Line[] {
+  const m = new Map<string, Line>();
+  for (const l of lines) {
+    const key = `${l.location}\u0000${l.sku}`;
+    const have = m.get(key);
+    if (have) have.qty += l.qty;
+    else m.set(key, { ...l });
+  }
+  return [...m.values()].filter((l) => l.qty > 0);
+}
+
+/** POST /v1/orders/{id}/returns: the shopper asks to return a delivered order (tracking token). */
+export function requestReturn(tx: Tx, id: string, token: string | null, admin: boolean, reason: string | undefined): Reply {
+  const row = findOrder(tx, id);
+  if (!row) return fail(404, "not_found", `no order ${id}`);
+  if (!admin) {
+    if (token === null) return fail(401, "unauthorized", "the tracking token is required (?token=)");
+    if (!sameToken(token, row.token)) return fail(403, "forbidden", "the tracking token does not match this order");
+  }
+  if (row.status !== "delivered") {
+    return fail(409, "invalid_transition", `an order that is ${row.status} cannot be returned: only a delivered order can`, {
+      status: row.status,
+      event: "return_requested",
+    });
+  }
+  addTimeline(tx, id, "return_requested", "return_requested", undefined, reason === undefined ? undefined : { reason });
+  return ok({ id, status: "return_requested", timeline: timeline(tx, id) }, 201);
+}

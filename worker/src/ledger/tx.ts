@@ -1,0 +1,39 @@
+// What the ledger's domain modules (reservations, orders) get while a write runs: the engine
+// of record, the store, the request's clock, and one way to move stock.
+import type { ApplyReport, Engine, EventInput, Location } from "atsource";
+import type { JournalKind } from "../journal";
+import type { Store } from "./store";
+import type { LiveAlert } from "../live/messages";
+
+export interface Tx {
+  readonly engine: Engine;
+  readonly store: Store;
+  /** Milliseconds since the epoch, fixed for the request. */
+  readonly now: number;
+  /**
+   * Applies internal events to the engine, journals them, and queues their ATS changes for the
+   * live hub. Every event must apply: they are derived from a state this request just read.
+   */
+  apply(events: EventInput[]): ApplyReport;
+  /** Applies an integration's batch: each event stands alone, refused ones are reported. */
+  ingest(events: EventInput[]): ApplyReport;
+  /** Journals a change the caller made to the engine's configuration; returns the new version. */
+  journal(kind: JournalKind, payload: string): number;
+  /** Queues an alert for the operations stream. */
+  alert(alert: LiveAlert): void;
+  /** The location, if it exists. */
+  location(id: string): Location | undefined;
+}
+
+/** Internal event ids: the ingest route refuses ids with this prefix, so no integration can
+ * collide with (or pre-empt) the ledger's own reserve/release/pick/ship/return events. */
+export const INTERNAL_PREFIX = "atsource:";
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** A new random id with a readable prefix (`rsv_…`, `ord_…`). */
+export function newId(prefix: string): string {
+  return `${prefix}_${crypto.randomUUID().replaceAll("-", "")}`;
+}

@@ -1,0 +1,98 @@
+// The edge read path: each isolate keeps an Engine replicated from the ledger and answers
+// locations, availability and sourcing from it, never touching the ledger's write path.
+//
+// Staleness bound: an answer is computed on an engine that holds every write the ledger had
+// committed when this isolate's last sync *started*, and a request is only answered from an
+// engine whose sync started at most `READ_MAX_STALENESS_MS` (default 1000 ms) before the
+// request arrived; otherwise the request waits for a new sync. A sync asks the ledger for what
+// changed since the isolate's version: nothing, the journal entries (deltas), or a snapshot.
+import { init, Engine } from "atsource";
+import { ledgerOf, type Env } from "./env";
+import { replay, type SyncReply } from "./journal";
+
+/** The default staleness bound, ms. */
+export const DEFAULT_MAX_STALENESS_MS = 1000;
+
+export interface ReadEngine {
+  engine: Engine;
+  epoch: string;
+  /** The last journal entry the engine holds. */
+  version: number;
+  /** When the oldest sync this state covers started (ms since the epoch). */
+  syncedAt: number;
+}
+
+/** The isolate's replica, changed in place as journal entries arrive. */
+let current: ReadEngine | null = null;
+let inflight: { started: number; promise: Promise<ReadEngine> } | null = null;
+
+export function maxStaleness(env: Env): number {
+  const n = Number(env.READ_MAX_STALENESS_MS ?? DEFAULT_MAX_STALENESS_MS);
+  return Number.isFinite(n) && n >= 0 ? n : DEFAULT_MAX_STALENESS_MS;
+}
+
+/** An engine at most `maxStaleness` old, syncing first when the cached one is older. */
+export async function readEngine(env: Env): Promise<ReadEngine> {
+  const arrived = Date.now();
+  const bound = maxStaleness(env);
+  if (current && arrived - current.syncedAt <= bound) return current;
+  // Join a sync already under way only if it started recently enough for this request.
+  if (inflight && arrived - inflight.started <= bound) return inflight.promise;
+  const started = arrived;
+  const promise = syncFrom(env, started).finally(() => {
+    if (inflight?.promise === promise) inflight = null;
+  });
+  inflight = { started, promise };
+  return promise;
+}
+
+async function syncFrom(env: Env, started: number): Promise<ReadEngine> {
+  await init();
+  const ledger = ledgerOf(env);
+  const reply: SyncReply = await ledger.sync(current?.version ?? -1, current?.epoch ?? "");
+  try {
+    merge(reply, started);
+  } catch (err) {
+    // A replica that failed to replay is dropped for a fresh snapshot.
+    console.warn("read path: replay failed, reloading a snapshot", err);
+    current = null;
+    merge(await ledger.sync(-1, ""), started);
+  }
+  return current!;
+}
+
+/**
+ * Brings the replica up to a reply. Replies of concurrent syncs may arrive in any order: an
+ * entry is replayed only right after the version the replica holds, and a snapshot replaces
+ * the replica only when it is newer (or of another epoch). The replica then holds every write
+ * committed before `started`, so its `syncedAt` may move up to it.
+ */
+function merge(reply: SyncReply, started: number): void {
+  const have = current;
+  if (!have || have.epoch !== reply.epoch) {
+    if (reply.kind !== "snapshot") throw new Error(`read path: expected a snapshot, got ${reply.kind}`);
+    current = { engine: Engine.fromSnapshot(reply.bytes), epoch: reply.epoch, version: reply.version, syncedAt: started };
+    return;
+  }
+  if (reply.kind === "snapshot" && reply.version > have.version) {
+    // The previous engine is left to the garbage collector (the package frees it through a
+    // FinalizationRegistry): a request that already holds it finishes on it.
+    current = { engine: Engine.fromSnapshot(reply.bytes), epoch: reply.epoch, version: reply.version, syncedAt: Math.max(have.syncedAt, started) };
+    return;
+  }
+  if (reply.kind === "delta") {
+    for (const e of reply.entries) {
+      if (e.seq <= have.version) continue;
+      if (e.seq !== have.version + 1) throw new Error(`read path: journal gap after ${have.version}`);
+      replay(have.engine, e.kind, e.payload);
+      have.version = e.seq;
+    }
+  }
+  have.syncedAt = Math.max(have.syncedAt, started);
+}
+
+/** Forgets the cached engine (tests). */
+export function resetReadEngine(): void {
+  current = null;
+  inflight = null;
+}

@@ -1,0 +1,109 @@
+// Routes for ERP/WMS/POS integrations and the operations page: every one needs the bearer
+// INGEST_TOKEN, and every write goes to the ledger.
+import { countEvents } from "../csv";
+import { hubOf, ledgerOf } from "../env";
+import { INGEST_LIMIT, json, readJson, readText, replyResponse, requireIngestToken } from "../http";
+import type { Ctx } from "../router";
+import { array, integer, invalid, known, object, queryNumber, querySkus, string } from "../validate";
+
+/** At most this many events per batch (the body limit usually binds first). */
+const MAX_EVENTS = 100_000;
+
+/** POST /v1/inventory/events: `{ events: [...] }` → the apply report. */
+export async function ingestEvents({ request, url, env }: Ctx): Promise<Response> {
+  requireIngestToken(request, url, env);
+  const body = known(object(await readJson(request, INGEST_LIMIT), "body"), "body", ["events"]);
+  const events = array(body.events, "events", MAX_EVENTS);
+  return replyResponse(await ledgerOf(env).ingest(events));
+}
+
+/** POST /v1/inventory/counts: a CSV stock count → `set` events → the apply report. */
+export async function ingestCounts({ request, url, env }: Ctx): Promise<Response> {
+  requireIngestToken(request, url, env);
+  const text = await readText(request, INGEST_LIMIT);
+  const digest = await sha256(text);
+  const rows = countEvents(text, digest.slice(0, 16));
+  const reply = await ledgerOf(env).ingest(rows.events);
+  if (reply.status !== 200) return replyResponse(reply);
+  const report = reply.body as { rejected: { index: number; code: string; message: string }[] } & Record<string, unknown>;
+  // Engine rejections point at an event; the file's user wants the line.
+  const rejected = [
+    ...report.rejected.map((r) => ({ ...r, index: rows.lines[r.index]!, line: rows.lines[r.index]! })),
+    ...rows.rejected,
+  ].sort((a, b) => a.line - b.line);
+  return json({ ...report, rows: rows.events.length + rows.rejected.length, rejected });
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** POST /v1/locations: upsert locations (`[...]` or `{ locations: [...] }`). */
+export async function upsertLocations({ request, url, env }: Ctx): Promise<Response> {
+  requireIngestToken(request, url, env);
+  const body = await readJson(request, INGEST_LIMIT);
+  const list = Array.isArray(body) ? body : known(object(body, "body"), "body", ["locations"]).locations;
+  return replyResponse(await ledgerOf(env).upsertLocations(array(list, "locations", 100_000)));
+}
+
+/** PUT /v1/profiles/{name}: register a sourcing profile. */
+export async function putProfile({ request, url, env, params }: Ctx): Promise<Response> {
+  requireIngestToken(request, url, env);
+  const name = string(params.name, "name", 100);
+  const profile = object(await readJson(request), "body");
+  return replyResponse(await ledgerOf(env).setProfile(name, profile));
+}
+
+/** DELETE /v1/profiles/{name}. */
+export async function deleteProfile({ request, url, env, params }: Ctx): Promise<Response> {
+  requireIngestToken(request, url, env);
+  return replyResponse(await ledgerOf(env).removeProfile(string(params.name, "name", 100)));
+}
+
+/** POST /v1/inventory/thresholds: a low-stock alert threshold (`{ sku?, location?, low }`). */
+export async function setThreshold({ request, url, env }: Ctx): Promise<Response> {
+  requireIngestToken(request, url, env);
+  const rule = object(await readJson(request), "body");
+  return replyResponse(await ledgerOf(env).setThreshold(rule));
+}
+
+/** GET /v1/inventory/positions?skus=A,B&location=: every number, strongly consistent. */
+export async function positions({ request, url, env }: Ctx): Promise<Response> {
+  requireIngestToken(request, url, env);
+  const skus = querySkus(url, 200);
+  const location = url.searchParams.get("location");
+  return replyResponse(await ledgerOf(env).positions(skus, location === "" ? null : location));
+}
+
+/** GET /v1/ledger: the ledger's version, journal and counts. */
+export async function ledgerStatus({ request, url, env }: Ctx): Promise<Response> {
+  requireIngestToken(request, url, env);
+  const [status, live] = await Promise.all([ledgerOf(env).status(), hubOf(env).connections()]);
+  return json({ ...(status.body as object), live });
+}
+
+/** GET /v1/reports/orders?from=&to=: order history aggregates. */
+export async function ordersReport({ request, url, env }: Ctx): Promise<Response> {
+  requireIngestToken(request, url, env);
+  const day = (name: string): string | null => {
+    const v = url.searchParams.get(name);
+    if (v === null) return null;
+    const t = Date.parse(`${v}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== v) {
+      throw invalid(name, "must be a date YYYY-MM-DD");
+    }
+    return v;
+  };
+  const from = day("from");
+  const to = day("to");
+  return replyResponse(await ledgerOf(env).reportOrders(from, to));
+}
+
+/** GET /v1/alerts?limit=: the latest alerts (the operations stream's history). */
+export async function recentAlerts({ request, url, env }: Ctx): Promise<Response> {
+  requireIngestToken(request, url, env);
+  const limit = queryNumber(url, "limit", 1, 200) ?? 50;
+  return json({ alerts: await hubOf(env).recentAlerts(integer(limit, "limit", 1, 200)) });
+}
+

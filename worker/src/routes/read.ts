@@ -1,0 +1,137 @@
+// The read path's routes: answered from the isolate's replicated engine (see read.ts).
+import { buildInfo, cities, demoNetwork, type AvailabilityQuery, type DeliveryRequest, type DemoNetwork, type SourceRequest } from "atsource";
+import { json, readJson } from "../http";
+import { readEngine } from "../read";
+import { engineError } from "../reply";
+import type { Ctx } from "../router";
+import { haversineKm, invalid, object, queryMode, queryNumber, queryPoint, querySkus, type JsonObject } from "../validate";
+import spec from "../../openapi.yaml";
+
+/** At most this many SKUs per availability query. */
+const MAX_SKUS = 200;
+
+export function health(): Response {
+  const info = buildInfo();
+  return json({ ok: true, version: info.version, commit: info.commit });
+}
+
+export function openapi(): Response {
+  return new Response(spec, { headers: { "content-type": "application/yaml; charset=utf-8", "access-control-allow-origin": "*" } });
+}
+
+/** GET /v1/locations: active locations, nearest first when lat/lon are given; no costs. */
+export async function locations({ url, env }: Ctx): Promise<Response> {
+  const near = queryPoint(url);
+  const radiusKm = queryNumber(url, "radiusKm", 0, 40_000);
+  if (radiusKm !== undefined && !near) throw invalid("radiusKm", "needs lat and lon");
+  const { engine, version } = await readEngine(env);
+  let list = engine
+    .locations()
+    .filter((l) => l.active)
+    .map((l) => {
+      const out: { id: string; name: string; kind: string; lat: number; lon: number; ship: boolean; pickup: boolean; distanceKm?: number } = {
+        id: l.id,
+        name: l.name,
+        kind: l.kind,
+        lat: l.lat,
+        lon: l.lon,
+        ship: l.ship,
+        pickup: l.pickup,
+      };
+      if (near) out.distanceKm = Math.round(haversineKm(near, l) * 1000) / 1000;
+      return out;
+    });
+  if (near) {
+    if (radiusKm !== undefined) list = list.filter((l) => l.distanceKm! <= radiusKm);
+    list.sort((a, b) => a.distanceKm! - b.distanceKm! || (a.id < b.id ? -1 : 1));
+  }
+  return json(list, 200, versionHeader(version));
+}
+
+/** GET /v1/availability: as `engine.availability`. */
+export async function availability({ url, env }: Ctx): Promise<Response> {
+  const query: AvailabilityQuery = { skus: querySkus(url, MAX_SKUS), mode: queryMode(url) };
+  const near = queryPoint(url);
+  if (near) query.near = near;
+  const radiusKm = queryNumber(url, "radiusKm", 0, 40_000);
+  if (radiusKm !== undefined) {
+    if (!near) throw invalid("radiusKm", "needs lat and lon");
+    query.radiusKm = radiusKm;
+  }
+  const limit = queryNumber(url, "limit", 0, 10_000);
+  if (limit !== undefined) {
+    if (!Number.isInteger(limit)) throw invalid("limit", "must be an integer");
+    query.limit = limit;
+  }
+  const qty = queryNumber(url, "qty", 1, 1e9);
+  if (qty !== undefined) {
+    if (!Number.isInteger(qty)) throw invalid("qty", "must be an integer");
+    query.qty = qty;
+  }
+  const today = url.searchParams.get("today");
+  if (today !== null) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw invalid("today", "must be a date YYYY-MM-DD");
+    query.today = today;
+  }
+  const { engine, version } = await readEngine(env);
+  try {
+    return json(engine.availability(query), 200, versionHeader(version));
+  } catch (err) {
+    const r = engineError(err);
+    return json(r.body, r.status);
+  }
+}
+
+/**
+ * POST /v1/source: the plan and its delivery options, on the edge replica (nothing is held).
+ * The body is `engine.deliveryOptions`'s request (`lines` may carry `unitPrice`; `now`,
+ * `cartValue` and `delivery` are optional); the plan is `engine.source` on its lines,
+ * destination and profile.
+ */
+export async function source({ request, env }: Ctx): Promise<Response> {
+  const body = object(await readJson(request), "body");
+  const { engine, version } = await readEngine(env);
+  try {
+    // deliveryOptions checks the whole body (unknown fields refused) before source sees its part.
+    const deliveryOptions = engine.deliveryOptions(body as unknown as DeliveryRequest);
+    const plan = engine.source(sourcePart(body));
+    return json({ plan, deliveryOptions }, 200, versionHeader(version));
+  } catch (err) {
+    const r = engineError(err);
+    return json(r.body, r.status);
+  }
+}
+
+/** The `engine.source` request inside a delivery request. */
+function sourcePart(body: JsonObject): SourceRequest {
+  const lines = Array.isArray(body.lines)
+    ? body.lines.map((l) => (l !== null && typeof l === "object" && !Array.isArray(l) ? { sku: l.sku, qty: l.qty } : l))
+    : body.lines;
+  const req = { lines, destination: body.destination } as unknown as SourceRequest;
+  if (body.profile !== undefined && body.profile !== null) req.profile = body.profile as unknown as SourceRequest["profile"];
+  return req;
+}
+
+let cityList: unknown[] | null = null;
+/** GET /v1/cities: the demo's towns with postcode and coordinates, for a postcode field. */
+export function cityIndex(): Response {
+  cityList ??= cities();
+  return json(cityList, 200, { "cache-control": "public, max-age=3600" });
+}
+
+let catalogue: Pick<DemoNetwork, "today" | "catalogue"> | null = null;
+/** GET /v1/catalogue: the demo network's products (only when the demo network is loaded). */
+export function demoCatalogue({ env }: Ctx): Response {
+  if (env.DEMO_NETWORK !== "true") {
+    return json({ error: { code: "not_found", message: "no catalogue: the demo network is not loaded (DEMO_NETWORK)" } }, 404);
+  }
+  if (!catalogue) {
+    const net = demoNetwork();
+    catalogue = { today: net.today, catalogue: net.catalogue };
+  }
+  return json({ today: catalogue.today, products: catalogue.catalogue }, 200, { "cache-control": "public, max-age=3600" });
+}
+
+function versionHeader(version: number): Record<string, string> {
+  return { "x-atsource-version": String(version) };
+}

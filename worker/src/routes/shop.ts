@@ -1,0 +1,110 @@
+// Reservations and orders: the strongly consistent write path, all in the ledger.
+import type { GeoPoint, LineInput, ProfileRef } from "atsource";
+import { ledgerOf } from "../env";
+import { hasIngestToken, readJson, readOptionalJson, replyResponse, requireIngestToken } from "../http";
+import { ORDER_EVENT_TYPES, type OrderEvent, type OrderEventType } from "../ledger/orders";
+import type { ReservationRequest } from "../ledger/reservations";
+import type { Ctx } from "../router";
+import { array, finite, integer, invalid, known, object, optional, string, type Json } from "../validate";
+
+/** Reservation hold time when the request names none, seconds. */
+export const DEFAULT_TTL_SECONDS = 900;
+/** Longest hold a reservation may ask for, seconds (one day). */
+export const MAX_TTL_SECONDS = 86_400;
+/** Most lines in a cart. */
+const MAX_LINES = 100;
+
+function lines(value: unknown, field: string): LineInput[] {
+  const list = array(value, field, MAX_LINES);
+  if (list.length === 0) throw invalid(field, "at least one line");
+  return list.map((l, i) => {
+    const line = known(object(l, `${field}[${i}]`), `${field}[${i}]`, ["sku", "qty"]);
+    return { sku: string(line.sku, `${field}[${i}].sku`), qty: integer(line.qty, `${field}[${i}].qty`, 1, 1_000_000) };
+  });
+}
+
+function point(value: unknown, field: string): GeoPoint {
+  const p = known(object(value, field), field, ["lat", "lon"]);
+  return { lat: finite(p.lat, `${field}.lat`, -90, 90), lon: finite(p.lon, `${field}.lon`, -180, 180) };
+}
+
+function profileRef(value: Json | undefined): ProfileRef | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string") return string(value, "profile", 100);
+  const p = object(value, "profile");
+  if (JSON.stringify(p).length > 16_384) throw invalid("profile", "at most 16 KB");
+  return p as ProfileRef;
+}
+
+/** POST /v1/reservations. */
+export async function createReservation({ request, env }: Ctx): Promise<Response> {
+  const body = known(object(await readJson(request), "body"), "body", ["idempotencyKey", "lines", "destination", "profile", "ttlSeconds"]);
+  const ttl = optional(body.ttlSeconds);
+  const req: ReservationRequest = {
+    idempotencyKey: string(body.idempotencyKey, "idempotencyKey", 200),
+    lines: lines(body.lines, "lines"),
+    destination: point(body.destination, "destination"),
+    ttlSeconds: ttl === undefined ? DEFAULT_TTL_SECONDS : integer(ttl, "ttlSeconds", 1, MAX_TTL_SECONDS),
+  };
+  const profile = profileRef(body.profile);
+  if (profile !== undefined) req.profile = profile;
+  return replyResponse(await ledgerOf(env).reserve(req));
+}
+
+/** GET /v1/reservations/{id}. */
+export async function getReservation({ env, params }: Ctx): Promise<Response> {
+  return replyResponse(await ledgerOf(env).reservation(string(params.id, "id")));
+}
+
+/** DELETE /v1/reservations/{id}: the units go back to stock. */
+export async function deleteReservation({ env, params }: Ctx): Promise<Response> {
+  return replyResponse(await ledgerOf(env).release(string(params.id, "id")));
+}
+
+/** POST /v1/orders: `{ reservationId, customer? }`. */
+export async function createOrder({ request, env }: Ctx): Promise<Response> {
+  const body = known(object(await readJson(request), "body"), "body", ["reservationId", "customer"]);
+  const reservationId = string(body.reservationId, "reservationId");
+  let customer: unknown;
+  if (optional(body.customer) !== undefined) {
+    customer = object(body.customer, "customer");
+    if (JSON.stringify(customer).length > 8192) throw invalid("customer", "at most 8 KB");
+  }
+  return replyResponse(await ledgerOf(env).createOrder(reservationId, customer));
+}
+
+/** GET /v1/orders/{id}?token=: the order and its timeline (tracking token, or the bearer token). */
+export async function getOrder({ request, url, env, params }: Ctx): Promise<Response> {
+  const admin = hasIngestToken(request, url, env);
+  return replyResponse(await ledgerOf(env).order(string(params.id, "id"), url.searchParams.get("token"), admin));
+}
+
+/** POST /v1/orders/{id}/events (bearer): drives the lifecycle. */
+export async function orderEvent({ request, url, env, params }: Ctx): Promise<Response> {
+  requireIngestToken(request, url, env);
+  const body = known(object(await readJson(request), "body"), "body", ["type", "id", "location", "lines", "restock", "note"]);
+  if (typeof body.type !== "string" || !ORDER_EVENT_TYPES.includes(body.type as OrderEventType)) {
+    throw invalid("type", `must be one of ${ORDER_EVENT_TYPES.join(", ")}`);
+  }
+  const event: OrderEvent = { type: body.type as OrderEventType };
+  if (optional(body.id) !== undefined) event.id = string(body.id, "id", 200);
+  if (optional(body.location) !== undefined) event.location = string(body.location, "location");
+  if (optional(body.lines) !== undefined) event.lines = lines(body.lines, "lines");
+  if (optional(body.restock) !== undefined) {
+    if (typeof body.restock !== "boolean") throw invalid("restock", "must be a boolean");
+    event.restock = body.restock;
+  }
+  if (optional(body.note) !== undefined) event.note = string(body.note, "note", 1000);
+  return replyResponse(await ledgerOf(env).orderEvent(string(params.id, "id"), event));
+}
+
+/** POST /v1/orders/{id}/returns?token=: the shopper asks to return a delivered order. */
+export async function requestReturn({ request, url, env, params }: Ctx): Promise<Response> {
+  const admin = hasIngestToken(request, url, env);
+  // An empty body is a return request without a reason.
+  const body = known(object(await readOptionalJson(request), "body"), "body", ["token", "reason"]);
+  const token = url.searchParams.get("token") ?? (typeof body.token === "string" ? body.token : null);
+  const reason = optional(body.reason) === undefined ? undefined : string(body.reason, "reason", 1000);
+  return replyResponse(await ledgerOf(env).requestReturn(string(params.id, "id"), token, admin, reason));
+}
+

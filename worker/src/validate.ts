@@ -1,0 +1,100 @@
+// Input checks of the routes the engine does not check itself. Each names the offending field
+// and throws a 400 `invalid_input`.
+import { HttpError } from "./reply";
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export function invalid(field: string, message: string): HttpError {
+  return new HttpError(400, "invalid_input", `${field}: ${message}`, { field });
+}
+
+export function object(value: unknown, field: string): JsonObject {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw invalid(field, "must be an object");
+  }
+  return value as JsonObject;
+}
+
+export function array(value: unknown, field: string, max: number): Json[] {
+  if (!Array.isArray(value)) throw invalid(field, "must be an array");
+  if (value.length > max) throw invalid(field, `at most ${max} items`);
+  return value as Json[];
+}
+
+export function string(value: unknown, field: string, maxLength = 200): string {
+  if (typeof value !== "string" || value.length === 0) throw invalid(field, "must be a non-empty string");
+  if (value.length > maxLength) throw invalid(field, `at most ${maxLength} characters`);
+  return value;
+}
+
+export function integer(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(field, `must be an integer in [${min}, ${max}]`);
+  }
+  return value;
+}
+
+export function finite(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+    throw invalid(field, `must be a number in [${min}, ${max}]`);
+  }
+  return value;
+}
+
+/** A query parameter as a finite number, or undefined when absent. */
+export function queryNumber(url: URL, name: string, min: number, max: number): number | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return undefined;
+  const n = raw.trim() === "" ? NaN : Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw invalid(name, `must be a number in [${min}, ${max}]`);
+  return n;
+}
+
+/** `lat` and `lon` query parameters: both or neither. */
+export function queryPoint(url: URL): { lat: number; lon: number } | undefined {
+  const lat = queryNumber(url, "lat", -90, 90);
+  const lon = queryNumber(url, "lon", -180, 180);
+  if ((lat === undefined) !== (lon === undefined)) throw invalid(lat === undefined ? "lat" : "lon", "lat and lon go together");
+  return lat === undefined || lon === undefined ? undefined : { lat, lon };
+}
+
+/** `mode=ship|pickup`, default ship. */
+export function queryMode(url: URL): "ship" | "pickup" {
+  const mode = url.searchParams.get("mode") ?? "ship";
+  if (mode !== "ship" && mode !== "pickup") throw invalid("mode", "must be ship or pickup");
+  return mode;
+}
+
+/** A comma-separated list of SKUs: 1 to `max` non-empty names. */
+export function querySkus(url: URL, max: number): string[] {
+  const raw = url.searchParams.get("skus");
+  if (raw === null || raw.trim() === "") throw invalid("skus", "required: a comma-separated list of SKUs");
+  const skus = raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (skus.length === 0) throw invalid("skus", "required: a comma-separated list of SKUs");
+  if (skus.length > max) throw invalid("skus", `at most ${max} SKUs`);
+  return skus;
+}
+
+/** Great-circle distance in km (the engine's formula and Earth radius). */
+export function haversineKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const R = 6371.0088;
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * R * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** Refuses fields that are not in `keys`, as the engine does for its own requests. */
+export function known(value: JsonObject, field: string, keys: readonly string[]): JsonObject {
+  for (const k of Object.keys(value)) {
+    if (!keys.includes(k)) throw invalid(field === "body" ? k : `${field}.${k}`, `unknown field; expected one of ${keys.join(", ")}`);
+  }
+  return value;
+}
+
+/** An optional field: `null` counts as absent (as in the engine's requests). */
+export function optional<T extends Json>(value: T | undefined): T | undefined {
+  return value === null ? undefined : value;
+}
