@@ -27,14 +27,13 @@ impl InputError {
         }
     }
 
-    pub(crate) fn from_path(err: serde_path_to_error::Error<serde_json::Error>) -> Self {
-        let field = err.path().to_string();
-        let field = if field == "." { String::new() } else { field };
-        let inner = err.into_inner().to_string();
+    pub(crate) fn from_json(json: &str, err: &serde_json::Error) -> Self {
+        let field = crate::json_path::path_at(json, err.line(), err.column());
+        let text = err.to_string();
         // serde_json appends "at line 1 column 57": noise for a caller who sent an object.
-        let message = match inner.find(" at line ") {
-            Some(cut) => inner[..cut].to_string(),
-            None => inner,
+        let message = match text.find(" at line ") {
+            Some(cut) => text[..cut].to_string(),
+            None => text,
         };
         Self { field, message }
     }

@@ -18,6 +18,7 @@ pub mod demo;
 mod engine;
 mod error;
 pub mod inventory;
+mod json_path;
 pub mod network;
 mod order;
 pub mod promise;
@@ -35,8 +36,5 @@ pub use error::{Error, InputError};
 /// Every JSON request of the public API goes through this one function, so that every caller
 /// gets the same `invalid_input` error naming the field (`[3].lat: invalid type: null …`).
 pub fn from_json<'a, T: serde::Deserialize<'a>>(json: &'a str) -> Result<T, InputError> {
-    let mut de = serde_json::Deserializer::from_str(json);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(InputError::from_path)?;
-    de.end().map_err(|e| InputError::new("", e.to_string()))?;
-    Ok(value)
+    serde_json::from_str(json).map_err(|e| InputError::from_json(json, &e))
 }

@@ -73,7 +73,7 @@ pub fn explain(
         near.select_nth_unstable_by(EXPLAINED - 1, by_distance);
         near.truncate(EXPLAINED);
     }
-    near.sort_by(by_distance);
+    crate::order::sort_by(&mut near, by_distance);
     let stocks: Vec<_> = cart
         .lines
         .iter()

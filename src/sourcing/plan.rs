@@ -90,7 +90,7 @@ pub(crate) fn assemble(
             lines: s.lines.iter().map(|&(j, q)| line(j, q)).collect(),
         })
         .collect();
-    shipments.sort_by(|a, b| a.location.cmp(&b.location));
+    crate::order::sort_by(&mut shipments, |a, b| a.location.cmp(&b.location));
     let total_cost = shipments.iter().map(|s| s.cost).sum();
     let lower_bound = if solution.optimal {
         total_cost

@@ -178,7 +178,7 @@ pub fn build(network: &Network, inventory: &Inventory, cart: &Cart, strategy: &S
     // Tie-break keys: candidates in location-id order.
     let mut order: Vec<usize> = (0..out.locations.len()).collect();
     let id = |c: usize| network.get(out.locations[c]).map_or("", |l| l.id.as_str());
-    order.sort_by(|&a, &b| id(a).cmp(id(b)));
+    crate::order::sort_by(&mut order, |&a, &b| id(a).cmp(id(b)));
     for (k, &c) in order.iter().enumerate() {
         out.problem.candidates[c].key = k as u32;
     }

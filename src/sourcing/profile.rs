@@ -301,7 +301,7 @@ impl Profile {
                 ));
             }
             let mut ids = ids.clone();
-            ids.sort_unstable();
+            crate::order::sort_by(&mut ids, Ord::cmp);
             ids.dedup();
             s.locations = Some(ids);
         }

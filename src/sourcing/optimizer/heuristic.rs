@@ -107,7 +107,7 @@ impl Incumbent {
         };
         let mut current = best.set.clone();
         let mut by_fixed = current.clone();
-        by_fixed.sort_by(|&a, &b| {
+        crate::order::sort_by(&mut by_fixed, |&a, &b| {
             inst.f[b as usize]
                 .total_cmp(&inst.f[a as usize])
                 .then(inst.rank[a as usize].cmp(&inst.rank[b as usize]))

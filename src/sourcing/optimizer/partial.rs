@@ -52,7 +52,6 @@ pub(super) fn solve(p: &Problem) -> Solution {
 /// exhaustive) the search. Returns (finished, lower bound, nodes).
 fn find(inst: &Instance, inc: &mut Incumbent, budget: u64) -> (bool, f64, u64) {
     inc.greedy(inst);
-    if let Ok(v) = std::env::var("ATS_UB") { let v: f64 = v.parse().unwrap_or(0.0); if v > 0.0 { inc.best = Some(super::heuristic::Plan { cost: v + 1e-6, keys: vec![u32::MAX; 50], set: vec![] }); } }
     if inst.k <= 1 {
         let lb = inc.ub().unwrap_or(f64::INFINITY);
         return (true, lb, 0);
@@ -139,7 +138,7 @@ fn finish(
 /// nodes).
 fn most_units(inst: &Instance, inc: &mut Incumbent, budget: u64) -> (u64, bool, u64) {
     let mut order: Vec<u32> = (0..inst.n() as u32).collect();
-    order.sort_by_key(|&i| (std::cmp::Reverse(inst.cap[i as usize]), inst.rank[i as usize]));
+    crate::order::sort_by_key(&mut order, |&i| (std::cmp::Reverse(inst.cap[i as usize]), inst.rank[i as usize]));
     let mut best = 0u64;
     // Greedy first: the candidate adding most units, K times.
     let mut set: Vec<u32> = Vec::new();
@@ -224,7 +223,7 @@ impl UnitsDfs<'_> {
         }
         self.gains.clear();
         self.gains.extend(gains.iter().map(|g| g.0));
-        self.gains.sort_unstable_by(|a, b| b.cmp(a));
+        crate::order::sort_by(&mut self.gains, |a, b| b.cmp(a));
         let room = inst.k - set.len();
         let optimistic: u64 = self.gains.iter().take(room).sum();
         if units + optimistic <= self.best {
