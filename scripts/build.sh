@@ -52,3 +52,4 @@ else
 fi
 
 node scripts/size.mjs "$raw" "$out/atsource_bg.wasm"
+node scripts/widget-size.mjs

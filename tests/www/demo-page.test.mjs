@@ -1,4 +1,4 @@
-// The demo page (`make demo` serves it at /) in headless Chromium: the engine loads the demo
+// The engine demo page (`make demo` serves it at /engine.html) in headless Chromium: the engine loads the demo
 // network in the page, availability near the chosen city renders, and changing the city changes
 // the answer — with no page error and no console error.
 import { test, before, after } from "node:test";
@@ -34,7 +34,7 @@ test("the demo page shows availability near the chosen city, computed in the pag
   const problems = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
-  await page.goto(`${origin}/`);
+  await page.goto(`${origin}/engine.html`);
   await page.waitForFunction(() => window.atsourceDemo?.ready === true, null, { timeout: 30_000 });
 
   const rows = page.locator("#results tbody tr");

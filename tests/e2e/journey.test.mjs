@@ -1,0 +1,158 @@
+// The whole shopper and operations journey on `make demo`'s real worker, in headless Chromium:
+// product page (postcode entry) → a live inventory event changes the widget within 1 s → cart
+// with priced delivery options → checkout holds stock → order → the operations page drives it
+// (picked, shipped, delivered) while the tracking page follows live → return → restocked.
+// axe-core on every page; screenshots to test-results/e2e and docs/screenshots.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage, position, screenshot, seriousViolations, startDemo, stockOnly, TOKEN } from "./helpers.mjs";
+
+const SKU = "LUM-0002-SAU";
+const STORE = "ST-PARIS-01";
+let demo, browser;
+
+before(async () => {
+  demo = await startDemo();
+  browser = await launch();
+  // A known starting point: 2 units near Paris, all in one store, nothing anywhere else.
+  await stockOnly(demo, SKU, { [STORE]: 2 }, "journey");
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+const widgetState = (page) => page.evaluate(() => document.querySelector("atsource-availability")?.availability);
+
+test("catalogue → product (postcode) → live event → cart → checkout hold → order → ops → tracking → return", { timeout: 180_000 }, async () => {
+  const shop = await openPage(browser);
+  await shop.goto(`${demo.base}/`);
+  await shop.locator(".grid .card").first().waitFor();
+  assert.ok((await shop.locator(".grid .card").count()) >= 10, "a catalogue grid");
+  assert.deepEqual(await seriousViolations(shop), [], "catalogue accessible");
+  await screenshot(shop, "catalogue");
+
+  // Product page: no place yet, the widget asks; the shopper types a Paris postcode.
+  await shop.goto(`${demo.base}/#/p/${SKU}`);
+  const widget = shop.locator("atsource-availability");
+  await widget.locator("input[name=place]").fill("75001");
+  await widget.locator("button[type=submit]").click();
+  await shop.waitForFunction(() => document.querySelector("atsource-availability").availability?.total === 2);
+  assert.deepEqual((await widgetState(shop)).locations.map((l) => [l.id, l.ats]), [[STORE, 2]]);
+  await widget.locator(".band", { hasText: "Plus que 2" }).waitFor();
+  await widget.locator("p", { hasText: "Près de Paris" }).waitFor();
+  await widget.locator(".delivery").waitFor(); // the home delivery estimate
+  assert.match(await widget.locator(".delivery").innerText(), /Livraison estimée/);
+  assert.deepEqual(await seriousViolations(shop), [], "product page accessible");
+  await screenshot(shop, "product");
+
+  // A stock receipt through the API reaches the open page within a second, without reload.
+  await shop.locator("atsource-availability[data-live]").waitFor(); // subscribed to the stream
+  await shop.evaluate(() => { window.changes = 0; document.querySelector("atsource-availability").addEventListener("atsource-change", () => window.changes++); });
+  const navigations = [];
+  shop.on("framenavigated", (f) => f === shop.mainFrame() && navigations.push(f.url()));
+  const t0 = Date.now();
+  const ingest = await demo.api("POST", "/v1/inventory/events", { events: [{ id: "journey-receipt", type: "adjust", sku: SKU, location: STORE, delta: 10 }] }, { token: true });
+  assert.equal(ingest.status, 200);
+  await shop.waitForFunction(() => document.querySelector("atsource-availability").availability.total === 12, null, { timeout: 1000 });
+  const latency = Date.now() - t0;
+  assert.ok(latency <= 1000, `widget updated in ${latency} ms`);
+  await widget.locator(".band", { hasText: "En stock" }).waitFor({ timeout: 500 });
+  assert.ok((await shop.evaluate(() => window.changes)) >= 1, "atsource-change fired");
+  assert.deepEqual(navigations, [], "no reload");
+
+  // Cart: two units, delivery options priced, the explanation on demand.
+  await shop.locator("#qty").fill("2");
+  await shop.locator("#add").click();
+  await shop.locator("#added").getByText("Ajouté au panier").waitFor();
+  await shop.locator("a[href='#/cart']").first().click();
+  const options = shop.locator("atsource-delivery-options");
+  await options.locator("input[type=radio]").first().waitFor();
+  const answer = await shop.evaluate(() => document.querySelector("atsource-delivery-options").answer);
+  assert.equal(answer.plan.status, "complete");
+  assert.ok(answer.deliveryOptions.home.length > 0);
+  assert.match(await options.locator("fieldset").first().innerText(), /€|Gratuit/);
+  assert.match(await options.locator("fieldset").first().innerText(), /1 colis/);
+  await options.locator("summary").first().click();
+  assert.match(await options.locator("details[open]").innerText(), /Paris Rivoli/);
+  assert.deepEqual(await seriousViolations(shop), [], "cart accessible");
+  await screenshot(shop, "cart");
+
+  // Checkout: the hold is visible and the units leave the ATS.
+  await shop.locator("#checkout").click();
+  await shop.locator("#hold-timer").waitFor();
+  assert.match(await shop.locator("#hold-timer").innerText(), /^1[45]:\d\d$/);
+  const held = await position(demo, SKU, STORE);
+  assert.equal(held.reserved, 2);
+  assert.equal(held.ats, 10);
+  assert.deepEqual(await seriousViolations(shop), [], "checkout accessible");
+  await screenshot(shop, "checkout");
+  await shop.locator("#name").fill("Camille Martin");
+  await shop.locator("#email").fill("camille@example.fr");
+  await shop.locator("#place-order").click();
+  await shop.locator("#order-status[data-status=created]").waitFor();
+  const orderId = await shop.locator("#order-id").innerText();
+  assert.match(orderId, /^ord_/);
+
+  // Operations, in a second tab of the same browser (it lists the orders placed there).
+  const ops = await shop.context().newPage();
+  ops.on("pageerror", (e) => shop.errors.push(`ops pageerror: ${e.message}`));
+  await ops.goto(`${demo.base}/ops.html`);
+  assert.equal(await ops.locator("#token").inputValue(), TOKEN);
+  const row = ops.locator(`tr[data-order="${orderId}"]`);
+  await row.locator("button[data-action=picked]").click();
+  await row.locator("td.status[data-status=in_preparation]").waitFor();
+  await row.locator("button[data-action=shipped]").click();
+  await row.locator("td.status[data-status=shipped]").waitFor();
+  // The tracking tab follows without reload.
+  await shop.locator("#order-status[data-status=shipped]").waitFor({ timeout: 3000 });
+  assert.equal(await shop.locator("#timeline li").count(), 3);
+  const shipped = await position(demo, SKU, STORE);
+  assert.deepEqual([shipped.onHand, shipped.reserved, shipped.picking], [10, 0, 0]);
+  await row.locator("button[data-action=delivered]").click();
+  await shop.locator("#order-status[data-status=delivered]").waitFor({ timeout: 3000 });
+  await shop.locator("#request-return").waitFor();
+  assert.deepEqual(await seriousViolations(shop), [], "tracking page accessible");
+  await screenshot(shop, "tracking");
+
+  // Report, alerts and locations on the operations page.
+  await ops.locator("#kpis .kpi").first().waitFor();
+  assert.match(await ops.locator("#kpis").innerText(), /1\s*commandes/);
+  assert.equal(await ops.locator("#charts svg[role=img]").count(), 3);
+  assert.match(await ops.locator("#locations").innerText(), /Paris Rivoli/);
+  assert.deepEqual(await seriousViolations(ops), [], "operations page accessible");
+  await screenshot(ops, "operations");
+
+  // The shopper asks for a return from the tracking page; the warehouse receives it: restocked.
+  await shop.locator("#request-return").click();
+  await shop.locator("#order-status[data-status=return_requested]").waitFor({ timeout: 3000 });
+  await row.locator("td.status[data-status=return_requested]").waitFor({ timeout: 5000 });
+  await row.locator("button[data-action=returned]").click();
+  await row.locator("td.status[data-status=restocked]").waitFor();
+  await shop.locator("#order-status[data-status=restocked]").waitFor({ timeout: 3000 });
+  const back = await position(demo, SKU, STORE);
+  assert.deepEqual([back.onHand, back.ats], [12, 12]);
+
+  assert.deepEqual(shop.errors, []);
+  assert.deepEqual(shop.consoleErrors, []);
+  await shop.context().close();
+});
+
+test("operations: CSV stock counts and failed sourcing, and the live alerts they raise", { timeout: 60_000 }, async () => {
+  const ops = await openPage(browser);
+  await ops.goto(`${demo.base}/ops.html`);
+  await ops.locator("#conn", { hasText: "connecté" }).waitFor();
+  await ops.locator("#csv-text").fill(`sku,location,onHand\n${SKU},${STORE},0\n${SKU},NOWHERE,3\n`);
+  await ops.locator("#counts button[type=submit]").click();
+  await ops.locator("#csv-result", { hasText: "1 lignes appliquées" }).waitFor();
+  assert.match(await ops.locator("#csv-result").innerText(), /1 refusées — ligne 3/);
+  // Counting the store to 0 is an out-of-stock crossing: the alert arrives live.
+  await ops.locator(`#alerts li[data-kind=out_of_stock][data-location=${STORE}]`, { hasText: SKU }).first().waitFor({ timeout: 3000 });
+  // A cart the network cannot serve: refused, and a failed-sourcing alert for operations.
+  const refused = await demo.api("POST", "/v1/reservations", { idempotencyKey: "journey-too-many", lines: [{ sku: SKU, qty: 5000 }], destination: { lat: 48.85, lon: 2.35 } });
+  assert.equal(refused.status, 409);
+  await ops.locator("#alerts li[data-kind=sourcing_failed]", { hasText: `× ${SKU}` }).first().waitFor({ timeout: 3000 });
+  assert.deepEqual(ops.errors, []);
+  await ops.context().close();
+});

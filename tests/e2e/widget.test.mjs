@@ -1,0 +1,173 @@
+// <atsource-availability> embedded in someone else's page (another origin, no framework), talking
+// to `make demo`'s real worker: French and English, postcode entry by keyboard, a SKU out of
+// stock everywhere, future supply, the worker unreachable (message, retry), no layout shift,
+// axe-core, and no uncaught page error.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { launch, openPage, screenshot, seriousViolations, startDemo, stockOnly } from "./helpers.mjs";
+
+let demo, browser, host, hostBase;
+const pages = new Map();
+
+before(async () => {
+  demo = await startDemo();
+  browser = await launch();
+  // The retailer's own site: one static page per test, the widget loaded from the worker.
+  host = createServer((req, res) => {
+    const body = pages.get(req.url);
+    res.writeHead(body ? 200 : 404, { "content-type": "text/html; charset=utf-8" });
+    res.end(body ?? "");
+  });
+  await new Promise((ok) => host.listen(0, "127.0.0.1", ok));
+  hostBase = `http://127.0.0.1:${host.address().port}`;
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((ok) => host?.close(ok));
+  await demo?.stop();
+});
+
+/** Serves a host page carrying the widget with `attrs` at `/name.html`. */
+function register(name, attrs, lang = "fr") {
+  const a = Object.entries(attrs).map(([k, v]) => `${k}="${v}"`).join(" ");
+  pages.set(`/${name}.html`, `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Boutique ${name}</title>
+<link rel="icon" href="data:,"><meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family:sans-serif;max-width:640px;margin:1rem auto;padding:0 1rem"><main><h1>Lampe Étretat</h1>
+<script type="module" src="${demo.base}/atsource-widget.js"></script>
+<atsource-availability ${a}></atsource-availability><p id="below">Description du produit.</p></main></body></html>`);
+}
+
+/** Opens a registered host page, measuring layout shifts from the start. */
+async function embed(name, attrs, lang = "fr", { setup, viewport = { width: 700, height: 700 }, context = {} } = {}) {
+  register(name, attrs, lang);
+  const page = await openPage(browser, { viewport, ...context });
+  await page.addInitScript(() => {
+    // The event bubbles out of the element (composed), so the host page hears it too.
+    document.addEventListener("atsource-change", (e) => { window.changes = [...(window.changes || []), e.detail]; });
+    window.layoutShift = 0;
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.layoutShift += e.value; })
+      .observe({ type: "layout-shift", buffered: true });
+  });
+  await setup?.(page);
+  await page.goto(`${hostBase}/${name}.html`);
+  return page;
+}
+
+const state = (page) => page.evaluate(() => document.querySelector("atsource-availability").availability);
+const waitState = (page) => page.waitForFunction(() => document.querySelector("atsource-availability").availability);
+
+test("French, on another site: bands, delivery estimate, nearest stores, the API's numbers, no layout shift", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0001-TER";
+  const page = await embed("fr", { sku, lat: 48.85, lon: 2.35, "radius-km": 50, mode: "ship", lang: "fr" });
+  await waitState(page);
+  const api = await demo.api("GET", `/v1/availability?skus=${sku}&lat=48.85&lon=2.35&radiusKm=50&mode=ship`);
+  assert.deepEqual(await state(page), api.json[0]);
+  assert.deepEqual((await page.evaluate(() => window.changes)).at(-1), api.json[0], "atsource-change carries the state");
+  const w = page.locator("atsource-availability");
+  await w.locator(".delivery").waitFor();
+  assert.match(await w.locator(".band").innerText(), /^(En stock|Plus que \d)$/);
+  assert.match(await w.locator(".delivery").innerText(), /^Livraison estimée (le|entre le) \w+ \d+/);
+  assert.equal(await w.locator("li[data-location]").count(), 3);
+  assert.match(await w.locator("li[data-location]").first().innerText(), /km[\s\S]*Retrait prêt/);
+  assert.ok((await page.evaluate(() => window.layoutShift)) < 0.05, "no layout shift");
+  assert.deepEqual(await seriousViolations(page), []);
+  await screenshot(page, "widget-fr");
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(page.consoleErrors, []);
+  await page.context().close();
+});
+
+test("English, click & collect mode, on a phone-sized screen", { timeout: 60_000 }, async () => {
+  const page = await embed("en", { sku: "LUM-0001-NOI", lat: 45.764, lon: 4.8357, "radius-km": 30, mode: "pickup", lang: "en" }, "en",
+    { viewport: { width: 360, height: 740 } });
+  await waitState(page);
+  const w = page.locator("atsource-availability");
+  await w.locator("li[data-location]").first().waitFor();
+  assert.match(await w.locator(".band").innerText(), /^(In stock|Only \d left|Out of stock|Available from .+)$/);
+  assert.match(await w.locator(".box").innerText(), /within 30 km · updated live/);
+  assert.match(await w.locator(".box").innerText(), /Nearest stores/);
+  assert.match(await w.locator("li[data-location]").first().innerText(), /Pickup ready/);
+  assert.equal(await w.locator(".delivery").count(), 0, "no home delivery line in pickup mode");
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), "no horizontal scroll at 360 px");
+  assert.deepEqual(await seriousViolations(page), []);
+  await screenshot(page, "widget-en");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("without lat/lon it asks: an unknown place, then a postcode typed and sent with the keyboard", { timeout: 60_000 }, async () => {
+  const page = await embed("ask", { sku: "LUM-0001-SAU", lang: "fr" });
+  const w = page.locator("atsource-availability");
+  const input = w.getByLabel("Code postal ou ville");
+  await input.fill("99999");
+  await input.press("Enter");
+  await w.locator("[role=alert]", { hasText: "Code postal ou ville inconnu." }).waitFor();
+  assert.deepEqual(await seriousViolations(page), []);
+  await input.fill("69002");
+  await input.press("Enter");
+  await waitState(page);
+  await w.locator("p", { hasText: "Près de Lyon" }).waitFor();
+  const a = await state(page);
+  assert.ok(a.locations.every((l) => l.distanceKm <= 50), "within the default 50 km of Lyon");
+  // The place is remembered for the next product page of the same shop.
+  assert.equal(JSON.parse(await page.evaluate(() => localStorage.getItem("atsource:place"))).postcode, "69002");
+  // "Changer de lieu" is a real button: reachable and usable from the keyboard.
+  await w.getByRole("button", { name: "Changer de lieu" }).focus();
+  await page.keyboard.press("Enter");
+  await w.getByLabel("Code postal ou ville").waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("without lat/lon, the browser's position when the shopper allows it", { timeout: 60_000 }, async () => {
+  const bordeaux = { latitude: 44.8378, longitude: -0.5792 };
+  const page = await embed("geo", { sku: "LUM-0001-TER", lang: "fr" }, "fr",
+    { context: { geolocation: bordeaux, permissions: ["geolocation"] } });
+  await page.locator("atsource-availability").getByRole("button", { name: "Utiliser ma position" }).click();
+  await waitState(page);
+  const near = await demo.api("GET", "/v1/availability?skus=LUM-0001-TER&lat=44.8378&lon=-0.5792&radiusKm=50&mode=ship");
+  assert.equal((await state(page)).total, near.json[0].total);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("a SKU out of stock everywhere says so; one with supply on the way gives its date", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0001-SAB";
+  await stockOnly(demo, sku, {}, "oos");
+  // Reads are answered by edge replicas at most 1 s behind the ledger (worker/README.md).
+  await new Promise((r) => setTimeout(r, 1100));
+  const api = (await demo.api("GET", `/v1/availability?skus=${sku}&lat=48.85&lon=2.35&radiusKm=50`)).json[0];
+  const page = await embed("oos", { sku, lat: 48.85, lon: 2.35, lang: "fr" });
+  await page.waitForFunction(() => document.querySelector("atsource-availability").availability?.total === 0);
+  const w = page.locator("atsource-availability");
+  const expected = api.availableFrom ? /^Disponible à partir du \w+ \d+ \w+$/ : /^Rupture$/;
+  assert.match(await w.locator(".band").innerText(), expected);
+  await w.locator(".box", { hasText: "Livraison à domicile indisponible" }).waitFor();
+  await page.context().close();
+
+  // The demo network has supply due for this one (GET /v1/availability: availableFrom).
+  const soon = await embed("soon", { sku: "CHE-0002-CAM-L", lat: 48.85, lon: 2.35, lang: "fr" });
+  await waitState(soon);
+  const s = await state(soon);
+  assert.equal(s.total, 0);
+  assert.ok(s.availableFrom);
+  assert.match(await soon.locator("atsource-availability .band").innerText(), /^Disponible à partir du /);
+  assert.deepEqual(soon.errors, []);
+  await soon.context().close();
+});
+
+test("the worker unreachable: a clear message and a retry that recovers, no uncaught error", { timeout: 60_000 }, async () => {
+  const page = await embed("down", { sku: "LUM-0001-TER", lat: 48.85, lon: 2.35, lang: "fr" }, "fr",
+    { setup: (p) => p.route(`${demo.base}/v1/**`, (r) => r.abort("connectionrefused")) });
+  const w = page.locator("atsource-availability");
+  await w.locator("[role=alert]", { hasText: "Impossible de joindre le service de disponibilité." }).waitFor();
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.unroute(`${demo.base}/v1/**`);
+  await w.getByRole("button", { name: "Réessayer" }).click();
+  await waitState(page);
+  await w.locator(".band").waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

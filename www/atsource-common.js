@@ -1,0 +1,124 @@
+// Shared by the atsource custom elements: where the worker is, how to call it, the shopper's
+// language. No framework and no wasm: the elements only speak to the worker's HTTP API, so they
+// work in any page that loads them with one <script type="module">.
+
+// The worker that serves this file is the default API: a retailer embedding
+// https://atsource.example/atsource-widget.js on its own site needs no `api` attribute.
+export const DEFAULT_API = new URL("/", import.meta.url).origin;
+
+export const STRINGS = {
+  fr: {
+    inStock: "En stock", only: (n) => `Plus que ${n}`, out: "Rupture", from: (d) => `Disponible à partir du ${d}`,
+    near: (r) => `dans un rayon de ${r} km`, delivery: (a, b) => a === b ? `Livraison estimée le ${a}` : `Livraison estimée entre le ${a} et le ${b}`,
+    noDelivery: "Livraison à domicile indisponible", stores: "Magasins les plus proches",
+    readyToday: "Retrait prêt aujourd'hui", readyOn: (d) => `Retrait prêt le ${d}`, units: (n) => `${n} en stock`,
+    noStore: "Aucun magasin proche ne peut préparer ce produit.",
+    unreachable: "Impossible de joindre le service de disponibilité.", retry: "Réessayer", loading: "Chargement de la disponibilité…",
+    where: "Où êtes-vous ?", placeLabel: "Code postal ou ville", find: "Valider", locate: "Utiliser ma position",
+    unknownPlace: "Code postal ou ville inconnu.", geoFailed: "Position indisponible : saisissez un code postal.",
+    change: "Changer de lieu", around: (p) => `Près de ${p}`, live: "mis à jour en direct",
+    home: "Livraison à domicile", pickup: "Retrait en magasin (click & collect)", free: "Gratuit",
+    parcels: (n) => n > 1 ? `${n} colis` : "1 colis", between: (a, b) => a === b ? `le ${a}` : `entre le ${a} et le ${b}`,
+    why: "Pourquoi ce magasin ?", shipsFrom: (n, d) => `Expédié depuis ${n} (${d} km)`, noOption: "Aucune option de livraison pour ce panier.",
+    reasons: { out_of_stock: "pas de stock", costlier: "plus coûteux", too_far: "trop loin", capacity: "capacité atteinte",
+      inactive: "fermé", performance: "performance insuffisante", chosen: "choisi" },
+  },
+  en: {
+    inStock: "In stock", only: (n) => `Only ${n} left`, out: "Out of stock", from: (d) => `Available from ${d}`,
+    near: (r) => `within ${r} km`, delivery: (a, b) => a === b ? `Estimated delivery on ${a}` : `Estimated delivery between ${a} and ${b}`,
+    noDelivery: "Home delivery unavailable", stores: "Nearest stores",
+    readyToday: "Pickup ready today", readyOn: (d) => `Pickup ready on ${d}`, units: (n) => `${n} in stock`,
+    noStore: "No nearby store can prepare this product.",
+    unreachable: "The availability service cannot be reached.", retry: "Retry", loading: "Loading availability…",
+    where: "Where are you?", placeLabel: "Postcode or town", find: "Confirm", locate: "Use my location",
+    unknownPlace: "Unknown postcode or town.", geoFailed: "Location unavailable: enter a postcode.",
+    change: "Change place", around: (p) => `Near ${p}`, live: "updated live",
+    home: "Home delivery", pickup: "Store pickup (click & collect)", free: "Free",
+    parcels: (n) => n > 1 ? `${n} parcels` : "1 parcel", between: (a, b) => a === b ? `on ${a}` : `between ${a} and ${b}`,
+    why: "Why this store?", shipsFrom: (n, d) => `Ships from ${n} (${d} km)`, noOption: "No delivery option for this cart.",
+    reasons: { out_of_stock: "no stock", costlier: "costlier", too_far: "too far", capacity: "capacity reached",
+      inactive: "closed", performance: "performance too low", chosen: "chosen" },
+  },
+};
+
+export function langOf(el) {
+  const l = (el.getAttribute("lang") || el.closest("[lang]")?.getAttribute("lang") || "fr").slice(0, 2);
+  return l === "en" ? "en" : "fr";
+}
+
+export function apiOf(el) {
+  return (el.getAttribute("api") || DEFAULT_API).replace(/\/$/, "");
+}
+
+/** A day ("2026-12-04" or a timestamp) as the shopper reads it. */
+export function formatDay(day, lang) {
+  const d = new Date(day.length === 10 ? `${day}T12:00:00` : day);
+  return d.toLocaleDateString(lang === "en" ? "en-GB" : "fr-FR", { weekday: "long", day: "numeric", month: "long" });
+}
+
+export function formatPrice(n, lang) {
+  return new Intl.NumberFormat(lang === "en" ? "en-GB" : "fr-FR", { style: "currency", currency: "EUR" }).format(n);
+}
+
+/** The stock band a shopper sees: precise counts only when they help decide ("Plus que 3"). */
+export function band(a, t, lang) {
+  if (a.total > 3) return ["in", t.inStock];
+  if (a.total > 0) return ["low", t.only(a.total)];
+  if (a.availableFrom) return ["soon", t.from(formatDay(a.availableFrom, lang))];
+  return ["out", t.out];
+}
+
+/** When a click & collect store has the order ready: from its own shelf (`readyAt`) or after a transfer (`readyOn`). */
+export function readiness(c, t, lang) {
+  const today = new Date().toISOString().slice(0, 10);
+  const day = (c.readyAt || c.readyOn || "").slice(0, 10);
+  if (!day) return ["muted", ""];
+  if (day <= today) return ["in", c.readyAt ? `${t.readyToday} (${c.readyAt.slice(11, 16)})` : t.readyToday];
+  return ["muted", t.readyOn(formatDay(day, lang))];
+}
+
+/** JSON from the worker; a network failure or a 5xx throws `unreachable`, a 4xx its error. */
+export async function call(api, path, init = {}) {
+  let res;
+  try {
+    res = await fetch(api + path, { ...init, signal: AbortSignal.timeout(8000),
+      headers: init.body ? { "content-type": "application/json", ...init.headers } : init.headers });
+  } catch {
+    throw Object.assign(new Error("unreachable"), { code: "unreachable" });
+  }
+  const body = await res.json().catch(() => ({}));
+  if (res.status >= 500) throw Object.assign(new Error("unreachable"), { code: "unreachable" });
+  if (!res.ok) throw Object.assign(new Error(body.error?.message || res.statusText), { code: body.error?.code, status: res.status });
+  return body;
+}
+
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v == null) continue;
+    if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  e.append(...children.flat().filter((c) => c != null && c !== false));
+  return e;
+}
+
+/** Colours chosen for WCAG AA contrast (>= 4.5:1) on white; sizes reserved to avoid layout shift. */
+export const BASE_CSS = `
+:host{display:block;font:inherit;color:#1a1a1a;contain:layout;min-height:var(--atsource-min-height,19rem)}
+*{box-sizing:border-box}
+.box{border:1px solid #c9c9c9;border-radius:8px;padding:.75rem 1rem;background:#fff}
+.in{color:#0b6b2b}.low,.soon{color:#8a4b00}.out{color:#a4000f}
+.band{font-weight:700;font-size:1.1em;margin:0 0 .25rem}
+.muted{color:#555;font-size:.9em}
+ul{list-style:none;margin:.25rem 0 0;padding:0}
+li{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.25rem 1rem;padding:.3rem 0;border-top:1px solid #eee}
+button{font:inherit;padding:.4rem .8rem;border-radius:6px;border:1px solid #1d4ed8;background:#1d4ed8;color:#fff;cursor:pointer;min-height:2.25rem}
+button.link{background:none;color:#1d4ed8;border:0;padding:0;text-decoration:underline;min-height:0}
+button:focus-visible,input:focus-visible,summary:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
+input{font:inherit;padding:.4rem;border:1px solid #767676;border-radius:6px;min-width:0}
+form{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}
+label{display:flex;flex-direction:column;gap:.2rem;flex:1 1 10rem}
+.err{color:#a4000f}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+`;

@@ -1,0 +1,199 @@
+// <atsource-availability>: availability of one SKU near the shopper, live. Framework-free, no
+// wasm: it reads GET /v1/availability and POST /v1/source from the worker and follows
+// /v1/live over a WebSocket. Loading this file also defines <atsource-delivery-options>.
+import { STRINGS, apiOf, band, call, el, formatDay, langOf, readiness, BASE_CSS } from "./atsource-common.js";
+import { CITIES } from "./atsource-cities.js";
+import "./atsource-delivery-options.js";
+
+const PLACE_KEY = "atsource:place";
+
+/** A postcode ("69002"), a department prefix ("690") or a town ("lyon"), from the embedded table. */
+export function findPlace(text) {
+  const q = text.trim().toLowerCase().normalize("NFD").replace(/\p{Diacritic}/gu, "");
+  if (!q) return null;
+  const plain = (s) => s.toLowerCase().normalize("NFD").replace(/\p{Diacritic}/gu, "");
+  return CITIES.find((c) => c.postcode === q) || CITIES.find((c) => /^\d/.test(q) && c.postcode.startsWith(q))
+    || CITIES.find((c) => plain(c.name) === q || `${c.postcode} ${plain(c.name)}` === q) || CITIES.find((c) => plain(c.name).startsWith(q)) || null;
+}
+
+class AtsourceAvailability extends HTMLElement {
+  static observedAttributes = ["sku", "lat", "lon", "radius-km", "mode", "lang", "api"];
+  #state = null; // { sku, total, locations, availableFrom? } as the API answers
+  #offers = null; // the delivery options of one unit to the shopper
+  #error = null;
+  #asking = false;
+  #socket = null;
+  #retryMs = 500;
+  #gen = 0; // answers of an older load are dropped
+  #estimateTimer = 0;
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" }).innerHTML = `<style>${BASE_CSS}</style><div class="box" part="box"></div><div class="sr" role="status" aria-live="polite" aria-atomic="true"></div>`;
+  }
+
+  /** `{ sku, total, locations }` as GET /v1/availability answers, kept current by the live stream. */
+  get availability() {
+    return this.#state && structuredClone(this.#state);
+  }
+
+  get #t() { return STRINGS[langOf(this)]; }
+  get #radius() { return Number(this.getAttribute("radius-km") || 50); }
+  get #mode() { return this.getAttribute("mode") === "pickup" ? "pickup" : "ship"; }
+
+  get #place() {
+    const lat = parseFloat(this.getAttribute("lat")), lon = parseFloat(this.getAttribute("lon"));
+    if (Number.isFinite(lat) && Number.isFinite(lon)) return { lat, lon, name: this.getAttribute("place") || "" };
+    try { return JSON.parse(localStorage.getItem(PLACE_KEY)); } catch { return null; }
+  }
+
+  connectedCallback() { this.#load(); }
+  disconnectedCallback() { this.#closeSocket(); clearTimeout(this.#estimateTimer); }
+  attributeChangedCallback(_n, old, now) { if (old !== now && this.isConnected) this.#load(); }
+
+  /** Sets the shopper's place (also remembered for the next product page). */
+  setPlace(place) {
+    try { localStorage.setItem(PLACE_KEY, JSON.stringify(place)); } catch { /* private mode */ }
+    this.#asking = false;
+    for (const a of ["lat", "lon"]) this.removeAttribute(a);
+    this.#load();
+  }
+
+  async #load() {
+    const gen = ++this.#gen;
+    this.#closeSocket();
+    const sku = this.getAttribute("sku"), place = this.#place;
+    if (!sku) return;
+    if (!place || this.#asking) return this.#render();
+    this.#error = null;
+    this.shadowRoot.querySelector(".box").setAttribute("aria-busy", "true");
+    try {
+      const q = new URLSearchParams({ skus: sku, lat: place.lat, lon: place.lon, radiusKm: this.#radius, mode: this.#mode });
+      const [a] = await call(apiOf(this), `/v1/availability?${q}`);
+      if (gen !== this.#gen) return;
+      this.#set(a);
+      this.#listen(sku, place, gen);
+      await this.#estimate(gen);
+    } catch (e) {
+      if (gen !== this.#gen) return;
+      this.#error = e;
+      this.#render();
+    }
+  }
+
+  /** Home delivery dates and pickup readiness of one unit (the cart element prices the whole cart). */
+  async #estimate(gen) {
+    const place = this.#place;
+    try {
+      const r = await call(apiOf(this), "/v1/source", { method: "POST",
+        body: JSON.stringify({ lines: [{ sku: this.getAttribute("sku"), qty: 1 }], destination: { lat: place.lat, lon: place.lon } }) });
+      if (gen === this.#gen) this.#offers = r.deliveryOptions;
+    } catch { if (gen === this.#gen) this.#offers = null; }
+    if (gen === this.#gen) this.#render();
+  }
+
+  #set(a) {
+    const before = this.#state && band(this.#state, this.#t, langOf(this))[1];
+    this.#state = a;
+    this.#render();
+    const now = band(a, this.#t, langOf(this))[1];
+    // Announce the band, not every re-render, so a screen reader hears what changed.
+    if (before !== now) this.shadowRoot.querySelector("[role=status]").textContent = now;
+    this.dispatchEvent(new CustomEvent("atsource-change", { detail: this.availability, bubbles: true, composed: true }));
+  }
+
+  #listen(sku, place, gen) {
+    const url = new URL(apiOf(this).replace(/^http/, "ws") + "/v1/live");
+    url.search = new URLSearchParams({ skus: sku, lat: place.lat, lon: place.lon, radiusKm: this.#radius, mode: this.#mode });
+    const ws = new WebSocket(url);
+    this.#socket = ws;
+    // data-live tells the page (and its tests) that pushes now arrive.
+    ws.onopen = () => { this.#retryMs = 500; this.dataset.live = ""; };
+    ws.onmessage = (m) => {
+      let msg;
+      try { msg = JSON.parse(m.data); } catch { return; }
+      if (msg.type === "ats" && gen === this.#gen) this.#apply(msg.changes.filter((c) => c.sku === sku));
+    };
+    // Pushes are best effort: after a drop, reconnect and re-read the exact numbers.
+    ws.onclose = () => {
+      if (this.#socket !== ws || gen !== this.#gen) return;
+      delete this.dataset.live;
+      this.#socket = null;
+      setTimeout(() => gen === this.#gen && this.#load(), this.#retryMs);
+      this.#retryMs = Math.min(this.#retryMs * 2, 15000);
+    };
+  }
+
+  /** Applies the stream's deltas in place: the answer changes with no round trip. */
+  #apply(changes) {
+    if (!changes.length || !this.#state) return;
+    const locs = new Map(this.#state.locations.map((l) => [l.id, l]));
+    for (const c of changes) {
+      if (c.after > 0) locs.set(c.location, { ...locs.get(c.location), id: c.location, ats: c.after, distanceKm: c.distanceKm ?? locs.get(c.location)?.distanceKm });
+      else locs.delete(c.location);
+    }
+    const locations = [...locs.values()].sort((a, b) => (a.distanceKm ?? 0) - (b.distanceKm ?? 0) || a.id.localeCompare(b.id));
+    const total = locations.reduce((n, l) => n + l.ats, 0);
+    const { availableFrom, incoming } = this.#state;
+    this.#set({ sku: this.#state.sku, total, locations, ...(total === 0 && availableFrom ? { availableFrom, incoming } : {}) });
+    // The dates depend on where stock is: re-price once the edge replica has caught up (<= 1 s).
+    clearTimeout(this.#estimateTimer);
+    const gen = this.#gen;
+    this.#estimateTimer = setTimeout(() => this.#estimate(gen), 1200);
+  }
+
+  #closeSocket() {
+    delete this.dataset.live;
+    const ws = this.#socket;
+    this.#socket = null;
+    ws?.close();
+  }
+
+  #render() {
+    const t = this.#t, lang = langOf(this), box = this.shadowRoot.querySelector(".box");
+    box.removeAttribute("aria-busy");
+    const place = this.#place;
+    if (!place || this.#asking) return box.replaceChildren(this.#askForm(t));
+    if (this.#error) {
+      return box.replaceChildren(el("p", { class: "err", role: "alert" }, t.unreachable), el("button", { onclick: () => this.#load() }, t.retry));
+    }
+    const a = this.#state;
+    if (!a) return box.replaceChildren(el("p", { class: "muted" }, t.loading));
+    const [cls, text] = band(a, t, lang);
+    const where = el("p", { class: "muted" }, `${place.name ? t.around(place.name) + ", " : ""}${t.near(this.#radius)} · ${t.live} `,
+      el("button", { class: "link", onclick: () => { this.#asking = true; this.#render(); } }, t.change));
+    const o = this.#offers, parts = [el("p", { class: `band ${cls}`, "data-band": cls }, text), where];
+    if (this.#mode === "ship" && o) {
+      const h = o.home?.[0];
+      parts.push(el("p", { class: "delivery" }, h ? t.delivery(formatDay(h.earliest, lang), formatDay(h.latest, lang)) : t.noDelivery));
+    }
+    const stores = (o?.clickAndCollect || []).slice(0, 3);
+    const stock = new Map(a.locations.map((l) => [l.id, l.ats]));
+    parts.push(el("p", { class: "muted", id: "stores-h" }, t.stores));
+    parts.push(stores.length ? el("ul", { "aria-labelledby": "stores-h" }, stores.map((s) => el("li", { "data-location": s.location },
+      el("span", {}, `${s.name} — ${s.distanceKm.toFixed(1)} km`),
+      el("span", { class: readiness(s, t, lang)[0] }, readiness(s, t, lang)[1],
+        stock.get(s.location) ? ` · ${t.units(stock.get(s.location))}` : "")))) : el("p", { class: "muted" }, o ? t.noStore : t.loading));
+    box.replaceChildren(...parts);
+  }
+
+  #askForm(t) {
+    const msg = el("p", { class: "err", role: "alert" });
+    const input = el("input", { name: "place", list: "atsource-cities", autocomplete: "postal-code", required: true });
+    const list = el("datalist", { id: "atsource-cities" }, CITIES.map((c) => el("option", { value: `${c.postcode} ${c.name}` })));
+    const submit = (e) => {
+      e.preventDefault();
+      const c = findPlace(input.value);
+      if (c) this.setPlace({ name: c.name, postcode: c.postcode, lat: c.lat, lon: c.lon });
+      else msg.textContent = t.unknownPlace;
+    };
+    const locate = () => navigator.geolocation.getCurrentPosition(
+      (p) => this.setPlace({ name: "", lat: p.coords.latitude, lon: p.coords.longitude }),
+      () => { msg.textContent = t.geoFailed; }, { timeout: 10000, maximumAge: 600000 });
+    return el("form", { onsubmit: submit, "aria-label": t.where },
+      el("label", {}, t.placeLabel, input), list, el("button", { type: "submit" }, t.find),
+      "geolocation" in navigator && el("button", { type: "button", class: "link", onclick: locate }, t.locate), msg);
+  }
+}
+
+if (!customElements.get("atsource-availability")) customElements.define("atsource-availability", AtsourceAvailability);

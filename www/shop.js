@@ -1,0 +1,195 @@
+// The demo storefront: catalogue, product pages carrying <atsource-availability>, cart with
+// <atsource-delivery-options>, checkout (a reservation with its hold timer, then the order) and
+// live order tracking with a return request. Hash routes, so the worker serves one static page.
+import { call, el, formatPrice } from "/atsource-common.js";
+
+const api = location.origin;
+const $main = document.getElementById("main");
+const euro = (n) => formatPrice(n, "fr");
+const PARIS = { name: "Paris", lat: 48.8566, lon: 2.3522 };
+const STATUS = { created: "Commande confirmée", in_preparation: "En préparation", shipped: "Expédiée", delivered: "Livrée",
+  cancelled: "Annulée", return_requested: "Retour demandé", returned: "Retour reçu", restocked: "Retour reçu et remis en stock" };
+let catalogue = null;
+let leave = () => {}; // stops the current page's timers when the route changes
+
+const store = {
+  get: (k, d) => { try { return JSON.parse(localStorage.getItem(k)) ?? d; } catch { return d; } },
+  set: (k, v) => localStorage.setItem(k, JSON.stringify(v)),
+};
+const cart = () => store.get("shop:cart", []);
+function saveCart(lines) {
+  store.set("shop:cart", lines);
+  sessionStorage.removeItem("shop:reservation"); // another cart needs another hold
+  showCount();
+}
+const showCount = () => { document.getElementById("cart-count").textContent = cart().reduce((n, l) => n + l.qty, 0); };
+const place = () => store.get("atsource:place", null);
+
+async function products() {
+  catalogue ??= await call(api, "/v1/catalogue");
+  return catalogue.products;
+}
+
+function page(title, ...children) {
+  document.title = `${title} — Maison Atsource`;
+  $main.replaceChildren(el("h1", {}, title), ...children);
+  $main.focus({ preventScroll: true });
+}
+
+function failure(e, retry) {
+  page("Service indisponible", el("p", { class: "err", role: "alert" },
+    e.code === "unreachable" ? "Impossible de joindre la boutique pour le moment." : e.message), el("button", { onclick: retry }, "Réessayer"));
+}
+
+async function catalogueRoute(params) {
+  const all = await products();
+  const cats = [...new Set(all.map((p) => p.category))].sort();
+  const cat = params.get("c") || cats[0];
+  const shown = all.filter((p) => p.category === cat).slice(0, 24);
+  const select = el("select", { id: "cat", onchange: (e) => { location.hash = `#/?c=${encodeURIComponent(e.target.value)}`; } },
+    cats.map((c) => el("option", { value: c, selected: c === cat }, c)));
+  page("Catalogue", el("label", {}, "Rayon", select),
+    el("ul", { class: "grid" }, shown.map((p) => el("li", { class: "card" }, el("span", { class: "swatch", "aria-hidden": "true" }),
+      el("a", { href: `#/p/${encodeURIComponent(p.sku)}` }, p.name), el("span", { class: "muted" }, `${p.category} · ${p.color}`),
+      el("span", { class: "price" }, euro(p.price))))));
+}
+
+async function productRoute(sku) {
+  const p = (await products()).find((x) => x.sku === sku);
+  if (!p) return page("Produit introuvable", el("a", { href: "#/" }, "Retour au catalogue"));
+  const qty = el("input", { id: "qty", type: "number", min: 1, max: 10, value: 1, inputmode: "numeric" });
+  const msg = el("p", { role: "status", id: "added" });
+  const add = () => {
+    const lines = cart(), n = Math.max(1, Math.min(10, parseInt(qty.value, 10) || 1)), line = lines.find((l) => l.sku === sku);
+    if (line) line.qty += n; else lines.push({ sku, qty: n, name: p.name, price: p.price });
+    saveCart(lines);
+    msg.replaceChildren("Ajouté au panier. ", el("a", { href: "#/cart" }, "Voir le panier"));
+  };
+  const widget = el("atsource-availability", { sku, "radius-km": 50, mode: "ship", lang: "fr", id: "availability" });
+  page(p.name, el("div", { class: "product" },
+    el("div", { class: "panel" }, el("span", { class: "swatch", "aria-hidden": "true" }),
+      el("p", { class: "price" }, euro(p.price)), el("p", {}, `${p.department} · ${p.category} · ${p.color}`),
+      el("p", { class: "muted" }, `Réf. ${p.sku} · ${(p.weightGrams / 1000).toFixed(1)} kg`),
+      el("label", {}, "Quantité", qty), el("button", { id: "add", onclick: add }, "Ajouter au panier"), msg),
+    el("section", { "aria-label": "Disponibilité" }, el("h2", {}, "Disponibilité près de chez vous"), widget)));
+}
+
+function cartRoute() {
+  const lines = cart();
+  if (!lines.length) return page("Panier", el("p", {}, "Votre panier est vide. "), el("a", { href: "#/" }, "Voir le catalogue"));
+  const where = place() || PARIS;
+  const options = el("atsource-delivery-options", { id: "delivery", lat: where.lat, lon: where.lon, lang: "fr" });
+  options.lines = lines.map((l) => ({ sku: l.sku, qty: l.qty, unitPrice: l.price }));
+  options.addEventListener("atsource-select", (e) => sessionStorage.setItem("shop:delivery", JSON.stringify(e.detail)));
+  const rows = lines.map((l, i) => el("tr", {}, el("td", {}, el("a", { href: `#/p/${encodeURIComponent(l.sku)}` }, l.name)),
+    el("td", {}, el("input", { type: "number", min: 0, max: 10, value: l.qty, "aria-label": `Quantité de ${l.name}`,
+      onchange: (e) => { const n = parseInt(e.target.value, 10) || 0; const next = cart(); if (n) next[i].qty = n; else next.splice(i, 1); saveCart(next); cartRoute(); } })),
+    el("td", {}, euro(l.price * l.qty))));
+  const total = lines.reduce((n, l) => n + l.price * l.qty, 0);
+  page("Panier", el("table", {}, el("caption", { class: "muted" }, "Articles du panier"),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Article"), el("th", { scope: "col" }, "Quantité"), el("th", { scope: "col" }, "Montant"))),
+    el("tbody", {}, rows)), el("p", { class: "price" }, `Sous-total : ${euro(total)}`),
+    el("h2", {}, `Livraison vers ${where.name || "votre position"}`), options,
+    el("p", {}, el("a", { class: "button", href: "#/checkout", id: "checkout" }, "Commander")));
+}
+
+async function checkoutRoute() {
+  const lines = cart();
+  if (!lines.length) return cartRoute();
+  const where = place() || PARIS;
+  let r;
+  try { r = JSON.parse(sessionStorage.getItem("shop:reservation")); } catch { r = null; }
+  if (!r || Date.parse(r.expiresAt) < Date.now()) {
+    const key = `cart-${crypto.randomUUID()}`;
+    try {
+      r = await call(api, "/v1/reservations", { method: "POST", body: JSON.stringify({ idempotencyKey: key,
+        lines: lines.map(({ sku, qty }) => ({ sku, qty })), destination: { lat: where.lat, lon: where.lon }, ttlSeconds: 900 }) });
+    } catch (e) {
+      if (e.code === "insufficient_stock") return page("Stock insuffisant", el("p", { class: "err", role: "alert" }, "Un article n'est plus disponible en quantité suffisante."), el("a", { href: "#/cart" }, "Modifier le panier"));
+      throw e;
+    }
+    sessionStorage.setItem("shop:reservation", JSON.stringify(r));
+  }
+  const delivery = JSON.parse(sessionStorage.getItem("shop:delivery") || "null");
+  const timer = el("span", { class: "timer", id: "hold-timer", role: "timer", "aria-live": "off" });
+  const tick = () => {
+    const s = Math.max(0, Math.round((Date.parse(r.expiresAt) - Date.now()) / 1000));
+    timer.textContent = `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+    if (s === 0) { sessionStorage.removeItem("shop:reservation"); checkoutRoute(); }
+  };
+  tick();
+  const interval = setInterval(tick, 1000);
+  leave = () => clearInterval(interval);
+  const name = el("input", { id: "name", autocomplete: "name", required: true });
+  const email = el("input", { id: "email", type: "email", autocomplete: "email", required: true });
+  const msg = el("p", { role: "alert", class: "err" });
+  const submit = async (e) => {
+    e.preventDefault();
+    e.submitter.disabled = true;
+    try {
+      const o = await call(api, "/v1/orders", { method: "POST", body: JSON.stringify({ reservationId: r.id,
+        customer: { name: name.value, email: email.value, delivery: delivery && { kind: delivery.kind, id: delivery.id, name: delivery.name, price: delivery.price } } }) });
+      store.set("shop:orders", [{ id: o.id, token: o.trackingToken, at: new Date().toISOString() }, ...store.get("shop:orders", [])].slice(0, 50));
+      saveCart([]);
+      location.hash = `#/order/${o.id}/${o.trackingToken}`;
+    } catch (err) { msg.textContent = err.message; e.submitter.disabled = false; }
+  };
+  const release = async () => { await call(api, `/v1/reservations/${r.id}`, { method: "DELETE" }).catch(() => {}); sessionStorage.removeItem("shop:reservation"); location.hash = "#/cart"; };
+  page("Paiement", el("p", {}, "Vos articles sont réservés pendant ", timer, "."),
+    el("p", { class: "muted" }, delivery ? `Mode : ${delivery.name ?? delivery.id} — ${delivery.price ? euro(delivery.price) : "gratuit"}` : ""),
+    el("ul", {}, r.plan.shipments.map((s) => el("li", {}, `${s.lines.map((l) => `${l.qty} × ${l.sku}`).join(", ")} — depuis ${s.location} (${s.distanceKm.toFixed(0)} km)`))),
+    el("form", { onsubmit: submit, "aria-label": "Coordonnées" }, el("label", {}, "Nom", name), el("label", {}, "E-mail", email),
+      el("p", {}, el("button", { type: "submit", id: "place-order" }, "Confirmer la commande"), " ",
+        el("button", { type: "button", class: "secondary", onclick: release }, "Annuler la réservation")), msg));
+}
+
+async function orderRoute(id, token) {
+  const status = el("p", { class: "status", id: "order-status", role: "status", "aria-live": "polite" });
+  const timeline = el("ol", { class: "timeline", id: "timeline", "aria-label": "Suivi de commande" });
+  const ships = el("ul", {});
+  const actions = el("div", {});
+  page("Merci pour votre commande", el("p", {}, "Commande ", el("strong", { id: "order-id" }, id)), status, el("h2", {}, "Suivi"), timeline, el("h2", {}, "Colis"), ships, actions);
+  let last = "";
+  const refresh = async () => {
+    let o;
+    try { o = await call(api, `/v1/orders/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`); } catch { return; }
+    const key = JSON.stringify([o.status, o.timeline.length]);
+    if (key === last) return; // no re-render, no layout shift, no repeated announcement
+    last = key;
+    status.textContent = STATUS[o.status] || o.status;
+    status.dataset.status = o.status;
+    timeline.replaceChildren(...o.timeline.map((t) => el("li", { "data-status": t.status }, el("strong", {}, STATUS[t.status] || t.status), " — ",
+      new Date(t.at).toLocaleString("fr-FR", { dateStyle: "medium", timeStyle: "short" }))));
+    ships.replaceChildren(...o.shipments.map((s) => el("li", {}, `${s.name} (${s.distanceKm.toFixed(0)} km) : ${s.lines.map((l) => `${l.qty} × ${l.sku}`).join(", ")}`)));
+    const ask = async () => {
+      await call(api, `/v1/orders/${encodeURIComponent(id)}/returns?token=${encodeURIComponent(token)}`, { method: "POST", body: "{}" }).catch(() => {});
+      refresh();
+    };
+    actions.replaceChildren(o.status === "delivered" ? el("button", { id: "request-return", onclick: ask }, "Demander un retour")
+      : o.status === "return_requested" ? el("p", {}, "Votre demande de retour est enregistrée : déposez le colis en point relais.") : "");
+  };
+  await refresh();
+  // Live tracking: the worker has no order stream, so the page polls while it is open.
+  const interval = setInterval(refresh, 1000);
+  leave = () => clearInterval(interval);
+}
+
+async function route() {
+  leave();
+  leave = () => {};
+  const [path, query = ""] = location.hash.slice(1).split("?");
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  const run = async () => {
+    if (parts[0] === "p") return productRoute(parts[1]);
+    if (parts[0] === "cart") return cartRoute();
+    if (parts[0] === "checkout") return checkoutRoute();
+    if (parts[0] === "order") return orderRoute(parts[1], parts[2]);
+    return catalogueRoute(new URLSearchParams(query));
+  };
+  try { await run(); } catch (e) { failure(e, route); }
+  document.body.dataset.route = parts[0] || "catalogue";
+}
+
+window.addEventListener("hashchange", route);
+showCount();
+route();
