@@ -20,7 +20,8 @@ test: bootstrap
 	@echo "make: test (every layer; see scripts/test.sh)"
 	@scripts/test.sh
 
-# Criterion on the native core, then the same engine from JS through the wasm; merged into
+# Criterion on the native core, then the same engine from JS through the wasm, then the sourcing
+# optimiser against an exact MILP (bench/sourcing.mjs); merged into
 # bench/results.json and bench/RESULTS.md.
 bench: build
 	@echo "make: bench: cargo bench --bench core -- --noplot"
@@ -28,6 +29,8 @@ bench: build
 	  else echo "make: bench: no benches/core.rs, criterion skipped"; fi
 	@echo "make: bench: node --expose-gc bench/wasm.mjs"
 	@node --expose-gc bench/wasm.mjs
+	@echo "make: bench: node bench/sourcing.mjs (the optimiser against HiGHS; scripts/python-env.sh installs it)"
+	@node bench/sourcing.mjs
 	@echo "make: bench: node scripts/bench-report.mjs"
 	@node scripts/bench-report.mjs
 

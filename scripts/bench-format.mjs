@@ -36,3 +36,36 @@ export function markdownTable(header, rows) {
   const line = (cells) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
+
+/** Header of the sourcing table (bench/sourcing-results.json, bench/sourcing.mjs). */
+export const SOURCING_HEADER = [
+  "family",
+  "lines x locations",
+  "n",
+  "p50",
+  "p99 (target)",
+  "= MILP optimum",
+  "MILP median",
+  "MILP / engine p50",
+  "budget p99",
+  "budget max gap",
+];
+
+const us = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} ms` : `${x} µs`);
+
+/** Rows of the sourcing table, one per family x size. */
+export function sourcingRows(r) {
+  return r.groups.map((g) => [
+    g.family,
+    `${g.lines}x${g.locations}`,
+    g.instances,
+    us(g.p50Us),
+    `${us(g.p99Us)} (${us(g.targetP99Us)})${g.p99Us <= g.targetP99Us ? "" : " MISSED"}`,
+    `${g.milpOptimum}/${g.instances}` + (g.milpTimeouts ? ` (${g.milpTimeouts} MILP timeout)` : "") +
+      (g.disagreements.length ? ` ${g.disagreements.length} DISAGREE` : ""),
+    `${g.milpTimeouts * 2 >= g.instances ? ">= " : ""}${g.milpMedianMs} ms`,
+    `${g.milpOverEngineP50}x`,
+    us(g.smallBudget.p99Us),
+    `${g.smallBudget.maxGapPct}%`,
+  ]);
+}

@@ -1,12 +1,13 @@
 // Merges the benchmark outputs into bench/results.json and a readable bench/RESULTS.md:
 //   bench/size.json          wasm sizes (scripts/build.sh)
 //   bench/wasm-results.json  the engine through the wasm boundary (bench/wasm.mjs)
+//   bench/sourcing-results.json  the sourcing optimiser against HiGHS (bench/sourcing.mjs)
 //   <criterion>/**/new/estimates.json  the native core (cargo bench --bench core)
 // A missing input is reported and skipped, so a partial run still yields a report.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { markdownTable, wasmRows } from "./bench-format.mjs";
+import { markdownTable, SOURCING_HEADER, sourcingRows, wasmRows } from "./bench-format.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const criterionDir = process.env.CRITERION_HOME ?? join(root, "target", "criterion");
@@ -67,9 +68,10 @@ function throughput(r) {
 
 const size = readJson(join(root, "bench", "size.json"));
 const wasm = readJson(join(root, "bench", "wasm-results.json"));
+const sourcing = readJson(join(root, "bench", "sourcing-results.json"));
 const core = criterionResults(criterionDir);
 
-const results = { generatedAt: new Date().toISOString(), size: size?.wasm ?? null, wasm, core };
+const results = { generatedAt: new Date().toISOString(), size: size?.wasm ?? null, wasm, sourcing, core };
 writeFileSync(join(root, "bench", "results.json"), JSON.stringify(results, null, 2) + "\n");
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -98,6 +100,27 @@ if (wasm) {
     `Availability network: ${wasm.availability.network}.`,
     "",
     markdownTable(["scenario", "result"], wasmRows(wasm)),
+    "",
+  );
+}
+if (sourcing) {
+  const d = sourcing.deliveryOptions;
+  const b = sourcing.groups[0]?.smallBudget.searchBudget;
+  md.push(
+    `## Sourcing against an exact MILP (Node ${sourcing.node}, HiGHS ${sourcing.highspy}, \`bench/sourcing.mjs\`)`,
+    "",
+    "Random carts over generated networks (*mixed*: a few deep warehouses; *store-heavy*: one " +
+      "warehouse, shallow stores) and over the demo network (its nearest locations; 154 at most). " +
+      "`engine.source` timed through the wasm under the default search budget; *= MILP optimum*: " +
+      "plans valid under the contract, of the MILP's cost and marked `optimal`; *MILP* is HiGHS on " +
+      `the same instances in the same run (capped at ${sourcing.milpTimeLimitS} s, a timeout leaves ` +
+      `the instance unverified); *budget*: the same instances with \`searchBudget: ${b}\`, max gap ` +
+      "= (totalCost - lowerBound) / totalCost.",
+    "",
+    markdownTable(SOURCING_HEADER, sourcingRows(sourcing)),
+    "",
+    `\`deliveryOptions\`, ${d.carts} random ${d.lines}-line carts over the demo network: ` +
+      `p50 ${d.p50Us} µs, p99 ${d.p99Us} µs (target ${d.targetP99Us} µs).`,
     "",
   );
 }
