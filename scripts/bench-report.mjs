@@ -2,6 +2,7 @@
 //   bench/size.json          wasm sizes (scripts/build.sh)
 //   bench/wasm-results.json  the engine through the wasm boundary (bench/wasm.mjs)
 //   bench/sourcing-results.json  the sourcing optimiser against HiGHS (bench/sourcing.mjs)
+//   bench/worker-results.json  the edge worker under load (bench/worker.mjs)
 //   <criterion>/**/new/estimates.json  the native core (cargo bench --bench core)
 // A missing input is reported and skipped, so a partial run still yields a report.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -69,9 +70,10 @@ function throughput(r) {
 const size = readJson(join(root, "bench", "size.json"));
 const wasm = readJson(join(root, "bench", "wasm-results.json"));
 const sourcing = readJson(join(root, "bench", "sourcing-results.json"));
+const worker = readJson(join(root, "bench", "worker-results.json"));
 const core = criterionResults(criterionDir);
 
-const results = { generatedAt: new Date().toISOString(), size: size?.wasm ?? null, wasm, sourcing, core };
+const results = { generatedAt: new Date().toISOString(), size: size?.wasm ?? null, wasm, sourcing, worker, core };
 writeFileSync(join(root, "bench", "results.json"), JSON.stringify(results, null, 2) + "\n");
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -121,6 +123,23 @@ if (sourcing) {
     "",
     `\`deliveryOptions\`, ${d.carts} random ${d.lines}-line carts over the demo network: ` +
       `p50 ${d.p50Us} µs, p99 ${d.p99Us} µs (target ${d.targetP99Us} µs).`,
+    "",
+  );
+}
+if (worker) {
+  const row = (name, r) => [name, `${r.requestsPerSec}`, `${r.p50Ms} ms`, `${r.p99Ms} ms`, `${r.non2xx}`];
+  md.push(
+    `## The edge worker under load (\`bench/worker.mjs\`: autocannon, ${worker.connections} connections, ` +
+      `${worker.durationSeconds} s each, against \`wrangler dev\` on loopback)`,
+    "",
+    markdownTable(
+      ["route", "requests/s", "p50", "p99", "non-2xx"],
+      [
+        row("GET /v1/availability (5 SKUs, 30 km around Paris)", worker.availability),
+        row(`POST /v1/source (${worker.cartLines}-line cart, plan + delivery options)`, worker.source10Lines),
+        row("POST /v1/reservations (1 unit, new key each)", worker.reservations),
+      ],
+    ),
     "",
   );
 }
