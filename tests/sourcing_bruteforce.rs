@@ -4,7 +4,7 @@ mod sourcing_common;
 
 use atsource::sourcing::optimizer::{solve, Status};
 use sourcing_common::brute::{brute_force, enumerate_assignments, min_cost_flow};
-use sourcing_common::random::{check_plan, tiny};
+use sourcing_common::random::{check_plan, medium, tiny};
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
@@ -26,7 +26,8 @@ fn brute_force_reference_agrees_with_assignment_enumeration() {
             let set: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
             let total: u64 = p.demand.iter().sum();
             let (units, cost) = min_cost_flow(&p, &set, total);
-            let by_hand = enumerate_assignments(&p, &set, units).expect("the flow's units are feasible");
+            let by_hand =
+                enumerate_assignments(&p, &set, units).expect("the flow's units are feasible");
             assert!(close(cost, by_hand), "{cost} vs {by_hand} on {p:?} {set:?}");
             if units < total {
                 assert!(enumerate_assignments(&p, &set, units + 1).is_none());
@@ -41,7 +42,7 @@ fn brute_force_reference_agrees_with_assignment_enumeration() {
 fn optimiser_matches_brute_force_on_random_tiny_problems() {
     let mut rng = fastrand::Rng::with_seed(20240611);
     let mut by_status = [0usize; 3];
-    for case in 0..4000 {
+    for case in 0..8000 {
         let p = tiny(&mut rng);
         let want = brute_force(&p);
         let got = solve(&p);
@@ -59,7 +60,30 @@ fn optimiser_matches_brute_force_on_random_tiny_problems() {
         by_status[got.status as usize] += 1;
     }
     // The generator must exercise every outcome.
-    assert!(by_status.iter().all(|&c| c > 200), "{by_status:?}");
+    assert!(by_status.iter().all(|&c| c > 400), "{by_status:?}");
+}
+
+/// Problems with 50-70 candidates: the bounds then work on a core of candidates and price the
+/// rest; the answer must not change.
+#[test]
+fn optimiser_matches_enumeration_on_medium_problems() {
+    let mut rng = fastrand::Rng::with_seed(5);
+    for case in 0..6 {
+        let p = medium(&mut rng, 50 + 4 * case);
+        compare(&p, case);
+    }
+}
+
+fn compare(p: &atsource::sourcing::optimizer::Problem, case: usize) {
+    let want = brute_force(p);
+    let got = solve(p);
+    check_plan(p, &got);
+    let ctx = || format!("case {case}: {p:?}\nwant {want:?}\ngot {got:?}");
+    assert_eq!(got.status, want.status, "{}", ctx());
+    assert!(close(got.cost, want.cost), "{}", ctx());
+    assert!(got.optimal, "{}", ctx());
+    let set: Vec<usize> = got.shipments.iter().map(|s| s.candidate).collect();
+    assert_eq!(set, want.set, "tie rule: {}", ctx());
 }
 
 /// The same comparison on many more instances (release mode:
@@ -84,5 +108,9 @@ fn optimiser_matches_brute_force_long() {
             assert_eq!(set, want.set, "tie rule: {}", ctx());
         }
         println!("seed {seed}: {nodes} nodes");
+        for case in 0..25 {
+            let p = medium(&mut rng, 48 + case);
+            compare(&p, case);
+        }
     }
 }

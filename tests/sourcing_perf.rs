@@ -6,7 +6,7 @@ mod sourcing_common;
 use std::time::Instant;
 
 use atsource::sourcing::{source, Profiles, Status};
-use sourcing_common::network::{scenario, Family};
+use sourcing_common::network::{bench_scenario, scenario, Family};
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let k = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -21,12 +21,25 @@ fn timings() {
         "{:<12} {:>8} {:>5} {:>10} {:>10} {:>10} {:>8} {:>9} {:>9}",
         "family", "size", "runs", "p50 µs", "p99 µs", "max µs", "optimal", "nodes avg", "nodes max"
     );
-    for family in [Family::Mixed, Family::StoreHeavy] {
-        for (lines, locations, runs) in [(5, 20, 1000), (10, 50, 1000), (20, 200, 300), (40, 1000, 100)] {
+    for family in [
+        Family::Mixed,
+        Family::StoreHeavy,
+        Family::BenchMixed,
+        Family::BenchStoreHeavy,
+    ] {
+        for (lines, locations, runs) in [
+            (5, 20, 1000),
+            (10, 50, 1000),
+            (20, 200, 300),
+            (40, 1000, 100),
+        ] {
             let mut times = Vec::with_capacity(runs);
             let (mut optimal, mut nodes, mut max_nodes, mut complete) = (0, 0u64, 0u64, 0);
             for seed in 0..runs as u64 {
-                let sc = scenario(family, lines, locations, seed);
+                let sc = match family {
+                    Family::Mixed | Family::StoreHeavy => scenario(family, lines, locations, seed),
+                    _ => bench_scenario(family, lines, locations, seed),
+                };
                 // Warm the caches once, then time a second call.
                 let _ = source(&sc.network, &sc.inventory, &profiles, &sc.request);
                 let t = Instant::now();

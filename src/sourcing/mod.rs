@@ -8,9 +8,9 @@
 //! # Cost model (contract, normative)
 //! A shipment from location `l` at great-circle distance `d` carrying `u` units costs
 //! `l.costPerShipment + p.costPerShipment + p.costPerKm·d + p.performancePenalty·(1 − l.performance)
-//! + u·(l.costPerUnit + p.costPerUnitKm·d)`, plus the extension `p.costPerRank·(rank − 1)` when the
-//! profile ranks locations. The plan minimises the total over complete plans; ties break by fewer
-//! shipments, then by the lexicographically smaller sorted list of location ids.
+//! plus u·(l.costPerUnit + p.costPerUnitKm·d)`, plus the extension `p.costPerRank·(rank − 1)` when
+//! the profile ranks locations. The plan minimises the total over complete plans; ties break by
+//! fewer shipments, then by the lexicographically smaller sorted list of location ids.
 //!
 //! # Input rules
 //! Quantities are integers in `1..=1e9` (`invalid_quantity`; a 0 line is refused, not ignored, so
@@ -33,8 +33,8 @@ pub use error::SourcingError;
 pub use explain::{Explanation, Reason};
 pub use plan::{Plan, PlanLine, Shipment, Status};
 pub use profile::{Profile, Profiles, Strategy};
-pub use reserve::{plan_events, Hold};
 pub use request::{Cart, CartLine, LineInput, ProfileRef, SourceRequest, MAX_LINES, MAX_UNITS};
+pub use reserve::{plan_events, Hold};
 
 use crate::inventory::Inventory;
 use crate::network::Network;
@@ -126,7 +126,13 @@ fn finish(
     solution: &optimizer::Solution,
     nodes: u64,
 ) -> Plan {
-    let mut plan = plan::assemble(network, cart, sourcing, solution, Some(strategy.name.clone()));
+    let mut plan = plan::assemble(
+        network,
+        cart,
+        sourcing,
+        solution,
+        Some(strategy.name.clone()),
+    );
     plan.search_nodes = nodes;
     let used: Vec<&str> = plan.shipments.iter().map(|s| s.location.as_str()).collect();
     plan.explanations = explain::explain(network, inventory, cart, strategy, &used);

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use super::optimizer::Status;
 use super::optimizer::Solution;
+pub use super::optimizer::Status;
 use super::problem::Sourcing;
 use super::request::Cart;
 use crate::network::Network;
@@ -17,8 +17,10 @@ pub struct Plan {
     pub status: Status,
     /// Sum of the shipments' costs, in currency units.
     pub total_cost: f64,
-    /// True when the plan is proven of minimum cost (for a partial plan: proven to ship the most
-    /// units, then at minimum cost; for an unfulfillable one: proven that nothing better exists).
+    /// True when the plan is proven to be the one the contract asks for: of minimum cost, ties
+    /// settled by the tie rule (for a partial plan: proven to ship the most units, then at minimum
+    /// cost; for an unfulfillable one: proven that nothing ships). False when the search budget
+    /// ran out first; `lowerBound == totalCost` then means the cost is proven but not the tie.
     pub optimal: bool,
     /// Proven lower bound on the cost of the best plan: `totalCost` when optimal, below it when
     /// the search budget stopped the optimiser (the gap is certified).

@@ -72,7 +72,12 @@ const NONE: u32 = u32::MAX;
 
 /// Builds the problem of `cart` under `strategy`. Only locations holding ATS of some cart SKU
 /// become candidates. With `maxDistanceKm`, the geo index limits the scan to the radius.
-pub fn build(network: &Network, inventory: &Inventory, cart: &Cart, strategy: &Strategy) -> Sourcing {
+pub fn build(
+    network: &Network,
+    inventory: &Inventory,
+    cart: &Cart,
+    strategy: &Strategy,
+) -> Sourcing {
     let demand: Vec<u64> = cart.lines.iter().map(|l| l.qty).collect();
     let stocks: Vec<_> = cart
         .lines

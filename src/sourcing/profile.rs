@@ -259,11 +259,19 @@ impl Profile {
     }
 
     /// This profile's fields over `base`.
-    fn resolve(&self, base: &Strategy, at: &str, default_name: &str) -> Result<Strategy, SourcingError> {
+    fn resolve(
+        &self,
+        base: &Strategy,
+        at: &str,
+        default_name: &str,
+    ) -> Result<Strategy, SourcingError> {
         let mut s = base.clone();
         s.name = match &self.name {
             Some(n) if n.is_empty() => {
-                return Err(SourcingError::profile(path(at, "name"), "must not be empty"))
+                return Err(SourcingError::profile(
+                    path(at, "name"),
+                    "must not be empty",
+                ))
             }
             Some(n) => n.clone(),
             None => default_name.to_string(),
@@ -285,14 +293,20 @@ impl Profile {
         }
         if let Some(kinds) = &self.kinds {
             if kinds.is_empty() {
-                return Err(SourcingError::profile(path(at, "kinds"), "must not be empty"));
+                return Err(SourcingError::profile(
+                    path(at, "kinds"),
+                    "must not be empty",
+                ));
             }
             s.stores = kinds.contains(&LocationKind::Store);
             s.warehouses = kinds.contains(&LocationKind::Warehouse);
         }
         if let Some(ids) = &self.locations {
             if ids.is_empty() {
-                return Err(SourcingError::profile(path(at, "locations"), "must not be empty"));
+                return Err(SourcingError::profile(
+                    path(at, "locations"),
+                    "must not be empty",
+                ));
             }
             if let Some(i) = ids.iter().position(String::is_empty) {
                 return Err(SourcingError::profile(
@@ -306,10 +320,22 @@ impl Profile {
             s.locations = Some(ids);
         }
         let costs = [
-            ("costPerShipment", self.cost_per_shipment, &mut s.cost_per_shipment),
+            (
+                "costPerShipment",
+                self.cost_per_shipment,
+                &mut s.cost_per_shipment,
+            ),
             ("costPerKm", self.cost_per_km, &mut s.cost_per_km),
-            ("costPerUnitKm", self.cost_per_unit_km, &mut s.cost_per_unit_km),
-            ("performancePenalty", self.performance_penalty, &mut s.performance_penalty),
+            (
+                "costPerUnitKm",
+                self.cost_per_unit_km,
+                &mut s.cost_per_unit_km,
+            ),
+            (
+                "performancePenalty",
+                self.performance_penalty,
+                &mut s.performance_penalty,
+            ),
             ("costPerRank", self.cost_per_rank, &mut s.cost_per_rank),
         ];
         for (field, value, slot) in costs {
@@ -322,7 +348,10 @@ impl Profile {
             for (id, &r) in ranks {
                 let field = path(at, &format!("ranks.{id}"));
                 if id.is_empty() {
-                    return Err(SourcingError::profile(field, "location id must not be empty"));
+                    return Err(SourcingError::profile(
+                        field,
+                        "location id must not be empty",
+                    ));
                 }
                 let r = integer(at, &format!("ranks.{id}"), Some(r), 1_000_000.0)?.unwrap_or(1);
                 out.insert(id.clone(), r as u32);
@@ -417,9 +446,8 @@ impl<'de> Deserialize<'de> for Profiles {
             let texts = BTreeMap::<String, String>::deserialize(d)?;
             let mut raw = BTreeMap::new();
             for (name, text) in texts {
-                let p = serde_json::from_str(&text).map_err(|e| {
-                    serde::de::Error::custom(format!("profile `{name}`: {e}"))
-                })?;
+                let p = serde_json::from_str(&text)
+                    .map_err(|e| serde::de::Error::custom(format!("profile `{name}`: {e}")))?;
                 raw.insert(name, p);
             }
             raw

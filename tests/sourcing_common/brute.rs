@@ -31,11 +31,20 @@ pub fn min_cost_flow(p: &Problem, set: &[usize], want: u64) -> (u64, f64) {
     let nodes = 2 + m + set.len();
     let mut arcs: Vec<Arc> = Vec::new();
     let mut adj: Vec<Vec<usize>> = vec![Vec::new(); nodes];
-    let add = |arcs: &mut Vec<Arc>, adj: &mut Vec<Vec<usize>>, a: usize, b: usize, cap: i64, cost: f64| {
+    let add = |arcs: &mut Vec<Arc>,
+               adj: &mut Vec<Vec<usize>>,
+               a: usize,
+               b: usize,
+               cap: i64,
+               cost: f64| {
         adj[a].push(arcs.len());
         arcs.push(Arc { to: b, cap, cost });
         adj[b].push(arcs.len());
-        arcs.push(Arc { to: a, cap: 0, cost: -cost });
+        arcs.push(Arc {
+            to: a,
+            cap: 0,
+            cost: -cost,
+        });
     };
     for (j, &q) in p.demand.iter().enumerate() {
         add(&mut arcs, &mut adj, s, line(j), q as i64, 0.0);
@@ -44,7 +53,14 @@ pub fn min_cost_flow(p: &Problem, set: &[usize], want: u64) -> (u64, f64) {
         let c = &p.candidates[i];
         for &(j, qty) in &c.stock {
             if (j as usize) < m {
-                add(&mut arcs, &mut adj, line(j as usize), cand(k), qty.min(1 << 40) as i64, 0.0);
+                add(
+                    &mut arcs,
+                    &mut adj,
+                    line(j as usize),
+                    cand(k),
+                    qty.min(1 << 40) as i64,
+                    0.0,
+                );
             }
         }
         let cap = c.capacity.unwrap_or(1 << 40).min(1 << 40) as i64;
@@ -98,17 +114,32 @@ pub fn min_cost_flow(p: &Problem, set: &[usize], want: u64) -> (u64, f64) {
     (units, cost)
 }
 
+/// Every subset of `0..n` with at most `k` members, the empty one included.
+pub fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
+    fn grow(n: usize, k: usize, from: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        out.push(cur.clone());
+        if cur.len() == k {
+            return;
+        }
+        for i in from..n {
+            cur.push(i);
+            grow(n, k, i + 1, cur, out);
+            cur.pop();
+        }
+    }
+    let mut out = Vec::new();
+    grow(n, k, 0, &mut Vec::new(), &mut out);
+    out
+}
+
 /// Every subset of at most `max_shipments` candidates; the contract's objective and tie rule.
 pub fn brute_force(p: &Problem) -> Brute {
     let n = p.candidates.len();
-    assert!(n <= 12, "brute force is for tiny problems");
     let k = p.max_shipments.map_or(n, |k| (k as usize).min(n));
+    assert!(n <= 12 || k <= 3, "brute force is for tiny problems");
     let total: u64 = p.demand.iter().sum();
     let tol = cost_tolerance(p);
-    let subsets: Vec<Vec<usize>> = (0u32..(1 << n))
-        .filter(|mask| mask.count_ones() as usize <= k)
-        .map(|mask| (0..n).filter(|i| mask & (1 << i) != 0).collect())
-        .collect();
+    let subsets = subsets(n, k);
     let most = subsets
         .iter()
         .map(|s| min_cost_flow(p, s, total).0)
@@ -123,7 +154,11 @@ pub fn brute_force(p: &Problem) -> Brute {
     if most == 0 || (most < total && !p.allow_partial) {
         return empty;
     }
-    let status = if most == total { Status::Complete } else { Status::Partial };
+    let status = if most == total {
+        Status::Complete
+    } else {
+        Status::Partial
+    };
     let mut best: Option<(f64, Vec<u32>, Vec<usize>)> = None;
     for s in &subsets {
         let (units, var) = min_cost_flow(p, s, most);
@@ -168,6 +203,7 @@ pub fn brute_force(p: &Problem) -> Brute {
 /// an independent check of [`min_cost_flow`] itself. Returns the cheapest variable cost of
 /// shipping `want` units from `set`, or `None`.
 pub fn enumerate_assignments(p: &Problem, set: &[usize], want: u64) -> Option<f64> {
+    #[allow(clippy::too_many_arguments)]
     fn rec(
         p: &Problem,
         set: &[usize],

@@ -31,7 +31,11 @@ pub fn tiny(rng: &mut fastrand::Rng) -> Problem {
             Candidate {
                 fixed,
                 unit,
-                capacity: if rng.bool() { None } else { Some(rng.u64(0..=8)) },
+                capacity: if rng.bool() {
+                    None
+                } else {
+                    Some(rng.u64(0..=8))
+                },
                 stock,
                 key: keys[i],
             }
@@ -40,7 +44,11 @@ pub fn tiny(rng: &mut fastrand::Rng) -> Problem {
     Problem {
         demand,
         candidates,
-        max_shipments: if rng.bool() { None } else { Some(rng.u32(1..=4)) },
+        max_shipments: if rng.bool() {
+            None
+        } else {
+            Some(rng.u32(1..=4))
+        },
         allow_partial: rng.bool(),
         budget: DEFAULT_BUDGET,
     }
@@ -73,7 +81,11 @@ pub fn check_plan(p: &Problem, s: &Solution) -> u64 {
         assert!((sh.cost - expect).abs() <= 1e-9 * expect.abs().max(1.0));
         cost += sh.cost;
     }
-    let keys: Vec<u32> = s.shipments.iter().map(|sh| p.candidates[sh.candidate].key).collect();
+    let keys: Vec<u32> = s
+        .shipments
+        .iter()
+        .map(|sh| p.candidates[sh.candidate].key)
+        .collect();
     assert!(keys.windows(2).all(|w| w[0] < w[1]), "shipments not by key");
     if let Some(k) = p.max_shipments {
         assert!(s.shipments.len() <= k as usize, "too many shipments");
@@ -85,7 +97,11 @@ pub fn check_plan(p: &Problem, s: &Solution) -> u64 {
     }
     for j in 0..m {
         assert!(per_line[j] <= p.demand[j], "line over-shipped");
-        assert_eq!(per_line[j] + missing[j], p.demand[j], "unfulfilled does not add up");
+        assert_eq!(
+            per_line[j] + missing[j],
+            p.demand[j],
+            "unfulfilled does not add up"
+        );
     }
     let shipped: u64 = per_line.iter().sum();
     match s.status {
@@ -98,4 +114,41 @@ pub fn check_plan(p: &Problem, s: &Solution) -> u64 {
         assert_eq!(s.lower_bound, s.cost);
     }
     shipped
+}
+
+/// A random medium problem (`n` candidates, few lines, at most 2 or 3 shipments): large enough for
+/// the optimiser's core-based bounds, small enough to enumerate every set of 3.
+pub fn medium(rng: &mut fastrand::Rng, n: usize) -> Problem {
+    let m = rng.usize(2..=4);
+    let demand: Vec<u64> = (0..m).map(|_| rng.u64(1..=3)).collect();
+    let mut keys: Vec<u32> = (0..n as u32).collect();
+    rng.shuffle(&mut keys);
+    let candidates = (0..n)
+        .map(|i| {
+            let mut stock = Vec::new();
+            for j in 0..m as u32 {
+                if rng.f64() < 0.35 {
+                    stock.push((j, rng.u64(1..=3)));
+                }
+            }
+            Candidate {
+                fixed: rng.u32(8..=40) as f64 / 4.0,
+                unit: rng.u32(0..=8) as f64 / 4.0,
+                capacity: if rng.u8(0..3) == 0 {
+                    Some(rng.u64(1..=5))
+                } else {
+                    None
+                },
+                stock,
+                key: keys[i],
+            }
+        })
+        .collect();
+    Problem {
+        demand,
+        candidates,
+        max_shipments: Some(rng.u32(2..=3)),
+        allow_partial: rng.bool(),
+        budget: DEFAULT_BUDGET,
+    }
 }

@@ -16,7 +16,25 @@ pub(super) const IN: u8 = 1;
 /// The candidate does not ship.
 pub(super) const OUT: u8 = 2;
 
-thread_local! { pub static EVALS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) }; }
+/// How hard an ascent tries.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Schedule {
+    /// At most this many evaluations.
+    pub steps: usize,
+    /// The first step's scale (Polyak's θ).
+    pub theta: f64,
+    /// θ halves after this many steps without progress.
+    pub patience: usize,
+    /// The ascent stops once θ is below this.
+    pub floor: f64,
+    /// Stop early when the bound will clearly not reach the incumbent.
+    pub give_up: bool,
+    /// Deflect each step by the previous direction.
+    pub deflect: bool,
+}
+
+/// Stocks tracked per line for the cover cuts: a cut asks for at most this many holders.
+const TOP: usize = 4;
 
 /// The part of a search node the bound reads.
 pub(super) struct NodeView<'a> {
@@ -33,8 +51,15 @@ pub(super) struct NodeView<'a> {
 /// Multipliers and the relaxation at the best multipliers found.
 #[derive(Debug, Clone)]
 pub(super) struct Lagrangian {
-    /// The multipliers: read as a warm start, left at the best found.
+    /// The multipliers: read as a warm start, left at the best found. The first `m` belong to
+    /// the lines' demands, the rest to the cover cuts.
     pub lambda: Vec<f64>,
+    /// Cover cuts: a line that no single active candidate can fill needs at least `need[j]`
+    /// of its holders open (0: no cut). Their multipliers follow the lines' in `lambda`.
+    need: Vec<f64>,
+    /// True when some line has a cut.
+    cuts: bool,
+    top: Vec<[u64; TOP]>,
     best: Vec<f64>,
     /// `w_i` per candidate (valid for the active ones).
     pub w: Vec<f64>,
@@ -54,6 +79,7 @@ pub(super) struct Lagrangian {
     /// True when the relaxation's own solution ships exactly the demand: the bound is then exact
     /// for the node.
     pub exact: bool,
+    dir: Vec<f64>,
     buf: Vec<(f64, u32, u32)>,
     knap: Vec<(f64, u32)>,
     order: Vec<u32>,
@@ -79,11 +105,16 @@ impl Lagrangian {
                 *l = 0.0;
             }
         }
+        lambda.resize(2 * m, 0.0);
+        let rows = lambda.len();
         Lagrangian {
             best: lambda.clone(),
             lambda,
+            need: vec![0.0; m],
+            cuts: false,
+            top: vec![[0; TOP]; m],
             w: vec![0.0; n],
-            supply: vec![0.0; m],
+            supply: vec![0.0; rows],
             chosen: Vec::new(),
             free: 0,
             negatives: 0,
@@ -91,6 +122,7 @@ impl Lagrangian {
             last_chosen: 0.0,
             first_left: f64::INFINITY,
             exact: false,
+            dir: Vec::new(),
             buf: Vec::new(),
             knap: Vec::new(),
             order: Vec::new(),
@@ -100,39 +132,63 @@ impl Lagrangian {
     /// `w_i` at the current multipliers; with `supply`, adds the knapsack's units per line.
     fn worth(&mut self, inst: &Instance, i: usize, supply: bool) -> f64 {
         let ci = inst.c[i];
-        let mut w = inst.f[i];
-        if !inst.binding[i] {
-            for e in inst.row(i) {
-                let j = inst.line[e] as usize;
-                let gain = self.lambda[j] - ci;
-                if gain > 0.0 {
-                    let s = inst.qty[e] as f64;
-                    w -= gain * s;
-                    if supply {
-                        self.supply[j] += s;
+        let r = inst.row(i);
+        let lines = &inst.line[r.clone()];
+        let qty = &inst.qtyf[r.clone()];
+        let lambda: &[f64] = &self.lambda;
+        let m = self.need.len();
+        // Cover cuts pay each open holder of their line, whatever it ships.
+        let mut pen = 0.0;
+        if self.cuts {
+            for &j in lines {
+                let j = j as usize;
+                pen += lambda[m + j];
+                if supply {
+                    self.supply[m + j] += 1.0;
+                }
+            }
+        }
+        let mut w = inst.f[i] - pen;
+        let mut units = 0.0;
+        for (&j, &s) in lines.iter().zip(qty) {
+            let gain = lambda[j as usize] - ci;
+            if gain > 0.0 {
+                w -= gain * s;
+                units += s;
+            }
+        }
+        if units <= inst.capf[i] {
+            if supply {
+                let out: &mut [f64] = &mut self.supply;
+                for (&j, &s) in lines.iter().zip(qty) {
+                    if lambda[j as usize] > ci {
+                        out[j as usize] += s;
                     }
                 }
             }
             return w;
         }
+        // The capacity binds: fill it with the lines worth most.
         self.knap.clear();
-        for e in inst.row(i) {
-            let l = self.lambda[inst.line[e] as usize];
+        for (k, &j) in lines.iter().enumerate() {
+            let l = lambda[j as usize];
             if l > ci {
-                self.knap.push((l, e as u32));
+                self.knap.push((l, k as u32));
             }
         }
-        self.knap.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut room = inst.cap[i];
-        for &(l, e) in &self.knap {
-            if room == 0 {
+        self.knap
+            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut room = inst.capf[i];
+        let mut w = inst.f[i] - pen;
+        for &(l, k) in &self.knap {
+            if room <= 0.0 {
                 break;
             }
-            let t = inst.qty[e as usize].min(room);
+            let t = qty[k as usize].min(room);
             room -= t;
-            w -= (l - ci) * t as f64;
+            w -= (l - ci) * t;
             if supply {
-                self.supply[inst.line[e as usize] as usize] += t as f64;
+                self.supply[lines[k as usize] as usize] += t;
             }
         }
         w
@@ -140,36 +196,64 @@ impl Lagrangian {
 
     /// The bound at the current multipliers; fills `w`, `chosen` and `supply`.
     fn eval(&mut self, inst: &Instance, node: &NodeView) -> f64 {
-        EVALS.with(|e| e.set(e.get() + 1));
-        let mut value: f64 = self.lambda.iter().zip(&inst.q).map(|(l, &q)| l * q as f64).sum();
+        let m = inst.m();
+        let mut value: f64 = self.lambda[..m]
+            .iter()
+            .zip(&inst.q)
+            .map(|(l, &q)| l * q as f64)
+            .sum::<f64>()
+            + self
+                .need
+                .iter()
+                .zip(&self.lambda[m..])
+                .map(|(n, mu)| n * mu)
+                .sum::<f64>();
         self.buf.clear();
         self.supply.fill(0.0);
         self.first_left = f64::INFINITY;
+        // Negatives into `buf`; the rest only counted, unless `need` asks for some of them.
+        let mut free = 0usize;
         for &i in node.active {
             let iu = i as usize;
-            let forced = node.status[iu] == IN;
             let w = self.worth(inst, iu, false);
             self.w[iu] = w;
-            if forced {
+            if node.status[iu] == IN {
                 value += w;
                 self.worth(inst, iu, true);
             } else {
-                self.buf.push((w, inst.rank[iu], i));
+                free += 1;
+                if w < 0.0 {
+                    self.buf.push((w, inst.rank[iu], i));
+                } else if w < self.first_left {
+                    self.first_left = w;
+                }
             }
         }
         let by_worth =
             |a: &(f64, u32, u32), b: &(f64, u32, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
-        self.free = self.buf.len();
-        self.negatives = self.buf.iter().filter(|e| e.0 < 0.0).count();
+        self.free = free;
+        self.negatives = self.buf.len();
         self.chosen.clear();
         if node.need > node.slots || node.need > self.free {
             self.take = 0;
             return f64::INFINITY;
         }
         self.take = self.negatives.max(node.need).min(node.slots);
-        if self.take < self.free {
+        if self.take > self.negatives {
+            // Fill up to `need` with the smallest non-negative worths.
+            self.first_left = f64::INFINITY;
+            for &i in node.active {
+                let iu = i as usize;
+                if node.status[iu] != IN && self.w[iu] >= 0.0 {
+                    self.buf.push((self.w[iu], inst.rank[iu], i));
+                }
+            }
+        }
+        if self.take < self.buf.len() {
             self.buf.select_nth_unstable_by(self.take, by_worth);
-            self.first_left = self.buf[self.take].0;
+            self.first_left = self.buf[self.take..]
+                .iter()
+                .fold(self.first_left, |a, e| a.min(e.0));
             self.buf.truncate(self.take);
         }
         self.buf.sort_unstable_by(by_worth);
@@ -190,15 +274,18 @@ impl Lagrangian {
         inst: &Instance,
         node: &NodeView,
         ub: Option<f64>,
-        iters: usize,
-        theta0: f64,
+        plan: Schedule,
     ) -> f64 {
+        let iters = plan.steps;
         let mut best = f64::NEG_INFINITY;
         let mut best_is_last = false;
-        let mut theta = theta0;
+        let mut theta = plan.theta;
         let mut stall = 0;
         self.exact = false;
         let mut history = [f64::NEG_INFINITY; 6];
+        // Deflected directions (Camerini, Fratta, Maffioli): less zig-zag than raw subgradients.
+        self.dir.clear();
+        self.dir.resize(self.lambda.len(), 0.0);
         for it in 0..iters.max(1) {
             let v = self.eval(inst, node);
             if v == f64::INFINITY {
@@ -219,7 +306,7 @@ impl Lagrangian {
                 best_is_last = false;
                 stall += 1;
             }
-            if stall >= 4 {
+            if stall >= plan.patience {
                 theta *= 0.5;
                 stall = 0;
             }
@@ -234,7 +321,7 @@ impl Lagrangian {
                 // that cannot prune.
                 let old = history[it % history.len()];
                 history[it % history.len()] = best;
-                if it >= history.len() && old.is_finite() {
+                if plan.give_up && it >= history.len() && old.is_finite() {
                     let pace = (best - old) / history.len() as f64;
                     let left = (iters - it) as f64;
                     if best + 2.0 * pace * left < u - inst.tol {
@@ -243,13 +330,22 @@ impl Lagrangian {
                 }
             }
             let mut norm2 = 0.0;
-            for j in 0..inst.m() {
-                let mut g = inst.q[j] as f64 - self.supply[j];
+            let (mut dot, mut dnorm2) = (0.0, 0.0);
+            let m = inst.m();
+            for j in 0..self.lambda.len() {
+                let want = if j < m {
+                    inst.q[j] as f64
+                } else {
+                    self.need[j - m]
+                };
+                let mut g = want - self.supply[j];
                 if self.lambda[j] <= 0.0 && g < 0.0 {
                     g = 0.0;
                 }
                 self.supply[j] = g;
                 norm2 += g * g;
+                dot += g * self.dir[j];
+                dnorm2 += self.dir[j] * self.dir[j];
             }
             if norm2 == 0.0 {
                 // The relaxation's own open set ships the demand: it is a plan costing `v`, so `v`
@@ -262,14 +358,29 @@ impl Lagrangian {
                 }
                 break;
             }
-            if theta < 0.004 {
+            if theta < plan.floor {
                 break;
+            }
+            let beta = if plan.deflect && dot < 0.0 && dnorm2 > 0.0 {
+                -1.5 * dot / dnorm2
+            } else {
+                0.0
+            };
+            let mut d2 = 0.0;
+            for j in 0..self.lambda.len() {
+                let d = self.supply[j] + beta * self.dir[j];
+                self.dir[j] = d;
+                d2 += d * d;
+            }
+            if d2 <= 0.0 {
+                d2 = norm2;
+                self.dir.copy_from_slice(&self.supply);
             }
             let target = ub.unwrap_or(best + 0.1 * (best.abs() + 1.0));
             let gap = (target - v).max(1e-6 * (1.0 + v.abs()));
-            let step = theta * gap / norm2;
-            for j in 0..inst.m() {
-                self.lambda[j] = (self.lambda[j] + step * self.supply[j]).max(0.0);
+            let step = theta * gap / d2;
+            for j in 0..self.lambda.len() {
+                self.lambda[j] = (self.lambda[j] + step * self.dir[j]).max(0.0);
             }
         }
         if !best_is_last {
@@ -306,6 +417,48 @@ impl Lagrangian {
             v += self.first_left;
         }
         v
+    }
+
+    /// Sets the cover cuts of the node whose candidates are `active`: for each line, the fewest
+    /// holders whose stock reaches the demand (counting at most [`TOP`] of them). Cuts of lines a
+    /// single holder can fill are dropped and their multipliers reset.
+    pub fn cover_cuts(&mut self, inst: &Instance, active: &[u32]) {
+        let m = inst.m();
+        for t in &mut self.top {
+            *t = [0; TOP];
+        }
+        for &i in active {
+            let iu = i as usize;
+            for e in inst.row(iu) {
+                let t = &mut self.top[inst.line[e] as usize];
+                let mut x = inst.qty[e].min(inst.cap[iu]);
+                for slot in t.iter_mut() {
+                    if x > *slot {
+                        std::mem::swap(&mut x, slot);
+                    }
+                }
+            }
+        }
+        self.cuts = false;
+        for j in 0..m {
+            let (mut sum, mut k) = (0u64, 0usize);
+            for &x in &self.top[j] {
+                if sum >= inst.q[j] || x == 0 {
+                    break;
+                }
+                sum += x;
+                k += 1;
+            }
+            // Not reached within TOP holders: more are needed, TOP at least.
+            let need = if sum >= inst.q[j] { k } else { TOP };
+            if need >= 2 {
+                self.need[j] = need as f64;
+                self.cuts = true;
+            } else {
+                self.need[j] = 0.0;
+                self.lambda[m + j] = 0.0;
+            }
+        }
     }
 
     /// The bound at the current multipliers, leaving the relaxation (`w`, `chosen`) in place.

@@ -63,7 +63,8 @@ impl Incumbent {
     /// Returns `None` when the set cannot ship the demand, else whether it became the best.
     pub fn offer(&mut self, inst: &Instance, set: &[u32]) -> Option<bool> {
         self.set.clear();
-        self.set.extend(set.iter().copied().filter(|&i| inst.is_real(i as usize)));
+        self.set
+            .extend(set.iter().copied().filter(|&i| inst.is_real(i as usize)));
         if self.set.len() > inst.k {
             return None;
         }

@@ -25,6 +25,10 @@ pub(super) struct Instance {
     pub line: Vec<u32>,
     /// Units of each stock entry, in `1..=q[line]`.
     pub qty: Vec<u64>,
+    /// The same, as floats (for the bounds).
+    pub qtyf: Vec<f64>,
+    /// `cap` as floats.
+    pub capf: Vec<f64>,
     /// Tie-break rank (order of the caller's keys); the virtual candidate has `u32::MAX`.
     pub rank: Vec<u32>,
     /// Index into [`Problem::candidates`] (`usize::MAX` for the virtual candidate).
@@ -62,6 +66,8 @@ impl Instance {
             start: vec![0],
             line: Vec::new(),
             qty: Vec::new(),
+            qtyf: Vec::new(),
+            capf: Vec::new(),
             rank: Vec::new(),
             orig: Vec::new(),
             dummy: None,
@@ -104,10 +110,7 @@ impl Instance {
         for (r, &i) in order.iter().enumerate() {
             inst.rank[i] = r as u32;
         }
-        inst.k = p
-            .max_shipments
-            .map_or(usize::MAX, |k| k as usize)
-            .min(real);
+        inst.k = p.max_shipments.map_or(usize::MAX, |k| k as usize).min(real);
         let max_f = inst.f.iter().fold(0.0f64, |a, &b| a.max(b));
         let max_c = inst.c.iter().fold(0.0f64, |a, &b| a.max(b));
         let scale = 1.0 + max_f * inst.k.min(total as usize) as f64 + total as f64 * max_c;
@@ -128,10 +131,12 @@ impl Instance {
         self.f.push(f);
         self.c.push(c);
         self.cap.push(cap);
+        self.capf.push(cap as f64);
         self.binding.push(cap < sum);
         for &(j, s) in row {
             self.line.push(j);
             self.qty.push(s);
+            self.qtyf.push(s as f64);
         }
         self.start.push(self.line.len());
         self.orig.push(orig);

@@ -7,20 +7,29 @@
 //! `Σ f_i + Σ c_i · units_i` that ships every unit. This is a capacitated facility-location problem
 //! (NP-hard), solved exactly by branch and bound:
 //!
-//! * **Assignment of a fixed set** ([`flow`]): unit costs depend on the candidate only, so the
+//! * **Assignment of a fixed set** (`flow`): unit costs depend on the candidate only, so the
 //!   feasible load vectors of a set form a polymatroid and the cheapest assignment is greedy —
 //!   candidates by increasing unit cost, each taking as many units as an incremental max-flow
 //!   (augmenting paths that reroute lines among earlier candidates) can give it.
-//! * **Lower bounds** ([`bound`]): Lagrangian relaxation of the demand constraints. For multipliers
-//!   `λ ≥ 0` each candidate decouples into a continuous knapsack; the best `K` are opened. The bound
-//!   equals the strong LP relaxation (`x_ij ≤ s_ij y_i`, `Σ_j x_ij ≤ U_i y_i`, `Σ y_i ≤ K`) at the
-//!   optimal `λ`, which subgradient ascent approaches, warm-started from the parent node.
-//! * **Search** ([`search`]): depth-first branch and bound on "candidate ships / does not ship",
-//!   branching on the candidate the relaxation likes best, with reduced-cost fixing, a greedy
-//!   incumbent ([`heuristic`]) improved by every relaxation's open set, and a deterministic budget
-//!   of search nodes. When the budget stops the search, the proven lower bound is the smallest bound
-//!   among the nodes left open.
-//! * **Partial plans** ([`partial`]): when no complete plan exists, the largest number of units `R*`
+//! * **Lower bounds** (`bound`): Lagrangian relaxation of the demand constraints. For multipliers
+//!   `λ ≥ 0` each candidate decouples into a continuous knapsack; the best `K` are opened. At the
+//!   optimal `λ` this is the strong LP relaxation (`x_ij ≤ s_ij y_i`, `Σ_j x_ij ≤ U_i y_i`,
+//!   `Σ y_i ≤ K`), strengthened by two families of valid inequalities relaxed the same way:
+//!   *cover cuts* (a line that no single candidate can fill needs at least as many open holders as
+//!   the fewest whose stock reaches its demand, recomputed at every node) and a *shipment count*
+//!   (`Σ y_i ≥` the rounded-up bound of the same problem where every shipment costs 1). Subgradient
+//!   ascent with Polyak steps towards the incumbent tightens the bound, warm-started from the parent
+//!   node; with many candidates it iterates on a core of the most promising ones and prices every
+//!   candidate once at the end. Any multipliers give a valid bound, so stopping early is safe.
+//! * **Search** (`search`): depth-first branch and bound on "candidate ships / does not ship",
+//!   branching on the candidate the relaxation opens whose exclusion raises the bound most, IN
+//!   first; children inherit bounds computed from the parent's relaxation and are dropped at once
+//!   when those exceed the incumbent. Reduced costs fix candidates whose forcing in or out would
+//!   cost more than the incumbent. Incumbents: every single candidate, a ratio greedy polished by
+//!   dropping shipments (`heuristic`), and each relaxation's open set (greedily completed now
+//!   and then). One node is one unit of the deterministic budget; when it runs out, the smallest
+//!   bound among the nodes left open is the proven lower bound.
+//! * **Partial plans** (`partial`): when no complete plan exists, the largest number of units `R*`
 //!   that at most `K` candidates can ship is found first; then the same search finds the cheapest
 //!   plan shipping `R*` units, with a cost-free virtual candidate absorbing the `Q − R*` unshipped.
 //!
@@ -29,7 +38,6 @@
 //! keys — the caller gives keys in location-id order, so this is the contract's tie rule.
 
 mod bound;
-mod dual;
 mod flow;
 mod heuristic;
 mod instance;
@@ -128,9 +136,4 @@ pub fn solve(problem: &Problem) -> Solution {
 /// decide). Exposed so that independent checkers can apply the same tie rule.
 pub fn cost_tolerance(problem: &Problem) -> f64 {
     Instance::new(problem, None).tol
-}
-
-#[doc(hidden)]
-pub fn take_evals() -> u64 {
-    bound::EVALS.with(|e| e.replace(0))
 }

@@ -20,7 +20,14 @@ pub(super) fn solve(p: &Problem) -> Solution {
         nodes += used;
         budget = budget.saturating_sub(used);
         if inc.best.is_some() {
-            return finish(&inst, &mut inc, Status::Complete, finished, lower_bound, nodes);
+            return finish(
+                &inst,
+                &mut inc,
+                Status::Complete,
+                finished,
+                lower_bound,
+                nodes,
+            );
         }
         proven_none = finished;
     }
@@ -45,7 +52,14 @@ pub(super) fn solve(p: &Problem) -> Solution {
         return unfulfillable(&inst, false, nodes);
     }
     let proven = proven_none && proven_units && finished;
-    finish(&with_gap, &mut inc, Status::Partial, proven, lower_bound, nodes)
+    finish(
+        &with_gap,
+        &mut inc,
+        Status::Partial,
+        proven,
+        lower_bound,
+        nodes,
+    )
 }
 
 /// Greedy, then (unless one shipment at most is allowed, where trying every candidate alone is
@@ -116,11 +130,7 @@ fn finish(
     }
     // The best set was ranked by rank; keep that order.
     let cost: f64 = shipments.iter().map(|s| s.cost).sum();
-    let lower_bound = if proven {
-        cost
-    } else {
-        lower_bound.min(cost)
-    };
+    let lower_bound = if proven { cost } else { lower_bound.min(cost) };
     Solution {
         status,
         cost,
@@ -138,7 +148,12 @@ fn finish(
 /// nodes).
 fn most_units(inst: &Instance, inc: &mut Incumbent, budget: u64) -> (u64, bool, u64) {
     let mut order: Vec<u32> = (0..inst.n() as u32).collect();
-    crate::order::sort_by_key(&mut order, |&i| (std::cmp::Reverse(inst.cap[i as usize]), inst.rank[i as usize]));
+    crate::order::sort_by_key(&mut order, |&i| {
+        (
+            std::cmp::Reverse(inst.cap[i as usize]),
+            inst.rank[i as usize],
+        )
+    });
     let mut best = 0u64;
     // Greedy first: the candidate adding most units, K times.
     let mut set: Vec<u32> = Vec::new();

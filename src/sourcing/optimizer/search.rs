@@ -8,17 +8,39 @@
 //! of the budget; when it runs out, the smallest bound among the nodes left open is the proven
 //! lower bound.
 
-use super::bound::{Lagrangian, NodeView, FREE, IN, OUT};
+use super::bound::{Lagrangian, NodeView, Schedule, FREE, IN, OUT};
 use super::heuristic::Incumbent;
 use super::instance::Instance;
 
-/// Subgradient steps at the root, and at every other node.
-const ROOT_STEPS: usize = 200;
-const NODE_STEPS: usize = 30;
+/// The ascent at the root: patient, since every node inherits its multipliers.
+const ROOT: Schedule = Schedule {
+    steps: 1000,
+    theta: 2.0,
+    patience: 8,
+    floor: 1e-3,
+    give_up: false,
+    deflect: true,
+};
+/// The ascent at every other node, warm-started from its parent.
+const NODE: Schedule = Schedule {
+    steps: 30,
+    theta: 1.0,
+    patience: 4,
+    floor: 0.004,
+    give_up: true,
+    deflect: true,
+};
+/// The ascent of the shipment-count bound.
+const COUNT: Schedule = Schedule {
+    steps: 200,
+    theta: 2.0,
+    patience: 10,
+    floor: 1e-3,
+    give_up: true,
+    deflect: true,
+};
 /// Above this many candidates, the ascent works on a core of the most promising ones.
 const CORE: usize = 48;
-/// Subgradient steps of the shipment-count bound.
-const COUNT_STEPS: usize = 60;
 
 /// What a search established.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +59,8 @@ struct Node {
     lambda: Vec<f64>,
     bound: f64,
     fresh: bool,
+    /// The parent's core at these multipliers (empty: compute one).
+    core: Vec<u32>,
 }
 
 struct Search<'a> {
@@ -49,6 +73,7 @@ struct Search<'a> {
     caps: Vec<u64>,
     chosen: Vec<bool>,
     core: Vec<u32>,
+    visits: u64,
     /// Every plan ships from at least this many real candidates.
     least: usize,
 }
@@ -67,6 +92,7 @@ pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome 
         lambda: lag.lambda.clone(),
         bound: f64::NEG_INFINITY,
         fresh: false,
+        core: Vec::new(),
     };
     let mut s = Search {
         inst,
@@ -78,11 +104,18 @@ pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome 
         caps: Vec::new(),
         chosen: vec![false; n],
         core: Vec::new(),
+        visits: 0,
         least: 0,
     };
-    // A lower bound on the shipments strengthens every cost bound (and decides ties).
-    let all: Vec<u32> = (0..n as u32).collect();
-    s.least = fewest_shipments_bound(inst, &root.status, &all, s.inc.best.as_ref().map(|b| b.keys.len()));
+    // A lower bound on the shipments strengthens every cost bound (and decides ties). A plan of
+    // one shipment already meets the trivial bound: nothing to compute.
+    let known = s.inc.best.as_ref().map(|b| b.keys.len());
+    s.least = if known == Some(1) {
+        1
+    } else {
+        let all: Vec<u32> = (0..n as u32).collect();
+        fewest_shipments_bound(inst, &root.status, &all, known)
+    };
 
     let mut stack = vec![root];
     let mut nodes = 0u64;
@@ -117,10 +150,15 @@ impl Search<'_> {
                 }
             }
         }
+        if !root && self.pruned(node.bound, &node) {
+            // The incumbent improved since the node was created.
+            return;
+        }
         self.active.clear();
         self.active
             .extend((0..inst.n() as u32).filter(|&i| node.status[i as usize] != OUT));
-        if !self.can_cover() {
+        // Only an exclusion can make the lines impossible to cover.
+        if (root || !node.fresh) && !self.can_cover() {
             return;
         }
         if node.fresh {
@@ -130,35 +168,54 @@ impl Search<'_> {
         let need = self.least.saturating_sub(node.in_real);
         self.lag.lambda.copy_from_slice(&node.lambda);
         let active = std::mem::take(&mut self.active);
+        self.lag.cover_cuts(inst, &active);
         let view = NodeView {
             status: &node.status,
             active: &active,
             slots,
             need,
         };
-        if root {
-            let start = super::dual::ascent(inst, view.status, view.active);
-            self.lag.lambda.copy_from_slice(&start);
-        }
-        let (steps, theta) = if root { (ROOT_STEPS, 2.0) } else { (NODE_STEPS, 1.0) };
+        // The root's effort grows with the candidates: a large tree repays a tight start.
+        let plan = if root {
+            Schedule {
+                steps: (100 + 2 * active.len()).min(ROOT.steps),
+                ..ROOT
+            }
+        } else {
+            NODE
+        };
         let ub = self.inc.ub();
         let (value, bound) = if active.len() <= CORE {
-            let v = self.lag.ascend(inst, &view, ub, steps, theta);
+            let v = self.lag.ascend(inst, &view, ub, plan);
             (v, v)
         } else {
-            // Many candidates: ascend on a core — those the starting multipliers like best —
-            // then price every candidate once at the multipliers found. Any multipliers give a
-            // valid bound, so the core only affects how good it is.
-            let first = self.lag.evaluate(inst, &view);
-            let mut core = std::mem::take(&mut self.core);
-            self.lag.core(&view, CORE + 4 * self.lag.chosen.len(), &mut core);
+            // Many candidates: ascend on a core — those the starting multipliers like best,
+            // inherited from the parent, which priced them at these very multipliers — then
+            // price every candidate once at the multipliers found. Any multipliers give a valid
+            // bound, so the core only affects how good it is.
+            let mut core = std::mem::take(&mut node.core);
+            core.retain(|&i| node.status[i as usize] != OUT);
+            let mut first = f64::NEG_INFINITY;
+            if core.is_empty() {
+                first = self.lag.evaluate(inst, &view);
+                self.lag
+                    .core(&view, CORE + 4 * self.lag.chosen.len(), &mut core);
+            } else {
+                for &i in &active {
+                    if node.status[i as usize] == IN && !core.contains(&i) {
+                        core.push(i);
+                    }
+                }
+            }
             let core_view = NodeView {
                 active: &core,
                 ..view
             };
-            let _ = self.lag.ascend(inst, &core_view, ub, steps, theta);
-            self.core = core;
+            let _ = self.lag.ascend(inst, &core_view, ub, plan);
             let v = self.lag.evaluate(inst, &view);
+            self.lag
+                .core(&view, CORE + 4 * self.lag.chosen.len(), &mut core);
+            self.core = core;
             (v, v.max(first))
         };
         let open: Vec<u32> = self.lag.open_set(&view).to_vec();
@@ -167,7 +224,14 @@ impl Search<'_> {
         if bound == f64::INFINITY || self.pruned(bound, &node) {
             return;
         }
-        self.inc.complete(inst, &open, &self.active);
+        // Price the relaxation's open set; completing it greedily when it falls short is
+        // dearer, so only now and then.
+        self.visits += 1;
+        if root || self.visits % 16 == 0 {
+            self.inc.complete(inst, &open, &self.active);
+        } else {
+            let _ = self.inc.offer_and_polish(inst, &open);
+        }
         if self.pruned(bound, &node) {
             return;
         }
@@ -175,18 +239,27 @@ impl Search<'_> {
         if changed && node.in_real > inst.k {
             return;
         }
-        let Some(branch) = self.branching_candidate(value, &node) else {
+        let Some(branch) = self.branching_candidate(value, &node, slots, need) else {
             if changed || node.fresh {
                 self.offer_in(&node.status);
             }
             return;
         };
+        // Children's bounds from this relaxation — of the node as it was before the fixing above
+        // (`slots`, `need` from then), a superset of both children: the branch candidate forced
+        // either way.
+        let (in_bound, out_bound) = if self.lag.chosen.contains(&(branch as u32)) {
+            (value, self.lag.without(value, branch, need, slots))
+        } else {
+            (self.lag.with(value, branch, need, slots), value)
+        };
         let mut out = Node {
             status: node.status.clone(),
             in_real: node.in_real,
             lambda: self.lag.lambda.clone(),
-            bound,
+            bound: bound.max(out_bound),
             fresh: changed,
+            core: self.core.clone(),
         };
         out.status[branch] = OUT;
         node.status[branch] = IN;
@@ -194,11 +267,16 @@ impl Search<'_> {
             status: node.status,
             in_real: node.in_real + 1,
             lambda: out.lambda.clone(),
-            bound,
+            bound: bound.max(in_bound),
             fresh: true,
+            core: std::mem::take(&mut self.core),
         };
-        stack.push(out);
-        stack.push(inn);
+        if !self.pruned(out.bound, &out) {
+            stack.push(out);
+        }
+        if !self.pruned(inn.bound, &inn) {
+            stack.push(inn);
+        }
     }
 
     /// True when the node's candidates can hold every line and every unit (ignoring `K`).
@@ -319,7 +397,10 @@ impl Search<'_> {
             return false;
         };
         let limit = ub + inst.tol;
-        let (slots, need) = (inst.k - node.in_real, self.least.saturating_sub(node.in_real));
+        let (slots, need) = (
+            inst.k - node.in_real,
+            self.least.saturating_sub(node.in_real),
+        );
         let lag = &self.lag;
         let mut forced_in = false;
         for &i in &lag.chosen {
@@ -335,7 +416,8 @@ impl Search<'_> {
         }
         for &i in &self.active {
             let i = i as usize;
-            if node.status[i] == FREE && !self.chosen[i] && lag.with(value, i, need, slots) > limit {
+            if node.status[i] == FREE && !self.chosen[i] && lag.with(value, i, need, slots) > limit
+            {
                 node.status[i] = OUT;
             }
         }
@@ -347,10 +429,15 @@ impl Search<'_> {
 
     /// The free candidate to branch on: the relaxation's favourite among those it opens, else the
     /// one closest to being opened.
-    fn branching_candidate(&self, value: f64, node: &Node) -> Option<usize> {
+    fn branching_candidate(
+        &self,
+        value: f64,
+        node: &Node,
+        slots: usize,
+        need: usize,
+    ) -> Option<usize> {
         let status = &node.status;
         let inst = self.inst;
-        let (slots, need) = (inst.k - node.in_real, self.least.saturating_sub(node.in_real));
         // Among the candidates the relaxation opens, the one whose exclusion raises the bound most.
         let mut pick: Option<(f64, u32, usize)> = None;
         for &i in &self.lag.chosen {
@@ -394,10 +481,10 @@ fn fewest_shipments_bound(
         need: 0,
     };
     let mut lag = Lagrangian::new(&count);
-    lag.lambda = super::dual::ascent(&count, status, active);
+    lag.cover_cuts(&count, active);
     // Stop as soon as the rounded bound reaches the incumbent's count: it cannot go higher.
     let target = known.map(|k| k as f64 - 1.0 + 1e-3);
-    let lb = lag.ascend(&count, &view, target, COUNT_STEPS, 2.0);
+    let lb = lag.ascend(&count, &view, target, COUNT);
     if lb.is_finite() && lb > 0.0 {
         (lb - 1e-6).ceil() as usize
     } else {

@@ -1,0 +1,548 @@
+//! `source` end to end: strategies, fallback, partial plans, coded errors, tie rules,
+//! explanations, profiles, and the plan invariants on random networks.
+
+mod sourcing_common;
+
+use atsource::inventory::position_ats;
+use atsource::network::{haversine_km, LocationKind, Network};
+use atsource::sourcing::{
+    source, Plan, Profile, ProfileRef, Profiles, Reason, SourceRequest, Status,
+};
+use sourcing_common::network::{carrier_profile, place, scenario, stocked, Family};
+
+fn request(json: &str) -> SourceRequest {
+    SourceRequest::from_json(json).expect("valid JSON request")
+}
+
+fn profile(json: &str) -> Profile {
+    atsource::from_json(json).expect("valid JSON profile")
+}
+
+/// Two Paris stores (3 km apart), a Lyon warehouse; A and B in stock here and there.
+fn small() -> (Network, atsource::inventory::Inventory) {
+    let mut st1 = place("ST-PARIS-1", LocationKind::Store, 48.86, 2.35);
+    st1.cost_per_shipment = 4.0;
+    let mut st2 = place("ST-PARIS-2", LocationKind::Store, 48.88, 2.38);
+    st2.cost_per_shipment = 4.0;
+    let mut wh = place("WH-LYON", LocationKind::Warehouse, 45.76, 4.84);
+    wh.cost_per_shipment = 2.0;
+    let network = Network::from_locations(vec![st1, st2, wh]);
+    let inventory = stocked(
+        &network,
+        &[
+            ("A", "ST-PARIS-1", 1),
+            ("B", "ST-PARIS-2", 2),
+            ("A", "WH-LYON", 100),
+            ("B", "WH-LYON", 100),
+            ("C", "WH-LYON", 5),
+        ],
+    );
+    (network, inventory)
+}
+
+fn run(json: &str, profiles: &Profiles) -> Plan {
+    let (n, i) = small();
+    source(&n, &i, profiles, &request(json)).expect("sourced")
+}
+
+fn locations(plan: &Plan) -> Vec<&str> {
+    plan.shipments.iter().map(|s| s.location.as_str()).collect()
+}
+
+#[test]
+fn strategies_are_tried_in_order_and_the_first_complete_wins() {
+    let mut profiles = Profiles::new();
+    let p = profile(
+        r#"{"costPerKm":0.1,"strategies":[
+              {"name":"local stores","kinds":["store"],"maxDistanceKm":20,"maxShipments":1},
+              {"name":"any store","kinds":["store"],"maxDistanceKm":20}],
+            "fallback":{"name":"warehouse","kinds":["warehouse"]}}"#,
+    );
+    profiles.set("omni", p).unwrap();
+    // A alone: the first store strategy ships it complete.
+    let plan = run(
+        r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.86,"lon":2.35},"profile":"omni"}"#,
+        &profiles,
+    );
+    assert_eq!(plan.strategy.as_deref(), Some("local stores"));
+    assert_eq!(locations(&plan), ["ST-PARIS-1"]);
+    // A and B: one store cannot, two stores can.
+    let plan = run(
+        r#"{"lines":[{"sku":"A","qty":1},{"sku":"B","qty":2}],"destination":{"lat":48.86,"lon":2.35},"profile":"omni"}"#,
+        &profiles,
+    );
+    assert_eq!(plan.strategy.as_deref(), Some("any store"));
+    assert_eq!(locations(&plan), ["ST-PARIS-1", "ST-PARIS-2"]);
+    // Two A: no store has them; the fallback warehouse does.
+    let plan = run(
+        r#"{"lines":[{"sku":"A","qty":2}],"destination":{"lat":48.86,"lon":2.35},"profile":"omni"}"#,
+        &profiles,
+    );
+    assert_eq!(plan.strategy.as_deref(), Some("warehouse"));
+    assert_eq!(locations(&plan), ["WH-LYON"]);
+    assert_eq!(plan.status, Status::Complete);
+    assert!(plan.optimal);
+}
+
+#[test]
+fn partial_and_unfulfillable_follow_allow_partial() {
+    let profiles = Profiles::new();
+    let cart = r#""lines":[{"sku":"C","qty":7},{"sku":"Z","qty":1}],"destination":{"lat":48.86,"lon":2.35}"#;
+    let none = run(&format!("{{{cart}}}"), &profiles);
+    assert_eq!(none.status, Status::Unfulfillable);
+    assert!(none.shipments.is_empty() && none.optimal);
+    assert_eq!(none.total_cost, 0.0);
+    assert_eq!(none.unfulfilled.len(), 2);
+    assert_eq!(none.strategy, None);
+
+    let some = run(
+        &format!("{{{cart},\"profile\":{{\"allowPartial\":true}}}}"),
+        &profiles,
+    );
+    assert_eq!(some.status, Status::Partial);
+    assert_eq!(locations(&some), ["WH-LYON"]);
+    assert_eq!(some.shipments[0].lines[0].qty, 5);
+    let missing: Vec<(&str, u64)> = some
+        .unfulfilled
+        .iter()
+        .map(|l| (l.sku.as_str(), l.qty))
+        .collect();
+    assert_eq!(missing, [("C", 2), ("Z", 1)]);
+    assert!(some.optimal);
+
+    // The first strategy with allowPartial gives the partial plan.
+    let staged = format!(
+        r#"{{{cart},"profile":{{"strategies":[{{"name":"stores","kinds":["store"],"allowPartial":true}},{{"name":"all","allowPartial":true}}]}}}}"#
+    );
+    let plan = run(&staged, &profiles);
+    assert_eq!(
+        plan.strategy.as_deref(),
+        Some("all"),
+        "stores ship nothing of C or Z"
+    );
+}
+
+#[test]
+fn bad_input_is_refused_with_a_code_and_a_field() {
+    let (n, i) = small();
+    let profiles = Profiles::new();
+    let err = |json: &str| {
+        let e = match SourceRequest::from_json(json) {
+            Ok(r) => source(&n, &i, &profiles, &r).expect_err("refused"),
+            Err(e) => e,
+        };
+        (e.code(), e.field().to_string())
+    };
+    let dest = r#""destination":{"lat":48.86,"lon":2.35}"#;
+    assert_eq!(
+        err(&format!(r#"{{"lines":[{{"sku":"A","qty":-1}}],{dest}}}"#)),
+        ("invalid_quantity", "lines[0].qty".into())
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"lines":[{{"sku":"A","qty":1}},{{"sku":"B","qty":1.5}}],{dest}}}"#
+        )),
+        ("invalid_quantity", "lines[1].qty".into())
+    );
+    assert_eq!(
+        err(&format!(r#"{{"lines":[{{"sku":"A","qty":0}}],{dest}}}"#)),
+        ("invalid_quantity", "lines[0].qty".into())
+    );
+    assert_eq!(
+        err(&format!(r#"{{"lines":[],{dest}}}"#)),
+        ("invalid_input", "lines".into())
+    );
+    assert_eq!(
+        err(&format!(r#"{{"lines":[{{"sku":"","qty":1}}],{dest}}}"#)),
+        ("invalid_input", "lines[0].sku".into())
+    );
+    assert_eq!(
+        err(r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":91,"lon":2}}"#),
+        ("invalid_input", "destination.lat".into())
+    );
+    assert_eq!(err(r#"{"lines":[{"sku":"A","qty":1}]}"#).0, "invalid_input");
+    assert_eq!(
+        err(&format!(
+            r#"{{"lines":[{{"sku":"A","qty":1,"x":1}}],{dest}}}"#
+        ))
+        .0,
+        "invalid_input"
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":"nope"}}"#
+        )),
+        ("unknown_profile", "profile".into())
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"maxShipments":0}}}}"#
+        )),
+        ("invalid_profile", "profile.maxShipments".into())
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"strategies":[{{"minPerformance":1.5}}]}}}}"#
+        )),
+        (
+            "invalid_profile",
+            "profile.strategies[0].minPerformance".into()
+        )
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"strategies":[{{"strategies":[]}}]}}}}"#
+        )),
+        ("invalid_profile", "profile.strategies[0].strategies".into())
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"costPerKm":-1}}}}"#
+        )),
+        ("invalid_profile", "profile.costPerKm".into())
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"ranks":{{"ST-PARIS-1":0}}}}}}"#
+        )),
+        ("invalid_profile", "profile.ranks.ST-PARIS-1".into())
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"kinds":[]}}}}"#
+        ))
+        .0,
+        "invalid_profile"
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"searchBudget":0.5}}}}"#
+        ))
+        .0,
+        "invalid_profile"
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"maxShipmentz":1}}}}"#
+        ))
+        .0,
+        "invalid_profile"
+    );
+    assert_eq!(
+        err(&format!(
+            r#"{{"lines":[{{"sku":"A","qty":600000000}},{{"sku":"B","qty":600000000}}],{dest}}}"#
+        )),
+        ("cart_too_large", "lines".into())
+    );
+
+    // NaN cannot be written in JSON; a caller building the request directly gets the same code.
+    let mut nan = request(&format!(r#"{{"lines":[{{"sku":"A","qty":1}}],{dest}}}"#));
+    nan.destination.lat = f64::NAN;
+    assert_eq!(
+        source(&n, &i, &profiles, &nan).unwrap_err().code(),
+        "invalid_input"
+    );
+    let mut nan_qty = request(&format!(r#"{{"lines":[{{"sku":"A","qty":1}}],{dest}}}"#));
+    nan_qty.lines[0].qty = f64::NAN;
+    assert_eq!(
+        source(&n, &i, &profiles, &nan_qty).unwrap_err().code(),
+        "invalid_quantity"
+    );
+
+    let lines: Vec<String> = (0..10_000)
+        .map(|k| format!(r#"{{"sku":"S{k}","qty":1}}"#))
+        .collect();
+    let big = format!(r#"{{"lines":[{}],{dest}}}"#, lines.join(","));
+    assert_eq!(err(&big).0, "cart_too_large");
+}
+
+#[test]
+fn same_sku_lines_merge_and_unknown_skus_have_no_stock() {
+    let plan = run(
+        r#"{"lines":[{"sku":"B","qty":1},{"sku":"A","qty":1},{"sku":"B","qty":1}],"destination":{"lat":48.86,"lon":2.35}}"#,
+        &Profiles::new(),
+    );
+    assert_eq!(plan.status, Status::Complete);
+    let lines: Vec<(&str, u64)> = plan
+        .shipments
+        .iter()
+        .flat_map(|s| &s.lines)
+        .map(|l| (l.sku.as_str(), l.qty))
+        .collect();
+    assert_eq!(lines.iter().map(|l| l.1).sum::<u64>(), 3);
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.0 == "B")
+            .map(|l| l.1)
+            .sum::<u64>(),
+        2
+    );
+    let plan = run(
+        r#"{"lines":[{"sku":"NEVER-SEEN","qty":1}],"destination":{"lat":48.86,"lon":2.35}}"#,
+        &Profiles::new(),
+    );
+    assert_eq!(plan.status, Status::Unfulfillable);
+}
+
+#[test]
+fn ties_break_by_fewer_shipments_then_location_id() {
+    // Free locations: every plan costs 0. One location holding everything beats two; among
+    // single locations, the smallest id wins, whatever the insertion order.
+    let network = Network::from_locations(vec![
+        place("Z-STORE", LocationKind::Store, 48.0, 2.0),
+        place("M-STORE", LocationKind::Store, 48.1, 2.1),
+        place("B-HALF", LocationKind::Store, 48.2, 2.2),
+        place("A-HALF", LocationKind::Store, 48.3, 2.3),
+    ]);
+    let inventory = stocked(
+        &network,
+        &[
+            ("X", "Z-STORE", 1),
+            ("Y", "Z-STORE", 1),
+            ("X", "M-STORE", 1),
+            ("Y", "M-STORE", 1),
+            ("X", "A-HALF", 1),
+            ("Y", "B-HALF", 1),
+        ],
+    );
+    let req = request(
+        r#"{"lines":[{"sku":"X","qty":1},{"sku":"Y","qty":1}],"destination":{"lat":48.5,"lon":2.5}}"#,
+    );
+    let first = source(&network, &inventory, &Profiles::new(), &req).unwrap();
+    assert_eq!(locations(&first), ["M-STORE"]);
+    assert!(first.optimal);
+    for _ in 0..5 {
+        assert_eq!(
+            source(&network, &inventory, &Profiles::new(), &req).unwrap(),
+            first
+        );
+    }
+    // Ship complete from stores only, with the costs equal: still the smallest id.
+    let req = request(
+        r#"{"lines":[{"sku":"X","qty":1}],"destination":{"lat":48.5,"lon":2.5},"profile":{"costPerShipment":3}}"#,
+    );
+    let plan = source(&network, &inventory, &Profiles::new(), &req).unwrap();
+    assert_eq!(locations(&plan), ["A-HALF"]);
+    assert_eq!(plan.total_cost, 3.0);
+}
+
+#[test]
+fn ranks_and_explicit_lists_steer_the_choice() {
+    let profiles = Profiles::new();
+    let cart = r#""lines":[{"sku":"A","qty":1}],"destination":{"lat":48.86,"lon":2.35}"#;
+    // Unranked, the Paris store (cost 4, 0 km) beats the warehouse (cost 2 + 0.1/km × 390 km).
+    let plan = run(
+        &format!(r#"{{{cart},"profile":{{"costPerKm":0.1}}}}"#),
+        &profiles,
+    );
+    assert_eq!(locations(&plan), ["ST-PARIS-1"]);
+    // Ranking the warehouse first with a steep rank cost flips it.
+    let plan = run(
+        &format!(
+            r#"{{{cart},"profile":{{"costPerKm":0.1,"ranks":{{"WH-LYON":1,"ST-PARIS-1":2}},"costPerRank":100}}}}"#
+        ),
+        &profiles,
+    );
+    assert_eq!(locations(&plan), ["WH-LYON"]);
+    let plan = run(
+        &format!(r#"{{{cart},"profile":{{"locations":["WH-LYON"]}}}}"#),
+        &profiles,
+    );
+    assert_eq!(locations(&plan), ["WH-LYON"]);
+    let why: Vec<(&str, Reason)> = plan
+        .explanations
+        .iter()
+        .map(|e| (e.location.as_str(), e.reason))
+        .collect();
+    assert!(why.contains(&("ST-PARIS-1", Reason::NotListed)), "{why:?}");
+}
+
+#[test]
+fn explanations_say_why_nearby_locations_do_not_ship() {
+    let mut closed = place("ST-CLOSED", LocationKind::Store, 48.857, 2.353);
+    closed.active = false;
+    let mut weak = place("ST-WEAK", LocationKind::Store, 48.858, 2.354);
+    weak.performance = 0.2;
+    let mut full = place("ST-FULL", LocationKind::Store, 48.859, 2.355);
+    full.capacity_units = Some(0);
+    let network = Network::from_locations(vec![
+        closed,
+        weak,
+        full,
+        place("ST-EMPTY", LocationKind::Store, 48.86, 2.356),
+        place("ST-OK", LocationKind::Store, 48.861, 2.357),
+        place("ST-DEAR", LocationKind::Store, 48.862, 2.358),
+        place("WH-FAR", LocationKind::Warehouse, 43.3, 5.4),
+    ]);
+    let inventory = stocked(
+        &network,
+        &[
+            ("A", "ST-OK", 1),
+            ("A", "ST-DEAR", 1),
+            ("A", "WH-FAR", 9),
+            ("A", "ST-WEAK", 1),
+            ("A", "ST-FULL", 1),
+        ],
+    );
+    let req = request(
+        r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.8566,"lon":2.3522},
+            "profile":{"maxDistanceKm":100,"minPerformance":0.5,"costPerKm":1}}"#,
+    );
+    let plan = source(&network, &inventory, &Profiles::new(), &req).unwrap();
+    assert_eq!(locations(&plan), ["ST-OK"]);
+    let why: Vec<(&str, Reason)> = plan
+        .explanations
+        .iter()
+        .map(|e| (e.location.as_str(), e.reason))
+        .collect();
+    for expected in [
+        ("ST-CLOSED", Reason::Inactive),
+        ("ST-WEAK", Reason::BelowPerformance),
+        ("ST-FULL", Reason::CapacityExhausted),
+        ("ST-EMPTY", Reason::OutOfStock),
+        ("ST-DEAR", Reason::Costlier),
+        ("WH-FAR", Reason::TooFar),
+    ] {
+        assert!(why.contains(&expected), "{expected:?} in {why:?}");
+    }
+    assert!(plan.explanations.iter().all(|e| !e.message.is_empty()));
+}
+
+#[test]
+fn profiles_round_trip_through_json_and_postcard_and_validate_on_load() {
+    let mut profiles = Profiles::new();
+    profiles
+        .set(
+            "flat",
+            profile(r#"{"maxDistanceKm":50,"costPerShipment":5}"#),
+        )
+        .unwrap();
+    profiles
+        .set("staged", profile(r#"{"costPerKm":0.1,"strategies":[{"kinds":["store"],"maxShipments":1}],"fallback":{"allowPartial":true}}"#))
+        .unwrap();
+    assert_eq!(
+        profiles.set("", Profile::default()).unwrap_err().code(),
+        "invalid_profile"
+    );
+    let json = serde_json::to_string(&profiles).unwrap();
+    let back: Profiles = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, profiles);
+    let bytes = postcard::to_allocvec(&profiles).unwrap();
+    let back: Profiles = postcard::from_bytes(&bytes).unwrap();
+    assert_eq!(back, profiles);
+    assert_eq!(back.names().collect::<Vec<_>>(), ["flat", "staged"]);
+    assert!(serde_json::from_str::<Profiles>(r#"{"bad":{"maxShipments":-1}}"#).is_err());
+    // A registered "default" applies when the request names none.
+    let (n, i) = small();
+    let mut with_default = Profiles::new();
+    with_default
+        .set("default", profile(r#"{"kinds":["warehouse"]}"#))
+        .unwrap();
+    let plan = source(
+        &n,
+        &i,
+        &with_default,
+        &request(r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.86,"lon":2.35}}"#),
+    )
+    .unwrap();
+    assert_eq!(locations(&plan), ["WH-LYON"]);
+}
+
+/// Every plan on random networks: within ATS and capacity, the cart exactly when complete, at
+/// most `maxShipments`, and costs equal to the contract's formula.
+#[test]
+fn plans_respect_stock_capacity_and_the_cost_model() {
+    let profiles = Profiles::new();
+    let mut checked = 0;
+    for seed in 0..60u64 {
+        let family = if seed % 2 == 0 {
+            Family::Mixed
+        } else {
+            Family::StoreHeavy
+        };
+        let mut sc = scenario(
+            family,
+            1 + (seed as usize % 6),
+            12 + (seed as usize % 20),
+            seed,
+        );
+        let mut p = carrier_profile();
+        p.max_shipments = (seed % 3 == 0).then_some(2.0);
+        p.allow_partial = Some(seed % 4 == 1);
+        p.max_distance_km = (seed % 5 == 0).then_some(150.0);
+        sc.request.profile = Some(ProfileRef::Inline(Box::new(p.clone())));
+        let plan = source(&sc.network, &sc.inventory, &profiles, &sc.request).unwrap();
+        let cart = sc.request.cart().unwrap();
+        let mut shipped = std::collections::BTreeMap::<String, u64>::new();
+        let mut total = 0.0;
+        for s in &plan.shipments {
+            let idx = sc.network.lookup(&s.location).unwrap();
+            let l = sc.network.get(idx).unwrap();
+            let d = haversine_km(cart.destination, l.point());
+            assert!((s.distance_km - d).abs() < 1e-9);
+            if let Some(max) = p.max_distance_km {
+                assert!(d <= max);
+            }
+            let units: u64 = s.lines.iter().map(|x| x.qty).sum();
+            if let Some(cap) = l.capacity_units {
+                assert!(units <= u64::from(cap), "capacity");
+            }
+            for line in &s.lines {
+                let sku = sc.inventory.sku_index(&line.sku).unwrap();
+                let stock = sc.inventory.stock(sku).unwrap();
+                let ats = position_ats(&stock.get(stock.find(idx).unwrap()), l);
+                assert!(line.qty as i64 <= ats, "ATS");
+                *shipped.entry(line.sku.clone()).or_default() += line.qty;
+            }
+            let expect = l.cost_per_shipment
+                + p.cost_per_shipment.unwrap_or(0.0)
+                + p.cost_per_km.unwrap_or(0.0) * d
+                + p.performance_penalty.unwrap_or(0.0) * (1.0 - l.performance)
+                + units as f64 * (l.cost_per_unit + p.cost_per_unit_km.unwrap_or(0.0) * d);
+            assert!(
+                (s.cost - expect).abs() <= 1e-9 * expect.abs().max(1.0),
+                "{} vs {expect}",
+                s.cost
+            );
+            total += s.cost;
+        }
+        assert!((plan.total_cost - total).abs() <= 1e-9 * total.max(1.0));
+        if let Some(k) = p.max_shipments {
+            assert!(plan.shipments.len() <= k as usize);
+        }
+        for line in &cart.lines {
+            let got = shipped.get(&line.sku).copied().unwrap_or(0);
+            let missing: u64 = plan
+                .unfulfilled
+                .iter()
+                .filter(|u| u.sku == line.sku)
+                .map(|u| u.qty)
+                .sum();
+            assert_eq!(got + missing, line.qty);
+            if plan.status == Status::Complete {
+                assert_eq!(got, line.qty);
+            }
+        }
+        assert!(plan.optimal, "seed {seed}");
+        assert_eq!(plan.lower_bound, plan.total_cost);
+        checked += plan.shipments.len();
+        assert_eq!(
+            source(&sc.network, &sc.inventory, &profiles, &sc.request).unwrap(),
+            plan
+        );
+    }
+    assert!(checked > 50);
+}
+
+#[test]
+fn the_default_profile_is_the_contract_default() {
+    let plan = run(
+        r#"{"lines":[{"sku":"A","qty":1},{"sku":"B","qty":1}],"destination":{"lat":48.86,"lon":2.35}}"#,
+        &Profiles::new(),
+    );
+    assert_eq!(plan.strategy.as_deref(), Some("default"));
+    // No carrier cost: the warehouse (2) ships both in one parcel, cheaper than two stores (4 + 4).
+    assert_eq!(locations(&plan), ["WH-LYON"]);
+    assert_eq!(plan.total_cost, 2.0);
+}
