@@ -9,11 +9,20 @@ use atsource::network::GeoPoint;
 use atsource::Engine;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 
-const PARIS: GeoPoint = GeoPoint { lat: 48.8566, lon: 2.3522 };
+const PARIS: GeoPoint = GeoPoint {
+    lat: 48.8566,
+    lon: 2.3522,
+};
 
 fn network(stores: u32, skus: u32, density: Option<f64>) -> Engine {
     let mut e = Engine::new();
-    let opts = DemoOptions { stores, warehouses: 4, skus, density, ..DemoOptions::default() };
+    let opts = DemoOptions {
+        stores,
+        warehouses: 4,
+        skus,
+        density,
+        ..DemoOptions::default()
+    };
     demo::load(&mut e, &opts).unwrap_or_else(|err| panic!("demo network: {err}"));
     e
 }
@@ -32,7 +41,10 @@ fn batch(e: &Engine, tag: &str) -> Vec<Event<'static>> {
                 0 => EventKind::Reserve(1),
                 1 => EventKind::Release(1),
                 2 => EventKind::Adjust(-1),
-                _ => EventKind::Set { on_hand: rng.i32(0..50), version: None },
+                _ => EventKind::Set {
+                    on_hand: rng.i32(0..50),
+                    version: None,
+                },
             };
             Event {
                 id: format!("{tag}-{i}").into(),
@@ -55,7 +67,10 @@ fn to_json(events: &[Event<'_>]) -> String {
                 EventKind::Set { on_hand, .. } => format!(r#""type":"set","onHand":{on_hand}"#),
                 _ => unreachable!(),
             };
-            format!(r#"{{"id":"{}","sku":"{}","location":"{}",{tail}}}"#, e.id, e.sku, e.location)
+            format!(
+                r#"{{"id":"{}","sku":"{}","location":"{}",{tail}}}"#,
+                e.id, e.sku, e.location
+            )
         })
         .collect();
     format!("[{}]", items.join(","))
@@ -69,10 +84,18 @@ fn events(c: &mut Criterion) {
     g.throughput(Throughput::Elements(events.len() as u64));
     g.sample_size(20);
     g.bench_function("typed_100k", |b| {
-        b.iter_batched(|| base.clone(), |mut e| black_box(e.apply_events(&events)), BatchSize::LargeInput)
+        b.iter_batched(
+            || base.clone(),
+            |mut e| black_box(e.apply_events(&events)),
+            BatchSize::LargeInput,
+        )
     });
     g.bench_function("json_100k", |b| {
-        b.iter_batched(|| base.clone(), |mut e| black_box(e.apply_events_json(&json).unwrap()), BatchSize::LargeInput)
+        b.iter_batched(
+            || base.clone(),
+            |mut e| black_box(e.apply_events_json(&json).unwrap()),
+            BatchSize::LargeInput,
+        )
     });
     g.finish();
 }
@@ -86,7 +109,10 @@ fn ats(c: &mut Criterion) {
             let s = rng.usize(..inv.skus().len());
             let stock = inv.stock(s as u32).unwrap();
             let loc = stock.loc(rng.usize(..stock.len()));
-            (inv.skus()[s].clone(), e.network().get(loc).unwrap().id.clone())
+            (
+                inv.skus()[s].clone(),
+                e.network().get(loc).unwrap().id.clone(),
+            )
         })
         .collect();
     let mut i = 0;
@@ -105,12 +131,21 @@ fn availability(c: &mut Criterion) {
     let mut g = c.benchmark_group("availability_50_nearest_of_1000");
     for n in [20usize, 100] {
         let q = AvailabilityQuery {
-            skus: e.inventory().skus().iter().step_by(7).take(n).cloned().collect(),
+            skus: e
+                .inventory()
+                .skus()
+                .iter()
+                .step_by(7)
+                .take(n)
+                .cloned()
+                .collect(),
             near: Some(PARIS),
             radius_km: Some(radius),
             ..Default::default()
         };
-        g.bench_function(format!("{n}_skus"), |b| b.iter(|| black_box(e.availability(&q).unwrap())));
+        g.bench_function(format!("{n}_skus"), |b| {
+            b.iter(|| black_box(e.availability(&q).unwrap()))
+        });
     }
     g.finish();
 }
@@ -120,15 +155,23 @@ fn snapshots(c: &mut Criterion) {
     let bytes = e.snapshot();
     let positions = e.stats().positions;
     let per_position = bytes.len() as f64 / f64::from(positions);
-    println!("snapshot: {positions} positions, {} bytes, {per_position:.2} bytes/position", bytes.len());
+    println!(
+        "snapshot: {positions} positions, {} bytes, {per_position:.2} bytes/position",
+        bytes.len()
+    );
     let _ = std::fs::create_dir_all("bench");
     let _ = std::fs::write(
         "bench/snapshot-native.json",
-        format!(r#"{{"positions":{positions},"bytes":{},"bytesPerPosition":{per_position:.3}}}"#, bytes.len()),
+        format!(
+            r#"{{"positions":{positions},"bytes":{},"bytesPerPosition":{per_position:.3}}}"#,
+            bytes.len()
+        ),
     );
     let mut g = c.benchmark_group("snapshot_1m_positions");
     g.sample_size(10);
-    g.bench_function("from_snapshot", |b| b.iter(|| black_box(Engine::from_snapshot(&bytes).unwrap())));
+    g.bench_function("from_snapshot", |b| {
+        b.iter(|| black_box(Engine::from_snapshot(&bytes).unwrap()))
+    });
     g.bench_function("snapshot", |b| b.iter(|| black_box(e.snapshot())));
     g.finish();
 }

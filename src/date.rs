@@ -40,7 +40,11 @@ fn days_in_month(year: i32, month: i8) -> i8 {
 
 impl Date {
     /// 0001-01-01.
-    pub const MIN: Date = Date { year: 1, month: 1, day: 1 };
+    pub const MIN: Date = Date {
+        year: 1,
+        month: 1,
+        day: 1,
+    };
 
     /// The date `year-month-day`, checked (years 1..=9999).
     pub fn new(year: i16, month: i8, day: i8) -> Result<Date, DateError> {
@@ -117,7 +121,9 @@ impl FromStr for Date {
         let b = s.as_bytes();
         let digits = |r: std::ops::Range<usize>| -> Option<i32> {
             let part = b.get(r)?;
-            part.iter().try_fold(0i32, |n, c| c.is_ascii_digit().then(|| n * 10 + i32::from(c - b'0')))
+            part.iter().try_fold(0i32, |n, c| {
+                c.is_ascii_digit().then(|| n * 10 + i32::from(c - b'0'))
+            })
         };
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return Err(DateError("expected YYYY-MM-DD"));
@@ -150,8 +156,19 @@ mod tests {
         let d: Date = "2026-11-25".parse().unwrap();
         assert_eq!(d.to_string(), "2026-11-25");
         assert_eq!(d.weekday_from_monday(), 2, "a Wednesday");
-        assert_eq!("2024-02-29".parse::<Date>().unwrap().weekday_from_monday(), 3);
-        for bad in ["2026-02-29", "2026-13-01", "2026-1-01", "26-11-25", "2026-11-25T", "abcd-ef-gh", "0000-01-01"] {
+        assert_eq!(
+            "2024-02-29".parse::<Date>().unwrap().weekday_from_monday(),
+            3
+        );
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "26-11-25",
+            "2026-11-25T",
+            "abcd-ef-gh",
+            "0000-01-01",
+        ] {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
     }

@@ -6,12 +6,12 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::inventory::{
-    ApplyOptions, ApplyReport, AvailabilityQuery, Event, Inventory, InventoryParts, InventoryPartsRef,
-    Position, SkuAvailability, ThresholdRule,
+    ApplyOptions, ApplyReport, AvailabilityQuery, Event, Inventory, InventoryParts,
+    InventoryPartsRef, Position, SkuAvailability, ThresholdRule,
 };
 use crate::network::{Location, LocationInput, Network};
-use crate::snapshot::{self, SnapshotError};
 use crate::promise::{self, DeliveryConfig, DeliveryOptions, DeliveryRequest};
+use crate::snapshot::{self, SnapshotError};
 use crate::sourcing::{self, Plan, Profile, Profiles, SourceRequest};
 use crate::Error;
 
@@ -130,13 +130,18 @@ impl Engine {
     }
 
     /// [`Engine::apply_events_json`] with reporting options.
-    pub fn apply_events_json_with(&mut self, json: &str, opts: ApplyOptions) -> Result<ApplyReport, Error> {
+    pub fn apply_events_json_with(
+        &mut self,
+        json: &str,
+        opts: ApplyOptions,
+    ) -> Result<ApplyReport, Error> {
         Ok(self.inventory.apply_json(&self.network, json, opts)?)
     }
 
     /// Applies typed events.
     pub fn apply_events(&mut self, events: &[Event<'_>]) -> ApplyReport {
-        self.inventory.apply_events(&self.network, events, ApplyOptions::default())
+        self.inventory
+            .apply_events(&self.network, events, ApplyOptions::default())
     }
 
     /// [`Engine::apply_events`] with reporting options.
@@ -201,7 +206,12 @@ impl Engine {
 
     /// Sources an order: which locations ship which units, at minimum cost (see [`crate::sourcing`]).
     pub fn source(&self, request: &SourceRequest) -> Result<Plan, Error> {
-        Ok(sourcing::source(&self.network, &self.inventory, &self.profiles, request)?)
+        Ok(sourcing::source(
+            &self.network,
+            &self.inventory,
+            &self.profiles,
+            request,
+        )?)
     }
 
     /// The delivery configuration a request is priced with: its own `delivery`, else the
@@ -217,7 +227,13 @@ impl Engine {
     /// plan behind each) and click & collect (see [`crate::promise`]).
     pub fn delivery_options(&self, request: &DeliveryRequest) -> Result<DeliveryOptions, Error> {
         let config = self.delivery_config(request);
-        Ok(promise::delivery_options(&self.network, &self.inventory, &self.profiles, request, &config)?)
+        Ok(promise::delivery_options(
+            &self.network,
+            &self.inventory,
+            &self.profiles,
+            request,
+            &config,
+        )?)
     }
 
     /// Counts describing the state.

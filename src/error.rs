@@ -4,8 +4,8 @@ use thiserror::Error;
 
 use crate::inventory::QueryError;
 use crate::network::NetworkError;
-use crate::snapshot::SnapshotError;
 use crate::promise::PromiseError;
+use crate::snapshot::SnapshotError;
 use crate::sourcing::SourcingError;
 
 /// A request whose shape is wrong: a missing field, a wrong type, a malformed document.
@@ -78,7 +78,9 @@ impl Error {
     /// The offending field's path (`[3].lat`), when the error is about one field.
     pub fn field(&self) -> Option<&str> {
         let input = match self {
-            Error::Input(e) | Error::Network(NetworkError::Invalid(e)) | Error::Query(QueryError::Invalid(e)) => e,
+            Error::Input(e)
+            | Error::Network(NetworkError::Invalid(e))
+            | Error::Query(QueryError::Invalid(e)) => e,
             Error::Sourcing(e) => return Some(e.field()).filter(|f| !f.is_empty()),
             Error::Promise(e) => return Some(e.field()).filter(|f| !f.is_empty()),
             _ => return None,

@@ -6,13 +6,22 @@
 //! the shipped `.wasm`); the scan runs only when decoding has already failed.
 
 enum Frame {
-    Object { key: Option<String>, after_colon: bool },
-    Array { index: usize },
+    Object {
+        key: Option<String>,
+        after_colon: bool,
+    },
+    Array {
+        index: usize,
+    },
 }
 
 /// Byte offset of 1-based `line` and `column` in `text`.
 fn offset(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     (start + column).min(text.len())
 }
 
@@ -30,12 +39,22 @@ pub fn path_at(text: &str, line: usize, column: usize) -> String {
                 while i < bytes.len() && bytes[i] != b'"' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
-                if let Some(Frame::Object { key, after_colon: false }) = stack.last_mut() {
+                if let Some(Frame::Object {
+                    key,
+                    after_colon: false,
+                }) = stack.last_mut()
+                {
                     let raw = text.get(start..i.min(text.len())).unwrap_or("");
-                    *key = Some(serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_string()));
+                    *key = Some(
+                        serde_json::from_str::<String>(&format!("\"{raw}\""))
+                            .unwrap_or_else(|_| raw.to_string()),
+                    );
                 }
             }
-            b'{' => stack.push(Frame::Object { key: None, after_colon: false }),
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                after_colon: false,
+            }),
             b'[' => stack.push(Frame::Array { index: 0 }),
             b'}' | b']' => {
                 stack.pop();
@@ -85,12 +104,40 @@ mod tests {
     #[test]
     fn names_the_value_that_failed() {
         let ok = r#"{"id":"A","kind":"store","lat":1,"lon":2}"#;
-        assert_eq!(field_of::<Vec<LocationInput>>(&format!("[{ok},{{\"id\":\"B\",\"kind\":\"store\",\"lat\":null,\"lon\":2}}]")), "[1].lat");
-        assert_eq!(field_of::<Vec<LocationInput>>(&format!("[{ok},{ok},{{\"id\":\"C\",\"lat\":1,\"lon\":2}}]")), "[2]");
-        assert_eq!(field_of::<Vec<LocationInput>>(r#"[{"id":"A","kind":"shop","lat":1,"lon":2}]"#), "[0].kind");
-        assert_eq!(field_of::<Vec<LocationInput>>("[{\n \"id\": \"A\",\n \"kind\": \"store\",\n \"lat\": \"x\", \"lon\": 2}]"), "[0].lat");
-        assert_eq!(field_of::<Vec<LocationInput>>(r#"[{"name":"x\",]","id":"A","kind":"store","lat":1,"lon":[1,{"a":"]"}]}]"#), "[0].lon");
-        assert_eq!(field_of::<Vec<LocationInput>>(r#"[{"id":"A","kind":"store","lat":1,"lon":2,"cost\u0050":1}]"#), "[0].costP");
+        assert_eq!(
+            field_of::<Vec<LocationInput>>(&format!(
+                "[{ok},{{\"id\":\"B\",\"kind\":\"store\",\"lat\":null,\"lon\":2}}]"
+            )),
+            "[1].lat"
+        );
+        assert_eq!(
+            field_of::<Vec<LocationInput>>(&format!(
+                "[{ok},{ok},{{\"id\":\"C\",\"lat\":1,\"lon\":2}}]"
+            )),
+            "[2]"
+        );
+        assert_eq!(
+            field_of::<Vec<LocationInput>>(r#"[{"id":"A","kind":"shop","lat":1,"lon":2}]"#),
+            "[0].kind"
+        );
+        assert_eq!(
+            field_of::<Vec<LocationInput>>(
+                "[{\n \"id\": \"A\",\n \"kind\": \"store\",\n \"lat\": \"x\", \"lon\": 2}]"
+            ),
+            "[0].lat"
+        );
+        assert_eq!(
+            field_of::<Vec<LocationInput>>(
+                r#"[{"name":"x\",]","id":"A","kind":"store","lat":1,"lon":[1,{"a":"]"}]}]"#
+            ),
+            "[0].lon"
+        );
+        assert_eq!(
+            field_of::<Vec<LocationInput>>(
+                r#"[{"id":"A","kind":"store","lat":1,"lon":2,"cost\u0050":1}]"#
+            ),
+            "[0].costP"
+        );
         assert_eq!(path_at(r#"{"near":{"lat":true}}"#, 1, 19), "near.lat");
     }
 }

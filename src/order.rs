@@ -63,7 +63,7 @@ mod tests {
             let mut ours = v.clone();
             sort_by(&mut ours, |a, b| a.0.cmp(&b.0));
             let mut std = v.clone();
-            std.sort_by(|a, b| a.0.cmp(&b.0));
+            std.sort_by_key(|e| e.0);
             assert_eq!(ours, std);
             let mut keyed = v;
             sort_by_key(&mut keyed, |e| std::cmp::Reverse(e.0));

@@ -24,14 +24,26 @@ fn request(json: &str) -> SourceRequest {
 #[test]
 fn a_named_profile_sources_and_survives_a_snapshot() {
     let mut e = stocked();
-    let profile: Profile = atsource::from_json(r#"{"maxDistanceKm":50,"costPerShipment":5,"costPerUnitKm":0.01}"#).unwrap();
+    let profile: Profile =
+        atsource::from_json(r#"{"maxDistanceKm":50,"costPerShipment":5,"costPerUnitKm":0.01}"#)
+            .unwrap();
     e.set_profile("paris", profile).unwrap();
-    let req = request(r#"{"lines":[{"sku":"A","qty":2},{"sku":"B","qty":1}],"destination":{"lat":48.86,"lon":2.35},"profile":"paris"}"#);
+    let req = request(
+        r#"{"lines":[{"sku":"A","qty":2},{"sku":"B","qty":1}],"destination":{"lat":48.86,"lon":2.35},"profile":"paris"}"#,
+    );
     let plan = e.source(&req).unwrap();
     assert_eq!(plan.status, Status::Complete);
-    let shipped: u64 = plan.shipments.iter().flat_map(|s| &s.lines).map(|l| l.qty as u64).sum();
+    let shipped: u64 = plan
+        .shipments
+        .iter()
+        .flat_map(|s| &s.lines)
+        .map(|l| l.qty)
+        .sum();
     assert_eq!(shipped, 3);
-    assert!(plan.shipments.iter().all(|s| s.location != "W1"), "the Lyon warehouse is beyond 50 km");
+    assert!(
+        plan.shipments.iter().all(|s| s.location != "W1"),
+        "the Lyon warehouse is beyond 50 km"
+    );
 
     let back = Engine::from_snapshot(&e.snapshot()).unwrap();
     assert_eq!(back.profiles(), e.profiles());
@@ -41,16 +53,29 @@ fn a_named_profile_sources_and_survives_a_snapshot() {
 #[test]
 fn sourcing_errors_are_coded() {
     let mut e = stocked();
-    let unknown = request(r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.86,"lon":2.35},"profile":"nope"}"#);
+    let unknown = request(
+        r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.86,"lon":2.35},"profile":"nope"}"#,
+    );
     assert_eq!(e.source(&unknown).unwrap_err().code(), "unknown_profile");
-    let fractional = request(r#"{"lines":[{"sku":"A","qty":1.5}],"destination":{"lat":48.86,"lon":2.35}}"#);
+    let fractional =
+        request(r#"{"lines":[{"sku":"A","qty":1.5}],"destination":{"lat":48.86,"lon":2.35}}"#);
     let err = e.source(&fractional).unwrap_err();
-    assert_eq!((err.code(), err.field()), ("invalid_quantity", Some("lines[0].qty")));
+    assert_eq!(
+        (err.code(), err.field()),
+        ("invalid_quantity", Some("lines[0].qty"))
+    );
     let bad_profile: Profile = atsource::from_json(r#"{"minPerformance":2}"#).unwrap();
-    assert_eq!(e.set_profile("x", bad_profile).unwrap_err().code(), "invalid_profile");
+    assert_eq!(
+        e.set_profile("x", bad_profile).unwrap_err().code(),
+        "invalid_profile"
+    );
     assert!(e.profiles().is_empty(), "nothing stored");
     assert_eq!(
-        SourceRequest::from_json(r#"{"lines":[],"destination":{"lat":1,"lon":1},"profile":{"maxShipmentz":1}}"#).unwrap_err().code(),
+        SourceRequest::from_json(
+            r#"{"lines":[],"destination":{"lat":1,"lon":1},"profile":{"maxShipmentz":1}}"#
+        )
+        .unwrap_err()
+        .code(),
         "invalid_profile"
     );
 }
@@ -59,17 +84,32 @@ fn sourcing_errors_are_coded() {
 fn a_plan_becomes_the_events_that_hold_it_once() {
     use atsource::sourcing::{plan_events, Hold};
     let mut e = stocked();
-    let req = request(r#"{"lines":[{"sku":"A","qty":3},{"sku":"B","qty":1}],"destination":{"lat":48.86,"lon":2.35}}"#);
+    let req = request(
+        r#"{"lines":[{"sku":"A","qty":3},{"sku":"B","qty":1}],"destination":{"lat":48.86,"lon":2.35}}"#,
+    );
     let plan = e.source(&req).unwrap();
     let before = (e.ats("A", None).unwrap(), e.ats("B", None).unwrap());
     let events = plan_events(&plan, "res-1", Hold::Reserve);
     let json = serde_json::to_string(&events).unwrap();
-    assert_eq!(e.apply_events_json(&json).unwrap().applied as usize, events.len());
-    assert_eq!((e.ats("A", None).unwrap(), e.ats("B", None).unwrap()), (before.0 - 3, before.1 - 1));
+    assert_eq!(
+        e.apply_events_json(&json).unwrap().applied as usize,
+        events.len()
+    );
+    assert_eq!(
+        (e.ats("A", None).unwrap(), e.ats("B", None).unwrap()),
+        (before.0 - 3, before.1 - 1)
+    );
     let retry = e.apply_events_json(&json).unwrap();
-    assert_eq!(retry.duplicates as usize, events.len(), "a retried hold is a duplicate");
+    assert_eq!(
+        retry.duplicates as usize,
+        events.len(),
+        "a retried hold is a duplicate"
+    );
     assert_eq!(e.ats("A", None).unwrap(), before.0 - 3);
     let release = serde_json::to_string(&plan_events(&plan, "res-1", Hold::Release)).unwrap();
     e.apply_events_json(&release).unwrap();
-    assert_eq!((e.ats("A", None).unwrap(), e.ats("B", None).unwrap()), before);
+    assert_eq!(
+        (e.ats("A", None).unwrap(), e.ats("B", None).unwrap()),
+        before
+    );
 }

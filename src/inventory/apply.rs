@@ -84,7 +84,10 @@ struct Touched {
 
 impl Touched {
     fn new(opts: ApplyOptions, batch: usize) -> Self {
-        let mut t = Touched { enabled: opts.changes, ..Touched::default() };
+        let mut t = Touched {
+            enabled: opts.changes,
+            ..Touched::default()
+        };
         if t.enabled {
             t.before.reserve(batch.min(1 << 16));
         }
@@ -96,18 +99,38 @@ impl Inventory {
     /// Applies a JSON array of events, decoding and applying one element at a time so that no
     /// decoded copy of the batch is ever held. A batch that is not a well-formed JSON array is
     /// refused whole, before any event applies.
-    pub fn apply_json(&mut self, network: &Network, json: &str, opts: ApplyOptions) -> Result<ApplyReport, InputError> {
+    pub fn apply_json(
+        &mut self,
+        network: &Network,
+        json: &str,
+        opts: ApplyOptions,
+    ) -> Result<ApplyReport, InputError> {
         serde_json::from_str::<IgnoredAny>(json).map_err(|e| InputError::new("events", trim(e)))?;
-        let mut run = Run { inventory: self, network, report: ApplyReport::default(), touched: Touched::new(opts, 1024) };
+        let mut run = Run {
+            inventory: self,
+            network,
+            report: ApplyReport::default(),
+            touched: Touched::new(opts, 1024),
+        };
         let mut de = serde_json::Deserializer::from_str(json);
-        de.deserialize_seq(&mut run).map_err(|e| InputError::new("events", trim(e)))?;
-        let Run { mut report, touched, .. } = run;
+        de.deserialize_seq(&mut run)
+            .map_err(|e| InputError::new("events", trim(e)))?;
+        let Run {
+            mut report,
+            touched,
+            ..
+        } = run;
         self.finish(network, touched, &mut report);
         Ok(report)
     }
 
     /// Applies typed events (the native path).
-    pub fn apply_events(&mut self, network: &Network, events: &[Event<'_>], opts: ApplyOptions) -> ApplyReport {
+    pub fn apply_events(
+        &mut self,
+        network: &Network,
+        events: &[Event<'_>],
+        opts: ApplyOptions,
+    ) -> ApplyReport {
         let mut report = ApplyReport::default();
         let mut touched = Touched::new(opts, events.len());
         for (index, e) in events.iter().enumerate() {
@@ -219,7 +242,10 @@ impl<'de> Visitor<'de> for &mut Run<'_, '_> {
                 Some(raw) => raw.validate(),
                 None => Err(("not_an_object", "an event must be an object".to_string())),
             };
-            let result = checked.and_then(|e| self.inventory.apply_one(self.network, &e, &mut self.touched));
+            let result = checked.and_then(|e| {
+                self.inventory
+                    .apply_one(self.network, &e, &mut self.touched)
+            });
             record(&mut self.report, index, result);
             index += 1;
         }

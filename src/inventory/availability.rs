@@ -169,7 +169,13 @@ impl AvailabilityQuery {
                 .map(|(i, d)| (i, Some(d)))
                 .collect(),
             // Ranked by id, so that ties in stock break by location id.
-            None => network.by_id().iter().copied().filter(|&i| eligible(i)).map(|i| (i, None)).collect(),
+            None => network
+                .by_id()
+                .iter()
+                .copied()
+                .filter(|&i| eligible(i))
+                .map(|i| (i, None))
+                .collect(),
         };
         let mut rank = vec![u32::MAX; network.len()];
         for (r, (loc, _)) in cands.iter().enumerate() {
@@ -177,10 +183,26 @@ impl AvailabilityQuery {
                 *x = r as u32;
             }
         }
-        let mut by_loc: Vec<(u32, u32)> = cands.iter().enumerate().map(|(r, c)| (c.0, r as u32)).collect();
+        let mut by_loc: Vec<(u32, u32)> = cands
+            .iter()
+            .enumerate()
+            .map(|(r, c)| (c.0, r as u32))
+            .collect();
         crate::order::sort_by_key(&mut by_loc, |e| e.0);
-        let safety = cands.iter().map(|c| network.get(c.0).map_or(0, |l| l.safety_stock)).collect();
-        Ok(Plan { limit, qty, today, near: self.near.is_some(), cands, rank, by_loc, safety })
+        let safety = cands
+            .iter()
+            .map(|c| network.get(c.0).map_or(0, |l| l.safety_stock))
+            .collect();
+        Ok(Plan {
+            limit,
+            qty,
+            today,
+            near: self.near.is_some(),
+            cands,
+            rank,
+            by_loc,
+            safety,
+        })
     }
 }
 
@@ -211,7 +233,11 @@ pub struct PackedAvailability {
 
 impl Inventory {
     /// Answers an availability query; unknown SKUs have no availability.
-    pub fn availability(&self, network: &Network, q: &AvailabilityQuery) -> Result<Vec<SkuAvailability>, QueryError> {
+    pub fn availability(
+        &self,
+        network: &Network,
+        q: &AvailabilityQuery,
+    ) -> Result<Vec<SkuAvailability>, QueryError> {
         let plan = q.plan(network)?;
         Ok(q.skus
             .iter()
@@ -223,7 +249,11 @@ impl Inventory {
                     locations: a
                         .entries
                         .iter()
-                        .map(|&(loc, ats, distance_km)| LocationAvailability { id: name(network, loc).to_string(), ats, distance_km })
+                        .map(|&(loc, ats, distance_km)| LocationAvailability {
+                            id: name(network, loc).to_string(),
+                            ats,
+                            distance_km,
+                        })
                         .collect(),
                     available_from: a.supply.available_from,
                     incoming: a.supply.incoming,
@@ -233,7 +263,11 @@ impl Inventory {
     }
 
     /// [`Inventory::availability`] as numbers (see [`PackedAvailability`]).
-    pub fn availability_packed(&self, network: &Network, q: &AvailabilityQuery) -> Result<PackedAvailability, QueryError> {
+    pub fn availability_packed(
+        &self,
+        network: &Network,
+        q: &AvailabilityQuery,
+    ) -> Result<PackedAvailability, QueryError> {
         let plan = q.plan(network)?;
         let mut out = PackedAvailability::default();
         let mut extras = serde_json::Map::new();
@@ -243,7 +277,8 @@ impl Inventory {
             out.numbers.push(a.total as f64);
             out.numbers.push(a.entries.len() as f64);
             for (loc, ats, d) in a.entries {
-                out.numbers.extend([f64::from(loc), ats as f64, d.unwrap_or(f64::NAN)]);
+                out.numbers
+                    .extend([f64::from(loc), ats as f64, d.unwrap_or(f64::NAN)]);
             }
             if a.supply.available_from.is_some() || !a.supply.incoming.is_empty() {
                 let mut e = serde_json::Map::new();
@@ -251,7 +286,10 @@ impl Inventory {
                     e.insert("availableFrom".into(), d.into());
                 }
                 if !a.supply.incoming.is_empty() {
-                    e.insert("incoming".into(), serde_json::to_value(&a.supply.incoming).unwrap_or_default());
+                    e.insert(
+                        "incoming".into(),
+                        serde_json::to_value(&a.supply.incoming).unwrap_or_default(),
+                    );
                 }
                 extras.insert(i.to_string(), e.into());
             }
@@ -263,8 +301,14 @@ impl Inventory {
     }
 
     fn answer(&self, plan: &Plan, sku: &str) -> Answer {
-        let mut out = Answer { total: 0, entries: Vec::new(), supply: SupplyAnswer::default() };
-        let Some(si) = self.sku_index(sku) else { return out };
+        let mut out = Answer {
+            total: 0,
+            entries: Vec::new(),
+            supply: SupplyAnswer::default(),
+        };
+        let Some(si) = self.sku_index(sku) else {
+            return out;
+        };
         // (rank, location index, ats)
         let mut found: Vec<(u32, u32, i64)> = Vec::new();
         if let Some(stock) = self.stock(si) {
@@ -274,7 +318,8 @@ impl Inventory {
             };
             // Walk the SKU's positions, or look each matching location up: whichever is shorter.
             let scan_cost = stock.len();
-            let probe_cost = plan.by_loc.len() * (usize::BITS - stock.len().leading_zeros()) as usize;
+            let probe_cost =
+                plan.by_loc.len() * (usize::BITS - stock.len().leading_zeros()) as usize;
             if scan_cost <= probe_cost {
                 for (slot, &loc) in stock.locs().iter().enumerate() {
                     let r = plan.rank.get(loc as usize).copied().unwrap_or(u32::MAX);
@@ -306,9 +351,7 @@ impl Inventory {
         out.entries = found
             .iter()
             .take(plan.limit)
-            .map(|&(r, loc, ats)| {
-                (loc, ats, plan.cands.get(r as usize).and_then(|c| c.1))
-            })
+            .map(|&(r, loc, ats)| (loc, ats, plan.cands.get(r as usize).and_then(|c| c.1)))
             .collect();
         self.add_supply(plan, si, out.total, &mut out.supply);
         out

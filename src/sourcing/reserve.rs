@@ -39,10 +39,30 @@ pub fn plan_events(plan: &Plan, key: &str, hold: Hold) -> Vec<EventInput> {
             let (sku, location) = (line.sku.clone(), s.location.clone());
             let qty = i32::try_from(line.qty).unwrap_or(i32::MAX);
             out.push(match hold {
-                Hold::Reserve => EventInput::Reserve { id, sku, location, qty },
-                Hold::Release => EventInput::Release { id, sku, location, qty },
-                Hold::Pick => EventInput::Pick { id, sku, location, qty },
-                Hold::Ship => EventInput::Ship { id, sku, location, qty },
+                Hold::Reserve => EventInput::Reserve {
+                    id,
+                    sku,
+                    location,
+                    qty,
+                },
+                Hold::Release => EventInput::Release {
+                    id,
+                    sku,
+                    location,
+                    qty,
+                },
+                Hold::Pick => EventInput::Pick {
+                    id,
+                    sku,
+                    location,
+                    qty,
+                },
+                Hold::Ship => EventInput::Ship {
+                    id,
+                    sku,
+                    location,
+                    qty,
+                },
             });
         }
     }

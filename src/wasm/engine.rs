@@ -47,7 +47,10 @@ impl JsEngine {
     /// An empty engine.
     #[wasm_bindgen(constructor)]
     pub fn new() -> JsEngine {
-        JsEngine { inner: crate::Engine::new(), ids: RefCell::new(None) }
+        JsEngine {
+            inner: crate::Engine::new(),
+            ids: RefCell::new(None),
+        }
     }
 
     /// Inserts or replaces locations by id. Validates every one before changing any.
@@ -81,7 +84,10 @@ impl JsEngine {
             _ => ApplyOptions::default(),
         };
         let json = text(&events, "events")?;
-        let report = self.inner.apply_events_json_with(&json, opts).map_err(to_js)?;
+        let report = self
+            .inner
+            .apply_events_json_with(&json, opts)
+            .map_err(to_js)?;
         output(&report)
     }
 
@@ -105,10 +111,29 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "AvailabilityQuery")] query: JsValue,
     ) -> Result<JsValue, JsValue> {
         let parsed: AvailabilityQuery = input(&query, "query")?;
-        let packed = self.inner.inventory().availability_packed(self.inner.network(), &parsed);
+        let packed = self
+            .inner
+            .inventory()
+            .availability_packed(self.inner.network(), &parsed);
         let packed = packed.map_err(|e| to_js(e.into()))?;
-        let ids = self.ids.borrow_mut().get_or_insert_with(|| self.inner.network().all().iter().map(|l| JsValue::from(&l.id)).collect()).clone();
-        Ok(unpack_availability(&packed.numbers, &ids, &Reflect::get(&query, &"skus".into())?, &packed.extras))
+        let ids = self
+            .ids
+            .borrow_mut()
+            .get_or_insert_with(|| {
+                self.inner
+                    .network()
+                    .all()
+                    .iter()
+                    .map(|l| JsValue::from(&l.id))
+                    .collect()
+            })
+            .clone();
+        Ok(unpack_availability(
+            &packed.numbers,
+            &ids,
+            &Reflect::get(&query, &"skus".into())?,
+            &packed.extras,
+        ))
     }
 
     /// Sets a low-stock alert threshold (`low: null` removes it).
@@ -147,10 +172,19 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Profile")] profile: JsValue,
     ) -> Result<(), JsValue> {
-        let name = name.as_string().ok_or_else(|| invalid("name", "must be a string"))?;
+        let name = name
+            .as_string()
+            .ok_or_else(|| invalid("name", "must be a string"))?;
         let json = text(&profile, "profile")?;
-        let profile: Profile = crate::from_json(&json)
-            .map_err(|e| to_js(SourcingError::InvalidProfile(InputError::new(prefixed("profile", &e.field), e.message)).into()))?;
+        let profile: Profile = crate::from_json(&json).map_err(|e| {
+            to_js(
+                SourcingError::InvalidProfile(InputError::new(
+                    prefixed("profile", &e.field),
+                    e.message,
+                ))
+                .into(),
+            )
+        })?;
         self.inner.set_profile(&name, profile).map_err(to_js)
     }
 
@@ -169,7 +203,8 @@ impl JsEngine {
         if request.is_string() {
             return Err(invalid("request", "must be an object, not a string"));
         }
-        let request = SourceRequest::from_json(&text(&request, "request")?).map_err(|e| to_js(e.into()))?;
+        let request =
+            SourceRequest::from_json(&text(&request, "request")?).map_err(|e| to_js(e.into()))?;
         output(&self.inner.source(&request).map_err(to_js)?)
     }
 
@@ -184,10 +219,13 @@ impl JsEngine {
         if request.is_string() {
             return Err(invalid("request", "must be an object, not a string"));
         }
-        let mut request = DeliveryRequest::from_json(&text(&request, "request")?).map_err(|e| to_js(e.into()))?;
+        let mut request =
+            DeliveryRequest::from_json(&text(&request, "request")?).map_err(|e| to_js(e.into()))?;
         if request.now.is_none() {
             let zone = self.inner.delivery_config(&request).time_zone.clone();
-            request.now = Some(local_now(&zone).map_err(|_| invalid("delivery.timeZone", "is not a time zone this runtime knows"))?);
+            request.now = Some(local_now(&zone).map_err(|_| {
+                invalid("delivery.timeZone", "is not a time zone this runtime knows")
+            })?);
         }
         output(&self.inner.delivery_options(&request).map_err(to_js)?)
     }
@@ -206,7 +244,10 @@ impl JsEngine {
     /// An engine rebuilt from `snapshot()` bytes; corrupt or foreign bytes are refused whole.
     #[wasm_bindgen(js_name = fromSnapshot)]
     pub fn from_snapshot(bytes: &[u8]) -> Result<JsEngine, JsValue> {
-        Ok(JsEngine { inner: crate::Engine::from_snapshot(bytes).map_err(to_js)?, ids: RefCell::new(None) })
+        Ok(JsEngine {
+            inner: crate::Engine::from_snapshot(bytes).map_err(to_js)?,
+            ids: RefCell::new(None),
+        })
     }
 }
 

@@ -27,7 +27,12 @@ pub fn plan_events(
     let hold: crate::sourcing::Hold = hold
         .as_string()
         .and_then(|h| serde_json::from_value(serde_json::Value::String(h)).ok())
-        .ok_or_else(|| bridge::invalid("hold", "must be \"reserve\", \"release\", \"pick\" or \"ship\""))?;
+        .ok_or_else(|| {
+            bridge::invalid(
+                "hold",
+                "must be \"reserve\", \"release\", \"pick\" or \"ship\"",
+            )
+        })?;
     if key.is_empty() {
         return Err(bridge::invalid("key", "must not be empty"));
     }

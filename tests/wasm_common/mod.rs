@@ -34,13 +34,16 @@ fn engine() -> JsEngine {
 pub fn events_ats_and_reports() {
     let mut e = engine();
     let report = e
-        .apply_events(js(r#"[
+        .apply_events(
+            js(r#"[
             {"id":"1","type":"set","sku":"TEE-M","location":"PAR","onHand":6},
             {"id":"2","type":"set","sku":"TEE-M","location":"VER","onHand":2},
             {"id":"3","type":"reserve","sku":"TEE-M","location":"PAR","qty":2},
             {"id":"3","type":"reserve","sku":"TEE-M","location":"PAR","qty":2},
             {"id":"4","type":"reserve","sku":"TEE-M","location":"PAR","qty":-2}
-        ]"#), None)
+        ]"#),
+            None,
+        )
         .unwrap();
     assert_eq!(get(&report, "applied").as_f64(), Some(3.0));
     assert_eq!(get(&report, "duplicates").as_f64(), Some(1.0));
@@ -56,9 +59,10 @@ pub fn events_ats_and_reports() {
     );
     assert_eq!(e.ats(JsValue::from("TEE-M"), None).unwrap(), 5.0);
     // The JSON text path is the same batch path.
-    e.apply_events(JsValue::from(
-        r#"[{"id":"5","type":"adjust","sku":"TEE-M","location":"VER","delta":1}]"#,
-    ), None)
+    e.apply_events(
+        JsValue::from(r#"[{"id":"5","type":"adjust","sku":"TEE-M","location":"VER","delta":1}]"#),
+        None,
+    )
     .unwrap();
     assert_eq!(e.ats(JsValue::from("TEE-M"), None).unwrap(), 6.0);
 
@@ -79,9 +83,10 @@ pub fn events_ats_and_reports() {
 
 pub fn errors_are_coded_and_leave_the_engine_intact() {
     let mut e = engine();
-    e.apply_events(js(
-        r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":4}]"#,
-    ), None)
+    e.apply_events(
+        js(r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":4}]"#),
+        None,
+    )
     .unwrap();
     let bad_loc = e
         .upsert_locations(js(r#"[{"id":"X","kind":"store","lat":null,"lon":2}]"#))
@@ -114,11 +119,17 @@ pub fn errors_are_coded_and_leave_the_engine_intact() {
         "invalid_input"
     );
     assert_eq!(
-        code_of(e.apply_events(js(r#"{"not":"an array"}"#), None).unwrap_err()),
+        code_of(
+            e.apply_events(js(r#"{"not":"an array"}"#), None)
+                .unwrap_err()
+        ),
         "invalid_input"
     );
     assert_eq!(
-        code_of(e.apply_events(js("[]"), Some(js(r#"{"changez":false}"#))).unwrap_err()),
+        code_of(
+            e.apply_events(js("[]"), Some(js(r#"{"changez":false}"#)))
+                .unwrap_err()
+        ),
         "invalid_input"
     );
     assert_eq!(
@@ -132,9 +143,10 @@ pub fn errors_are_coded_and_leave_the_engine_intact() {
 
 pub fn snapshots_round_trip() {
     let mut e = engine();
-    e.apply_events(js(
-        r#"[{"id":"1","type":"set","sku":"A","location":"LYO","onHand":40,"version":7}]"#,
-    ), Some(js(r#"{"changes":false}"#)))
+    e.apply_events(
+        js(r#"[{"id":"1","type":"set","sku":"A","location":"LYO","onHand":40,"version":7}]"#),
+        Some(js(r#"{"changes":false}"#)),
+    )
     .unwrap();
     let bytes = e.snapshot();
     let back = JsEngine::from_snapshot(&bytes).unwrap();
@@ -156,52 +168,86 @@ pub fn snapshots_round_trip() {
 pub fn sourcing_through_the_binding() {
     let mut e = engine();
     e.apply_events(
-        js(r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":3},
-               {"id":"2","type":"set","sku":"A","location":"LYO","onHand":30}]"#),
+        js(
+            r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":3},
+               {"id":"2","type":"set","sku":"A","location":"LYO","onHand":30}]"#,
+        ),
         None,
     )
     .unwrap();
-    e.set_profile(JsValue::from("near"), js(r#"{"maxDistanceKm":100}"#)).unwrap();
+    e.set_profile(JsValue::from("near"), js(r#"{"maxDistanceKm":100}"#))
+        .unwrap();
     let plan = e
         .source(js(r#"{"lines":[{"sku":"A","qty":2}],"destination":{"lat":48.85,"lon":2.35},"profile":"near"}"#))
         .unwrap();
-    assert_eq!(get(&plan, "status").as_string().as_deref(), Some("complete"));
+    assert_eq!(
+        get(&plan, "status").as_string().as_deref(),
+        Some("complete")
+    );
     let shipment = get(&get(&plan, "shipments"), "0");
-    assert_eq!(get(&shipment, "location").as_string().as_deref(), Some("PAR"));
+    assert_eq!(
+        get(&shipment, "location").as_string().as_deref(),
+        Some("PAR")
+    );
     let too_many = e
         .source(js(r#"{"lines":[{"sku":"A","qty":5}],"destination":{"lat":48.85,"lon":2.35},"profile":"near"}"#))
         .unwrap();
-    assert_eq!(get(&too_many, "status").as_string().as_deref(), Some("unfulfillable"));
+    assert_eq!(
+        get(&too_many, "status").as_string().as_deref(),
+        Some("unfulfillable")
+    );
 
-    let err = e.set_profile(JsValue::from("bad"), js(r#"{"maxShipments":-1}"#)).unwrap_err();
+    let err = e
+        .set_profile(JsValue::from("bad"), js(r#"{"maxShipments":-1}"#))
+        .unwrap_err();
     assert_eq!(code_of(err), "invalid_profile");
-    let err = e.source(js(r#"{"lines":[{"sku":"A","qty":-1}],"destination":{"lat":48.85,"lon":2.35}}"#)).unwrap_err();
+    let err = e
+        .source(js(
+            r#"{"lines":[{"sku":"A","qty":-1}],"destination":{"lat":48.85,"lon":2.35}}"#,
+        ))
+        .unwrap_err();
     assert_eq!(code_of(err.clone()), "invalid_quantity");
-    assert_eq!(get(&err, "field").as_string().as_deref(), Some("lines[0].qty"));
+    assert_eq!(
+        get(&err, "field").as_string().as_deref(),
+        Some("lines[0].qty")
+    );
     let err = e.source(js(r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.85,"lon":2.35},"profile":"zzz"}"#)).unwrap_err();
     assert_eq!(code_of(err), "unknown_profile");
-    assert_eq!(code_of(e.source(JsValue::from("{}")).unwrap_err()), "invalid_input");
+    assert_eq!(
+        code_of(e.source(JsValue::from("{}")).unwrap_err()),
+        "invalid_input"
+    );
 }
 
 pub fn delivery_options_through_the_binding() {
     let mut e = engine();
     e.apply_events(
-        js(r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":3},
-               {"id":"2","type":"set","sku":"A","location":"LYO","onHand":30}]"#),
+        js(
+            r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":3},
+               {"id":"2","type":"set","sku":"A","location":"LYO","onHand":30}]"#,
+        ),
         None,
     )
     .unwrap();
     let request = r#"{"lines":[{"sku":"A","qty":1,"unitPrice":20}],"destination":{"lat":48.85,"lon":2.35},"now":"2026-11-25T10:00"}"#;
     let options = e.delivery_options(js(request)).unwrap();
-    assert_eq!(get(&options, "now").as_string().as_deref(), Some("2026-11-25T10:00"));
+    assert_eq!(
+        get(&options, "now").as_string().as_deref(),
+        Some("2026-11-25T10:00")
+    );
     let home: js_sys::Array = get(&options, "home").dyn_into().unwrap();
     assert!(home.length() >= 1, "at least standard delivery");
     let standard = home.get(0);
-    assert_eq!(get(&standard, "id").as_string().as_deref(), Some("standard"));
+    assert_eq!(
+        get(&standard, "id").as_string().as_deref(),
+        Some("standard")
+    );
     assert_eq!(get(&standard, "price").as_f64(), Some(3.99));
     // Without `now`, the wall clock in the configuration's time zone.
     let live = e
-        .delivery_options(js(r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.85,"lon":2.35}}"#))
+        .delivery_options(js(
+            r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.85,"lon":2.35}}"#,
+        ))
         .unwrap();
     let now = get(&live, "now").as_string().unwrap();
     assert_eq!((now.len(), &now[10..11]), (16, "T"), "{now}");
