@@ -46,9 +46,15 @@ function connectAlerts() {
 
 async function orders() {
   const rows = [];
-  for (const o of known()) {
-    let order;
-    try { order = await call(api, `/v1/orders/${encodeURIComponent(o.id)}`, { headers: auth() }); } catch { continue; }
+  // The latest orders of the whole network, then any followed by number that is older.
+  const { orders: latest } = await call(api, "/v1/orders?limit=20", { headers: auth() });
+  const listed = new Set(latest.map((o) => o.id));
+  const extra = [];
+  for (const o of known().filter((k) => !listed.has(k.id))) {
+    try { extra.push(await call(api, `/v1/orders/${encodeURIComponent(o.id)}`, { headers: auth() })); } catch {}
+  }
+  for (const order of [...latest, ...extra]) {
+    const o = order;
     const act = (type) => async (e) => {
       e.target.disabled = true;
       await call(api, `/v1/orders/${encodeURIComponent(o.id)}/events`, { method: "POST", headers: auth(), body: JSON.stringify(type === "returned" ? { type, restock: true } : { type }) })
@@ -59,7 +65,7 @@ async function orders() {
       el("td", { class: "status", "data-status": order.status }, STATUS[order.status] || order.status),
       el("td", {}, (NEXT[order.status] || []).map(([type, label]) => el("button", { "data-action": type, onclick: act(type), class: type === "cancelled" ? "secondary" : null }, label)).flatMap((b) => [b, " "]))));
   }
-  $("orders").replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 3 }, "Aucune commande suivie : passez commande dans la boutique ou ajoutez un numéro."))]));
+  $("orders").replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 3 }, "Aucune commande pour le moment : passez commande dans la boutique."))]));
 }
 
 async function report() {

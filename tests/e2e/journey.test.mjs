@@ -95,7 +95,7 @@ test("catalogue → product (postcode) → live event → cart → checkout hold
   const orderId = await shop.locator("#order-id").innerText();
   assert.match(orderId, /^ord_/);
 
-  // Operations, in a second tab of the same browser (it lists the orders placed there).
+  // Operations, in a second tab: it lists the latest orders of the network.
   const ops = await shop.context().newPage();
   ops.on("pageerror", (e) => shop.errors.push(`ops pageerror: ${e.message}`));
   await ops.goto(`${demo.base}/ops.html`);

@@ -154,3 +154,21 @@ test("GET /v1/reports/orders aggregates the history", async () => {
   assert.equal((await api.admin.get(`/v1/reports/orders?from=${today}&to=${today}`)).json.orders, 4);
   assert.equal((await api.admin.get("/v1/reports/orders?to=2000-01-01")).json.orders, 0);
 });
+
+test("GET /v1/orders lists the latest orders for operations, newest first", async () => {
+  assert.equal((await api.get("/v1/orders")).status, 401, "operations only");
+  const all = await api.admin.get("/v1/orders");
+  assert.equal(all.status, 200);
+  assert.equal(all.json.orders.length, 4);
+  const created = all.json.orders.map((o) => o.createdAt);
+  assert.deepEqual(created, [...created].sort().reverse());
+  assert.ok(all.json.orders.every((o) => Array.isArray(o.timeline) && o.shipments.length > 0));
+  const cancelled = await api.admin.get("/v1/orders?status=cancelled&limit=1");
+  assert.equal(cancelled.json.orders.length, 1);
+  assert.equal(cancelled.json.orders[0].status, "cancelled");
+  for (const bad of ["status=lost", "limit=0", "limit=2.5", "limit=x"]) {
+    const res = await api.admin.get(`/v1/orders?${bad}`);
+    assert.equal(res.status, 400, bad);
+    assert.equal(res.json.error.code, "invalid_input");
+  }
+});

@@ -9,7 +9,7 @@ import { eventPayloads, type SyncReply } from "../journal";
 import type { LiveAlert, LiveChange } from "../live/messages";
 import { engineError, fail, ok, type Reply } from "../reply";
 import { loadDemo } from "./demo";
-import { applyOrderEvent, createOrder, getOrder, requestReturn, type OrderEvent } from "./orders";
+import { applyOrderEvent, createOrder, getOrder, listOrders, requestReturn, type OrderEvent } from "./orders";
 import { ordersReport } from "./reports";
 import { findReservation, nextExpiry, release, reserve, sweepExpired, view, type ReservationRequest } from "./reservations";
 import { Store } from "./store";
@@ -327,6 +327,10 @@ export class Ledger extends DurableObject<Env> {
 
   order(id: string, token: string | null, admin: boolean): Reply {
     return getOrder(this.readTx(), id, token, admin);
+  }
+
+  orders(status: string | null, limit: number): Reply {
+    return listOrders(this.readTx(), status, limit);
   }
 
   orderEvent(id: string, event: OrderEvent): Reply {

@@ -230,6 +230,14 @@ export function getOrder(tx: Tx, id: string, token: string | null, admin: boolea
   return ok(orderView(tx, row));
 }
 
+/** GET /v1/orders (operations): the latest orders, newest first, optionally of one status. */
+export function listOrders(tx: Tx, status: string | null, limit: number): Reply {
+  const rows = status === null
+    ? tx.store.sql.exec<OrderRow>("SELECT * FROM orders ORDER BY created_at DESC, id DESC LIMIT ?", limit).toArray()
+    : tx.store.sql.exec<OrderRow>("SELECT * FROM orders WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT ?", status, limit).toArray();
+  return ok({ orders: rows.map((row) => orderView(tx, row)) });
+}
+
 function sameToken(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
