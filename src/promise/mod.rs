@@ -83,24 +83,13 @@ impl DeliveryConfig {
     }
 }
 
-/// The strategies of the request's profile, resolved as `engine.source` resolves them: a
-/// registered name, an inline profile, else the profile registered as `default`, else the
-/// contract's defaults.
+/// The strategies of the request's profile, resolved as `engine.source` resolves them
+/// ([`Profiles::resolve`]).
 pub fn strategies<'p>(
     profiles: &'p Profiles,
     profile: Option<&ProfileRef>,
 ) -> Result<Cow<'p, [Strategy]>, SourcingError> {
-    Ok(match profile {
-        None => profiles
-            .strategies("default")
-            .map_or_else(|| Cow::Owned(vec![Strategy::default()]), Cow::Borrowed),
-        Some(ProfileRef::Name(name)) => Cow::Borrowed(
-            profiles
-                .strategies(name)
-                .ok_or_else(|| SourcingError::UnknownProfile(name.clone()))?,
-        ),
-        Some(ProfileRef::Inline(p)) => Cow::Owned(p.strategies("profile")?),
-    })
+    profiles.resolve(profile)
 }
 
 /// The delivery options of `request` over `network` and `inventory`.

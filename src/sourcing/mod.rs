@@ -27,8 +27,6 @@ pub mod profile;
 pub mod request;
 pub mod reserve;
 
-use std::borrow::Cow;
-
 pub use error::SourcingError;
 pub use explain::{Explanation, Reason};
 pub use plan::{Plan, PlanLine, Shipment, Status};
@@ -51,17 +49,7 @@ pub fn source(
     request: &SourceRequest,
 ) -> Result<Plan, SourcingError> {
     let cart = request.cart()?;
-    let strategies: Cow<'_, [Strategy]> = match &request.profile {
-        None => profiles
-            .strategies("default")
-            .map_or_else(|| Cow::Owned(vec![Strategy::default()]), Cow::Borrowed),
-        Some(ProfileRef::Name(name)) => Cow::Borrowed(
-            profiles
-                .strategies(name)
-                .ok_or_else(|| SourcingError::UnknownProfile(name.clone()))?,
-        ),
-        Some(ProfileRef::Inline(p)) => Cow::Owned(p.strategies("profile")?),
-    };
+    let strategies = profiles.resolve(request.profile.as_ref())?;
     Ok(source_cart(network, inventory, &cart, &strategies))
 }
 

@@ -408,6 +408,25 @@ impl Profiles {
         self.map.get(name).map(|e| e.1.as_slice())
     }
 
+    /// The strategies a request's profile stands for: a registered name, an inline profile, else
+    /// the profile registered as `default`, else the contract's defaults.
+    pub fn resolve<'p>(
+        &'p self,
+        profile: Option<&super::ProfileRef>,
+    ) -> Result<std::borrow::Cow<'p, [Strategy]>, SourcingError> {
+        use std::borrow::Cow;
+        Ok(match profile {
+            None => self
+                .strategies("default")
+                .map_or_else(|| Cow::Owned(vec![Strategy::default()]), Cow::Borrowed),
+            Some(super::ProfileRef::Name(name)) => Cow::Borrowed(
+                self.strategies(name)
+                    .ok_or_else(|| SourcingError::UnknownProfile(name.clone()))?,
+            ),
+            Some(super::ProfileRef::Inline(p)) => Cow::Owned(p.strategies("profile")?),
+        })
+    }
+
     /// Registered names, sorted.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.map.keys().map(String::as_str)
