@@ -1,5 +1,18 @@
 //! The exported API exercised through wasm-bindgen, shared by the Node and Chromium runs.
 
+/// Declares every test of this module as a `#[wasm_bindgen_test]` of the including file.
+#[macro_export]
+macro_rules! wasm_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[wasm_bindgen_test::wasm_bindgen_test]
+            fn $name() {
+                wasm_common::$name();
+            }
+        )*
+    };
+}
+
 use atsource::wasm::JsEngine;
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
