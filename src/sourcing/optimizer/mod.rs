@@ -36,6 +36,13 @@
 //! Ties between plans whose costs differ by no more than a tolerance (`1e-9` of the instance's cost
 //! scale) break by fewer shipments, then by the lexicographically smaller sorted list of candidate
 //! keys — the caller gives keys in location-id order, so this is the contract's tie rule.
+//!
+//! # Known limits
+//! On hard instances (many shallow stores, 20+ lines) the subgradient bound stays well below the
+//! LP value (e.g. 66.7 against an LP of 69.8 and an optimum of 73.1 on a store-heavy 20x200 cart),
+//! so the search proves optimality late and the p99 latency misses its targets. Next steps, in
+//! order of expected gain: an exact LP (or a bundle method) at the root, dominance between
+//! near-identical stores, best-first search.
 
 mod bound;
 mod flow;
