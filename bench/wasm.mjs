@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { textTable, wasmRows } from "../scripts/bench-format.mjs";
+import { rng } from "./rng.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const wasmPath = join(root, "pkg", "wasm", "atsource_bg.wasm");
@@ -22,17 +23,6 @@ function quantile(xs, q) {
 }
 const round = (x, digits = 2) => Number(x.toFixed(digits));
 
-// Deterministic pseudo-random numbers (mulberry32): the same workload on every run.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Haversine, as the contract defines distance (Earth radius 6371.0088 km).
 function km(a, b) {

@@ -1,58 +1,27 @@
 // Shared by the browser end-to-end tests: the real worker as `make demo` runs it
 // (scripts/demo.sh: wrangler dev, demo network, dev token, assets) on a free port with its state
 // in a temporary directory, one headless Chromium per test file, axe-core and screenshots.
-import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
-import { repoRoot, tempDir } from "../worker/helpers.mjs";
+import { freePort, repoRoot, spawnDemo, tempDir } from "../worker/helpers.mjs";
 import { chromiumTempDirs, cleanChromiumTemp } from "../package/helpers.mjs";
 
 export { repoRoot };
 export const TOKEN = "dev-token";
 const artefacts = join(repoRoot, "test-results", "e2e");
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** scripts/demo.sh on a free port; resolves with its base URL once it prints its banner. */
 export async function startDemo() {
   const tmp = tempDir("e2e");
   const port = await freePort();
-  const child = spawn(join(repoRoot, "scripts", "demo.sh"), [], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), ATSOURCE_STATE_DIR: join(tmp.dir, "state"), WRANGLER_LOG_PATH: join(tmp.dir, "logs") },
-    detached: true, // its own process group: stopping it stops wrangler and workerd too
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (out += d));
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`demo did not start in 120 s:\n${out}`)), 120_000);
-    const check = setInterval(() => {
-      if (out.includes("atsource demo ready")) { clearTimeout(timer); clearInterval(check); resolve(); }
-    }, 100);
-    child.once("exit", (code) => { clearTimeout(timer); clearInterval(check); reject(new Error(`demo exited with ${code}:\n${out}`)); });
-  });
+  const demo = await spawnDemo({ port, stateDir: join(tmp.dir, "state"), logDir: join(tmp.dir, "logs") });
   const base = `http://127.0.0.1:${port}`;
   return {
     base,
     async stop() {
-      const exited = new Promise((r) => child.once("exit", r));
-      try { process.kill(-child.pid, "SIGTERM"); } catch { /* already gone */ }
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+      await demo.stop();
       tmp.cleanup();
     },
     /** JSON over HTTP; `token` sends the dev bearer token. */
@@ -119,7 +88,8 @@ export async function seriousViolations(page) {
 
 /**
  * A full-page screenshot under test-results/e2e/ (the artefact), and when `docs` the visible part
- * under docs/screenshots/ for the README (tracked, so held under 300 KB).
+ * beside it, held under 300 KB; with UPDATE_SCREENSHOTS=1 that one also replaces the README's
+ * copy in docs/screenshots/ (tracked: a plain test run leaves the tree clean).
  */
 export async function screenshot(page, name, { docs = true } = {}) {
   mkdirSync(artefacts, { recursive: true });
@@ -128,6 +98,7 @@ export async function screenshot(page, name, { docs = true } = {}) {
   const visible = join(artefacts, `${name}.docs.png`);
   await page.screenshot({ path: visible, animations: "disabled" });
   if (statSync(visible).size > 300 * 1024) throw new Error(`${name}: screenshot over 300 KB`);
+  if (process.env.UPDATE_SCREENSHOTS !== "1") return;
   mkdirSync(join(repoRoot, "docs", "screenshots"), { recursive: true });
   copyFileSync(visible, join(repoRoot, "docs", "screenshots", `${name}.png`));
 }

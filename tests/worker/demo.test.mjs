@@ -3,69 +3,15 @@
 // state in a temporary directory; stopped and started again, it keeps its reservations and orders.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
-import { repoRoot, tempDir } from "./helpers.mjs";
+import { freePort, spawnDemo, tempDir } from "./helpers.mjs";
 
 const tmp = tempDir("demo");
 after(() => tmp.cleanup());
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts scripts/demo.sh; resolves once it prints its banner. */
-async function startDemo(port) {
-  const child = spawn(join(repoRoot, "scripts", "demo.sh"), [], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), ATSOURCE_STATE_DIR: join(tmp.dir, "state"), WRANGLER_LOG_PATH: join(tmp.dir, "logs") },
-    detached: true, // its own process group: stopping it stops wrangler and workerd too
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (out += d));
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`demo did not start in 90 s:\n${out}`)), 90_000);
-    const check = setInterval(() => {
-      if (out.includes("atsource demo ready")) {
-        clearTimeout(timer);
-        clearInterval(check);
-        resolve();
-      }
-    }, 100);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      clearInterval(check);
-      reject(new Error(`demo exited with ${code}:\n${out}`));
-    });
-  });
-  return {
-    output: () => out,
-    async stop() {
-      const exited = new Promise((r) => child.once("exit", r));
-      process.kill(-child.pid, "SIGTERM");
-      await exited;
-      // Wait for the whole group (wrangler, workerd) to be gone before reusing the state.
-      for (let i = 0; i < 100; i++) {
-        try {
-          process.kill(-child.pid, 0);
-        } catch {
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      process.kill(-child.pid, "SIGKILL");
-    },
-  };
+/** Starts scripts/demo.sh on `port` with this test's state; resolves once it prints its banner. */
+function startDemo(port) {
+  return spawnDemo({ port, stateDir: join(tmp.dir, "state"), logDir: join(tmp.dir, "logs"), timeoutMs: 90_000 });
 }
 
 test("make demo's worker: storefront, package, demo network, dev token, and a restart that keeps state", { timeout: 240_000 }, async () => {

@@ -1,8 +1,9 @@
 // Shared by the worker tests: the worker bundled by `wrangler deploy --dry-run` (exactly what
 // `wrangler deploy` would upload) and run inside workerd through miniflare's JS API, with the
 // same bindings as worker/wrangler.toml.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn as spawnChild } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -173,3 +174,51 @@ export function sum(list, f) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A free TCP port on the loopback interface. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createNetServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * `scripts/demo.sh` (`make demo`'s worker: wrangler dev, demo network, dev token, assets) on
+ * `port` with its state in `stateDir`; resolves once it prints its banner. `stop()` ends the
+ * whole process group (wrangler, workerd) and waits until it is gone, so the state can be reused.
+ */
+export async function spawnDemo({ port, stateDir, logDir, timeoutMs = 120_000 }) {
+  const child = spawnChild(join(repoRoot, "scripts", "demo.sh"), [], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: String(port), ATSOURCE_STATE_DIR: stateDir, WRANGLER_LOG_PATH: logDir },
+    detached: true, // its own process group: stopping it stops wrangler and workerd too
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  await new Promise((resolve, reject) => {
+    const done = (f) => { clearTimeout(timer); clearInterval(check); f(); };
+    const timer = setTimeout(() => done(() => reject(new Error(`demo did not start in ${timeoutMs / 1000} s:\n${out}`))), timeoutMs);
+    const check = setInterval(() => out.includes("atsource demo ready") && done(resolve), 100);
+    child.once("exit", (code) => done(() => reject(new Error(`demo exited with ${code}:\n${out}`))));
+  });
+  return {
+    output: () => out,
+    async stop() {
+      const exited = new Promise((r) => child.once("exit", r));
+      try { process.kill(-child.pid, "SIGTERM"); } catch { return; }
+      await Promise.race([exited, sleep(10_000)]);
+      for (let i = 0; i < 100; i++) {
+        try { process.kill(-child.pid, 0); } catch { return; }
+        await sleep(100);
+      }
+      try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+    },
+  };
+}
