@@ -10,7 +10,7 @@ use atsource::inventory::Day;
 use atsource::promise::{
     self, CollectSource, DeliveryConfig, DeliveryOptions, DeliveryRequest, Weekday,
 };
-use atsource::sourcing::{LineInput, SourceRequest, Status};
+use atsource::sourcing::Status;
 use atsource::Engine;
 use serde_json::json;
 
@@ -175,18 +175,7 @@ fn timing_of_a_10_line_cart_over_the_demo_network() {
             assert!(!serde_json::to_string(&run(&e, &req)).unwrap().is_empty());
         }));
         // The plain sourcing of the same cart, for comparison.
-        let plain = SourceRequest {
-            lines: r
-                .lines
-                .iter()
-                .map(|l| LineInput {
-                    sku: l.sku.clone(),
-                    qty: l.qty,
-                })
-                .collect(),
-            destination: r.destination,
-            profile: None,
-        };
+        let plain = r.to_source_request();
         source_times.push(best(&mut || assert!(e.source(&plain).is_ok())));
     }
     times.sort_by(f64::total_cmp);

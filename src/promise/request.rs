@@ -89,9 +89,9 @@ impl DeliveryRequest {
         })
     }
 
-    /// Checks the lines and destination (as `engine.source` does), the moment and the prices.
-    pub fn check(&self) -> Result<Checked, PromiseError> {
-        let as_source = SourceRequest {
+    /// The same cart as a sourcing request (without the profile: it is resolved separately).
+    pub fn to_source_request(&self) -> SourceRequest {
+        SourceRequest {
             lines: self
                 .lines
                 .iter()
@@ -102,8 +102,12 @@ impl DeliveryRequest {
                 .collect(),
             destination: self.destination,
             profile: None,
-        };
-        let cart = as_source.cart()?;
+        }
+    }
+
+    /// Checks the lines and destination (as `engine.source` does), the moment and the prices.
+    pub fn check(&self) -> Result<Checked, PromiseError> {
+        let cart = self.to_source_request().cart()?;
         let now = match &self.now {
             None => {
                 return Err(PromiseError::input(
