@@ -95,7 +95,7 @@ pub fn strategies<'p>(
 /// The delivery options of `request` over `network` and `inventory`.
 ///
 /// `profiles` resolves the request's profile; `config` is the delivery configuration in force
-/// (the profile's, else the engine's default) unless the request carries its own `delivery`.
+/// (the engine passes the built-in default) unless the request carries its own `delivery`.
 pub fn delivery_options(
     network: &Network,
     inventory: &Inventory,

@@ -315,3 +315,36 @@ for (const readmePath of ["pkg/README.md", "README.md"]) {
     });
   }
 }
+
+test("dropped engines are freed (--weak-refs): wasm memory stays flat over 12 loaded engines", () => {
+  const script = join(project, "gc.mjs");
+  writeFileSync(
+    script,
+    [
+      'import { readFileSync } from "node:fs";',
+      'import { init, Engine, demoNetwork } from "atsource";',
+      "await init();",
+      "// The initialised module's exports (initSync returns them once loaded) hold its memory.",
+      'const raw = await import(new URL("./node_modules/atsource/wasm/atsource.js", import.meta.url));',
+      'const { memory } = raw.initSync({ module: readFileSync(new URL("./node_modules/atsource/wasm/atsource_bg.wasm", import.meta.url)) });',
+      "const network = JSON.stringify(demoNetwork({ skus: 500 }).events);",
+      "const locations = demoNetwork({ skus: 1 }).locations;",
+      "const sizes = [];",
+      "for (let i = 0; i < 12; i++) {",
+      "  let e = new Engine();",
+      "  e.upsertLocations(locations);",
+      "  e.applyEvents(network, { changes: false });",
+      "  e = null;",
+      "  globalThis.gc();",
+      "  await new Promise((r) => setTimeout(r, 20));",
+      "  globalThis.gc();",
+      "  sizes.push(memory.buffer.byteLength);",
+      "}",
+      "console.log(JSON.stringify(sizes));",
+    ].join("\n"),
+  );
+  const out = execFileSync(process.execPath, ["--expose-gc", script], { cwd: project, encoding: "utf8" });
+  const sizes = JSON.parse(out);
+  // One engine of this network takes a few MB; twelve kept alive would take twelve times that.
+  assert.ok(sizes.at(-1) <= sizes[1] * 1.5, `wasm memory grew: ${sizes.map((s) => (s / 2 ** 20).toFixed(1)).join(" → ")} MiB`);
+});
