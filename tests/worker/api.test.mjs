@@ -354,3 +354,10 @@ test("no body ever makes a 500", async () => {
     assert.ok(res.status < 500, `${q} → ${res.status} ${res.text}`);
   }
 });
+
+test("POST /v1/source holds a line to the reservations' bound of 1,000,000 units", async () => {
+  const res = await api.post("/v1/source", { lines: [{ sku: "A", qty: 1_000_001 }], destination: { lat: 48.85, lon: 2.35 } });
+  assert.equal(res.status, 400);
+  assert.equal(res.json.error.code, "invalid_input");
+  assert.match(res.json.error.message, /lines\[0\]\.qty/);
+});

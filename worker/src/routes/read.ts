@@ -4,6 +4,7 @@ import { json, readJson } from "../http";
 import { readEngine } from "../read";
 import { engineError } from "../reply";
 import type { Ctx } from "../router";
+import { MAX_LINE_QTY } from "./shop";
 import { haversineKm, invalid, object, queryMode, queryNumber, queryPoint, querySkus, type JsonObject } from "../validate";
 import spec from "../../openapi.yaml";
 
@@ -90,6 +91,13 @@ export async function availability({ url, env }: Ctx): Promise<Response> {
  */
 export async function source({ request, env }: Ctx): Promise<Response> {
   const body = object(await readJson(request), "body");
+  // The engine takes lines up to 10^9 units; the API holds every cart to the reservations' bound.
+  if (Array.isArray(body.lines)) {
+    body.lines.forEach((l, i) => {
+      const qty = l !== null && typeof l === "object" && !Array.isArray(l) ? l.qty : undefined;
+      if (typeof qty === "number" && qty > MAX_LINE_QTY) throw invalid(`lines[${i}].qty`, `must be at most ${MAX_LINE_QTY}`);
+    });
+  }
   const { engine, version } = await readEngine(env);
   try {
     // deliveryOptions checks the whole body (unknown fields refused) before source sees its part.

@@ -13,13 +13,15 @@ export const DEFAULT_TTL_SECONDS = 900;
 export const MAX_TTL_SECONDS = 86_400;
 /** Most lines in a cart. */
 const MAX_LINES = 100;
+/** Most units of one line, here and in POST /v1/source (worker/openapi.yaml `Line.qty`). */
+export const MAX_LINE_QTY = 1_000_000;
 
 function lines(value: unknown, field: string): LineInput[] {
   const list = array(value, field, MAX_LINES);
   if (list.length === 0) throw invalid(field, "at least one line");
   return list.map((l, i) => {
     const line = known(object(l, `${field}[${i}]`), `${field}[${i}]`, ["sku", "qty"]);
-    return { sku: string(line.sku, `${field}[${i}].sku`), qty: integer(line.qty, `${field}[${i}].qty`, 1, 1_000_000) };
+    return { sku: string(line.sku, `${field}[${i}].sku`), qty: integer(line.qty, `${field}[${i}].qty`, 1, MAX_LINE_QTY) };
   });
 }
 
