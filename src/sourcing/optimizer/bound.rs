@@ -53,18 +53,18 @@ pub(super) struct NodeView<'a> {
 pub(super) struct Lagrangian {
     /// The multipliers: read as a warm start, left at the best found. The first `m` belong to
     /// the lines' demands, the rest to the cover cuts.
-    pub lambda: Vec<f64>,
+    pub lambda: Box<[f64]>,
     /// Cover cuts: a line that no single active candidate can fill needs at least `need[j]`
     /// of its holders open (0: no cut). Their multipliers follow the lines' in `lambda`.
-    need: Vec<f64>,
+    need: Box<[f64]>,
     /// True when some line has a cut.
     cuts: bool,
-    top: Vec<[u64; TOP]>,
-    best: Vec<f64>,
+    top: Box<[[u64; TOP]]>,
+    best: Box<[f64]>,
     /// `w_i` per candidate (valid for the active ones).
-    pub w: Vec<f64>,
-    supply: Vec<f64>,
-    /// Free candidates the relaxation opens, by increasing `w` (then rank).
+    pub w: Box<[f64]>,
+    supply: Box<[f64]>,
+    /// Free candidates the relaxation opens (in no particular order).
     pub chosen: Vec<u32>,
     /// Free candidates, and how many of them have `w < 0`.
     free: usize,
@@ -79,9 +79,12 @@ pub(super) struct Lagrangian {
     /// True when the relaxation's own solution ships exactly the demand: the bound is then exact
     /// for the node.
     pub exact: bool,
-    dir: Vec<f64>,
+    dir: Box<[f64]>,
     buf: Vec<(f64, u32, u32)>,
-    knap: Vec<(f64, u32)>,
+    /// Knapsack workspace, as long as the longest row.
+    knap: Box<[(f64, u32)]>,
+    /// Workspace of [`Lagrangian::core`].
+    pick: Vec<(f64, u32)>,
     order: Vec<u32>,
 }
 
@@ -107,14 +110,16 @@ impl Lagrangian {
         }
         lambda.resize(2 * m, 0.0);
         let rows = lambda.len();
+        let longest = (0..n).map(|i| inst.row(i).len()).max().unwrap_or(0);
+        let lambda = lambda.into_boxed_slice();
         Lagrangian {
             best: lambda.clone(),
             lambda,
-            need: vec![0.0; m],
+            need: vec![0.0; m].into(),
             cuts: false,
-            top: vec![[0; TOP]; m],
-            w: vec![0.0; n],
-            supply: vec![0.0; rows],
+            top: vec![[0; TOP]; m].into(),
+            w: vec![0.0; n].into(),
+            supply: vec![0.0; rows].into(),
             chosen: Vec::new(),
             free: 0,
             negatives: 0,
@@ -122,65 +127,75 @@ impl Lagrangian {
             last_chosen: 0.0,
             first_left: f64::INFINITY,
             exact: false,
-            dir: Vec::new(),
+            dir: vec![0.0; rows].into(),
             buf: Vec::new(),
-            knap: Vec::new(),
+            knap: vec![(0.0, 0); longest].into(),
+            pick: Vec::new(),
             order: Vec::new(),
         }
     }
 
     /// `w_i` at the current multipliers; with `supply`, adds the knapsack's units per line.
+    /// Written with slices and hand-rolled loops: the size-optimised build inlines neither
+    /// `Vec` methods nor sort closures, and this is the optimiser's innermost loop.
     fn worth(&mut self, inst: &Instance, i: usize, supply: bool) -> f64 {
         let ci = inst.c[i];
         let r = inst.row(i);
         let lines = &inst.line[r.clone()];
-        let qty = &inst.qtyf[r.clone()];
-        let lambda: &[f64] = &self.lambda;
+        let qty = &inst.qtyf[r];
         let m = self.need.len();
+        let (lambda, cut) = self.lambda.split_at(m);
         // Cover cuts pay each open holder of their line, whatever it ships.
-        let mut pen = 0.0;
+        let mut w = inst.f[i];
         if self.cuts {
             for &j in lines {
-                let j = j as usize;
-                pen += lambda[m + j];
-                if supply {
-                    self.supply[m + j] += 1.0;
+                w -= cut[j as usize];
+            }
+            if supply {
+                let out = &mut self.supply[m..];
+                for &j in lines {
+                    out[j as usize] += 1.0;
                 }
             }
         }
-        let mut w = inst.f[i] - pen;
         let mut units = 0.0;
+        let mut gained = 0.0;
         for (&j, &s) in lines.iter().zip(qty) {
             let gain = lambda[j as usize] - ci;
             if gain > 0.0 {
-                w -= gain * s;
+                gained += gain * s;
                 units += s;
             }
         }
         if units <= inst.capf[i] {
             if supply {
-                let out: &mut [f64] = &mut self.supply;
+                let out = &mut self.supply[..m];
                 for (&j, &s) in lines.iter().zip(qty) {
                     if lambda[j as usize] > ci {
                         out[j as usize] += s;
                     }
                 }
             }
-            return w;
+            return w - gained;
         }
-        // The capacity binds: fill it with the lines worth most.
-        self.knap.clear();
+        // The capacity binds: fill it with the lines worth most (insertion sort by decreasing
+        // multiplier, then entry order; rows are short).
+        let knap = &mut self.knap;
+        let mut len = 0;
         for (k, &j) in lines.iter().enumerate() {
             let l = lambda[j as usize];
             if l > ci {
-                self.knap.push((l, k as u32));
+                let mut p = len;
+                while p > 0 && knap[p - 1].0 < l {
+                    knap[p] = knap[p - 1];
+                    p -= 1;
+                }
+                knap[p] = (l, k as u32);
+                len += 1;
             }
         }
-        self.knap
-            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut room = inst.capf[i];
-        let mut w = inst.f[i] - pen;
-        for &(l, k) in &self.knap {
+        for &(l, k) in &knap[..len] {
             if room <= 0.0 {
                 break;
             }
@@ -256,10 +271,10 @@ impl Lagrangian {
                 .fold(self.first_left, |a, e| a.min(e.0));
             self.buf.truncate(self.take);
         }
-        self.buf.sort_unstable_by(by_worth);
-        self.last_chosen = self.buf.last().map_or(0.0, |e| e.0);
+        self.last_chosen = 0.0;
         for k in 0..self.buf.len() {
             let (w, _, i) = self.buf[k];
+            self.last_chosen = if k == 0 { w } else { self.last_chosen.max(w) };
             value += w;
             self.chosen.push(i);
             self.worth(inst, i as usize, true);
@@ -284,8 +299,7 @@ impl Lagrangian {
         self.exact = false;
         let mut history = [f64::NEG_INFINITY; 6];
         // Deflected directions (Camerini, Fratta, Maffioli): less zig-zag than raw subgradients.
-        self.dir.clear();
-        self.dir.resize(self.lambda.len(), 0.0);
+        self.dir.fill(0.0);
         for it in 0..iters.max(1) {
             let v = self.eval(inst, node);
             if v == f64::INFINITY {
@@ -469,16 +483,16 @@ impl Lagrangian {
     /// After an evaluation of `node`: its forced candidates and the `size` free ones with the
     /// smallest `w`, in `node.active` order.
     pub fn core(&mut self, node: &NodeView, size: usize, out: &mut Vec<u32>) {
-        self.knap.clear();
+        self.pick.clear();
         for &i in node.active {
             if node.status[i as usize] != IN {
-                self.knap.push((self.w[i as usize], i));
+                self.pick.push((self.w[i as usize], i));
             }
         }
-        let cut = if self.knap.len() > size {
-            self.knap
+        let cut = if self.pick.len() > size {
+            self.pick
                 .select_nth_unstable_by(size, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            self.knap[size].0
+            self.pick[size].0
         } else {
             f64::INFINITY
         };

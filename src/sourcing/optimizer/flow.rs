@@ -16,22 +16,22 @@ const NONE: u32 = u32::MAX;
 #[derive(Debug, Clone)]
 pub(super) struct Flow {
     /// Units per stock entry (valid for the candidates of the last run).
-    x: Vec<u64>,
+    x: Box<[u64]>,
     /// Units still wanted per line.
-    resid: Vec<u64>,
+    resid: Box<[u64]>,
     /// Units per candidate (valid for the candidates of the last run).
-    load: Vec<u64>,
+    load: Box<[u64]>,
     /// Candidate of each stock entry.
-    owner: Vec<u32>,
+    owner: Box<[u32]>,
     /// Hub entries per line, as linked lists.
-    head: Vec<u32>,
-    next: Vec<u32>,
+    head: Box<[u32]>,
+    next: Box<[u32]>,
     /// Entry of the current candidate on each line.
-    cur: Vec<u32>,
-    line_seen: Vec<u32>,
-    line_par: Vec<u32>,
-    cand_seen: Vec<u32>,
-    cand_par: Vec<u32>,
+    cur: Box<[u32]>,
+    line_seen: Box<[u32]>,
+    line_par: Box<[u32]>,
+    cand_seen: Box<[u32]>,
+    cand_par: Box<[u32]>,
     stamp: u32,
     queue: Vec<u32>,
     /// Candidates of the last run, in processing order.
@@ -51,17 +51,17 @@ impl Flow {
             }
         }
         Flow {
-            x: vec![0; e],
-            resid: vec![0; m],
-            load: vec![0; n],
-            owner,
-            head: vec![NONE; m],
-            next: vec![NONE; e],
-            cur: vec![NONE; m],
-            line_seen: vec![0; m],
-            line_par: vec![NONE; m],
-            cand_seen: vec![0; n],
-            cand_par: vec![NONE; n],
+            x: vec![0; e].into(),
+            resid: vec![0; m].into(),
+            load: vec![0; n].into(),
+            owner: owner.into(),
+            head: vec![NONE; m].into(),
+            next: vec![NONE; e].into(),
+            cur: vec![NONE; m].into(),
+            line_seen: vec![0; m].into(),
+            line_par: vec![NONE; m].into(),
+            cand_seen: vec![0; n].into(),
+            cand_par: vec![NONE; n].into(),
             stamp: 0,
             queue: Vec::new(),
             order: Vec::new(),

@@ -4,35 +4,37 @@
 
 use super::Problem;
 
+/// Fields are boxed slices rather than vectors: indexing them is then a plain slice access,
+/// which the size-optimised build inlines (a `Vec` index is a call there).
 /// A preprocessed problem.
 #[derive(Debug, Clone)]
 pub(super) struct Instance {
     /// Demand per line.
-    pub q: Vec<u64>,
+    pub q: Box<[u64]>,
     /// Total demand.
     pub total: u64,
     /// Fixed cost per candidate.
-    pub f: Vec<f64>,
+    pub f: Box<[f64]>,
     /// Unit cost per candidate.
-    pub c: Vec<f64>,
+    pub c: Box<[f64]>,
     /// Effective capacity: `min(capacity, Σ stock)`, >= 1.
-    pub cap: Vec<u64>,
+    pub cap: Box<[u64]>,
     /// True when the capacity is below the candidate's total stock (lines compete for it).
-    pub binding: Vec<bool>,
+    pub binding: Box<[bool]>,
     /// Row starts into `line`/`qty` (length `n + 1`).
-    pub start: Vec<usize>,
+    pub start: Box<[usize]>,
     /// Line of each stock entry (rows sorted by line).
-    pub line: Vec<u32>,
+    pub line: Box<[u32]>,
     /// Units of each stock entry, in `1..=q[line]`.
-    pub qty: Vec<u64>,
+    pub qty: Box<[u64]>,
     /// The same, as floats (for the bounds).
-    pub qtyf: Vec<f64>,
+    pub qtyf: Box<[f64]>,
     /// `cap` as floats.
-    pub capf: Vec<f64>,
+    pub capf: Box<[f64]>,
     /// Tie-break rank (order of the caller's keys); the virtual candidate has `u32::MAX`.
-    pub rank: Vec<u32>,
+    pub rank: Box<[u32]>,
     /// Index into [`Problem::candidates`] (`usize::MAX` for the virtual candidate).
-    pub orig: Vec<usize>,
+    pub orig: Box<[usize]>,
     /// The virtual candidate, if any: free, not a shipment, not counted in `k`.
     pub dummy: Option<usize>,
     /// At most this many real candidates may ship.
@@ -50,29 +52,43 @@ fn cost(x: f64) -> f64 {
     }
 }
 
+/// The vectors of an [`Instance`] while it is built.
+#[derive(Default)]
+struct Builder {
+    f: Vec<f64>,
+    c: Vec<f64>,
+    cap: Vec<u64>,
+    binding: Vec<bool>,
+    start: Vec<usize>,
+    line: Vec<u32>,
+    qty: Vec<u64>,
+    orig: Vec<usize>,
+}
+
+impl Builder {
+    fn push(&mut self, f: f64, c: f64, cap: u64, sum: u64, row: &[(u32, u64)], orig: usize) {
+        self.f.push(f);
+        self.c.push(c);
+        self.cap.push(cap);
+        self.binding.push(cap < sum);
+        for &(j, s) in row {
+            self.line.push(j);
+            self.qty.push(s);
+        }
+        self.start.push(self.line.len());
+        self.orig.push(orig);
+    }
+}
+
 impl Instance {
     /// Preprocesses `p`; `unshipped` adds a virtual candidate that may leave that many units unshipped.
     pub fn new(p: &Problem, unshipped: Option<u64>) -> Self {
         let m = p.demand.len();
         let q = p.demand.clone();
         let total = q.iter().fold(0u64, |a, &b| a.saturating_add(b));
-        let mut inst = Instance {
-            q,
-            total,
-            f: Vec::new(),
-            c: Vec::new(),
-            cap: Vec::new(),
-            binding: Vec::new(),
+        let mut b = Builder {
             start: vec![0],
-            line: Vec::new(),
-            qty: Vec::new(),
-            qtyf: Vec::new(),
-            capf: Vec::new(),
-            rank: Vec::new(),
-            orig: Vec::new(),
-            dummy: None,
-            k: 0,
-            tol: 0.0,
+            ..Builder::default()
         };
         let mut row: Vec<(u32, u64)> = Vec::new();
         for (idx, cand) in p.candidates.iter().enumerate() {
@@ -94,52 +110,55 @@ impl Instance {
             });
             let mut sum = 0u64;
             for e in row.iter_mut() {
-                e.1 = e.1.min(inst.q[e.0 as usize]);
+                e.1 = e.1.min(q[e.0 as usize]);
                 sum = sum.saturating_add(e.1);
             }
             let cap = cand.capacity.unwrap_or(u64::MAX).min(sum);
             if cap == 0 {
                 continue;
             }
-            inst.push(cost(cand.fixed), cost(cand.unit), cap, sum, &row, idx);
+            b.push(cost(cand.fixed), cost(cand.unit), cap, sum, &row, idx);
         }
-        let real = inst.f.len();
+        let real = b.f.len();
         let mut order: Vec<usize> = (0..real).collect();
-        order.sort_by_key(|&i| (p.candidates[inst.orig[i]].key, inst.orig[i]));
-        inst.rank = vec![0; real];
+        order.sort_by_key(|&i| (p.candidates[b.orig[i]].key, b.orig[i]));
+        let mut rank = vec![0u32; real];
         for (r, &i) in order.iter().enumerate() {
-            inst.rank[i] = r as u32;
+            rank[i] = r as u32;
         }
-        inst.k = p.max_shipments.map_or(usize::MAX, |k| k as usize).min(real);
-        let max_f = inst.f.iter().fold(0.0f64, |a, &b| a.max(b));
-        let max_c = inst.c.iter().fold(0.0f64, |a, &b| a.max(b));
-        let scale = 1.0 + max_f * inst.k.min(total as usize) as f64 + total as f64 * max_c;
-        inst.tol = if scale.is_finite() { 1e-9 * scale } else { 0.0 };
+        let k = p.max_shipments.map_or(usize::MAX, |k| k as usize).min(real);
+        let max_f = b.f.iter().fold(0.0f64, |a, &b| a.max(b));
+        let max_c = b.c.iter().fold(0.0f64, |a, &b| a.max(b));
+        let scale = 1.0 + max_f * k.min(total as usize) as f64 + total as f64 * max_c;
+        let tol = if scale.is_finite() { 1e-9 * scale } else { 0.0 };
+        let mut dummy = None;
         if let Some(free) = unshipped.filter(|&u| u > 0) {
             let row: Vec<(u32, u64)> = (0..m as u32)
-                .map(|j| (j, inst.q[j as usize]))
+                .map(|j| (j, q[j as usize]))
                 .filter(|e| e.1 > 0)
                 .collect();
-            inst.push(0.0, 0.0, free.min(total), total, &row, usize::MAX);
-            inst.rank.push(u32::MAX);
-            inst.dummy = Some(real);
+            b.push(0.0, 0.0, free.min(total), total, &row, usize::MAX);
+            rank.push(u32::MAX);
+            dummy = Some(real);
         }
-        inst
-    }
-
-    fn push(&mut self, f: f64, c: f64, cap: u64, sum: u64, row: &[(u32, u64)], orig: usize) {
-        self.f.push(f);
-        self.c.push(c);
-        self.cap.push(cap);
-        self.capf.push(cap as f64);
-        self.binding.push(cap < sum);
-        for &(j, s) in row {
-            self.line.push(j);
-            self.qty.push(s);
-            self.qtyf.push(s as f64);
+        Instance {
+            q: q.into(),
+            total,
+            capf: b.cap.iter().map(|&u| u as f64).collect(),
+            qtyf: b.qty.iter().map(|&u| u as f64).collect(),
+            f: b.f.into(),
+            c: b.c.into(),
+            cap: b.cap.into(),
+            binding: b.binding.into(),
+            start: b.start.into(),
+            line: b.line.into(),
+            qty: b.qty.into(),
+            rank: rank.into(),
+            orig: b.orig.into(),
+            dummy,
+            k,
+            tol,
         }
-        self.start.push(self.line.len());
-        self.orig.push(orig);
     }
 
     /// The same problem where a plan costs its number of shipments.
@@ -164,11 +183,13 @@ impl Instance {
     }
 
     /// Stock entries of candidate `i`.
+    #[inline(always)]
     pub fn row(&self, i: usize) -> std::ops::Range<usize> {
         self.start[i]..self.start[i + 1]
     }
 
     /// True for a candidate that is a real location.
+    #[inline(always)]
     pub fn is_real(&self, i: usize) -> bool {
         self.dummy != Some(i)
     }

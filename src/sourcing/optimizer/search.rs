@@ -12,7 +12,9 @@ use super::bound::{Lagrangian, NodeView, Schedule, FREE, IN, OUT};
 use super::heuristic::Incumbent;
 use super::instance::Instance;
 
-/// The ascent at the root: patient, since every node inherits its multipliers.
+/// The ascent at the root: patient, since every node inherits its multipliers — but under a
+/// large budget it gives up once the pace of the last steps shows the incumbent is out of reach
+/// (branching then costs less than polishing a bound that cannot prune).
 const ROOT: Schedule = Schedule {
     steps: 1000,
     theta: 2.0,
@@ -39,6 +41,8 @@ const COUNT: Schedule = Schedule {
     give_up: true,
     deflect: true,
 };
+/// Budgets below this count as small (see `Search::certify`); the default is well above.
+const CERTIFY_BELOW: u64 = 2_000;
 /// Above this many candidates, the ascent works on a core of the most promising ones.
 const CORE: usize = 48;
 
@@ -54,9 +58,9 @@ pub(super) struct Outcome {
 }
 
 struct Node {
-    status: Vec<u8>,
+    status: Box<[u8]>,
     in_real: usize,
-    lambda: Vec<f64>,
+    lambda: Box<[f64]>,
     bound: f64,
     fresh: bool,
     /// The parent's core at these multipliers (empty: compute one).
@@ -68,14 +72,17 @@ struct Search<'a> {
     inc: &'a mut Incumbent,
     lag: Lagrangian,
     active: Vec<u32>,
-    supply: Vec<u64>,
+    supply: Box<[u64]>,
     scratch: Vec<u32>,
     caps: Vec<u64>,
-    chosen: Vec<bool>,
+    chosen: Box<[bool]>,
     core: Vec<u32>,
     visits: u64,
     /// Every plan ships from at least this many real candidates.
     least: usize,
+    /// A small budget: the search will likely stop early and certify the smallest open bound,
+    /// so the root ascent runs its full course rather than giving up on reaching the incumbent.
+    certify: bool,
 }
 
 /// Runs the search with at most `budget` nodes, improving `inc`.
@@ -87,7 +94,7 @@ pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome 
     }
     let lag = Lagrangian::new(inst);
     let root = Node {
-        status,
+        status: status.into(),
         in_real: 0,
         lambda: lag.lambda.clone(),
         bound: f64::NEG_INFINITY,
@@ -99,13 +106,14 @@ pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome 
         inc,
         lag,
         active: Vec::new(),
-        supply: vec![0; inst.m()],
+        supply: vec![0; inst.m()].into(),
         scratch: Vec::new(),
         caps: Vec::new(),
-        chosen: vec![false; n],
+        chosen: vec![false; n].into(),
         core: Vec::new(),
         visits: 0,
         least: 0,
+        certify: budget < CERTIFY_BELOW,
     };
     // A lower bound on the shipments strengthens every cost bound (and decides ties). A plan of
     // one shipment already meets the trivial bound: nothing to compute.
@@ -179,6 +187,7 @@ impl Search<'_> {
         let plan = if root {
             Schedule {
                 steps: (100 + 2 * active.len()).min(ROOT.steps),
+                give_up: !self.certify,
                 ..ROOT
             }
         } else {

@@ -1,0 +1,158 @@
+//! Native timings of the optimiser alone, over the wasm benchmark's instance distributions
+//! (`bench_scenario`): problem building and `optimizer::solve` timed apart, plus the certified
+//! gap under a small budget.
+//!
+//! `cargo test --release --test sourcing_optimizer_perf -- --ignored --nocapture`
+//!
+//! Environment: `OPT_PERF_SIZES=5x20,10x50` picks sizes; `OPT_PERF_REF=path` checks every cost
+//! against a reference file written by an earlier run (`OPT_PERF_WRITE=path` writes one), so
+//! that a faster search can be checked to find the same optima.
+
+mod sourcing_common;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use atsource::sourcing::optimizer::{self, Problem};
+use atsource::sourcing::{problem, source, Profiles};
+use sourcing_common::network::{bench_scenario, Family};
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let k = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[k.min(sorted.len() - 1)]
+}
+
+/// The pure problem of a scenario, the time to build it, and the time of a whole `source` call.
+fn problem_of(family: Family, lines: usize, n: usize, seed: u64) -> (Problem, f64, f64) {
+    let sc = bench_scenario(family, lines, n, seed);
+    let profiles = Profiles::new();
+    let _ = source(&sc.network, &sc.inventory, &profiles, &sc.request);
+    let t = Instant::now();
+    let _ = source(&sc.network, &sc.inventory, &profiles, &sc.request);
+    let source_us = t.elapsed().as_secs_f64() * 1e6;
+    let cart = sc.request.cart().expect("valid cart");
+    let strategies = profiles
+        .resolve(sc.request.profile.as_ref())
+        .expect("valid profile");
+    let t = Instant::now();
+    let built = problem::build(&sc.network, &sc.inventory, &cart, &strategies[0]);
+    let build_us = t.elapsed().as_secs_f64() * 1e6;
+    (built.problem, build_us, source_us)
+}
+
+fn time_solve(p: &Problem, reps: usize) -> (f64, optimizer::Solution) {
+    let mut best = f64::INFINITY;
+    let mut sol = optimizer::solve(p);
+    for _ in 0..reps {
+        let t = Instant::now();
+        sol = optimizer::solve(p);
+        best = best.min(t.elapsed().as_secs_f64() * 1e6);
+    }
+    (best, sol)
+}
+
+#[test]
+#[ignore]
+fn optimizer_timings() {
+    let sizes: Vec<(usize, usize, u64)> =
+        [(5, 20, 300), (10, 50, 300), (20, 200, 60), (40, 1000, 8)]
+            .into_iter()
+            .filter(|(l, n, _)| {
+                std::env::var("OPT_PERF_SIZES")
+                    .map_or(true, |s| s.split(',').any(|x| x == format!("{l}x{n}")))
+            })
+            .collect();
+    let reference: HashMap<String, f64> = std::env::var("OPT_PERF_REF")
+        .ok()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .map(|t| {
+            t.lines()
+                .filter_map(|l| {
+                    let (k, v) = l.split_once(' ')?;
+                    Some((k.to_string(), v.parse().ok()?))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut written = String::new();
+    let mut mismatches = 0;
+    println!(
+        "{:<16} {:>8} {:>5} {:>8} {:>8} {:>9} {:>9} {:>9} {:>8} {:>9} {:>9} {:>10} {:>8}",
+        "family",
+        "size",
+        "runs",
+        "source",
+        "build",
+        "solve p50",
+        "solve p99",
+        "solve max",
+        "optimal",
+        "nodes avg",
+        "nodes max",
+        "b200 max",
+        "b200 gap"
+    );
+    for family in [Family::BenchMixed, Family::BenchStoreHeavy] {
+        for &(lines, n, runs) in &sizes {
+            let (mut times, mut builds, mut small_times, mut sources) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            let (mut optimal, mut nodes, mut max_nodes, mut gap) = (0, 0u64, 0u64, 0.0f64);
+            for seed in 1..=runs {
+                let (p, build_us, source_us) = problem_of(family, lines, n, seed);
+                builds.push(build_us);
+                sources.push(source_us);
+                let reps = if n >= 1000 { 1 } else { 3 };
+                let (t, sol) = time_solve(&p, reps);
+                times.push(t);
+                optimal += usize::from(sol.optimal);
+                nodes += sol.nodes;
+                max_nodes = max_nodes.max(sol.nodes);
+                let key = format!("{family:?}-{lines}x{n}-{seed}");
+                let _ = writeln!(written, "{key} {}", sol.cost);
+                if let Some(&r) = reference.get(&key) {
+                    if (r - sol.cost).abs() > 1e-9 * (1.0 + r.abs()) {
+                        mismatches += 1;
+                        println!(
+                            "MISMATCH {key}: reference {r}, now {} (optimal {})",
+                            sol.cost, sol.optimal
+                        );
+                    }
+                }
+                let small = Problem {
+                    budget: 200,
+                    ..p.clone()
+                };
+                let (t, s) = time_solve(&small, reps);
+                small_times.push(t);
+                if s.cost > 0.0 {
+                    gap = gap.max((s.cost - s.lower_bound) / s.cost);
+                }
+            }
+            times.sort_by(f64::total_cmp);
+            builds.sort_by(f64::total_cmp);
+            small_times.sort_by(f64::total_cmp);
+            sources.sort_by(f64::total_cmp);
+            println!(
+                "{:<16} {:>8} {:>5} {:>8.1} {:>8.1} {:>9.1} {:>9.1} {:>9.1} {:>7.1}% {:>9.1} {:>9} {:>10.1} {:>7.2}%",
+                format!("{family:?}"),
+                format!("{lines}x{n}"),
+                runs,
+                percentile(&sources, 0.5),
+                percentile(&builds, 0.5),
+                percentile(&times, 0.5),
+                percentile(&times, 0.99),
+                times[times.len() - 1],
+                100.0 * optimal as f64 / runs as f64,
+                nodes as f64 / runs as f64,
+                max_nodes,
+                small_times[small_times.len() - 1],
+                100.0 * gap,
+            );
+        }
+    }
+    if let Ok(path) = std::env::var("OPT_PERF_WRITE") {
+        std::fs::write(path, written).expect("writable reference");
+    }
+    assert_eq!(mismatches, 0, "costs differ from the reference");
+}
