@@ -24,26 +24,61 @@ export interface ReadEngine {
 
 /** The isolate's replica, changed in place as journal entries arrive. */
 let current: ReadEngine | null = null;
-let inflight: { started: number; promise: Promise<ReadEngine> } | null = null;
+
+/** The sync under way, if any: requests that need a sync no older than it wait for it. */
+interface Sync {
+  /** When it started (ms since the epoch): it brings in every write committed before. */
+  started: number;
+  settled: boolean;
+}
+let inflight: Sync | null = null;
+
+/** How often a request waiting for another request's sync looks again, ms. */
+const JOIN_POLL_MS = 1;
+/** How long a request waits for another request's sync before it syncs itself, ms. */
+const JOIN_GIVE_UP_MS = 5_000;
 
 export function maxStaleness(env: Env): number {
   const n = Number(env.READ_MAX_STALENESS_MS ?? DEFAULT_MAX_STALENESS_MS);
   return Number.isFinite(n) && n >= 0 ? n : DEFAULT_MAX_STALENESS_MS;
 }
 
-/** An engine at most `maxStaleness` old, syncing first when the cached one is older. */
+/** The replica when its sync started at most `bound` ms before `arrived`. */
+function fresh(arrived: number, bound: number): ReadEngine | null {
+  return current && arrived - current.syncedAt <= bound ? current : null;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * An engine at most `maxStaleness` old, syncing first when the cached one is older.
+ *
+ * Concurrent requests share one sync, but a request never awaits a promise created by another
+ * request: workerd cancels a request left with no I/O of its own pending as hung (a 500 "Worker's
+ * code had hung"), and one that only awaits another request's RPC is such a request. A waiting
+ * request polls on its own timers instead, and syncs itself if that sync fails or never ends.
+ */
 export async function readEngine(env: Env): Promise<ReadEngine> {
   const arrived = Date.now();
   const bound = maxStaleness(env);
-  if (current && arrived - current.syncedAt <= bound) return current;
+  const ready = fresh(arrived, bound);
+  if (ready) return ready;
   // Join a sync already under way only if it started recently enough for this request.
-  if (inflight && arrived - inflight.started <= bound) return inflight.promise;
-  const started = arrived;
-  const promise = syncFrom(env, started).finally(() => {
-    if (inflight?.promise === promise) inflight = null;
-  });
-  inflight = { started, promise };
-  return promise;
+  const sync = inflight;
+  if (sync && !sync.settled && arrived - sync.started <= bound) {
+    const giveUp = arrived + JOIN_GIVE_UP_MS; // workerd's clock moves on across timers
+    while (!sync.settled && Date.now() < giveUp) await sleep(JOIN_POLL_MS);
+    const joined = fresh(arrived, bound);
+    if (joined) return joined;
+  }
+  const own: Sync = { started: Date.now(), settled: false };
+  inflight = own;
+  try {
+    return await syncFrom(env, own.started);
+  } finally {
+    own.settled = true;
+    if (inflight === own) inflight = null;
+  }
 }
 
 async function syncFrom(env: Env, started: number): Promise<ReadEngine> {
