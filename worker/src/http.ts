@@ -7,10 +7,38 @@ export const BODY_LIMIT = 256 * 1024;
 /** Ceiling on an ingest body (event batches, CSV stock counts). */
 export const INGEST_LIMIT = 4 * 1024 * 1024;
 
-const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
+/**
+ * Any page may call the API (the widget is embedded in other sites); tokens are never cookies.
+ * Every answer carries these; `json` sets them when it builds the answer, so the front worker
+ * does not have to copy the response to add them.
+ */
+export const CORS: Readonly<Record<string, string>> = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "x-atsource-version, idempotent-replayed",
+};
+
+const JSON_HEADERS: Readonly<Record<string, string>> = {
+  "content-type": "application/json; charset=utf-8",
+  "cache-control": "no-store",
+  ...CORS,
+};
 
 export function json(body: unknown, status = 200, headers?: Record<string, string>): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+  return new Response(JSON.stringify(body), { status, headers: headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS });
+}
+
+/** The headers of a read answered from the replica at `version`, built once per version. */
+let versioned: { version: number; headers: Record<string, string> } = { version: -1, headers: {} };
+export function versionHeaders(version: number): Record<string, string> {
+  if (versioned.version !== version) {
+    versioned = { version, headers: { ...JSON_HEADERS, "x-atsource-version": String(version) } };
+  }
+  return versioned.headers;
+}
+
+/** A JSON answer whose headers are complete as given (see `versionHeaders`). */
+export function jsonWith(body: unknown, headers: Record<string, string>, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers });
 }
 
 export function replyResponse(reply: Reply): Response {
@@ -29,6 +57,12 @@ export async function readText(request: Request, limit: number): Promise<string>
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
   if (!request.body) return "";
+  if (declared !== null) {
+    // A declared length frames the body: read it whole (checked again all the same).
+    const bytes = await request.arrayBuffer();
+    if (bytes.byteLength > limit) throw tooLarge(limit);
+    return decodeUtf8(bytes);
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -48,8 +82,15 @@ export async function readText(request: Request, limit: number): Promise<string>
     bytes.set(c, at);
     at += c.byteLength;
   }
+  return decodeUtf8(bytes);
+}
+
+/** Strict UTF-8 (a decoder without `stream` keeps no state between calls: one for all). */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+function decodeUtf8(bytes: ArrayBuffer | Uint8Array): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return UTF8.decode(bytes);
   } catch {
     throw new HttpError(400, "bad_encoding", "the body is not valid UTF-8");
   }

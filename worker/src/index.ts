@@ -2,7 +2,7 @@
 // from a replicated engine (read.ts); writes go to the network's ledger Durable Object; live
 // updates to the hub Durable Object. See README.md for the design and openapi.yaml for the API.
 import { init } from "atsource";
-import { errorResponse, replyResponse } from "./http";
+import { CORS, errorResponse, replyResponse } from "./http";
 import { engineError, HttpError } from "./reply";
 import { Router, type Ctx } from "./router";
 import * as integrations from "./routes/integrations";
@@ -42,12 +42,6 @@ const router = new Router()
   .on("GET", "/v1/live", live.liveAts)
   .on("GET", "/v1/live/alerts", live.liveAlerts)
   .on("GET", "/v1/ledger", integrations.ledgerStatus);
-
-/** Any page may call the API (the widget is embedded in other sites); tokens are never cookies. */
-const CORS = {
-  "access-control-allow-origin": "*",
-  "access-control-expose-headers": "x-atsource-version, idempotent-replayed",
-};
 
 async function handle(request: Request, env: Env, exec: ExecutionContext): Promise<Response> {
   const url = new URL(request.url);
@@ -98,6 +92,8 @@ export default {
   async fetch(request, env, exec): Promise<Response> {
     const response = await handle(request, env, exec);
     if (response.status === 101 || response.webSocket) return response;
+    // JSON answers carry CORS already (http.ts); the others are copied to add it.
+    if (response.headers.has("access-control-expose-headers")) return response;
     const out = new Response(response.body, response);
     for (const [k, v] of Object.entries(CORS)) out.headers.set(k, v);
     return out;

@@ -1,6 +1,6 @@
 // The read path's routes: answered from the isolate's replicated engine (see read.ts).
 import { buildInfo, cities, demoNetwork, type AvailabilityQuery, type DeliveryRequest, type DemoNetwork, type SourceRequest } from "atsource";
-import { json, readJson } from "../http";
+import { json, jsonWith, readJson, versionHeaders } from "../http";
 import { readEngine } from "../read";
 import { engineError } from "../reply";
 import type { Ctx } from "../router";
@@ -46,7 +46,7 @@ export async function locations({ url, env }: Ctx): Promise<Response> {
     if (radiusKm !== undefined) list = list.filter((l) => l.distanceKm! <= radiusKm);
     list.sort((a, b) => a.distanceKm! - b.distanceKm! || (a.id < b.id ? -1 : 1));
   }
-  return json(list, 200, versionHeader(version));
+  return jsonWith(list, versionHeaders(version));
 }
 
 /** GET /v1/availability: as `engine.availability`. */
@@ -76,7 +76,7 @@ export async function availability({ url, env }: Ctx): Promise<Response> {
   }
   const { engine, version } = await readEngine(env);
   try {
-    return json(engine.availability(query), 200, versionHeader(version));
+    return jsonWith(engine.availability(query), versionHeaders(version));
   } catch (err) {
     const r = engineError(err);
     return json(r.body, r.status);
@@ -103,7 +103,7 @@ export async function source({ request, env }: Ctx): Promise<Response> {
     // deliveryOptions checks the whole body (unknown fields refused) before source sees its part.
     const deliveryOptions = engine.deliveryOptions(body as unknown as DeliveryRequest);
     const plan = engine.source(sourcePart(body));
-    return json({ plan, deliveryOptions }, 200, versionHeader(version));
+    return jsonWith({ plan, deliveryOptions }, versionHeaders(version));
   } catch (err) {
     const r = engineError(err);
     return json(r.body, r.status);
@@ -138,8 +138,4 @@ export function demoCatalogue({ env }: Ctx): Response {
     catalogue = { today: net.today, catalogue: net.catalogue };
   }
   return json({ today: catalogue.today, products: catalogue.catalogue }, 200, { "cache-control": "public, max-age=3600" });
-}
-
-function versionHeader(version: number): Record<string, string> {
-  return { "x-atsource-version": String(version) };
 }
