@@ -31,7 +31,7 @@ bench: build
 	@node --expose-gc bench/wasm.mjs
 	@echo "make: bench: node bench/sourcing.mjs (the optimiser against HiGHS; scripts/python-env.sh installs it)"
 	@node bench/sourcing.mjs
-	@echo "make: bench: node bench/worker.mjs (autocannon against wrangler dev on loopback)"
+	@echo "make: bench: node bench/worker.mjs (wrk, or autocannon without it, against workerd on loopback)"
 	@node bench/worker.mjs
 	@echo "make: bench: node scripts/bench-report.mjs"
 	@node scripts/bench-report.mjs

@@ -127,19 +127,35 @@ if (sourcing) {
   );
 }
 if (worker) {
-  const row = (name, r) => [name, `${r.requestsPerSec}`, `${r.p50Ms} ms`, `${r.p99Ms} ms`, `${r.non2xx}`];
+  const ms = (x) => (x === undefined ? "" : `${x} ms`);
+  const row = (name, r) => [
+    name,
+    `${r.requestsPerSec}`,
+    ms(r.p50Ms),
+    ms(r.p99Ms),
+    `${r.non2xx}${r.errors ? ` (+${r.errors} socket errors)` : ""}`,
+    ms(r.workerdCpuMsPerRequest),
+    r.cpuPerRequest ? `${ms(r.cpuPerRequest.p50Ms)} / ${ms(r.cpuPerRequest.p99Ms)} (n = ${r.cpuPerRequest.requests})` : "",
+  ];
+  const rows = [];
+  if (worker.availability) rows.push(row("GET /v1/availability (5 random SKUs, 30 km around a random town)", worker.availability));
+  if (worker.source10Lines) rows.push(row(`POST /v1/source (random ${worker.cartLines}-line carts, plan + delivery options)`, worker.source10Lines));
+  if (worker.reservations) rows.push(row("POST /v1/reservations (1 unit of a random SKU, new key each)", worker.reservations));
+  const server = worker.serverDescription ?? "`wrangler dev` on loopback";
+  const generator = worker.loadGenerator ?? "autocannon";
   md.push(
-    `## The edge worker under load (\`bench/worker.mjs\`: autocannon, ${worker.connections} connections, ` +
-      `${worker.durationSeconds} s each, against \`wrangler dev\` on loopback)`,
+    `## The edge worker under load (\`bench/worker.mjs\`: ${generator}, ${worker.connections} connections, ` +
+      `${worker.durationSeconds} s per route after ${worker.warmupSeconds ?? 0} s of warm-up, against ${server})`,
     "",
     markdownTable(
-      ["route", "requests/s", "p50", "p99", "non-2xx"],
-      [
-        row("GET /v1/availability (5 SKUs, 30 km around Paris)", worker.availability),
-        row(`POST /v1/source (${worker.cartLines}-line cart, plan + delivery options)`, worker.source10Lines),
-        row("POST /v1/reservations (1 unit, new key each)", worker.reservations),
-      ],
+      ["route", "requests/s", "p50", "p99", "4xx/5xx", "workerd CPU per request under load (mean)", "workerd CPU per request, sequential p50 / p99"],
+      rows,
     ),
+    "",
+    "*workerd CPU*: the CPU time of every thread of the workerd process (`/proc/<pid>/task/*/schedstat`), " +
+      "under load divided by the requests answered; sequentially, read before each request and after its answer, " +
+      "one request at a time (HTTP, handler, engine, GC, replica syncs, and for reservations the ledger Durable Object)." +
+      (worker.loadAverage ? ` Load average during the run: ${worker.loadAverage.before.join(", ")} (before), ${worker.loadAverage.after.join(", ")} (after), on ${worker.cores} cores.` : ""),
     "",
   );
 }

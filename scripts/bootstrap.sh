@@ -38,12 +38,16 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
-# 3. Headless Chromium and its driver, for wasm-bindgen-test and the browser tests.
-#    Debian's packages: nothing may download a browser build at run time.
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-  say "installing chromium and chromium-driver"
+# 3. Headless Chromium and its driver, for wasm-bindgen-test and the browser tests; wrk, the
+#    load generator of `make bench` (bench/worker.mjs). Debian's packages: nothing may download
+#    a browser build or a binary at run time.
+apt_missing=()
+{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || apt_missing+=(chromium chromium-driver)
+command -v wrk >/dev/null 2>&1 || apt_missing+=(wrk)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  say "installing ${apt_missing[*]}"
   as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${apt_missing[@]}"
 fi
 
 # 4. Dev tooling from npm (binaryen's wasm-opt, miniflare, wrangler, playwright-core, tsc),

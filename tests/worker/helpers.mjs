@@ -38,12 +38,15 @@ export function bundle(outdir) {
 
 /**
  * The bundled worker in workerd. `persist`: a directory for the Durable Objects' storage (a
- * restart with the same directory keeps the state); `vars`: extra variables.
+ * restart with the same directory keeps the state); `vars`: extra variables; `direct`: also a
+ * loopback socket straight to the worker, without miniflare's entry worker in front
+ * (`mf.unsafeGetDirectURL()`), as the benchmark uses.
  */
-export function startWorker(script, { persist, vars = {}, listen = false } = {}) {
+export function startWorker(script, { persist, vars = {}, listen = false, direct = false } = {}) {
   return new Miniflare({
     // Dispatched requests need no socket; `listen` serves on a loopback port for outside tools.
     ...(listen ? { host: "127.0.0.1", port: 0 } : {}),
+    ...(direct ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {}),
     modules: true,
     scriptPath: script,
     modulesRoot: resolve(script, ".."),
