@@ -52,6 +52,29 @@ fn time_solve(p: &Problem, reps: usize) -> (f64, optimizer::Solution) {
     (best, sol)
 }
 
+/// Writes `p` as JSON for an outside LP/MILP check (bench/.venv has HiGHS).
+fn dump(dir: &str, key: &str, p: &Problem, cost: f64, root_bound: f64) {
+    let mut out = format!(
+        "{{\"cost\":{cost},\"root\":{root_bound},\"k\":{},\"demand\":{:?},\"candidates\":[",
+        p.max_shipments.map_or(-1, i64::from),
+        p.demand
+    );
+    for (i, c) in p.candidates.iter().enumerate() {
+        let stock: Vec<[u64; 2]> = c.stock.iter().map(|&(j, s)| [u64::from(j), s]).collect();
+        let _ = write!(
+            out,
+            "{}{{\"f\":{},\"c\":{},\"cap\":{},\"stock\":{:?}}}",
+            if i > 0 { "," } else { "" },
+            c.fixed,
+            c.unit,
+            c.capacity.map_or(-1, |u| u as i64),
+            stock
+        );
+    }
+    out.push_str("]}");
+    std::fs::write(format!("{dir}/{key}.json"), out).expect("writable dump");
+}
+
 #[test]
 #[ignore]
 fn optimizer_timings() {
@@ -105,6 +128,9 @@ fn optimizer_timings() {
                 let reps = if n >= 1000 { 1 } else { 3 };
                 let (t, sol) = time_solve(&p, reps);
                 times.push(t);
+                if std::env::var("OPT_PERF_VERBOSE").is_ok() {
+                    println!("  {family:?}-{lines}x{n}-{seed} {t:.1} µs, {} nodes", sol.nodes);
+                }
                 optimal += usize::from(sol.optimal);
                 nodes += sol.nodes;
                 max_nodes = max_nodes.max(sol.nodes);
@@ -118,6 +144,10 @@ fn optimizer_timings() {
                             sol.cost, sol.optimal
                         );
                     }
+                }
+                if let Ok(dir) = std::env::var("OPT_PERF_DUMP") {
+                    let root = optimizer::solve(&Problem { budget: 1, ..p.clone() });
+                    dump(&dir, &key, &p, sol.cost, root.lower_bound);
                 }
                 let small = Problem {
                     budget: 200,

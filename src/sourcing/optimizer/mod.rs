@@ -45,6 +45,7 @@
 //! near-identical stores, best-first search.
 
 mod bound;
+mod dominance;
 mod flow;
 mod heuristic;
 mod instance;

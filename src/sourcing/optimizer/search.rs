@@ -9,6 +9,7 @@
 //! lower bound.
 
 use super::bound::{Lagrangian, NodeView, Schedule, FREE, IN, OUT};
+use super::dominance::{Dominance, Propagated};
 use super::heuristic::Incumbent;
 use super::instance::Instance;
 
@@ -83,6 +84,8 @@ struct Search<'a> {
     /// A small budget: the search will likely stop early and certify the smallest open bound,
     /// so the root ascent runs its full course rather than giving up on reaching the incumbent.
     certify: bool,
+    /// Dominating pairs: a dominated candidate ships only with its dominators.
+    dom: Dominance,
 }
 
 /// Runs the search with at most `budget` nodes, improving `inc`.
@@ -114,6 +117,7 @@ pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome 
         visits: 0,
         least: 0,
         certify: budget < CERTIFY_BELOW,
+        dom: Dominance::new(inst),
     };
     // A lower bound on the shipments strengthens every cost bound (and decides ties). A plan of
     // one shipment already meets the trivial bound: nothing to compute.
@@ -127,13 +131,28 @@ pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome 
 
     let mut stack = vec![root];
     let mut nodes = 0u64;
-    while let Some(node) = stack.pop() {
+    let mut dive = true;
+    while !stack.is_empty() {
         if nodes >= budget {
-            stack.push(node);
             break;
         }
+        // Depth first; under a small budget, each dive ends by resuming from the open node of
+        // smallest bound instead, which raises the bound certified when the budget runs out.
+        if !dive && s.certify {
+            let mut at = stack.len() - 1;
+            for (k, nd) in stack.iter().enumerate() {
+                if nd.bound < stack[at].bound {
+                    at = k;
+                }
+            }
+            let last = stack.len() - 1;
+            stack.swap(at, last);
+        }
+        let Some(node) = stack.pop() else { break };
+        let before = stack.len();
         nodes += 1;
         s.process(node, nodes == 1, &mut stack);
+        dive = stack.len() > before;
     }
     let finished = stack.is_empty();
     let open = stack.iter().fold(f64::INFINITY, |a, nd| a.min(nd.bound));
@@ -151,6 +170,20 @@ impl Search<'_> {
         if node.in_real > inst.k {
             return;
         }
+        let mut excluded = false;
+        if !self.dom.is_empty() {
+            match self.dom.propagate(&mut node.status, &mut node.in_real) {
+                Propagated::Infeasible => return,
+                Propagated::Changed => {
+                    node.fresh = true;
+                    excluded = true;
+                }
+                Propagated::Same => {}
+            }
+            if node.in_real > inst.k {
+                return;
+            }
+        }
         if node.in_real == inst.k {
             for st in node.status.iter_mut() {
                 if *st == FREE {
@@ -166,7 +199,7 @@ impl Search<'_> {
         self.active
             .extend((0..inst.n() as u32).filter(|&i| node.status[i as usize] != OUT));
         // Only an exclusion can make the lines impossible to cover.
-        if (root || !node.fresh) && !self.can_cover() {
+        if (root || !node.fresh || excluded) && !self.can_cover() {
             return;
         }
         if node.fresh {
