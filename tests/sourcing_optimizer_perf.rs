@@ -129,7 +129,10 @@ fn optimizer_timings() {
                 let (t, sol) = time_solve(&p, reps);
                 times.push(t);
                 if std::env::var("OPT_PERF_VERBOSE").is_ok() {
-                    println!("  {family:?}-{lines}x{n}-{seed} {t:.1} µs, {} nodes", sol.nodes);
+                    println!(
+                        "  {family:?}-{lines}x{n}-{seed} {t:.1} µs, {} nodes",
+                        sol.nodes
+                    );
                 }
                 optimal += usize::from(sol.optimal);
                 nodes += sol.nodes;
@@ -146,7 +149,10 @@ fn optimizer_timings() {
                     }
                 }
                 if let Ok(dir) = std::env::var("OPT_PERF_DUMP") {
-                    let root = optimizer::solve(&Problem { budget: 1, ..p.clone() });
+                    let root = optimizer::solve(&Problem {
+                        budget: 1,
+                        ..p.clone()
+                    });
                     dump(&dir, &key, &p, sol.cost, root.lower_bound);
                 }
                 let small = Problem {

@@ -124,11 +124,9 @@ impl Dominance {
                             }
                         }
                     }
-                    FREE => {
-                        if doms.iter().any(|&a| status[a as usize] == OUT) {
-                            status[b] = OUT;
-                            changed = true;
-                        }
+                    FREE if doms.iter().any(|&a| status[a as usize] == OUT) => {
+                        status[b] = OUT;
+                        changed = true;
                     }
                     _ => {}
                 }
