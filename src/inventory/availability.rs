@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::supply::Day;
+use super::SkuStock;
 use super::{Inventory, QueryError};
 use crate::network::{GeoPoint, Location, Network};
 use crate::InputError;
@@ -126,6 +127,29 @@ struct Plan {
     safety: Vec<u32>,
 }
 
+/// Buffers reused from one SKU to the next, so that answering a SKU allocates nothing.
+#[derive(Default)]
+struct Scratch {
+    /// Ranks holding ATS > 0 for the current SKU, as a bitset (near queries).
+    hit: Vec<u64>,
+    /// ATS by rank, meaningful where `hit` is set.
+    ats: Vec<i64>,
+    /// (rank, location index, ats) of the current SKU (queries without `near`).
+    found: Vec<(u32, u32, i64)>,
+    /// The current SKU's listed entries: (location index, ATS, distance).
+    entries: Vec<(u32, i64, Option<f64>)>,
+}
+
+impl Scratch {
+    fn for_plan(plan: &Plan) -> Self {
+        Scratch {
+            hit: vec![0; plan.cands.len().div_ceil(64)],
+            ats: vec![0; plan.cands.len()],
+            ..Default::default()
+        }
+    }
+}
+
 fn invalid(field: &str, message: &str) -> QueryError {
     QueryError::Invalid(InputError::new(field, message))
 }
@@ -183,12 +207,13 @@ impl AvailabilityQuery {
                 *x = r as u32;
             }
         }
-        let mut by_loc: Vec<(u32, u32)> = cands
+        // Walking the rank table lists the matching locations by location index, unsorted.
+        let by_loc: Vec<(u32, u32)> = rank
             .iter()
             .enumerate()
-            .map(|(r, c)| (c.0, r as u32))
+            .filter(|e| *e.1 != u32::MAX)
+            .map(|(loc, &r)| (loc as u32, r))
             .collect();
-        crate::order::sort_by_key(&mut by_loc, |e| e.0);
         let safety = cands
             .iter()
             .map(|c| network.get(c.0).map_or(0, |l| l.safety_stock))
@@ -206,10 +231,9 @@ impl AvailabilityQuery {
     }
 }
 
-/// One SKU's answer before names are attached: (location index, ATS, distance) entries.
+/// One SKU's answer before names are attached (its entries are in [`Scratch::entries`]).
 struct Answer {
     total: i64,
-    entries: Vec<(u32, i64, Option<f64>)>,
     supply: SupplyAnswer,
 }
 
@@ -239,14 +263,15 @@ impl Inventory {
         q: &AvailabilityQuery,
     ) -> Result<Vec<SkuAvailability>, QueryError> {
         let plan = q.plan(network)?;
+        let mut scratch = Scratch::for_plan(&plan);
         Ok(q.skus
             .iter()
             .map(|sku| {
-                let a = self.answer(&plan, sku);
+                let a = self.answer(&plan, &mut scratch, sku);
                 SkuAvailability {
                     sku: sku.clone(),
                     total: a.total,
-                    locations: a
+                    locations: scratch
                         .entries
                         .iter()
                         .map(|&(loc, ats, distance_km)| LocationAvailability {
@@ -269,14 +294,15 @@ impl Inventory {
         q: &AvailabilityQuery,
     ) -> Result<PackedAvailability, QueryError> {
         let plan = q.plan(network)?;
+        let mut scratch = Scratch::for_plan(&plan);
         let mut out = PackedAvailability::default();
         let mut extras = serde_json::Map::new();
         for (i, sku) in q.skus.iter().enumerate() {
-            let a = self.answer(&plan, sku);
-            out.numbers.reserve(2 + 3 * a.entries.len());
+            let a = self.answer(&plan, &mut scratch, sku);
+            out.numbers.reserve(2 + 3 * scratch.entries.len());
             out.numbers.push(a.total as f64);
-            out.numbers.push(a.entries.len() as f64);
-            for (loc, ats, d) in a.entries {
+            out.numbers.push(scratch.entries.len() as f64);
+            for &(loc, ats, d) in &scratch.entries {
                 out.numbers
                     .extend([f64::from(loc), ats as f64, d.unwrap_or(f64::NAN)]);
             }
@@ -300,61 +326,108 @@ impl Inventory {
         Ok(out)
     }
 
-    fn answer(&self, plan: &Plan, sku: &str) -> Answer {
+    /// Answers one SKU: its total, its supply, and its listed entries left in `scratch.entries`.
+    fn answer(&self, plan: &Plan, scratch: &mut Scratch, sku: &str) -> Answer {
         let mut out = Answer {
             total: 0,
-            entries: Vec::new(),
             supply: SupplyAnswer::default(),
         };
+        scratch.entries.clear();
         let Some(si) = self.sku_index(sku) else {
             return out;
         };
-        // (rank, location index, ats)
-        let mut found: Vec<(u32, u32, i64)> = Vec::new();
         if let Some(stock) = self.stock(si) {
-            let ats_at = |slot: usize, r: u32| {
-                let safety = plan.safety.get(r as usize).copied().unwrap_or(0);
-                stock.get(slot).ats(safety)
-            };
-            // Walk the SKU's positions, or look each matching location up: whichever is shorter.
-            let scan_cost = stock.len();
-            let probe_cost =
-                plan.by_loc.len() * (usize::BITS - stock.len().leading_zeros()) as usize;
-            if scan_cost <= probe_cost {
-                for (slot, &loc) in stock.locs().iter().enumerate() {
-                    let r = plan.rank.get(loc as usize).copied().unwrap_or(u32::MAX);
-                    if r != u32::MAX {
-                        found.push((r, loc, ats_at(slot, r)));
-                    }
-                }
+            out.total = if plan.near {
+                Self::answer_near(plan, scratch, stock)
             } else {
-                let mut from = 0;
-                for &(loc, r) in &plan.by_loc {
-                    match stock.find_from(loc, from) {
-                        Ok(slot) => {
-                            found.push((r, loc, ats_at(slot, r)));
-                            from = slot + 1;
-                        }
-                        Err(next) => from = next,
+                Self::answer_by_stock(plan, scratch, stock)
+            };
+        }
+        self.add_supply(plan, si, out.total, &mut out.supply);
+        out
+    }
+
+    /// Calls `visit(rank, location index, ATS)` for every matching position of `stock`: walks
+    /// the SKU's positions, or looks each matching location up (in constant time in a bitmap,
+    /// by binary search in a list), whichever is shorter.
+    fn matches(plan: &Plan, stock: &SkuStock, mut visit: impl FnMut(u32, u32, i64)) {
+        let ats_at = |slot: usize, r: u32| {
+            stock.ats(slot, plan.safety.get(r as usize).copied().unwrap_or(0))
+        };
+        let scan_cost = stock.len();
+        let probe_cost = if stock.is_dense() {
+            plan.by_loc.len()
+        } else {
+            plan.by_loc.len() * (usize::BITS - stock.len().leading_zeros()) as usize
+        };
+        if scan_cost <= probe_cost {
+            for (slot, loc) in stock.positions() {
+                let r = plan.rank.get(loc as usize).copied().unwrap_or(u32::MAX);
+                if r != u32::MAX {
+                    visit(r, loc, ats_at(slot, r));
+                }
+            }
+        } else {
+            let mut from = 0;
+            for &(loc, r) in &plan.by_loc {
+                match stock.find_from(loc, from) {
+                    Ok(slot) => {
+                        visit(r, loc, ats_at(slot, r));
+                        from = slot + 1;
+                    }
+                    Err(next) => from = next,
+                }
+            }
+        }
+    }
+
+    /// Nearest first: ranks are distances, so the hits come out sorted by walking a bitset of
+    /// ranks, with no comparison sort. Returns the total.
+    fn answer_near(plan: &Plan, scratch: &mut Scratch, stock: &SkuStock) -> i64 {
+        let Scratch { hit, ats, .. } = scratch;
+        let mut total = 0;
+        Self::matches(plan, stock, |r, _, a| {
+            if a > 0 {
+                if let (Some(w), Some(x)) = (hit.get_mut(r as usize / 64), ats.get_mut(r as usize))
+                {
+                    *w |= 1 << (r % 64);
+                    *x = a;
+                    total += a;
+                }
+            }
+        });
+        for (w, word) in scratch.hit.iter_mut().enumerate() {
+            let mut bits = std::mem::take(word);
+            while bits != 0 {
+                let r = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if scratch.entries.len() < plan.limit {
+                    if let (Some(c), Some(&a)) = (plan.cands.get(r), scratch.ats.get(r)) {
+                        scratch.entries.push((c.0, a, c.1));
                     }
                 }
             }
         }
-        found.retain(|e| e.2 > 0);
-        out.total = found.iter().map(|e| e.2).sum();
-        if plan.near {
-            crate::order::sort_by_key(&mut found, |e| e.0);
-        } else {
-            // Most stock first; ties by location id, i.e. by the rank order of ids.
-            crate::order::sort_by(&mut found, |a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
-        }
-        out.entries = found
-            .iter()
-            .take(plan.limit)
-            .map(|&(r, loc, ats)| (loc, ats, plan.cands.get(r as usize).and_then(|c| c.1)))
-            .collect();
-        self.add_supply(plan, si, out.total, &mut out.supply);
-        out
+        total
+    }
+
+    /// Most stock first, ties by location id (the rank order of ids). Returns the total.
+    fn answer_by_stock(plan: &Plan, scratch: &mut Scratch, stock: &SkuStock) -> i64 {
+        let found = &mut scratch.found;
+        found.clear();
+        Self::matches(plan, stock, |r, loc, a| {
+            if a > 0 {
+                found.push((r, loc, a));
+            }
+        });
+        crate::order::sort_by(found, |a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+        scratch.entries.extend(
+            found
+                .iter()
+                .take(plan.limit)
+                .map(|&(r, loc, ats)| (loc, ats, plan.cands.get(r as usize).and_then(|c| c.1))),
+        );
+        found.iter().map(|e| e.2).sum()
     }
 
     fn add_supply(&self, plan: &Plan, sku: u32, total: i64, out: &mut SupplyAnswer) {

@@ -137,8 +137,8 @@ impl Inventory {
         let Some(s) = self.sku_index(sku).and_then(|i| self.stock(i)) else {
             return 0;
         };
-        (0..s.len())
-            .filter_map(|i| network.get(s.loc(i)).map(|l| position_ats(&s.get(i), l)))
+        s.positions()
+            .filter_map(|(i, loc)| network.get(loc).map(|l| position_ats(&s.get(i), l)))
             .sum()
     }
 
@@ -196,7 +196,7 @@ impl Inventory {
             }
         }
         for s in &parts.stock {
-            if !s.is_consistent() || s.locs().last().is_some_and(|&l| l as usize >= locations) {
+            if !s.is_consistent() || s.last_loc().is_some_and(|l| l as usize >= locations) {
                 return Err("a stock table is inconsistent".into());
             }
         }

@@ -1,8 +1,14 @@
 //! The positions of one SKU across locations, sorted by location index.
 //!
-//! A position takes 28 bytes, and a snapshot loads straight into this layout.
+//! A position takes 16 bytes in memory (four 32-bit quantities) plus its location: a SKU stocked
+//! at a fair share of the locations keeps them as a bitmap with rank counts (a succinct set: 1.5
+//! bits per location, the slot of a location found in constant time with a popcount), a sparse
+//! one as a sorted list (4 bytes per position, binary search). Versions of versioned `set` events
+//! live in a column of their own, allocated only for SKUs that ever received one. Snapshots store the columns, not the structs: location gaps and
+//! quantities as varints, and the columns that hold nothing but defaults (no reservation, no
+//! pick, no own safety stock, no version: the common case) not at all.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One (SKU, location) position as plain numbers, in units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -28,111 +34,572 @@ impl Position {
     }
 }
 
-/// A position as stored: 24 bytes, one cache line shared with its neighbours.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The quantities of a position as stored: 16 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Slot {
     on_hand: i32,
     reserved: i32,
     picking: i32,
     /// -1 inherits the location's safety stock.
     safety: i32,
-    /// 0 is "never versioned"; otherwise version + 1.
-    version: u64,
 }
 
-impl From<Position> for Slot {
-    fn from(p: Position) -> Self {
+impl Default for Slot {
+    fn default() -> Self {
         Slot {
-            on_hand: p.on_hand,
-            reserved: p.reserved,
-            picking: p.picking,
-            safety: p.safety.unwrap_or(-1),
-            version: p.version.map_or(0, |v| v.saturating_add(1)),
+            on_hand: 0,
+            reserved: 0,
+            picking: 0,
+            safety: -1,
         }
     }
 }
 
-impl From<Slot> for Position {
-    fn from(s: Slot) -> Self {
-        Position {
-            on_hand: s.on_hand,
-            reserved: s.reserved,
-            picking: s.picking,
-            safety: (s.safety >= 0).then_some(s.safety),
-            version: s.version.checked_sub(1),
+impl Slot {
+    fn ats(&self, location_safety: u32) -> i64 {
+        let safety = if self.safety >= 0 {
+            i64::from(self.safety)
+        } else {
+            i64::from(location_safety)
+        };
+        (i64::from(self.on_hand) - i64::from(self.reserved) - i64::from(self.picking) - safety)
+            .max(0)
+    }
+}
+
+/// Stored version: 0 is "never versioned", otherwise version + 1.
+fn stored_version(v: Option<u64>) -> u64 {
+    v.map_or(0, |v| v.saturating_add(1))
+}
+
+/// The locations of a SKU's positions, ascending; slot `i` is the `i`-th of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Locs {
+    /// Sorted location indexes.
+    List(Vec<u32>),
+    /// Bit `l % 64` of `words[l / 64]` set when location `l` holds a position; `before[w]`
+    /// counts the bits set in the words before `w`.
+    Bits { words: Vec<u64>, before: Vec<u32> },
+}
+
+impl Default for Locs {
+    fn default() -> Self {
+        Locs::List(Vec::new())
+    }
+}
+
+/// True when a bitmap over `span` locations is smaller than a list of `n` of them: 12 bytes per
+/// 64 locations against 4 bytes per position (a density of about 1 in 21). `slack` multiplies
+/// the list's cost: an existing bitmap stays until it costs twice the list (hysteresis).
+fn bitmap_pays(n: usize, span: usize, slack: usize) -> bool {
+    span > 0 && span.div_ceil(64) * 12 <= n * 4 * slack
+}
+
+impl Locs {
+    fn from_sorted(list: Vec<u32>) -> Self {
+        let span = list.last().map_or(0, |&l| l as usize + 1);
+        if !bitmap_pays(list.len(), span, 1) {
+            return Locs::List(list);
+        }
+        let mut words = vec![0u64; span.div_ceil(64)];
+        for &l in &list {
+            if let Some(w) = words.get_mut(l as usize / 64) {
+                *w |= 1 << (l % 64);
+            }
+        }
+        let mut before = Vec::with_capacity(words.len());
+        let mut count = 0;
+        for w in &words {
+            before.push(count);
+            count += w.count_ones();
+        }
+        Locs::Bits { words, before }
+    }
+
+    /// Number of locations in a bitmap.
+    fn bits_len(words: &[u64], before: &[u32]) -> usize {
+        before.last().copied().unwrap_or(0) as usize
+            + words.last().map_or(0, |w| w.count_ones() as usize)
+    }
+
+    fn find(&self, loc: u32) -> Result<usize, usize> {
+        match self {
+            Locs::List(v) => v.binary_search(&loc),
+            Locs::Bits { words, before } => {
+                let w = loc as usize / 64;
+                let (Some(&word), Some(&b)) = (words.get(w), before.get(w)) else {
+                    return Err(Self::bits_len(words, before));
+                };
+                let below = ((word & ((1u64 << (loc % 64)) - 1)).count_ones() + b) as usize;
+                if (word >> (loc % 64)) & 1 == 1 {
+                    Ok(below)
+                } else {
+                    Err(below)
+                }
+            }
+        }
+    }
+
+    /// Adds `loc` (absent) at slot `at`, as [`Locs::find`] returned it.
+    fn insert(&mut self, at: usize, loc: u32) {
+        match self {
+            Locs::List(v) => {
+                v.insert(at, loc);
+                let span = v.last().map_or(0, |&l| l as usize + 1);
+                if bitmap_pays(v.len(), span, 1) {
+                    *self = Locs::from_sorted(std::mem::take(v));
+                }
+            }
+            Locs::Bits { words, before } => {
+                let w = loc as usize / 64;
+                if w >= words.len() {
+                    let n = Self::bits_len(words, before) as u32;
+                    before.resize(w + 1, n);
+                    words.resize(w + 1, 0);
+                }
+                if let Some(x) = words.get_mut(w) {
+                    *x |= 1 << (loc % 64);
+                }
+                for b in before.iter_mut().skip(w + 1) {
+                    *b += 1;
+                }
+                // A far location can leave the bitmap mostly empty: back to a list then.
+                if !bitmap_pays(Self::bits_len(words, before), words.len() * 64, 2) {
+                    *self = Locs::List(self.iter().collect());
+                }
+            }
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let (list, words): (&[u32], &[u64]) = match self {
+            Locs::List(v) => (v, &[]),
+            Locs::Bits { words, .. } => (&[], words),
+        };
+        list.iter()
+            .copied()
+            .chain(words.iter().enumerate().flat_map(|(w, &word)| {
+                let mut bits = word;
+                std::iter::from_fn(move || {
+                    (bits != 0).then(|| {
+                        let b = bits.trailing_zeros();
+                        bits &= bits - 1;
+                        w as u32 * 64 + b
+                    })
+                })
+            }))
+    }
+
+    /// The location at slot `i`.
+    fn select(&self, i: usize) -> Option<u32> {
+        match self {
+            Locs::List(v) => v.get(i).copied(),
+            Locs::Bits { words, before } => {
+                let w = before.partition_point(|&b| b as usize <= i).checked_sub(1)?;
+                let mut word = *words.get(w)?;
+                for _ in 0..i - *before.get(w)? as usize {
+                    word &= word.wrapping_sub(1);
+                }
+                (word != 0).then(|| w as u32 * 64 + word.trailing_zeros())
+            }
+        }
+    }
+
+    fn last(&self) -> Option<u32> {
+        match self {
+            Locs::List(v) => v.last().copied(),
+            Locs::Bits { words, .. } => {
+                let w = words.iter().rposition(|&w| w != 0)?;
+                let word = words.get(w)?;
+                Some(w as u32 * 64 + 63 - word.leading_zeros())
+            }
+        }
+    }
+
+    fn is_increasing(&self) -> bool {
+        match self {
+            Locs::List(v) => v.windows(2).all(|w| w[0] < w[1]),
+            Locs::Bits { words, before } => {
+                words.len() == before.len()
+                    && words
+                        .iter()
+                        .zip(before)
+                        .try_fold(0u32, |n, (w, &b)| (b == n).then(|| n + w.count_ones()))
+                        .is_some()
+            }
         }
     }
 }
 
-/// All positions of one SKU: location indexes (searched) beside the positions (read once found).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// All positions of one SKU: location indexes (searched) beside the quantities (read once
+/// found) and, when any position was ever versioned, the versions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SkuStock {
-    locs: Vec<u32>,
+    locs: Locs,
     slots: Vec<Slot>,
+    /// Empty, or one stored version per slot.
+    versions: Vec<u64>,
 }
 
 impl SkuStock {
     /// Number of positions.
     pub fn len(&self) -> usize {
-        self.locs.len()
+        self.slots.len()
     }
 
     /// True when the SKU is stocked nowhere.
     pub fn is_empty(&self) -> bool {
-        self.locs.is_empty()
+        self.slots.is_empty()
     }
 
-    /// True when both columns have the same length and locations are strictly increasing.
+    /// True when the columns have matching lengths and locations are strictly increasing.
     pub fn is_consistent(&self) -> bool {
-        self.slots.len() == self.locs.len() && self.locs.windows(2).all(|w| w[0] < w[1])
+        self.locs.is_increasing()
+            && self.locs.iter().count() == self.slots.len()
+            && (self.versions.is_empty() || self.versions.len() == self.slots.len())
     }
 
     /// Slot of location `loc`.
     pub fn find(&self, loc: u32) -> Option<usize> {
-        self.locs.binary_search(&loc).ok()
+        self.locs.find(loc).ok()
+    }
+
+    /// True when positions are found in constant time (a bitmap), so that probing locations
+    /// one by one beats walking them all.
+    pub fn is_dense(&self) -> bool {
+        matches!(self.locs, Locs::Bits { .. })
     }
 
     /// Slot of location `loc`, searching only from slot `from` on (for merge-joins); `Err` holds
     /// where the search may resume.
     pub fn find_from(&self, loc: u32, from: usize) -> Result<usize, usize> {
-        let tail = self.locs.get(from..).unwrap_or(&[]);
-        match tail.binary_search(&loc) {
-            Ok(i) => Ok(from + i),
-            Err(i) => Err(from + i),
+        match &self.locs {
+            Locs::List(v) => {
+                let tail = v.get(from..).unwrap_or(&[]);
+                match tail.binary_search(&loc) {
+                    Ok(i) => Ok(from + i),
+                    Err(i) => Err(from + i),
+                }
+            }
+            bits => bits.find(loc),
         }
     }
 
-    /// Location index of slot `i`.
+    /// Location index of slot `i` (`u32::MAX` past the end).
     pub fn loc(&self, i: usize) -> u32 {
-        self.locs.get(i).copied().unwrap_or(u32::MAX)
+        self.locs.select(i).unwrap_or(u32::MAX)
     }
 
-    /// Location indexes, ascending.
-    pub fn locs(&self) -> &[u32] {
-        &self.locs
+    /// (slot, location index) of every position, by location.
+    pub fn positions(&self) -> impl Iterator<Item = (usize, u32)> + '_ {
+        self.locs.iter().enumerate()
+    }
+
+    /// The highest location index holding a position.
+    pub fn last_loc(&self) -> Option<u32> {
+        self.locs.last()
+    }
+
+    /// ATS at slot `i` before the location's state is considered, with the location's safety
+    /// stock (as [`Position::ats`], without building the position).
+    pub fn ats(&self, i: usize, location_safety: u32) -> i64 {
+        self.slots.get(i).map_or(0, |s| s.ats(location_safety))
     }
 
     /// The position at slot `i`.
     pub fn get(&self, i: usize) -> Position {
-        self.slots.get(i).copied().unwrap_or_default().into()
+        let s = self.slots.get(i).copied().unwrap_or_default();
+        Position {
+            on_hand: s.on_hand,
+            reserved: s.reserved,
+            picking: s.picking,
+            safety: (s.safety >= 0).then_some(s.safety),
+            version: self.versions.get(i).and_then(|v| v.checked_sub(1)),
+        }
     }
 
     /// Writes the position at slot `i`.
     pub fn put(&mut self, i: usize, p: Position) {
-        if let Some(s) = self.slots.get_mut(i) {
-            *s = p.into();
+        let Some(s) = self.slots.get_mut(i) else {
+            return;
+        };
+        *s = Slot {
+            on_hand: p.on_hand,
+            reserved: p.reserved,
+            picking: p.picking,
+            safety: p.safety.unwrap_or(-1),
+        };
+        let v = stored_version(p.version);
+        if self.versions.is_empty() && v != 0 {
+            self.versions = vec![0; self.slots.len()];
+        }
+        if let Some(x) = self.versions.get_mut(i) {
+            *x = v;
         }
     }
 
     /// Slot of location `loc`, creating an empty position there if needed.
     pub fn slot(&mut self, loc: u32) -> usize {
-        match self.locs.binary_search(&loc) {
+        match self.locs.find(loc) {
             Ok(i) => i,
             Err(i) => {
                 self.locs.insert(i, loc);
-                self.slots.insert(i, Position::default().into());
+                self.slots.insert(i, Slot::default());
+                if !self.versions.is_empty() {
+                    self.versions.insert(i, 0);
+                }
                 i
             }
         }
+    }
+}
+
+/// The stored form of a [`SkuStock`]: one column per field, varint-encoded by the snapshot's
+/// serializer. `gaps` holds the first location index, then the differences between neighbours
+/// (each >= 1); the other columns are empty when every value is the default (0, or -1 for
+/// `safety`).
+#[derive(Serialize, Deserialize)]
+struct Columns {
+    gaps: Vec<u32>,
+    on_hand: Vec<i32>,
+    reserved: Vec<i32>,
+    picking: Vec<i32>,
+    safety: Vec<i32>,
+    versions: Vec<u64>,
+}
+
+/// The column of `f` over `slots`, or nothing when every value equals `default`.
+fn column(slots: &[Slot], default: i32, f: impl Fn(&Slot) -> i32) -> Vec<i32> {
+    if slots.iter().all(|s| f(s) == default) {
+        Vec::new()
+    } else {
+        slots.iter().map(f).collect()
+    }
+}
+
+impl Serialize for SkuStock {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut prev = 0;
+        let gaps = self
+            .locs
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let gap = if i == 0 { l } else { l.wrapping_sub(prev) };
+                prev = l;
+                gap
+            })
+            .collect();
+        Columns {
+            gaps,
+            on_hand: self.slots.iter().map(|s| s.on_hand).collect(),
+            reserved: column(&self.slots, 0, |s| s.reserved),
+            picking: column(&self.slots, 0, |s| s.picking),
+            safety: column(&self.slots, -1, |s| s.safety),
+            versions: if self.versions.iter().all(|&v| v == 0) {
+                Vec::new()
+            } else {
+                self.versions.clone()
+            },
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for SkuStock {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let c = Columns::deserialize(deserializer)?;
+        let n = c.gaps.len();
+        let sized = |len: usize, optional: bool| len == n || (optional && len == 0);
+        if !(sized(c.on_hand.len(), false)
+            && sized(c.reserved.len(), true)
+            && sized(c.picking.len(), true)
+            && sized(c.safety.len(), true)
+            && sized(c.versions.len(), true))
+        {
+            return Err(D::Error::custom("stock columns differ in length"));
+        }
+        let mut locs = c.gaps;
+        let mut prev: Option<u32> = None;
+        for l in &mut locs {
+            let at = match prev {
+                None => Some(*l),
+                Some(_) if *l == 0 => None,
+                Some(p) => p.checked_add(*l),
+            };
+            let Some(at) = at else {
+                return Err(D::Error::custom("stock locations are not increasing"));
+            };
+            *l = at;
+            prev = Some(at);
+        }
+        let at = |col: &[i32], i: usize, default: i32| col.get(i).copied().unwrap_or(default);
+        let slots = (0..n)
+            .map(|i| Slot {
+                on_hand: at(&c.on_hand, i, 0),
+                reserved: at(&c.reserved, i, 0),
+                picking: at(&c.picking, i, 0),
+                safety: at(&c.safety, i, -1),
+            })
+            .collect();
+        Ok(SkuStock {
+            locs: Locs::from_sorted(locs),
+            slots,
+            versions: c.versions,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stock(positions: &[(u32, Position)]) -> SkuStock {
+        let mut s = SkuStock::default();
+        for &(loc, p) in positions {
+            let i = s.slot(loc);
+            s.put(i, p);
+        }
+        s
+    }
+
+    #[test]
+    fn columns_round_trip_and_skip_defaults() {
+        let plain = stock(&[
+            (
+                7,
+                Position {
+                    on_hand: 3,
+                    ..Default::default()
+                },
+            ),
+            (
+                2,
+                Position {
+                    on_hand: 5,
+                    ..Default::default()
+                },
+            ),
+        ]);
+        assert!(
+            plain.versions.is_empty(),
+            "no version column until one is set"
+        );
+        let bytes = postcard::to_allocvec(&plain).unwrap();
+        // n=2, gaps [2, 5], n=2, on_hand zigzag [10, 6], then four empty columns.
+        assert_eq!(bytes, [2, 2, 5, 2, 10, 6, 0, 0, 0, 0]);
+        assert_eq!(postcard::from_bytes::<SkuStock>(&bytes).unwrap(), plain);
+
+        let full = stock(&[
+            (
+                0,
+                Position {
+                    on_hand: -4,
+                    reserved: 1,
+                    picking: 2,
+                    safety: Some(0),
+                    version: Some(0),
+                },
+            ),
+            (
+                9,
+                Position {
+                    on_hand: 8,
+                    reserved: 0,
+                    picking: 0,
+                    safety: None,
+                    version: None,
+                },
+            ),
+        ]);
+        assert_eq!(full.get(0).version, Some(0));
+        assert_eq!(full.get(1).version, None);
+        let bytes = postcard::to_allocvec(&full).unwrap();
+        let back: SkuStock = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back, full);
+        assert_eq!(back.get(0), full.get(0));
+    }
+
+    #[test]
+    fn inserting_keeps_the_version_column_aligned() {
+        let mut s = stock(&[(
+            5,
+            Position {
+                on_hand: 1,
+                version: Some(7),
+                ..Default::default()
+            },
+        )]);
+        let i = s.slot(1);
+        assert_eq!(i, 0);
+        assert!(s.is_consistent());
+        assert_eq!(s.get(0).version, None);
+        assert_eq!(s.get(1).version, Some(7));
+    }
+
+    #[test]
+    fn dense_skus_use_a_bitmap_that_answers_like_a_list() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..200 {
+            let span = rng.u32(1..300);
+            let mut s = SkuStock::default();
+            let mut model = std::collections::BTreeSet::new();
+            for k in 0..rng.usize(0..200) {
+                // Mostly near locations, now and then a far one.
+                let loc = if rng.u8(..) < 8 {
+                    rng.u32(0..5000)
+                } else {
+                    rng.u32(0..span)
+                };
+                let i = s.slot(loc);
+                s.put(
+                    i,
+                    Position {
+                        on_hand: k as i32,
+                        ..Default::default()
+                    },
+                );
+                model.insert(loc);
+                assert!(s.is_consistent());
+            }
+            let locs: Vec<u32> = model.iter().copied().collect();
+            assert_eq!(s.positions().map(|p| p.1).collect::<Vec<_>>(), locs);
+            assert_eq!(s.last_loc(), locs.last().copied());
+            for (i, &l) in locs.iter().enumerate() {
+                assert_eq!(s.loc(i), l);
+            }
+            assert_eq!(s.loc(locs.len()), u32::MAX);
+            for probe in 0..5001 {
+                assert_eq!(s.find(probe), locs.binary_search(&probe).ok());
+            }
+            let back: SkuStock = postcard::from_bytes(&postcard::to_allocvec(&s).unwrap()).unwrap();
+            assert_eq!(
+                back.positions().collect::<Vec<_>>(),
+                s.positions().collect::<Vec<_>>()
+            );
+            assert_eq!(
+                (0..s.len()).map(|i| back.get(i)).collect::<Vec<_>>(),
+                (0..s.len()).map(|i| s.get(i)).collect::<Vec<_>>()
+            );
+        }
+        let dense = stock(
+            &(0..100)
+                .map(|l| (l, Position::default()))
+                .collect::<Vec<_>>(),
+        );
+        assert!(dense.is_dense());
+        let sparse = stock(&[(0, Position::default()), (4000, Position::default())]);
+        assert!(!sparse.is_dense());
+    }
+
+    #[test]
+    fn refuses_inconsistent_columns() {
+        // Two positions at the same location (second gap 0).
+        let bad = [2, 1, 0, 2, 2, 2, 0, 0, 0, 0];
+        assert!(postcard::from_bytes::<SkuStock>(&bad).is_err());
+        // Three locations, two quantities.
+        let short = [3, 1, 1, 1, 2, 2, 2, 0, 0, 0, 0];
+        assert!(postcard::from_bytes::<SkuStock>(&short).is_err());
     }
 }

@@ -19,7 +19,7 @@ use thiserror::Error;
 /// First bytes of every snapshot.
 pub const MAGIC: &[u8; 8] = b"ATSOURCE";
 /// Version of the payload layout written by this build.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 /// Header size in bytes.
 pub const HEADER_LEN: usize = 24;
 

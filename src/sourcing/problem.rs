@@ -149,8 +149,7 @@ pub fn build(
         // Every location may do: walk each cart SKU's positions.
         for (j, s) in stocks.iter().enumerate() {
             let Some(s) = s else { continue };
-            for k in 0..s.len() {
-                let loc = s.loc(k);
+            for (k, loc) in s.positions() {
                 let Some(l) = network.get(loc) else { continue };
                 let ats = position_ats(&s.get(k), l);
                 if ats <= 0 {
