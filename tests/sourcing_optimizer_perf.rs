@@ -161,6 +161,14 @@ fn optimizer_timings() {
                 };
                 let (t, s) = time_solve(&small, reps);
                 small_times.push(t);
+                if std::env::var("OPT_PERF_VERBOSE").is_ok() {
+                    println!(
+                        "  {key} budget 200: {t:.1} µs, {} nodes, cost +{:.2}%, bound -{:.2}% of the optimum",
+                        s.nodes,
+                        100.0 * (s.cost - sol.cost) / sol.cost,
+                        100.0 * (sol.cost - s.lower_bound) / sol.cost
+                    );
+                }
                 if s.cost > 0.0 {
                     gap = gap.max((s.cost - s.lower_bound) / s.cost);
                 }
