@@ -3,13 +3,14 @@
 
 use std::fmt;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHashSet;
 use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::alerts::{Alert, Thresholds};
 use super::dedup::id_hash;
 use super::events::{Event, EventKind, EventSlot, Rejection};
+use super::scan;
 use super::{position_ats, Inventory, Position};
 use crate::network::Network;
 use crate::InputError;
@@ -74,54 +75,102 @@ enum Outcome {
     Stale,
 }
 
-/// First-touch ATS of each position a batch modifies.
-#[derive(Default)]
-struct Touched {
-    enabled: bool,
-    before: FxHashMap<(u32, u32), i64>,
-    order: Vec<(u32, u32)>,
+/// The state of one batch while it applies: the report so far, the first-touch ATS of the
+/// positions it changes, and the previous event's SKU and location (feeds often repeat them).
+struct Batch<'n> {
+    network: &'n Network,
+    report: ApplyReport,
+    track: bool,
+    /// (sku, location) of every position changed so far, packed in a u64.
+    touched: FxHashSet<u64>,
+    /// (sku, location, ATS before the batch), in order of first change.
+    first: Vec<(u32, u32, i64)>,
+    last_sku: (String, u32),
+    last_location: (String, u32),
 }
 
-impl Touched {
-    fn new(opts: ApplyOptions, batch: usize) -> Self {
-        let mut t = Touched {
-            enabled: opts.changes,
-            ..Touched::default()
-        };
-        if t.enabled {
-            t.before.reserve(batch.min(1 << 16));
+impl<'n> Batch<'n> {
+    fn new(network: &'n Network, opts: ApplyOptions) -> Self {
+        Batch {
+            network,
+            report: ApplyReport::default(),
+            track: opts.changes,
+            touched: FxHashSet::default(),
+            first: Vec::new(),
+            last_sku: (String::new(), u32::MAX),
+            last_location: (String::new(), u32::MAX),
         }
-        t
+    }
+
+    fn record(&mut self, index: usize, result: Result<Outcome, (&'static str, String)>) {
+        let report = &mut self.report;
+        match result {
+            Ok(Outcome::Applied) => report.applied += 1,
+            Ok(Outcome::Duplicate) => report.duplicates += 1,
+            Ok(Outcome::Stale) => report.stale += 1,
+            Err((code, message)) => report.rejected.push(Rejection {
+                index,
+                code: code.to_string(),
+                message,
+            }),
+        }
+    }
+
+    fn location(&mut self, id: &str) -> Option<u32> {
+        if self.last_location.1 != u32::MAX && self.last_location.0 == id {
+            return Some(self.last_location.1);
+        }
+        let i = self.network.lookup(id)?;
+        self.last_location.0.clear();
+        self.last_location.0.push_str(id);
+        self.last_location.1 = i;
+        Some(i)
+    }
+
+    fn sku(&mut self, inventory: &mut Inventory, sku: &str) -> u32 {
+        if self.last_sku.1 != u32::MAX && self.last_sku.0 == sku {
+            return self.last_sku.1;
+        }
+        let i = inventory.intern(sku);
+        self.last_sku.0.clear();
+        self.last_sku.0.push_str(sku);
+        self.last_sku.1 = i;
+        i
     }
 }
 
 impl Inventory {
-    /// Applies a JSON array of events, decoding and applying one element at a time so that no
-    /// decoded copy of the batch is ever held. A batch that is not a well-formed JSON array is
-    /// refused whole, before any event applies.
+    /// Applies a JSON array of events. A batch that is not a well-formed JSON array is refused
+    /// whole, before any event applies.
     pub fn apply_json(
         &mut self,
         network: &Network,
         json: &str,
         opts: ApplyOptions,
     ) -> Result<ApplyReport, InputError> {
+        let mut batch = Batch::new(network, opts);
+        if let Some(slots) = scan::events(json) {
+            for (index, slot) in slots.into_iter().enumerate() {
+                let result = slot.and_then(|e| self.apply_one(&mut batch, &e));
+                batch.record(index, result);
+            }
+        } else {
+            self.apply_json_serde(&mut batch, json)?;
+        }
+        Ok(self.finish(batch))
+    }
+
+    /// The serde path, for what the fast decoder declines: checks the whole text first, then
+    /// decodes and applies one element at a time.
+    fn apply_json_serde(&mut self, batch: &mut Batch<'_>, json: &str) -> Result<(), InputError> {
         serde_json::from_str::<IgnoredAny>(json).map_err(|e| InputError::new("events", trim(e)))?;
         let mut run = Run {
             inventory: self,
-            network,
-            report: ApplyReport::default(),
-            touched: Touched::new(opts, 1024),
+            batch,
         };
         let mut de = serde_json::Deserializer::from_str(json);
         de.deserialize_seq(&mut run)
-            .map_err(|e| InputError::new("events", trim(e)))?;
-        let Run {
-            mut report,
-            touched,
-            ..
-        } = run;
-        self.finish(network, touched, &mut report);
-        Ok(report)
+            .map_err(|e| InputError::new("events", trim(e)))
     }
 
     /// Applies typed events (the native path).
@@ -131,84 +180,100 @@ impl Inventory {
         events: &[Event<'_>],
         opts: ApplyOptions,
     ) -> ApplyReport {
-        let mut report = ApplyReport::default();
-        let mut touched = Touched::new(opts, events.len());
+        let mut batch = Batch::new(network, opts);
         for (index, e) in events.iter().enumerate() {
-            let result = self.apply_one(network, e, &mut touched);
-            record(&mut report, index, result);
+            let result = self.apply_one(&mut batch, e);
+            batch.record(index, result);
         }
-        self.finish(network, touched, &mut report);
-        report
+        self.finish(batch)
     }
 
     fn apply_one(
         &mut self,
-        network: &Network,
+        batch: &mut Batch<'_>,
         e: &Event<'_>,
-        touched: &mut Touched,
     ) -> Result<Outcome, (&'static str, String)> {
         let h = id_hash(&e.id);
-        if self.log.contains(h) {
+        if !self.log.claim(h) {
             return Ok(Outcome::Duplicate);
         }
-        let Some(loc) = network.lookup(&e.location) else {
+        let result = self.apply_new(batch, e);
+        match result {
+            Ok(_) => self.log.commit(h),
+            Err(_) => self.log.release(h),
+        }
+        result
+    }
+
+    /// Applies an event whose id is new.
+    fn apply_new(
+        &mut self,
+        batch: &mut Batch<'_>,
+        e: &Event<'_>,
+    ) -> Result<Outcome, (&'static str, String)> {
+        let Some(loc) = batch.location(&e.location) else {
             return Err((
                 "unknown_location",
                 format!("unknown location `{}`", e.location),
             ));
         };
-        let location = network
-            .get(loc)
-            .ok_or(("unknown_location", String::new()))?;
-        let sku = self.intern(&e.sku);
+        let sku = batch.sku(self, &e.sku);
         if let EventKind::Incoming { qty, date } = e.kind {
             self.inbound_mut(sku, loc).set(date, qty);
-            self.log.remember(h);
             return Ok(Outcome::Applied);
         }
         let stock = self
             .stock
             .get_mut(sku as usize)
             .ok_or(("invalid_field", String::new()))?;
-        let old = stock.find(loc).map(|i| stock.get(i)).unwrap_or_default();
+        let found = stock.find(loc);
+        let old = found.map(|i| stock.get(i)).unwrap_or_default();
         let Some(new) = next(old, e.kind)? else {
-            self.log.remember(h);
             return Ok(Outcome::Stale);
         };
-        let key = (sku, loc);
-        if touched.enabled && !touched.before.contains_key(&key) {
-            touched.before.insert(key, position_ats(&old, location));
-            touched.order.push(key);
+        if batch.track && batch.touched.insert(u64::from(sku) << 32 | u64::from(loc)) {
+            let location = batch
+                .network
+                .get(loc)
+                .ok_or(("unknown_location", String::new()))?;
+            batch.first.push((sku, loc, position_ats(&old, location)));
         }
-        let slot = stock.slot(loc);
+        let slot = match found {
+            Some(i) => i,
+            None => stock.slot(loc),
+        };
         stock.put(slot, new);
-        self.log.remember(h);
         Ok(Outcome::Applied)
     }
 
-    fn finish(&self, network: &Network, touched: Touched, report: &mut ApplyReport) {
-        for key in touched.order {
-            let before = touched.before.get(&key).copied().unwrap_or(0);
-            let (Some(stock), Some(location)) = (self.stock(key.0), network.get(key.1)) else {
+    /// The report: counts, then the ATS changes and alert crossings of the touched positions.
+    fn finish(&self, batch: Batch<'_>) -> ApplyReport {
+        let Batch {
+            network,
+            mut report,
+            first,
+            ..
+        } = batch;
+        for (sku_idx, loc, before) in first {
+            let (Some(stock), Some(location)) = (self.stock(sku_idx), network.get(loc)) else {
                 continue;
             };
             let after = stock
-                .find(key.1)
+                .find(loc)
                 .map_or(0, |i| position_ats(&stock.get(i), location));
             if after == before {
                 continue;
             }
-            let sku = self.sku_name(key.0);
-            if let Some(kind) =
-                Thresholds::crossing(before, after, self.thresholds.low(sku, &location.id))
-            {
+            let sku = self.sku_name(sku_idx);
+            let threshold = self.thresholds.low(sku, &location.id);
+            if let Some(kind) = Thresholds::crossing(before, after, threshold) {
                 report.alerts.push(Alert {
                     sku: sku.to_string(),
                     location: location.id.clone(),
                     kind,
                     ats: after,
                     before,
-                    threshold: self.thresholds.low(sku, &location.id),
+                    threshold,
                 });
             }
             report.changes.push(AtsChange {
@@ -218,17 +283,16 @@ impl Inventory {
                 after,
             });
         }
+        report
     }
 }
 
-struct Run<'i, 'n> {
+struct Run<'i, 'b, 'n> {
     inventory: &'i mut Inventory,
-    network: &'n Network,
-    report: ApplyReport,
-    touched: Touched,
+    batch: &'b mut Batch<'n>,
 }
 
-impl<'de> Visitor<'de> for &mut Run<'_, '_> {
+impl<'de> Visitor<'de> for &mut Run<'_, '_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -242,11 +306,8 @@ impl<'de> Visitor<'de> for &mut Run<'_, '_> {
                 Some(raw) => raw.validate(),
                 None => Err(("not_an_object", "an event must be an object".to_string())),
             };
-            let result = checked.and_then(|e| {
-                self.inventory
-                    .apply_one(self.network, &e, &mut self.touched)
-            });
-            record(&mut self.report, index, result);
+            let result = checked.and_then(|e| self.inventory.apply_one(self.batch, &e));
+            self.batch.record(index, result);
             index += 1;
         }
         Ok(())
@@ -258,19 +319,6 @@ fn trim(e: serde_json::Error) -> String {
     match s.find(" at line ") {
         Some(cut) => s[..cut].to_string(),
         None => s,
-    }
-}
-
-fn record(report: &mut ApplyReport, index: usize, result: Result<Outcome, (&'static str, String)>) {
-    match result {
-        Ok(Outcome::Applied) => report.applied += 1,
-        Ok(Outcome::Duplicate) => report.duplicates += 1,
-        Ok(Outcome::Stale) => report.stale += 1,
-        Err((code, message)) => report.rejected.push(Rejection {
-            index,
-            code: code.to_string(),
-            message,
-        }),
     }
 }
 

@@ -3,9 +3,9 @@
 //! Ids are kept as 128-bit xxh3 hashes (a collision is as likely as a cosmic-ray flip) in a
 //! ring, so memory stays fixed whatever the ids' length.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
-use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
 /// How many event ids are remembered by default.
@@ -16,7 +16,28 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 pub struct EventLog {
     capacity: usize,
     order: VecDeque<u128>,
-    seen: FxHashSet<u128>,
+    seen: HashSet<u128, BuildHasherDefault<Prehashed>>,
+}
+
+/// The keys are xxh3 hashes already: their low 64 bits index the table as they are.
+#[derive(Debug, Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u128` is used; anything else still hashes, just less cheaply.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u128(&mut self, h: u128) {
+        self.0 = h as u64;
+    }
 }
 
 impl Default for EventLog {
@@ -36,8 +57,30 @@ impl EventLog {
         Self {
             capacity: capacity.max(1),
             order: VecDeque::new(),
-            seen: FxHashSet::default(),
+            seen: HashSet::default(),
         }
+    }
+
+    /// Claims `h` for an event about to apply: false when it is already remembered. A claim
+    /// ends in [`EventLog::commit`] (the event applied) or [`EventLog::release`] (it was
+    /// rejected), before the next claim.
+    pub(super) fn claim(&mut self, h: u128) -> bool {
+        self.seen.insert(h)
+    }
+
+    /// Remembers the claimed `h`, forgetting the oldest id past capacity.
+    pub(super) fn commit(&mut self, h: u128) {
+        self.order.push_back(h);
+        if self.order.len() > self.capacity {
+            if let Some(old) = self.order.pop_front() {
+                self.seen.remove(&old);
+            }
+        }
+    }
+
+    /// Gives the claimed `h` up: the event was rejected, so its id is not remembered.
+    pub(super) fn release(&mut self, h: u128) {
+        self.seen.remove(&h);
     }
 
     /// True when the id hash was already applied.

@@ -315,6 +315,22 @@ fn integer(field: &'static str, v: Option<Scalar<'_>>, min: i64) -> Checked<i32>
 }
 
 impl<'a> RawEvent<'a> {
+    /// The slot of field `name`, `None` for a field events do not read.
+    pub(super) fn field(&mut self, name: &str) -> Option<&mut Option<Scalar<'a>>> {
+        Some(match name {
+            "id" => &mut self.id,
+            "type" => &mut self.kind,
+            "sku" => &mut self.sku,
+            "location" => &mut self.location,
+            "qty" => &mut self.qty,
+            "delta" => &mut self.delta,
+            "onHand" => &mut self.on_hand,
+            "version" => &mut self.version,
+            "date" => &mut self.date,
+            _ => return None,
+        })
+    }
+
     /// Checks the event: a typed [`Event`], or a `(code, message)` reason.
     pub fn validate(self) -> Result<Event<'a>, (&'static str, String)> {
         let id = text("id", self.id)?;
