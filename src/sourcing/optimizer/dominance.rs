@@ -166,3 +166,110 @@ fn dominates(inst: &Instance, a: usize, b: usize) -> bool {
     }
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Candidate, Problem};
+    use super::*;
+
+    fn problem(cands: &[(f64, f64, Option<u64>, &[(u32, u64)], u32)]) -> Problem {
+        Problem {
+            demand: vec![2, 2],
+            candidates: cands
+                .iter()
+                .map(|&(fixed, unit, capacity, stock, key)| Candidate {
+                    fixed,
+                    unit,
+                    capacity,
+                    stock: stock.to_vec(),
+                    key,
+                })
+                .collect(),
+            max_shipments: None,
+            allow_partial: false,
+            budget: 100,
+        }
+    }
+
+    fn pairs(p: &Problem) -> Vec<(u32, u32)> {
+        let inst = Instance::new(p, None);
+        let d = Dominance::new(&inst);
+        (0..inst.n())
+            .flat_map(|b| {
+                let s = d.start[b] as usize..d.start[b + 1] as usize;
+                d.by[s].iter().map(move |&a| (a, b as u32))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn identical_candidates_break_ties_by_key() {
+        let p = problem(&[
+            (1.0, 1.0, None, &[(0, 2)], 5),
+            (1.0, 1.0, None, &[(0, 2)], 3),
+        ]);
+        // Candidate 1 has the smaller key: it dominates 0, not the other way round.
+        assert_eq!(pairs(&p), vec![(1, 0)]);
+    }
+
+    #[test]
+    fn needs_stock_capacity_and_costs_for_every_load() {
+        // 0 holds more lines, 1 fewer: 0 dominates 1 only if no dearer at loads 1 and 2.
+        let more: &[(u32, u64)] = &[(0, 2), (1, 2)];
+        let less: &[(u32, u64)] = &[(0, 2)];
+        assert_eq!(
+            pairs(&problem(&[
+                (1.0, 1.0, None, more, 9),
+                (2.0, 1.0, None, less, 0)
+            ])),
+            vec![(0, 1)]
+        );
+        // Cheaper fixed cost but dearer units: at 2 units 0 costs 5 against 4.5.
+        assert!(pairs(&problem(&[
+            (1.0, 2.0, None, more, 9),
+            (2.5, 1.0, None, less, 0)
+        ]))
+        .is_empty());
+        // Too little capacity.
+        assert!(pairs(&problem(&[
+            (1.0, 1.0, Some(1), more, 9),
+            (2.0, 1.0, None, less, 0)
+        ]))
+        .is_empty());
+        // Less stock on the shared line.
+        let thin: &[(u32, u64)] = &[(0, 1), (1, 2)];
+        assert!(pairs(&problem(&[
+            (1.0, 1.0, None, thin, 9),
+            (2.0, 1.0, None, less, 0)
+        ]))
+        .is_empty());
+        // As cheap but a later key: a tie the dominated candidate would win.
+        assert!(pairs(&problem(&[
+            (2.0, 1.0, None, more, 9),
+            (2.0, 1.0, None, less, 0)
+        ]))
+        .is_empty());
+    }
+
+    #[test]
+    fn propagation_forces_dominators_in_and_dominated_out() {
+        let p = problem(&[
+            (1.0, 1.0, None, &[(0, 2)], 0),
+            (2.0, 1.0, None, &[(0, 2)], 1),
+        ]);
+        let inst = Instance::new(&p, None);
+        let d = Dominance::new(&inst);
+        let mut status = [FREE, IN];
+        let mut in_real = 1;
+        assert_eq!(d.propagate(&mut status, &mut in_real), Propagated::Changed);
+        assert_eq!((status, in_real), ([IN, IN], 2));
+        let mut status = [OUT, FREE];
+        assert_eq!(d.propagate(&mut status, &mut in_real), Propagated::Changed);
+        assert_eq!(status, [OUT, OUT]);
+        let mut status = [OUT, IN];
+        assert_eq!(
+            d.propagate(&mut status, &mut in_real),
+            Propagated::Infeasible
+        );
+    }
+}
