@@ -183,13 +183,11 @@ impl Instance {
     }
 
     /// Stock entries of candidate `i`.
-    #[inline(always)]
     pub fn row(&self, i: usize) -> std::ops::Range<usize> {
         self.start[i]..self.start[i + 1]
     }
 
     /// True for a candidate that is a real location.
-    #[inline(always)]
     pub fn is_real(&self, i: usize) -> bool {
         self.dummy != Some(i)
     }
