@@ -172,7 +172,10 @@ mod tests {
     use super::super::{Candidate, Problem};
     use super::*;
 
-    fn problem(cands: &[(f64, f64, Option<u64>, &[(u32, u64)], u32)]) -> Problem {
+    /// Fixed cost, unit cost, capacity, stock, key.
+    type Spec<'a> = (f64, f64, Option<u64>, &'a [(u32, u64)], u32);
+
+    fn problem(cands: &[Spec]) -> Problem {
         Problem {
             demand: vec![2, 2],
             candidates: cands

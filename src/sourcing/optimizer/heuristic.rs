@@ -127,7 +127,16 @@ impl Incumbent {
     pub fn greedy(&mut self, inst: &Instance) {
         let mut one = [0u32];
         for i in 0..inst.n() {
-            if inst.is_real(i) {
+            // Without the virtual candidate a lone candidate ships everything only if it holds
+            // every line in full (stock is clipped to demand) and has the capacity: no flow needed
+            // to rule the others out.
+            let alone = inst.dummy.is_some()
+                || (inst.row(i).len() == inst.m()
+                    && inst.cap[i] >= inst.total
+                    && inst
+                        .row(i)
+                        .all(|e| inst.qty[e] == inst.q[inst.line[e] as usize]));
+            if alone && inst.is_real(i) {
                 one[0] = i as u32;
                 let _ = self.offer(inst, &one);
             }
