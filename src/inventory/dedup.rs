@@ -119,13 +119,22 @@ impl EventLog {
         }
     }
 
-    /// Rebuilds a log from its stored form.
+    /// Rebuilds a log from its stored form: the stored ids become the ring as they are, and the
+    /// set is sized once (no growth while loading a snapshot).
     pub fn from_parts(parts: EventLogParts) -> Self {
-        let mut log = Self::with_capacity(parts.capacity as usize);
-        for h in parts.ids {
-            log.remember(h);
+        let capacity = (parts.capacity as usize).max(1);
+        let mut ids = parts.ids;
+        if ids.len() > capacity {
+            ids.drain(..ids.len() - capacity);
         }
-        log
+        let mut seen = HashSet::with_capacity_and_hasher(ids.len(), Default::default());
+        // Only a tampered snapshot repeats an id: keep its first occurrence, as `remember` would.
+        ids.retain(|&h| seen.insert(h));
+        Self {
+            capacity,
+            order: VecDeque::from(ids),
+            seen,
+        }
     }
 }
 
@@ -134,13 +143,72 @@ impl EventLog {
 pub struct EventLogParts {
     /// How many ids are kept.
     pub capacity: u64,
-    /// Id hashes, oldest first.
+    /// Id hashes, oldest first (stored as one string of 16-byte little-endian blocks).
+    #[serde(with = "id_bytes")]
     pub ids: Vec<u128>,
+}
+
+/// Id hashes as one byte string of 16-byte little-endian blocks: a snapshot copies them instead
+/// of decoding 100,000 varints of up to 19 bytes.
+mod id_bytes {
+    use serde::de::{Error, Visitor};
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(ids: &[u128], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = ids.iter().flat_map(|h| h.to_le_bytes()).collect();
+        s.serialize_bytes(&bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u128>, D::Error> {
+        struct Blocks;
+        impl Visitor<'_> for Blocks {
+            type Value = Vec<u128>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("16-byte id hashes")
+            }
+
+            fn visit_bytes<E: Error>(self, b: &[u8]) -> Result<Vec<u128>, E> {
+                if b.len() % 16 != 0 {
+                    return Err(E::custom("id hashes are 16 bytes each"));
+                }
+                Ok(b.chunks_exact(16)
+                    .map(|c| {
+                        let mut a = [0u8; 16];
+                        a.copy_from_slice(c);
+                        u128::from_le_bytes(a)
+                    })
+                    .collect())
+            }
+        }
+        d.deserialize_bytes(Blocks)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_form_round_trips_and_tolerates_repeats() {
+        let mut log = EventLog::with_capacity(3);
+        for id in ["a", "b", "c", "d"] {
+            log.remember(id_hash(id));
+        }
+        let bytes = postcard::to_allocvec(&log.to_parts()).unwrap();
+        // Capacity 3, then 48 bytes of hashes.
+        assert_eq!(&bytes[..2], &[3, 48]);
+        let back = EventLog::from_parts(postcard::from_bytes(&bytes).unwrap());
+        assert_eq!(back, log);
+        let parts = EventLogParts {
+            capacity: 2,
+            ids: vec![1, 2, 2, 3],
+        };
+        let log = EventLog::from_parts(parts);
+        assert_eq!(log.len(), 2);
+        assert!(log.contains(2) && log.contains(3) && !log.contains(1));
+        assert!(postcard::from_bytes::<EventLogParts>(&[3, 5, 0, 0, 0, 0, 0]).is_err());
+    }
 
     #[test]
     fn forgets_the_oldest_past_capacity() {

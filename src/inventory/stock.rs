@@ -195,7 +195,9 @@ impl Locs {
         match self {
             Locs::List(v) => v.get(i).copied(),
             Locs::Bits { words, before } => {
-                let w = before.partition_point(|&b| b as usize <= i).checked_sub(1)?;
+                let w = before
+                    .partition_point(|&b| b as usize <= i)
+                    .checked_sub(1)?;
                 let mut word = *words.get(w)?;
                 for _ in 0..i - *before.get(w)? as usize {
                     word &= word.wrapping_sub(1);
@@ -354,100 +356,190 @@ impl SkuStock {
     }
 }
 
-/// The stored form of a [`SkuStock`]: one column per field, varint-encoded by the snapshot's
-/// serializer. `gaps` holds the first location index, then the differences between neighbours
-/// (each >= 1); the other columns are empty when every value is the default (0, or -1 for
-/// `safety`).
-#[derive(Serialize, Deserialize)]
-struct Columns {
-    gaps: Vec<u32>,
-    on_hand: Vec<i32>,
-    reserved: Vec<i32>,
-    picking: Vec<i32>,
-    safety: Vec<i32>,
-    versions: Vec<u64>,
-}
+/// The stored form of a [`SkuStock`], as one byte string (decoded in tight loops straight into
+/// the final columns, without a serde call per number):
+///
+/// ```text
+/// n            varint: number of positions
+/// present      one byte: bit 0 reserved, 1 picking, 2 safety, 3 versions (a column is left
+///              out when every value is its default: 0, or -1 for safety, or never versioned)
+/// gaps         n varints: the first location index, then the differences (each >= 1)
+/// on_hand      n zigzag varints
+/// reserved, picking, safety+1: n zigzag varints each, when present
+/// versions     n varints, when present
+/// ```
+mod codec {
+    use super::{Locs, SkuStock, Slot};
 
-/// The column of `f` over `slots`, or nothing when every value equals `default`.
-fn column(slots: &[Slot], default: i32, f: impl Fn(&Slot) -> i32) -> Vec<i32> {
-    if slots.iter().all(|s| f(s) == default) {
-        Vec::new()
-    } else {
-        slots.iter().map(f).collect()
+    const RESERVED: u8 = 1;
+    const PICKING: u8 = 2;
+    const SAFETY: u8 = 4;
+    const VERSIONS: u8 = 8;
+
+    fn put(out: &mut Vec<u8>, mut v: u64) {
+        while v >= 0x80 {
+            out.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+
+    fn zigzag(v: i32) -> u64 {
+        u64::from(((v << 1) ^ (v >> 31)) as u32)
+    }
+
+    pub fn encode(s: &SkuStock) -> Vec<u8> {
+        let mut out = Vec::with_capacity(2 + 2 * s.slots.len());
+        put(&mut out, s.slots.len() as u64);
+        let any = |f: fn(&Slot) -> bool| s.slots.iter().any(f);
+        let mut present = 0;
+        if any(|x| x.reserved != 0) {
+            present |= RESERVED;
+        }
+        if any(|x| x.picking != 0) {
+            present |= PICKING;
+        }
+        if any(|x| x.safety != -1) {
+            present |= SAFETY;
+        }
+        if s.versions.iter().any(|&v| v != 0) {
+            present |= VERSIONS;
+        }
+        out.push(present);
+        let mut prev = 0;
+        for (i, l) in s.locs.iter().enumerate() {
+            put(&mut out, u64::from(if i == 0 { l } else { l - prev }));
+            prev = l;
+        }
+        let column = |out: &mut Vec<u8>, f: fn(&Slot) -> i32| {
+            for x in &s.slots {
+                put(out, zigzag(f(x)));
+            }
+        };
+        column(&mut out, |x| x.on_hand);
+        if present & RESERVED != 0 {
+            column(&mut out, |x| x.reserved);
+        }
+        if present & PICKING != 0 {
+            column(&mut out, |x| x.picking);
+        }
+        if present & SAFETY != 0 {
+            column(&mut out, |x| x.safety.wrapping_add(1));
+        }
+        if present & VERSIONS != 0 {
+            for &v in &s.versions {
+                put(&mut out, v);
+            }
+        }
+        out
+    }
+
+    /// Reads varints from a byte string; every failure is "truncated or malformed".
+    struct Reader<'a> {
+        bytes: &'a [u8],
+        at: usize,
+    }
+
+    impl Reader<'_> {
+        fn u64(&mut self) -> Option<u64> {
+            let mut v = 0u64;
+            for shift in (0..64).step_by(7) {
+                let b = *self.bytes.get(self.at)?;
+                self.at += 1;
+                v |= u64::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    return Some(v);
+                }
+            }
+            None
+        }
+
+        fn u32(&mut self) -> Option<u32> {
+            u32::try_from(self.u64()?).ok()
+        }
+
+        fn i32(&mut self) -> Option<i32> {
+            let z = self.u32()?;
+            Some((z >> 1) as i32 ^ -((z & 1) as i32))
+        }
+    }
+
+    pub fn decode(bytes: &[u8]) -> Option<SkuStock> {
+        let mut r = Reader { bytes, at: 0 };
+        let n = usize::try_from(r.u64()?).ok()?;
+        let present = *bytes.get(r.at)?;
+        r.at += 1;
+        // Every position takes at least two bytes: refuse a count the bytes cannot hold before
+        // allocating for it.
+        if present & !(RESERVED | PICKING | SAFETY | VERSIONS) != 0 || n > bytes.len() / 2 {
+            return None;
+        }
+        let mut locs = Vec::with_capacity(n);
+        let mut prev: Option<u32> = None;
+        for _ in 0..n {
+            let gap = r.u32()?;
+            let at = match prev {
+                None => gap,
+                Some(p) if gap > 0 => p.checked_add(gap)?,
+                Some(_) => return None,
+            };
+            locs.push(at);
+            prev = Some(at);
+        }
+        let mut slots = Vec::with_capacity(n);
+        for _ in 0..n {
+            slots.push(Slot {
+                on_hand: r.i32()?,
+                ..Slot::default()
+            });
+        }
+        let mut fill = |bit: u8, set: fn(&mut Slot, i32)| -> Option<()> {
+            if present & bit != 0 {
+                for s in slots.iter_mut() {
+                    set(s, r.i32()?);
+                }
+            }
+            Some(())
+        };
+        fill(RESERVED, |s, v| s.reserved = v)?;
+        fill(PICKING, |s, v| s.picking = v)?;
+        fill(SAFETY, |s, v| s.safety = v.wrapping_sub(1))?;
+        let mut versions = Vec::new();
+        if present & VERSIONS != 0 {
+            versions.reserve_exact(n);
+            for _ in 0..n {
+                versions.push(r.u64()?);
+            }
+        }
+        (r.at == bytes.len()).then(|| SkuStock {
+            locs: Locs::from_sorted(locs),
+            slots,
+            versions,
+        })
     }
 }
 
 impl Serialize for SkuStock {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut prev = 0;
-        let gaps = self
-            .locs
-            .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                let gap = if i == 0 { l } else { l.wrapping_sub(prev) };
-                prev = l;
-                gap
-            })
-            .collect();
-        Columns {
-            gaps,
-            on_hand: self.slots.iter().map(|s| s.on_hand).collect(),
-            reserved: column(&self.slots, 0, |s| s.reserved),
-            picking: column(&self.slots, 0, |s| s.picking),
-            safety: column(&self.slots, -1, |s| s.safety),
-            versions: if self.versions.iter().all(|&v| v == 0) {
-                Vec::new()
-            } else {
-                self.versions.clone()
-            },
-        }
-        .serialize(serializer)
+        serializer.serialize_bytes(&codec::encode(self))
     }
 }
 
 impl<'de> Deserialize<'de> for SkuStock {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let c = Columns::deserialize(deserializer)?;
-        let n = c.gaps.len();
-        let sized = |len: usize, optional: bool| len == n || (optional && len == 0);
-        if !(sized(c.on_hand.len(), false)
-            && sized(c.reserved.len(), true)
-            && sized(c.picking.len(), true)
-            && sized(c.safety.len(), true)
-            && sized(c.versions.len(), true))
-        {
-            return Err(D::Error::custom("stock columns differ in length"));
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = SkuStock;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a SKU's stock columns")
+            }
+
+            fn visit_bytes<E: serde::de::Error>(self, b: &[u8]) -> Result<SkuStock, E> {
+                codec::decode(b).ok_or_else(|| E::custom("a SKU's stock columns are malformed"))
+            }
         }
-        let mut locs = c.gaps;
-        let mut prev: Option<u32> = None;
-        for l in &mut locs {
-            let at = match prev {
-                None => Some(*l),
-                Some(_) if *l == 0 => None,
-                Some(p) => p.checked_add(*l),
-            };
-            let Some(at) = at else {
-                return Err(D::Error::custom("stock locations are not increasing"));
-            };
-            *l = at;
-            prev = Some(at);
-        }
-        let at = |col: &[i32], i: usize, default: i32| col.get(i).copied().unwrap_or(default);
-        let slots = (0..n)
-            .map(|i| Slot {
-                on_hand: at(&c.on_hand, i, 0),
-                reserved: at(&c.reserved, i, 0),
-                picking: at(&c.picking, i, 0),
-                safety: at(&c.safety, i, -1),
-            })
-            .collect();
-        Ok(SkuStock {
-            locs: Locs::from_sorted(locs),
-            slots,
-            versions: c.versions,
-        })
+        deserializer.deserialize_bytes(Bytes)
     }
 }
 
@@ -487,8 +579,8 @@ mod tests {
             "no version column until one is set"
         );
         let bytes = postcard::to_allocvec(&plain).unwrap();
-        // n=2, gaps [2, 5], n=2, on_hand zigzag [10, 6], then four empty columns.
-        assert_eq!(bytes, [2, 2, 5, 2, 10, 6, 0, 0, 0, 0]);
+        // 6 bytes: n=2, no optional column, gaps [2, 5], on_hand zigzag [10, 6].
+        assert_eq!(bytes, [6, 2, 0, 2, 5, 10, 6]);
         assert_eq!(postcard::from_bytes::<SkuStock>(&bytes).unwrap(), plain);
 
         let full = stock(&[
@@ -596,10 +688,18 @@ mod tests {
     #[test]
     fn refuses_inconsistent_columns() {
         // Two positions at the same location (second gap 0).
-        let bad = [2, 1, 0, 2, 2, 2, 0, 0, 0, 0];
+        let bad = [6, 2, 0, 1, 0, 2, 2];
         assert!(postcard::from_bytes::<SkuStock>(&bad).is_err());
         // Three locations, two quantities.
-        let short = [3, 1, 1, 1, 2, 2, 2, 0, 0, 0, 0];
+        let short = [7, 3, 0, 1, 1, 1, 2, 2];
         assert!(postcard::from_bytes::<SkuStock>(&short).is_err());
+        // An unknown column, a count the bytes cannot hold, bytes left over.
+        for bytes in [&[4, 1, 16, 0, 2][..], &[3, 100, 0, 0], &[5, 1, 0, 0, 2, 9]] {
+            assert!(
+                postcard::from_bytes::<SkuStock>(bytes).is_err(),
+                "{bytes:?}"
+            );
+        }
+        assert!(postcard::from_bytes::<SkuStock>(&[4, 1, 0, 0, 2]).is_ok());
     }
 }
