@@ -214,11 +214,11 @@ impl Engine {
         )?)
     }
 
-    /// The delivery configuration a request is priced with: its own `delivery`, else the
-    /// built-in default (the demo's French retail configuration).
-    pub fn delivery_config<'a>(&self, request: &'a DeliveryRequest) -> Cow<'a, DeliveryConfig> {
-        match &request.delivery {
-            Some(c) => Cow::Borrowed(c),
+    /// The delivery configuration a request is priced with: its own `delivery`, else its
+    /// profile's `delivery`, else the built-in default (the demo's French retail configuration).
+    pub fn delivery_config<'a>(&'a self, request: &'a DeliveryRequest) -> Cow<'a, DeliveryConfig> {
+        match promise::configured(&self.profiles, request) {
+            Some((c, _)) => Cow::Borrowed(c),
             None => Cow::Owned(DeliveryConfig::default()),
         }
     }
@@ -226,13 +226,12 @@ impl Engine {
     /// What a checkout page offers for a cart: home delivery service levels (price, dates, the
     /// plan behind each) and click & collect (see [`crate::promise`]).
     pub fn delivery_options(&self, request: &DeliveryRequest) -> Result<DeliveryOptions, Error> {
-        let config = self.delivery_config(request);
         Ok(promise::delivery_options(
             &self.network,
             &self.inventory,
             &self.profiles,
             request,
-            &config,
+            &DeliveryConfig::default(),
         )?)
     }
 

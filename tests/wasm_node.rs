@@ -8,5 +8,6 @@ wasm_tests!(
     errors_are_coded_and_leave_the_engine_intact,
     snapshots_round_trip,
     sourcing_through_the_binding,
-    delivery_options_through_the_binding
+    delivery_options_through_the_binding,
+    profiles_carry_delivery_and_explanations_are_priced
 );

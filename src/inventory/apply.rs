@@ -1,15 +1,14 @@
 //! Applying a batch of events: each stands alone, duplicates and stale counts change nothing,
 //! and the report lists the ATS changes and alert crossings the batch caused.
 
-use std::fmt;
+use std::collections::hash_map::Entry;
 
-use rustc_hash::FxHashSet;
-use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::alerts::{Alert, Thresholds};
 use super::dedup::id_hash;
-use super::events::{Event, EventKind, EventSlot, Rejection};
+use super::events::{Event, EventKind, Rejection};
 use super::scan;
 use super::{position_ats, Inventory, Position};
 use crate::network::Network;
@@ -75,16 +74,24 @@ enum Outcome {
     Stale,
 }
 
+/// A position's ATS before the batch and after its latest event.
+struct Moved {
+    sku: u32,
+    loc: u32,
+    before: i64,
+    after: i64,
+}
+
 /// The state of one batch while it applies: the report so far, the first-touch ATS of the
 /// positions it changes, and the previous event's SKU and location (feeds often repeat them).
 struct Batch<'n> {
     network: &'n Network,
     report: ApplyReport,
     track: bool,
-    /// (sku, location) of every position changed so far, packed in a u64.
-    touched: FxHashSet<u64>,
-    /// (sku, location, ATS before the batch), in order of first change.
-    first: Vec<(u32, u32, i64)>,
+    /// Index in `ats` of every position changed so far, by (sku, location) packed in a u64.
+    touched: FxHashMap<u64, u32>,
+    /// ATS of each changed position before the batch and now, in order of first change.
+    ats: Vec<Moved>,
     last_sku: (String, u32),
     last_location: (String, u32),
 }
@@ -95,8 +102,8 @@ impl<'n> Batch<'n> {
             network,
             report: ApplyReport::default(),
             track: opts.changes,
-            touched: FxHashSet::default(),
-            first: Vec::new(),
+            touched: FxHashMap::default(),
+            ats: Vec::new(),
             last_sku: (String::new(), u32::MAX),
             last_location: (String::new(), u32::MAX),
         }
@@ -113,6 +120,31 @@ impl<'n> Batch<'n> {
                 code: code.to_string(),
                 message,
             }),
+        }
+    }
+
+    /// Notes that the position (sku, loc) went from `old` to `new`.
+    fn moved(&mut self, sku: u32, loc: u32, old: &Position, new: &Position) {
+        let Some(location) = self.network.get(loc) else {
+            return;
+        };
+        let after = position_ats(new, location);
+        let next = self.ats.len() as u32;
+        match self.touched.entry(u64::from(sku) << 32 | u64::from(loc)) {
+            Entry::Occupied(i) => {
+                if let Some(m) = self.ats.get_mut(*i.get() as usize) {
+                    m.after = after;
+                }
+            }
+            Entry::Vacant(v) => {
+                v.insert(next);
+                self.ats.push(Moved {
+                    sku,
+                    loc,
+                    before: position_ats(old, location),
+                    after,
+                });
+            }
         }
     }
 
@@ -148,29 +180,13 @@ impl Inventory {
         json: &str,
         opts: ApplyOptions,
     ) -> Result<ApplyReport, InputError> {
+        let slots = scan::events(json)?;
         let mut batch = Batch::new(network, opts);
-        if let Some(slots) = scan::events(json) {
-            for (index, slot) in slots.into_iter().enumerate() {
-                let result = slot.and_then(|e| self.apply_one(&mut batch, &e));
-                batch.record(index, result);
-            }
-        } else {
-            self.apply_json_serde(&mut batch, json)?;
+        for (index, slot) in slots.into_iter().enumerate() {
+            let result = slot.and_then(|e| self.apply_one(&mut batch, &e));
+            batch.record(index, result);
         }
         Ok(self.finish(batch))
-    }
-
-    /// The serde path, for what the fast decoder declines: checks the whole text first, then
-    /// decodes and applies one element at a time.
-    fn apply_json_serde(&mut self, batch: &mut Batch<'_>, json: &str) -> Result<(), InputError> {
-        serde_json::from_str::<IgnoredAny>(json).map_err(|e| InputError::new("events", trim(e)))?;
-        let mut run = Run {
-            inventory: self,
-            batch,
-        };
-        let mut de = serde_json::Deserializer::from_str(json);
-        de.deserialize_seq(&mut run)
-            .map_err(|e| InputError::new("events", trim(e)))
     }
 
     /// Applies typed events (the native path).
@@ -231,12 +247,8 @@ impl Inventory {
         let Some(new) = next(old, e.kind)? else {
             return Ok(Outcome::Stale);
         };
-        if batch.track && batch.touched.insert(u64::from(sku) << 32 | u64::from(loc)) {
-            let location = batch
-                .network
-                .get(loc)
-                .ok_or(("unknown_location", String::new()))?;
-            batch.first.push((sku, loc, position_ats(&old, location)));
+        if batch.track {
+            batch.moved(sku, loc, &old, &new);
         }
         let slot = match found {
             Some(i) => i,
@@ -251,20 +263,20 @@ impl Inventory {
         let Batch {
             network,
             mut report,
-            first,
+            ats,
             ..
         } = batch;
-        for (sku_idx, loc, before) in first {
-            let (Some(stock), Some(location)) = (self.stock(sku_idx), network.get(loc)) else {
+        for Moved {
+            sku,
+            loc,
+            before,
+            after,
+        } in ats
+        {
+            let Some(location) = network.get(loc).filter(|_| after != before) else {
                 continue;
             };
-            let after = stock
-                .find(loc)
-                .map_or(0, |i| position_ats(&stock.get(i), location));
-            if after == before {
-                continue;
-            }
-            let sku = self.sku_name(sku_idx);
+            let sku = self.sku_name(sku);
             let threshold = self.thresholds.low(sku, &location.id);
             if let Some(kind) = Thresholds::crossing(before, after, threshold) {
                 report.alerts.push(Alert {
@@ -284,41 +296,6 @@ impl Inventory {
             });
         }
         report
-    }
-}
-
-struct Run<'i, 'b, 'n> {
-    inventory: &'i mut Inventory,
-    batch: &'b mut Batch<'n>,
-}
-
-impl<'de> Visitor<'de> for &mut Run<'_, '_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON array of events")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut index = 0;
-        while let Some(slot) = seq.next_element::<EventSlot<'_>>()? {
-            let checked = match slot.0 {
-                Some(raw) => raw.validate(),
-                None => Err(("not_an_object", "an event must be an object".to_string())),
-            };
-            let result = checked.and_then(|e| self.inventory.apply_one(self.batch, &e));
-            self.batch.record(index, result);
-            index += 1;
-        }
-        Ok(())
-    }
-}
-
-fn trim(e: serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.find(" at line ") {
-        Some(cut) => s[..cut].to_string(),
-        None => s,
     }
 }
 

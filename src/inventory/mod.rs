@@ -25,7 +25,7 @@ pub use availability::{
     AvailabilityQuery, FulfilmentMode, LocationAvailability, SkuAvailability, SupplyLine,
 };
 pub use dedup::EventLog;
-pub use events::{Event, EventInput, EventKind, EventSlot, RawEvent, Rejection};
+pub use events::{Event, EventInput, EventKind, RawEvent, Rejection};
 pub use stock::{Position, SkuStock};
 pub use supply::{Day, Inbound};
 

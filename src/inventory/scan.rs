@@ -1,85 +1,122 @@
-//! The hot path of `applyEvents` from JSON text: a strict decoder of the usual shape of a batch
-//! (an array of flat event objects) that borrows every string from the text and allocates
-//! nothing per event but the decoded list.
+//! Decoding a batch of events from JSON text, the form integrations send: one strict pass that
+//! borrows every string from the text and judges each element on its own.
 //!
-//! It decodes exactly what serde_json would, or declines: on a syntax error, an escaped key or
-//! nesting deeper than [`MAX_DEPTH`] it returns `None` and the caller takes the serde path,
-//! which then gives the canonical error message (or handles the rare shape). Tokens whose
-//! meaning takes real work (escaped strings, numbers with a fraction or exponent, very long
-//! integers) are handed to serde_json one by one, so their values are serde's own. A property
-//! test holds the two decoders equal on arbitrary batches.
+//! The batch decodes exactly as serde_json would decode it into lenient [`RawEvent`]s (a
+//! property test holds this decoder equal to that serde reference): unknown fields are skipped
+//! however deep they nest, a repeated field keeps its last value, and the tokens whose meaning
+//! takes real work (escaped strings, numbers with a fraction or exponent, very long integers)
+//! are handed to serde_json one by one, so their values and errors are serde's own. Anything
+//! that is not a well-formed JSON array fails the whole batch with serde_json's message.
 
 use std::borrow::Cow;
 
 use serde::de::IgnoredAny;
 
 use super::events::{Event, RawEvent, Scalar};
+use crate::InputError;
 
 /// One element of a batch: a validated event, or why it was rejected.
 pub(super) type Slot<'a> = Result<Event<'a>, (&'static str, String)>;
 
-/// Nesting (arrays and objects, the batch included) beyond which the serde path decides;
-/// below serde_json's own limit of 128, so that this decoder never accepts what serde refuses.
-const MAX_DEPTH: u32 = 64;
-
-/// Decodes and validates every element of a JSON array of events, or `None` (see the module
-/// documentation).
-pub(super) fn events(text: &str) -> Option<Vec<Slot<'_>>> {
+/// Decodes and validates every element of a JSON array of events.
+pub(super) fn events(text: &str) -> Result<Vec<Slot<'_>>, InputError> {
     let mut s = Scanner {
         text,
         bytes: text.as_bytes(),
         pos: 0,
+        error: None,
     };
-    s.ws();
-    s.eat(b'[')?;
-    // About 80 bytes an event: one allocation for typical batches, without over-reserving.
-    let mut out = Vec::with_capacity(text.len() / 96 + 1);
-    s.ws();
-    if s.peek() == Some(b']') {
-        s.pos += 1;
-    } else {
-        loop {
-            s.ws();
-            out.push(s.element()?);
-            s.ws();
-            match s.next()? {
-                b',' => {}
-                b']' => break,
-                _ => return None,
-            }
-        }
+    match s.batch() {
+        Some(slots) => Ok(slots),
+        None => Err(InputError::new("events", s.failure())),
     }
-    s.ws();
-    (s.pos == s.bytes.len()).then_some(out)
 }
 
 struct Scanner<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// serde_json's verdict on a token it refused.
+    error: Option<serde_json::Error>,
+}
+
+/// serde_json's message without its position (the text is one line of machine output).
+fn trim(e: serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.find(" at line ") {
+        Some(cut) => s[..cut].to_string(),
+        None => s,
+    }
 }
 
 impl<'a> Scanner<'a> {
+    fn batch(&mut self) -> Option<Vec<Slot<'a>>> {
+        self.ws();
+        self.eat(b'[')?;
+        // About 80 bytes an event: one allocation for typical batches, without over-reserving.
+        let mut out = Vec::with_capacity(self.text.len() / 80 + 1);
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+        } else {
+            loop {
+                self.ws();
+                out.push(self.element()?);
+                self.ws();
+                match self.next()? {
+                    b',' => {}
+                    b']' => break,
+                    _ => return None,
+                }
+            }
+        }
+        self.ws();
+        (self.pos == self.bytes.len()).then_some(out)
+    }
+
+    /// Why the batch failed, in serde_json's words.
+    fn failure(&mut self) -> String {
+        if let Some(e) = self.error.take() {
+            return trim(e);
+        }
+        match serde_json::from_str::<IgnoredAny>(self.text) {
+            Err(e) => trim(e),
+            Ok(_) => "expected a JSON array of events".into(),
+        }
+    }
+
+    /// serde_json's decoding of one token, noting its error.
+    fn serde<T: serde::Deserialize<'a>>(&mut self, token: &'a str) -> Option<T> {
+        serde_json::from_str(token)
+            .map_err(|e| self.error = Some(e))
+            .ok()
+    }
+
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
+    #[inline(always)]
     fn next(&mut self) -> Option<u8> {
         let b = self.peek()?;
         self.pos += 1;
         Some(b)
     }
 
+    #[inline(always)]
     fn eat(&mut self, b: u8) -> Option<()> {
         (self.next()? == b).then_some(())
     }
 
+    #[inline(always)]
     fn ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
             self.pos += 1;
         }
     }
 
+    #[inline(always)]
     fn token(&self, start: usize) -> Option<&'a str> {
         self.text.get(start..self.pos)
     }
@@ -101,16 +138,13 @@ impl<'a> Scanner<'a> {
         }
         loop {
             self.ws();
-            let (key, escaped) = self.string()?;
-            if escaped {
-                return None;
-            }
+            let key = self.key()?;
             self.ws();
             self.eat(b':')?;
             self.ws();
-            match key.get(1..key.len() - 1).and_then(|k| e.field(k)) {
+            match e.field(&key) {
                 Some(field) => *field = Some(self.scalar()?),
-                None => self.skip(2)?,
+                None => self.skip()?,
             }
             self.ws();
             match self.next()? {
@@ -121,23 +155,38 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// A field name, unescaped.
+    fn key(&mut self) -> Option<Cow<'a, str>> {
+        let (token, escaped) = self.string()?;
+        if escaped {
+            return match self.serde(token)? {
+                Scalar::Str(name) => Some(name),
+                _ => None,
+            };
+        }
+        token.get(1..token.len() - 1).map(Cow::Borrowed)
+    }
+
     /// A string token, quotes included, and whether it holds escapes.
+    #[inline(always)]
     fn string(&mut self) -> Option<(&'a str, bool)> {
         let start = self.pos;
         self.eat(b'"')?;
         let mut escaped = false;
+        let mut i = self.pos;
         loop {
-            match self.next()? {
+            match *self.bytes.get(i)? {
                 b'"' => break,
                 b'\\' => {
                     escaped = true;
-                    self.pos += 1;
+                    i += 2;
                 }
                 // serde_json refuses raw control characters inside strings.
                 0..=0x1f => return None,
-                _ => {}
+                _ => i += 1,
             }
         }
+        self.pos = i + 1;
         Some((self.token(start)?, escaped))
     }
 
@@ -193,6 +242,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// At least one digit.
+    #[inline(always)]
     fn digits(&mut self) -> Option<()> {
         let start = self.pos;
         while let Some(b'0'..=b'9') = self.peek() {
@@ -201,6 +251,7 @@ impl<'a> Scanner<'a> {
         (self.pos > start).then_some(())
     }
 
+    #[inline(always)]
     fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.pos + word.len();
         (self.bytes.get(self.pos..end)? == word).then_some(())?;
@@ -214,22 +265,21 @@ impl<'a> Scanner<'a> {
             b'"' => {
                 let (token, escaped) = self.string()?;
                 if escaped {
-                    return serde_json::from_str(token).ok();
+                    return self.serde(token);
                 }
                 Scalar::Str(Cow::Borrowed(token.get(1..token.len() - 1)?))
             }
             b'-' | b'0'..=b'9' => match self.number()? {
                 (_, Some(n)) => Scalar::Num(n),
-                (token, None) => return serde_json::from_str(token).ok(),
+                (token, None) => return self.serde(token),
             },
-            b'{' | b'[' => {
-                let what = if self.peek()? == b'{' {
-                    "an object"
-                } else {
-                    "an array"
-                };
-                self.skip(2)?;
-                Scalar::Other(what)
+            b'{' => {
+                self.skip()?;
+                Scalar::Other("an object")
+            }
+            b'[' => {
+                self.skip()?;
+                Scalar::Other("an array")
             }
             b't' => {
                 self.literal(b"true")?;
@@ -247,52 +297,69 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    /// Skips one value at nesting `depth`, as strictly as serde_json checks it.
-    fn skip(&mut self, depth: u32) -> Option<()> {
-        match self.peek()? {
-            b'"' => {
-                let (token, escaped) = self.string()?;
-                if escaped {
-                    serde_json::from_str::<IgnoredAny>(token).ok()?;
+    /// Skips one value as serde_json ignores it: checked, however deep (no recursion here).
+    fn skip(&mut self) -> Option<()> {
+        // The closing bracket of every open container.
+        let mut open: Vec<u8> = Vec::new();
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    let (token, escaped) = self.string()?;
+                    if escaped {
+                        self.serde::<IgnoredAny>(token)?;
+                    }
                 }
-            }
-            b'-' | b'0'..=b'9' => {
-                self.number()?;
-            }
-            b't' => self.literal(b"true")?,
-            b'f' => self.literal(b"false")?,
-            b'n' => self.literal(b"null")?,
-            open @ (b'[' | b'{') => {
-                if depth >= MAX_DEPTH {
-                    return None;
+                b'-' | b'0'..=b'9' => {
+                    self.number()?;
                 }
-                self.pos += 1;
-                let close = if open == b'[' { b']' } else { b'}' };
-                self.ws();
-                if self.peek()? == close {
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                c @ (b'[' | b'{') => {
                     self.pos += 1;
-                    return Some(());
+                    let close = c + 2; // `]` and `}` follow their openers by two.
+                    self.ws();
+                    if self.peek()? == close {
+                        self.pos += 1;
+                    } else {
+                        open.push(close);
+                        self.member(close)?;
+                        continue;
+                    }
                 }
-                loop {
-                    self.ws();
-                    if open == b'{' {
-                        if self.string()?.1 {
-                            return None;
-                        }
+                _ => return None,
+            }
+            // A value ended: close what it ended, or go on to the next member.
+            loop {
+                let Some(&close) = open.last() else {
+                    return Some(());
+                };
+                self.ws();
+                match self.next()? {
+                    b',' => {
                         self.ws();
-                        self.eat(b':')?;
-                        self.ws();
+                        self.member(close)?;
+                        break;
                     }
-                    self.skip(depth + 1)?;
-                    self.ws();
-                    match self.next()? {
-                        b',' => {}
-                        b if b == close => break,
-                        _ => return None,
+                    b if b == close => {
+                        open.pop();
                     }
+                    _ => return None,
                 }
             }
-            _ => return None,
+        }
+    }
+
+    /// Before a member's value: its key, in an object.
+    fn member(&mut self, close: u8) -> Option<()> {
+        if close == b'}' {
+            let (token, escaped) = self.string()?;
+            if escaped {
+                self.serde::<IgnoredAny>(token)?;
+            }
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
         }
         Some(())
     }
@@ -303,9 +370,9 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::inventory::events::EventSlot;
+    use crate::inventory::events::reference::EventSlot;
 
-    /// What the serde path decodes, element by element.
+    /// What serde decodes, element by element: the reference.
     fn serde_slots(text: &str) -> Option<Vec<Slot<'_>>> {
         let slots: Vec<EventSlot<'_>> = serde_json::from_str(text).ok()?;
         Some(
@@ -320,8 +387,8 @@ mod tests {
     }
 
     fn same(text: &str) {
-        let fast = events(text);
-        assert!(fast.is_some(), "declined {text}");
+        let fast = events(text).ok();
+        assert!(fast.is_some(), "refused {text}");
         assert_eq!(fast, serde_slots(text), "{text}");
     }
 
@@ -340,13 +407,21 @@ mod tests {
                 {"id":"8","type":"reserve","sku":"A","location":"L","qty":[1]},
                 {"id":"9","type":"reserve","sku":"A","location":"L","qty":true,"qty":2},
                 {}, null, 1, "x", [], [[{"a":"\""}]], true, false, -1.5e-3,
-                {"extra":"\ud800","more":1e999}, ["\ud800", 1e999]
+                {"extra":"\ud800","more":1e999}, ["\ud800", 1e999],
+                {"i\u0064":"10","type":"set","sku":"A","location":"L","onHand":1}
             ]"#,
         );
+        let deep = format!("[{}{}]", "[".repeat(500), "]".repeat(500));
+        same(&deep);
+        same(&format!(
+            r#"[{{"x":{}{}}}]"#,
+            "{\"a\":[".repeat(300),
+            "]}".repeat(300)
+        ));
     }
 
     #[test]
-    fn declines_what_serde_refuses_or_it_does_not_handle() {
+    fn refuses_what_serde_refuses() {
         for text in [
             "",
             "[",
@@ -359,7 +434,6 @@ mod tests {
             r#"[{"id":tru}]"#,
             r#"[{"id":"a	b"}]"#,
             r#"[{"id":"\x"}]"#,
-            r#"[{"i\u0064":"1"}]"#,
             r#"[{"id":1e999}]"#,
             "[] x",
             "{}",
@@ -367,10 +441,9 @@ mod tests {
             r#"["\ud800"]"#,
             "[1e999]",
         ] {
-            assert!(events(text).is_none(), "{text}");
+            assert!(serde_slots(text).is_none(), "{text}");
+            assert!(events(text).is_err(), "{text}");
         }
-        let deep = format!("[{}{}]", "[".repeat(100), "]".repeat(100));
-        assert!(events(&deep).is_none());
     }
 
     fn leaf() -> impl Strategy<Value = String> {
@@ -495,10 +568,8 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
-        fn decodes_exactly_as_serde_or_declines(text in batch()) {
-            if let Some(fast) = events(&text) {
-                prop_assert_eq!(Some(fast), serde_slots(&text), "{}", text);
-            }
+        fn decodes_exactly_as_serde(text in batch()) {
+            prop_assert_eq!(events(&text).ok(), serde_slots(&text), "{}", text);
         }
     }
 }

@@ -3,7 +3,9 @@
 //! click & collect at nearby stores — computed from an explicit `now`, never from a clock.
 //!
 //! [`delivery_options`] is the entry point (`engine.deliveryOptions`). A [`DeliveryConfig`]
-//! describes the retailer's promise; its default is the demo's French retail configuration.
+//! describes the retailer's promise: the request's own `delivery`, else its profile's `delivery`
+//! (configured once per retailer, see [`configured`]), else the built-in default, the demo's
+//! French retail configuration.
 //!
 //! # Home delivery
 //! For each service level, the cart is sourced under the request's profile (as
@@ -92,10 +94,25 @@ pub fn strategies<'p>(
     profiles.resolve(profile)
 }
 
+/// The delivery configuration a request names, with the path its errors are reported under: the
+/// request's own `delivery`, else its profile's (see [`Profiles::delivery`]); `None` when neither
+/// has one.
+pub fn configured<'a>(
+    profiles: &'a Profiles,
+    request: &'a DeliveryRequest,
+) -> Option<(&'a DeliveryConfig, &'static str)> {
+    match &request.delivery {
+        Some(inline) => Some((inline, "delivery")),
+        None => profiles
+            .delivery(request.profile.as_ref())
+            .map(|c| (c, "profile.delivery")),
+    }
+}
+
 /// The delivery options of `request` over `network` and `inventory`.
 ///
-/// `profiles` resolves the request's profile; `config` is the delivery configuration in force
-/// (the engine passes the built-in default) unless the request carries its own `delivery`.
+/// `profiles` resolves the request's profile; `config` is the delivery configuration used when
+/// neither the request nor its profile has one (the engine passes the built-in default).
 pub fn delivery_options(
     network: &Network,
     inventory: &Inventory,
@@ -105,10 +122,7 @@ pub fn delivery_options(
 ) -> Result<DeliveryOptions, PromiseError> {
     let checked = request.check()?;
     let strategies = strategies(profiles, request.profile.as_ref())?;
-    let (config, at) = match &request.delivery {
-        Some(inline) => (inline, "delivery"),
-        None => (config, ""),
-    };
+    let (config, at) = configured(profiles, request).unwrap_or((config, ""));
     let rules = Rules::compile(config, at)?;
     let ctx = Context {
         network,

@@ -36,7 +36,8 @@ pub struct DeliveryRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub cart_value: Option<f64>,
-    /// A delivery configuration for this request only, instead of the profile's or the default.
+    /// A delivery configuration for this request only, instead of the profile's `delivery` or the
+    /// built-in default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub delivery: Option<DeliveryConfig>,
@@ -70,7 +71,8 @@ pub struct Checked {
 
 impl DeliveryRequest {
     /// Decodes a JSON request. Field errors inside an inline profile are `invalid_profile`,
-    /// inside an inline delivery configuration `invalid_delivery_config`, the others
+    /// inside a delivery configuration (`delivery`, `profile.delivery`) `invalid_delivery_config`,
+    /// the others
     /// `invalid_input`; each names the field.
     pub fn from_json(json: &str) -> Result<Self, PromiseError> {
         crate::from_json(json).map_err(|e| {
@@ -80,7 +82,7 @@ impl DeliveryRequest {
                     || e.field.starts_with(&format!("{root}["))
             };
             if under("profile") {
-                PromiseError::Sourcing(SourcingError::InvalidProfile(e))
+                PromiseError::Sourcing(SourcingError::in_profile(e))
             } else if under("delivery") {
                 PromiseError::InvalidConfig(e)
             } else {

@@ -23,6 +23,11 @@ pub enum SourcingError {
     /// A profile field is out of range or misplaced; the error names its path: `invalid_profile`.
     #[error("{0}")]
     InvalidProfile(InputError),
+    /// A field of a profile's `delivery` configuration is out of range or inconsistent; the
+    /// error names its path (`profile.delivery.serviceLevels[0].basePrice`):
+    /// `invalid_delivery_config`.
+    #[error("{0}")]
+    InvalidDeliveryConfig(InputError),
 }
 
 impl SourcingError {
@@ -34,6 +39,7 @@ impl SourcingError {
             SourcingError::CartTooLarge(_) => "cart_too_large",
             SourcingError::UnknownProfile(_) => "unknown_profile",
             SourcingError::InvalidProfile(_) => "invalid_profile",
+            SourcingError::InvalidDeliveryConfig(_) => "invalid_delivery_config",
         }
     }
 
@@ -44,12 +50,24 @@ impl SourcingError {
             SourcingError::Invalid(e)
             | SourcingError::InvalidQuantity(e)
             | SourcingError::CartTooLarge(e)
-            | SourcingError::InvalidProfile(e) => &e.field,
+            | SourcingError::InvalidProfile(e)
+            | SourcingError::InvalidDeliveryConfig(e) => &e.field,
             SourcingError::UnknownProfile(_) => "profile",
         }
     }
 
     pub(crate) fn profile(field: impl Into<String>, message: impl Into<String>) -> Self {
         SourcingError::InvalidProfile(InputError::new(field, message))
+    }
+
+    /// A decoding error inside a profile whose path starts with `profile`: in its `delivery`
+    /// configuration `invalid_delivery_config`, elsewhere `invalid_profile`.
+    pub fn in_profile(e: InputError) -> Self {
+        let rest = e.field.strip_prefix("profile.delivery").unwrap_or("-");
+        if rest.is_empty() || rest.starts_with('.') || rest.starts_with('[') {
+            SourcingError::InvalidDeliveryConfig(e)
+        } else {
+            SourcingError::InvalidProfile(e)
+        }
     }
 }

@@ -1,8 +1,22 @@
-//! Why the locations nearest to the destination do not ship.
+//! Why the locations nearest to the destination do not ship, and, for those left out only on
+//! cost, by how much a plan shipping from them would cost more.
+//!
+//! # Pricing `costlier` locations
+//! The price of location `c` is `F − P`: `F` is the optimum of the same problem with `c` forced
+//! to ship at least one unit, `P` the plan's cost. `c` ships at least one unit iff it ships a
+//! unit of some line `j` it holds, so `F = min_j F_j`, where `F_j` solves the problem with one
+//! unit of `j` split off into a line of its own that only `c` holds. Each `F_j` is an ordinary
+//! problem for the exact optimiser, which needs no notion of forcing. The work is bounded
+//! deterministically: at most the strategy's `explainBudget` solves per plan (each costs about
+//! as much as sourcing the cart again), sharing its `searchBudget` of nodes; a location whose
+//! lines do not all fit is not priced. When a solve stops on its budget, its certified lower
+//! bound makes `costlierBy` a lower bound (`costlierByExact: false`).
 
 use serde::{Deserialize, Serialize};
 
-use super::problem::{eligibility, Ineligible};
+use super::optimizer::{self, Problem, Status};
+use super::plan::Plan;
+use super::problem::{eligibility, Ineligible, Sourcing};
 use super::profile::Strategy;
 use super::request::Cart;
 use crate::inventory::{position_ats, Inventory};
@@ -49,6 +63,18 @@ pub struct Explanation {
     pub reason: Reason,
     /// Human-readable reason.
     pub message: String,
+    /// For `costlier` in a complete plan: how much more, in currency units, the cheapest complete
+    /// plan in which this location ships costs than this plan (0: as cheap, lost on the tie
+    /// rule). Absent when no such plan exists (`maxShipments`) or it was not priced (see the
+    /// message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub costlier_by: Option<f64>,
+    /// True when `costlierBy` is proven exact; false when a search budget stopped the pricing
+    /// first, and `costlierBy` is a proven lower bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub costlier_by_exact: Option<bool>,
 }
 
 /// Explains the [`EXPLAINED`] locations nearest to the destination that are not in `used`
@@ -130,10 +156,7 @@ pub fn explain(
                     } else {
                         (
                             Reason::Costlier,
-                            format!(
-                                "holds {held} of {} lines; the plan is cheaper without it",
-                                cart.lines.len()
-                            ),
+                            format!("holds {held} of {} lines; {CHEAPER}", cart.lines.len()),
                         )
                     }
                 }
@@ -143,7 +166,165 @@ pub fn explain(
                 distance_km: d,
                 reason,
                 message,
+                costlier_by: None,
+                costlier_by_exact: None,
             })
         })
         .collect()
+}
+
+const CHEAPER: &str = "the plan is cheaper without it";
+
+/// What the forced solves of one location established.
+struct Forced {
+    /// Proven lower bound on the cost of the best plan in which the location ships.
+    low: f64,
+    /// Cost of the best such plan found (`+inf`: none found).
+    high: f64,
+    /// Every solve ran to the end.
+    proven: bool,
+}
+
+/// Sets `costlierBy` on the `costlier` explanations of the complete `plan`, computed on
+/// `sourcing` under `strategy` (see the module documentation).
+pub(crate) fn price(plan: &mut Plan, network: &Network, sourcing: &Sourcing, strategy: &Strategy) {
+    if plan.status != Status::Complete {
+        return;
+    }
+    let (cost, lower_bound) = (plan.total_cost, plan.lower_bound);
+    let explanations = &mut plan.explanations;
+    let problem = &sourcing.problem;
+    // The locations to price, nearest first, each with the lines it holds, within the cap.
+    let mut work: Vec<(usize, usize, Vec<u32>)> = Vec::new();
+    let mut skipped = Vec::new();
+    let mut solves = 0;
+    for (e, x) in explanations.iter().enumerate() {
+        if x.reason != Reason::Costlier {
+            continue;
+        }
+        let Some(c) = network
+            .lookup(&x.location)
+            .and_then(|i| sourcing.locations.iter().position(|&l| l == i))
+        else {
+            continue;
+        };
+        let Some(candidate) = problem.candidates.get(c) else {
+            continue;
+        };
+        // The lines it holds, once each (in stock order: no sort to ship in the wasm).
+        let mut lines: Vec<u32> = Vec::new();
+        for &(j, units) in &candidate.stock {
+            if units > 0 && (j as usize) < problem.demand.len() && !lines.contains(&j) {
+                lines.push(j);
+            }
+        }
+        if !lines.is_empty() && solves + lines.len() <= strategy.explain_budget {
+            solves += lines.len();
+            work.push((e, c, lines));
+        } else {
+            skipped.push(e);
+        }
+    }
+    for e in skipped {
+        if let Some(x) = explanations.get_mut(e) {
+            x.message = format!(
+                "{}{CHEAPER} (not priced: explainBudget spent)",
+                head(&x.message)
+            );
+        }
+    }
+    let tol = optimizer::cost_tolerance(problem);
+    let mut nodes = strategy.search_budget.max(1);
+    for (e, c, lines) in work {
+        let mut forced = Forced {
+            low: f64::INFINITY,
+            high: f64::INFINITY,
+            proven: true,
+        };
+        for j in lines {
+            let mut p = forced_problem(problem, c, j);
+            p.budget = (nodes / solves as u64).max(1);
+            let s = optimizer::solve(&p);
+            nodes = nodes.saturating_sub(s.nodes);
+            solves -= 1;
+            // Forcing restricts the problem: the plan's own bound holds for it.
+            let (low, high) = match s.status {
+                Status::Complete => (s.lower_bound.max(lower_bound), s.cost),
+                _ if s.optimal => (f64::INFINITY, f64::INFINITY),
+                _ => (lower_bound, f64::INFINITY),
+            };
+            forced.low = forced.low.min(low);
+            forced.high = forced.high.min(high);
+            forced.proven &= s.optimal;
+        }
+        if let Some(x) = explanations.get_mut(e) {
+            describe(x, &forced, cost, problem.max_shipments, tol);
+        }
+    }
+}
+
+/// `problem` where candidate `c` must ship a unit of line `j`: that unit becomes a line of its
+/// own that only `c` holds (when `j` wants a single unit, `j` itself becomes `c`'s alone).
+fn forced_problem(problem: &Problem, c: usize, j: u32) -> Problem {
+    let mut p = problem.clone();
+    p.allow_partial = false;
+    let Some(&q) = p.demand.get(j as usize) else {
+        return p;
+    };
+    if q <= 1 {
+        for (k, cand) in p.candidates.iter_mut().enumerate() {
+            if k != c {
+                cand.stock.retain(|s| s.0 != j);
+            }
+        }
+        return p;
+    }
+    p.demand[j as usize] = q - 1;
+    let split = p.demand.len() as u32;
+    p.demand.push(1);
+    if let Some(cand) = p.candidates.get_mut(c) {
+        if let Some(s) = cand.stock.iter_mut().find(|s| s.0 == j && s.1 > 0) {
+            s.1 -= 1;
+        }
+        cand.stock.retain(|s| s.1 > 0);
+        cand.stock.push((split, 1));
+    }
+    p
+}
+
+/// "holds 2 of 3 lines; " from an unpriced `costlier` message.
+fn head(message: &str) -> &str {
+    message.find("; ").map_or("", |k| &message[..k + 2])
+}
+
+fn describe(x: &mut Explanation, f: &Forced, cost: f64, max_shipments: Option<u32>, tol: f64) {
+    let head = head(&x.message).to_string();
+    if f.low == f64::INFINITY {
+        // Every solve proved that no complete plan ships from it.
+        let k = max_shipments.map_or_else(String::new, |k| format!(" of at most {k} parcels"));
+        x.message = format!("{head}no complete plan{k} ships from it");
+        return;
+    }
+    let mut exact = f.high.is_finite() && (f.proven || f.high - f.low <= tol);
+    let mut by = if exact { f.high } else { f.low } - cost;
+    if by.abs() <= tol {
+        by = 0.0;
+    } else if by < 0.0 {
+        // Cheaper than this plan, which the plan's own budget did not prove optimal.
+        by = 0.0;
+        exact = false;
+    }
+    if !exact && by == 0.0 {
+        x.message = format!("{head}{CHEAPER} (not priced: search budget reached)");
+        return;
+    }
+    x.costlier_by = Some(by);
+    x.costlier_by_exact = Some(exact);
+    x.message = if !exact {
+        format!("{head}shipping from it would cost at least {by:.2} more (search budget reached)")
+    } else if by == 0.0 {
+        format!("{head}a plan shipping from it costs as much; ties go to fewer parcels, then location ids")
+    } else {
+        format!("{head}shipping from it would cost {by:.2} more")
+    };
 }

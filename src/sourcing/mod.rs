@@ -3,7 +3,7 @@
 //! [`source`] is the entry point: it validates the [`SourceRequest`], resolves its profile into
 //! [`Strategy`]s and, strategy by strategy, builds the pure problem ([`problem`]) and solves it
 //! exactly ([`optimizer`]). The [`Plan`] reports the strategy that fired, the proven lower bound and
-//! why the nearest unused locations do not ship ([`explain`]).
+//! why the nearest unused locations do not ship, pricing those left out on cost ([`explain`]).
 //!
 //! # Cost model (contract, normative)
 //! A shipment from location `l` at great-circle distance `d` carrying `u` units costs
@@ -124,5 +124,6 @@ fn finish(
     plan.search_nodes = nodes;
     let used: Vec<&str> = plan.shipments.iter().map(|s| s.location.as_str()).collect();
     plan.explanations = explain::explain(network, inventory, cart, strategy, &used);
+    explain::price(&mut plan, network, sourcing, strategy);
     plan
 }

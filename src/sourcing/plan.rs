@@ -35,7 +35,8 @@ pub struct Plan {
     pub strategy: Option<String>,
     /// Why the locations nearest to the destination do not ship.
     pub explanations: Vec<super::explain::Explanation>,
-    /// Branch-and-bound nodes explored, all strategies together (a measure of work).
+    /// Branch-and-bound nodes explored, all strategies together (a measure of work; the solves
+    /// that price `costlier` explanations are not counted).
     pub search_nodes: u64,
 }
 

@@ -14,11 +14,16 @@ use serde::{Deserialize, Serialize};
 use super::optimizer::DEFAULT_BUDGET;
 use super::SourcingError;
 use crate::network::LocationKind;
+use crate::promise::{DeliveryConfig, PromiseError};
 
 /// Most strategies a profile may list.
 pub const MAX_STRATEGIES: usize = 32;
 /// Largest `searchBudget` accepted (branch-and-bound nodes).
 pub const MAX_BUDGET: u64 = 100_000_000;
+/// Default `explainBudget`: optimiser runs spent pricing `costlier` explanations.
+pub const DEFAULT_EXPLAIN_BUDGET: usize = 4;
+/// Largest `explainBudget` accepted.
+pub const MAX_EXPLAIN_BUDGET: usize = 64;
 
 /// A profile, or one of its strategies, as JSON. Every field is optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -86,6 +91,12 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub search_budget: Option<f64>,
+    /// Optimiser runs a plan may spend pricing its `costlier` explanations (`costlierBy`): one
+    /// per cart line a location holds, nearest locations first, sharing `searchBudget`. An integer
+    /// in 0..=64 (default 4; 0 prices none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub explain_budget: Option<f64>,
     /// Strategies tried in order (top level only); each inherits the fields it does not set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
@@ -94,6 +105,12 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub fallback: Option<Box<Profile>>,
+    /// How `deliveryOptions` promises delivery under this profile (top level only): service
+    /// levels, price rules, hours, calendars, click & collect. A request's own `delivery` wins
+    /// over it; without either, the built-in default applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub delivery: Option<DeliveryConfig>,
 }
 
 /// One strategy with every default applied and every field checked.
@@ -129,6 +146,8 @@ pub struct Strategy {
     pub allow_partial: bool,
     /// Node budget of the optimiser.
     pub search_budget: u64,
+    /// Optimiser runs for pricing `costlier` explanations.
+    pub explain_budget: usize,
 }
 
 impl Default for Strategy {
@@ -150,6 +169,7 @@ impl Default for Strategy {
             cost_per_rank: 0.0,
             allow_partial: false,
             search_budget: DEFAULT_BUDGET,
+            explain_budget: DEFAULT_EXPLAIN_BUDGET,
         }
     }
 }
@@ -213,10 +233,19 @@ fn integer(at: &str, field: &str, v: Option<f64>, max: f64) -> Result<Option<u64
 }
 
 impl Profile {
-    /// Checks every field and resolves the strategies, in the order they are tried. `at` prefixes
-    /// field paths in errors (`profile` for an inline profile, empty for `setProfile`).
+    /// Checks every field (the `delivery` configuration included) and resolves the strategies,
+    /// in the order they are tried. `at` prefixes field paths in errors (`profile` for an inline
+    /// profile, empty for `setProfile`).
     pub fn strategies(&self, at: &str) -> Result<Vec<Strategy>, SourcingError> {
         let base = self.resolve(&Strategy::default(), at, "default")?;
+        if let Some(d) = &self.delivery {
+            d.validate(&path(at, "delivery")).map_err(|e| match e {
+                PromiseError::Sourcing(e) => e,
+                PromiseError::Invalid(e) | PromiseError::InvalidConfig(e) => {
+                    SourcingError::InvalidDeliveryConfig(e)
+                }
+            })?;
+        }
         let mut out = Vec::new();
         match &self.strategies {
             None => out.push(base.clone()),
@@ -252,6 +281,12 @@ impl Profile {
         if self.fallback.is_some() {
             return Err(SourcingError::profile(
                 path(at, "fallback"),
+                "only allowed at the top level of a profile",
+            ));
+        }
+        if self.delivery.is_some() {
+            return Err(SourcingError::profile(
+                path(at, "delivery"),
                 "only allowed at the top level of a profile",
             ));
         }
@@ -364,6 +399,18 @@ impl Profile {
         if let Some(b) = integer(at, "searchBudget", self.search_budget, MAX_BUDGET as f64)? {
             s.search_budget = b;
         }
+        match self.explain_budget {
+            None => {}
+            Some(b) if b.fract() == 0.0 && (0.0..=MAX_EXPLAIN_BUDGET as f64).contains(&b) => {
+                s.explain_budget = b as usize;
+            }
+            Some(_) => {
+                return Err(SourcingError::profile(
+                    path(at, "explainBudget"),
+                    format!("must be an integer in 0..={MAX_EXPLAIN_BUDGET}"),
+                ))
+            }
+        }
         Ok(s)
     }
 }
@@ -425,6 +472,19 @@ impl Profiles {
             ),
             Some(super::ProfileRef::Inline(p)) => Cow::Owned(p.strategies("profile")?),
         })
+    }
+
+    /// The delivery configuration of a request's profile (resolved as [`Profiles::resolve`]
+    /// does), if it has one.
+    pub fn delivery<'p>(
+        &'p self,
+        profile: Option<&'p super::ProfileRef>,
+    ) -> Option<&'p DeliveryConfig> {
+        match profile {
+            None => self.get("default")?.delivery.as_ref(),
+            Some(super::ProfileRef::Name(name)) => self.get(name)?.delivery.as_ref(),
+            Some(super::ProfileRef::Inline(p)) => p.delivery.as_ref(),
+        }
     }
 
     /// Registered names, sorted.

@@ -105,12 +105,13 @@ impl Cart {
 }
 
 impl SourceRequest {
-    /// Decodes a JSON request. Field errors inside an inline profile are `invalid_profile`, the
-    /// others `invalid_input`; both name the field.
+    /// Decodes a JSON request. Field errors inside an inline profile are `invalid_profile`
+    /// (`invalid_delivery_config` in its `delivery`), the others `invalid_input`; each names the
+    /// field.
     pub fn from_json(json: &str) -> Result<Self, SourcingError> {
         crate::from_json(json).map_err(|e| {
             if e.field == "profile" || e.field.starts_with("profile.") {
-                SourcingError::InvalidProfile(e)
+                SourcingError::in_profile(e)
             } else {
                 SourcingError::Invalid(e)
             }

@@ -178,7 +178,7 @@ impl JsEngine {
         let json = text(&profile, "profile")?;
         let profile: Profile = crate::from_json(&json).map_err(|e| {
             to_js(
-                SourcingError::InvalidProfile(InputError::new(
+                SourcingError::in_profile(InputError::new(
                     prefixed("profile", &e.field),
                     e.message,
                 ))

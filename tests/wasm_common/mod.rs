@@ -273,3 +273,58 @@ pub fn delivery_options_through_the_binding() {
         .unwrap_err();
     assert!(code_of(err).starts_with("invalid_"));
 }
+
+pub fn profiles_carry_delivery_and_explanations_are_priced() {
+    let mut e = engine();
+    e.apply_events(
+        js(
+            r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":3},
+               {"id":"2","type":"set","sku":"A","location":"LYO","onHand":30}]"#,
+        ),
+        None,
+    )
+    .unwrap();
+    e.set_profile(
+        JsValue::from("chf"),
+        js(r#"{"costPerKm":0.1,"delivery":{"currency":"CHF"}}"#),
+    )
+    .unwrap();
+    let cart = r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.85,"lon":2.35},"profile":"chf","now":"2026-11-25T10:00"}"#;
+    let options = e.delivery_options(js(cart)).unwrap();
+    assert_eq!(
+        get(&options, "currency").as_string().as_deref(),
+        Some("CHF")
+    );
+    // The plan ships from Paris; Lyon, left out on cost, says by how much.
+    let plan = get(&get(&get(&options, "home"), "0"), "plan");
+    let why: js_sys::Array = get(&plan, "explanations").dyn_into().unwrap();
+    let lyon = why
+        .iter()
+        .find(|x| get(x, "location").as_string().as_deref() == Some("LYO"))
+        .unwrap();
+    assert_eq!(
+        get(&lyon, "reason").as_string().as_deref(),
+        Some("costlier")
+    );
+    assert!(get(&lyon, "costlierBy").as_f64().unwrap() > 30.0);
+    assert_eq!(get(&lyon, "costlierByExact").as_bool(), Some(true));
+
+    let err = e
+        .set_profile(JsValue::from("chf"), js(r#"{"delivery":{"currency":""}}"#))
+        .unwrap_err();
+    assert_eq!(
+        get(&err, "field").as_string().as_deref(),
+        Some("delivery.currency")
+    );
+    assert_eq!(code_of(err), "invalid_delivery_config");
+    let err = e
+        .set_profile(JsValue::from("chf"), js(r#"{"delivery":{"holidays":3}}"#))
+        .unwrap_err();
+    assert_eq!(code_of(err), "invalid_delivery_config");
+    // Refused whole: the stored profile still applies.
+    let options = e.delivery_options(js(cart)).unwrap();
+    assert_eq!(
+        get(&options, "currency").as_string().as_deref(),
+        Some("CHF")
+    );
+}

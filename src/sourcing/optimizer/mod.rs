@@ -55,8 +55,12 @@
 //! bound is at or within 0.1% of the LP, and the optimum is 4.7-6.4% above it). The search
 //! then needs hundreds of nodes (thousands at 40x1000), each costing a few microseconds per
 //! hundred candidates, and the p99 latency misses the 20x200 and 40x1000 targets by 5-20x; a
-//! faster node cannot close that, only a stronger relaxation (cuts that the LP lacks — the
-//! shipment count per node, lifted covers — or a different decomposition). The ascent still
+//! faster node cannot close that, only a stronger relaxation (cuts that the LP lacks, or a
+//! different decomposition). Tried and left out: a shipment-count bound per node (the count
+//! ascent redone over a node's remaining candidates after an exclusion) cut the nodes by 40% at
+//! 20x200, but its ascent over every candidate cost more than it saved — it would need the
+//! core treatment of the cost bound; a drop-and-recomplete local search on the root's incumbent
+//! (no better plans at 40x1000); smaller or larger cores and node ascents (no change). The ascent still
 //! falls short of the LP by 2-8% on about a quarter of those carts, and at 40x1000 the core
 //! ascent leaves the certified bound 6-16% under the optimum after 200 nodes. The code is
 //! written for the size-optimised wasm build (boxed slices, no sort closures in hot loops):

@@ -1,0 +1,165 @@
+//! A delivery configuration stored in a sourcing profile: chosen after the request's own and
+//! before the built-in default, validated when the profile is, kept in snapshots.
+
+mod promise_common;
+
+use atsource::promise::{DeliveryOptions, DeliveryRequest};
+use atsource::sourcing::{Profile, SourceRequest};
+use atsource::Engine;
+use promise_common::{dates, home, network, request, stock, PARIS};
+use serde_json::{json, Value};
+
+const TUESDAY: &str = "2026-12-08T10:00";
+
+fn profile(v: Value) -> Profile {
+    serde_json::from_value(v).unwrap()
+}
+
+/// A Swiss-franc economy service, delivered Monday, Wednesday and Friday in 4 to 6 days.
+fn swiss() -> Value {
+    json!({
+        "currency": "CHF",
+        "serviceLevels": [{ "id": "eco", "basePrice": 2, "transit": [{ "minDays": 4, "maxDays": 6 }],
+                            "deliveryDays": ["monday", "wednesday", "friday"] }],
+        "clickAndCollect": { "price": 1.5 }
+    })
+}
+
+/// `engine.deliveryOptions` through the engine facade (which picks the configuration).
+fn offer(e: &Engine, extra: Value) -> DeliveryOptions {
+    let r = request(&[("A", 1)], PARIS, TUESDAY, extra);
+    e.delivery_options(&DeliveryRequest::from_json(&r.to_string()).unwrap())
+        .unwrap()
+}
+
+fn stocked() -> Engine {
+    let mut e = network();
+    stock(&mut e, &[("A", "W-PARIS", 5)]);
+    e
+}
+
+#[test]
+fn a_profile_with_its_own_delivery_configuration_changes_prices_and_dates() {
+    let mut e = stocked();
+    e.set_profile(
+        "swiss",
+        profile(json!({ "costPerShipment": 5, "delivery": swiss() })),
+    )
+    .unwrap();
+    let o = offer(&e, json!({ "profile": "swiss" }));
+    assert_eq!(o.currency, "CHF");
+    assert_eq!(o.home.len(), 1);
+    assert_eq!(home(&o, "eco").price, 2.0);
+    // Wed 9, Fri 11, Mon 14, Wed 16 (4th) .. Mon 21 (6th).
+    assert_eq!(dates(&o, "eco"), ("2026-12-16".into(), "2026-12-21".into()));
+    assert_eq!(o.click_and_collect.first().map(|c| c.price), Some(1.5));
+
+    // Without the profile: the built-in default.
+    let o = offer(&e, json!({}));
+    assert_eq!(
+        (o.currency.as_str(), home(&o, "standard").price),
+        ("EUR", 3.99)
+    );
+    // The request's own configuration wins over the profile's.
+    let o = offer(
+        &e,
+        json!({ "profile": "swiss", "delivery": { "currency": "GBP" } }),
+    );
+    assert_eq!(o.currency, "GBP");
+    assert_eq!(home(&o, "standard").price, 3.99);
+    // An inline profile's configuration, and the registered `default` profile's.
+    let o = offer(&e, json!({ "profile": { "delivery": swiss() } }));
+    assert_eq!(o.currency, "CHF");
+    e.set_profile("default", profile(json!({ "delivery": swiss() })))
+        .unwrap();
+    assert_eq!(offer(&e, json!({})).currency, "CHF");
+    // The engine reports the configuration in force (the bindings read its time zone).
+    let r = request(&[("A", 1)], PARIS, TUESDAY, json!({ "profile": "swiss" }));
+    let r = DeliveryRequest::from_json(&r.to_string()).unwrap();
+    assert_eq!(e.delivery_config(&r).currency, "CHF");
+}
+
+#[test]
+fn a_bad_delivery_configuration_is_refused_with_a_code_and_nothing_is_stored() {
+    let mut e = stocked();
+    e.set_profile("swiss", profile(json!({ "delivery": swiss() })))
+        .unwrap();
+    let before = e.profiles().clone();
+    let cases = [
+        (
+            json!({ "delivery": { "serviceLevels": [{ "id": "x", "basePrice": -1, "transit": [{ "minDays": 1, "maxDays": 2 }] }] } }),
+            "invalid_delivery_config",
+            "delivery.serviceLevels[0].basePrice",
+        ),
+        (
+            json!({ "delivery": { "currency": "" } }),
+            "invalid_delivery_config",
+            "delivery.currency",
+        ),
+        (
+            json!({ "strategies": [{ "delivery": {} }] }),
+            "invalid_profile",
+            "strategies[0].delivery",
+        ),
+    ];
+    for (p, code, field) in cases {
+        for name in ["swiss", "new"] {
+            let err = e.set_profile(name, profile(p.clone())).unwrap_err();
+            assert_eq!((err.code(), err.field()), (code, Some(field)), "{p}");
+        }
+    }
+    assert_eq!(e.profiles(), &before);
+    assert_eq!(offer(&e, json!({ "profile": "swiss" })).currency, "CHF");
+
+    // Inline, in both requests: the path starts at `profile`.
+    let inline = json!({ "profile": { "delivery": { "clickAndCollect": { "maxStores": 0 } } } });
+    let r = request(&[("A", 1)], PARIS, TUESDAY, inline.clone()).to_string();
+    let err = e
+        .delivery_options(&DeliveryRequest::from_json(&r).unwrap())
+        .unwrap_err();
+    let expected = (
+        "invalid_delivery_config",
+        Some("profile.delivery.clickAndCollect.maxStores"),
+    );
+    assert_eq!((err.code(), err.field()), expected);
+    let mut source = json!({ "lines": [{ "sku": "A", "qty": 1 }], "destination": { "lat": PARIS.0, "lon": PARIS.1 } });
+    source["profile"] = inline["profile"].clone();
+    let err = e
+        .source(&SourceRequest::from_json(&source.to_string()).unwrap())
+        .unwrap_err();
+    assert_eq!((err.code(), err.field()), expected);
+    // A field of the wrong type is a decoding error, coded the same.
+    let bad_type = json!({ "profile": { "delivery": { "holidays": 3 } } });
+    let r = request(&[("A", 1)], PARIS, TUESDAY, bad_type).to_string();
+    let err = DeliveryRequest::from_json(&r).unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("invalid_delivery_config", "profile.delivery.holidays")
+    );
+    source["profile"] = json!({ "delivery": { "holidays": 3 } });
+    let err = SourceRequest::from_json(&source.to_string()).unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("invalid_delivery_config", "profile.delivery.holidays")
+    );
+}
+
+#[test]
+fn snapshots_keep_the_profile_delivery_configuration_and_old_profiles_still_load() {
+    let mut e = stocked();
+    e.set_profile("swiss", profile(json!({ "delivery": swiss() })))
+        .unwrap();
+    e.set_profile("plain", profile(json!({ "maxShipments": 1 })))
+        .unwrap();
+    let back = Engine::from_snapshot(&e.snapshot()).unwrap();
+    assert_eq!(back.profiles(), e.profiles());
+    let (a, b) = (
+        offer(&e, json!({ "profile": "swiss" })),
+        offer(&back, json!({ "profile": "swiss" })),
+    );
+    assert_eq!(a, b);
+    assert_eq!(b.currency, "CHF");
+    // A profile without one is stored as before: no `delivery` key.
+    let text = serde_json::to_string(e.profiles().get("plain").unwrap()).unwrap();
+    assert_eq!(text, r#"{"maxShipments":1.0}"#);
+}
