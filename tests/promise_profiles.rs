@@ -163,3 +163,34 @@ fn snapshots_keep_the_profile_delivery_configuration_and_old_profiles_still_load
     let text = serde_json::to_string(e.profiles().get("plain").unwrap()).unwrap();
     assert_eq!(text, r#"{"maxShipments":1.0}"#);
 }
+
+#[test]
+fn service_level_plans_give_reasons_without_pricing_them() {
+    let mut e = network();
+    stock(&mut e, &[("A", "W-PARIS", 5), ("A", "S-LOUVRE", 5)]);
+    // The warehouse ships cheaper: the Louvre store is left out on cost.
+    let r = request(&[("A", 1)], PARIS, TUESDAY, json!({}));
+    let o = e
+        .delivery_options(&DeliveryRequest::from_json(&r.to_string()).unwrap())
+        .unwrap();
+    let plan = &home(&o, "standard").plan;
+    assert_eq!(plan.shipments[0].location, "W-PARIS");
+    let louvre = plan
+        .explanations
+        .iter()
+        .find(|x| x.location == "S-LOUVRE")
+        .unwrap();
+    assert_eq!(louvre.reason, atsource::sourcing::Reason::Costlier);
+    assert_eq!(louvre.costlier_by, None);
+    // The same cart through `source` prices it.
+    let r = json!({ "lines": [{ "sku": "A", "qty": 1 }], "destination": { "lat": PARIS.0, "lon": PARIS.1 } });
+    let req: SourceRequest = SourceRequest::from_json(&r.to_string()).unwrap();
+    let plan = e.source(&req).unwrap();
+    let louvre = plan
+        .explanations
+        .iter()
+        .find(|x| x.location == "S-LOUVRE")
+        .unwrap();
+    assert_eq!(louvre.costlier_by_exact, Some(true));
+    assert!(louvre.costlier_by.unwrap() > 0.0);
+}

@@ -379,7 +379,9 @@ fn explain_budget_bounds_the_pricing_and_zero_turns_it_off() {
     let priced = |budget: &str| {
         let req = request(&format!(
             r#"{{"lines":[{{"sku":"A","qty":1}},{{"sku":"B","qty":1}}],"destination":{{"lat":48.85,"lon":2.35}},
-                "profile":{{"costPerKm":1{budget}}}}}"#
+                "profile":{{"costPerKm":1{budget}}}{flag}}}"#,
+            flag = if budget.contains("off") { r#","priceExplanations":false"# } else { "" },
+            budget = budget.replace("off", "")
         ));
         let plan = source(&network, &inventory, &Profiles::new(), &req).unwrap();
         assert_eq!(plan.shipments[0].location, "L0");
@@ -395,6 +397,8 @@ fn explain_budget_bounds_the_pricing_and_zero_turns_it_off() {
     assert_eq!(priced(r#","explainBudget":0"#), (0, 3));
     assert_eq!(priced(r#","explainBudget":5"#), (2, 1));
     assert_eq!(priced(r#","explainBudget":6"#), (3, 0));
+    // A caller that only acts on the plan (a reservation) turns pricing off per request.
+    assert_eq!(priced(r#","explainBudget":6off"#), (0, 3));
     for bad in ["-1", "1.5", "65"] {
         let req = request(&format!(
             r#"{{"lines":[{{"sku":"A","qty":1}}],"destination":{{"lat":48.85,"lon":2.35}},"profile":{{"explainBudget":{bad}}}}}"#

@@ -78,7 +78,9 @@ impl SameDay {
 }
 
 /// The profile's strategies under a level's constraints: its reach, its parcel limit, complete
-/// plans only and, for same-day dispatch, only locations that can still send today.
+/// plans only and, for same-day dispatch, only locations that can still send today. The plans
+/// behind service levels say why locations do not ship but do not price `costlier` ones
+/// (`explainBudget` 0): a checkout prices the cart's own plan once (`source`), not every level's.
 fn restrict(base: &[Strategy], level: &Level, same_day: Option<&SameDay>) -> Vec<Strategy> {
     base.iter()
         .map(|s| {
@@ -90,6 +92,7 @@ fn restrict(base: &[Strategy], level: &Level, same_day: Option<&SameDay>) -> Vec
                 s.max_shipments = Some(s.max_shipments.map_or(k, |m| m.min(k)));
             }
             s.allow_partial = false;
+            s.explain_budget = 0;
             if let Some(f) = same_day {
                 f.restrict(&mut s);
             }

@@ -104,6 +104,7 @@ impl DeliveryRequest {
                 .collect(),
             destination: self.destination,
             profile: None,
+            price_explanations: None,
         }
     }
 

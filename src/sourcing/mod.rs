@@ -49,7 +49,12 @@ pub fn source(
     request: &SourceRequest,
 ) -> Result<Plan, SourcingError> {
     let cart = request.cart()?;
-    let strategies = profiles.resolve(request.profile.as_ref())?;
+    let mut strategies = profiles.resolve(request.profile.as_ref())?;
+    if request.price_explanations == Some(false) {
+        for s in strategies.to_mut() {
+            s.explain_budget = 0;
+        }
+    }
     Ok(source_cart(network, inventory, &cart, &strategies))
 }
 

@@ -30,6 +30,12 @@ pub struct SourceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub profile: Option<ProfileRef>,
+    /// Price the plan's `costlier` explanations (`costlierBy`) within the profile's
+    /// `explainBudget` (default true). Callers that only act on the plan, such as a reservation,
+    /// set it to false and skip those extra optimiser runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub price_explanations: Option<bool>,
 }
 
 /// One cart line.

@@ -158,6 +158,7 @@ pub fn scenario(family: Family, lines: usize, locations: usize, seed: u64) -> Sc
         profile: Some(atsource::sourcing::ProfileRef::Inline(Box::new(
             carrier_profile(),
         ))),
+        price_explanations: None,
     };
     Scenario {
         network,
@@ -319,6 +320,7 @@ pub fn bench_scenario(family: Family, lines: usize, n: usize, seed: u64) -> Scen
             lines: lines_in,
             destination: dest,
             profile: Some(atsource::sourcing::ProfileRef::Inline(Box::new(profile))),
+            price_explanations: None,
         },
     }
 }

@@ -102,6 +102,15 @@ test("POST /v1/source answers the plan and its delivery options", async () => {
   assert.ok(options.home.length > 0 && options.home[0].plan.status === "complete", JSON.stringify(options).slice(0, 300));
   assert.ok(Array.isArray(options.clickAndCollect));
   assertError(await api.post("/v1/source", { lines: [{ sku: "A", qty: 1 }], destination: PARIS, bogus: 1 }), 400, "invalid_input");
+  assertError(await api.post("/v1/source", { lines: [{ sku: "A", qty: 1 }], destination: PARIS, priceExplanations: "yes" }), 400, "invalid_input");
+  // Explanations give reasons; only on request are `costlier` ones priced.
+  const costlier = (plan) => plan.explanations.filter((x) => x.reason === "costlier");
+  assert.ok(costlier(res.json.plan).length > 0, JSON.stringify(res.json.plan.explanations));
+  assert.ok(costlier(res.json.plan).every((x) => x.costlierBy === undefined));
+  const priced = await api.post("/v1/source", { lines: [{ sku: "A", qty: 6 }], destination: PARIS, priceExplanations: true });
+  assert.equal(priced.status, 200, priced.text);
+  assert.ok(costlier(priced.json.plan).some((x) => typeof x.costlierBy === "number" && x.costlierBy >= 0), JSON.stringify(priced.json.plan.explanations));
+  assert.ok(priced.json.deliveryOptions.home.every((h) => h.plan.explanations.every((x) => x.costlierBy === undefined)));
   const before = await positionMap(api, ["A"]);
   assert.equal(before["A@L0"].reserved, 0, "sourcing holds nothing");
   assertError(await api.post("/v1/source", { lines: "A", destination: PARIS }), 400);

@@ -84,7 +84,8 @@ export function reserve(tx: Tx, req: ReservationRequest): Reply<ReservationView>
   }
 
   sweepExpired(tx);
-  const plan = tx.engine.source({ lines: req.lines, destination: req.destination, profile: req.profile });
+  // The plan is acted on, not shown: no optimiser runs spent pricing its explanations.
+  const plan = tx.engine.source({ lines: req.lines, destination: req.destination, profile: req.profile, priceExplanations: false });
   if (plan.status !== "complete") {
     const unfulfilled = shortfall(tx, req.lines, plan);
     tx.alert({ type: "sourcing_failed", at: iso(tx.now), lines: req.lines, unfulfilled, destination: req.destination });

@@ -86,8 +86,8 @@ export async function availability({ url, env }: Ctx): Promise<Response> {
 /**
  * POST /v1/source: the plan and its delivery options, on the edge replica (nothing is held).
  * The body is `engine.deliveryOptions`'s request (`lines` may carry `unitPrice`; `now`,
- * `cartValue` and `delivery` are optional); the plan is `engine.source` on its lines,
- * destination and profile.
+ * `cartValue` and `delivery` are optional) plus `priceExplanations` (default false); the plan is
+ * `engine.source` on its lines, destination and profile.
  */
 export async function source({ request, env }: Ctx): Promise<Response> {
   const body = object(await readJson(request), "body");
@@ -98,11 +98,16 @@ export async function source({ request, env }: Ctx): Promise<Response> {
       if (typeof qty === "number" && qty > MAX_LINE_QTY) throw invalid(`lines[${i}].qty`, `must be at most ${MAX_LINE_QTY}`);
     });
   }
+  // Pricing `costlier` explanations costs several optimiser runs: the edge's checkout path skips
+  // it unless the caller (a support tool, a "why this store" page) asks.
+  const price = body.priceExplanations ?? false;
+  if (typeof price !== "boolean") throw invalid("priceExplanations", "must be a boolean");
+  delete body.priceExplanations;
   const { engine, version } = await readEngine(env);
   try {
     // deliveryOptions checks the whole body (unknown fields refused) before source sees its part.
     const deliveryOptions = engine.deliveryOptions(body as unknown as DeliveryRequest);
-    const plan = engine.source(sourcePart(body));
+    const plan = engine.source({ ...sourcePart(body), priceExplanations: price });
     return jsonWith({ plan, deliveryOptions }, versionHeaders(version));
   } catch (err) {
     const r = engineError(err);
