@@ -235,6 +235,18 @@ impl Engine {
         )?)
     }
 
+    /// What a checkout page shows for a cart: the plan `source` gives it and its delivery
+    /// options, sourced once where they coincide (see [`promise::quote`]).
+    pub fn quote(&self, request: &DeliveryRequest) -> Result<promise::Quote, Error> {
+        Ok(promise::quote(
+            &self.network,
+            &self.inventory,
+            &self.profiles,
+            request,
+            &DeliveryConfig::default(),
+        )?)
+    }
+
     /// Counts describing the state.
     pub fn stats(&self) -> EngineStats {
         EngineStats {

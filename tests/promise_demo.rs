@@ -135,6 +135,103 @@ fn demo_offers_agree_with_their_plans_and_the_calendar() {
     }
 }
 
+/// Each level's plan is the plan `source` finds under the level's own constraints (reach and
+/// parcel limit as a profile): whether the level sourced the cart itself or reused a wider
+/// level's optimal plan that already met them.
+#[test]
+fn each_level_plan_is_the_optimum_under_its_own_constraints() {
+    let (e, net) = demo();
+    let config = DeliveryConfig::default();
+    let mut checked = 0;
+    for k in 0..4 {
+        let lines = cart(&e, &net, k);
+        for city in 0..CITIES.len() {
+            let o = run(&e, &request(&lines, city));
+            for h in &o.home {
+                let level = config.service_levels.iter().find(|l| l.id == h.id).unwrap();
+                if level.same_day_dispatch == Some(true) {
+                    continue; // also restricted to locations that can still send today
+                }
+                let (_, lat, lon) = CITIES[city];
+                let mut profile = json!({ "explainBudget": 0 });
+                if let Some(km) = level.transit.last().and_then(|b| b.max_km) {
+                    profile["maxDistanceKm"] = json!(km);
+                }
+                if let Some(n) = level.max_shipments {
+                    profile["maxShipments"] = json!(n);
+                }
+                let r = json!({
+                    "lines": lines.iter().map(|(s, _)| json!({ "sku": s, "qty": 1 })).collect::<Vec<_>>(),
+                    "destination": { "lat": lat, "lon": lon },
+                    "profile": profile,
+                });
+                let mut alone = e
+                    .source(&atsource::sourcing::SourceRequest::from_json(&r.to_string()).unwrap())
+                    .unwrap();
+                let mut offered = h.plan.clone();
+                (alone.search_nodes, offered.search_nodes) = (0, 0);
+                assert_eq!(
+                    serde_json::to_value(&offered).unwrap(),
+                    serde_json::to_value(&alone).unwrap(),
+                    "{} from {}",
+                    h.id,
+                    CITIES[city].0
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 30, "{checked}");
+}
+
+/// `quote` answers what `source` and `deliveryOptions` answer separately, though it sources the
+/// cart once for the plan and the levels that plan fits.
+#[test]
+fn a_quote_is_the_plan_and_the_delivery_options() {
+    let (mut e, net) = demo();
+    e.set_profile(
+        "near-first",
+        serde_json::from_value(json!({ "costPerKm": 0.02, "costPerShipment": 4 })).unwrap(),
+    )
+    .unwrap();
+    let strip = |mut p: atsource::sourcing::Plan| {
+        p.search_nodes = 0;
+        serde_json::to_value(p).unwrap()
+    };
+    for k in 0..3 {
+        let lines = cart(&e, &net, k);
+        for city in 0..CITIES.len() {
+            for extra in [
+                json!({}),
+                json!({ "profile": "near-first", "priceExplanations": false }),
+            ] {
+                let mut r = serde_json::to_value(request(&lines, city)).unwrap();
+                r.as_object_mut()
+                    .unwrap()
+                    .extend(extra.as_object().unwrap().clone());
+                let req = DeliveryRequest::from_json(&r.to_string()).unwrap();
+                let q = e.quote(&req).unwrap();
+                let mut src = req.to_source_request();
+                src.profile = req.profile.clone();
+                src.price_explanations = req.price_explanations;
+                assert_eq!(strip(q.plan.clone()), strip(e.source(&src).unwrap()));
+                let mut alone = e.delivery_options(&req).unwrap();
+                let mut quoted = q.delivery_options;
+                for h in alone.home.iter_mut().chain(quoted.home.iter_mut()) {
+                    h.plan.search_nodes = 0;
+                }
+                assert_eq!(quoted, alone, "{} {k}", CITIES[city].0);
+            }
+        }
+    }
+    // Bad input is refused as by deliveryOptions.
+    let r = json!({ "lines": [{ "sku": "X", "qty": 0 }], "destination": { "lat": 48.8, "lon": 2.3 }, "now": NOW });
+    let err = e
+        .quote(&DeliveryRequest::from_json(&r.to_string()).unwrap())
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_quantity");
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
 }

@@ -124,6 +124,86 @@ fn levels_with_the_same_constraints_share_one_plan() {
     assert_eq!(home(&o, "standard").plan, home(&o, "express").plan);
 }
 
+/// A narrower level reuses a wider level's plan only when the plan meets its constraints.
+#[test]
+fn a_narrower_level_sources_anew_when_the_wider_plan_breaks_its_constraints() {
+    let levels = |narrow: Value| {
+        json!({ "delivery": { "serviceLevels": [
+            { "id": "wide", "basePrice": 3, "transit": [{ "minDays": 2, "maxDays": 3 }] },
+            narrow,
+        ]}})
+    };
+    let locations = |o: &atsource::promise::DeliveryOptions, id: &str| -> Vec<String> {
+        home(o, id)
+            .plan
+            .shipments
+            .iter()
+            .map(|s| s.location.clone())
+            .collect()
+    };
+    // Reach: the cheapest parcel comes from the Lyon warehouse, ~400 km away.
+    let mut e = network();
+    stock(&mut e, &[("A", "W-LYON", 5), ("A", "S-LOUVRE", 5)]);
+    let near = levels(
+        json!({ "id": "near", "basePrice": 9, "transit": [{ "maxKm": 100, "minDays": 1, "maxDays": 1 }] }),
+    );
+    let o = options(&e, &request(&[("A", 1)], PARIS, TUESDAY, near)).unwrap();
+    assert_eq!(locations(&o, "wide"), ["W-LYON"]);
+    assert_eq!(locations(&o, "near"), ["S-LOUVRE"]);
+    let louvre = home(&o, "wide")
+        .plan
+        .explanations
+        .iter()
+        .find(|x| x.location == "S-LOUVRE");
+    assert_eq!(
+        louvre.map(|x| x.reason),
+        Some(atsource::sourcing::Reason::Costlier)
+    );
+    let lyon = home(&o, "near")
+        .plan
+        .explanations
+        .iter()
+        .find(|x| x.location == "W-LYON");
+    assert_eq!(
+        lyon.map(|x| x.reason),
+        Some(atsource::sourcing::Reason::TooFar)
+    );
+    // Parcels: two warehouse parcels (2 + 2) beat the Lyon store alone (5); one parcel only
+    // leaves the store.
+    let mut e = network();
+    e.upsert_locations(
+        serde_json::from_value(json!([{ "id": "S-LYON", "kind": "store", "lat": 45.7640, "lon": 4.8357, "costPerShipment": 5.0 }]))
+            .unwrap(),
+    )
+    .unwrap();
+    stock(
+        &mut e,
+        &[
+            ("A", "W-PARIS", 5),
+            ("B", "W-LYON", 5),
+            ("A", "S-LYON", 5),
+            ("B", "S-LYON", 5),
+        ],
+    );
+    let single = levels(
+        json!({ "id": "single", "basePrice": 5, "maxShipments": 1, "transit": [{ "minDays": 2, "maxDays": 3 }] }),
+    );
+    let o = options(&e, &request(&[("A", 1), ("B", 1)], PARIS, TUESDAY, single)).unwrap();
+    assert_eq!(locations(&o, "wide"), ["W-LYON", "W-PARIS"]);
+    assert_eq!(locations(&o, "single"), ["S-LYON"]);
+    // Where the wider plan fits, the narrower level offers the same one.
+    let mut e = network();
+    stock(&mut e, &[("A", "S-LOUVRE", 5)]);
+    let near = levels(
+        json!({ "id": "near", "basePrice": 9, "transit": [{ "maxKm": 100, "minDays": 1, "maxDays": 1 }] }),
+    );
+    let o = options(&e, &request(&[("A", 1)], PARIS, TUESDAY, near)).unwrap();
+    assert_eq!(
+        home(&o, "wide").plan.shipments,
+        home(&o, "near").plan.shipments
+    );
+}
+
 #[test]
 fn next_day_only_near_the_stock_and_before_the_cutoff() {
     let mut e = network();
@@ -409,6 +489,7 @@ fn a_nan_destination_is_refused() {
         },
         profile: None,
         now: Some(TUESDAY.into()),
+        price_explanations: None,
         cart_value: None,
         delivery: None,
     };

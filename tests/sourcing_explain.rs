@@ -380,7 +380,11 @@ fn explain_budget_bounds_the_pricing_and_zero_turns_it_off() {
         let req = request(&format!(
             r#"{{"lines":[{{"sku":"A","qty":1}},{{"sku":"B","qty":1}}],"destination":{{"lat":48.85,"lon":2.35}},
                 "profile":{{"costPerKm":1{budget}}}{flag}}}"#,
-            flag = if budget.contains("off") { r#","priceExplanations":false"# } else { "" },
+            flag = if budget.contains("off") {
+                r#","priceExplanations":false"#
+            } else {
+                ""
+            },
             budget = budget.replace("off", "")
         ));
         let plan = source(&network, &inventory, &Profiles::new(), &req).unwrap();
@@ -394,11 +398,11 @@ fn explain_budget_bounds_the_pricing_and_zero_turns_it_off() {
     };
     // Each location holds both lines: two runs each, nearest first.
     assert_eq!(priced(""), (2, 1));
-    assert_eq!(priced(r#","explainBudget":0"#), (0, 3));
+    assert_eq!(priced(r#","explainBudget":0"#), (0, 0)); // off: reasons alone
     assert_eq!(priced(r#","explainBudget":5"#), (2, 1));
     assert_eq!(priced(r#","explainBudget":6"#), (3, 0));
     // A caller that only acts on the plan (a reservation) turns pricing off per request.
-    assert_eq!(priced(r#","explainBudget":6off"#), (0, 3));
+    assert_eq!(priced(r#","explainBudget":6off"#), (0, 0));
     for bad in ["-1", "1.5", "65"] {
         let req = request(&format!(
             r#"{{"lines":[{{"sku":"A","qty":1}}],"destination":{{"lat":48.85,"lon":2.35}},"profile":{{"explainBudget":{bad}}}}}"#

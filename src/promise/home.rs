@@ -102,17 +102,30 @@ fn restrict(base: &[Strategy], level: &Level, same_day: Option<&SameDay>) -> Vec
 }
 
 /// Plans already computed, by the strategies they were computed under: levels with the same
-/// constraints (typically standard and express) share one sourcing.
+/// constraints (typically standard and express) share one sourcing, and a level whose
+/// constraints only narrow those of a plan already found reuses it when that plan is proven
+/// optimal and passes them (see [`reuse`]).
 #[derive(Default)]
-struct PlanCache(Vec<(Vec<Strategy>, Plan)>);
+pub(super) struct PlanCache(Vec<(Vec<Strategy>, Plan)>);
 
 impl PlanCache {
+    /// A cache that starts with `plan`, found under `strategies` (the cart's own plan).
+    pub(super) fn seeded(strategies: Vec<Strategy>, plan: Plan) -> Self {
+        PlanCache(vec![(strategies, plan)])
+    }
+
     /// The plan of the cart under `strategies`, sourced on first use.
     fn get(&mut self, ctx: &Context<'_>, strategies: Vec<Strategy>) -> &Plan {
         let i = match self.0.iter().position(|(s, _)| *s == strategies) {
             Some(i) => i,
             None => {
-                let plan = sourcing::source_cart(ctx.network, ctx.inventory, ctx.cart, &strategies);
+                let plan = self
+                    .0
+                    .iter()
+                    .find_map(|(wide, plan)| reuse(ctx, plan, wide, &strategies))
+                    .unwrap_or_else(|| {
+                        sourcing::source_cart(ctx.network, ctx.inventory, ctx.cart, &strategies)
+                    });
                 self.0.push((strategies, plan));
                 self.0.len() - 1
             }
@@ -123,6 +136,39 @@ impl PlanCache {
     fn complete(&mut self, ctx: &Context<'_>, strategies: Vec<Strategy>) -> Option<&Plan> {
         Some(self.get(ctx, strategies)).filter(|p| p.status == Status::Complete)
     }
+}
+
+/// `plan`, found under `wide`, as the plan under `narrow`, when that is provably what sourcing
+/// under `narrow` would return: the plan is complete and proven optimal, came from the first
+/// strategy (later ones fire only after earlier ones fail, which a narrower one may not), that
+/// strategy narrows its counterpart, and every parcel of the plan is eligible under it within its
+/// parcel limit. Restricting eligibility only removes plans, so the optimum stays optimal and
+/// keeps winning the tie rule. Its explanations are given anew under `narrow` (a location out of
+/// the level's reach is `too_far` there, not `costlier`).
+fn reuse(ctx: &Context<'_>, plan: &Plan, wide: &[Strategy], narrow: &[Strategy]) -> Option<Plan> {
+    let (first, wide_first) = (narrow.first()?, wide.first()?);
+    let fits = plan.status == Status::Complete
+        && plan.optimal
+        && wide.len() == narrow.len()
+        && plan.strategy.as_deref() == Some(wide_first.name.as_str())
+        && narrow.iter().zip(wide).all(|(n, w)| n.narrows(w))
+        && first
+            .max_shipments
+            .is_none_or(|k| plan.shipments.len() <= k as usize)
+        && plan.shipments.iter().all(|s| {
+            ctx.network
+                .lookup(&s.location)
+                .and_then(|i| ctx.network.get(i))
+                .is_some_and(|l| sourcing::problem::eligibility(l, s.distance_km, first).is_ok())
+        });
+    if !fits {
+        return None;
+    }
+    let mut out = plan.clone();
+    let used: Vec<&str> = plan.shipments.iter().map(|s| s.location.as_str()).collect();
+    out.explanations =
+        sourcing::explain::explain(ctx.network, ctx.inventory, ctx.cart, first, &used);
+    Some(out)
 }
 
 /// The timing of each parcel of `plan` under `level`, and the whole cart's earliest and latest
@@ -195,8 +241,8 @@ pub(super) fn offers(
     ctx: &Context<'_>,
     strategies: &[Strategy],
     cart_value: f64,
+    mut cache: PlanCache,
 ) -> (Vec<HomeOption>, Vec<Unavailable>) {
-    let mut cache = PlanCache::default();
     let mut same_day: Option<SameDay> = None;
     let (mut home, mut unavailable) = (Vec::new(), Vec::new());
     for level in &ctx.rules.levels {

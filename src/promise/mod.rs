@@ -55,7 +55,7 @@ pub use calendar::{easter_sunday, french_holidays, Calendar, Holidays, Weekday, 
 pub use config::{ClickAndCollect, Country, DeliveryConfig, ServiceLevel, SiteHours, TransitBand};
 pub use error::PromiseError;
 pub use options::{
-    CollectOption, CollectSource, DeliveryOptions, HomeOption, ShipmentTiming, Unavailable,
+    CollectOption, CollectSource, DeliveryOptions, HomeOption, Quote, ShipmentTiming, Unavailable,
     UnavailableReason,
 };
 pub use request::{Checked, DeliveryLine, DeliveryRequest};
@@ -64,7 +64,7 @@ pub use time::Moment;
 
 use crate::inventory::Inventory;
 use crate::network::Network;
-use crate::sourcing::{Cart, ProfileRef, Profiles, SourcingError, Strategy};
+use crate::sourcing::{self, Cart, ProfileRef, Profiles, SourcingError, Strategy};
 
 /// What the computations of one request share.
 struct Context<'a> {
@@ -122,6 +122,64 @@ pub fn delivery_options(
 ) -> Result<DeliveryOptions, PromiseError> {
     let checked = request.check()?;
     let strategies = strategies(profiles, request.profile.as_ref())?;
+    offer(
+        network,
+        inventory,
+        profiles,
+        request,
+        config,
+        &checked,
+        &strategies,
+        home::PlanCache::default(),
+    )
+}
+
+/// What a checkout page shows for a cart (`engine.quote`): the plan `source` gives it and the
+/// delivery options, as [`delivery_options`] gives them. The plan comes first and seeds the
+/// service levels' sourcing: a level whose constraints it meets (typically standard delivery)
+/// reuses it instead of sourcing the cart again. The plan's `costlier` explanations are priced
+/// unless `priceExplanations` is false.
+pub fn quote(
+    network: &Network,
+    inventory: &Inventory,
+    profiles: &Profiles,
+    request: &DeliveryRequest,
+    config: &DeliveryConfig,
+) -> Result<Quote, PromiseError> {
+    let checked = request.check()?;
+    let mut strategies = strategies(profiles, request.profile.as_ref())?.into_owned();
+    if request.price_explanations == Some(false) {
+        strategies.iter_mut().for_each(|s| s.explain_budget = 0);
+    }
+    let plan = sourcing::source_cart(network, inventory, &checked.cart, &strategies);
+    let cache = home::PlanCache::seeded(strategies.clone(), plan.clone());
+    let delivery_options = offer(
+        network,
+        inventory,
+        profiles,
+        request,
+        config,
+        &checked,
+        &strategies,
+        cache,
+    )?;
+    Ok(Quote {
+        plan,
+        delivery_options,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn offer(
+    network: &Network,
+    inventory: &Inventory,
+    profiles: &Profiles,
+    request: &DeliveryRequest,
+    config: &DeliveryConfig,
+    checked: &request::Checked,
+    strategies: &[Strategy],
+    cache: home::PlanCache,
+) -> Result<DeliveryOptions, PromiseError> {
     let (config, at) = configured(profiles, request).unwrap_or((config, ""));
     let rules = Rules::compile(config, at)?;
     let ctx = Context {
@@ -133,7 +191,7 @@ pub fn delivery_options(
         now: checked.now,
         cart: &checked.cart,
     };
-    let (home, unavailable) = home::offers(&ctx, &strategies, checked.cart_value);
+    let (home, unavailable) = home::offers(&ctx, strategies, checked.cart_value, cache);
     let click_and_collect = collect::offers(&ctx);
     Ok(DeliveryOptions {
         now: checked.now.to_string(),

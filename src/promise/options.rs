@@ -142,3 +142,14 @@ pub struct CollectOption {
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub transfer_lines: Option<Vec<PlanLine>>,
 }
+
+/// `engine.quote`: the cart's plan and its delivery options.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Quote {
+    /// What `source` gives for the cart.
+    pub plan: Plan,
+    /// What `deliveryOptions` gives for it.
+    pub delivery_options: DeliveryOptions,
+}

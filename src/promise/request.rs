@@ -41,6 +41,11 @@ pub struct DeliveryRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub delivery: Option<DeliveryConfig>,
+    /// `quote` only: price the plan's `costlier` explanations (default true), as
+    /// `SourceRequest.priceExplanations`. Service-level plans are never priced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub price_explanations: Option<bool>,
 }
 
 /// One cart line.

@@ -188,7 +188,8 @@ struct Forced {
 /// Sets `costlierBy` on the `costlier` explanations of the complete `plan`, computed on
 /// `sourcing` under `strategy` (see the module documentation).
 pub(crate) fn price(plan: &mut Plan, network: &Network, sourcing: &Sourcing, strategy: &Strategy) {
-    if plan.status != Status::Complete {
+    // Pricing turned off (`explainBudget: 0`, `priceExplanations: false`): the reasons alone.
+    if plan.status != Status::Complete || strategy.explain_budget == 0 {
         return;
     }
     let (cost, lower_bound) = (plan.total_cost, plan.lower_bound);

@@ -175,6 +175,42 @@ impl Default for Strategy {
 }
 
 impl Strategy {
+    /// Whether `self` is `wide` with only tighter eligibility: the same costs, ranks and search
+    /// budget, a reach, parcel limit, performance floor, kinds and explicit list each at most as
+    /// permissive. Every plan eligible under `self` is then eligible under `wide` at the same
+    /// cost, so an optimal plan of `wide` that `self` admits is optimal under `self` too.
+    pub fn narrows(&self, wide: &Strategy) -> bool {
+        let within = |n: Option<f64>, w: Option<f64>| match (n, w) {
+            (_, None) => true,
+            (Some(n), Some(w)) => n <= w,
+            (None, Some(_)) => false,
+        };
+        let fewer = |n: Option<u32>, w: Option<u32>| match (n, w) {
+            (_, None) => true,
+            (Some(n), Some(w)) => n <= w,
+            (None, Some(_)) => false,
+        };
+        let listed = match (&self.locations, &wide.locations) {
+            (_, None) => true,
+            (Some(n), Some(_)) => n.iter().all(|id| wide.lists(id)),
+            (None, Some(_)) => false,
+        };
+        self.name == wide.name
+            && within(self.max_distance_km, wide.max_distance_km)
+            && fewer(self.max_shipments, wide.max_shipments)
+            && self.min_performance >= wide.min_performance
+            && (!self.stores || wide.stores)
+            && (!self.warehouses || wide.warehouses)
+            && listed
+            && self.cost_per_shipment == wide.cost_per_shipment
+            && self.cost_per_km == wide.cost_per_km
+            && self.cost_per_unit_km == wide.cost_per_unit_km
+            && self.performance_penalty == wide.performance_penalty
+            && self.ranks == wide.ranks
+            && self.cost_per_rank == wide.cost_per_rank
+            && self.search_budget == wide.search_budget
+    }
+
     /// Whether a location of `kind` is eligible.
     pub fn allows(&self, kind: LocationKind) -> bool {
         match kind {

@@ -216,18 +216,19 @@ impl JsEngine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "DeliveryRequest")] request: JsValue,
     ) -> Result<JsValue, JsValue> {
-        if request.is_string() {
-            return Err(invalid("request", "must be an object, not a string"));
-        }
-        let mut request =
-            DeliveryRequest::from_json(&text(&request, "request")?).map_err(|e| to_js(e.into()))?;
-        if request.now.is_none() {
-            let zone = self.inner.delivery_config(&request).time_zone.clone();
-            request.now = Some(local_now(&zone).map_err(|_| {
-                invalid("delivery.timeZone", "is not a time zone this runtime knows")
-            })?);
-        }
+        let request = self.delivery_request(&request)?;
         output(&self.inner.delivery_options(&request).map_err(to_js)?)
+    }
+
+    /// The cart's plan (as `source`) and its delivery options (as `deliveryOptions`) in one
+    /// call, sourcing once where they coincide: what a checkout page shows.
+    #[wasm_bindgen(unchecked_return_type = "Quote")]
+    pub fn quote(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DeliveryRequest")] request: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let request = self.delivery_request(&request)?;
+        output(&self.inner.quote(&request).map_err(to_js)?)
     }
 
     /// Counts of locations, SKUs, positions and remembered event ids.
@@ -248,6 +249,24 @@ impl JsEngine {
             inner: crate::Engine::from_snapshot(bytes).map_err(to_js)?,
             ids: RefCell::new(None),
         })
+    }
+}
+
+impl JsEngine {
+    /// Decodes a delivery request, filling in `now` from the clock of the configuration's zone.
+    fn delivery_request(&self, request: &JsValue) -> Result<DeliveryRequest, JsValue> {
+        if request.is_string() {
+            return Err(invalid("request", "must be an object, not a string"));
+        }
+        let mut request =
+            DeliveryRequest::from_json(&text(request, "request")?).map_err(|e| to_js(e.into()))?;
+        if request.now.is_none() {
+            let zone = self.inner.delivery_config(&request).time_zone.clone();
+            request.now = Some(local_now(&zone).map_err(|_| {
+                invalid("delivery.timeZone", "is not a time zone this runtime knows")
+            })?);
+        }
+        Ok(request)
     }
 }
 

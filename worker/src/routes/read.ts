@@ -1,5 +1,5 @@
 // The read path's routes: answered from the isolate's replicated engine (see read.ts).
-import { buildInfo, cities, demoNetwork, type AvailabilityQuery, type DeliveryRequest, type DemoNetwork, type SourceRequest } from "atsource";
+import { buildInfo, cities, demoNetwork, type AvailabilityQuery, type DeliveryRequest, type DemoNetwork } from "atsource";
 import { json, jsonWith, readJson, versionHeaders } from "../http";
 import { readEngine } from "../read";
 import { engineError } from "../reply";
@@ -102,27 +102,16 @@ export async function source({ request, env }: Ctx): Promise<Response> {
   // it unless the caller (a support tool, a "why this store" page) asks.
   const price = body.priceExplanations ?? false;
   if (typeof price !== "boolean") throw invalid("priceExplanations", "must be a boolean");
-  delete body.priceExplanations;
+  body.priceExplanations = price;
   const { engine, version } = await readEngine(env);
   try {
-    // deliveryOptions checks the whole body (unknown fields refused) before source sees its part.
-    const deliveryOptions = engine.deliveryOptions(body as unknown as DeliveryRequest);
-    const plan = engine.source({ ...sourcePart(body), priceExplanations: price });
+    // One call: the plan seeds the service levels' sourcing (standard delivery reuses it).
+    const { plan, deliveryOptions } = engine.quote(body as unknown as DeliveryRequest);
     return jsonWith({ plan, deliveryOptions }, versionHeaders(version));
   } catch (err) {
     const r = engineError(err);
     return json(r.body, r.status);
   }
-}
-
-/** The `engine.source` request inside a delivery request. */
-function sourcePart(body: JsonObject): SourceRequest {
-  const lines = Array.isArray(body.lines)
-    ? body.lines.map((l) => (l !== null && typeof l === "object" && !Array.isArray(l) ? { sku: l.sku, qty: l.qty } : l))
-    : body.lines;
-  const req = { lines, destination: body.destination } as unknown as SourceRequest;
-  if (body.profile !== undefined && body.profile !== null) req.profile = body.profile as unknown as SourceRequest["profile"];
-  return req;
 }
 
 let cityList: unknown[] | null = null;
