@@ -145,14 +145,13 @@ fn each_level_plan_is_the_optimum_under_its_own_constraints() {
     let mut checked = 0;
     for k in 0..4 {
         let lines = cart(&e, &net, k);
-        for city in 0..CITIES.len() {
+        for (city, &(name, lat, lon)) in CITIES.iter().enumerate() {
             let o = run(&e, &request(&lines, city));
             for h in &o.home {
                 let level = config.service_levels.iter().find(|l| l.id == h.id).unwrap();
                 if level.same_day_dispatch == Some(true) {
                     continue; // also restricted to locations that can still send today
                 }
-                let (_, lat, lon) = CITIES[city];
                 let mut profile = json!({ "explainBudget": 0 });
                 if let Some(km) = level.transit.last().and_then(|b| b.max_km) {
                     profile["maxDistanceKm"] = json!(km);
@@ -173,9 +172,8 @@ fn each_level_plan_is_the_optimum_under_its_own_constraints() {
                 assert_eq!(
                     serde_json::to_value(&offered).unwrap(),
                     serde_json::to_value(&alone).unwrap(),
-                    "{} from {}",
-                    h.id,
-                    CITIES[city].0
+                    "{} from {name}",
+                    h.id
                 );
                 checked += 1;
             }
@@ -200,7 +198,7 @@ fn a_quote_is_the_plan_and_the_delivery_options() {
     };
     for k in 0..3 {
         let lines = cart(&e, &net, k);
-        for city in 0..CITIES.len() {
+        for (city, (name, _, _)) in CITIES.iter().enumerate() {
             for extra in [
                 json!({}),
                 json!({ "profile": "near-first", "priceExplanations": false }),
@@ -220,7 +218,7 @@ fn a_quote_is_the_plan_and_the_delivery_options() {
                 for h in alone.home.iter_mut().chain(quoted.home.iter_mut()) {
                     h.plan.search_nodes = 0;
                 }
-                assert_eq!(quoted, alone, "{} {k}", CITIES[city].0);
+                assert_eq!(quoted, alone, "{name} {k}");
             }
         }
     }
