@@ -11,5 +11,6 @@ wasm_tests!(
     snapshots_round_trip,
     sourcing_through_the_binding,
     delivery_options_through_the_binding,
-    profiles_carry_delivery_and_explanations_are_priced
+    profiles_carry_delivery_and_explanations_are_priced,
+    quote_is_the_plan_and_the_delivery_options
 );

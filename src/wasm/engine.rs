@@ -231,6 +231,18 @@ impl JsEngine {
         output(&self.inner.quote(&request).map_err(to_js)?)
     }
 
+    /// `quote`'s answer as JSON text, for a server that forwards it: no JS objects built, no
+    /// second serialisation.
+    #[wasm_bindgen(js_name = quoteJson)]
+    pub fn quote_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DeliveryRequest")] request: JsValue,
+    ) -> Result<String, JsValue> {
+        let request = self.delivery_request(&request)?;
+        let quote = self.inner.quote(&request).map_err(to_js)?;
+        serde_json::to_string(&quote).map_err(|e| invalid("", &e.to_string()))
+    }
+
     /// Counts of locations, SKUs, positions and remembered event ids.
     #[wasm_bindgen(unchecked_return_type = "EngineStats")]
     pub fn stats(&self) -> Result<JsValue, JsValue> {

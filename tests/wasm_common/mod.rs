@@ -295,8 +295,9 @@ pub fn profiles_carry_delivery_and_explanations_are_priced() {
         get(&options, "currency").as_string().as_deref(),
         Some("CHF")
     );
-    // The plan ships from Paris; Lyon, left out on cost, says by how much.
-    let plan = get(&get(&get(&options, "home"), "0"), "plan");
+    // The plan ships from Paris; Lyon, left out on cost, says by how much (in the cart's own
+    // plan: service-level plans give reasons only).
+    let plan = get(&e.quote(js(cart)).unwrap(), "plan");
     let why: js_sys::Array = get(&plan, "explanations").dyn_into().unwrap();
     let lyon = why
         .iter()
@@ -327,4 +328,43 @@ pub fn profiles_carry_delivery_and_explanations_are_priced() {
         get(&options, "currency").as_string().as_deref(),
         Some("CHF")
     );
+}
+
+pub fn quote_is_the_plan_and_the_delivery_options() {
+    let mut e = engine();
+    e.apply_events(
+        js(
+            r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":3},
+               {"id":"2","type":"set","sku":"A","location":"LYO","onHand":30}]"#,
+        ),
+        None,
+    )
+    .unwrap();
+    let request = r#"{"lines":[{"sku":"A","qty":2,"unitPrice":20}],"destination":{"lat":48.85,"lon":2.35},"now":"2026-11-25T10:00"}"#;
+    let stringify = |v: &JsValue| js_sys::JSON::stringify(v).unwrap().as_string().unwrap();
+    let quote = e.quote(js(request)).unwrap();
+    let source = e
+        .source(js(
+            r#"{"lines":[{"sku":"A","qty":2}],"destination":{"lat":48.85,"lon":2.35}}"#,
+        ))
+        .unwrap();
+    let options = e.delivery_options(js(request)).unwrap();
+    let nodes = |v: &JsValue| stringify(v).replace(|c: char| c.is_ascii_digit(), "");
+    // The same plan (search work aside) and the same options.
+    assert_eq!(nodes(&get(&quote, "plan")), nodes(&source));
+    assert_eq!(nodes(&get(&quote, "deliveryOptions")), nodes(&options));
+    // As JSON text: the same answer.
+    let text = e.quote_json(js(request)).unwrap();
+    assert_eq!(
+        stringify(&js_sys::JSON::parse(&text).unwrap()),
+        stringify(&quote)
+    );
+    // Bad input throws a coded error, and the engine still answers.
+    let err = e
+        .quote_json(js(
+            r#"{"lines":[{"sku":"A","qty":-1}],"destination":{"lat":48.85,"lon":2.35}}"#,
+        ))
+        .unwrap_err();
+    assert_eq!(code_of(err), "invalid_quantity");
+    assert!(e.quote(js(request)).is_ok());
 }

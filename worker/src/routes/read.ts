@@ -105,9 +105,10 @@ export async function source({ request, env }: Ctx): Promise<Response> {
   body.priceExplanations = price;
   const { engine, version } = await readEngine(env);
   try {
-    // One call: the plan seeds the service levels' sourcing (standard delivery reuses it).
-    const { plan, deliveryOptions } = engine.quote(body as unknown as DeliveryRequest);
-    return jsonWith({ plan, deliveryOptions }, versionHeaders(version));
+    // One call: the plan seeds the service levels' sourcing (standard delivery reuses it). The
+    // answer, `{ plan, deliveryOptions }`, comes as JSON text and is sent as it is.
+    const text = engine.quoteJson(body as unknown as DeliveryRequest);
+    return new Response(text, { status: 200, headers: versionHeaders(version) });
   } catch (err) {
     const r = engineError(err);
     return json(r.body, r.status);
