@@ -97,13 +97,16 @@ struct Batch<'n> {
 }
 
 impl<'n> Batch<'n> {
-    fn new(network: &'n Network, opts: ApplyOptions) -> Self {
+    /// A batch of about `events` events: the change tracking is sized for them up front (at most
+    /// one change per event), so that it never rehashes while the batch applies.
+    fn new(network: &'n Network, opts: ApplyOptions, events: usize) -> Self {
+        let expected = if opts.changes { events.min(1 << 20) } else { 0 };
         Batch {
             network,
             report: ApplyReport::default(),
             track: opts.changes,
-            touched: FxHashMap::default(),
-            ats: Vec::new(),
+            touched: FxHashMap::with_capacity_and_hasher(expected, Default::default()),
+            ats: Vec::with_capacity(expected),
             last_sku: (String::new(), u32::MAX),
             last_location: (String::new(), u32::MAX),
         }
@@ -181,7 +184,7 @@ impl Inventory {
         opts: ApplyOptions,
     ) -> Result<ApplyReport, InputError> {
         let slots = scan::events(json)?;
-        let mut batch = Batch::new(network, opts);
+        let mut batch = Batch::new(network, opts, slots.len());
         for (index, slot) in slots.into_iter().enumerate() {
             let result = slot.and_then(|e| self.apply_one(&mut batch, &e));
             batch.record(index, result);
@@ -196,7 +199,7 @@ impl Inventory {
         events: &[Event<'_>],
         opts: ApplyOptions,
     ) -> ApplyReport {
-        let mut batch = Batch::new(network, opts);
+        let mut batch = Batch::new(network, opts, events.len());
         for (index, e) in events.iter().enumerate() {
             let result = self.apply_one(&mut batch, e);
             batch.record(index, result);
