@@ -190,6 +190,12 @@ test("POST /v1/inventory/counts: a CSV stock count, idempotent per file", async 
   assertError(await api.call("POST", "/v1/inventory/counts", { raw: "a,b\n1,2\n", token: TOKEN }), 400, "invalid_csv");
   assertError(await api.call("POST", "/v1/inventory/counts", { raw: "", token: TOKEN }), 400, "invalid_csv");
   assertError(await api.call("POST", "/v1/inventory/counts", { raw: 'sku,location,onHand\n"A,L0,1\n', token: TOKEN }), 400, "invalid_csv");
+  // One file is one ledger transaction: at most 100,000 rows, and at most 4 MiB.
+  const many = "sku,location,onHand\n" + "Z,L0,1\n".repeat(100_001);
+  assertError(await api.call("POST", "/v1/inventory/counts", { raw: many, token: TOKEN }), 400, "invalid_input");
+  const huge = "sku,location,onHand\n" + `${"Z".repeat(200)},L0,1\n`.repeat(21_000);
+  assertError(await api.call("POST", "/v1/inventory/counts", { raw: huge, token: TOKEN }), 413, "payload_too_large");
+  assert.equal((await positionMap(api, ["Z"]))["Z@L0"], undefined, "nothing of a refused file applies");
 });
 
 test("thresholds, positions, profiles and the ledger status (token routes)", async () => {
@@ -209,6 +215,7 @@ test("thresholds, positions, profiles and the ledger status (token routes)", asy
   // The ledger sees the profile at once (the edge replica within a second).
   const held = await api.post("/v1/reservations", { idempotencyKey: "near-1", lines: [{ sku: "B", qty: 1 }], destination: PARIS, profile: "near" });
   assertError(held, 409, "insufficient_stock"); // B is only at L2, 11 km away
+  assertError(await api.del("/v1/profiles/near"), 401, "unauthorized");
   assert.equal((await api.admin.del("/v1/profiles/near")).status, 200);
   assertError(await api.admin.del("/v1/profiles/near"), 404, "not_found");
 
@@ -257,6 +264,11 @@ test("reservations: 201, replay, 409 insufficient_stock, 422 key reuse, GET, DEL
   assert.equal(again.status, 200);
   assert.deepEqual(again.json.released, []);
   assertError(await api.del("/v1/reservations/rsv_nope"), 404, "not_found");
+  // A released hold cannot become an order.
+  assertError(await api.post("/v1/orders", { reservationId: res.json.id }), 409, "reservation_released");
+  // Bodies over 256 KiB are refused before they are read whole.
+  const big = { ...req, idempotencyKey: "api-big", customer: "x".repeat(300 * 1024) };
+  assertError(await api.post("/v1/reservations", big), 413, "payload_too_large");
 });
 
 test("orders: 201, replay, 404, 409, tracking token, events, returns, report", async () => {
@@ -299,6 +311,7 @@ test("orders: 201, replay, 404, 409, tracking token, events, returns, report", a
   const ret = await api.post(`${path}/returns?token=${o.json.trackingToken}`, { reason: "too small" });
   assert.equal(ret.status, 201, ret.text);
   assert.equal(ret.json.status, "return_requested");
+  assertError(await api.admin.post(`${path}/events`, { type: "returned", location: "NOWHERE" }), 400, "unknown_location");
 
   assertError(await api.get("/v1/reports/orders"), 401);
   assertError(await api.admin.get("/v1/reports/orders?from=yesterday"), 400, "invalid_input");
@@ -358,6 +371,11 @@ test("no body ever makes a 500", async () => {
       if (res.status >= 400) assert.equal(typeof res.json?.error?.code, "string", `${path} ${raw}: ${res.text}`);
     }
   }
+  for (const [method, path] of [["GET", "/v1/reservations/%ZZ"], ["DELETE", "/v1/reservations/%E0%A4%A"], ["POST", "/v1/orders/%E0/events"], ["GET", "/v1/orders/%25%?token=x"]]) {
+    assertError(await api.call(method, path, { raw: method === "GET" ? undefined : "{}", token: TOKEN }), 400, "invalid_input");
+  }
+  assertError(await api.call("POST", "/v1/source", { raw: new Uint8Array([0x7b, 0xff, 0x7d]) }), 400, "bad_encoding");
+  assertError(await api.post("/v1/source", { lines: [{ sku: "S".repeat(201), qty: 1 }], destination: { lat: 48, lon: 2 } }), 400, "invalid_input");
   for (const q of ["skus=,,,", "skus=A&lat=NaN&lon=1", "skus=A&radiusKm=-1&lat=1&lon=1", `skus=${"A,".repeat(300)}`, "skus=%00", "skus=A&qty=0", "skus=A&today=2026-13-45"]) {
     const res = await api.get(`/v1/availability?${q}`);
     assert.ok(res.status < 500, `${q} → ${res.status} ${res.text}`);

@@ -99,10 +99,19 @@ test("a reservation reaches the subscriber within 1 s; subscriptions can change"
   sub.close();
 });
 
-test("the operations stream gets out-of-stock and failed-sourcing alerts", async () => {
+test("the operations stream gets low-stock, out-of-stock and failed-sourcing alerts", async () => {
   const ops = await connect(`/v1/live/alerts?token=${TOKEN}`);
   const hello = await ops.next((m) => m.type === "hello");
   assert.ok(Array.isArray(hello.recent));
+  // A threshold of 3 for SKU V: 10 → 2 crosses it.
+  assert.equal((await api.admin.post("/v1/inventory/thresholds", { sku: "V", low: 3 })).status, 200);
+  await api.admin.post("/v1/inventory/events", { events: [{ id: "low-0", type: "set", sku: "V", location: "L0", onHand: 10 }] });
+  await api.admin.post("/v1/inventory/events", { events: [{ id: "low-1", type: "adjust", sku: "V", location: "L0", delta: -8 }] });
+  const low = await ops.next((m) => m.type === "alerts" && m.alerts.some((a) => a.kind === "low"), 1000);
+  assert.deepEqual(
+    low.alerts.filter((a) => a.kind === "low").map((a) => [a.type, a.sku, a.location, a.ats, a.threshold]),
+    [["stock", "V", "L0", 2, 3]],
+  );
   await api.admin.post("/v1/inventory/events", { events: [{ id: "oos-1", type: "set", sku: "V", location: "L0", onHand: 0 }] });
   const oos = await ops.next((m) => m.type === "alerts" && m.alerts.some((a) => a.kind === "out_of_stock"), 1000);
   assert.deepEqual(

@@ -60,7 +60,12 @@ async function handle(request: Request, env: Env, exec: ExecutionContext): Promi
       },
     });
   }
-  const match = router.match(request.method, url.pathname);
+  let match: ReturnType<typeof router.match>;
+  try {
+    match = router.match(request.method, url.pathname);
+  } catch (err) {
+    return failure(err);
+  }
   if (match === null) return errorResponse(404, "not_found", `no route ${request.method} ${url.pathname}`);
   if ("allow" in match) {
     return errorResponse(405, "method_not_allowed", `${url.pathname} accepts ${match.allow.join(", ")}`, { allow: match.allow.join(", ") });

@@ -23,6 +23,9 @@ export async function ingestCounts({ request, url, env }: Ctx): Promise<Response
   const text = await readText(request, INGEST_LIMIT);
   const digest = await sha256(text);
   const rows = countEvents(text, digest.slice(0, 16));
+  // One file is one ledger transaction: held to the same bound as an event batch.
+  const total = rows.events.length + rows.rejected.length;
+  if (total > MAX_EVENTS) throw invalid("body", `at most ${MAX_EVENTS} rows per file (got ${total}): split it`);
   const reply = await ledgerOf(env).ingest(rows.events);
   if (reply.status !== 200) return replyResponse(reply);
   const report = reply.body as { rejected: { index: number; code: string; message: string }[] } & Record<string, unknown>;

@@ -5,7 +5,7 @@ import { readEngine } from "../read";
 import { engineError } from "../reply";
 import type { Ctx } from "../router";
 import { MAX_LINE_QTY } from "./shop";
-import { haversineKm, invalid, object, queryMode, queryNumber, queryPoint, querySkus, type JsonObject } from "../validate";
+import { haversineKm, invalid, object, queryMode, queryNumber, queryPoint, querySkus, string, type JsonObject } from "../validate";
 import spec from "../../openapi.yaml";
 
 /** At most this many SKUs per availability query. */
@@ -91,11 +91,13 @@ export async function availability({ url, env }: Ctx): Promise<Response> {
  */
 export async function source({ request, env }: Ctx): Promise<Response> {
   const body = object(await readJson(request), "body");
-  // The engine takes lines up to 10^9 units; the API holds every cart to the reservations' bound.
+  // The engine takes lines up to 10^9 units and SKUs of any length; the API holds every cart to
+  // the reservations' bounds (worker/openapi.yaml `Line`), so what /v1/source prices can be held.
   if (Array.isArray(body.lines)) {
     body.lines.forEach((l, i) => {
-      const qty = l !== null && typeof l === "object" && !Array.isArray(l) ? l.qty : undefined;
-      if (typeof qty === "number" && qty > MAX_LINE_QTY) throw invalid(`lines[${i}].qty`, `must be at most ${MAX_LINE_QTY}`);
+      if (l === null || typeof l !== "object" || Array.isArray(l)) return; // the engine says why
+      if (typeof l.sku === "string") string(l.sku, `lines[${i}].sku`);
+      if (typeof l.qty === "number" && l.qty > MAX_LINE_QTY) throw invalid(`lines[${i}].qty`, `must be at most ${MAX_LINE_QTY}`);
     });
   }
   // Pricing `costlier` explanations costs several optimiser runs: the edge's checkout path skips
