@@ -179,15 +179,7 @@ pub fn snapshots_round_trip() {
 }
 
 pub fn sourcing_through_the_binding() {
-    let mut e = engine();
-    e.apply_events(
-        js(
-            r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":3},
-               {"id":"2","type":"set","sku":"A","location":"LYO","onHand":30}]"#,
-        ),
-        None,
-    )
-    .unwrap();
+    let mut e = paris_and_lyon();
     e.set_profile(JsValue::from("near"), js(r#"{"maxDistanceKm":100}"#))
         .unwrap();
     let plan = e
@@ -232,7 +224,8 @@ pub fn sourcing_through_the_binding() {
     );
 }
 
-pub fn delivery_options_through_the_binding() {
+/// The test network with 3 units of A in Paris and 30 in Lyon.
+fn paris_and_lyon() -> JsEngine {
     let mut e = engine();
     e.apply_events(
         js(
@@ -242,6 +235,11 @@ pub fn delivery_options_through_the_binding() {
         None,
     )
     .unwrap();
+    e
+}
+
+pub fn delivery_options_through_the_binding() {
+    let e = paris_and_lyon();
     let request = r#"{"lines":[{"sku":"A","qty":1,"unitPrice":20}],"destination":{"lat":48.85,"lon":2.35},"now":"2026-11-25T10:00"}"#;
     let options = e.delivery_options(js(request)).unwrap();
     assert_eq!(
@@ -275,15 +273,7 @@ pub fn delivery_options_through_the_binding() {
 }
 
 pub fn profiles_carry_delivery_and_explanations_are_priced() {
-    let mut e = engine();
-    e.apply_events(
-        js(
-            r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":3},
-               {"id":"2","type":"set","sku":"A","location":"LYO","onHand":30}]"#,
-        ),
-        None,
-    )
-    .unwrap();
+    let mut e = paris_and_lyon();
     e.set_profile(
         JsValue::from("chf"),
         js(r#"{"costPerKm":0.1,"delivery":{"currency":"CHF"}}"#),
@@ -331,15 +321,7 @@ pub fn profiles_carry_delivery_and_explanations_are_priced() {
 }
 
 pub fn quote_is_the_plan_and_the_delivery_options() {
-    let mut e = engine();
-    e.apply_events(
-        js(
-            r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":3},
-               {"id":"2","type":"set","sku":"A","location":"LYO","onHand":30}]"#,
-        ),
-        None,
-    )
-    .unwrap();
+    let e = paris_and_lyon();
     let request = r#"{"lines":[{"sku":"A","qty":2,"unitPrice":20}],"destination":{"lat":48.85,"lon":2.35},"now":"2026-11-25T10:00"}"#;
     let stringify = |v: &JsValue| js_sys::JSON::stringify(v).unwrap().as_string().unwrap();
     let quote = e.quote(js(request)).unwrap();
