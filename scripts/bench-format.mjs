@@ -49,6 +49,7 @@ export const SOURCING_HEADER = [
   "MILP / engine p50",
   "budget p99",
   "budget max gap",
+  "priced explanations p50 / p99",
 ];
 
 const us = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} ms` : `${x} µs`);
@@ -67,5 +68,6 @@ export function sourcingRows(r) {
     `${g.milpOverEngineP50}x`,
     us(g.smallBudget.p99Us),
     `${g.smallBudget.maxGapPct}%`,
+    g.pricedP50Us === undefined ? "" : `${us(g.pricedP50Us)} / ${us(g.pricedP99Us)}`,
   ]);
 }

@@ -113,7 +113,9 @@ if (sourcing) {
     "",
     "Random carts over generated networks (*mixed*: a few deep warehouses; *store-heavy*: one " +
       "warehouse, shallow stores) and over the demo network (its nearest locations; 154 at most). " +
-      "`engine.source` timed through the wasm under the default search budget; *= MILP optimum*: " +
+      "`engine.source` timed through the wasm under the default search budget, without pricing " +
+      "`costlier` explanations (`priceExplanations: false`; the last column is the default, priced, " +
+      "which adds up to `explainBudget` = 4 optimiser runs); *= MILP optimum*: " +
       "plans valid under the contract, of the MILP's cost and marked `optimal`; *MILP* is HiGHS on " +
       `the same instances in the same run (capped at ${sourcing.milpTimeLimitS} s, a timeout leaves ` +
       `the instance unverified); *budget*: the same instances with \`searchBudget: ${b}\`, max gap ` +
