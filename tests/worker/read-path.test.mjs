@@ -1,4 +1,5 @@
-// The edge read path inside workerd: answers come from the isolate's replica, never more than
+// The edge read path inside workerd: answers come from the isolate's replica (without asking the
+// ledger while it is fresh enough), never more than
 // READ_MAX_STALENESS_MS (1 s) behind the ledger; replicas catch up by journal deltas, and the
 // demo network loads on a first start with DEMO_NETWORK=true.
 import { test, after } from "node:test";
@@ -46,6 +47,33 @@ test("a tighter bound is honoured (READ_MAX_STALENESS_MS=0 reads through on ever
     await api.admin.post("/v1/inventory/events", { events: [{ id: `f-${i}`, type: "set", sku: "F", location: "L0", onHand: i }] });
     assert.equal((await api.get("/v1/availability?skus=F")).json[0].total, i);
   }
+  await api.dispose();
+});
+
+test("within the bound, every read route answers from the replica without asking the ledger", async () => {
+  // A 60 s bound: a read right after a write must come from the replica, at its older version.
+  const api = await fx.start({ vars: { READ_MAX_STALENESS_MS: "60000" } });
+  await seed(api, TEN_LOCATIONS, { G: { L0: 1 } });
+  const PARIS = { lat: 48.85, lon: 2.35 };
+  const reads = async () => ({
+    availability: await api.get("/v1/availability?skus=G"),
+    locations: await api.get("/v1/locations?lat=48.85&lon=2.35&radiusKm=5000"),
+    source: await api.post("/v1/source", { lines: [{ sku: "G", qty: 1 }], destination: PARIS }),
+  });
+  const before = await reads(); // the replica is loaded at the seed's version
+  const v = Number(before.availability.headers.get("x-atsource-version"));
+  assert.equal(before.availability.json[0].total, 1);
+  assert.equal((await api.admin.post("/v1/inventory/events", { events: [{ id: "g-0", type: "set", sku: "G", location: "L0", onHand: 0 }] })).status, 200);
+  assert.equal((await api.admin.post("/v1/locations", [{ id: "L-NEW", kind: "store", lat: 48.86, lon: 2.36 }])).status, 200);
+  assert.ok((await api.admin.get("/v1/ledger")).json.version > v);
+  const after = await reads();
+  for (const [route, res] of Object.entries(after)) {
+    assert.equal(res.status, 200, `${route}: ${res.text}`);
+    assert.equal(Number(res.headers.get("x-atsource-version")), v, `${route} answered from the replica`);
+  }
+  assert.equal(after.availability.json[0].total, 1, "the replica's (older) answer");
+  assert.equal(after.source.json.plan.status, "complete");
+  assert.ok(!after.locations.json.some((l) => l.id === "L-NEW"));
   await api.dispose();
 });
 
