@@ -86,12 +86,13 @@ impl DeliveryConfig {
 }
 
 /// The strategies of the request's profile, resolved as `engine.source` resolves them
-/// ([`Profiles::resolve`]).
+/// ([`Profiles::resolve_priced`]).
 pub fn strategies<'p>(
     profiles: &'p Profiles,
     profile: Option<&ProfileRef>,
+    price_explanations: Option<bool>,
 ) -> Result<Cow<'p, [Strategy]>, SourcingError> {
-    profiles.resolve(profile)
+    profiles.resolve_priced(profile, price_explanations)
 }
 
 /// The delivery configuration a request names, with the path its errors are reported under: the
@@ -121,7 +122,11 @@ pub fn delivery_options(
     config: &DeliveryConfig,
 ) -> Result<DeliveryOptions, PromiseError> {
     let checked = request.check()?;
-    let strategies = strategies(profiles, request.profile.as_ref())?;
+    let strategies = strategies(
+        profiles,
+        request.profile.as_ref(),
+        request.price_explanations,
+    )?;
     offer(
         network,
         inventory,
@@ -147,12 +152,13 @@ pub fn quote(
     config: &DeliveryConfig,
 ) -> Result<Quote, PromiseError> {
     let checked = request.check()?;
-    let mut strategies = strategies(profiles, request.profile.as_ref())?.into_owned();
-    if request.price_explanations == Some(false) {
-        strategies.iter_mut().for_each(|s| s.explain_budget = 0);
-    }
+    let strategies = strategies(
+        profiles,
+        request.profile.as_ref(),
+        request.price_explanations,
+    )?;
     let plan = sourcing::source_cart(network, inventory, &checked.cart, &strategies);
-    let cache = home::PlanCache::seeded(strategies.clone(), plan.clone());
+    let cache = home::PlanCache::seeded(strategies.to_vec(), plan.clone());
     let delivery_options = offer(
         network,
         inventory,

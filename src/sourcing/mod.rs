@@ -49,12 +49,8 @@ pub fn source(
     request: &SourceRequest,
 ) -> Result<Plan, SourcingError> {
     let cart = request.cart()?;
-    let mut strategies = profiles.resolve(request.profile.as_ref())?;
-    if request.price_explanations == Some(false) {
-        for s in strategies.to_mut() {
-            s.explain_budget = 0;
-        }
-    }
+    let strategies =
+        profiles.resolve_priced(request.profile.as_ref(), request.price_explanations)?;
     Ok(source_cart(network, inventory, &cart, &strategies))
 }
 

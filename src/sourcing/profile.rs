@@ -180,24 +180,22 @@ impl Strategy {
     /// permissive. Every plan eligible under `self` is then eligible under `wide` at the same
     /// cost, so an optimal plan of `wide` that `self` admits is optimal under `self` too.
     pub fn narrows(&self, wide: &Strategy) -> bool {
-        let within = |n: Option<f64>, w: Option<f64>| match (n, w) {
-            (_, None) => true,
-            (Some(n), Some(w)) => n <= w,
-            (None, Some(_)) => false,
-        };
-        let fewer = |n: Option<u32>, w: Option<u32>| match (n, w) {
-            (_, None) => true,
-            (Some(n), Some(w)) => n <= w,
-            (None, Some(_)) => false,
-        };
+        // An optional limit `n` at most as permissive as `w` (`None`: no limit).
+        fn tighter<T: PartialOrd>(n: Option<T>, w: Option<T>) -> bool {
+            match (n, w) {
+                (_, None) => true,
+                (Some(n), Some(w)) => n <= w,
+                (None, Some(_)) => false,
+            }
+        }
         let listed = match (&self.locations, &wide.locations) {
             (_, None) => true,
             (Some(n), Some(_)) => n.iter().all(|id| wide.lists(id)),
             (None, Some(_)) => false,
         };
         self.name == wide.name
-            && within(self.max_distance_km, wide.max_distance_km)
-            && fewer(self.max_shipments, wide.max_shipments)
+            && tighter(self.max_distance_km, wide.max_distance_km)
+            && tighter(self.max_shipments, wide.max_shipments)
             && self.min_performance >= wide.min_performance
             && (!self.stores || wide.stores)
             && (!self.warehouses || wide.warehouses)
@@ -508,6 +506,23 @@ impl Profiles {
             ),
             Some(super::ProfileRef::Inline(p)) => Cow::Owned(p.strategies("profile")?),
         })
+    }
+
+    /// [`Profiles::resolve`], with the pricing of `costlier` explanations turned off
+    /// (`explainBudget` 0) when the request says `priceExplanations: false`.
+    pub fn resolve_priced<'p>(
+        &'p self,
+        profile: Option<&super::ProfileRef>,
+        price_explanations: Option<bool>,
+    ) -> Result<std::borrow::Cow<'p, [Strategy]>, SourcingError> {
+        let mut strategies = self.resolve(profile)?;
+        if price_explanations == Some(false) {
+            strategies
+                .to_mut()
+                .iter_mut()
+                .for_each(|s| s.explain_budget = 0);
+        }
+        Ok(strategies)
     }
 
     /// The delivery configuration of a request's profile (resolved as [`Profiles::resolve`]

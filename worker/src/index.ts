@@ -60,18 +60,13 @@ async function handle(request: Request, env: Env, exec: ExecutionContext): Promi
       },
     });
   }
-  let match: ReturnType<typeof router.match>;
   try {
-    match = router.match(request.method, url.pathname);
-  } catch (err) {
-    return failure(err);
-  }
-  if (match === null) return errorResponse(404, "not_found", `no route ${request.method} ${url.pathname}`);
-  if ("allow" in match) {
-    return errorResponse(405, "method_not_allowed", `${url.pathname} accepts ${match.allow.join(", ")}`, { allow: match.allow.join(", ") });
-  }
-  const ctx: Ctx = { request, url, env, params: match.params, exec };
-  try {
+    const match = router.match(request.method, url.pathname); // a malformed `%` escape throws a 400
+    if (match === null) return errorResponse(404, "not_found", `no route ${request.method} ${url.pathname}`);
+    if ("allow" in match) {
+      return errorResponse(405, "method_not_allowed", `${url.pathname} accepts ${match.allow.join(", ")}`, { allow: match.allow.join(", ") });
+    }
+    const ctx: Ctx = { request, url, env, params: match.params, exec };
     await init(); // instantiates the engine's wasm once per isolate; free afterwards
     return await match.handler(ctx);
   } catch (err) {

@@ -5,7 +5,7 @@ import { readEngine } from "../read";
 import { engineError } from "../reply";
 import type { Ctx } from "../router";
 import { MAX_LINE_QTY } from "./shop";
-import { haversineKm, invalid, object, queryMode, queryNumber, queryPoint, querySkus, string, type JsonObject } from "../validate";
+import { haversineKm, invalid, object, queryMode, queryNumber, queryPoint, querySkus, string } from "../validate";
 import spec from "../../openapi.yaml";
 
 /** At most this many SKUs per availability query. */
