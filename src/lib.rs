@@ -21,6 +21,7 @@ pub mod inventory;
 mod json_path;
 pub mod network;
 mod order;
+mod prefetch;
 pub mod promise;
 pub mod snapshot;
 pub mod sourcing;

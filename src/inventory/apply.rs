@@ -1,14 +1,12 @@
 //! Applying a batch of events: each stands alone, duplicates and stale counts change nothing,
 //! and the report lists the ATS changes and alert crossings the batch caused.
 
-use std::collections::hash_map::Entry;
-
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::alerts::{Alert, Thresholds};
 use super::dedup::id_hash;
 use super::events::{Event, EventKind, Rejection};
+use super::moves::{Moved, Moves};
 use super::scan;
 use super::{position_ats, Inventory, Position};
 use crate::network::Network;
@@ -68,32 +66,40 @@ impl Default for ApplyOptions {
     }
 }
 
+/// How many events ahead of the one applying are resolved and prefetched: enough to cover a
+/// cache miss with the work of the events in between.
+const AHEAD: usize = 16;
+
+/// An event's id hash, SKU and location indexes (`u32::MAX` when unknown), found ahead.
+#[derive(Debug, Clone, Copy)]
+struct Resolved {
+    h: u128,
+    sku: u32,
+    loc: u32,
+}
+
+impl Default for Resolved {
+    fn default() -> Self {
+        Resolved {
+            h: 0,
+            sku: u32::MAX,
+            loc: u32::MAX,
+        }
+    }
+}
+
 enum Outcome {
     Applied,
     Duplicate,
     Stale,
 }
 
-/// A position's ATS before the batch and after its latest event.
-struct Moved {
-    sku: u32,
-    loc: u32,
-    before: i64,
-    after: i64,
-}
-
-/// The state of one batch while it applies: the report so far, the first-touch ATS of the
-/// positions it changes, and the previous event's SKU and location (feeds often repeat them).
+/// The state of one batch while it applies: the report so far and the positions it moved.
 struct Batch<'n> {
     network: &'n Network,
     report: ApplyReport,
     track: bool,
-    /// Index in `ats` of every position changed so far, by (sku, location) packed in a u64.
-    touched: FxHashMap<u64, u32>,
-    /// ATS of each changed position before the batch and now, in order of first change.
-    ats: Vec<Moved>,
-    last_sku: (String, u32),
-    last_location: (String, u32),
+    moves: Moves,
 }
 
 impl<'n> Batch<'n> {
@@ -105,10 +111,7 @@ impl<'n> Batch<'n> {
             network,
             report: ApplyReport::default(),
             track: opts.changes,
-            touched: FxHashMap::with_capacity_and_hasher(expected, Default::default()),
-            ats: Vec::with_capacity(expected),
-            last_sku: (String::new(), u32::MAX),
-            last_location: (String::new(), u32::MAX),
+            moves: Moves::with_capacity(expected),
         }
     }
 
@@ -132,45 +135,38 @@ impl<'n> Batch<'n> {
             return;
         };
         let after = position_ats(new, location);
-        let next = self.ats.len() as u32;
-        match self.touched.entry(u64::from(sku) << 32 | u64::from(loc)) {
-            Entry::Occupied(i) => {
-                if let Some(m) = self.ats.get_mut(*i.get() as usize) {
-                    m.after = after;
-                }
-            }
-            Entry::Vacant(v) => {
-                v.insert(next);
-                self.ats.push(Moved {
-                    sku,
-                    loc,
-                    before: position_ats(old, location),
-                    after,
-                });
-            }
-        }
+        self.moves
+            .note(sku, loc, || position_ats(old, location), after);
     }
+}
 
-    fn location(&mut self, id: &str) -> Option<u32> {
+/// The events ahead of the one applying, resolved: a ring of [`AHEAD`] entries, and the last
+/// SKU and location looked up (feeds often repeat them).
+struct Lookahead<'e> {
+    ring: [Resolved; AHEAD],
+    last_sku: (&'e str, u32),
+    last_location: (&'e str, u32),
+}
+
+impl<'e> Lookahead<'e> {
+    fn location(&mut self, network: &Network, id: &'e str) -> Option<u32> {
         if self.last_location.1 != u32::MAX && self.last_location.0 == id {
             return Some(self.last_location.1);
         }
-        let i = self.network.lookup(id)?;
-        self.last_location.0.clear();
-        self.last_location.0.push_str(id);
-        self.last_location.1 = i;
+        let i = network.lookup(id)?;
+        self.last_location = (id, i);
         Some(i)
     }
 
-    fn sku(&mut self, inventory: &mut Inventory, sku: &str) -> u32 {
+    /// The index of `sku` if the inventory knows it already (a new one is registered when its
+    /// event applies).
+    fn sku(&mut self, inventory: &Inventory, sku: &'e str) -> Option<u32> {
         if self.last_sku.1 != u32::MAX && self.last_sku.0 == sku {
-            return self.last_sku.1;
+            return Some(self.last_sku.1);
         }
-        let i = inventory.intern(sku);
-        self.last_sku.0.clear();
-        self.last_sku.0.push_str(sku);
-        self.last_sku.1 = i;
-        i
+        let i = inventory.sku_index(sku)?;
+        self.last_sku = (sku, i);
+        Some(i)
     }
 }
 
@@ -184,12 +180,7 @@ impl Inventory {
         opts: ApplyOptions,
     ) -> Result<ApplyReport, InputError> {
         let slots = scan::events(json)?;
-        let mut batch = Batch::new(network, opts, slots.len());
-        for (index, slot) in slots.into_iter().enumerate() {
-            let result = slot.and_then(|e| self.apply_one(&mut batch, &e));
-            batch.record(index, result);
-        }
-        Ok(self.finish(batch))
+        Ok(self.apply_all(network, &slots, opts, |s| s.as_ref().map_err(Clone::clone)))
     }
 
     /// Applies typed events (the native path).
@@ -199,27 +190,87 @@ impl Inventory {
         events: &[Event<'_>],
         opts: ApplyOptions,
     ) -> ApplyReport {
-        let mut batch = Batch::new(network, opts, events.len());
-        for (index, e) in events.iter().enumerate() {
-            let result = self.apply_one(&mut batch, e);
+        self.apply_all(network, events, opts, Ok)
+    }
+
+    /// Applies `items` in order. Each event's id, SKU and location are resolved [`AHEAD`]
+    /// events before it applies, and the memory it will touch (its id's slot in the event log,
+    /// the id the log will forget, its position) is prefetched then: the cache misses of
+    /// consecutive events overlap instead of adding up.
+    fn apply_all<'e, T>(
+        &mut self,
+        network: &Network,
+        items: &'e [T],
+        opts: ApplyOptions,
+        event: impl Fn(&'e T) -> Result<&'e Event<'e>, (&'static str, String)>,
+    ) -> ApplyReport {
+        let mut batch = Batch::new(network, opts, items.len());
+        let mut ahead = Lookahead {
+            ring: [Resolved::default(); AHEAD],
+            last_sku: ("", u32::MAX),
+            last_location: ("", u32::MAX),
+        };
+        for (i, item) in items.iter().enumerate().take(AHEAD) {
+            if let Ok(e) = event(item) {
+                let r = self.resolve(&batch, &mut ahead, e);
+                if let Some(x) = ahead.ring.get_mut(i) {
+                    *x = r;
+                }
+            }
+        }
+        for (index, item) in items.iter().enumerate() {
+            let here = ahead.ring.get(index % AHEAD).copied().unwrap_or_default();
+            if let Some(Ok(next)) = items.get(index + AHEAD).map(&event) {
+                let r = self.resolve(&batch, &mut ahead, next);
+                if let Some(x) = ahead.ring.get_mut(index % AHEAD) {
+                    *x = r;
+                }
+            }
+            let result = event(item).and_then(|e| self.apply_one(&mut batch, e, here));
             batch.record(index, result);
         }
         self.finish(batch)
+    }
+
+    /// Resolves an event ahead of applying it and prefetches what applying it will read.
+    fn resolve<'e>(
+        &self,
+        batch: &Batch<'_>,
+        ahead: &mut Lookahead<'e>,
+        e: &'e Event<'e>,
+    ) -> Resolved {
+        let h = id_hash(&e.id);
+        self.log.prefetch(h, AHEAD);
+        let loc = ahead.location(batch.network, &e.location);
+        let sku = ahead.sku(self, &e.sku);
+        if let (Some(s), Some(l)) = (sku, loc) {
+            if let Some(stock) = self.stock.get(s as usize) {
+                stock.prefetch(l);
+            }
+            if batch.track {
+                batch.moves.prefetch(s, l);
+            }
+        }
+        Resolved {
+            h,
+            sku: sku.unwrap_or(u32::MAX),
+            loc: loc.unwrap_or(u32::MAX),
+        }
     }
 
     fn apply_one(
         &mut self,
         batch: &mut Batch<'_>,
         e: &Event<'_>,
+        r: Resolved,
     ) -> Result<Outcome, (&'static str, String)> {
-        let h = id_hash(&e.id);
-        if !self.log.claim(h) {
+        if !self.log.claim(r.h) {
             return Ok(Outcome::Duplicate);
         }
-        let result = self.apply_new(batch, e);
+        let result = self.apply_new(batch, e, r);
         match result {
-            Ok(_) => self.log.commit(h),
-            Err(_) => self.log.release(h),
+            Ok(_) => self.log.commit(r.h),
+            Err(_) => self.log.release(r.h),
         }
         result
     }
@@ -229,14 +280,21 @@ impl Inventory {
         &mut self,
         batch: &mut Batch<'_>,
         e: &Event<'_>,
+        r: Resolved,
     ) -> Result<Outcome, (&'static str, String)> {
-        let Some(loc) = batch.location(&e.location) else {
+        if r.loc == u32::MAX {
             return Err((
                 "unknown_location",
                 format!("unknown location `{}`", e.location),
             ));
+        }
+        let loc = r.loc;
+        // A SKU unknown when the event was resolved may have been registered since.
+        let sku = if r.sku == u32::MAX {
+            self.intern(&e.sku)
+        } else {
+            r.sku
         };
-        let sku = batch.sku(self, &e.sku);
         if let EventKind::Incoming { qty, date } = e.kind {
             self.inbound_mut(sku, loc).set(date, qty);
             return Ok(Outcome::Applied);
@@ -266,9 +324,12 @@ impl Inventory {
         let Batch {
             network,
             mut report,
-            ats,
+            moves,
             ..
         } = batch;
+        let ats = moves.into_list();
+        // Sized once: growing a list of 100,000 changes by doubling copies it about twice over.
+        report.changes.reserve_exact(ats.len());
         for Moved {
             sku,
             loc,

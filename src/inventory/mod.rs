@@ -12,6 +12,7 @@ mod apply;
 mod availability;
 pub mod dedup;
 pub mod events;
+mod moves;
 mod scan;
 mod stock;
 pub mod supply;

@@ -266,6 +266,20 @@ impl SkuStock {
         self.locs.find(loc).ok()
     }
 
+    /// Hints the CPU to load the quantities (and version) of location `loc`'s position, if it
+    /// has one.
+    pub fn prefetch(&self, loc: u32) {
+        let Some(i) = self.find(loc) else {
+            return;
+        };
+        if let Some(slot) = self.slots.get(i) {
+            crate::prefetch::read(slot);
+        }
+        if let Some(v) = self.versions.get(i) {
+            crate::prefetch::read(v);
+        }
+    }
+
     /// True when positions are found in constant time (a bitmap), so that probing locations
     /// one by one beats walking them all.
     pub fn is_dense(&self) -> bool {
