@@ -11,6 +11,29 @@ use wasm_bindgen::prelude::*;
 
 use crate::{Error, InputError};
 
+#[wasm_bindgen(module = "/src/wasm/glue.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = encodeInto)]
+    fn encode_into(s: &JsValue, memory: &JsValue, ptr: u32, cap: u32) -> f64;
+}
+
+/// The text of a JS string, copied into wasm memory by the JS engine's native UTF-8 encoder;
+/// `None` when `value` is not a string.
+pub fn string(value: &JsValue) -> Option<String> {
+    let units = value.dyn_ref::<js_sys::JsString>()?.length() as usize;
+    let memory = wasm_bindgen::memory();
+    // One byte per UTF-16 unit fits ASCII text; any other text fits in three.
+    for cap in [units, units.saturating_mul(3)] {
+        let mut buf = vec![0u8; cap];
+        let written = encode_into(value, &memory, buf.as_mut_ptr() as u32, cap as u32);
+        if written >= 0.0 {
+            buf.truncate(written as usize);
+            return String::from_utf8(buf).ok();
+        }
+    }
+    None
+}
+
 /// Turns a core error into a JS `Error` with a stable `code` (and `field` when known).
 pub fn to_js(e: Error) -> JsValue {
     let err = JsError::new(&e.to_string());
@@ -29,7 +52,7 @@ pub fn invalid(field: &str, message: &str) -> JsValue {
 
 /// JSON text of a JS value (strings pass through unchanged).
 pub fn text(value: &JsValue, what: &str) -> Result<String, JsValue> {
-    if let Some(s) = value.as_string() {
+    if let Some(s) = string(value) {
         return Ok(s);
     }
     if value.is_undefined() {
@@ -37,8 +60,7 @@ pub fn text(value: &JsValue, what: &str) -> Result<String, JsValue> {
     }
     let s = JSON::stringify(value)
         .map_err(|_| invalid(what, "cannot be serialized to JSON (BigInt or cycle?)"))?;
-    s.as_string()
-        .ok_or_else(|| invalid(what, "must be a JSON value"))
+    string(&s).ok_or_else(|| invalid(what, "must be a JSON value"))
 }
 
 /// Decodes a JS value into a core request type.

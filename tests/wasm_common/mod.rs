@@ -350,3 +350,42 @@ pub fn quote_is_the_plan_and_the_delivery_options() {
     assert_eq!(code_of(err), "invalid_quantity");
     assert!(e.quote(js(request)).is_ok());
 }
+
+/// Text crosses into wasm through the JS engine's UTF-8 encoder: non-ASCII SKUs (accents,
+/// CJK, an emoji outside the BMP) arrive intact through the object and the JSON text forms,
+/// and come back the same in the report and in availability.
+pub fn non_ascii_text_crosses_intact() {
+    let mut e = engine();
+    let skus = ["ROBE-ÉTÉ", "杯子-白", "MUG-☕", "SOCK-🧦"];
+    for (i, sku) in skus.iter().enumerate() {
+        let event = format!(
+            r#"[{{"id":"u{i}","type":"set","sku":"{sku}","location":"PAR","onHand":{}}}]"#,
+            3 + i
+        );
+        // Objects for even SKUs, JSON text for odd ones.
+        let input = if i % 2 == 0 {
+            js(&event)
+        } else {
+            JsValue::from(event.as_str())
+        };
+        let report = e.apply_events(input, None).unwrap();
+        assert_eq!(get(&report, "applied").as_f64(), Some(1.0), "{sku}");
+        let change = get(&get(&report, "changes"), "0");
+        assert_eq!(get(&change, "sku").as_string().as_deref(), Some(*sku));
+    }
+    for (i, sku) in skus.iter().enumerate() {
+        let want = (3 + i) as f64 - 1.0; // PAR keeps 1 unit of safety stock
+        assert_eq!(
+            e.ats(JsValue::from(*sku), Some("PAR".into())).unwrap(),
+            want,
+            "{sku}"
+        );
+    }
+    let query = format!(r#"{{"skus":["{}","{}"]}}"#, skus[3], skus[1]);
+    let avail = e.availability(js(&query)).unwrap();
+    assert_eq!(
+        get(&get(&avail, "0"), "sku").as_string().as_deref(),
+        Some(skus[3])
+    );
+    assert_eq!(get(&get(&avail, "1"), "total").as_f64(), Some(3.0));
+}
