@@ -242,7 +242,17 @@ impl EventLog {
         }
         let mut table = IdTable::with_keys(ids.len());
         // Only a tampered snapshot repeats an id: keep its first occurrence, as `remember` would.
-        ids.retain(|&h| table.insert(key(h)));
+        // In chunks through an out-of-line call, so that V8 can switch to optimised code part
+        // way through (see `snapshot::checksum`).
+        #[inline(never)]
+        fn insert_all(table: &mut IdTable, ids: &[u128], fresh: &mut Vec<u128>) {
+            fresh.extend(ids.iter().copied().filter(|&h| table.insert(key(h))));
+        }
+        let mut fresh = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(1024) {
+            insert_all(&mut table, chunk, &mut fresh);
+        }
+        let ids = fresh;
         Self {
             capacity,
             order: VecDeque::from(ids),

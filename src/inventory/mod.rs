@@ -14,6 +14,7 @@ pub mod dedup;
 pub mod events;
 mod moves;
 mod scan;
+mod slots;
 mod stock;
 pub mod supply;
 

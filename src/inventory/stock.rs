@@ -1,14 +1,17 @@
 //! The positions of one SKU across locations, sorted by location index.
 //!
-//! A position takes 16 bytes in memory (four 32-bit quantities) plus its location: a SKU stocked
-//! at a fair share of the locations keeps them as a bitmap with rank counts (a succinct set: 1.5
-//! bits per location, the slot of a location found in constant time with a popcount), a sparse
-//! one as a sorted list (4 bytes per position, binary search). Versions of versioned `set` events
-//! live in a column of their own, allocated only for SKUs that ever received one. Snapshots store the columns, not the structs: location gaps and
-//! quantities as varints, and the columns that hold nothing but defaults (no reservation, no
-//! pick, no own safety stock, no version: the common case) not at all.
+//! A position takes 4 bytes in memory when it holds only on-hand stock, 16 when it holds more
+//! (see [`super::slots`]), plus its location: a SKU stocked at a fair share of the locations
+//! keeps them as a bitmap with rank counts (a succinct set: 1.5 bits per location, the slot of a
+//! location found in constant time with a popcount), a sparse one as a sorted list (4 bytes per
+//! position, binary search). Versions of versioned `set` events live in a column of their own,
+//! allocated only for SKUs that ever received one. Snapshots store the columns, not the structs:
+//! location gaps and quantities as varints, and the columns that hold nothing but defaults (no
+//! reservation, no pick, no own safety stock, no version: the common case) not at all.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::slots::{Slot, Slots};
 
 /// One (SKU, location) position as plain numbers, in units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -29,39 +32,6 @@ impl Position {
     /// ATS before the location's state is considered: `max(0, onHand - reserved - picking - safety)`.
     pub fn ats(&self, location_safety: u32) -> i64 {
         let safety = self.safety.map_or(i64::from(location_safety), i64::from);
-        (i64::from(self.on_hand) - i64::from(self.reserved) - i64::from(self.picking) - safety)
-            .max(0)
-    }
-}
-
-/// The quantities of a position as stored: 16 bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Slot {
-    on_hand: i32,
-    reserved: i32,
-    picking: i32,
-    /// -1 inherits the location's safety stock.
-    safety: i32,
-}
-
-impl Default for Slot {
-    fn default() -> Self {
-        Slot {
-            on_hand: 0,
-            reserved: 0,
-            picking: 0,
-            safety: -1,
-        }
-    }
-}
-
-impl Slot {
-    fn ats(&self, location_safety: u32) -> i64 {
-        let safety = if self.safety >= 0 {
-            i64::from(self.safety)
-        } else {
-            i64::from(location_safety)
-        };
         (i64::from(self.on_hand) - i64::from(self.reserved) - i64::from(self.picking) - safety)
             .max(0)
     }
@@ -114,6 +84,14 @@ impl Locs {
             count += w.count_ones();
         }
         Locs::Bits { words, before }
+    }
+
+    /// Number of locations.
+    fn len(&self) -> usize {
+        match self {
+            Locs::List(v) => v.len(),
+            Locs::Bits { words, before } => Self::bits_len(words, before),
+        }
     }
 
     /// Number of locations in a bitmap.
@@ -238,7 +216,7 @@ impl Locs {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SkuStock {
     locs: Locs,
-    slots: Vec<Slot>,
+    slots: Slots,
     /// Empty, or one stored version per slot.
     versions: Vec<u64>,
 }
@@ -257,7 +235,7 @@ impl SkuStock {
     /// True when the columns have matching lengths and locations are strictly increasing.
     pub fn is_consistent(&self) -> bool {
         self.locs.is_increasing()
-            && self.locs.iter().count() == self.slots.len()
+            && self.locs.len() == self.slots.len()
             && (self.versions.is_empty() || self.versions.len() == self.slots.len())
     }
 
@@ -272,9 +250,7 @@ impl SkuStock {
         let Some(i) = self.find(loc) else {
             return;
         };
-        if let Some(slot) = self.slots.get(i) {
-            crate::prefetch::read(slot);
-        }
+        self.slots.prefetch(i);
         if let Some(v) = self.versions.get(i) {
             crate::prefetch::read(v);
         }
@@ -319,12 +295,12 @@ impl SkuStock {
     /// ATS at slot `i` before the location's state is considered, with the location's safety
     /// stock (as [`Position::ats`], without building the position).
     pub fn ats(&self, i: usize, location_safety: u32) -> i64 {
-        self.slots.get(i).map_or(0, |s| s.ats(location_safety))
+        self.slots.ats(i, location_safety)
     }
 
     /// The position at slot `i`.
     pub fn get(&self, i: usize) -> Position {
-        let s = self.slots.get(i).copied().unwrap_or_default();
+        let s = self.slots.get(i).unwrap_or_default();
         Position {
             on_hand: s.on_hand,
             reserved: s.reserved,
@@ -336,15 +312,18 @@ impl SkuStock {
 
     /// Writes the position at slot `i`.
     pub fn put(&mut self, i: usize, p: Position) {
-        let Some(s) = self.slots.get_mut(i) else {
+        if i >= self.slots.len() {
             return;
-        };
-        *s = Slot {
-            on_hand: p.on_hand,
-            reserved: p.reserved,
-            picking: p.picking,
-            safety: p.safety.unwrap_or(-1),
-        };
+        }
+        self.slots.set(
+            i,
+            Slot {
+                on_hand: p.on_hand,
+                reserved: p.reserved,
+                picking: p.picking,
+                safety: p.safety.unwrap_or(-1),
+            },
+        );
         let v = stored_version(p.version);
         if self.versions.is_empty() && v != 0 {
             self.versions = vec![0; self.slots.len()];
@@ -360,7 +339,7 @@ impl SkuStock {
             Ok(i) => i,
             Err(i) => {
                 self.locs.insert(i, loc);
-                self.slots.insert(i, Slot::default());
+                self.slots.insert_empty(i);
                 if !self.versions.is_empty() {
                     self.versions.insert(i, 0);
                 }
@@ -383,7 +362,7 @@ impl SkuStock {
 /// versions     n varints, when present
 /// ```
 mod codec {
-    use super::{Locs, SkuStock, Slot};
+    use super::{Locs, SkuStock, Slot, Slots};
 
     const RESERVED: u8 = 1;
     const PICKING: u8 = 2;
@@ -405,7 +384,7 @@ mod codec {
     pub fn encode(s: &SkuStock) -> Vec<u8> {
         let mut out = Vec::with_capacity(2 + 2 * s.slots.len());
         put(&mut out, s.slots.len() as u64);
-        let any = |f: fn(&Slot) -> bool| s.slots.iter().any(f);
+        let any = |f: fn(&Slot) -> bool| s.slots.iter().any(|x| f(&x));
         let mut present = 0;
         if any(|x| x.reserved != 0) {
             present |= RESERVED;
@@ -426,8 +405,8 @@ mod codec {
             prev = l;
         }
         let column = |out: &mut Vec<u8>, f: fn(&Slot) -> i32| {
-            for x in &s.slots {
-                put(out, zigzag(f(x)));
+            for x in s.slots.iter() {
+                put(out, zigzag(f(&x)));
             }
         };
         column(&mut out, |x| x.on_hand);
@@ -455,29 +434,52 @@ mod codec {
     }
 
     impl Reader<'_> {
+        /// One varint. Most quantities and location gaps fit in one byte: that case is a load
+        /// and a compare, inlined into the column loops (in the size-optimised wasm every call
+        /// is a real call, and these run two to five million times per snapshot).
+        #[inline(always)]
         fn u64(&mut self) -> Option<u64> {
-            let mut v = 0u64;
-            for shift in (0..64).step_by(7) {
+            let b = *self.bytes.get(self.at)?;
+            self.at += 1;
+            if b < 0x80 {
+                return Some(u64::from(b));
+            }
+            self.u64_long(u64::from(b & 0x7f))
+        }
+
+        /// The rest of a varint of two or more bytes, whose low 7 bits are `v`.
+        #[inline(never)]
+        fn u64_long(&mut self, mut v: u64) -> Option<u64> {
+            let mut shift = 7;
+            while shift < 64 {
                 let b = *self.bytes.get(self.at)?;
                 self.at += 1;
                 v |= u64::from(b & 0x7f) << shift;
                 if b < 0x80 {
                     return Some(v);
                 }
+                shift += 7;
             }
             None
         }
 
+        #[inline(always)]
         fn u32(&mut self) -> Option<u32> {
             u32::try_from(self.u64()?).ok()
         }
 
+        #[inline(always)]
         fn i32(&mut self) -> Option<i32> {
             let z = self.u32()?;
             Some((z >> 1) as i32 ^ -((z & 1) as i32))
         }
     }
 
+    /// Decodes one SKU's columns. Kept out of line on purpose: a snapshot calls it once per
+    /// SKU, so V8 tiers it up to optimised code after the first few hundred SKUs, where one
+    /// inlined loop over the whole snapshot would run to the end in the baseline compiler's
+    /// code (a fresh process's first load was 2.5x slower than later ones).
+    #[inline(never)]
     pub fn decode(bytes: &[u8]) -> Option<SkuStock> {
         let mut r = Reader { bytes, at: 0 };
         let n = usize::try_from(r.u64()?).ok()?;
@@ -488,36 +490,42 @@ mod codec {
         if present & !(RESERVED | PICKING | SAFETY | VERSIONS) != 0 || n > bytes.len() / 2 {
             return None;
         }
-        let mut locs = Vec::with_capacity(n);
-        let mut prev: Option<u32> = None;
-        for _ in 0..n {
+        // Columns allocated at their final length and written in place: `push` is a call in
+        // the size-optimised build.
+        let mut locs = vec![0u32; n];
+        let mut next_min = 0u32;
+        for (i, l) in locs.iter_mut().enumerate() {
             let gap = r.u32()?;
-            let at = match prev {
-                None => gap,
-                Some(p) if gap > 0 => p.checked_add(gap)?,
-                Some(_) => return None,
-            };
-            locs.push(at);
-            prev = Some(at);
-        }
-        let mut slots = Vec::with_capacity(n);
-        for _ in 0..n {
-            slots.push(Slot {
-                on_hand: r.i32()?,
-                ..Slot::default()
-            });
-        }
-        let mut fill = |bit: u8, set: fn(&mut Slot, i32)| -> Option<()> {
-            if present & bit != 0 {
-                for s in slots.iter_mut() {
-                    set(s, r.i32()?);
-                }
+            // Gaps after the first are >= 1: locations strictly increase.
+            if i > 0 && gap == 0 {
+                return None;
             }
-            Some(())
+            *l = next_min.checked_add(gap)?;
+            next_min = *l;
+        }
+        let mut on_hand = vec![0i32; n];
+        for x in on_hand.iter_mut() {
+            *x = r.i32()?;
+        }
+        // Plain positions (the common case) stay a column of counts; any other column present
+        // makes them full slots.
+        let slots = if present & (RESERVED | PICKING | SAFETY) == 0 {
+            Slots::from_on_hand(on_hand)
+        } else {
+            let mut slots: Vec<Slot> = on_hand.into_iter().map(Slot::on_hand).collect();
+            let mut fill = |bit: u8, set: fn(&mut Slot, i32)| -> Option<()> {
+                if present & bit != 0 {
+                    for s in slots.iter_mut() {
+                        set(s, r.i32()?);
+                    }
+                }
+                Some(())
+            };
+            fill(RESERVED, |s, v| s.reserved = v)?;
+            fill(PICKING, |s, v| s.picking = v)?;
+            fill(SAFETY, |s, v| s.safety = v.wrapping_sub(1))?;
+            Slots::from_slots(slots)
         };
-        fill(RESERVED, |s, v| s.reserved = v)?;
-        fill(PICKING, |s, v| s.picking = v)?;
-        fill(SAFETY, |s, v| s.safety = v.wrapping_sub(1))?;
         let mut versions = Vec::new();
         if present & VERSIONS != 0 {
             versions.reserve_exact(n);

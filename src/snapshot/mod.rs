@@ -58,8 +58,21 @@ impl SnapshotError {
 }
 
 /// The payload's checksum: XXH3-64, several times faster than a table CRC-32 in wasm.
+///
+/// Hashed in chunks through an out-of-line call (the same digest as one call over the whole
+/// payload): V8 runs a wasm function's first calls in its baseline compiler's code and switches
+/// to optimised code only at a later call, so a single call over megabytes would run slowly to
+/// the end in a fresh process.
 fn checksum(payload: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(payload)
+    #[inline(never)]
+    fn feed(h: &mut xxhash_rust::xxh3::Xxh3, chunk: &[u8]) {
+        h.update(chunk);
+    }
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for chunk in payload.chunks(1 << 16) {
+        feed(&mut h, chunk);
+    }
+    h.digest()
 }
 
 /// Frames `payload` with the header.

@@ -1,0 +1,230 @@
+//! The quantities of one SKU's positions, slot by slot.
+//!
+//! Most positions of a network hold on-hand stock and nothing else: no reservation, no pick in
+//! progress, the location's safety stock. A SKU whose positions are all like that keeps one
+//! 4-byte count per position; the first reservation, pick or own safety stock turns its column
+//! into 16-byte slots (all four quantities side by side, so that reading an ATS stays one memory
+//! access). A million plain positions take 4 MB instead of 16 MB: a third of the memory a
+//! restored snapshot touches, and as many page faults fewer on a fresh instance.
+
+/// The quantities of a position as stored: 16 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Slot {
+    pub(super) on_hand: i32,
+    pub(super) reserved: i32,
+    pub(super) picking: i32,
+    /// -1 inherits the location's safety stock.
+    pub(super) safety: i32,
+}
+
+impl Default for Slot {
+    fn default() -> Self {
+        Slot::on_hand(0)
+    }
+}
+
+impl Slot {
+    /// A position holding `on_hand` units and nothing else.
+    pub(super) const fn on_hand(on_hand: i32) -> Self {
+        Slot {
+            on_hand,
+            reserved: 0,
+            picking: 0,
+            safety: -1,
+        }
+    }
+
+    /// True when only the on-hand count differs from an empty position.
+    fn is_plain(&self) -> bool {
+        self.reserved == 0 && self.picking == 0 && self.safety == -1
+    }
+
+    fn ats(&self, location_safety: u32) -> i64 {
+        let safety = if self.safety >= 0 {
+            i64::from(self.safety)
+        } else {
+            i64::from(location_safety)
+        };
+        (i64::from(self.on_hand) - i64::from(self.reserved) - i64::from(self.picking) - safety)
+            .max(0)
+    }
+}
+
+/// The slots of one SKU, in slot order.
+#[derive(Debug, Clone)]
+pub(super) enum Slots {
+    /// Plain positions: on-hand counts only.
+    OnHand(Vec<i32>),
+    /// Any positions.
+    Full(Vec<Slot>),
+}
+
+impl Default for Slots {
+    fn default() -> Self {
+        Slots::OnHand(Vec::new())
+    }
+}
+
+/// Equal when they hold the same positions, whichever the representation.
+impl PartialEq for Slots {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Slots::OnHand(a), Slots::OnHand(b)) => a == b,
+            (Slots::Full(a), Slots::Full(b)) => a == b,
+            _ => self.len() == other.len() && self.iter().eq(other.iter()),
+        }
+    }
+}
+
+impl Eq for Slots {}
+
+impl Slots {
+    /// Columns of plain positions (see [`Slots::from_slots`] for any others).
+    pub(super) fn from_on_hand(on_hand: Vec<i32>) -> Self {
+        Slots::OnHand(on_hand)
+    }
+
+    /// Columns of any positions, compact when they are all plain.
+    pub(super) fn from_slots(slots: Vec<Slot>) -> Self {
+        if slots.iter().all(Slot::is_plain) {
+            Slots::OnHand(slots.iter().map(|s| s.on_hand).collect())
+        } else {
+            Slots::Full(slots)
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Slots::OnHand(v) => v.len(),
+            Slots::Full(v) => v.len(),
+        }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The slot at `i` (`None` past the end).
+    pub(super) fn get(&self, i: usize) -> Option<Slot> {
+        match self {
+            Slots::OnHand(v) => v.get(i).map(|&n| Slot::on_hand(n)),
+            Slots::Full(v) => v.get(i).copied(),
+        }
+    }
+
+    /// ATS at slot `i` with the location's safety stock (0 past the end).
+    pub(super) fn ats(&self, i: usize, location_safety: u32) -> i64 {
+        match self {
+            Slots::OnHand(v) => v
+                .get(i)
+                .map_or(0, |&n| (i64::from(n) - i64::from(location_safety)).max(0)),
+            Slots::Full(v) => v.get(i).map_or(0, |s| s.ats(location_safety)),
+        }
+    }
+
+    /// Hints the CPU to load slot `i`.
+    pub(super) fn prefetch(&self, i: usize) {
+        match self {
+            Slots::OnHand(v) => {
+                if let Some(x) = v.get(i) {
+                    crate::prefetch::read(x);
+                }
+            }
+            Slots::Full(v) => {
+                if let Some(x) = v.get(i) {
+                    crate::prefetch::read(x);
+                }
+            }
+        }
+    }
+
+    /// Writes slot `i` (nothing past the end).
+    pub(super) fn set(&mut self, i: usize, s: Slot) {
+        match self {
+            Slots::OnHand(v) if s.is_plain() => {
+                if let Some(x) = v.get_mut(i) {
+                    *x = s.on_hand;
+                }
+            }
+            Slots::Full(v) => {
+                if let Some(x) = v.get_mut(i) {
+                    *x = s;
+                }
+            }
+            // The first position that needs more than a count: widen the column, once.
+            Slots::OnHand(v) => {
+                if i < v.len() {
+                    let mut full: Vec<Slot> = v.iter().map(|&n| Slot::on_hand(n)).collect();
+                    if let Some(x) = full.get_mut(i) {
+                        *x = s;
+                    }
+                    *self = Slots::Full(full);
+                }
+            }
+        }
+    }
+
+    /// Inserts an empty position at slot `i` (`i <= len`).
+    pub(super) fn insert_empty(&mut self, i: usize) {
+        match self {
+            Slots::OnHand(v) => v.insert(i, 0),
+            Slots::Full(v) => v.insert(i, Slot::default()),
+        }
+    }
+
+    /// Every slot, in order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = Slot> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_until_a_position_needs_more_then_equal_either_way() {
+        let mut s = Slots::from_on_hand(vec![5, 0, 9]);
+        s.set(1, Slot::on_hand(3));
+        assert!(matches!(s, Slots::OnHand(_)), "on-hand writes stay compact");
+        assert_eq!(s.ats(0, 2), 3);
+        assert_eq!(s.ats(1, 4), 0, "never negative");
+        s.set(
+            2,
+            Slot {
+                reserved: 4,
+                ..Slot::on_hand(9)
+            },
+        );
+        assert!(
+            matches!(s, Slots::Full(_)),
+            "a reservation widens the column"
+        );
+        assert_eq!(s.ats(2, 1), 4);
+        assert_eq!(s.ats(0, 2), 3, "other slots kept");
+        assert_eq!(s.get(1), Some(Slot::on_hand(3)));
+        assert_eq!(s.get(3), None);
+        s.insert_empty(0);
+        assert_eq!(s.len(), 4);
+        assert_eq!(s.get(0), Some(Slot::default()));
+
+        let compact = Slots::from_slots(vec![Slot::on_hand(1), Slot::on_hand(2)]);
+        let wide = Slots::Full(vec![Slot::on_hand(1), Slot::on_hand(2)]);
+        assert!(matches!(compact, Slots::OnHand(_)));
+        assert_eq!(compact, wide);
+        assert_ne!(
+            compact,
+            Slots::Full(vec![Slot::on_hand(1), Slot::on_hand(3)])
+        );
+        // Writing past the end changes nothing.
+        let mut short = Slots::from_on_hand(vec![1]);
+        short.set(
+            4,
+            Slot {
+                picking: 1,
+                ..Slot::default()
+            },
+        );
+        assert_eq!(short, Slots::from_on_hand(vec![1]));
+    }
+}
