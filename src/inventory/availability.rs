@@ -123,6 +123,8 @@ struct Plan {
     near: bool,
     /// (location index, rank) of the matching locations, by location index.
     by_loc: Vec<(u32, u32)>,
+    /// The matching locations as a bitmap over location indexes (bit `l % 64` of word `l / 64`).
+    mask: Vec<u64>,
     /// Safety stock of each matching location, by rank.
     safety: Vec<u32>,
 }
@@ -214,6 +216,12 @@ impl AvailabilityQuery {
             .filter(|e| *e.1 != u32::MAX)
             .map(|(loc, &r)| (loc as u32, r))
             .collect();
+        let mut mask = vec![0u64; network.len().div_ceil(64)];
+        for &(loc, _) in &by_loc {
+            if let Some(w) = mask.get_mut(loc as usize / 64) {
+                *w |= 1 << (loc % 64);
+            }
+        }
         let safety = cands
             .iter()
             .map(|c| network.get(c.0).map_or(0, |l| l.safety_stock))
@@ -226,6 +234,7 @@ impl AvailabilityQuery {
             cands,
             rank,
             by_loc,
+            mask,
             safety,
         })
     }
@@ -347,19 +356,22 @@ impl Inventory {
         out
     }
 
-    /// Calls `visit(rank, location index, ATS)` for every matching position of `stock`: walks
-    /// the SKU's positions, or looks each matching location up (in constant time in a bitmap,
-    /// by binary search in a list), whichever is shorter.
+    /// Calls `visit(rank, location index, ATS)` for every matching position of `stock`: a SKU
+    /// kept as a bitmap is intersected with the query's bitmap word by word; a list is walked,
+    /// or each matching location looked up in it by binary search, whichever is shorter.
     fn matches(plan: &Plan, stock: &SkuStock, mut visit: impl FnMut(u32, u32, i64)) {
         let ats_at = |slot: usize, r: u32| {
             stock.ats(slot, plan.safety.get(r as usize).copied().unwrap_or(0))
         };
+        let dense = stock.visit_masked(&plan.mask, |slot, loc| {
+            let r = plan.rank.get(loc as usize).copied().unwrap_or(u32::MAX);
+            visit(r, loc, ats_at(slot, r));
+        });
+        if dense {
+            return;
+        }
         let scan_cost = stock.len();
-        let probe_cost = if stock.is_dense() {
-            plan.by_loc.len()
-        } else {
-            plan.by_loc.len() * (usize::BITS - stock.len().leading_zeros()) as usize
-        };
+        let probe_cost = plan.by_loc.len() * (usize::BITS - stock.len().leading_zeros()) as usize;
         if scan_cost <= probe_cost {
             for (slot, loc) in stock.positions() {
                 let r = plan.rank.get(loc as usize).copied().unwrap_or(u32::MAX);

@@ -39,6 +39,7 @@ impl Slot {
         self.reserved == 0 && self.picking == 0 && self.safety == -1
     }
 
+    #[inline(always)]
     fn ats(&self, location_safety: u32) -> i64 {
         let safety = if self.safety >= 0 {
             i64::from(self.safety)
@@ -105,6 +106,7 @@ impl Slots {
     }
 
     /// The slot at `i` (`None` past the end).
+    #[inline(always)]
     pub(super) fn get(&self, i: usize) -> Option<Slot> {
         match self {
             Slots::OnHand(v) => v.get(i).map(|&n| Slot::on_hand(n)),
@@ -112,7 +114,9 @@ impl Slots {
         }
     }
 
-    /// ATS at slot `i` with the location's safety stock (0 past the end).
+    /// ATS at slot `i` with the location's safety stock (0 past the end). Inlined: it is the
+    /// inner step of every availability answer (a call per position in the size-optimised build).
+    #[inline(always)]
     pub(super) fn ats(&self, i: usize, location_safety: u32) -> i64 {
         match self {
             Slots::OnHand(v) => v

@@ -277,6 +277,26 @@ impl SkuStock {
         }
     }
 
+    /// Calls `visit(slot, location)` for the positions at locations whose bit is set in `mask`
+    /// (bit `l % 64` of `mask[l / 64]` for location `l`), by location; `false` when this SKU
+    /// keeps a list, not a bitmap (walk it or probe it instead). A word-wise AND: a query's 50
+    /// locations cost a few word operations plus one step per position actually held.
+    pub fn visit_masked(&self, mask: &[u64], mut visit: impl FnMut(usize, u32)) -> bool {
+        let Locs::Bits { words, before } = &self.locs else {
+            return false;
+        };
+        for (w, ((&word, &b), &m)) in words.iter().zip(before).zip(mask).enumerate() {
+            let mut hits = word & m;
+            while hits != 0 {
+                let bit = hits.trailing_zeros();
+                hits &= hits - 1;
+                let below = (word & ((1u64 << bit) - 1)).count_ones() + b;
+                visit(below as usize, w as u32 * 64 + bit);
+            }
+        }
+        true
+    }
+
     /// Location index of slot `i` (`u32::MAX` past the end).
     pub fn loc(&self, i: usize) -> u32 {
         self.locs.select(i).unwrap_or(u32::MAX)

@@ -1,0 +1,153 @@
+//! `availability` against the contract read literally: for each SKU, every location that offers
+//! the mode, lies within the radius and has `ats(sku, location) > 0`, nearest first (ties by
+//! location order), the list capped by `limit`, the total over all of them. Random networks
+//! mix SKUs stocked at most locations (kept as bitmaps) and at a few (kept as lists), with
+//! reservations, picks, own and inherited safety stock, inactive and pickup-only locations.
+
+mod common;
+
+use atsource::inventory::{AvailabilityQuery, FulfilmentMode};
+use atsource::network::{haversine_km, GeoPoint, LocationKind};
+use atsource::Engine;
+use common::loc;
+
+struct Case {
+    engine: Engine,
+    points: Vec<(String, GeoPoint, bool, bool, bool)>,
+    skus: Vec<String>,
+}
+
+fn case(rng: &mut fastrand::Rng) -> Case {
+    let n = rng.usize(1..300);
+    let mut inputs = Vec::new();
+    let mut points = Vec::new();
+    for i in 0..n {
+        let p = GeoPoint {
+            lat: 43.0 + rng.f64() * 6.0,
+            lon: -1.0 + rng.f64() * 8.0,
+        };
+        let kind = if rng.u8(..) < 20 {
+            LocationKind::Warehouse
+        } else {
+            LocationKind::Store
+        };
+        let mut l = loc(&format!("L{i:03}"), kind, p.lat, p.lon);
+        l.active = Some(rng.u8(..) > 25);
+        l.ship = Some(rng.u8(..) > 40);
+        if rng.bool() {
+            l.safety_stock = Some(f64::from(rng.u8(0..3)));
+        }
+        let pickup = kind == LocationKind::Store && rng.u8(..) > 60;
+        l.pickup = Some(pickup);
+        points.push((
+            l.id.clone(),
+            p,
+            l.active.unwrap_or(true),
+            l.ship.unwrap_or(true),
+            pickup,
+        ));
+        inputs.push(l);
+    }
+    let mut engine = Engine::new();
+    engine.upsert_locations(inputs).unwrap();
+    let skus: Vec<String> = (0..8).map(|s| format!("SKU-{s}")).collect();
+    let mut events = Vec::new();
+    for (s, sku) in skus.iter().enumerate() {
+        // Dense SKUs first, then sparser ones.
+        let density = [0.9, 0.5, 0.3, 0.1, 0.03, 0.01, 0.5, 0.8][s];
+        for (id, ..) in &points {
+            if rng.f64() >= density {
+                continue;
+            }
+            let k = events.len();
+            let e = |t: &str, field: &str, v: i64| {
+                format!(
+                    r#"{{"id":"e{k}{t}","type":"{t}","sku":"{sku}","location":"{id}","{field}":{v}}}"#
+                )
+            };
+            events.push(e("set", "onHand", rng.i64(0..12)));
+            if rng.u8(..) < 60 {
+                events.push(e("reserve", "qty", rng.i64(0..5)));
+            }
+            if rng.u8(..) < 30 {
+                events.push(e("pick", "qty", rng.i64(0..3)));
+            }
+            if rng.u8(..) < 30 {
+                events.push(e("safetyStock", "qty", rng.i64(0..4)));
+            }
+        }
+    }
+    let report = engine
+        .apply_events_json(&format!("[{}]", events.join(",")))
+        .unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    Case {
+        engine,
+        points,
+        skus,
+    }
+}
+
+#[test]
+fn availability_lists_what_a_scan_of_every_location_lists() {
+    let mut rng = fastrand::Rng::with_seed(2026);
+    for round in 0..60 {
+        let c = case(&mut rng);
+        for _ in 0..10 {
+            let near = GeoPoint {
+                lat: 43.0 + rng.f64() * 6.0,
+                lon: -1.0 + rng.f64() * 8.0,
+            };
+            let radius = rng.f64() * 400.0;
+            let mode = if rng.bool() {
+                FulfilmentMode::Ship
+            } else {
+                FulfilmentMode::Pickup
+            };
+            let limit = rng.usize(0..40);
+            let query = AvailabilityQuery {
+                skus: c.skus.clone(),
+                near: Some(near),
+                radius_km: Some(radius),
+                limit: Some(limit as f64),
+                mode: Some(mode),
+                ..AvailabilityQuery::default()
+            };
+            let got = c.engine.availability(&query).unwrap();
+            for (sku, answer) in c.skus.iter().zip(&got) {
+                let mut want: Vec<(f64, usize, i64)> = c
+                    .points
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, _, active, ship, pickup))| {
+                        *active
+                            && match mode {
+                                FulfilmentMode::Ship => *ship,
+                                FulfilmentMode::Pickup => *pickup,
+                            }
+                    })
+                    .map(|(i, (id, p, ..))| {
+                        let ats = c.engine.ats(sku, Some(id)).unwrap();
+                        (haversine_km(*p, near), i, ats)
+                    })
+                    .filter(|&(d, _, ats)| d <= radius && ats > 0)
+                    .collect();
+                want.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                let total: i64 = want.iter().map(|w| w.2).sum();
+                assert_eq!(answer.sku, *sku);
+                assert_eq!(answer.total, total, "round {round}, {sku}");
+                let listed: Vec<(String, i64)> = answer
+                    .locations
+                    .iter()
+                    .map(|l| (l.id.clone(), l.ats))
+                    .collect();
+                let expected: Vec<(String, i64)> = want
+                    .iter()
+                    .take(limit)
+                    .map(|w| (c.points[w.1].0.clone(), w.2))
+                    .collect();
+                assert_eq!(listed, expected, "round {round}, {sku}, radius {radius}");
+            }
+        }
+    }
+}
