@@ -193,13 +193,12 @@ pub(crate) fn price(plan: &mut Plan, network: &Network, sourcing: &Sourcing, str
         return;
     }
     let (cost, lower_bound) = (plan.total_cost, plan.lower_bound);
-    let explanations = &mut plan.explanations;
     let problem = &sourcing.problem;
     // The locations to price, nearest first, each with the lines it holds, within the cap.
     let mut work: Vec<(usize, usize, Vec<u32>)> = Vec::new();
     let mut skipped = Vec::new();
     let mut solves = 0;
-    for (e, x) in explanations.iter().enumerate() {
+    for (e, x) in plan.explanations.iter().enumerate() {
         if x.reason != Reason::Costlier {
             continue;
         }
@@ -227,15 +226,23 @@ pub(crate) fn price(plan: &mut Plan, network: &Network, sourcing: &Sourcing, str
         }
     }
     for e in skipped {
-        if let Some(x) = explanations.get_mut(e) {
+        if let Some(x) = plan.explanations.get_mut(e) {
             x.message = format!(
                 "{}{CHEAPER} (not priced: explainBudget spent)",
                 head(&x.message)
             );
         }
     }
+    // The plan's own candidates: with the priced location, a first plan for its forced solves.
+    let shipping: Vec<usize> = plan
+        .shipments
+        .iter()
+        .filter_map(|s| network.lookup(&s.location))
+        .filter_map(|i| sourcing.locations.iter().position(|&l| l == i))
+        .collect();
     let tol = optimizer::cost_tolerance(problem);
     let mut nodes = strategy.search_budget.max(1);
+    let mut start = Vec::new();
     for (e, c, lines) in work {
         let mut forced = Forced {
             low: f64::INFINITY,
@@ -245,7 +252,10 @@ pub(crate) fn price(plan: &mut Plan, network: &Network, sourcing: &Sourcing, str
         for j in lines {
             let mut p = forced_problem(problem, c, j);
             p.budget = (nodes / solves as u64).max(1);
-            let s = optimizer::solve(&p);
+            start.clear();
+            start.extend_from_slice(&shipping);
+            start.push(c);
+            let s = optimizer::solve_from(&p, &start);
             nodes = nodes.saturating_sub(s.nodes);
             solves -= 1;
             // Forcing restricts the problem: the plan's own bound holds for it.
@@ -258,7 +268,7 @@ pub(crate) fn price(plan: &mut Plan, network: &Network, sourcing: &Sourcing, str
             forced.high = forced.high.min(high);
             forced.proven &= s.optimal;
         }
-        if let Some(x) = explanations.get_mut(e) {
+        if let Some(x) = plan.explanations.get_mut(e) {
             describe(x, &forced, cost, problem.max_shipments, tol);
         }
     }

@@ -162,7 +162,15 @@ pub struct Solution {
 
 /// Solves `problem` exactly, or as well as the node budget allows (see the module documentation).
 pub fn solve(problem: &Problem) -> Solution {
-    partial::solve(problem)
+    partial::solve(problem, &[])
+}
+
+/// [`solve`], starting from the plan that the candidates `start` (indices into
+/// [`Problem::candidates`]) ship, when they can ship the whole demand. The optimum is the same;
+/// a start close to it lets the bounds prune from the first node on (explanations price a
+/// location from the plan plus that location).
+pub fn solve_from(problem: &Problem, start: &[usize]) -> Solution {
+    partial::solve(problem, start)
 }
 
 /// The tolerance under which two plan costs of `problem` count as equal (then shipments and keys
