@@ -6,11 +6,12 @@
 //! to ship at least one unit, `P` the plan's cost. `c` ships at least one unit iff it ships a
 //! unit of some line `j` it holds, so `F = min_j F_j`, where `F_j` solves the problem with one
 //! unit of `j` split off into a line of its own that only `c` holds. Each `F_j` is an ordinary
-//! problem for the exact optimiser, which needs no notion of forcing. The work is bounded
-//! deterministically: at most the strategy's `explainBudget` solves per plan (each costs about
-//! as much as sourcing the cart again), sharing its `searchBudget` of nodes; a location whose
-//! lines do not all fit is not priced. When a solve stops on its budget, its certified lower
-//! bound makes `costlierBy` a lower bound (`costlierByExact: false`).
+//! problem for the exact optimiser, which needs no notion of forcing; it starts from the plan's
+//! shipments plus `c` (when they can ship it), often close to its optimum. The work is
+//! bounded deterministically: at most the strategy's `explainBudget` solves per plan (each
+//! costs about as much as sourcing the cart again), sharing its `searchBudget` of nodes; a
+//! location whose lines do not all fit is not priced. When a solve stops on its budget, its
+//! certified lower bound makes `costlierBy` a lower bound (`costlierByExact: false`).
 
 use serde::{Deserialize, Serialize};
 
