@@ -6,11 +6,12 @@
 //! to ship at least one unit, `P` the plan's cost. `c` ships at least one unit iff it ships a
 //! unit of some line `j` it holds, so `F = min_j F_j`, where `F_j` solves the problem with one
 //! unit of `j` split off into a line of its own that only `c` holds. Each `F_j` is an ordinary
-//! problem for the exact optimiser, which needs no notion of forcing. The work is bounded
-//! deterministically: at most the strategy's `explainBudget` solves per plan (each costs about
-//! as much as sourcing the cart again), sharing its `searchBudget` of nodes; a location whose
-//! lines do not all fit is not priced. When a solve stops on its budget, its certified lower
-//! bound makes `costlierBy` a lower bound (`costlierByExact: false`).
+//! problem for the exact optimiser, which needs no notion of forcing; it starts from the plan's
+//! shipments plus `c` (when they can ship it), often close to its optimum. The work is
+//! bounded deterministically: at most the strategy's `explainBudget` solves per plan (each
+//! costs about as much as sourcing the cart again), sharing its `searchBudget` of nodes; a
+//! location whose lines do not all fit is not priced. When a solve stops on its budget, its
+//! certified lower bound makes `costlierBy` a lower bound (`costlierByExact: false`).
 
 use serde::{Deserialize, Serialize};
 
@@ -193,13 +194,12 @@ pub(crate) fn price(plan: &mut Plan, network: &Network, sourcing: &Sourcing, str
         return;
     }
     let (cost, lower_bound) = (plan.total_cost, plan.lower_bound);
-    let explanations = &mut plan.explanations;
     let problem = &sourcing.problem;
     // The locations to price, nearest first, each with the lines it holds, within the cap.
     let mut work: Vec<(usize, usize, Vec<u32>)> = Vec::new();
     let mut skipped = Vec::new();
     let mut solves = 0;
-    for (e, x) in explanations.iter().enumerate() {
+    for (e, x) in plan.explanations.iter().enumerate() {
         if x.reason != Reason::Costlier {
             continue;
         }
@@ -227,15 +227,23 @@ pub(crate) fn price(plan: &mut Plan, network: &Network, sourcing: &Sourcing, str
         }
     }
     for e in skipped {
-        if let Some(x) = explanations.get_mut(e) {
+        if let Some(x) = plan.explanations.get_mut(e) {
             x.message = format!(
                 "{}{CHEAPER} (not priced: explainBudget spent)",
                 head(&x.message)
             );
         }
     }
+    // The plan's own candidates: with the priced location, a first plan for its forced solves.
+    let shipping: Vec<usize> = plan
+        .shipments
+        .iter()
+        .filter_map(|s| network.lookup(&s.location))
+        .filter_map(|i| sourcing.locations.iter().position(|&l| l == i))
+        .collect();
     let tol = optimizer::cost_tolerance(problem);
     let mut nodes = strategy.search_budget.max(1);
+    let mut start = Vec::new();
     for (e, c, lines) in work {
         let mut forced = Forced {
             low: f64::INFINITY,
@@ -245,7 +253,10 @@ pub(crate) fn price(plan: &mut Plan, network: &Network, sourcing: &Sourcing, str
         for j in lines {
             let mut p = forced_problem(problem, c, j);
             p.budget = (nodes / solves as u64).max(1);
-            let s = optimizer::solve(&p);
+            start.clear();
+            start.extend_from_slice(&shipping);
+            start.push(c);
+            let s = optimizer::solve_from(&p, &start);
             nodes = nodes.saturating_sub(s.nodes);
             solves -= 1;
             // Forcing restricts the problem: the plan's own bound holds for it.
@@ -258,7 +269,7 @@ pub(crate) fn price(plan: &mut Plan, network: &Network, sourcing: &Sourcing, str
             forced.high = forced.high.min(high);
             forced.proven &= s.optimal;
         }
-        if let Some(x) = explanations.get_mut(e) {
+        if let Some(x) = plan.explanations.get_mut(e) {
             describe(x, &forced, cost, problem.max_shipments, tol);
         }
     }

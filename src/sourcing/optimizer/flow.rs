@@ -241,21 +241,25 @@ impl Flow {
     }
 
     /// Units of the last run not shipped.
+    #[inline(always)]
     pub fn remaining(&self) -> u64 {
         self.remaining
     }
 
     /// Units of line `j` the last run left unshipped.
+    #[inline(always)]
     pub fn resid(&self, j: usize) -> u64 {
         self.resid[j]
     }
 
     /// Units shipped by candidate `i` in the last run (`i` must belong to it).
+    #[inline(always)]
     pub fn load(&self, i: usize) -> u64 {
         self.load[i]
     }
 
     /// Units of stock entry `e` in the last run (`e` must belong to one of its candidates).
+    #[inline(always)]
     pub fn units(&self, e: usize) -> u64 {
         self.x[e]
     }

@@ -173,21 +173,25 @@ impl Instance {
     }
 
     /// Number of lines.
+    #[inline(always)]
     pub fn m(&self) -> usize {
         self.q.len()
     }
 
     /// Number of candidates, the virtual one included.
+    #[inline(always)]
     pub fn n(&self) -> usize {
         self.f.len()
     }
 
     /// Stock entries of candidate `i`.
+    #[inline(always)]
     pub fn row(&self, i: usize) -> std::ops::Range<usize> {
         self.start[i]..self.start[i + 1]
     }
 
     /// True for a candidate that is a real location.
+    #[inline(always)]
     pub fn is_real(&self, i: usize) -> bool {
         self.dummy != Some(i)
     }

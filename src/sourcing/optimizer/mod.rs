@@ -66,8 +66,18 @@
 //! written for the size-optimised wasm build (boxed slices, no sort closures in hot loops):
 //! `Vec` indexing and small closures are calls there.
 //!
+//! Small carts (5x20, 10x50) miss their targets for another reason: the search is a few nodes,
+//! but `source` solves up to five problems — the plan's, then up to `explainBudget` (4) forced
+//! ones pricing the `costlier` explanations (`explain`), which take about three quarters of the
+//! time — and each solve's cost is mostly its fixed setup (instance, incumbent, dominance pairs,
+//! shipment-count bound, root relaxation: ~200 allocations) rather than its nodes. Forced solves
+//! start from the plan plus the priced location ([`solve_from`]). Measured and ruled out: the
+//! allocator (a bump allocator that never frees made the wasm no faster), `opt-level = "s"` (no
+//! faster in the wasm, and 258.9 KB gzip). `opt-level = 3` is 1.5-2x faster but 288 KB gzip.
+//!
 //! Timings: `cargo test --release --test sourcing_optimizer_perf -- --ignored --nocapture`
-//! (native, the optimiser alone) and `node bench/sourcing-quick.mjs` (through the wasm).
+//! (native, the optimiser alone), `tests/sourcing_profile.rs` (native, `source` phase by phase
+//! on the benchmark's instances) and `node bench/sourcing-quick.mjs` (through the wasm).
 
 mod bound;
 mod dominance;
@@ -162,7 +172,15 @@ pub struct Solution {
 
 /// Solves `problem` exactly, or as well as the node budget allows (see the module documentation).
 pub fn solve(problem: &Problem) -> Solution {
-    partial::solve(problem)
+    partial::solve(problem, &[])
+}
+
+/// [`solve`], starting from the plan that the candidates `start` (indices into
+/// [`Problem::candidates`]) ship, when they can ship the whole demand. The optimum is the same;
+/// a start close to it lets the bounds prune from the first node on (explanations price a
+/// location from the plan plus that location).
+pub fn solve_from(problem: &Problem, start: &[usize]) -> Solution {
+    partial::solve(problem, start)
 }
 
 /// The tolerance under which two plan costs of `problem` count as equal (then shipments and keys

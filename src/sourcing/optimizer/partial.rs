@@ -6,8 +6,9 @@ use super::instance::Instance;
 use super::search;
 use super::{Problem, Shipment, Solution, Status};
 
-/// Solves `p` (see the module documentation of [`super`]).
-pub(super) fn solve(p: &Problem) -> Solution {
+/// Solves `p` (see the module documentation of [`super`]), offering the set `start` (indices into
+/// `p.candidates`) as a first complete plan.
+pub(super) fn solve(p: &Problem, start: &[usize]) -> Solution {
     let inst = Instance::new(p, None);
     let mut budget = p.budget.max(1);
     let mut nodes = 0u64;
@@ -16,6 +17,14 @@ pub(super) fn solve(p: &Problem) -> Solution {
     let most = inc.flow.max_units(&inst, &all);
     let mut proven_none = most < inst.total;
     if !proven_none {
+        if !start.is_empty() {
+            // Candidates dropped by the preprocessing (nothing to ship) are left out.
+            let set: Vec<u32> = (0..inst.n())
+                .filter(|&i| start.contains(&inst.orig[i]))
+                .map(|i| i as u32)
+                .collect();
+            let _ = inc.offer_and_polish(&inst, &set);
+        }
         let (finished, lower_bound, used) = find(&inst, &mut inc, budget);
         nodes += used;
         budget = budget.saturating_sub(used);
