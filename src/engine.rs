@@ -138,6 +138,18 @@ impl Engine {
         Ok(self.inventory.apply_json(&self.network, json, opts)?)
     }
 
+    /// [`Engine::apply_events_json_with`], the ATS changes as numbers (see
+    /// [`crate::inventory::PackedChanges`]); the report's `changes` stays empty.
+    pub fn apply_events_json_packed(
+        &mut self,
+        json: &str,
+        opts: ApplyOptions,
+    ) -> Result<(ApplyReport, crate::inventory::PackedChanges), Error> {
+        Ok(self
+            .inventory
+            .apply_json_packed(&self.network, json, opts)?)
+    }
+
     /// Applies typed events.
     pub fn apply_events(&mut self, events: &[Event<'_>]) -> ApplyReport {
         self.inventory

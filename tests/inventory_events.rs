@@ -407,3 +407,55 @@ fn location_defaults_follow_the_contract() {
     );
     assert!(typo.unwrap_err().to_string().contains("costPerShipmet"));
 }
+
+#[test]
+fn packed_changes_list_what_the_report_lists() {
+    let mut a = engine();
+    json(
+        &mut a,
+        r#"[{"id":"0","type":"set","sku":"B","location":"S2","onHand":4}]"#,
+    );
+    let mut b = a.clone();
+    let batch = r#"[
+        {"id":"1","type":"set","sku":"A","location":"S1","onHand":10},
+        {"id":"2","type":"reserve","sku":"B","location":"S2","qty":1},
+        {"id":"3","type":"set","sku":"A","location":"W1","onHand":3},
+        {"id":"4","type":"reserve","sku":"A","location":"S1","qty":2},
+        {"id":"5","type":"adjust","sku":"A","location":"S9","delta":1},
+        {"id":"6","type":"safetyStock","sku":"B","location":"S2","qty":0},
+        {"id":"7","type":"reserve","sku":"C","location":"S3","qty":0}
+    ]"#;
+    let want = json(&mut a, batch);
+    let (report, packed) = b
+        .apply_events_json_packed(batch, Default::default())
+        .unwrap();
+    assert!(report.changes.is_empty());
+    assert_eq!(report.rejected, want.rejected);
+    assert_eq!(report.alerts, want.alerts);
+    assert_eq!(packed.numbers.len(), 4 * want.changes.len());
+    assert_eq!(
+        packed.skus,
+        ["A", "B"],
+        "each changed SKU named once, in order"
+    );
+    let ids = ["S1", "S2", "S3", "W1"];
+    let got: Vec<(String, String, i64, i64)> = packed
+        .numbers
+        .chunks(4)
+        .map(|c| {
+            (
+                packed.skus[c[0] as usize].clone(),
+                ids[c[1] as usize].to_string(),
+                c[2] as i64,
+                c[3] as i64,
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String, i64, i64)> = want
+        .changes
+        .iter()
+        .map(|c| (c.sku.clone(), c.location.clone(), c.before, c.after))
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(a.snapshot(), b.snapshot(), "same state either way");
+}

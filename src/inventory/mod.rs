@@ -22,7 +22,7 @@ use rustc_hash::FxHashMap;
 use thiserror::Error;
 
 pub use alerts::{Alert, AlertKind, ThresholdRule, Thresholds};
-pub use apply::{ApplyOptions, ApplyReport, AtsChange};
+pub use apply::{ApplyOptions, ApplyReport, AtsChange, PackedChanges};
 pub use availability::{
     AvailabilityQuery, FulfilmentMode, LocationAvailability, SkuAvailability, SupplyLine,
 };

@@ -118,6 +118,11 @@ impl Moves {
     }
 
     /// The moved positions, in order of first change.
+    /// Number of positions moved so far.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
     pub fn into_list(self) -> Vec<Moved> {
         self.list
     }

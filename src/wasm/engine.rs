@@ -12,6 +12,9 @@ extern "C" {
     #[wasm_bindgen(js_name = unpackAvailability)]
     fn unpack_availability(numbers: &[f64], ids: &Array, skus: &JsValue, extras: &str) -> JsValue;
 
+    #[wasm_bindgen(js_name = unpackChanges)]
+    fn unpack_changes(report: JsValue, numbers: &[f64], skus: &str, ids: &Array) -> JsValue;
+
     /// The wall clock, as `YYYY-MM-DDTHH:MM` local time in `zone` (the core reads no clock).
     #[wasm_bindgen(js_name = localNow, catch)]
     fn local_now(zone: &str) -> Result<String, JsValue>;
@@ -84,11 +87,26 @@ impl JsEngine {
             _ => ApplyOptions::default(),
         };
         let json = text(&events, "events")?;
-        let report = self
+        if !opts.changes {
+            let report = self
+                .inner
+                .apply_events_json_with(&json, opts)
+                .map_err(to_js)?;
+            return output(&report);
+        }
+        // A batch can change a hundred thousand positions: those cross as numbers, the rest of
+        // the report (counts, rejections, alerts) as JSON.
+        let (report, changes) = self
             .inner
-            .apply_events_json_with(&json, opts)
+            .apply_events_json_packed(&json, opts)
             .map_err(to_js)?;
-        output(&report)
+        let skus = serde_json::to_string(&changes.skus).map_err(|e| invalid("", &e.to_string()))?;
+        Ok(unpack_changes(
+            output(&report)?,
+            &changes.numbers,
+            &skus,
+            &self.location_ids(),
+        ))
     }
 
     /// ATS of `sku` at `location`, or the network total when `location` is omitted.
@@ -116,21 +134,9 @@ impl JsEngine {
             .inventory()
             .availability_packed(self.inner.network(), &parsed);
         let packed = packed.map_err(|e| to_js(e.into()))?;
-        let ids = self
-            .ids
-            .borrow_mut()
-            .get_or_insert_with(|| {
-                self.inner
-                    .network()
-                    .all()
-                    .iter()
-                    .map(|l| JsValue::from(&l.id))
-                    .collect()
-            })
-            .clone();
         Ok(unpack_availability(
             &packed.numbers,
-            &ids,
+            &self.location_ids(),
             &Reflect::get(&query, &"skus".into())?,
             &packed.extras,
         ))
@@ -265,6 +271,22 @@ impl JsEngine {
 }
 
 impl JsEngine {
+    /// Location ids as JS strings, by location index: built once per network, so that answers
+    /// share them instead of decoding an id per entry.
+    fn location_ids(&self) -> Array {
+        self.ids
+            .borrow_mut()
+            .get_or_insert_with(|| {
+                self.inner
+                    .network()
+                    .all()
+                    .iter()
+                    .map(|l| JsValue::from(&l.id))
+                    .collect()
+            })
+            .clone()
+    }
+
     /// Decodes a delivery request, filling in `now` from the clock of the configuration's zone.
     fn delivery_request(&self, request: &JsValue) -> Result<DeliveryRequest, JsValue> {
         if request.is_string() {

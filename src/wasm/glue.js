@@ -27,6 +27,20 @@ export function unpackAvailability(numbers, ids, skus, extras) {
   return out;
 }
 
+// Completes an apply report (src/inventory/apply.rs, `PackedChanges`): `changes` built from four
+// numbers per change and the changed SKUs' names (a JSON array), location ids shared from
+// `ids`. Property order matches the JSON form.
+export function unpackChanges(report, numbers, skus, ids) {
+  const names = JSON.parse(skus);
+  const n = numbers.length >> 2;
+  const changes = new Array(n);
+  for (let i = 0, k = 0; i < n; i++, k += 4) {
+    changes[i] = { sku: names[numbers[k]], location: ids[numbers[k + 1]], before: numbers[k + 2], after: numbers[k + 3] };
+  }
+  report.changes = changes;
+  return report;
+}
+
 // The current local time in an IANA time zone, as `YYYY-MM-DDTHH:MM` (Sweden's locale writes
 // ISO-like dates). Throws a RangeError for an unknown zone. Formatters are built once per zone:
 // building one costs far more than formatting with it.
