@@ -244,15 +244,30 @@ impl EventLog {
         // Only a tampered snapshot repeats an id: keep its first occurrence, as `remember` would.
         // In chunks through an out-of-line call, so that V8 can switch to optimised code part
         // way through (see `snapshot::checksum`).
+        // Kept ids move down in place over the dropped ones.
         #[inline(never)]
-        fn insert_all(table: &mut IdTable, ids: &[u128], fresh: &mut Vec<u128>) {
-            fresh.extend(ids.iter().copied().filter(|&h| table.insert(key(h))));
+        fn insert_all(
+            table: &mut IdTable,
+            ids: &mut [u128],
+            from: usize,
+            mut kept: usize,
+        ) -> usize {
+            for i in from..ids.len().min(from + 1024) {
+                let h = ids.get(i).copied().unwrap_or_default();
+                if table.insert(key(h)) {
+                    if let Some(x) = ids.get_mut(kept) {
+                        *x = h;
+                    }
+                    kept += 1;
+                }
+            }
+            kept
         }
-        let mut fresh = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(1024) {
-            insert_all(&mut table, chunk, &mut fresh);
+        let mut kept = 0;
+        for from in (0..ids.len()).step_by(1024) {
+            kept = insert_all(&mut table, &mut ids, from, kept);
         }
-        let ids = fresh;
+        ids.truncate(kept);
         Self {
             capacity,
             order: VecDeque::from(ids),
