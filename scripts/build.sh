@@ -23,7 +23,8 @@ wasm_opt_features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enab
 # runs a function's first call in its baseline compiler's code and optimises it for later calls
 # only, so a loop that a snapshot load calls per SKU or per chunk tiers up part way through a
 # fresh instance's first load, where one inlined loop would not (bench/wasm.mjs, fromSnapshot in
-# a fresh process). A pattern that stops matching after a rename costs speed, not correctness.
+# a fresh process). They mark functions before -Oz runs, so they come first. A pattern that
+# stops matching after a rename costs speed, not correctness.
 wasm_opt_keep_calls=(--no-inline='*stock::codec::decode*' --no-inline='*snapshot::checksum::feed*'
   --no-inline='*EventLog::from_parts::insert_all*')
 
@@ -48,7 +49,7 @@ else
   say "wasm-bindgen --target web --weak-refs"
   wasm-bindgen --target web --weak-refs --out-dir "$staging" "$raw"
   say "wasm-opt -Oz ($("$wasm_opt" --version))"
-  "$wasm_opt" -Oz "${wasm_opt_keep_calls[@]}" --strip-debug --strip-producers "${wasm_opt_features[@]}" \
+  "$wasm_opt" "${wasm_opt_keep_calls[@]}" -Oz --strip-debug --strip-producers "${wasm_opt_features[@]}" \
     -o "$staging/atsource_bg.opt.wasm" "$staging/atsource_bg.wasm"
   mv "$staging/atsource_bg.opt.wasm" "$staging/atsource_bg.wasm"
   # Internal declarations of the raw exports: nothing imports them and they are full of `any`.
