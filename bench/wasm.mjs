@@ -1,6 +1,7 @@
 // The engine measured from JavaScript, through the built package (`make build` first): what a
 // Node service, a page or a Worker pays, boundary included. Writes bench/wasm-results.json and
-// prints a table. Run: node --expose-gc bench/wasm.mjs (~30 s on 2 cores).
+// prints a table. Run: node --expose-gc bench/wasm.mjs (~30 s on 2 cores); BENCH_VERBOSE=1 also
+// prints each applyEvents run (the first batch on a fresh engine widens its SKUs' columns).
 //
 // Cold start and fromSnapshot run in fresh child processes: V8 caches compiled wasm per process,
 // and wasm memory never shrinks, so only a new process shows the real cost and footprint.
@@ -193,6 +194,7 @@ function benchApplyEvents(atsource, random) {
       const ms = performance.now() - t0;
       if (report.applied + report.stale !== BATCH) throw new Error(`applyEvents: ${report.rejected[0]?.message}`);
       rates[form].push(BATCH / (ms / 1000));
+      if (process.env.BENCH_VERBOSE) console.error(`applyEvents run ${run} ${form}: ${ms.toFixed(1)} ms`);
       if (form === "json") changes = report.changes.length;
     }
     engine.free();
