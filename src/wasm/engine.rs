@@ -12,8 +12,10 @@ extern "C" {
     #[wasm_bindgen(js_name = unpackAvailability)]
     fn unpack_availability(numbers: &[f64], ids: &Array, skus: &JsValue, extras: &str) -> JsValue;
 
+    // The same signature as `unpack_availability`: V8 compiles one import wrapper per distinct
+    // signature when the module is instantiated (cold start).
     #[wasm_bindgen(js_name = unpackChanges)]
-    fn unpack_changes(report: JsValue, numbers: &[f64], skus: &str, ids: &Array) -> JsValue;
+    fn unpack_changes(numbers: &[f64], ids: &Array, report: &JsValue, skus: &str) -> JsValue;
 
     /// The wall clock, as `YYYY-MM-DDTHH:MM` local time in `zone` (the core reads no clock).
     #[wasm_bindgen(js_name = localNow, catch)]
@@ -102,10 +104,10 @@ impl JsEngine {
             .map_err(to_js)?;
         let skus = serde_json::to_string(&changes.skus).map_err(|e| invalid("", &e.to_string()))?;
         Ok(unpack_changes(
-            output(&report)?,
             &changes.numbers,
-            &skus,
             &self.location_ids(),
+            &output(&report)?,
+            &skus,
         ))
     }
 

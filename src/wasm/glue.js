@@ -30,7 +30,7 @@ export function unpackAvailability(numbers, ids, skus, extras) {
 // Completes an apply report (src/inventory/apply.rs, `PackedChanges`): `changes` built from four
 // numbers per change and the changed SKUs' names (a JSON array), location ids shared from
 // `ids`. Property order matches the JSON form.
-export function unpackChanges(report, numbers, skus, ids) {
+export function unpackChanges(numbers, ids, report, skus) {
   const names = JSON.parse(skus);
   const n = numbers.length >> 2;
   const changes = new Array(n);
