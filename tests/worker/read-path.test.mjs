@@ -1,7 +1,7 @@
 // The edge read path inside workerd: answers come from the isolate's replica (without asking the
-// ledger while it is fresh enough), never more than
-// READ_MAX_STALENESS_MS (1 s) behind the ledger; replicas catch up by journal deltas, and the
-// demo network loads on a first start with DEMO_NETWORK=true.
+// ledger while it is fresh enough), never more than READ_MAX_STALENESS_MS (1 s) behind the
+// ledger and never behind a write this edge has answered; replicas catch up by journal deltas,
+// and the demo network loads on a first start with DEMO_NETWORK=true.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { seed, sleep, TEN_LOCATIONS, workerFixture } from "./helpers.mjs";
@@ -50,8 +50,8 @@ test("a tighter bound is honoured (READ_MAX_STALENESS_MS=0 reads through on ever
   await api.dispose();
 });
 
-test("within the bound, every read route answers from the replica without asking the ledger", async () => {
-  // A 60 s bound: a read right after a write must come from the replica, at its older version.
+test("a write answered by this edge is visible to its next read, on every read route", async () => {
+  // A 60 s bound: without read-your-writes these reads would come from the older replica.
   const api = await fx.start({ vars: { READ_MAX_STALENESS_MS: "60000" } });
   await seed(api, TEN_LOCATIONS, { G: { L0: 1 } });
   const PARIS = { lat: 48.85, lon: 2.35 };
@@ -65,15 +65,39 @@ test("within the bound, every read route answers from the replica without asking
   assert.equal(before.availability.json[0].total, 1);
   assert.equal((await api.admin.post("/v1/inventory/events", { events: [{ id: "g-0", type: "set", sku: "G", location: "L0", onHand: 0 }] })).status, 200);
   assert.equal((await api.admin.post("/v1/locations", [{ id: "L-NEW", kind: "store", lat: 48.86, lon: 2.36 }])).status, 200);
-  assert.ok((await api.admin.get("/v1/ledger")).json.version > v);
+  const ledger = (await api.admin.get("/v1/ledger")).json.version;
+  assert.ok(ledger > v);
   const after = await reads();
   for (const [route, res] of Object.entries(after)) {
     assert.equal(res.status, 200, `${route}: ${res.text}`);
-    assert.equal(Number(res.headers.get("x-atsource-version")), v, `${route} answered from the replica`);
+    assert.equal(Number(res.headers.get("x-atsource-version")), ledger, `${route} answered after the writes`);
   }
-  assert.equal(after.availability.json[0].total, 1, "the replica's (older) answer");
-  assert.equal(after.source.json.plan.status, "complete");
-  assert.ok(!after.locations.json.some((l) => l.id === "L-NEW"));
+  assert.equal(after.availability.json[0].total, 0, "the write shows at once");
+  assert.equal(after.source.json.plan.status, "unfulfillable");
+  assert.ok(after.locations.json.some((l) => l.id === "L-NEW"));
+  // A reservation answered here shows in the next availability read too.
+  await api.admin.post("/v1/inventory/events", { events: [{ id: "g-1", type: "set", sku: "G", location: "L0", onHand: 3 }] });
+  assert.equal((await api.post("/v1/reservations", { idempotencyKey: "g-res", lines: [{ sku: "G", qty: 2 }], destination: PARIS })).status, 201);
+  assert.equal((await api.get("/v1/availability?skus=G")).json[0].total, 1);
+  await api.dispose();
+});
+
+test("within the bound and with no write since, every read route answers from the replica without asking the ledger", async () => {
+  const api = await fx.start({ vars: { READ_MAX_STALENESS_MS: "60000" } });
+  await seed(api, TEN_LOCATIONS, { H: { L0: 2 } });
+  const PARIS = { lat: 48.85, lon: 2.35 };
+  const reads = async () => [
+    await api.get("/v1/availability?skus=H"),
+    await api.get("/v1/locations?lat=48.85&lon=2.35&radiusKm=5000"),
+    await api.post("/v1/source", { lines: [{ sku: "H", qty: 1 }], destination: PARIS }),
+  ];
+  await reads(); // syncs once after the seed's writes
+  const syncs = (await api.admin.get("/v1/ledger")).json.replicaSyncs;
+  assert.ok(Number.isInteger(syncs) && syncs > 0);
+  for (let i = 0; i < 3; i++) {
+    for (const res of await reads()) assert.equal(res.status, 200, res.text);
+  }
+  assert.equal((await api.admin.get("/v1/ledger")).json.replicaSyncs, syncs, "nine reads, no sync");
   await api.dispose();
 });
 

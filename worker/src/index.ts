@@ -4,7 +4,8 @@
 import { init } from "atsource";
 import { CORS, errorResponse, replyResponse } from "./http";
 import { engineError, HttpError } from "./reply";
-import { Router, type Ctx } from "./router";
+import { noteWrite } from "./read";
+import { Router, type Ctx, type Handler } from "./router";
 import * as integrations from "./routes/integrations";
 import * as live from "./routes/live";
 import * as read from "./routes/read";
@@ -14,29 +15,41 @@ import type { Env } from "./env";
 export { Ledger } from "./ledger/ledger";
 export { LiveHub } from "./live/hub";
 
+/** A route that writes to the ledger: once it is answered, this isolate's next read syncs first
+ *  (read-your-writes; see read.ts). */
+const write =
+  (handler: Handler) =>
+  async (ctx: Ctx): Promise<Response> => {
+    try {
+      return await handler(ctx);
+    } finally {
+      noteWrite();
+    }
+  };
+
 const router = new Router()
   .on("GET", "/v1/health", read.health)
   .on("GET", "/v1/openapi.yaml", read.openapi)
   .on("GET", "/v1/locations", read.locations)
-  .on("POST", "/v1/locations", integrations.upsertLocations)
+  .on("POST", "/v1/locations", write(integrations.upsertLocations))
   .on("GET", "/v1/availability", read.availability)
   .on("POST", "/v1/source", read.source)
   .on("GET", "/v1/cities", read.cityIndex)
   .on("GET", "/v1/catalogue", read.demoCatalogue)
-  .on("POST", "/v1/inventory/events", integrations.ingestEvents)
-  .on("POST", "/v1/inventory/counts", integrations.ingestCounts)
-  .on("POST", "/v1/inventory/thresholds", integrations.setThreshold)
+  .on("POST", "/v1/inventory/events", write(integrations.ingestEvents))
+  .on("POST", "/v1/inventory/counts", write(integrations.ingestCounts))
+  .on("POST", "/v1/inventory/thresholds", write(integrations.setThreshold))
   .on("GET", "/v1/inventory/positions", integrations.positions)
-  .on("PUT", "/v1/profiles/{name}", integrations.putProfile)
-  .on("DELETE", "/v1/profiles/{name}", integrations.deleteProfile)
-  .on("POST", "/v1/reservations", shop.createReservation)
+  .on("PUT", "/v1/profiles/{name}", write(integrations.putProfile))
+  .on("DELETE", "/v1/profiles/{name}", write(integrations.deleteProfile))
+  .on("POST", "/v1/reservations", write(shop.createReservation))
   .on("GET", "/v1/reservations/{id}", shop.getReservation)
-  .on("DELETE", "/v1/reservations/{id}", shop.deleteReservation)
-  .on("POST", "/v1/orders", shop.createOrder)
+  .on("DELETE", "/v1/reservations/{id}", write(shop.deleteReservation))
+  .on("POST", "/v1/orders", write(shop.createOrder))
   .on("GET", "/v1/orders", integrations.listOrders)
   .on("GET", "/v1/orders/{id}", shop.getOrder)
-  .on("POST", "/v1/orders/{id}/events", shop.orderEvent)
-  .on("POST", "/v1/orders/{id}/returns", shop.requestReturn)
+  .on("POST", "/v1/orders/{id}/events", write(shop.orderEvent))
+  .on("POST", "/v1/orders/{id}/returns", write(shop.requestReturn))
   .on("GET", "/v1/reports/orders", integrations.ordersReport)
   .on("GET", "/v1/alerts", integrations.recentAlerts)
   .on("GET", "/v1/live", live.liveAts)

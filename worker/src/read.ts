@@ -20,6 +20,8 @@ export interface ReadEngine {
   version: number;
   /** When the oldest sync this state covers started (ms since the epoch). */
   syncedAt: number;
+  /** How many of this isolate's writes (`noteWrite`) had been answered when that sync started. */
+  writesSeen: number;
 }
 
 /** The isolate's replica, changed in place as journal entries arrive. */
@@ -29,9 +31,23 @@ let current: ReadEngine | null = null;
 interface Sync {
   /** When it started (ms since the epoch): it brings in every write committed before. */
   started: number;
+  /** `writes` when it started. */
+  writes: number;
   settled: boolean;
 }
 let inflight: Sync | null = null;
+
+/**
+ * Writes this isolate has sent to the ledger and seen answered. A read that arrives after one
+ * is answered from a replica synced after it, whatever the staleness bound: a client that
+ * changes stock through an edge reads its own write there at once (read-your-writes).
+ */
+let writes = 0;
+
+/** Notes that a write through this isolate has been answered by the ledger. */
+export function noteWrite(): void {
+  writes += 1;
+}
 
 /** How often a request waiting for another request's sync looks again, ms. */
 const JOIN_POLL_MS = 1;
@@ -43,9 +59,10 @@ export function maxStaleness(env: Env): number {
   return Number.isFinite(n) && n >= 0 ? n : DEFAULT_MAX_STALENESS_MS;
 }
 
-/** The replica when its sync started at most `bound` ms before `arrived`. */
-function fresh(arrived: number, bound: number): ReadEngine | null {
-  return current && arrived - current.syncedAt <= bound ? current : null;
+/** The replica when its sync started at most `bound` ms before `arrived` and after the
+ *  `need`-th write of this isolate. */
+function fresh(arrived: number, bound: number, need: number): ReadEngine | null {
+  return current && current.writesSeen >= need && arrived - current.syncedAt <= bound ? current : null;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -61,37 +78,39 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function readEngine(env: Env): Promise<ReadEngine> {
   const arrived = Date.now();
   const bound = maxStaleness(env);
-  const ready = fresh(arrived, bound);
+  const need = writes;
+  const ready = fresh(arrived, bound, need);
   if (ready) return ready;
-  // Join a sync already under way only if it started recently enough for this request.
+  // Join a sync already under way only if it started recently enough for this request, and
+  // after the writes it has seen.
   const sync = inflight;
-  if (sync && !sync.settled && arrived - sync.started <= bound) {
+  if (sync && !sync.settled && arrived - sync.started <= bound && sync.writes >= need) {
     const giveUp = arrived + JOIN_GIVE_UP_MS; // workerd's clock moves on across timers
     while (!sync.settled && Date.now() < giveUp) await sleep(JOIN_POLL_MS);
-    const joined = fresh(arrived, bound);
+    const joined = fresh(arrived, bound, need);
     if (joined) return joined;
   }
-  const own: Sync = { started: Date.now(), settled: false };
+  const own: Sync = { started: Date.now(), writes, settled: false };
   inflight = own;
   try {
-    return await syncFrom(env, own.started);
+    return await syncFrom(env, own);
   } finally {
     own.settled = true;
     if (inflight === own) inflight = null;
   }
 }
 
-async function syncFrom(env: Env, started: number): Promise<ReadEngine> {
+async function syncFrom(env: Env, sync: Sync): Promise<ReadEngine> {
   await init();
   const ledger = ledgerOf(env);
   const reply: SyncReply = await ledger.sync(current?.version ?? -1, current?.epoch ?? "");
   try {
-    merge(reply, started);
+    merge(reply, sync);
   } catch (err) {
     // A replica that failed to replay is dropped for a fresh snapshot.
     console.warn("read path: replay failed, reloading a snapshot", err);
     current = null;
-    merge(await ledger.sync(-1, ""), started);
+    merge(await ledger.sync(-1, ""), sync);
   }
   return current!;
 }
@@ -100,19 +119,26 @@ async function syncFrom(env: Env, started: number): Promise<ReadEngine> {
  * Brings the replica up to a reply. Replies of concurrent syncs may arrive in any order: an
  * entry is replayed only right after the version the replica holds, and a snapshot replaces
  * the replica only when it is newer (or of another epoch). The replica then holds every write
- * committed before `started`, so its `syncedAt` may move up to it.
+ * committed before the sync started, so its `syncedAt` and `writesSeen` may move up to it.
  */
-function merge(reply: SyncReply, started: number): void {
+function merge(reply: SyncReply, sync: Sync): void {
+  const { started } = sync;
   const have = current;
   if (!have || have.epoch !== reply.epoch) {
     if (reply.kind !== "snapshot") throw new Error(`read path: expected a snapshot, got ${reply.kind}`);
-    current = { engine: Engine.fromSnapshot(reply.bytes), epoch: reply.epoch, version: reply.version, syncedAt: started };
+    current = { engine: Engine.fromSnapshot(reply.bytes), epoch: reply.epoch, version: reply.version, syncedAt: started, writesSeen: sync.writes };
     return;
   }
   if (reply.kind === "snapshot" && reply.version > have.version) {
     // The previous engine is left to the garbage collector (the package frees it through a
     // FinalizationRegistry): a request that already holds it finishes on it.
-    current = { engine: Engine.fromSnapshot(reply.bytes), epoch: reply.epoch, version: reply.version, syncedAt: Math.max(have.syncedAt, started) };
+    current = {
+      engine: Engine.fromSnapshot(reply.bytes),
+      epoch: reply.epoch,
+      version: reply.version,
+      syncedAt: Math.max(have.syncedAt, started),
+      writesSeen: Math.max(have.writesSeen, sync.writes),
+    };
     return;
   }
   if (reply.kind === "delta") {
@@ -124,10 +150,12 @@ function merge(reply: SyncReply, started: number): void {
     }
   }
   have.syncedAt = Math.max(have.syncedAt, started);
+  have.writesSeen = Math.max(have.writesSeen, sync.writes);
 }
 
 /** Forgets the cached engine (tests). */
 export function resetReadEngine(): void {
   current = null;
   inflight = null;
+  writes = 0;
 }

@@ -35,6 +35,8 @@ export class Ledger extends DurableObject<Env> {
   private version = 0;
   private locations = new Map<string, Location>();
   private alarmAt: number | null = null;
+  /** Sync requests served to edge replicas since this object started (tests, operations). */
+  private replicaSyncs = 0;
   private snapshotCache: { version: number; bytes: Uint8Array } | null = null;
   private liveChanges = new Map<string, LiveChange>();
   private liveAlerts: LiveAlert[] = [];
@@ -200,6 +202,7 @@ export class Ledger extends DurableObject<Env> {
 
   /** What a reader at (`epoch`, `since`) needs to catch up: nothing, the journal, or a snapshot. */
   sync(since: number, epoch: string): SyncReply {
+    this.replicaSyncs += 1;
     const version = this.version;
     if (epoch === this.epoch && since === version) return { kind: "current", epoch, version };
     if (epoch === this.epoch && since >= 0 && since < version) {
@@ -293,6 +296,7 @@ export class Ledger extends DurableObject<Env> {
       heldReservations: held,
       orders,
       nextExpiry: this.alarmAt === null ? null : iso(this.alarmAt),
+      replicaSyncs: this.replicaSyncs,
       engine: this.engine.stats(),
     });
   }
