@@ -54,6 +54,9 @@ else
   mv "$staging/atsource_bg.opt.wasm" "$staging/atsource_bg.wasm"
   # Internal declarations of the raw exports: nothing imports them and they are full of `any`.
   rm -f "$staging/atsource_bg.wasm.d.ts"
+  # The same raw exports typed on `InitOutput` (what initSync returns): `unknown`, not `any`,
+  # so that no public signature of the package is `any`.
+  sed -i '/^export interface InitOutput {/,/^}/ s/\bany\b/unknown/g' "$staging/atsource.d.ts"
   printf '%s\n' "$key" > "$staging/.stamp"
   rm -rf "$out"
   mv "$staging" "$out"

@@ -13,5 +13,6 @@ wasm_tests!(
     delivery_options_through_the_binding,
     profiles_carry_delivery_and_explanations_are_priced,
     quote_is_the_plan_and_the_delivery_options,
-    non_ascii_text_crosses_intact
+    non_ascii_text_crosses_intact,
+    non_finite_numbers_are_refused
 );

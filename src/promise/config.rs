@@ -27,6 +27,7 @@ pub struct DeliveryConfig {
     pub time_zone: String,
     /// Country whose public holidays close locations and stop deliveries: `FR` (default) or
     /// `null` for none.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Country | null"))]
     pub country: Option<Country>,
     /// Further closed days, `YYYY-MM-DD` (regional holidays, a carrier strike...).
     pub holidays: Vec<String>,
@@ -35,6 +36,7 @@ pub struct DeliveryConfig {
     /// Hours of warehouses (unset fields: [`SiteHours::builtin`]).
     pub warehouse: SiteHours,
     /// Per-location hours by location id, over its kind's; unknown ids are ignored.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, SiteHours>"))]
     pub locations: BTreeMap<String, SiteHours>,
     /// Home delivery service levels, in the order a checkout lists them (1 to 16).
     pub service_levels: Vec<ServiceLevel>,

@@ -15,6 +15,9 @@ use crate::{Error, InputError};
 extern "C" {
     #[wasm_bindgen(js_name = encodeInto)]
     fn encode_into(s: &JsValue, memory: &JsValue, ptr: u32, cap: u32) -> f64;
+
+    #[wasm_bindgen(js_name = stringifyFinite, catch)]
+    fn stringify_finite(value: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// The text of a JS string, copied into wasm memory by the JS engine's native UTF-8 encoder;
@@ -50,6 +53,35 @@ pub fn invalid(field: &str, message: &str) -> JsValue {
     to_js(InputError::new(field, message).into())
 }
 
+/// JSON text of a request: as [`text`], but a number that JSON cannot hold (NaN, ±Infinity)
+/// anywhere in an object is an `invalid_input` naming its field, not a silent `null`.
+pub fn request_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    if value.is_string() || value.is_undefined() {
+        return text(value, what);
+    }
+    let s = stringify_finite(value).map_err(|thrown| {
+        let key = Reflect::get(&thrown, &"nonFinite".into())
+            .ok()
+            .and_then(|k| k.as_string());
+        match key {
+            Some(k) => {
+                let got = Reflect::get(&thrown, &"value".into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default();
+                let field = if k.is_empty() || k.bytes().all(|b| b.is_ascii_digit()) {
+                    what.to_string()
+                } else {
+                    format!("{what}.{k}")
+                };
+                invalid(&field, &format!("must be a finite number, got {got}"))
+            }
+            None => invalid(what, "cannot be serialized to JSON (BigInt or cycle?)"),
+        }
+    })?;
+    string(&s).ok_or_else(|| invalid(what, "must be a JSON value"))
+}
+
 /// JSON text of a JS value (strings pass through unchanged).
 pub fn text(value: &JsValue, what: &str) -> Result<String, JsValue> {
     if let Some(s) = string(value) {
@@ -68,7 +100,7 @@ pub fn input<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsVa
     if value.is_string() {
         return Err(invalid(what, "must be an object, not a string"));
     }
-    let json = text(value, what)?;
+    let json = request_text(value, what)?;
     crate::from_json(&json).map_err(|e| to_js(e.into()))
 }
 

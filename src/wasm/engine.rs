@@ -22,7 +22,7 @@ extern "C" {
     fn local_now(zone: &str) -> Result<String, JsValue>;
 }
 
-use super::bridge::{input, invalid, output, text, to_js};
+use super::bridge::{input, invalid, output, request_text, text, to_js};
 use crate::inventory::{ApplyOptions, AvailabilityQuery, ThresholdRule};
 use crate::network::LocationInput;
 use crate::promise::DeliveryRequest;
@@ -183,7 +183,7 @@ impl JsEngine {
         let name = name
             .as_string()
             .ok_or_else(|| invalid("name", "must be a string"))?;
-        let json = text(&profile, "profile")?;
+        let json = request_text(&profile, "profile")?;
         let profile: Profile = crate::from_json(&json).map_err(|e| {
             to_js(
                 SourcingError::in_profile(InputError::new(
@@ -211,8 +211,8 @@ impl JsEngine {
         if request.is_string() {
             return Err(invalid("request", "must be an object, not a string"));
         }
-        let request =
-            SourceRequest::from_json(&text(&request, "request")?).map_err(|e| to_js(e.into()))?;
+        let request = SourceRequest::from_json(&request_text(&request, "request")?)
+            .map_err(|e| to_js(e.into()))?;
         output(&self.inner.source(&request).map_err(to_js)?)
     }
 
@@ -294,8 +294,8 @@ impl JsEngine {
         if request.is_string() {
             return Err(invalid("request", "must be an object, not a string"));
         }
-        let mut request =
-            DeliveryRequest::from_json(&text(request, "request")?).map_err(|e| to_js(e.into()))?;
+        let mut request = DeliveryRequest::from_json(&request_text(request, "request")?)
+            .map_err(|e| to_js(e.into()))?;
         if request.now.is_none() {
             let zone = self.inner.delivery_config(&request).time_zone.clone();
             request.now = Some(local_now(&zone).map_err(|_| {

@@ -68,3 +68,13 @@ export function encodeInto(s, memory, ptr, cap) {
   const { read, written } = utf8.encodeInto(s, new Uint8Array(memory.buffer, ptr, cap));
   return read === s.length ? written : -1;
 }
+
+// JSON text of a request object, refusing NaN and ±Infinity: JSON.stringify writes them as null,
+// which an optional field would read as "absent" (a NaN cost would silently become 0). Throws
+// `{ nonFinite: key }` naming the field.
+export function stringifyFinite(value) {
+  return JSON.stringify(value, (key, v) => {
+    if (typeof v === "number" && !Number.isFinite(v)) throw { nonFinite: key, value: String(v) };
+    return v;
+  });
+}

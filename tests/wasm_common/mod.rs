@@ -389,3 +389,56 @@ pub fn non_ascii_text_crosses_intact() {
     );
     assert_eq!(get(&get(&avail, "1"), "total").as_f64(), Some(3.0));
 }
+
+/// NaN and ±Infinity, which JSON.stringify would write as `null` (read as "absent" by an optional
+/// field), are refused with `invalid_input` naming the field, and nothing is applied.
+pub fn non_finite_numbers_are_refused() {
+    let mut e = engine();
+    let with = |json: &str, path: &[&str], value: f64| {
+        let v = js(json);
+        let mut target = v.clone();
+        for key in &path[..path.len() - 1] {
+            target = get(&target, key);
+        }
+        Reflect::set(&target, &(*path.last().unwrap()).into(), &value.into()).unwrap();
+        v
+    };
+    let location = r#"[{"id":"N","kind":"store","lat":48.8,"lon":2.3}]"#;
+    for (field, value) in [
+        ("performance", f64::NAN),
+        ("costPerUnit", f64::INFINITY),
+        ("capacityUnits", f64::NEG_INFINITY),
+    ] {
+        let err = e
+            .upsert_locations(with(location, &["0", field], value))
+            .unwrap_err();
+        assert_eq!(code_of(err.clone()), "invalid_input", "{field}");
+        let message = get(&err, "message").as_string().unwrap();
+        assert!(message.contains(field), "{message}");
+    }
+    assert_eq!(get(&e.stats().unwrap(), "locations").as_f64(), Some(3.0));
+    let query = r#"{"skus":["A"],"near":{"lat":48.85,"lon":2.35},"radiusKm":1}"#;
+    let err = e
+        .availability(with(query, &["radiusKm"], f64::NAN))
+        .unwrap_err();
+    assert_eq!(code_of(err.clone()), "invalid_input");
+    assert!(get(&err, "message")
+        .as_string()
+        .unwrap()
+        .contains("radiusKm"));
+    let request = r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.85,"lon":2.35},"profile":{"maxDistanceKm":10}}"#;
+    let err = e
+        .source(with(request, &["profile", "maxDistanceKm"], f64::NAN))
+        .unwrap_err();
+    assert_eq!(code_of(err.clone()), "invalid_input");
+    assert!(get(&err, "message")
+        .as_string()
+        .unwrap()
+        .contains("maxDistanceKm"));
+    // The same requests with finite numbers go through.
+    e.upsert_locations(with(location, &["0", "performance"], 0.5))
+        .unwrap();
+    e.availability(with(query, &["radiusKm"], 5.0)).unwrap();
+    e.source(with(request, &["profile", "maxDistanceKm"], 50.0))
+        .unwrap();
+}
