@@ -74,7 +74,10 @@ pub struct Profile {
     /// Location priorities: id → rank, an integer >= 1 (1 is preferred). Unlisted locations rank
     /// after every listed one. Ranks cost `costPerRank × (rank − 1)` per parcel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "Record<string, number>"))]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(optional, type = "Record<string, number>")
+    )]
     pub ranks: Option<BTreeMap<String, f64>>,
     /// Cost per parcel per rank step (default 0). For strict priority tiers, list one strategy
     /// per tier instead.
