@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Reflect};
+use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 // Builds availability objects from the packed numbers in JS, where creating objects is cheap,
@@ -262,11 +262,25 @@ impl JsEngine {
         self.inner.snapshot()
     }
 
-    /// An engine rebuilt from `snapshot()` bytes; corrupt or foreign bytes are refused whole.
+    /// An engine rebuilt from `snapshot()` bytes (a `Uint8Array`, an array of byte values, or an
+    /// `ArrayBuffer`); corrupt or foreign bytes are refused whole, anything else is
+    /// `invalid_input`.
     #[wasm_bindgen(js_name = fromSnapshot)]
-    pub fn from_snapshot(bytes: &[u8]) -> Result<JsEngine, JsValue> {
+    pub fn from_snapshot(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[]")] bytes: JsValue,
+    ) -> Result<JsEngine, JsValue> {
+        let bytes = if let Some(a) = bytes.dyn_ref::<Uint8Array>() {
+            a.to_vec()
+        } else if bytes.is_instance_of::<ArrayBuffer>() || Array::is_array(&bytes) {
+            Uint8Array::new(&bytes).to_vec()
+        } else {
+            return Err(invalid(
+                "bytes",
+                "must be a Uint8Array (the bytes of `snapshot()`)",
+            ));
+        };
         Ok(JsEngine {
-            inner: crate::Engine::from_snapshot(bytes).map_err(to_js)?,
+            inner: crate::Engine::from_snapshot(&bytes).map_err(to_js)?,
             ids: RefCell::new(None),
         })
     }

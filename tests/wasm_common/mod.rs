@@ -21,6 +21,11 @@ fn js(json: &str) -> JsValue {
     JSON::parse(json).unwrap()
 }
 
+/// Bytes as the `Uint8Array` JS code passes.
+fn bytes(b: &[u8]) -> JsValue {
+    js_sys::Uint8Array::from(b).into()
+}
+
 fn get(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &key.into()).unwrap()
 }
@@ -146,9 +151,20 @@ pub fn errors_are_coded_and_leave_the_engine_intact() {
         "invalid_input"
     );
     assert_eq!(
-        code_of(JsEngine::from_snapshot(b"garbage").unwrap_err()),
+        code_of(JsEngine::from_snapshot(bytes(b"garbage")).unwrap_err()),
         "snapshot_foreign"
     );
+    for not_bytes in [
+        JsValue::UNDEFINED,
+        JsValue::NULL,
+        JsValue::from(42),
+        js(r#"{"a":1}"#),
+    ] {
+        assert_eq!(
+            code_of(JsEngine::from_snapshot(not_bytes).unwrap_err()),
+            "invalid_input"
+        );
+    }
     // Still working, state intact.
     assert_eq!(e.ats(JsValue::from("A"), Some("PAR".into())).unwrap(), 3.0);
     assert_eq!(get(&e.stats().unwrap(), "locations").as_f64(), Some(3.0));
@@ -162,8 +178,19 @@ pub fn snapshots_round_trip() {
     )
     .unwrap();
     let bytes = e.snapshot();
-    let back = JsEngine::from_snapshot(&bytes).unwrap();
+    let back = JsEngine::from_snapshot(self::bytes(&bytes)).unwrap();
     assert_eq!(back.snapshot(), bytes);
+    // The bytes' ArrayBuffer does too.
+    let buffer = js_sys::Uint8Array::from(&bytes[..]).buffer();
+    assert_eq!(
+        JsEngine::from_snapshot(buffer.into()).unwrap().snapshot(),
+        bytes
+    );
+    let numbers: js_sys::Array = bytes.iter().map(|&b| JsValue::from(b)).collect();
+    assert_eq!(
+        JsEngine::from_snapshot(numbers.into()).unwrap().snapshot(),
+        bytes
+    );
     assert_eq!(
         back.ats(JsValue::from("A"), Some("LYO".into())).unwrap(),
         40.0
@@ -171,7 +198,7 @@ pub fn snapshots_round_trip() {
     let mut cut = bytes.clone();
     cut.truncate(bytes.len() - 3);
     assert_eq!(
-        code_of(JsEngine::from_snapshot(&cut).unwrap_err()),
+        code_of(JsEngine::from_snapshot(self::bytes(&cut)).unwrap_err()),
         "snapshot_truncated"
     );
     let version = get(&atsource::wasm::build_info().unwrap(), "version").as_string();
