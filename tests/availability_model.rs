@@ -151,3 +151,72 @@ fn availability_lists_what_a_scan_of_every_location_lists() {
         }
     }
 }
+
+/// The packed form the binding turns into objects (`Inventory::availability_packed`) decodes,
+/// as `src/wasm/glue.js` does, into exactly the answer of `availability`, expected supply and
+/// "available from" dates included.
+#[test]
+fn packed_answers_decode_to_the_same_answers() {
+    use atsource::demo::{self, DemoOptions};
+    let mut engine = Engine::new();
+    let net = demo::load(&mut engine, &DemoOptions::default()).unwrap();
+    let skus: Vec<String> = net.catalogue.iter().map(|p| p.sku.clone()).collect();
+    let ids: Vec<String> = engine
+        .network()
+        .all()
+        .iter()
+        .map(|l| l.id.clone())
+        .collect();
+    let mut with_supply = 0;
+    for (k, chunk) in skus.chunks(40).enumerate() {
+        let mut query = AvailabilityQuery {
+            skus: chunk.to_vec(),
+            today: Some(demo::DEMO_TODAY.to_string()),
+            qty: Some(1.0 + (k % 3) as f64),
+            ..AvailabilityQuery::default()
+        };
+        if k % 2 == 0 {
+            query.near = Some(GeoPoint {
+                lat: 48.8566,
+                lon: 2.3522,
+            });
+            query.radius_km = Some(50.0 + 50.0 * k as f64);
+            query.limit = Some(7.0);
+        }
+        let want = engine.availability(&query).unwrap();
+        let packed = engine
+            .inventory()
+            .availability_packed(engine.network(), &query)
+            .unwrap();
+        let dates: Vec<&str> = if packed.dates.is_empty() {
+            Vec::new()
+        } else {
+            packed.dates.split('\n').collect()
+        };
+        let mut n = packed.numbers.iter().copied();
+        let mut next = || n.next().unwrap();
+        for w in &want {
+            assert_eq!(next() as i64, w.total, "{}", w.sku);
+            let listed = next() as usize;
+            assert_eq!(listed, w.locations.len());
+            for l in &w.locations {
+                assert_eq!(ids[next() as usize], l.id);
+                assert_eq!(next() as i64, l.ats);
+                let d = next();
+                assert_eq!(if d.is_nan() { None } else { Some(d) }, l.distance_km);
+            }
+            let supply = next() as usize;
+            assert_eq!(supply, w.incoming.len(), "{}", w.sku);
+            for line in &w.incoming {
+                assert_eq!(dates[next() as usize], line.date);
+                assert_eq!(next() as i64, line.qty);
+            }
+            let from = next();
+            let from = (from >= 0.0).then(|| dates[from as usize].to_string());
+            assert_eq!(from, w.available_from, "{}", w.sku);
+            with_supply += usize::from(supply > 0);
+        }
+        assert_eq!(n.next(), None, "nothing left over");
+    }
+    assert!(with_supply > 0, "the demo has expected supply to check");
+}

@@ -254,14 +254,29 @@ struct SupplyAnswer {
 
 /// An availability answer as numbers, for a binding to turn into objects without a text
 /// round trip. Per SKU, in query order: `total, n`, then `n` times `location index, ats,
-/// distanceKm` (NaN without `near`). `extras` holds, as JSON, `{ "<sku position>": {
-/// availableFrom?, incoming? } }` for the few SKUs that have expected supply.
+/// distanceKm` (NaN without `near`), then `m` and `m` times `date, qty` (expected supply), then
+/// the `availableFrom` date or -1; a date is its index in `dates`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PackedAvailability {
     /// The numbers, as laid out above.
     pub numbers: Vec<f64>,
-    /// Supply details by SKU position, as a JSON object (empty when none).
-    pub extras: String,
+    /// The dates the numbers refer to (`YYYY-MM-DD`), each once, joined by `\n`.
+    pub dates: String,
+}
+
+impl PackedAvailability {
+    /// The index of `date` in `dates`, added if new (a query names only a few dates).
+    fn date(&mut self, seen: &mut Vec<String>, date: String) -> f64 {
+        if let Some(i) = seen.iter().position(|d| *d == date) {
+            return i as f64;
+        }
+        if !seen.is_empty() {
+            self.dates.push('\n');
+        }
+        self.dates.push_str(&date);
+        seen.push(date);
+        (seen.len() - 1) as f64
+    }
 }
 
 impl Inventory {
@@ -305,32 +320,28 @@ impl Inventory {
         let plan = q.plan(network)?;
         let mut scratch = Scratch::for_plan(&plan);
         let mut out = PackedAvailability::default();
-        let mut extras = serde_json::Map::new();
-        for (i, sku) in q.skus.iter().enumerate() {
+        let mut seen = Vec::new();
+        for sku in &q.skus {
             let a = self.answer(&plan, &mut scratch, sku);
-            out.numbers.reserve(2 + 3 * scratch.entries.len());
+            let supply = a.supply.incoming.len();
+            out.numbers
+                .reserve(4 + 3 * scratch.entries.len() + 2 * supply);
             out.numbers.push(a.total as f64);
             out.numbers.push(scratch.entries.len() as f64);
             for &(loc, ats, d) in &scratch.entries {
                 out.numbers
                     .extend([f64::from(loc), ats as f64, d.unwrap_or(f64::NAN)]);
             }
-            if a.supply.available_from.is_some() || !a.supply.incoming.is_empty() {
-                let mut e = serde_json::Map::new();
-                if let Some(d) = a.supply.available_from {
-                    e.insert("availableFrom".into(), d.into());
-                }
-                if !a.supply.incoming.is_empty() {
-                    e.insert(
-                        "incoming".into(),
-                        serde_json::to_value(&a.supply.incoming).unwrap_or_default(),
-                    );
-                }
-                extras.insert(i.to_string(), e.into());
+            out.numbers.push(supply as f64);
+            for line in a.supply.incoming {
+                let date = out.date(&mut seen, line.date);
+                out.numbers.extend([date, line.qty as f64]);
             }
-        }
-        if !extras.is_empty() {
-            out.extras = serde_json::Value::Object(extras).to_string();
+            let from = match a.supply.available_from {
+                Some(d) => out.date(&mut seen, d),
+                None => -1.0,
+            };
+            out.numbers.push(from);
         }
         Ok(out)
     }

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(module = "/src/wasm/glue.js")]
 extern "C" {
     #[wasm_bindgen(js_name = unpackAvailability)]
-    fn unpack_availability(numbers: &[f64], ids: &Array, skus: &JsValue, extras: &str) -> JsValue;
+    fn unpack_availability(numbers: &[f64], ids: &Array, skus: &JsValue, dates: &str) -> JsValue;
 
     // The same signature as `unpack_availability`: V8 compiles one import wrapper per distinct
     // signature when the module is instantiated (cold start).
@@ -67,7 +67,11 @@ impl JsEngine {
         let locations: Vec<LocationInput> = input(&locations, "locations")?;
         let upserted = self.inner.upsert_locations(locations).map_err(to_js)?;
         self.ids.replace(None);
-        output(&serde_json::json!({ "upserted": upserted }))
+        #[derive(serde::Serialize)]
+        struct Upserted {
+            upserted: u32,
+        }
+        output(&Upserted { upserted })
     }
 
     /// Every location, defaults applied.
@@ -140,7 +144,7 @@ impl JsEngine {
             &packed.numbers,
             &self.location_ids(),
             &Reflect::get(&query, &"skus".into())?,
-            &packed.extras,
+            &packed.dates,
         ))
     }
 

@@ -2,8 +2,8 @@
 
 // Turns the numbers of a packed availability answer (src/inventory/availability.rs,
 // `PackedAvailability`) into the API's objects. Property order matches the JSON form.
-export function unpackAvailability(numbers, ids, skus, extras) {
-  const more = extras ? JSON.parse(extras) : null;
+export function unpackAvailability(numbers, ids, skus, dates) {
+  const day = dates ? dates.split("\n") : [];
   const out = new Array(skus.length);
   let k = 0;
   for (let i = 0; i < skus.length; i++) {
@@ -17,11 +17,15 @@ export function unpackAvailability(numbers, ids, skus, extras) {
       locations[j] = d === d ? { id, ats, distanceKm: d } : { id, ats };
     }
     const answer = { sku: skus[i], total, locations };
-    const extra = more && more[i];
-    if (extra) {
-      if (extra.availableFrom !== undefined) answer.availableFrom = extra.availableFrom;
-      if (extra.incoming !== undefined) answer.incoming = extra.incoming;
+    const m = numbers[k++];
+    let incoming;
+    if (m > 0) {
+      incoming = new Array(m);
+      for (let j = 0; j < m; j++, k += 2) incoming[j] = { date: day[numbers[k]], qty: numbers[k + 1] };
     }
+    const from = numbers[k++];
+    if (from >= 0) answer.availableFrom = day[from];
+    if (incoming !== undefined) answer.incoming = incoming;
     out[i] = answer;
   }
   return out;

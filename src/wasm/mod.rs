@@ -26,7 +26,8 @@ pub fn plan_events(
     let plan: crate::sourcing::Plan = bridge::input(&plan, "plan")?;
     let hold: crate::sourcing::Hold = hold
         .as_string()
-        .and_then(|h| serde_json::from_value(serde_json::Value::String(h)).ok())
+        .and_then(|h| serde_json::to_string(&h).ok())
+        .and_then(|h| serde_json::from_str(&h).ok())
         .ok_or_else(|| {
             bridge::invalid(
                 "hold",
