@@ -12,5 +12,6 @@ wasm_tests!(
     profiles_carry_delivery_and_explanations_are_priced,
     quote_is_the_plan_and_the_delivery_options,
     non_ascii_text_crosses_intact,
-    non_finite_numbers_are_refused
+    non_finite_numbers_are_refused,
+    plan_events_through_the_binding
 );

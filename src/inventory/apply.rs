@@ -9,7 +9,7 @@ use super::events::{Event, EventKind, Rejection};
 use super::moves::{Moved, Moves};
 use super::scan;
 use super::{position_ats, Inventory, Position};
-use crate::network::Network;
+use crate::network::{Location, Network};
 use crate::InputError;
 
 /// The ATS of one position before and after a batch.
@@ -199,22 +199,25 @@ impl Inventory {
         // Slot of each SKU in `packed.skus`, by SKU index (`u32::MAX`: not listed yet).
         let mut listed: Vec<u32> = Vec::new();
         packed.numbers.reserve_exact(4 * batch.moves.len());
-        let report = self.finish_with(batch, |sku, loc, before, after| {
-            if listed.len() <= sku as usize {
-                listed.resize(sku as usize + 1, u32::MAX);
+        let report = self.finish_with(batch, |c| {
+            if listed.len() <= c.sku as usize {
+                listed.resize(c.sku as usize + 1, u32::MAX);
             }
-            let slot = match listed.get_mut(sku as usize) {
+            let slot = match listed.get_mut(c.sku as usize) {
                 Some(x) if *x == u32::MAX => {
                     *x = packed.skus.len() as u32;
-                    packed.skus.push(self.sku_name(sku).to_string());
+                    packed.skus.push(c.name.to_string());
                     *x
                 }
                 Some(x) => *x,
                 None => u32::MAX,
             };
-            packed
-                .numbers
-                .extend([f64::from(slot), f64::from(loc), before as f64, after as f64]);
+            packed.numbers.extend([
+                f64::from(slot),
+                f64::from(c.loc),
+                c.before as f64,
+                c.after as f64,
+            ]);
         });
         Ok((report, packed))
     }
@@ -358,31 +361,23 @@ impl Inventory {
 
     /// The report: counts, then the ATS changes and alert crossings of the touched positions.
     fn finish(&self, batch: Batch<'_>) -> ApplyReport {
-        let network = batch.network;
         // Sized once: growing a list of 100,000 changes by doubling copies it about twice over.
         let mut changes = Vec::with_capacity(batch.moves.len());
-        let mut report = self.finish_with(batch, |sku, loc, before, after| {
-            let Some(location) = network.get(loc) else {
-                return;
-            };
+        let mut report = self.finish_with(batch, |c| {
             changes.push(AtsChange {
-                sku: self.sku_name(sku).to_string(),
-                location: location.id.clone(),
-                before,
-                after,
+                sku: c.name.to_string(),
+                location: c.location.id.clone(),
+                before: c.before,
+                after: c.after,
             });
         });
         report.changes = changes;
         report
     }
 
-    /// The report without its changes, which go to `change(sku, location, before, after)` (by
-    /// index, in order of first change); alert crossings are listed.
-    fn finish_with(
-        &self,
-        batch: Batch<'_>,
-        mut change: impl FnMut(u32, u32, i64, i64),
-    ) -> ApplyReport {
+    /// The report without its changes, which go to `change` in order of first change; alert
+    /// crossings are listed.
+    fn finish_with(&self, batch: Batch<'_>, mut change: impl FnMut(Changed<'_>)) -> ApplyReport {
         let Batch {
             network,
             mut report,
@@ -411,10 +406,30 @@ impl Inventory {
                     threshold,
                 });
             }
-            change(sku, loc, before, after);
+            change(Changed {
+                sku,
+                name,
+                loc,
+                location,
+                before,
+                after,
+            });
         }
         report
     }
+}
+
+/// One position whose ATS a batch changed, as [`Inventory::finish_with`] hands it on.
+struct Changed<'a> {
+    /// SKU index and name.
+    sku: u32,
+    name: &'a str,
+    /// Location index and location.
+    loc: u32,
+    location: &'a Location,
+    /// ATS before the batch and after it, in units.
+    before: i64,
+    after: i64,
 }
 
 /// The ATS changes of a batch as numbers, for a binding to turn into objects without a text

@@ -374,8 +374,9 @@ impl Inventory {
         let ats_at = |slot: usize, r: u32| {
             stock.ats(slot, plan.safety.get(r as usize).copied().unwrap_or(0))
         };
+        let rank = |loc: u32| plan.rank.get(loc as usize).copied().unwrap_or(u32::MAX);
         let dense = stock.visit_masked(&plan.mask, |slot, loc| {
-            let r = plan.rank.get(loc as usize).copied().unwrap_or(u32::MAX);
+            let r = rank(loc);
             visit(r, loc, ats_at(slot, r));
         });
         if dense {
@@ -385,7 +386,7 @@ impl Inventory {
         let probe_cost = plan.by_loc.len() * (usize::BITS - stock.len().leading_zeros()) as usize;
         if scan_cost <= probe_cost {
             for (slot, loc) in stock.positions() {
-                let r = plan.rank.get(loc as usize).copied().unwrap_or(u32::MAX);
+                let r = rank(loc);
                 if r != u32::MAX {
                     visit(r, loc, ats_at(slot, r));
                 }

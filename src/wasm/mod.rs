@@ -26,8 +26,12 @@ pub fn plan_events(
     let plan: crate::sourcing::Plan = bridge::input(&plan, "plan")?;
     let hold: crate::sourcing::Hold = hold
         .as_string()
-        .and_then(|h| serde_json::to_string(&h).ok())
-        .and_then(|h| serde_json::from_str(&h).ok())
+        .and_then(|h| {
+            use serde::de::IntoDeserializer;
+            let d: serde::de::value::StringDeserializer<serde::de::value::Error> =
+                h.into_deserializer();
+            serde::Deserialize::deserialize(d).ok()
+        })
         .ok_or_else(|| {
             bridge::invalid(
                 "hold",

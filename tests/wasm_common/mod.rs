@@ -469,3 +469,26 @@ pub fn non_finite_numbers_are_refused() {
     e.source(with(request, &["profile", "maxDistanceKm"], 50.0))
         .unwrap();
 }
+
+/// `planEvents` reads its `hold` argument by name and refuses any other with a coded error.
+pub fn plan_events_through_the_binding() {
+    let mut e = engine();
+    e.apply_events(
+        js(r#"[{"id":"1","type":"set","sku":"A","location":"LYO","onHand":5}]"#),
+        None,
+    )
+    .unwrap();
+    let plan = e
+        .source(js(
+            r#"{"lines":[{"sku":"A","qty":2}],"destination":{"lat":45.76,"lon":4.84}}"#,
+        ))
+        .unwrap();
+    for hold in ["reserve", "release", "pick", "ship"] {
+        let events = atsource::wasm::plan_events(plan.clone(), "k".into(), hold.into()).unwrap();
+        let first = get(&events, "0");
+        assert_eq!(get(&first, "type").as_string().as_deref(), Some(hold));
+        assert_eq!(get(&first, "qty").as_f64(), Some(2.0));
+    }
+    let err = atsource::wasm::plan_events(plan, "k".into(), "hold-it".into()).unwrap_err();
+    assert_eq!(code_of(err), "invalid_input");
+}
