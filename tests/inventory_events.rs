@@ -438,7 +438,8 @@ fn packed_changes_list_what_the_report_lists() {
         ["A", "B"],
         "each changed SKU named once, in order"
     );
-    let ids = ["S1", "S2", "S3", "W1"];
+    // Location indexes are the engine's own (new locations are numbered in spatial order).
+    let ids: Vec<&str> = b.network().all().iter().map(|l| l.id.as_str()).collect();
     let got: Vec<(String, String, i64, i64)> = packed
         .numbers
         .chunks(4)

@@ -462,6 +462,19 @@ pub fn non_finite_numbers_are_refused() {
         .as_string()
         .unwrap()
         .contains("maxDistanceKm"));
+    // A null given is not a non-finite number: it still means "absent", and a request whose
+    // text holds `null` for both reasons names the non-finite one.
+    e.availability(js(r#"{"skus":["null"],"near":null,"limit":null}"#))
+        .unwrap();
+    let both = r#"{"skus":["null"],"limit":null,"near":{"lat":48.85,"lon":2.35},"radiusKm":1}"#;
+    let err = e
+        .availability(with(both, &["near", "lon"], f64::NEG_INFINITY))
+        .unwrap_err();
+    let message = get(&err, "message").as_string().unwrap();
+    assert!(
+        message.contains("lon") && message.contains("-Infinity"),
+        "{message}"
+    );
     // The same requests with finite numbers go through.
     e.upsert_locations(with(location, &["0", "performance"], 0.5))
         .unwrap();
