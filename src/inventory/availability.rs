@@ -209,17 +209,20 @@ impl AvailabilityQuery {
                 *x = r as u32;
             }
         }
-        // Walking the rank table lists the matching locations by location index, unsorted.
-        let by_loc: Vec<(u32, u32)> = rank
-            .iter()
-            .enumerate()
-            .filter(|e| *e.1 != u32::MAX)
-            .map(|(loc, &r)| (loc as u32, r))
-            .collect();
         let mut mask = vec![0u64; network.len().div_ceil(64)];
-        for &(loc, _) in &by_loc {
+        for &(loc, _) in &cands {
             if let Some(w) = mask.get_mut(loc as usize / 64) {
                 *w |= 1 << (loc % 64);
+            }
+        }
+        // The mask's bits list the matching locations by location index.
+        let mut by_loc = Vec::with_capacity(cands.len());
+        for (w, &word) in mask.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let loc = w as u32 * 64 + bits.trailing_zeros();
+                bits &= bits - 1;
+                by_loc.push((loc, rank.get(loc as usize).copied().unwrap_or(u32::MAX)));
             }
         }
         let safety = cands
