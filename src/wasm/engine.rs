@@ -74,7 +74,8 @@ impl JsEngine {
         output(&Upserted { upserted })
     }
 
-    /// Every location, defaults applied.
+    /// Every location, defaults applied, in the engine's order: each `upsertLocations` call's
+    /// new locations after those known before it, in spatial order (nearby locations together).
     #[wasm_bindgen(unchecked_return_type = "Location[]")]
     pub fn locations(&self) -> Result<JsValue, JsValue> {
         output(&self.inner.network().all())
