@@ -4,7 +4,7 @@
 use std::hint::black_box;
 
 use atsource::demo::{self, DemoOptions};
-use atsource::inventory::{AvailabilityQuery, Event, EventKind};
+use atsource::inventory::{ApplyOptions, AvailabilityQuery, Event, EventKind};
 use atsource::network::GeoPoint;
 use atsource::Engine;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
@@ -89,6 +89,17 @@ fn events(c: &mut Criterion) {
             |mut e| {
                 // The engine is returned so that its drop stays outside the timing.
                 let report = e.apply_events(&events);
+                (e, black_box(report))
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    // The bulk-load path (`{ changes: false }` in JS): counts only, no list of ATS changes.
+    g.bench_function("typed_100k_counts_only", |b| {
+        b.iter_batched(
+            || base.clone(),
+            |mut e| {
+                let report = e.apply_events_with(&events, ApplyOptions { changes: false });
                 (e, black_box(report))
             },
             BatchSize::LargeInput,
