@@ -151,6 +151,24 @@ mod tests {
     }
 
     #[test]
+    fn equal_distances_come_in_index_order() {
+        // Three locations at one address and one nearer: nearest first, then the three by index.
+        let at = |lat: f64, lon: f64| GeoPoint { lat, lon };
+        let idx = GeoIndex::build(vec![
+            at(45.0, 5.0),
+            at(45.0, 5.0),
+            at(45.01, 5.0),
+            at(45.0, 5.0),
+        ]);
+        let from = at(45.02, 5.0);
+        for radius in [None, Some(10.0)] {
+            let got: Vec<u32> = idx.within(from, radius).iter().map(|e| e.0).collect();
+            assert_eq!(got, [2, 0, 1, 3], "radius {radius:?}");
+        }
+        assert_eq!(idx.within(from, Some(0.0)), []);
+    }
+
+    #[test]
     fn radius_queries_match_a_scan_of_every_location() {
         // Enough points for several levels of wide nodes, spread over France and beyond.
         let mut rng = fastrand::Rng::with_seed(11);
