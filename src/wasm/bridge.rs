@@ -4,7 +4,7 @@
 //! the text crosses the boundary in one copy, which is far cheaper than decoding a JS object
 //! field by field through the boundary.
 
-use js_sys::{Error as JsError, Reflect, JSON};
+use js_sys::JSON;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -18,6 +18,9 @@ extern "C" {
 
     #[wasm_bindgen(js_name = stringifyFinite, catch)]
     fn stringify_finite(value: &JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_name = codedError)]
+    fn coded_error(message: &str, code: &JsValue, field: &JsValue, name: &str) -> JsValue;
 }
 
 /// The text of a JS string, copied into wasm memory by the JS engine's native UTF-8 encoder;
@@ -39,13 +42,8 @@ pub fn string(value: &JsValue) -> Option<String> {
 
 /// Turns a core error into a JS `Error` with a stable `code` (and `field` when known).
 pub fn to_js(e: Error) -> JsValue {
-    let err = JsError::new(&e.to_string());
-    err.set_name("AtsourceError");
-    let _ = Reflect::set(&err, &"code".into(), &e.code().into());
-    if let Some(field) = e.field() {
-        let _ = Reflect::set(&err, &"field".into(), &field.into());
-    }
-    err.into()
+    let field = e.field().map_or(JsValue::UNDEFINED, JsValue::from);
+    coded_error(&e.to_string(), &e.code().into(), &field, "AtsourceError")
 }
 
 /// An `invalid_input` error about `field`.
@@ -60,15 +58,10 @@ pub fn request_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
         return text(value, what);
     }
     let s = stringify_finite(value).map_err(|thrown| {
-        let key = Reflect::get(&thrown, &"nonFinite".into())
-            .ok()
-            .and_then(|k| k.as_string());
-        match key {
-            Some(k) => {
-                let got = Reflect::get(&thrown, &"value".into())
-                    .ok()
-                    .and_then(|v| v.as_string())
-                    .unwrap_or_default();
+        // `key \0 value` for a non-finite number; an Error for a BigInt or a cycle.
+        let named = thrown.as_string();
+        match named.as_deref().and_then(|t| t.rsplit_once('\0')) {
+            Some((k, got)) => {
                 let field = if k.is_empty() || k.bytes().all(|b| b.is_ascii_digit()) {
                     what.to_string()
                 } else {

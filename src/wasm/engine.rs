@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
+use js_sys::{Array, JSON};
 use wasm_bindgen::prelude::*;
 
 // Builds availability objects from the packed numbers in JS, where creating objects is cheap,
@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(module = "/src/wasm/glue.js")]
 extern "C" {
     #[wasm_bindgen(js_name = unpackAvailability)]
-    fn unpack_availability(numbers: &[f64], ids: &Array, skus: &JsValue, dates: &str) -> JsValue;
+    fn unpack_availability(numbers: &[f64], ids: &Array, query: &JsValue, dates: &str) -> JsValue;
 
     // The same signature as `unpack_availability`: V8 compiles one import wrapper per distinct
     // signature when the module is instantiated (cold start).
@@ -18,8 +18,14 @@ extern "C" {
     fn unpack_changes(numbers: &[f64], ids: &Array, report: &JsValue, skus: &str) -> JsValue;
 
     /// The wall clock, as `YYYY-MM-DDTHH:MM` local time in `zone` (the core reads no clock).
+    // Returns a JS string rather than a `String`: the signature of `JSON.parse`'s import.
     #[wasm_bindgen(js_name = localNow, catch)]
-    fn local_now(zone: &str) -> Result<String, JsValue>;
+    fn local_now(zone: &str) -> Result<JsValue, JsValue>;
+
+    /// The bytes of a `Uint8Array`, an `ArrayBuffer` or an array of byte values; `None` for
+    /// anything else.
+    #[wasm_bindgen(js_name = snapshotBytes)]
+    fn snapshot_bytes(value: &JsValue) -> Option<Vec<u8>>;
 }
 
 use super::bridge::{input, invalid, output, request_text, text, to_js};
@@ -144,7 +150,7 @@ impl JsEngine {
         Ok(unpack_availability(
             &packed.numbers,
             &self.location_ids(),
-            &Reflect::get(&query, &"skus".into())?,
+            &query,
             &packed.dates,
         ))
     }
@@ -274,11 +280,7 @@ impl JsEngine {
     pub fn from_snapshot(
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[]")] bytes: JsValue,
     ) -> Result<JsEngine, JsValue> {
-        let bytes = if let Some(a) = bytes.dyn_ref::<Uint8Array>() {
-            a.to_vec()
-        } else if bytes.is_instance_of::<ArrayBuffer>() || Array::is_array(&bytes) {
-            Uint8Array::new(&bytes).to_vec()
-        } else {
+        let Some(bytes) = snapshot_bytes(&bytes) else {
             return Err(invalid(
                 "bytes",
                 "must be a Uint8Array (the bytes of `snapshot()`)",
@@ -298,12 +300,18 @@ impl JsEngine {
         self.ids
             .borrow_mut()
             .get_or_insert_with(|| {
-                self.inner
+                // One JSON.parse (an import the module has anyway) rather than a push per id.
+                let ids: Vec<&str> = self
+                    .inner
                     .network()
                     .all()
                     .iter()
-                    .map(|l| JsValue::from(&l.id))
-                    .collect()
+                    .map(|l| l.id.as_str())
+                    .collect();
+                serde_json::to_string(&ids)
+                    .ok()
+                    .and_then(|json| JSON::parse(&json).ok())
+                    .map_or_else(Array::new, JsCast::unchecked_into)
             })
             .clone()
     }
@@ -317,7 +325,8 @@ impl JsEngine {
             .map_err(|e| to_js(e.into()))?;
         if request.now.is_none() {
             let zone = self.inner.delivery_config(&request).time_zone.clone();
-            request.now = Some(local_now(&zone).map_err(|_| {
+            let now = local_now(&zone).ok().and_then(|n| n.as_string());
+            request.now = Some(now.ok_or_else(|| {
                 invalid("delivery.timeZone", "is not a time zone this runtime knows")
             })?);
         }

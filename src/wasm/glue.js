@@ -1,8 +1,9 @@
 // JS helpers of the binding.
 
 // Turns the numbers of a packed availability answer (src/inventory/availability.rs,
-// `PackedAvailability`) into the API's objects. Property order matches the JSON form.
-export function unpackAvailability(numbers, ids, skus, dates) {
+// `PackedAvailability`) to `query` into the API's objects. Property order matches the JSON form.
+export function unpackAvailability(numbers, ids, query, dates) {
+  const skus = query.skus;
   const day = dates ? dates.split("\n") : [];
   const out = new Array(skus.length);
   let k = 0;
@@ -75,14 +76,14 @@ export function encodeInto(s, memory, ptr, cap) {
 
 // JSON text of a request object, refusing NaN and ±Infinity: JSON.stringify writes them as null,
 // which an optional field would read as "absent" (a NaN cost would silently become 0). Throws
-// `{ nonFinite: key }` naming the field. The text comes from a plain JSON.stringify (a replacer
+// the string `key \0 value` naming the field and what it held. The text comes from a plain JSON.stringify (a replacer
 // function would run for every value, strings included: a tenth of an availability call); only
 // a text holding `null` is walked, to tell a null given from a number that became one.
 export function stringifyFinite(value) {
   const text = JSON.stringify(value);
   if (text !== undefined && text.includes("null")) {
     const bad = nonFinite(value, "");
-    if (bad !== undefined) throw bad;
+    if (bad !== undefined) throw `${bad.nonFinite}\0${bad.value}`;
   }
   return text;
 }
@@ -108,5 +109,24 @@ function nonFinite(value, key) {
     const bad = nonFinite(value[k], k);
     if (bad !== undefined) return bad;
   }
+  return undefined;
+}
+
+// The engine's errors: an Error with a stable `code`, and `field` when one is known. Built here
+// in one call rather than by four imports (each distinct import signature costs the module a
+// wrapper that V8 compiles at every cold start); its signature is `unpackChanges`'s.
+export function codedError(message, code, field, name) {
+  const err = new Error(message);
+  err.name = name;
+  err.code = code;
+  if (field !== undefined) err.field = field;
+  return err;
+}
+
+// The bytes of a snapshot given as a Uint8Array (Node's Buffer included), an ArrayBuffer or an
+// array of byte values; undefined for anything else.
+export function snapshotBytes(value) {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer || Array.isArray(value)) return new Uint8Array(value);
   return undefined;
 }

@@ -35,6 +35,10 @@ fn code_of(err: JsValue) -> String {
         err.is_instance_of::<js_sys::Error>(),
         "a real Error is thrown"
     );
+    assert_eq!(
+        get(&err, "name").as_string().as_deref(),
+        Some("AtsourceError")
+    );
     get(&err, "code").as_string().unwrap()
 }
 
@@ -242,6 +246,15 @@ pub fn sourcing_through_the_binding() {
     assert_eq!(
         get(&err, "field").as_string().as_deref(),
         Some("lines[0].qty")
+    );
+    assert!(get(&err, "message")
+        .as_string()
+        .is_some_and(|m| !m.is_empty()));
+    // No `field` when the error names none.
+    let err = JsEngine::from_snapshot(bytes(b"garbage")).unwrap_err();
+    assert_eq!(
+        js_sys::Reflect::has(&err, &"field".into()).ok(),
+        Some(false)
     );
     let err = e.source(js(r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.85,"lon":2.35},"profile":"zzz"}"#)).unwrap_err();
     assert_eq!(code_of(err), "unknown_profile");
