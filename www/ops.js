@@ -5,11 +5,12 @@ import { barChart } from "/charts.js";
 
 const api = location.origin;
 const $ = (id) => document.getElementById(id);
-const STATUS = { created: "Créée", in_preparation: "En préparation", shipped: "Expédiée", delivered: "Livrée", cancelled: "Annulée",
-  return_requested: "Retour demandé", returned: "Retour reçu", restocked: "Remise en stock" };
+// An order's status is the name of its last event (restocking is recorded in a return, not a status).
+const STATUS = { created: "Créée", picked: "Préparée", shipped: "Expédiée", delivered: "Livrée", cancelled: "Annulée",
+  return_requested: "Retour demandé", returned: "Retour reçu" };
 const KIND = { low: "Stock bas", out_of_stock: "Rupture", back_in_stock: "De retour en stock", sourcing_failed: "Échec de sourcing" };
 // Which WMS step each status allows (the worker refuses any other with 409).
-const NEXT = { created: [["picked", "Préparée"], ["cancelled", "Annuler"]], in_preparation: [["shipped", "Expédiée"], ["cancelled", "Annuler"]],
+const NEXT = { created: [["picked", "Préparée"], ["cancelled", "Annuler"]], picked: [["shipped", "Expédiée"], ["cancelled", "Annuler"]],
   shipped: [["delivered", "Livrée"], ["returned", "Retour reçu"]], delivered: [["returned", "Retour reçu"]], return_requested: [["returned", "Retour reçu"]] };
 // The demo's token is public (make demo prints it); a real deployment types its own.
 let token = localStorage.getItem("ops:token") || "dev-token";

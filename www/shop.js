@@ -7,8 +7,11 @@ const api = location.origin;
 const $main = document.getElementById("main");
 const euro = (n) => formatPrice(n, "fr");
 const PARIS = { name: "Paris", lat: 48.8566, lon: 2.3522 };
-const STATUS = { created: "Commande confirmée", in_preparation: "En préparation", shipped: "Expédiée", delivered: "Livrée",
-  cancelled: "Annulée", return_requested: "Retour demandé", returned: "Retour reçu", restocked: "Retour reçu et remis en stock" };
+// An order's status is the name of its last event; a return says in its detail whether the units went back to stock.
+const STATUS = { created: "Commande confirmée", picked: "En préparation", shipped: "Expédiée", delivered: "Livrée",
+  cancelled: "Annulée", return_requested: "Retour demandé", returned: "Retour reçu" };
+const entryLabel = (t) => t.event === "restocked" ? "Remis en stock"
+  : t.event === "returned" && t.detail?.restocked ? "Retour reçu et remis en stock" : STATUS[t.status] || t.status;
 let catalogue = null;
 let leave = () => {}; // stops the current page's timers when the route changes
 
@@ -158,7 +161,7 @@ async function orderRoute(id, token) {
     last = key;
     status.textContent = STATUS[o.status] || o.status;
     status.dataset.status = o.status;
-    timeline.replaceChildren(...o.timeline.map((t) => el("li", { "data-status": t.status }, el("strong", {}, STATUS[t.status] || t.status), " — ",
+    timeline.replaceChildren(...o.timeline.map((t) => el("li", { "data-status": t.status, "data-event": t.event }, el("strong", {}, entryLabel(t)), " — ",
       new Date(t.at).toLocaleString("fr-FR", { dateStyle: "medium", timeStyle: "short" }))));
     ships.replaceChildren(...o.shipments.map((s) => el("li", {}, `${s.name} (${s.distanceKm.toFixed(0)} km) : ${s.lines.map((l) => `${l.qty} × ${l.sku}`).join(", ")}`)));
     const ask = async () => {

@@ -1,7 +1,7 @@
 // The whole shopper and operations journey on `make demo`'s real worker, in headless Chromium:
 // product page (postcode entry) → a live inventory event changes the widget within 1 s → cart
 // with priced delivery options → checkout holds stock → order → the operations page drives it
-// (picked, shipped, delivered) while the tracking page follows live → return → restocked.
+// (picked, shipped, delivered) while the tracking page follows live → return (restocked).
 // axe-core on every page; screenshots to test-results/e2e and docs/screenshots.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -102,7 +102,7 @@ test("catalogue → product (postcode) → live event → cart → checkout hold
   assert.equal(await ops.locator("#token").inputValue(), TOKEN);
   const row = ops.locator(`tr[data-order="${orderId}"]`);
   await row.locator("button[data-action=picked]").click();
-  await row.locator("td.status[data-status=in_preparation]").waitFor();
+  await row.locator("td.status[data-status=picked]").waitFor();
   await row.locator("button[data-action=shipped]").click();
   await row.locator("td.status[data-status=shipped]").waitFor();
   // The tracking tab follows without reload.
@@ -124,13 +124,14 @@ test("catalogue → product (postcode) → live event → cart → checkout hold
   assert.deepEqual(await seriousViolations(ops), [], "operations page accessible");
   await screenshot(ops, "operations");
 
-  // The shopper asks for a return from the tracking page; the warehouse receives it: restocked.
+  // The shopper asks for a return from the tracking page; the warehouse receives it, back in stock.
   await shop.locator("#request-return").click();
   await shop.locator("#order-status[data-status=return_requested]").waitFor({ timeout: 3000 });
   await row.locator("td.status[data-status=return_requested]").waitFor({ timeout: 5000 });
   await row.locator("button[data-action=returned]").click();
-  await row.locator("td.status[data-status=restocked]").waitFor();
-  await shop.locator("#order-status[data-status=restocked]").waitFor({ timeout: 3000 });
+  await row.locator("td.status[data-status=returned]").waitFor();
+  await shop.locator("#order-status[data-status=returned]").waitFor({ timeout: 3000 });
+  assert.equal(await shop.locator("#timeline li").last().innerText().then((t) => t.split(" — ")[0]), "Retour reçu et remis en stock");
   const back = await position(demo, SKU, STORE);
   assert.deepEqual([back.onHand, back.ats], [12, 12]);
 

@@ -32,7 +32,7 @@ test("a restart loses no reservation, order, position or pending expiry", async 
   assert.equal((await api.get(`/v1/reservations/${held.json.id}`)).json.status, "held");
   const tracked = await api.get(`/v1/orders/${order.json.id}?token=${order.json.trackingToken}`);
   assert.equal(tracked.status, 200);
-  assert.deepEqual(tracked.json.timeline.map((e) => e.status), ["created", "in_preparation"]);
+  assert.deepEqual(tracked.json.timeline.map((e) => e.status), ["created", "picked"]);
   // The retry of a reservation made before the restart still answers the same one.
   const retry = await api.post("/v1/reservations", { idempotencyKey: "d-held", lines: [{ sku: "D", qty: 3 }], destination: PARIS });
   assert.equal(retry.json.id, held.json.id);

@@ -40,7 +40,7 @@ function assertPositions(actual, expected) {
   }
 }
 
-test("created → in_preparation → shipped → delivered: reserve → pick → ship", async () => {
+test("created → picked → shipped → delivered: reserve → pick → ship", async () => {
   const o = await order([{ sku: "S", qty: 6 }, { sku: "T", qty: 1 }]);
   assert.equal(o.status, "created");
   // The cheapest plan takes S from L0 (4) and L1 (2), T from L0.
@@ -49,7 +49,7 @@ test("created → in_preparation → shipped → delivered: reserve → pick →
     [["L0", "S:4 T:1"], ["L1", "S:2"]],
   );
   assertPositions(await pos(), { "S@L0": P(4, 4, 0), "S@L1": P(10, 2, 0), "T@L0": P(3, 1, 0) });
-  assert.equal((await event(o, { type: "picked" })).status, "in_preparation");
+  assert.equal((await event(o, { type: "picked" })).status, "picked");
   assertPositions(await pos(), { "S@L0": P(4, 0, 4), "S@L1": P(10, 0, 2), "T@L0": P(3, 0, 1) });
   await event(o, { type: "delivered" }, 409);
   await event(o, { type: "picked" }, 409);
@@ -61,35 +61,39 @@ test("created → in_preparation → shipped → delivered: reserve → pick →
 
   // A return request by the shopper, then the parcel received at L1: sellable, restocked there.
   const tracked = await api.get(`/v1/orders/${o.id}?token=${o.trackingToken}`);
-  assert.deepEqual(tracked.json.timeline.map((e) => e.status), ["created", "in_preparation", "shipped", "delivered"]);
+  assert.deepEqual(tracked.json.timeline.map((e) => e.status), ["created", "picked", "shipped", "delivered"]);
   assert.equal(tracked.json.timeline[2].detail.note, "Colissimo 6A123");
   const req = await api.post(`/v1/orders/${o.id}/returns?token=${o.trackingToken}`, { reason: "wrong size" });
   assert.equal(req.status, 201, req.text);
   const ret = await event(o, { type: "returned", location: "L1", lines: [{ sku: "S", qty: 2 }] });
-  assert.equal(ret.status, "restocked");
+  assert.equal(ret.status, "returned");
+  assert.deepEqual(ret.timeline.at(-1).detail, { lines: [{ location: "L1", sku: "S", qty: 2 }], restocked: true });
   assertPositions(await pos(), { "S@L0": P(0, 0, 0), "S@L1": P(10, 0, 0), "T@L0": P(2, 0, 0) });
   // Units not sellable yet: received (returned), restocked later where they arrived.
   const held = await event(o, { type: "returned", location: "L0", lines: [{ sku: "T", qty: 1 }], restock: false });
   assert.equal(held.status, "returned");
+  assert.equal(held.timeline.at(-1).detail.restocked, false);
   assertPositions(await pos(), { "T@L0": P(2, 0, 0) });
   const restocked = await event(o, { type: "restocked" });
-  assert.equal(restocked.status, "restocked");
+  assert.equal(restocked.status, "returned", "restocking is not a status");
+  assert.equal(restocked.timeline.at(-1).event, "restocked");
   assertPositions(await pos(), { "T@L0": P(3, 0, 0) });
   // Never more back than was shipped.
   const tooMany = await api.admin.post(`/v1/orders/${o.id}/events`, { type: "returned", lines: [{ sku: "S", qty: 5 }] });
   assert.equal(tooMany.status, 409);
   assert.equal(tooMany.json.error.code, "invalid_return");
   // The rest of S (4 shipped from L0) comes back where it shipped from by default.
-  assert.equal((await event(o, { type: "returned" })).status, "restocked");
+  assert.equal((await event(o, { type: "returned" })).status, "returned");
   assertPositions(await pos(), { "S@L0": P(4, 0, 0), "S@L1": P(10, 0, 0) });
   const nothing = await api.admin.post(`/v1/orders/${o.id}/events`, { type: "returned" });
   assert.equal(nothing.status, 409);
   assert.equal(nothing.json.error.code, "nothing_to_return");
 
   const final = await api.get(`/v1/orders/${o.id}?token=${o.trackingToken}`);
-  assert.deepEqual(final.json.timeline.map((e) => e.status), [
-    "created", "in_preparation", "shipped", "delivered", "return_requested",
-    "returned", "restocked", "returned", "restocked", "returned", "restocked",
+  assert.equal(final.json.status, "returned");
+  assert.deepEqual(final.json.timeline.map((e) => `${e.event}:${e.status}`), [
+    "created:created", "picked:picked", "shipped:shipped", "delivered:delivered", "return_requested:return_requested",
+    "returned:returned", "returned:returned", "restocked:returned", "returned:returned",
   ]);
   assert.deepEqual(
     final.json.returns.filter((r) => r.restocked).map((r) => `${r.sku}@${r.location}:${r.qty}`).sort(),
@@ -130,7 +134,7 @@ test("a return cannot precede shipping, and restocking needs received units", as
   // A parcel refused at the door comes back straight from shipped.
   await event(o, { type: "returned", restock: false });
   const restock = await event(o, { type: "restocked" });
-  assert.equal(restock.status, "restocked");
+  assert.equal(restock.status, "returned");
   const again = await api.admin.post(`/v1/orders/${o.id}/events`, { type: "restocked" });
   assert.equal(again.status, 409);
   assert.equal(again.json.error.code, "nothing_to_restock");
@@ -141,7 +145,7 @@ test("GET /v1/reports/orders aggregates the history", async () => {
   assert.equal(res.status, 200);
   const r = res.json;
   assert.equal(r.orders, 4);
-  assert.deepEqual(r.byStatus, { cancelled: 2, restocked: 2 });
+  assert.deepEqual(r.byStatus, { cancelled: 2, returned: 2 });
   assert.equal(r.units, 7 + 3 + 2 + 1);
   assert.equal(r.splitRate, 0.25, "one order of four shipped from two locations");
   assert.equal(r.averageShipments, 1.25);
@@ -171,4 +175,90 @@ test("GET /v1/orders lists the latest orders for operations, newest first", asyn
     assert.equal(res.status, 400, bad);
     assert.equal(res.json.error.code, "invalid_input");
   }
+});
+
+test("after each event of the contract the order's status is the event's name; a return records its restock", async () => {
+  const o = await order([{ sku: "T", qty: 1 }]);
+  for (const type of ["picked", "shipped", "delivered", "returned"]) {
+    const r = await event(o, { type });
+    assert.equal(r.status, type);
+    assert.equal(r.timeline.at(-1).status, type);
+  }
+  const tracked = await api.get(`/v1/orders/${o.id}?token=${o.trackingToken}`);
+  assert.equal(tracked.json.status, "returned");
+  assert.deepEqual(tracked.json.timeline.map((e) => e.status), ["created", "picked", "shipped", "delivered", "returned"]);
+  assert.deepEqual(tracked.json.timeline.at(-1).detail, { lines: [{ location: "L0", sku: "T", qty: 1 }], restocked: true });
+  assert.deepEqual(tracked.json.returns, [{ sku: "T", location: "L0", qty: 1, restocked: true }]);
+
+  const c = await order([{ sku: "T", qty: 1 }]);
+  assert.equal((await event(c, { type: "picked" })).status, "picked");
+  assert.equal((await event(c, { type: "shipped" }, 200)).status, "shipped");
+  const d = await order([{ sku: "T", qty: 1 }]);
+  await event(d, { type: "picked" });
+  assert.equal((await event(d, { type: "cancelled" })).status, "cancelled");
+
+  // Operations filter on the same names.
+  const picked = await api.admin.get("/v1/orders?status=picked");
+  assert.equal(picked.status, 200, picked.text);
+  const returned = await api.admin.get("/v1/orders?status=returned");
+  assert.ok(returned.json.orders.some((x) => x.id === o.id));
+  for (const old of ["in_preparation", "restocked"]) assert.equal((await api.admin.get(`/v1/orders?status=${old}`)).status, 400, old);
+  // Finish the shipped order so the stock of T is back for the next tests.
+  await event(c, { type: "returned" });
+});
+
+test("order events keep their other fields in the timeline and still check the known ones", async () => {
+  const o = await order([{ sku: "T", qty: 1 }]);
+  const picked = await event(o, { type: "picked", operator: "amel" });
+  assert.equal(picked.status, "picked");
+  assert.deepEqual(picked.timeline.at(-1).detail, { operator: "amel" });
+  const shipped = await event(o, { type: "shipped", carrier: "Colissimo", trackingNumber: "6A123", parcels: [{ kg: 1.2 }], note: "one parcel" });
+  assert.equal(shipped.status, "shipped");
+  assert.deepEqual(shipped.timeline.at(-1).detail, { carrier: "Colissimo", trackingNumber: "6A123", parcels: [{ kg: 1.2 }], note: "one parcel" });
+  const bad = [
+    [{ type: "delivered", restock: "yes", carrier: "x" }, "restock"],
+    [{ type: "delivered", note: 3 }, "note"],
+    [{ type: "delivered", lines: "all" }, "lines"],
+    [{ type: "delivered", id: "" }, "id"],
+    [{ type: "lost", carrier: "x" }, "type"],
+    [{ carrier: "x" }, "type"],
+    [{ type: "delivered", proof: "x".repeat(9000) }, "body"],
+  ];
+  for (const [body, field] of bad) {
+    const res = await api.admin.post(`/v1/orders/${o.id}/events`, body);
+    assert.equal(res.status, 400, `${JSON.stringify(body).slice(0, 80)}: ${res.text}`);
+    assert.equal(res.json.error.code, "invalid_input");
+    assert.ok(res.json.error.message.startsWith(`${field}:`), res.json.error.message);
+  }
+  const delivered = await event(o, { type: "delivered", signedBy: "M. Martin" });
+  assert.equal(delivered.status, "delivered");
+  // The worker's own record wins a clash of names.
+  const ret = await event(o, { type: "returned", restocked: "maybe", reason: "damaged" });
+  assert.deepEqual(ret.timeline.at(-1).detail, { restocked: true, reason: "damaged", lines: [{ location: "L0", sku: "T", qty: 1 }] });
+  const tracked = await api.get(`/v1/orders/${o.id}?token=${o.trackingToken}`);
+  assert.equal(tracked.json.timeline[3].detail.signedBy, "M. Martin");
+});
+
+test("POST /v1/orders takes any JSON value as the customer, up to 8 KB", async () => {
+  const reserve = async () => {
+    const r = await api.post("/v1/reservations", { idempotencyKey: `c-${n++}`, lines: [{ sku: "T", qty: 1 }], destination: PARIS });
+    assert.equal(r.status, 201, r.text);
+    return r.json.id;
+  };
+  for (const customer of ["Ana Lima", 42, ["Ana", "ana@example.com"], false, null, { name: "Ana", address: { city: "Lyon" } }, undefined]) {
+    const o = await api.post("/v1/orders", { reservationId: await reserve(), customer });
+    assert.equal(o.status, 201, `${JSON.stringify(customer)}: ${o.text}`);
+    const got = await api.get(`/v1/orders/${o.json.id}?token=${o.json.trackingToken}`);
+    if (customer === undefined) assert.ok(!("customer" in got.json));
+    else assert.deepEqual(got.json.customer, customer);
+    await event(o.json, { type: "cancelled" });
+  }
+  const id = await reserve();
+  const big = await api.post("/v1/orders", { reservationId: id, customer: "é".repeat(5000) }); // 10 KB of UTF-8
+  assert.equal(big.status, 400, big.text);
+  assert.equal(big.json.error.code, "invalid_input");
+  assert.match(big.json.error.message, /^customer:/);
+  const o = await api.post("/v1/orders", { reservationId: id, customer: "é".repeat(4000) });
+  assert.equal(o.status, 201, "the reservation is still held after a refused order");
+  await event(o.json, { type: "cancelled" });
 });

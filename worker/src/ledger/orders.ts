@@ -1,28 +1,25 @@
-// Orders: a held reservation turned into an order, then driven through its lifecycle. Each
-// transition moves the positions as the contract's event table says:
-//   picked     created → in_preparation       pick    (reserved → picking)
-//   shipped    in_preparation → shipped        ship    (picking and onHand go down)
+// Orders: a held reservation turned into an order, then driven through its lifecycle. After each
+// event the order's status is the event's name; each transition moves the positions as the
+// contract's event table says:
+//   picked     created → picked                pick    (reserved → picking)
+//   shipped    picked → shipped                ship    (picking and onHand go down)
 //   delivered  shipped → delivered             —
 //   cancelled  created → cancelled             release (reserved goes down)
-//              in_preparation → cancelled      ship + return: picked units go back on the shelf
-//   returned   shipped | delivered | return_requested | returned | restocked → returned, or
-//              restocked when the units are sellable (return: onHand up at the receiving location)
-//   restocked  returned | restocked → restocked   return for units received but not yet restocked
-// A return request by the shopper (delivered → return_requested) moves nothing.
+//              picked → cancelled              ship + return: picked units go back on the shelf
+//   returned   shipped | delivered | return_requested | returned → returned; the units are put
+//              back in stock at once unless `restock: false` (return: onHand up at the receiving
+//              location), which the timeline entry's detail records (`restocked`)
+//   restocked  returned → returned             return for units received but not yet restocked
+// Restocking moves stock, not the order: it is never a status. A return request by the shopper
+// (delivered → return_requested) moves nothing.
 import type { EventInput, GeoPoint, Plan } from "atsource";
 import { fail, ok, type Reply } from "../reply";
 import { findReservation, heldUnits } from "./reservations";
 import { INTERNAL_PREFIX, iso, newId, type Tx } from "./tx";
 
-export type OrderStatus =
-  | "created"
-  | "in_preparation"
-  | "shipped"
-  | "delivered"
-  | "cancelled"
-  | "return_requested"
-  | "returned"
-  | "restocked";
+export type OrderStatus = "created" | "picked" | "shipped" | "delivered" | "cancelled" | "return_requested" | "returned";
+
+export const ORDER_STATUSES: readonly OrderStatus[] = ["created", "picked", "shipped", "delivered", "cancelled", "return_requested", "returned"];
 
 export type OrderEventType = "picked" | "shipped" | "delivered" | "cancelled" | "returned" | "restocked";
 
@@ -31,11 +28,11 @@ export const ORDER_EVENT_TYPES: readonly OrderEventType[] = ["picked", "shipped"
 /** The statuses each event may leave from. */
 const FROM: Record<OrderEventType, readonly OrderStatus[]> = {
   picked: ["created"],
-  shipped: ["in_preparation"],
+  shipped: ["picked"],
   delivered: ["shipped"],
-  cancelled: ["created", "in_preparation"],
-  returned: ["shipped", "delivered", "return_requested", "returned", "restocked"],
-  restocked: ["returned", "restocked"],
+  cancelled: ["created", "picked"],
+  returned: ["shipped", "delivered", "return_requested", "returned"],
+  restocked: ["returned"],
 };
 
 /** An order event as the route validated it. */
@@ -51,6 +48,8 @@ export interface OrderEvent {
   restock?: boolean;
   /** Free text kept in the timeline (carrier, tracking number, reason). */
   note?: string;
+  /** The body's other fields (`carrier`, `trackingNumber`, ...), kept as they are in the timeline entry's detail. */
+  extra?: Record<string, unknown>;
 }
 
 interface OrderRow {
@@ -263,24 +262,24 @@ export function applyOrderEvent(tx: Tx, id: string, event: OrderEvent): Reply {
   const prefix = `${INTERNAL_PREFIX}${id}:${timeline(tx, id).length}`;
   const move = (type: "pick" | "ship" | "release" | "return", ls: Line[], tag: string = type): EventInput[] =>
     ls.map((l) => ({ id: `${prefix}:${tag}:${l.location}:${l.sku}`, type, sku: l.sku, location: l.location, qty: l.qty }));
-  const note = event.note === undefined ? undefined : { note: event.note };
+  const detail = detailOf(event);
 
   switch (event.type) {
     case "picked":
       tx.apply(move("pick", lines));
-      addTimeline(tx, id, "in_preparation", "picked", event.id, note);
+      addTimeline(tx, id, "picked", "picked", event.id, detail);
       break;
     case "shipped":
       tx.apply(move("ship", lines));
-      addTimeline(tx, id, "shipped", "shipped", event.id, note);
+      addTimeline(tx, id, "shipped", "shipped", event.id, detail);
       break;
     case "delivered":
-      addTimeline(tx, id, "delivered", "delivered", event.id, note);
+      addTimeline(tx, id, "delivered", "delivered", event.id, detail);
       break;
     case "cancelled":
       // Picked units leave `picking` and stay on hand: the engine's ship then return.
       tx.apply(row.status === "created" ? move("release", lines) : [...move("ship", lines, "unpick"), ...move("return", lines, "putback")]);
-      addTimeline(tx, id, "cancelled", "cancelled", event.id, note);
+      addTimeline(tx, id, "cancelled", "cancelled", event.id, detail);
       break;
     case "returned":
       return receiveReturn(tx, row, lines, event, move);
@@ -288,6 +287,17 @@ export function applyOrderEvent(tx: Tx, id: string, event: OrderEvent): Reply {
       return restock(tx, row, event, move);
   }
   return ok({ id, status: findOrder(tx, id)!.status, timeline: timeline(tx, id) });
+}
+
+/**
+ * A timeline entry's detail: the event's other fields, its note, then what the worker records
+ * (`own`, which wins a clash of names); undefined when there is nothing to keep.
+ */
+function detailOf(event: OrderEvent, own: Record<string, unknown> = {}): Record<string, unknown> | undefined {
+  const detail: Record<string, unknown> = { ...event.extra };
+  if (event.note !== undefined) detail.note = event.note;
+  Object.assign(detail, own);
+  return Object.keys(detail).length === 0 ? undefined : detail;
 }
 
 type Move = (type: "pick" | "ship" | "release" | "return", ls: Line[], tag?: string) => EventInput[];
@@ -331,7 +341,8 @@ function receiveReturn(tx: Tx, row: OrderRow, lines: Line[], event: OrderEvent, 
   }
   const merged = mergeLines(received);
   const restock = event.restock ?? true;
-  const seq = addTimeline(tx, row.id, "returned", "returned", event.id, { lines: merged, ...(event.note ? { note: event.note } : {}) });
+  // The restock is part of the return: recorded in its entry, the status stays `returned`.
+  const seq = addTimeline(tx, row.id, "returned", "returned", event.id, detailOf(event, { lines: merged, restocked: restock }));
   for (const l of merged) {
     tx.store.sql.exec(
       "INSERT INTO order_returns (order_id, seq, sku, location, qty, restocked) VALUES (?, ?, ?, ?, ?, ?)",
@@ -343,10 +354,7 @@ function receiveReturn(tx: Tx, row: OrderRow, lines: Line[], event: OrderEvent, 
       restock ? 1 : 0,
     );
   }
-  if (restock) {
-    tx.apply(move("return", merged));
-    addTimeline(tx, row.id, "restocked", "restocked", undefined, { lines: merged });
-  }
+  if (restock) tx.apply(move("return", merged));
   return ok({ id: row.id, status: findOrder(tx, row.id)!.status, timeline: timeline(tx, row.id) });
 }
 
@@ -377,7 +385,7 @@ function restock(tx: Tx, row: OrderRow, event: OrderEvent, move: Move): Reply {
   for (const p of pending) {
     tx.store.sql.exec("DELETE FROM order_returns WHERE order_id = ? AND seq = ? AND sku = ? AND location = ? AND restocked = 0", row.id, p.seq, p.sku, p.location);
   }
-  const seq = addTimeline(tx, row.id, "restocked", "restocked", event.id, { lines: mergeLines(chosen) });
+  const seq = addTimeline(tx, row.id, "returned", "restocked", event.id, detailOf(event, { lines: mergeLines(chosen) }));
   const leftover = new Map<string, number>();
   for (const p of pending) leftover.set(`${p.location}\u0000${p.sku}`, (leftover.get(`${p.location}\u0000${p.sku}`) ?? 0) + p.qty);
   for (const c of chosen) leftover.set(`${c.location}\u0000${c.sku}`, (leftover.get(`${c.location}\u0000${c.sku}`) ?? 0) - c.qty);

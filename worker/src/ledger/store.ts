@@ -80,6 +80,21 @@ export class Store {
 
   constructor(readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
+    this.renameOrderStatuses();
+  }
+
+  /**
+   * Orders written before each status was named after its event: `in_preparation` is `picked`,
+   * and restocking is no longer a status (a return's entry records it), so `restocked` is
+   * `returned`. Once per store.
+   */
+  private renameOrderStatuses(): void {
+    if (this.meta("order_statuses") === "2") return;
+    for (const table of ["orders", "order_events"]) {
+      this.sql.exec(`UPDATE ${table} SET status = 'picked' WHERE status = 'in_preparation'`);
+      this.sql.exec(`UPDATE ${table} SET status = 'returned' WHERE status = 'restocked'`);
+    }
+    this.setMeta("order_statuses", "2");
   }
 
   meta(key: string): string | null {

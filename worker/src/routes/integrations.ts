@@ -3,6 +3,7 @@
 import { countEvents } from "../csv";
 import { hubOf, ledgerOf } from "../env";
 import { INGEST_LIMIT, json, readJson, readText, replyResponse, requireIngestToken } from "../http";
+import { ORDER_STATUSES, type OrderStatus } from "../ledger/orders";
 import type { Ctx } from "../router";
 import { array, integer, invalid, known, object, queryNumber, querySkus, string } from "../validate";
 
@@ -86,13 +87,11 @@ export async function ledgerStatus({ request, url, env }: Ctx): Promise<Response
   return json({ ...(status.body as object), live });
 }
 
-const ORDER_STATUSES = ["created", "in_preparation", "shipped", "delivered", "cancelled", "return_requested", "returned", "restocked"];
-
 /** GET /v1/orders?status=&limit=: the latest orders for operations (newest first). */
 export async function listOrders({ request, url, env }: Ctx): Promise<Response> {
   requireIngestToken(request, url, env);
   const status = url.searchParams.get("status");
-  if (status !== null && !ORDER_STATUSES.includes(status)) throw invalid("status", `must be one of ${ORDER_STATUSES.join(", ")}`);
+  if (status !== null && !ORDER_STATUSES.includes(status as OrderStatus)) throw invalid("status", `must be one of ${ORDER_STATUSES.join(", ")}`);
   const limit = queryNumber(url, "limit", 1, 200) ?? 50;
   if (!Number.isInteger(limit)) throw invalid("limit", "must be an integer in [1, 200]");
   return replyResponse(await ledgerOf(env).orders(status, limit));

@@ -63,14 +63,20 @@ export async function deleteReservation({ env, params }: Ctx): Promise<Response>
   return replyResponse(await ledgerOf(env).release(string(params.id, "id")));
 }
 
-/** POST /v1/orders: `{ reservationId, customer? }`. */
+/** Largest `customer` value, and largest set of extra fields on an order event: UTF-8 bytes of its JSON. */
+export const MAX_FREE_JSON_BYTES = 8192;
+
+function jsonBytes(value: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(value)).byteLength;
+}
+
+/** POST /v1/orders: `{ reservationId, customer? }`; `customer` is any JSON value, kept as it is. */
 export async function createOrder({ request, env }: Ctx): Promise<Response> {
   const body = known(object(await readJson(request), "body"), "body", ["reservationId", "customer"]);
   const reservationId = string(body.reservationId, "reservationId");
-  let customer: unknown;
-  if (optional(body.customer) !== undefined) {
-    customer = object(body.customer, "customer");
-    if (JSON.stringify(customer).length > 8192) throw invalid("customer", "at most 8 KB");
+  const customer = body.customer;
+  if (customer !== undefined && jsonBytes(customer) > MAX_FREE_JSON_BYTES) {
+    throw invalid("customer", `at most ${MAX_FREE_JSON_BYTES / 1024} KB of JSON`);
   }
   return replyResponse(await ledgerOf(env).createOrder(reservationId, customer));
 }
@@ -81,10 +87,13 @@ export async function getOrder({ request, url, env, params }: Ctx): Promise<Resp
   return replyResponse(await ledgerOf(env).order(string(params.id, "id"), url.searchParams.get("token"), admin));
 }
 
+/** The fields of an order event the worker reads; any other is kept in the timeline entry. */
+const ORDER_EVENT_FIELDS: readonly string[] = ["type", "id", "location", "lines", "restock", "note"];
+
 /** POST /v1/orders/{id}/events (bearer): drives the lifecycle. */
 export async function orderEvent({ request, url, env, params }: Ctx): Promise<Response> {
   requireIngestToken(request, url, env);
-  const body = known(object(await readJson(request), "body"), "body", ["type", "id", "location", "lines", "restock", "note"]);
+  const body = object(await readJson(request), "body");
   if (typeof body.type !== "string" || !ORDER_EVENT_TYPES.includes(body.type as OrderEventType)) {
     throw invalid("type", `must be one of ${ORDER_EVENT_TYPES.join(", ")}`);
   }
@@ -97,6 +106,14 @@ export async function orderEvent({ request, url, env, params }: Ctx): Promise<Re
     event.restock = body.restock;
   }
   if (optional(body.note) !== undefined) event.note = string(body.note, "note", 1000);
+  // Other fields (a carrier, a tracking number, ...) are the caller's: kept in the timeline.
+  const extra = Object.fromEntries(Object.entries(body).filter(([k]) => !ORDER_EVENT_FIELDS.includes(k)));
+  if (Object.keys(extra).length > 0) {
+    if (jsonBytes(extra) > MAX_FREE_JSON_BYTES) {
+      throw invalid("body", `at most ${MAX_FREE_JSON_BYTES / 1024} KB of JSON in fields other than ${ORDER_EVENT_FIELDS.join(", ")}`);
+    }
+    event.extra = extra;
+  }
   return replyResponse(await ledgerOf(env).orderEvent(string(params.id, "id"), event));
 }
 
