@@ -136,3 +136,23 @@ test("a WebSocket with a bad subscription or without the token is refused before
   const noToken = await api.mf.dispatchFetch(`${BASE}/v1/live/alerts`, { headers: { upgrade: "websocket" } });
   assert.equal(noToken.status, 401);
 });
+
+test("a pushed change carries the API's distance, unrounded", async () => {
+  // Off any store: every distance has more than three decimals.
+  const q = "lat=48.8566&lon=2.3522&radiusKm=50";
+  const sub = await connect(`/v1/live?skus=X&${q}`);
+  await sub.next((m) => m.type === "hello");
+  const res = await api.admin.post("/v1/inventory/events", {
+    events: ["L1", "L6", "L9"].map((location) => ({ id: `x-${location}`, type: "set", sku: "X", location, onHand: 2 })),
+  });
+  assert.equal(res.status, 200, res.text);
+  const msg = await sub.next((m) => m.type === "ats", 1000);
+  await sleep(1100); // the edge replica has caught up
+  const avail = await api.get(`/v1/availability?skus=X&${q}`);
+  const want = Object.fromEntries(avail.json[0].locations.map((l) => [l.location ?? l.id, l.distanceKm]));
+  assert.equal(Object.keys(want).length, 3, avail.text);
+  const got = Object.fromEntries(msg.changes.map((c) => [c.location, c.distanceKm]));
+  assert.deepEqual(got, want);
+  assert.ok(msg.changes.every((c) => Math.round(c.distanceKm * 1000) / 1000 !== c.distanceKm), JSON.stringify(msg.changes));
+  sub.close();
+});

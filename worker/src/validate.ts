@@ -76,16 +76,6 @@ export function querySkus(url: URL, max: number): string[] {
   return skus;
 }
 
-/** Great-circle distance in km (the engine's formula and Earth radius). */
-export function haversineKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const R = 6371.0088;
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * R * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
 /** Refuses fields that are not in `keys`, as the engine does for its own requests. */
 export function known(value: JsonObject, field: string, keys: readonly string[]): JsonObject {
   for (const k of Object.keys(value)) {

@@ -4,7 +4,7 @@
 // the sockets whose SKUs, area and mode it concerns, and alerts to the operations sockets.
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { haversineKm } from "../validate";
+import { haversineKm } from "../geo";
 import type { LiveAlert, LiveBatch } from "./messages";
 import { parseSubscription, type Subscription } from "./subscription";
 
@@ -87,7 +87,7 @@ export class LiveHub extends DurableObject<Env> {
           if (!sub.skus.includes(c.sku) || !c[sub.mode]) continue;
           const { lat, lon, ship: _s, pickup: _p, ...change } = c;
           if (sub.near) {
-            const distanceKm = Math.round(haversineKm(sub.near, { lat, lon }) * 1000) / 1000;
+            const distanceKm = haversineKm(sub.near, { lat, lon });
             if (sub.radiusKm !== undefined && distanceKm > sub.radiusKm) continue;
             mine.push({ ...change, delta: c.after - c.before, distanceKm });
           } else {

@@ -1,11 +1,12 @@
 // The read path's routes: answered from the isolate's replicated engine (see read.ts).
 import { buildInfo, cities, demoNetwork, type AvailabilityQuery, type DeliveryRequest, type DemoNetwork } from "atsource";
 import { json, jsonWith, readJson, versionHeaders } from "../http";
+import { haversineKm } from "../geo";
 import { readEngine } from "../read";
 import { engineError } from "../reply";
 import type { Ctx } from "../router";
 import { MAX_LINE_QTY } from "./shop";
-import { haversineKm, invalid, object, queryMode, queryNumber, queryPoint, querySkus, string } from "../validate";
+import { invalid, object, queryMode, queryNumber, queryPoint, querySkus, string } from "../validate";
 import spec from "../../openapi.yaml";
 
 /** At most this many SKUs per availability query. */
@@ -39,12 +40,14 @@ export async function locations({ url, env }: Ctx): Promise<Response> {
         ship: l.ship,
         pickup: l.pickup,
       };
-      if (near) out.distanceKm = Math.round(haversineKm(near, l) * 1000) / 1000;
+      if (near) out.distanceKm = haversineKm(near, l);
       return out;
     });
   if (near) {
     if (radiusKm !== undefined) list = list.filter((l) => l.distanceKm! <= radiusKm);
-    list.sort((a, b) => a.distanceKm! - b.distanceKm! || (a.id < b.id ? -1 : 1));
+    // Nearest first; equal distances keep the engine's order (its location index), as in
+    // GET /v1/availability (the sort is stable).
+    list.sort((a, b) => a.distanceKm! - b.distanceKm!);
   }
   return jsonWith(list, versionHeaders(version));
 }
