@@ -195,7 +195,13 @@ fn packed_answers_decode_to_the_same_answers() {
         };
         let mut n = packed.numbers.iter().copied();
         let mut next = || n.next().unwrap();
+        // Names are cut from `names` by UTF-16 lengths, as JS slices them.
+        let names: Vec<u16> = packed.names.encode_utf16().collect();
+        let mut at = 0;
         for w in &want {
+            let len = next() as usize;
+            assert_eq!(String::from_utf16(&names[at..at + len]).unwrap(), w.sku);
+            at += len;
             assert_eq!(next() as i64, w.total, "{}", w.sku);
             let listed = next() as usize;
             assert_eq!(listed, w.locations.len());
@@ -217,6 +223,7 @@ fn packed_answers_decode_to_the_same_answers() {
             with_supply += usize::from(supply > 0);
         }
         assert_eq!(n.next(), None, "nothing left over");
+        assert_eq!(at, names.len(), "every name used");
     }
     assert!(with_supply > 0, "the demo has expected supply to check");
 }

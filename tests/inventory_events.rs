@@ -134,6 +134,36 @@ fn duplicates_stale_and_rejections_are_reported_per_event() {
 }
 
 #[test]
+fn an_overflowing_count_is_refused_naming_its_field() {
+    let mut e = engine();
+    let r = json(
+        &mut e,
+        r#"[
+        {"id":"a","type":"set","sku":"A","location":"S1","onHand":2000000000},
+        {"id":"b","type":"adjust","sku":"A","location":"S1","delta":2000000000},
+        {"id":"c","type":"return","sku":"A","location":"S1","qty":2000000000}
+    ]"#,
+    );
+    let got: Vec<(usize, &str, &str)> = r
+        .rejected
+        .iter()
+        .map(|x| (x.index, x.code.as_str(), x.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (1, "invalid_quantity", "delta: would overflow the position"),
+            (2, "invalid_quantity", "qty: would overflow the position"),
+        ]
+    );
+    assert_eq!(
+        e.ats("A", Some("S1")).unwrap(),
+        2_000_000_000,
+        "nothing half-applied"
+    );
+}
+
+#[test]
 fn a_batch_that_is_not_an_array_is_invalid_input() {
     let mut e = engine();
     for bad in ["", "{}", "[", "42", r#"{"events":[]}"#] {

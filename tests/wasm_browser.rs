@@ -15,5 +15,6 @@ wasm_tests!(
     quote_is_the_plan_and_the_delivery_options,
     non_ascii_text_crosses_intact,
     non_finite_numbers_are_refused,
-    plan_events_through_the_binding
+    plan_events_through_the_binding,
+    arguments_of_the_wrong_type_are_coded_errors
 );

@@ -443,15 +443,16 @@ pub struct PackedChanges {
     pub skus: Vec<String>,
 }
 
-fn overflow() -> (&'static str, String) {
+/// The event's `field` (`qty` or `delta`) would take a count of the position out of range.
+fn overflow(field: &str) -> (&'static str, String) {
     (
         "invalid_quantity",
-        "the quantity would overflow the position".to_string(),
+        format!("{field}: would overflow the position"),
     )
 }
 
-fn add(a: i32, b: i32) -> Result<i32, (&'static str, String)> {
-    a.checked_add(b).ok_or_else(overflow)
+fn add(a: i32, b: i32, field: &str) -> Result<i32, (&'static str, String)> {
+    a.checked_add(b).ok_or_else(|| overflow(field))
 }
 
 /// The position after `kind`, `None` when a versioned `set` is stale.
@@ -466,18 +467,18 @@ fn next(mut p: Position, kind: EventKind) -> Result<Option<Position>, (&'static 
             p.on_hand = on_hand;
             p.version = version.or(p.version);
         }
-        EventKind::Adjust(delta) => p.on_hand = add(p.on_hand, delta)?,
-        EventKind::Reserve(q) => p.reserved = add(p.reserved, q)?,
+        EventKind::Adjust(delta) => p.on_hand = add(p.on_hand, delta, "delta")?,
+        EventKind::Reserve(q) => p.reserved = add(p.reserved, q, "qty")?,
         EventKind::Release(q) => p.reserved = (p.reserved - q).max(0),
         EventKind::Pick(q) => {
             p.reserved = (p.reserved - q).max(0);
-            p.picking = add(p.picking, q)?;
+            p.picking = add(p.picking, q, "qty")?;
         }
         EventKind::Ship(q) => {
             p.picking = (p.picking - q).max(0);
-            p.on_hand = p.on_hand.checked_sub(q).ok_or_else(overflow)?;
+            p.on_hand = p.on_hand.checked_sub(q).ok_or_else(|| overflow("qty"))?;
         }
-        EventKind::Return(q) => p.on_hand = add(p.on_hand, q)?,
+        EventKind::Return(q) => p.on_hand = add(p.on_hand, q, "qty")?,
         EventKind::SafetyStock(q) => p.safety = Some(q),
         EventKind::Incoming { .. } => {}
     }

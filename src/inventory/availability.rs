@@ -256,13 +256,17 @@ struct SupplyAnswer {
 }
 
 /// An availability answer as numbers, for a binding to turn into objects without a text
-/// round trip. Per SKU, in query order: `total, n`, then `n` times `location index, ats,
-/// distanceKm` (NaN without `near`), then `m` and `m` times `date, qty` (expected supply), then
-/// the `availableFrom` date or -1; a date is its index in `dates`.
+/// round trip. Per SKU, in query order: the length of its name in `names` (in UTF-16 code units,
+/// as JS slices strings), `total, n`, then `n` times `location index, ats, distanceKm` (NaN
+/// without `near`), then `m` and `m` times `date, qty` (expected supply), then the
+/// `availableFrom` date or -1; a date is its index in `dates`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PackedAvailability {
     /// The numbers, as laid out above.
     pub numbers: Vec<f64>,
+    /// The SKUs of the query, in its order, end to end: the answer names what was parsed, not
+    /// what a binding would read again from its caller's object.
+    pub names: String,
     /// The dates the numbers refer to (`YYYY-MM-DD`), each once, joined by `\n`.
     pub dates: String,
 }
@@ -328,7 +332,10 @@ impl Inventory {
             let a = self.answer(&plan, &mut scratch, sku);
             let supply = a.supply.incoming.len();
             out.numbers
-                .reserve(4 + 3 * scratch.entries.len() + 2 * supply);
+                .reserve(5 + 3 * scratch.entries.len() + 2 * supply);
+            out.names.push_str(sku);
+            let utf16: usize = sku.chars().map(char::len_utf16).sum();
+            out.numbers.push(utf16 as f64);
             out.numbers.push(a.total as f64);
             out.numbers.push(scratch.entries.len() as f64);
             for &(loc, ats, d) in &scratch.entries {

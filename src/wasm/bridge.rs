@@ -88,13 +88,46 @@ pub fn text(value: &JsValue, what: &str) -> Result<String, JsValue> {
     string(&s).ok_or_else(|| invalid(what, "must be a JSON value"))
 }
 
-/// Decodes a JS value into a core request type.
+/// Decodes a JS object into a core request type. An error about the value as a whole names
+/// the parameter, `what`.
 pub fn input<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
-    if value.is_string() {
-        return Err(invalid(what, "must be an object, not a string"));
+    decode(&object_text(value, what)?, what)
+}
+
+/// Decodes a JS array into a list of a core type.
+pub fn input_list<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<Vec<T>, JsValue> {
+    if !js_sys::Array::is_array(value) {
+        return Err(invalid(what, "must be an array"));
     }
-    let json = request_text(value, what)?;
-    crate::from_json(&json).map_err(|e| to_js(e.into()))
+    decode(&request_text(value, what)?, what)
+}
+
+fn decode<T: DeserializeOwned>(json: &str, what: &str) -> Result<T, JsValue> {
+    crate::from_json(json).map_err(|mut e| {
+        if e.field.is_empty() {
+            e.field = what.to_string();
+        }
+        to_js(e.into())
+    })
+}
+
+/// JSON text of a request that must be a plain object (not a string, an array, `null` or a
+/// number), refused as `invalid_input` naming `what` otherwise.
+pub fn object_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    let got = if value.is_undefined() {
+        return Err(invalid(what, "is required"));
+    } else if value.is_null() {
+        "null"
+    } else if value.is_string() {
+        "a string"
+    } else if js_sys::Array::is_array(value) {
+        "an array"
+    } else if value.is_object() {
+        return request_text(value, what);
+    } else {
+        "a number or a boolean"
+    };
+    Err(invalid(what, &format!("must be an object, not {got}")))
 }
 
 /// Encodes a core response type as a JS value.

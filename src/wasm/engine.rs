@@ -9,13 +9,25 @@ use wasm_bindgen::prelude::*;
 // instead of a JSON text round trip (see `PackedAvailability`).
 #[wasm_bindgen(module = "/src/wasm/glue.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = unpackAvailability)]
-    fn unpack_availability(numbers: &[f64], ids: &Array, query: &JsValue, dates: &str) -> JsValue;
+    // `catch`: a throw inside must not unwind through the engine's borrow (every later call
+    // would fail); it becomes this call's error.
+    #[wasm_bindgen(js_name = unpackAvailability, catch)]
+    fn unpack_availability(
+        numbers: &[f64],
+        ids: &Array,
+        names: &JsValue,
+        dates: &str,
+    ) -> Result<JsValue, JsValue>;
 
     // The same signature as `unpack_availability`: V8 compiles one import wrapper per distinct
     // signature when the module is instantiated (cold start).
-    #[wasm_bindgen(js_name = unpackChanges)]
-    fn unpack_changes(numbers: &[f64], ids: &Array, report: &JsValue, skus: &str) -> JsValue;
+    #[wasm_bindgen(js_name = unpackChanges, catch)]
+    fn unpack_changes(
+        numbers: &[f64],
+        ids: &Array,
+        report: &JsValue,
+        skus: &str,
+    ) -> Result<JsValue, JsValue>;
 
     /// The wall clock, as `YYYY-MM-DDTHH:MM` local time in `zone` (the core reads no clock).
     // Returns a JS string rather than a `String`: the signature of `JSON.parse`'s import.
@@ -28,7 +40,7 @@ extern "C" {
     fn snapshot_bytes(value: &JsValue) -> Option<Vec<u8>>;
 }
 
-use super::bridge::{input, invalid, output, request_text, text, to_js};
+use super::bridge::{input, input_list, invalid, object_text, output, request_text, text, to_js};
 use crate::inventory::{ApplyOptions, AvailabilityQuery, ThresholdRule};
 use crate::network::LocationInput;
 use crate::promise::DeliveryRequest;
@@ -70,7 +82,7 @@ impl JsEngine {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "LocationInput[]")] locations: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let locations: Vec<LocationInput> = input(&locations, "locations")?;
+        let locations: Vec<LocationInput> = input_list(&locations, "locations")?;
         let upserted = self.inner.upsert_locations(locations).map_err(to_js)?;
         self.ids.replace(None);
         #[derive(serde::Serialize)]
@@ -114,23 +126,30 @@ impl JsEngine {
             .apply_events_json_packed(&json, opts)
             .map_err(to_js)?;
         let skus = serde_json::to_string(&changes.skus).map_err(|e| invalid("", &e.to_string()))?;
-        Ok(unpack_changes(
+        unpack_changes(
             &changes.numbers,
             &self.location_ids(),
             &output(&report)?,
             &skus,
-        ))
+        )
     }
 
     /// ATS of `sku` at `location`, or the network total when `location` is omitted.
     pub fn ats(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] sku: JsValue,
-        location: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] location: Option<JsValue>,
     ) -> Result<f64, JsValue> {
         let sku = sku
             .as_string()
             .ok_or_else(|| invalid("sku", "must be a string"))?;
+        let location = match location {
+            Some(l) if !l.is_undefined() && !l.is_null() => Some(
+                l.as_string()
+                    .ok_or_else(|| invalid("location", "must be a string"))?,
+            ),
+            _ => None,
+        };
         let ats = self.inner.ats(&sku, location.as_deref()).map_err(to_js)?;
         Ok(ats as f64)
     }
@@ -147,12 +166,12 @@ impl JsEngine {
             .inventory()
             .availability_packed(self.inner.network(), &parsed);
         let packed = packed.map_err(|e| to_js(e.into()))?;
-        Ok(unpack_availability(
+        unpack_availability(
             &packed.numbers,
             &self.location_ids(),
-            &query,
+            &JsValue::from(&packed.names),
             &packed.dates,
-        ))
+        )
     }
 
     /// Sets a low-stock alert threshold (`low: null` removes it).
@@ -209,8 +228,14 @@ impl JsEngine {
 
     /// Removes a named sourcing profile; true when it existed.
     #[wasm_bindgen(js_name = removeProfile)]
-    pub fn remove_profile(&mut self, name: String) -> bool {
-        self.inner.remove_profile(&name)
+    pub fn remove_profile(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+    ) -> Result<bool, JsValue> {
+        let name = name
+            .as_string()
+            .ok_or_else(|| invalid("name", "must be a string"))?;
+        Ok(self.inner.remove_profile(&name))
     }
 
     /// Sources an order: the minimum-cost plan of shipments under the profile's strategies.
@@ -219,10 +244,7 @@ impl JsEngine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SourceRequest")] request: JsValue,
     ) -> Result<JsValue, JsValue> {
-        if request.is_string() {
-            return Err(invalid("request", "must be an object, not a string"));
-        }
-        let request = SourceRequest::from_json(&request_text(&request, "request")?)
+        let request = SourceRequest::from_json(&object_text(&request, "request")?)
             .map_err(|e| to_js(e.into()))?;
         output(&self.inner.source(&request).map_err(to_js)?)
     }
@@ -318,10 +340,7 @@ impl JsEngine {
 
     /// Decodes a delivery request, filling in `now` from the clock of the configuration's zone.
     fn delivery_request(&self, request: &JsValue) -> Result<DeliveryRequest, JsValue> {
-        if request.is_string() {
-            return Err(invalid("request", "must be an object, not a string"));
-        }
-        let mut request = DeliveryRequest::from_json(&request_text(request, "request")?)
+        let mut request = DeliveryRequest::from_json(&object_text(request, "request")?)
             .map_err(|e| to_js(e.into()))?;
         if request.now.is_none() {
             let zone = self.inner.delivery_config(&request).time_zone.clone();

@@ -1,13 +1,15 @@
 // JS helpers of the binding.
 
 // Turns the numbers of a packed availability answer (src/inventory/availability.rs,
-// `PackedAvailability`) to `query` into the API's objects. Property order matches the JSON form.
-export function unpackAvailability(numbers, ids, query, dates) {
-  const skus = query.skus;
+// `PackedAvailability`) into the API's objects, the SKUs cut from `names` by their lengths.
+// Property order matches the JSON form.
+export function unpackAvailability(numbers, ids, names, dates) {
   const day = dates ? dates.split("\n") : [];
-  const out = new Array(skus.length);
+  const out = [];
   let k = 0;
-  for (let i = 0; i < skus.length; i++) {
+  let at = 0;
+  while (k < numbers.length) {
+    const sku = names.slice(at, (at += numbers[k++]));
     const total = numbers[k++];
     const n = numbers[k++];
     const locations = new Array(n);
@@ -17,7 +19,7 @@ export function unpackAvailability(numbers, ids, query, dates) {
       const d = numbers[k++];
       locations[j] = d === d ? { id, ats, distanceKm: d } : { id, ats };
     }
-    const answer = { sku: skus[i], total, locations };
+    const answer = { sku, total, locations };
     const m = numbers[k++];
     let incoming;
     if (m > 0) {
@@ -27,7 +29,7 @@ export function unpackAvailability(numbers, ids, query, dates) {
     const from = numbers[k++];
     if (from >= 0) answer.availableFrom = day[from];
     if (incoming !== undefined) answer.incoming = incoming;
-    out[i] = answer;
+    out.push(answer);
   }
   return out;
 }
@@ -127,6 +129,8 @@ export function codedError(message, code, field, name) {
 // array of byte values; undefined for anything else.
 export function snapshotBytes(value) {
   if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer || Array.isArray(value)) return new Uint8Array(value);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  // Array elements that are not numbers (a Symbol, an object whose valueOf throws) would throw.
+  if (Array.isArray(value)) return value.every((b) => typeof b === "number") ? new Uint8Array(value) : undefined;
   return undefined;
 }

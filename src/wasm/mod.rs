@@ -20,9 +20,12 @@ pub fn build_info() -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = planEvents, unchecked_return_type = "EventInput[]")]
 pub fn plan_events(
     #[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue,
-    key: String,
+    #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Hold")] hold: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let key = key
+        .as_string()
+        .ok_or_else(|| bridge::invalid("key", "must be a string"))?;
     let plan: crate::sourcing::Plan = bridge::input(&plan, "plan")?;
     let hold: crate::sourcing::Hold = hold
         .as_string()

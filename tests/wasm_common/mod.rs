@@ -518,3 +518,97 @@ pub fn plan_events_through_the_binding() {
     let err = atsource::wasm::plan_events(plan, "k".into(), "hold-it".into()).unwrap_err();
     assert_eq!(code_of(err), "invalid_input");
 }
+
+/// A JS value built by JS code (objects with methods, symbols).
+fn eval(body: &str) -> JsValue {
+    js_sys::Function::new_no_args(body)
+        .call0(&JsValue::NULL)
+        .unwrap()
+}
+
+/// `code` and `field` of the error `r` holds.
+fn refused<T: std::fmt::Debug>(r: Result<T, JsValue>) -> (String, Option<String>) {
+    let err = r.unwrap_err();
+    let field = get(&err, "field").as_string();
+    (code_of(err), field)
+}
+
+/// Arguments of the wrong JS type are coded errors naming the parameter (before, a non-string
+/// where a string was declared trapped the module: "memory access out of bounds"), and the
+/// engine keeps working after each, writes included.
+pub fn arguments_of_the_wrong_type_are_coded_errors() {
+    let mut e = engine();
+    let invalid = |field: &str| ("invalid_input".to_string(), Some(field.to_string()));
+    for bad in [JsValue::from(5), eval("return {}"), JsValue::TRUE] {
+        assert_eq!(
+            refused(e.ats("A".into(), Some(bad.clone()))),
+            invalid("location")
+        );
+        assert_eq!(refused(e.remove_profile(bad.clone())), invalid("name"));
+    }
+    // An absent location is the network total.
+    assert_eq!(e.ats("A".into(), Some(JsValue::NULL)).ok(), Some(0.0));
+    assert_eq!(e.ats("A".into(), None).ok(), Some(0.0));
+    e.apply_events(
+        js(r#"[{"id":"1","type":"set","sku":"A","location":"LYO","onHand":5}]"#),
+        None,
+    )
+    .unwrap();
+    let plan = e
+        .source(js(
+            r#"{"lines":[{"sku":"A","qty":2}],"destination":{"lat":45.76,"lon":4.84}}"#,
+        ))
+        .unwrap();
+    assert_eq!(
+        refused(atsource::wasm::plan_events(
+            plan.clone(),
+            5.into(),
+            "reserve".into()
+        )),
+        invalid("key")
+    );
+    assert_eq!(
+        refused(atsource::wasm::plan_events(
+            plan,
+            JsValue::UNDEFINED,
+            "reserve".into()
+        )),
+        invalid("key")
+    );
+
+    // Requests of the wrong shape name the parameter.
+    assert_eq!(refused(e.upsert_locations(js("{}"))), invalid("locations"));
+    assert_eq!(refused(e.availability(js(r#"[["A"]]"#))), invalid("query"));
+    assert_eq!(refused(e.availability(JsValue::NULL)), invalid("query"));
+    assert_eq!(refused(e.source(JsValue::NULL)), invalid("request"));
+    assert_eq!(refused(e.source(js("[]"))), invalid("request"));
+    assert_eq!(refused(e.delivery_options(js("7"))), invalid("request"));
+    assert_eq!(refused(e.set_alert_threshold(js("[]"))), invalid("rule"));
+    assert_eq!(
+        refused(JsEngine::from_snapshot(eval("return [1, Symbol()]"))),
+        invalid("bytes")
+    );
+
+    // The answer names the SKUs it parsed: an object whose toJSON gives the query is answered
+    // for the query's SKUs, and nothing is left half-borrowed (before, reading `skus` again
+    // from the object threw inside the call and every later write failed).
+    let sneaky = eval(r#"return { toJSON() { return { skus: ["A", "B"] }; } }"#);
+    let answer = e.availability(sneaky).unwrap();
+    assert_eq!(
+        get(&get(&answer, "0"), "sku").as_string().as_deref(),
+        Some("A")
+    );
+    assert_eq!(get(&get(&answer, "0"), "total").as_f64(), Some(5.0));
+    assert_eq!(
+        get(&get(&answer, "1"), "sku").as_string().as_deref(),
+        Some("B")
+    );
+    e.apply_events(
+        js(r#"[{"id":"2","type":"adjust","sku":"A","location":"LYO","delta":1}]"#),
+        None,
+    )
+    .unwrap();
+    e.upsert_locations(js(r#"[{"id":"NEW","kind":"store","lat":45.0,"lon":4.0}]"#))
+        .unwrap();
+    assert_eq!(e.ats("A".into(), None).ok(), Some(6.0));
+}
