@@ -3,6 +3,8 @@
 // path's replica all survive; the journal compacts into a snapshot and still reloads exactly.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { positionMap, seed, sleep, TEN_LOCATIONS, workerFixture } from "./helpers.mjs";
 
@@ -101,5 +103,47 @@ test("a 30,000-event batch (~2.5 MB) applies, journals in chunks, replicates and
   api = await fx.start({ persist });
   const again = await api.get(`/v1/availability?skus=${sample.join(",")}`);
   assert.deepEqual(again.json.map((a) => a.total), expected);
+  await api.dispose();
+});
+
+test("orders stored under the former status names (in_preparation, restocked) read under the new ones", async () => {
+  const persist = join(fx.dir, "state-3");
+  let api = await fx.start({ persist });
+  await seed(api, TEN_LOCATIONS, { M: { L0: 10 } });
+  const made = [];
+  for (const key of ["m-picked", "m-returned"]) {
+    const r = await api.post("/v1/reservations", { idempotencyKey: key, lines: [{ sku: "M", qty: 1 }], destination: PARIS });
+    made.push((await api.post("/v1/orders", { reservationId: r.json.id })).json);
+  }
+  const [picked, returned] = made;
+  for (const type of ["picked", "shipped", "returned"]) await api.admin.post(`/v1/orders/${returned.id}/events`, { type });
+  await api.admin.post(`/v1/orders/${picked.id}/events`, { type: "picked" });
+  await api.dispose();
+
+  // What the ledger wrote before the rename: the statuses' former names, and no migration mark.
+  const files = readdirSync(persist, { recursive: true }).filter((f) => f.endsWith(".sqlite")).map((f) => join(persist, f));
+  const rewrite = `
+import sqlite3, sys
+for path in sys.argv[1:]:
+    db = sqlite3.connect(path)
+    if db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'orders'").fetchone()[0]:
+        for table in ("orders", "order_events"):
+            db.execute(f"UPDATE {table} SET status = 'in_preparation' WHERE status = 'picked'")
+            db.execute(f"UPDATE {table} SET status = 'restocked' WHERE status = 'returned'")
+        db.execute("DELETE FROM meta WHERE key = 'order_statuses'")
+        db.commit()
+        print(path)
+    db.close()
+`;
+  const touched = execFileSync("python3", ["-c", rewrite, ...files], { encoding: "utf8" }).trim();
+  assert.ok(touched.length > 0, `the ledger's database among ${files.join(", ")}`);
+
+  api = await fx.start({ persist });
+  const view = async (o) => (await api.get(`/v1/orders/${o.id}?token=${o.trackingToken}`)).json;
+  assert.equal((await view(picked)).status, "picked");
+  assert.deepEqual((await view(returned)).timeline.map((e) => e.status), ["created", "picked", "shipped", "returned"]);
+  assert.equal((await api.admin.get("/v1/orders?status=picked")).json.orders.length, 1);
+  // The lifecycle goes on under the new names.
+  assert.equal((await api.admin.post(`/v1/orders/${picked.id}/events`, { type: "shipped" })).json.status, "shipped");
   await api.dispose();
 });
