@@ -92,6 +92,14 @@ fn partial_and_unfulfillable_follow_allow_partial() {
     assert_eq!(none.status, Status::Unfulfillable);
     assert!(none.shipments.is_empty() && none.optimal);
     assert_eq!(none.total_cost, 0.0);
+    // +0, not -0 (the start of a float sum): JS tells them apart (Object.is, strict deep
+    // equality), and JSON writes "-0.0".
+    assert!(none.total_cost.is_sign_positive() && none.lower_bound.is_sign_positive());
+    assert_eq!(
+        serde_json::to_value(&none).unwrap()["totalCost"],
+        serde_json::json!(0.0)
+    );
+    assert!(!serde_json::to_string(&none).unwrap().contains("-0"));
     assert_eq!(none.unfulfilled.len(), 2);
     assert_eq!(none.strategy, None);
 

@@ -94,7 +94,9 @@ pub(crate) fn assemble(
         })
         .collect();
     crate::order::sort_by(&mut shipments, |a, b| a.location.cmp(&b.location));
-    let total_cost = shipments.iter().map(|s| s.cost).sum();
+    // From +0: std's float sum starts at -0, which an empty plan would report (JS tells -0 from
+    // 0, and JSON writes it "-0.0"); any other sum is the same.
+    let total_cost = shipments.iter().fold(0.0, |sum, s| sum + s.cost);
     let lower_bound = if solution.optimal {
         total_cost
     } else {

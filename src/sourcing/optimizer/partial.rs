@@ -138,7 +138,7 @@ fn finish(
         }
     }
     // The best set was ranked by rank; keep that order.
-    let cost: f64 = shipments.iter().map(|s| s.cost).sum();
+    let cost = shipments.iter().fold(0.0, |sum: f64, s| sum + s.cost);
     let lower_bound = if proven { cost } else { lower_bound.min(cost) };
     Solution {
         status,
