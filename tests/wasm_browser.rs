@@ -16,5 +16,6 @@ wasm_tests!(
     non_ascii_text_crosses_intact,
     non_finite_numbers_are_refused,
     plan_events_through_the_binding,
-    arguments_of_the_wrong_type_are_coded_errors
+    arguments_of_the_wrong_type_are_coded_errors,
+    distance_km_is_the_engines
 );

@@ -15,6 +15,33 @@ pub fn build_info() -> Result<JsValue, JsValue> {
     bridge::output(&crate::BuildInfo::current())
 }
 
+/// The great-circle distance in km from (`fromLat`, `fromLon`) to (`toLat`, `toLon`), in
+/// degrees, exactly as the engine measures it (haversine, Earth radius 6371.0088 km): the
+/// `distanceKm` of availability answers and plans, to the last bit. For code beside an engine
+/// (a server filtering its own lists) that must agree with it.
+#[wasm_bindgen(js_name = distanceKm)]
+pub fn distance_km(
+    #[wasm_bindgen(js_name = fromLat, unchecked_param_type = "number")] from_lat: JsValue,
+    #[wasm_bindgen(js_name = fromLon, unchecked_param_type = "number")] from_lon: JsValue,
+    #[wasm_bindgen(js_name = toLat, unchecked_param_type = "number")] to_lat: JsValue,
+    #[wasm_bindgen(js_name = toLon, unchecked_param_type = "number")] to_lon: JsValue,
+) -> Result<f64, JsValue> {
+    use crate::network::{haversine_km, GeoPoint};
+    let point = |lat: &JsValue, lon: &JsValue, field: &str| {
+        // A non-number (a string, undefined) is refused as NaN is, by the range check.
+        let p = GeoPoint {
+            lat: lat.as_f64().unwrap_or(f64::NAN),
+            lon: lon.as_f64().unwrap_or(f64::NAN),
+        };
+        p.validate(field)
+            .map(|()| p)
+            .map_err(|e| bridge::to_js(crate::Error::from(e)))
+    };
+    let from = point(&from_lat, &from_lon, "from")?;
+    let to = point(&to_lat, &to_lon, "to")?;
+    Ok(haversine_km(from, to))
+}
+
 /// The inventory events that hold (`reserve`), give back (`release`), prepare (`pick`) or ship
 /// exactly what `plan` promised. Ids derive from `key`, so re-applying them is idempotent.
 #[wasm_bindgen(js_name = planEvents, unchecked_return_type = "EventInput[]")]

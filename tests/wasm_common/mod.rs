@@ -612,3 +612,44 @@ pub fn arguments_of_the_wrong_type_are_coded_errors() {
         .unwrap();
     assert_eq!(e.ats("A".into(), None).ok(), Some(6.0));
 }
+
+/// `distanceKm` is the engine's own distance, to the last bit, and refuses what is not a point.
+pub fn distance_km_is_the_engines() {
+    let mut e = engine();
+    e.apply_events(
+        js(r#"[{"id":"1","type":"set","sku":"A","location":"VER","onHand":5}]"#),
+        None,
+    )
+    .unwrap();
+    let (lat, lon) = (48.873_456_789_012_34, 2.295_123_456_789_01);
+    let answer = e
+        .availability(js(&format!(
+            r#"{{"skus":["A"],"near":{{"lat":{lat},"lon":{lon}}}}}"#
+        )))
+        .unwrap();
+    let listed = get(
+        &get(&get(&get(&answer, "0"), "locations"), "0"),
+        "distanceKm",
+    );
+    let d = atsource::wasm::distance_km(lat.into(), lon.into(), 48.8049.into(), 2.1204.into());
+    assert_eq!(d.ok(), listed.as_f64());
+    let invalid = |field: &str| ("invalid_input".to_string(), Some(field.to_string()));
+    assert_eq!(
+        refused(atsource::wasm::distance_km(
+            91.into(),
+            0.into(),
+            0.into(),
+            0.into()
+        )),
+        invalid("from.lat")
+    );
+    assert_eq!(
+        refused(atsource::wasm::distance_km(
+            0.into(),
+            0.into(),
+            0.into(),
+            "east".into()
+        )),
+        invalid("to.lon")
+    );
+}

@@ -4,7 +4,7 @@
 // the sockets whose SKUs, area and mode it concerns, and alerts to the operations sockets.
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { haversineKm } from "../geo";
+import { distanceKm, init } from "atsource";
 import type { LiveAlert, LiveBatch } from "./messages";
 import { parseSubscription, type Subscription } from "./subscription";
 
@@ -76,7 +76,10 @@ export class LiveHub extends DurableObject<Env> {
   }
 
   /** Called by the ledger after each committed write (coalesced over a few ms). */
-  publish(batch: LiveBatch): { delivered: number } {
+  async publish(batch: LiveBatch): Promise<{ delivered: number }> {
+    // Distances come from the engine's own haversine, so that a pushed distanceKm is the one
+    // GET /v1/availability gives, to the last bit.
+    await init();
     let delivered = 0;
     if (batch.changes.length > 0) {
       for (const ws of this.ctx.getWebSockets("ats")) {
@@ -87,9 +90,9 @@ export class LiveHub extends DurableObject<Env> {
           if (!sub.skus.includes(c.sku) || !c[sub.mode]) continue;
           const { lat, lon, ship: _s, pickup: _p, ...change } = c;
           if (sub.near) {
-            const distanceKm = haversineKm(sub.near, { lat, lon });
-            if (sub.radiusKm !== undefined && distanceKm > sub.radiusKm) continue;
-            mine.push({ ...change, delta: c.after - c.before, distanceKm });
+            const d = distanceKm(sub.near.lat, sub.near.lon, lat, lon);
+            if (sub.radiusKm !== undefined && d > sub.radiusKm) continue;
+            mine.push({ ...change, delta: c.after - c.before, distanceKm: d });
           } else {
             mine.push({ ...change, delta: c.after - c.before });
           }

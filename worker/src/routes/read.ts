@@ -1,7 +1,6 @@
 // The read path's routes: answered from the isolate's replicated engine (see read.ts).
-import { buildInfo, cities, demoNetwork, type AvailabilityQuery, type DeliveryRequest, type DemoNetwork } from "atsource";
+import { buildInfo, cities, demoNetwork, distanceKm, type AvailabilityQuery, type DeliveryRequest, type DemoNetwork } from "atsource";
 import { json, jsonWith, readJson, versionHeaders } from "../http";
-import { haversineKm } from "../geo";
 import { readEngine } from "../read";
 import { engineError } from "../reply";
 import type { Ctx } from "../router";
@@ -40,7 +39,8 @@ export async function locations({ url, env }: Ctx): Promise<Response> {
         ship: l.ship,
         pickup: l.pickup,
       };
-      if (near) out.distanceKm = haversineKm(near, l);
+      // The engine's haversine: the distances of GET /v1/availability, to the last bit.
+      if (near) out.distanceKm = distanceKm(near.lat, near.lon, l.lat, l.lon);
       return out;
     });
   if (near) {
