@@ -21,6 +21,7 @@
 mod error;
 pub mod explain;
 pub mod optimizer;
+pub mod packed;
 pub mod plan;
 pub mod problem;
 pub mod profile;
@@ -29,6 +30,7 @@ pub mod reserve;
 
 pub use error::SourcingError;
 pub use explain::{Explanation, Reason};
+pub use packed::PackedPlan;
 pub use plan::{Plan, PlanLine, Shipment, Status};
 pub use profile::{Profile, Profiles, Strategy};
 pub use request::{Cart, CartLine, LineInput, ProfileRef, SourceRequest, MAX_LINES, MAX_UNITS};

@@ -17,6 +17,10 @@ extern "C" {
     #[wasm_bindgen(js_name = unpackChanges)]
     fn unpack_changes(numbers: &[f64], ids: &Array, report: &JsValue, skus: &str) -> JsValue;
 
+    // The same signature again; the third argument is unused.
+    #[wasm_bindgen(js_name = unpackPlan)]
+    fn unpack_plan(numbers: &[f64], ids: &Array, unused: &JsValue, strings: &str) -> JsValue;
+
     /// The wall clock, as `YYYY-MM-DDTHH:MM` local time in `zone` (the core reads no clock).
     #[wasm_bindgen(js_name = localNow, catch)]
     fn local_now(zone: &str) -> Result<String, JsValue>;
@@ -218,7 +222,20 @@ impl JsEngine {
         }
         let request = SourceRequest::from_json(&request_text(&request, "request")?)
             .map_err(|e| to_js(e.into()))?;
-        output(&self.inner.source(&request).map_err(to_js)?)
+        // The plan crosses as numbers; glue.js builds its objects (see `PackedPlan`).
+        let packed = self
+            .inner
+            .source(&request)
+            .map_err(to_js)?
+            .packed(self.inner.network());
+        let strings =
+            serde_json::to_string(&packed.strings).map_err(|e| invalid("", &e.to_string()))?;
+        Ok(unpack_plan(
+            &packed.numbers,
+            &self.location_ids(),
+            &JsValue::UNDEFINED,
+            &strings,
+        ))
     }
 
     /// What a checkout offers for a cart: priced home delivery service levels with their dates

@@ -1,0 +1,141 @@
+//! A plan as numbers, for a binding to turn into objects without a JSON text round trip (the
+//! plan's JSON object was most of a small cart's `source` call through the wasm).
+
+use super::explain::Reason;
+use super::plan::{Plan, PlanLine, Status};
+use crate::network::Network;
+
+/// A [`Plan`] as numbers and a table of strings. In order:
+///
+/// * `status` (0 complete, 1 partial, 2 unfulfillable), `totalCost`, `optimal` (0 or 1),
+///   `lowerBound`, `searchNodes`, `strategy` (a string, or -1 when absent);
+/// * the shipment count, then per shipment: location, `distanceKm`, `cost`, the line count and
+///   per line `sku` (a string) and `qty`;
+/// * the unfulfilled line count, then per line `sku` and `qty`;
+/// * the explanation count, then per explanation: location, `distanceKm`, `reason` (its index
+///   in [`REASONS`]), `message` (a string), `costlierBy` (NaN when absent), `costlierByExact`
+///   (-1 when absent, else 0 or 1).
+///
+/// A location is its index in the network, a string its index in `strings`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PackedPlan {
+    /// The numbers, as laid out above.
+    pub numbers: Vec<f64>,
+    /// The strings the numbers refer to.
+    pub strings: Vec<String>,
+}
+
+/// The statuses by code, as their JSON names.
+pub const STATUSES: [&str; 3] = ["complete", "partial", "unfulfillable"];
+
+/// The reasons by code, as their JSON names.
+pub const REASONS: [&str; 9] = [
+    "inactive",
+    "no_shipping",
+    "kind_excluded",
+    "not_listed",
+    "too_far",
+    "below_performance",
+    "capacity_exhausted",
+    "out_of_stock",
+    "costlier",
+];
+
+fn status_code(s: Status) -> f64 {
+    match s {
+        Status::Complete => 0.0,
+        Status::Partial => 1.0,
+        Status::Unfulfillable => 2.0,
+    }
+}
+
+fn reason_code(r: Reason) -> f64 {
+    match r {
+        Reason::Inactive => 0.0,
+        Reason::NoShipping => 1.0,
+        Reason::KindExcluded => 2.0,
+        Reason::NotListed => 3.0,
+        Reason::TooFar => 4.0,
+        Reason::BelowPerformance => 5.0,
+        Reason::CapacityExhausted => 6.0,
+        Reason::OutOfStock => 7.0,
+        Reason::Costlier => 8.0,
+    }
+}
+
+impl PackedPlan {
+    /// The slot of `s` in `strings`, added when new, searched among the SKU names only (the
+    /// strings from `skus` on).
+    fn sku(&mut self, skus: usize, s: &str) -> f64 {
+        let found = self
+            .strings
+            .get(skus..)
+            .and_then(|t| t.iter().position(|x| x == s));
+        match found {
+            Some(k) => (skus + k) as f64,
+            None => self.string(s),
+        }
+    }
+
+    /// A new slot holding `s`.
+    fn string(&mut self, s: &str) -> f64 {
+        self.strings.push(s.to_string());
+        (self.strings.len() - 1) as f64
+    }
+
+    fn lines(&mut self, skus: usize, lines: &[PlanLine]) {
+        self.numbers.push(lines.len() as f64);
+        for l in lines {
+            let s = self.sku(skus, &l.sku);
+            self.numbers.extend([s, l.qty as f64]);
+        }
+    }
+}
+
+/// The network index of location `id` (-1 when unknown: a plan names only known locations).
+fn location(network: &Network, id: &str) -> f64 {
+    network.lookup(id).map_or(-1.0, f64::from)
+}
+
+impl Plan {
+    /// The plan as numbers (see [`PackedPlan`]), its locations by index in `network`.
+    pub fn packed(&self, network: &Network) -> PackedPlan {
+        let mut out = PackedPlan::default();
+        let lines: usize = self.shipments.iter().map(|s| 4 + 2 * s.lines.len()).sum();
+        out.numbers
+            .reserve(9 + lines + 2 * self.unfulfilled.len() + 6 * self.explanations.len());
+        let strategy = match &self.strategy {
+            Some(s) => out.string(s),
+            None => -1.0,
+        };
+        out.numbers.extend([
+            status_code(self.status),
+            self.total_cost,
+            f64::from(u8::from(self.optimal)),
+            self.lower_bound,
+            self.search_nodes as f64,
+            strategy,
+            self.shipments.len() as f64,
+        ]);
+        let skus = out.strings.len();
+        for s in &self.shipments {
+            out.numbers
+                .extend([location(network, &s.location), s.distance_km, s.cost]);
+            out.lines(skus, &s.lines);
+        }
+        out.lines(skus, &self.unfulfilled);
+        out.numbers.push(self.explanations.len() as f64);
+        for x in &self.explanations {
+            let message = out.string(&x.message);
+            out.numbers.extend([
+                location(network, &x.location),
+                x.distance_km,
+                reason_code(x.reason),
+                message,
+                x.costlier_by.unwrap_or(f64::NAN),
+                x.costlier_by_exact.map_or(-1.0, |e| f64::from(u8::from(e))),
+            ]);
+        }
+        out
+    }
+}
