@@ -21,7 +21,7 @@ use super::problem::{eligibility, Ineligible, Sourcing};
 use super::profile::Strategy;
 use super::request::Cart;
 use crate::inventory::{position_ats, Inventory};
-use crate::network::{haversine_km, Network};
+use crate::network::{GeoIndex, Network};
 
 /// How many of the nearest locations a plan explains.
 pub const EXPLAINED: usize = 10;
@@ -87,13 +87,11 @@ pub fn explain(
     strategy: &Strategy,
     used: &[&str],
 ) -> Vec<Explanation> {
-    let dest = cart.destination;
-    let mut near: Vec<(f64, u32)> = network
-        .all()
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| !used.contains(&l.id.as_str()))
-        .map(|(i, l)| (haversine_km(dest, l.point()), i as u32))
+    let (index, origin) = (network.index(), GeoIndex::origin(cart.destination));
+    let used: Vec<u32> = used.iter().filter_map(|id| network.lookup(id)).collect();
+    let mut near: Vec<(f64, u32)> = (0..network.len() as u32)
+        .filter(|i| !used.contains(i))
+        .map(|i| (index.distance_km(i, &origin), i))
         .collect();
     let by_distance = |a: &(f64, u32), b: &(f64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
     if near.len() > EXPLAINED {

@@ -5,7 +5,7 @@ use super::optimizer::{Candidate, Problem};
 use super::profile::Strategy;
 use super::request::Cart;
 use crate::inventory::{position_ats, Inventory};
-use crate::network::{haversine_km, Location, Network};
+use crate::network::{GeoIndex, Location, Network};
 
 /// Why a location cannot ship under a strategy (before stock is considered).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +96,7 @@ pub fn build(
         distances: Vec::new(),
     };
     let dest = cart.destination;
+    let (index, origin) = (network.index(), GeoIndex::origin(dest));
     // Candidate index per location: NONE = not seen, NONE - 1 = ineligible.
     let mut slot = vec![NONE; network.len()];
     let add = |out: &mut Sourcing, loc: u32, d: f64| -> Option<usize> {
@@ -118,7 +119,7 @@ pub fn build(
         (Some(ids), _) => Some(
             ids.iter()
                 .filter_map(|id| network.lookup(id))
-                .filter_map(|i| network.get(i).map(|l| (i, haversine_km(dest, l.point()))))
+                .map(|i| (i, index.distance_km(i, &origin)))
                 .collect(),
         ),
         (None, Some(r)) => Some(network.index().within(dest, Some(r))),
@@ -157,7 +158,7 @@ pub fn build(
                 }
                 let c = match slot[loc as usize] {
                     NONE => {
-                        let d = haversine_km(dest, l.point());
+                        let d = index.distance_km(loc, &origin);
                         match add(&mut out, loc, d) {
                             Some(c) => {
                                 slot[loc as usize] = c as u32;
@@ -179,12 +180,18 @@ pub fn build(
             }
         }
     }
-    // Tie-break keys: candidates in location-id order.
-    let mut order: Vec<usize> = (0..out.locations.len()).collect();
-    let id = |c: usize| network.get(out.locations[c]).map_or("", |l| l.id.as_str());
-    crate::order::sort_by(&mut order, |&a, &b| id(a).cmp(id(b)));
-    for (k, &c) in order.iter().enumerate() {
-        out.problem.candidates[c].key = k as u32;
+    // Tie-break keys: candidates in location-id order (ids are unique: ranks never tie).
+    let mut order: Vec<u64> = out
+        .locations
+        .iter()
+        .enumerate()
+        .map(|(c, &loc)| u64::from(network.id_rank(loc)) << 32 | c as u64)
+        .collect();
+    order.sort_unstable();
+    for (k, &e) in order.iter().enumerate() {
+        if let Some(c) = out.problem.candidates.get_mut(e as u32 as usize) {
+            c.key = k as u32;
+        }
     }
     out
 }
