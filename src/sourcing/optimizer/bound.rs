@@ -33,6 +33,28 @@ pub(super) struct Schedule {
     pub deflect: bool,
 }
 
+/// `f64::min(a, b)`, written out: in the wasm build `f64::min` is a call to the C library's
+/// `fmin` (for its NaN handling), in the ascent's innermost loops. The same comparisons as
+/// that `fmin`, so the same result in every case, NaN and zeros of either sign included.
+#[inline(always)]
+fn lesser(a: f64, b: f64) -> f64 {
+    if b.is_nan() || a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// `f64::max(a, b)`, written out as the wasm build's `fmax` (see [`lesser`]).
+#[inline(always)]
+fn greater(a: f64, b: f64) -> f64 {
+    if a.is_nan() || a < b {
+        b
+    } else {
+        a
+    }
+}
+
 /// Stocks tracked per line for the cover cuts: a cut asks for at most this many holders.
 const TOP: usize = 4;
 
@@ -100,7 +122,7 @@ impl Lagrangian {
             let amortised = inst.c[i] + inst.f[i] / inst.cap[i] as f64;
             for e in inst.row(i) {
                 let j = inst.line[e] as usize;
-                lambda[j] = lambda[j].min(amortised);
+                lambda[j] = lesser(lambda[j], amortised);
             }
         }
         for l in &mut lambda {
@@ -199,7 +221,7 @@ impl Lagrangian {
             if room <= 0.0 {
                 break;
             }
-            let t = qty[k as usize].min(room);
+            let t = lesser(qty[k as usize], room);
             room -= t;
             w -= (l - ci) * t;
             if supply {
@@ -268,13 +290,17 @@ impl Lagrangian {
             self.buf.select_nth_unstable_by(self.take, by_worth);
             self.first_left = self.buf[self.take..]
                 .iter()
-                .fold(self.first_left, |a, e| a.min(e.0));
+                .fold(self.first_left, |a, e| lesser(a, e.0));
             self.buf.truncate(self.take);
         }
         self.last_chosen = 0.0;
         for k in 0..self.buf.len() {
             let (w, _, i) = self.buf[k];
-            self.last_chosen = if k == 0 { w } else { self.last_chosen.max(w) };
+            self.last_chosen = if k == 0 {
+                w
+            } else {
+                greater(self.last_chosen, w)
+            };
             value += w;
             self.chosen.push(i);
             self.worth(inst, i as usize, true);
@@ -391,10 +417,10 @@ impl Lagrangian {
                 self.dir.copy_from_slice(&self.supply);
             }
             let target = ub.unwrap_or(best + 0.1 * (best.abs() + 1.0));
-            let gap = (target - v).max(1e-6 * (1.0 + v.abs()));
+            let gap = greater(target - v, 1e-6 * (1.0 + v.abs()));
             let step = theta * gap / d2;
             for j in 0..self.lambda.len() {
-                self.lambda[j] = (self.lambda[j] + step * self.dir[j]).max(0.0);
+                self.lambda[j] = greater(self.lambda[j] + step * self.dir[j], 0.0);
             }
         }
         if !best_is_last {
@@ -519,5 +545,44 @@ impl Lagrangian {
         );
         self.order.extend_from_slice(&self.chosen);
         &self.order
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{greater, lesser};
+
+    #[test]
+    fn lesser_and_greater_are_min_and_max() {
+        let values = [
+            -3.5,
+            -1.0,
+            0.5,
+            2.0,
+            7.25,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        for a in values {
+            for b in values {
+                let (min, max) = (a.min(b), a.max(b));
+                assert!(
+                    lesser(a, b).to_bits() == min.to_bits()
+                        || min.is_nan() && lesser(a, b).is_nan()
+                );
+                assert!(
+                    greater(a, b).to_bits() == max.to_bits()
+                        || max.is_nan() && greater(a, b).is_nan()
+                );
+            }
+        }
+        // Zeros of opposite signs compare equal: as the wasm build's fmin and fmax, the
+        // second operand for the smaller, the first for the larger.
+        let bits = |x: f64| x.to_bits();
+        assert_eq!(bits(lesser(0.0, -0.0)), bits(-0.0));
+        assert_eq!(bits(lesser(-0.0, 0.0)), bits(0.0));
+        assert_eq!(bits(greater(-0.0, 0.0)), bits(-0.0));
+        assert_eq!(bits(greater(0.0, -0.0)), bits(0.0));
     }
 }
