@@ -20,7 +20,7 @@ use super::plan::Plan;
 use super::problem::{eligibility, Ineligible, Sourcing};
 use super::profile::Strategy;
 use super::request::Cart;
-use crate::inventory::{position_ats, Inventory};
+use crate::inventory::{slot_ats, Inventory};
 use crate::network::{GeoIndex, Network};
 
 /// How many of the nearest locations a plan explains.
@@ -140,7 +140,7 @@ pub fn explain(
                     let held = stocks
                         .iter()
                         .filter(|s| {
-                            s.and_then(|s| s.find(i).map(|k| position_ats(&s.get(k), l) > 0))
+                            s.and_then(|s| s.find(i).map(|k| slot_ats(s, k, l) > 0))
                                 .unwrap_or(false)
                         })
                         .count();

@@ -4,7 +4,7 @@
 use super::optimizer::{Candidate, Problem};
 use super::profile::Strategy;
 use super::request::Cart;
-use crate::inventory::{position_ats, Inventory};
+use crate::inventory::{slot_ats, Inventory};
 use crate::network::{GeoIndex, Location, Network};
 
 /// Why a location cannot ship under a strategy (before stock is considered).
@@ -133,7 +133,7 @@ pub fn build(
             for (j, s) in stocks.iter().enumerate() {
                 let Some(s) = s else { continue };
                 if let Some(k) = s.find(loc) {
-                    let ats = position_ats(&s.get(k), l);
+                    let ats = slot_ats(s, k, l);
                     if ats > 0 {
                         held.push((j as u32, (ats as u64).min(out.problem.demand[j])));
                     }
@@ -152,7 +152,7 @@ pub fn build(
             let Some(s) = s else { continue };
             for (k, loc) in s.positions() {
                 let Some(l) = network.get(loc) else { continue };
-                let ats = position_ats(&s.get(k), l);
+                let ats = slot_ats(s, k, l);
                 if ats <= 0 {
                     continue;
                 }
