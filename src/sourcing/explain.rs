@@ -20,7 +20,7 @@ use super::plan::Plan;
 use super::problem::{eligibility, Ineligible, Sourcing};
 use super::profile::Strategy;
 use super::request::Cart;
-use crate::inventory::{slot_ats, Inventory};
+use crate::inventory::{slot_ats, Inventory, SkuStock};
 use crate::network::{GeoIndex, Network};
 
 /// How many of the nearest locations a plan explains.
@@ -87,6 +87,18 @@ pub fn explain(
     strategy: &Strategy,
     used: &[&str],
 ) -> Vec<Explanation> {
+    let stocks = super::problem::stocks(inventory, cart);
+    explain_from(network, &stocks, cart, strategy, used)
+}
+
+/// [`explain`], with the cart lines' stocks already looked up ([`super::problem::stocks`]).
+pub fn explain_from(
+    network: &Network,
+    stocks: &[Option<&SkuStock>],
+    cart: &Cart,
+    strategy: &Strategy,
+    used: &[&str],
+) -> Vec<Explanation> {
     let (index, origin) = (network.index(), GeoIndex::origin(cart.destination));
     let used: Vec<u32> = used.iter().filter_map(|id| network.lookup(id)).collect();
     let mut near: Vec<(f64, u32)> = (0..network.len() as u32)
@@ -99,11 +111,6 @@ pub fn explain(
         near.truncate(EXPLAINED);
     }
     crate::order::sort_by(&mut near, by_distance);
-    let stocks: Vec<_> = cart
-        .lines
-        .iter()
-        .map(|l| inventory.sku_index(&l.sku).and_then(|i| inventory.stock(i)))
-        .collect();
     near.into_iter()
         .filter_map(|(d, i)| {
             let l = network.get(i)?;

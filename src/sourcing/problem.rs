@@ -4,7 +4,7 @@
 use super::optimizer::{Candidate, Problem};
 use super::profile::Strategy;
 use super::request::Cart;
-use crate::inventory::{slot_ats, Inventory};
+use crate::inventory::{slot_ats, Inventory, SkuStock};
 use crate::network::{GeoIndex, Location, Network};
 
 /// Why a location cannot ship under a strategy (before stock is considered).
@@ -70,6 +70,15 @@ pub struct Sourcing {
 
 const NONE: u32 = u32::MAX;
 
+/// The stock of each cart line's SKU (`None`: never stocked), looked up once per cart and
+/// shared by every strategy and explanation.
+pub fn stocks<'a>(inventory: &'a Inventory, cart: &Cart) -> Vec<Option<&'a SkuStock>> {
+    cart.lines
+        .iter()
+        .map(|l| inventory.sku_index(&l.sku).and_then(|i| inventory.stock(i)))
+        .collect()
+}
+
 /// Builds the problem of `cart` under `strategy`. Only locations holding ATS of some cart SKU
 /// become candidates. With `maxDistanceKm`, the geo index limits the scan to the radius.
 pub fn build(
@@ -78,12 +87,17 @@ pub fn build(
     cart: &Cart,
     strategy: &Strategy,
 ) -> Sourcing {
+    build_from(network, &stocks(inventory, cart), cart, strategy)
+}
+
+/// [`build`], with the cart lines' [`stocks`] already looked up.
+pub fn build_from(
+    network: &Network,
+    stocks: &[Option<&SkuStock>],
+    cart: &Cart,
+    strategy: &Strategy,
+) -> Sourcing {
     let demand: Vec<u64> = cart.lines.iter().map(|l| l.qty).collect();
-    let stocks: Vec<_> = cart
-        .lines
-        .iter()
-        .map(|l| inventory.sku_index(&l.sku).and_then(|i| inventory.stock(i)))
-        .collect();
     let mut out = Sourcing {
         problem: Problem {
             demand,
