@@ -21,10 +21,21 @@ fn number(x: f64) -> Value {
     }
 }
 
-/// `unpackPlan`, in Rust: the numbers and strings back to the plan's JSON object.
-fn unpack(numbers: &[f64], ids: &[String], strings: &[String]) -> Value {
+/// `unpackPlan`, in Rust: the numbers and text back to the plan's JSON object. The text is cut
+/// in UTF-16 code units, as JavaScript's `slice` cuts it.
+fn unpack(numbers: &[f64], ids: &[String], text: &str) -> Value {
     let mut n = numbers.iter().copied();
     let mut next = || n.next().expect("packed plan ended early");
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let mut at = 0;
+    let strings: Vec<String> = (0..next() as usize)
+        .map(|_| {
+            let len = next() as usize;
+            at += len;
+            String::from_utf16(&units[at - len..at]).unwrap()
+        })
+        .collect();
+    assert_eq!(at, units.len(), "text left over");
     let text = |k: f64| Value::String(strings[k as usize].clone());
     let head: Vec<f64> = (0..7).map(|_| next()).collect();
     let mut plan = Map::new();
@@ -82,7 +93,7 @@ fn unpack(numbers: &[f64], ids: &[String], strings: &[String]) -> Value {
 fn check(network: &Network, plan: &Plan) {
     let ids: Vec<String> = network.all().iter().map(|l| l.id.clone()).collect();
     let packed = plan.packed(network);
-    let got = unpack(&packed.numbers, &ids, &packed.strings);
+    let got = unpack(&packed.numbers, &ids, &packed.text);
     assert_eq!(got, serde_json::to_value(plan).unwrap());
 }
 

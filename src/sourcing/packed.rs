@@ -7,6 +7,8 @@ use crate::network::Network;
 
 /// A [`Plan`] as numbers and a table of strings. In order:
 ///
+/// * the number of strings, then the length of each in UTF-16 code units (as JavaScript
+///   counts them): the strings are `text` cut at those lengths, in order;
 /// * `status` (0 complete, 1 partial, 2 unfulfillable), `totalCost`, `optimal` (0 or 1),
 ///   `lowerBound`, `searchNodes`, `strategy` (a string, or -1 when absent);
 /// * the shipment count, then per shipment: location, `distanceKm`, `cost`, the line count and
@@ -16,13 +18,21 @@ use crate::network::Network;
 ///   in [`REASONS`]), `message` (a string), `costlierBy` (NaN when absent), `costlierByExact`
 ///   (-1 when absent, else 0 or 1).
 ///
-/// A location is its index in the network, a string its index in `strings`.
+/// A location is its index in the network, a string its index in the table. The strings cross
+/// as one text, cut by lengths, rather than as a JSON array: escaping and parsing them was a
+/// twentieth of a small cart's `source` call through the wasm.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PackedPlan {
     /// The numbers, as laid out above.
     pub numbers: Vec<f64>,
-    /// The strings the numbers refer to.
-    pub strings: Vec<String>,
+    /// The strings the numbers refer to, one after the other.
+    pub text: String,
+}
+
+/// A plan's strings while it is packed.
+#[derive(Default)]
+struct Strings<'a> {
+    all: Vec<&'a str>,
 }
 
 /// The statuses by code, as their JSON names.
@@ -63,32 +73,42 @@ fn reason_code(r: Reason) -> f64 {
     }
 }
 
-impl PackedPlan {
-    /// The slot of `s` in `strings`, added when new, searched among the SKU names only (the
-    /// strings from `skus` on).
-    fn sku(&mut self, skus: usize, s: &str) -> f64 {
+impl<'a> Strings<'a> {
+    /// The slot of `s`, added when new, searched among the SKU names only (the slots from
+    /// `skus` on).
+    fn sku(&mut self, skus: usize, s: &'a str) -> f64 {
         let found = self
-            .strings
+            .all
             .get(skus..)
-            .and_then(|t| t.iter().position(|x| x == s));
+            .and_then(|t| t.iter().position(|x| *x == s));
         match found {
             Some(k) => (skus + k) as f64,
-            None => self.string(s),
+            None => self.add(s),
         }
     }
 
     /// A new slot holding `s`.
-    fn string(&mut self, s: &str) -> f64 {
-        self.strings.push(s.to_string());
-        (self.strings.len() - 1) as f64
+    fn add(&mut self, s: &'a str) -> f64 {
+        self.all.push(s);
+        (self.all.len() - 1) as f64
     }
 
-    fn lines(&mut self, skus: usize, lines: &[PlanLine]) {
-        self.numbers.push(lines.len() as f64);
+    /// `lines`: their number, then `sku, qty` each.
+    fn lines(&mut self, numbers: &mut Vec<f64>, skus: usize, lines: &'a [PlanLine]) {
+        numbers.push(lines.len() as f64);
         for l in lines {
             let s = self.sku(skus, &l.sku);
-            self.numbers.extend([s, l.qty as f64]);
+            numbers.extend([s, l.qty as f64]);
         }
+    }
+}
+
+/// Length of `s` in UTF-16 code units.
+fn utf16_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().map(char::len_utf16).sum()
     }
 }
 
@@ -100,15 +120,15 @@ fn location(network: &Network, id: &str) -> f64 {
 impl Plan {
     /// The plan as numbers (see [`PackedPlan`]), its locations by index in `network`.
     pub fn packed(&self, network: &Network) -> PackedPlan {
-        let mut out = PackedPlan::default();
+        let mut strings = Strings::default();
+        let mut numbers = Vec::new();
         let lines: usize = self.shipments.iter().map(|s| 4 + 2 * s.lines.len()).sum();
-        out.numbers
-            .reserve(9 + lines + 2 * self.unfulfilled.len() + 6 * self.explanations.len());
+        numbers.reserve(9 + lines + 2 * self.unfulfilled.len() + 6 * self.explanations.len());
         let strategy = match &self.strategy {
-            Some(s) => out.string(s),
+            Some(s) => strings.add(s),
             None => -1.0,
         };
-        out.numbers.extend([
+        numbers.extend([
             status_code(self.status),
             self.total_cost,
             f64::from(u8::from(self.optimal)),
@@ -117,17 +137,16 @@ impl Plan {
             strategy,
             self.shipments.len() as f64,
         ]);
-        let skus = out.strings.len();
+        let skus = strings.all.len();
         for s in &self.shipments {
-            out.numbers
-                .extend([location(network, &s.location), s.distance_km, s.cost]);
-            out.lines(skus, &s.lines);
+            numbers.extend([location(network, &s.location), s.distance_km, s.cost]);
+            strings.lines(&mut numbers, skus, &s.lines);
         }
-        out.lines(skus, &self.unfulfilled);
-        out.numbers.push(self.explanations.len() as f64);
+        strings.lines(&mut numbers, skus, &self.unfulfilled);
+        numbers.push(self.explanations.len() as f64);
         for x in &self.explanations {
-            let message = out.string(&x.message);
-            out.numbers.extend([
+            let message = strings.add(&x.message);
+            numbers.extend([
                 location(network, &x.location),
                 x.distance_km,
                 reason_code(x.reason),
@@ -136,6 +155,17 @@ impl Plan {
                 x.costlier_by_exact.map_or(-1.0, |e| f64::from(u8::from(e))),
             ]);
         }
+        // The string table goes first: its count and lengths, then the plan's numbers.
+        let mut out = PackedPlan {
+            numbers: Vec::with_capacity(1 + strings.all.len() + numbers.len()),
+            text: String::with_capacity(strings.all.iter().map(|s| s.len()).sum()),
+        };
+        out.numbers.push(strings.all.len() as f64);
+        for s in &strings.all {
+            out.numbers.push(utf16_len(s) as f64);
+            out.text.push_str(s);
+        }
+        out.numbers.extend_from_slice(&numbers);
         out
     }
 }

@@ -19,7 +19,7 @@ extern "C" {
 
     // The same signature again; the third argument is unused.
     #[wasm_bindgen(js_name = unpackPlan)]
-    fn unpack_plan(numbers: &[f64], ids: &Array, unused: &JsValue, strings: &str) -> JsValue;
+    fn unpack_plan(numbers: &[f64], ids: &Array, unused: &JsValue, text: &str) -> JsValue;
 
     /// The wall clock, as `YYYY-MM-DDTHH:MM` local time in `zone` (the core reads no clock).
     #[wasm_bindgen(js_name = localNow, catch)]
@@ -228,13 +228,11 @@ impl JsEngine {
             .source(&request)
             .map_err(to_js)?
             .packed(self.inner.network());
-        let strings =
-            serde_json::to_string(&packed.strings).map_err(|e| invalid("", &e.to_string()))?;
         Ok(unpack_plan(
             &packed.numbers,
             &self.location_ids(),
             &JsValue::UNDEFINED,
-            &strings,
+            &packed.text,
         ))
     }
 

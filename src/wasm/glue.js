@@ -46,17 +46,20 @@ export function unpackChanges(numbers, ids, report, skus) {
 }
 
 // Turns the numbers of a packed plan (src/sourcing/packed.rs, `PackedPlan`) into the plan
-// object `source` answers; `strings` is the JSON array of the strings the numbers refer to,
-// location ids are shared from `ids`. Property order matches the JSON form, and a number JSON
-// cannot hold becomes null as it would there. The third parameter is unused: the signature is
-// `unpackAvailability`'s (one import wrapper for both).
+// object `source` answers; `strings` is the plan's strings one after the other, cut by the
+// lengths that open `numbers`; location ids are shared from `ids`. Property order matches the
+// JSON form, and a number JSON cannot hold becomes null as it would there. The third parameter
+// is unused: the signature is `unpackAvailability`'s (one import wrapper for both).
 const STATUSES = ["complete", "partial", "unfulfillable"];
 const REASONS = ["inactive", "no_shipping", "kind_excluded", "not_listed", "too_far",
   "below_performance", "capacity_exhausted", "out_of_stock", "costlier"];
 const json = (x) => (Number.isFinite(x) ? x : null);
 
 export function unpackPlan(numbers, ids, _unused, strings) {
-  const text = JSON.parse(strings);
+  const count = numbers[0];
+  const text = new Array(count);
+  for (let i = 0, at = 0; i < count; i++) text[i] = strings.slice(at, (at += numbers[1 + i]));
+  const h = 1 + count;
   let k = 0;
   const lines = () => {
     const n = numbers[k++];
@@ -64,16 +67,16 @@ export function unpackPlan(numbers, ids, _unused, strings) {
     for (let i = 0; i < n; i++, k += 2) out[i] = { sku: text[numbers[k]], qty: numbers[k + 1] };
     return out;
   };
-  const status = STATUSES[numbers[0]];
-  const totalCost = json(numbers[1]);
-  const optimal = numbers[2] === 1;
-  const lowerBound = json(numbers[3]);
-  const searchNodes = numbers[4];
-  const strategy = numbers[5];
-  const count = numbers[6];
-  k = 7;
-  const shipments = new Array(count);
-  for (let i = 0; i < count; i++) {
+  const status = STATUSES[numbers[h]];
+  const totalCost = json(numbers[h + 1]);
+  const optimal = numbers[h + 2] === 1;
+  const lowerBound = json(numbers[h + 3]);
+  const searchNodes = numbers[h + 4];
+  const strategy = numbers[h + 5];
+  const parcels = numbers[h + 6];
+  k = h + 7;
+  const shipments = new Array(parcels);
+  for (let i = 0; i < parcels; i++) {
     const location = ids[numbers[k]];
     const distanceKm = json(numbers[k + 1]);
     const cost = json(numbers[k + 2]);
