@@ -101,82 +101,86 @@ pub fn explain_from(
 ) -> Vec<Explanation> {
     let (index, origin) = (network.index(), GeoIndex::origin(cart.destination));
     let used: Vec<u32> = used.iter().filter_map(|id| network.lookup(id)).collect();
-    let mut near: Vec<(f64, u32)> = (0..network.len() as u32)
+    // By distance, then index, as one integer per location (a distance is >= 0, and the bits of
+    // non-negative floats order as the floats do): std's selection and sort compare integers
+    // inline, where a comparison function is a call per comparison in the wasm build.
+    let mut near: Vec<u128> = (0..network.len() as u32)
         .filter(|i| !used.contains(i))
-        .map(|i| (index.distance_km(i, &origin), i))
+        .map(|i| u128::from(index.distance_km(i, &origin).to_bits()) << 32 | u128::from(i))
         .collect();
-    let by_distance = |a: &(f64, u32), b: &(f64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
     if near.len() > EXPLAINED {
-        near.select_nth_unstable_by(EXPLAINED - 1, by_distance);
+        near.select_nth_unstable(EXPLAINED - 1);
         near.truncate(EXPLAINED);
     }
-    crate::order::sort_by(&mut near, by_distance);
-    near.into_iter()
-        .filter_map(|(d, i)| {
-            let l = network.get(i)?;
-            let (reason, message) = match eligibility(l, d, strategy) {
-                Err(Ineligible::Inactive) => (Reason::Inactive, "inactive".to_string()),
-                Err(Ineligible::NoShipping) => (Reason::NoShipping, "does not ship parcels".into()),
-                Err(Ineligible::Kind) => (
-                    Reason::KindExcluded,
-                    format!("strategy `{}` excludes its kind", strategy.name),
+    near.sort_unstable();
+    let near = near
+        .into_iter()
+        .map(|k| (f64::from_bits((k >> 32) as u64), k as u32));
+    near.filter_map(|(d, i)| {
+        let l = network.get(i)?;
+        let (reason, message) = match eligibility(l, d, strategy) {
+            Err(Ineligible::Inactive) => (Reason::Inactive, "inactive".to_string()),
+            Err(Ineligible::NoShipping) => (Reason::NoShipping, "does not ship parcels".into()),
+            Err(Ineligible::Kind) => (
+                Reason::KindExcluded,
+                format!("strategy `{}` excludes its kind", strategy.name),
+            ),
+            Err(Ineligible::NotListed) => (
+                Reason::NotListed,
+                format!("not listed by strategy `{}`", strategy.name),
+            ),
+            Err(Ineligible::TooFar) => (
+                Reason::TooFar,
+                format!(
+                    "{d:.1} km away, beyond {} km",
+                    strategy.max_distance_km.unwrap_or(f64::INFINITY)
                 ),
-                Err(Ineligible::NotListed) => (
-                    Reason::NotListed,
-                    format!("not listed by strategy `{}`", strategy.name),
+            ),
+            Err(Ineligible::Performance) => (
+                Reason::BelowPerformance,
+                format!(
+                    "performance {} below {}",
+                    l.performance, strategy.min_performance
                 ),
-                Err(Ineligible::TooFar) => (
-                    Reason::TooFar,
-                    format!(
-                        "{d:.1} km away, beyond {} km",
-                        strategy.max_distance_km.unwrap_or(f64::INFINITY)
-                    ),
-                ),
-                Err(Ineligible::Performance) => (
-                    Reason::BelowPerformance,
-                    format!(
-                        "performance {} below {}",
-                        l.performance, strategy.min_performance
-                    ),
-                ),
-                Ok(()) if l.capacity_units == Some(0) => (
-                    Reason::CapacityExhausted,
-                    "no shipping capacity left today".to_string(),
-                ),
-                Ok(()) => {
-                    let held = stocks
-                        .iter()
-                        .filter(|s| {
-                            s.and_then(|s| s.find(i).map(|k| slot_ats(s, k, l) > 0))
-                                .unwrap_or(false)
-                        })
-                        .count();
-                    if held == 0 {
-                        let skus: Vec<&str> =
-                            cart.lines.iter().take(3).map(|c| c.sku.as_str()).collect();
-                        let more = if cart.lines.len() > 3 { ", …" } else { "" };
-                        (
-                            Reason::OutOfStock,
-                            format!("out of stock for {}{more}", skus.join(", ")),
-                        )
-                    } else {
-                        (
-                            Reason::Costlier,
-                            format!("holds {held} of {} lines; {CHEAPER}", cart.lines.len()),
-                        )
-                    }
+            ),
+            Ok(()) if l.capacity_units == Some(0) => (
+                Reason::CapacityExhausted,
+                "no shipping capacity left today".to_string(),
+            ),
+            Ok(()) => {
+                let held = stocks
+                    .iter()
+                    .filter(|s| {
+                        s.and_then(|s| s.find(i).map(|k| slot_ats(s, k, l) > 0))
+                            .unwrap_or(false)
+                    })
+                    .count();
+                if held == 0 {
+                    let skus: Vec<&str> =
+                        cart.lines.iter().take(3).map(|c| c.sku.as_str()).collect();
+                    let more = if cart.lines.len() > 3 { ", …" } else { "" };
+                    (
+                        Reason::OutOfStock,
+                        format!("out of stock for {}{more}", skus.join(", ")),
+                    )
+                } else {
+                    (
+                        Reason::Costlier,
+                        format!("holds {held} of {} lines; {CHEAPER}", cart.lines.len()),
+                    )
                 }
-            };
-            Some(Explanation {
-                location: l.id.clone(),
-                distance_km: d,
-                reason,
-                message,
-                costlier_by: None,
-                costlier_by_exact: None,
-            })
+            }
+        };
+        Some(Explanation {
+            location: l.id.clone(),
+            distance_km: d,
+            reason,
+            message,
+            costlier_by: None,
+            costlier_by_exact: None,
         })
-        .collect()
+    })
+    .collect()
 }
 
 const CHEAPER: &str = "the plan is cheaper without it";
