@@ -252,11 +252,12 @@ impl Lagrangian {
         let mut free = 0usize;
         for &i in node.active {
             let iu = i as usize;
-            let w = self.worth(inst, iu, false);
+            // A forced candidate's knapsack counts towards the supply: filled in the same pass.
+            let forced = node.status[iu] == IN;
+            let w = self.worth(inst, iu, forced);
             self.w[iu] = w;
-            if node.status[iu] == IN {
+            if forced {
                 value += w;
-                self.worth(inst, iu, true);
             } else {
                 free += 1;
                 if w < 0.0 {
