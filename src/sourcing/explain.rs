@@ -116,6 +116,8 @@ pub fn explain_from(
     let near = near
         .into_iter()
         .map(|k| (f64::from_bits((k >> 32) as u64), k as u32));
+    // The same for every location that holds none of the cart: written once.
+    let mut out_of_stock: Option<String> = None;
     near.filter_map(|(d, i)| {
         let l = network.get(i)?;
         let (reason, message) = match eligibility(l, d, strategy) {
@@ -156,13 +158,13 @@ pub fn explain_from(
                     })
                     .count();
                 if held == 0 {
-                    let skus: Vec<&str> =
-                        cart.lines.iter().take(3).map(|c| c.sku.as_str()).collect();
-                    let more = if cart.lines.len() > 3 { ", …" } else { "" };
-                    (
-                        Reason::OutOfStock,
-                        format!("out of stock for {}{more}", skus.join(", ")),
-                    )
+                    let message = out_of_stock.get_or_insert_with(|| {
+                        let skus: Vec<&str> =
+                            cart.lines.iter().take(3).map(|c| c.sku.as_str()).collect();
+                        let more = if cart.lines.len() > 3 { ", …" } else { "" };
+                        format!("out of stock for {}{more}", skus.join(", "))
+                    });
+                    (Reason::OutOfStock, message.clone())
                 } else {
                     (
                         Reason::Costlier,
