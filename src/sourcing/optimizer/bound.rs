@@ -167,11 +167,20 @@ impl Lagrangian {
         let qty = &inst.qtyf[r];
         let m = self.need.len();
         let (lambda, cut) = self.lambda.split_at(m);
-        // Cover cuts pay each open holder of their line, whatever it ships.
+        // Cover cuts pay each open holder of their line, whatever it ships; with cuts, their
+        // sum and the knapsack's gain are taken in one pass over the row (two sums, each in
+        // row order as apart).
         let mut w = inst.f[i];
+        let mut units = 0.0;
+        let mut gained = 0.0;
         if self.cuts {
-            for &j in lines {
+            for (&j, &s) in lines.iter().zip(qty) {
                 w -= cut[j as usize];
+                let gain = lambda[j as usize] - ci;
+                if gain > 0.0 {
+                    gained += gain * s;
+                    units += s;
+                }
             }
             if supply {
                 let out = &mut self.supply[m..];
@@ -179,14 +188,13 @@ impl Lagrangian {
                     out[j as usize] += 1.0;
                 }
             }
-        }
-        let mut units = 0.0;
-        let mut gained = 0.0;
-        for (&j, &s) in lines.iter().zip(qty) {
-            let gain = lambda[j as usize] - ci;
-            if gain > 0.0 {
-                gained += gain * s;
-                units += s;
+        } else {
+            for (&j, &s) in lines.iter().zip(qty) {
+                let gain = lambda[j as usize] - ci;
+                if gain > 0.0 {
+                    gained += gain * s;
+                    units += s;
+                }
             }
         }
         if units <= inst.capf[i] {
