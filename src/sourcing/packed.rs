@@ -103,13 +103,13 @@ impl<'a> Strings<'a> {
     }
 }
 
-/// Length of `s` in UTF-16 code units.
+/// Length of `s` in UTF-16 code units, counted on its bytes: one unit per character (every
+/// byte but UTF-8's continuation bytes), two for a character beyond the BMP (a 4-byte one,
+/// whose first byte is 0xF0 or above).
 fn utf16_len(s: &str) -> usize {
-    if s.is_ascii() {
-        s.len()
-    } else {
-        s.chars().map(char::len_utf16).sum()
-    }
+    s.bytes()
+        .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum()
 }
 
 /// The network index of location `id` (-1 when unknown: a plan names only known locations).
