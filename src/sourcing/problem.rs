@@ -43,6 +43,14 @@ pub fn eligibility(l: &Location, d: f64, s: &Strategy) -> Result<(), Ineligible>
     }
 }
 
+/// [`eligibility`] passes, the explicit list aside: for a location taken from that list (its
+/// id is looked up without comparing it with the list's again).
+fn passes_all_but_list(l: &Location, d: f64, s: &Strategy) -> bool {
+    // The same comparisons as `eligibility`'s (a NaN compares false there too).
+    let below = l.performance < s.min_performance;
+    l.active && l.ship && s.allows(l.kind) && !s.max_distance_km.is_some_and(|m| d > m) && !below
+}
+
 /// Fixed cost of a parcel from `l` at `d` km (contract formula, plus the rank cost extension).
 pub fn shipment_cost(l: &Location, d: f64, s: &Strategy) -> f64 {
     l.cost_per_shipment
@@ -113,9 +121,15 @@ pub fn build_from(
     let (index, origin) = (network.index(), GeoIndex::origin(dest));
     // Candidate index per location: NONE = not seen, NONE - 1 = ineligible.
     let mut slot = vec![NONE; network.len()];
-    let add = |out: &mut Sourcing, loc: u32, d: f64| -> Option<usize> {
+    // `listed`: the location comes from the strategy's own list, which it then passes.
+    let add = |out: &mut Sourcing, loc: u32, d: f64, listed: bool| -> Option<usize> {
         let l = network.get(loc)?;
-        if eligibility(l, d, strategy).is_err() || l.capacity_units == Some(0) {
+        let eligible = if listed {
+            passes_all_but_list(l, d, strategy)
+        } else {
+            eligibility(l, d, strategy).is_ok()
+        };
+        if !eligible || l.capacity_units == Some(0) {
             return None;
         }
         out.problem.candidates.push(Candidate {
@@ -129,6 +143,7 @@ pub fn build_from(
         out.distances.push(d);
         Some(out.problem.candidates.len() - 1)
     };
+    let listed = strategy.locations.is_some();
     let explicit: Option<Vec<(u32, f64)>> = match (&strategy.locations, strategy.max_distance_km) {
         (Some(ids), _) => Some(
             ids.iter()
@@ -156,7 +171,7 @@ pub fn build_from(
             if held.is_empty() {
                 continue;
             }
-            if let Some(c) = add(&mut out, loc, d) {
+            if let Some(c) = add(&mut out, loc, d, listed) {
                 out.problem.candidates[c].stock = held;
             }
         }
@@ -173,7 +188,7 @@ pub fn build_from(
                 let c = match slot[loc as usize] {
                     NONE => {
                         let d = index.distance_km(loc, &origin);
-                        match add(&mut out, loc, d) {
+                        match add(&mut out, loc, d, false) {
                             Some(c) => {
                                 slot[loc as usize] = c as u32;
                                 c
