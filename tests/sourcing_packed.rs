@@ -159,3 +159,21 @@ fn random_carts_decode_to_their_plans() {
         }
     }
 }
+
+/// The quoted names of the JS array `const NAME = [...]` in glue.js.
+fn glue_table(name: &str) -> Vec<String> {
+    let glue = std::fs::read_to_string("src/wasm/glue.js").unwrap();
+    let start = glue.find(&format!("const {name} = [")).unwrap();
+    let body = &glue[start..];
+    let body = &body[body.find('[').unwrap() + 1..body.find("];").unwrap()];
+    body.split(',')
+        .map(|s| s.trim().trim_matches('"').to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[test]
+fn glue_names_the_codes_as_the_core_does() {
+    assert_eq!(glue_table("STATUSES"), STATUSES);
+    assert_eq!(glue_table("REASONS"), REASONS);
+}

@@ -169,3 +169,38 @@ impl Plan {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_name_what_json_names() {
+        let reasons = [
+            Reason::Inactive,
+            Reason::NoShipping,
+            Reason::KindExcluded,
+            Reason::NotListed,
+            Reason::TooFar,
+            Reason::BelowPerformance,
+            Reason::CapacityExhausted,
+            Reason::OutOfStock,
+            Reason::Costlier,
+        ];
+        for r in reasons {
+            let json = serde_json::to_string(&r).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", REASONS[reason_code(r) as usize]));
+        }
+        for s in [Status::Complete, Status::Partial, Status::Unfulfillable] {
+            let json = serde_json::to_string(&s).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", STATUSES[status_code(s) as usize]));
+        }
+    }
+
+    #[test]
+    fn utf16_lengths_are_javascripts() {
+        for s in ["", "abc", "…", "é à", "𝄞 clef", "holds 1 of 3 lines; …"] {
+            assert_eq!(utf16_len(s), s.encode_utf16().count(), "{s}");
+        }
+    }
+}
