@@ -478,9 +478,14 @@ impl Lagrangian {
         }
         for &i in active {
             let iu = i as usize;
+            let cap = inst.cap[iu];
             for e in inst.row(iu) {
                 let t = &mut self.top[inst.line[e] as usize];
-                let mut x = inst.qty[e].min(inst.cap[iu]);
+                let mut x = inst.qty[e].min(cap);
+                // The list is in decreasing order: no larger than its last, no change.
+                if x <= t[TOP - 1] {
+                    continue;
+                }
                 for slot in t.iter_mut() {
                     if x > *slot {
                         std::mem::swap(&mut x, slot);
