@@ -141,11 +141,20 @@ impl Instance {
             b.push(cost(cand.fixed), cost(cand.unit), cap, sum, &row, idx);
         }
         let real = b.f.len();
-        let mut order: Vec<usize> = (0..real).collect();
-        order.sort_by_key(|&i| (p.candidates[b.orig[i]].key, b.orig[i]));
+        // Ranks: candidates by (key, index in the problem), as one integer each, sorted by std's
+        // integer sort (a sort with a key function is a call per comparison in the wasm build);
+        // the low 32 bits carry the candidate (a network's locations are counted in u32).
+        let mut order: Vec<u128> = (0..real)
+            .map(|i| {
+                let o = b.orig[i];
+                let key = p.candidates.get(o).map_or(u32::MAX, |c| c.key);
+                u128::from(key) << 96 | (o as u128) << 32 | i as u128
+            })
+            .collect();
+        order.sort_unstable();
         let mut rank = vec![0u32; real];
-        for (r, &i) in order.iter().enumerate() {
-            rank[i] = r as u32;
+        for (r, &e) in order.iter().enumerate() {
+            rank[e as u32 as usize] = r as u32;
         }
         let k = p.max_shipments.map_or(usize::MAX, |k| k as usize).min(real);
         let max_f = b.f.iter().fold(0.0f64, |a, &b| a.max(b));
