@@ -55,6 +55,26 @@ fn greater(a: f64, b: f64) -> f64 {
     }
 }
 
+/// A free candidate `i` of worth `w` and rank `rank` as one integer that orders as `w` by
+/// `f64::total_cmp`, then `rank`: selecting the smallest of them is std's selection of integers,
+/// compared inline, where a comparison function is a call per comparison in the wasm build.
+/// Selection moves elements by the comparisons' outcomes alone, so the order it leaves is the
+/// one the comparison function left.
+#[inline(always)]
+fn by_worth(w: f64, rank: u32, i: u32) -> u128 {
+    // `total_cmp`'s own mapping to a signed integer, then the sign bit flipped to order unsigned.
+    let b = w.to_bits() as i64;
+    let t = (b ^ ((((b >> 63) as u64) >> 1) as i64)) as u64 ^ (1 << 63);
+    u128::from(t) << 64 | u128::from(rank) << 32 | u128::from(i)
+}
+
+/// The worth of a [`by_worth`] key.
+#[inline(always)]
+fn worth_of(key: u128) -> f64 {
+    let t = ((key >> 64) as u64 ^ (1 << 63)) as i64;
+    f64::from_bits((t ^ ((((t >> 63) as u64) >> 1) as i64)) as u64)
+}
+
 /// Stocks tracked per line for the cover cuts: a cut asks for at most this many holders.
 const TOP: usize = 4;
 
@@ -102,7 +122,8 @@ pub(super) struct Lagrangian {
     /// for the node.
     pub exact: bool,
     dir: Box<[f64]>,
-    buf: Vec<(f64, u32, u32)>,
+    /// Free candidates as [`by_worth`] keys.
+    buf: Vec<u128>,
     /// Knapsack workspace, as long as the longest row.
     knap: Box<[(f64, u32)]>,
     /// Workspace of [`Lagrangian::core`].
@@ -269,14 +290,12 @@ impl Lagrangian {
             } else {
                 free += 1;
                 if w < 0.0 {
-                    self.buf.push((w, inst.rank[iu], i));
+                    self.buf.push(by_worth(w, inst.rank[iu], i));
                 } else if w < self.first_left {
                     self.first_left = w;
                 }
             }
         }
-        let by_worth =
-            |a: &(f64, u32, u32), b: &(f64, u32, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
         self.free = free;
         self.negatives = self.buf.len();
         self.chosen.clear();
@@ -291,20 +310,20 @@ impl Lagrangian {
             for &i in node.active {
                 let iu = i as usize;
                 if node.status[iu] != IN && self.w[iu] >= 0.0 {
-                    self.buf.push((self.w[iu], inst.rank[iu], i));
+                    self.buf.push(by_worth(self.w[iu], inst.rank[iu], i));
                 }
             }
         }
         if self.take < self.buf.len() {
-            self.buf.select_nth_unstable_by(self.take, by_worth);
+            self.buf.select_nth_unstable(self.take);
             self.first_left = self.buf[self.take..]
                 .iter()
-                .fold(self.first_left, |a, e| lesser(a, e.0));
+                .fold(self.first_left, |a, &e| lesser(a, worth_of(e)));
             self.buf.truncate(self.take);
         }
         self.last_chosen = 0.0;
         for k in 0..self.buf.len() {
-            let (w, _, i) = self.buf[k];
+            let (w, i) = (worth_of(self.buf[k]), self.buf[k] as u32);
             self.last_chosen = if k == 0 {
                 w
             } else {
@@ -588,6 +607,20 @@ mod tests {
                 assert!(
                     greater(a, b).to_bits() == max.to_bits()
                         || max.is_nan() && greater(a, b).is_nan()
+                );
+            }
+        }
+        // Worth keys order as total_cmp, then rank, and give the worth back bit for bit.
+        let bits = |x: f64| x.to_bits();
+        let mut keys: Vec<(f64, u32)> = values.iter().flat_map(|&w| [(w, 2), (w, 1)]).collect();
+        keys.extend([(0.0, 3), (-0.0, 4), (-f64::NAN, 5)]);
+        for &(a, ra) in &keys {
+            assert_eq!(bits(super::worth_of(super::by_worth(a, ra, 7))), bits(a));
+            for &(b, rb) in &keys {
+                let want = a.total_cmp(&b).then(ra.cmp(&rb));
+                assert_eq!(
+                    super::by_worth(a, ra, 7).cmp(&super::by_worth(b, rb, 7)),
+                    want
                 );
             }
         }
