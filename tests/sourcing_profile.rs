@@ -3,7 +3,8 @@
 //! `ATSOURCE_INSTANCES=target/sourcing-instances.json cargo test --release --test
 //! sourcing_profile -- --ignored --nocapture` (the release profile is the shipped
 //! size-optimised one). With `ATSOURCE_LOOP=n` it only calls `source` n times over every
-//! instance, for a profiler (`perf record`), and prints the allocations per call.
+//! instance, for a profiler (`perf record`), and prints the allocations per call
+//! (`ATSOURCE_UNPRICED=1`: with `priceExplanations: false`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -85,9 +86,17 @@ fn phases() {
         .ok()
         .and_then(|n| n.parse::<usize>().ok())
     {
+        // ATSOURCE_UNPRICED=1: as the benchmark's p50/p99 columns, `priceExplanations: false`.
+        let unpriced = std::env::var("ATSOURCE_UNPRICED").is_ok_and(|v| v == "1");
         let requests: Vec<_> = built
             .iter()
-            .map(|b| SourceRequest::from_json(&b.2).unwrap())
+            .map(|b| {
+                let mut r = SourceRequest::from_json(&b.2).unwrap();
+                if unpriced {
+                    r.price_explanations = Some(false);
+                }
+                r
+            })
             .collect();
         let before = ALLOCATIONS.load(Ordering::Relaxed);
         for _ in 0..n {

@@ -77,6 +77,16 @@ pub fn position_ats(p: &Position, location: &Location) -> i64 {
     }
 }
 
+/// ATS of `stock`'s position at slot `slot`, at `location`: [`position_ats`] read straight
+/// from the slot, without building the [`Position`] (its version is another lookup).
+pub fn slot_ats(stock: &SkuStock, slot: usize, location: &Location) -> i64 {
+    if location.active {
+        stock.ats(slot, location.safety_stock)
+    } else {
+        0
+    }
+}
+
 impl Inventory {
     /// Index of `sku`, if it was ever seen.
     pub fn sku_index(&self, sku: &str) -> Option<u32> {

@@ -60,6 +60,10 @@ pub struct GeoIndex {
     trig: Vec<[f64; 3]>,
 }
 
+/// A query point's latitude and longitude in radians and the cosine of its latitude.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin([f64; 3]);
+
 fn trig(p: GeoPoint) -> [f64; 3] {
     let lat = p.lat.to_radians();
     [lat, p.lon.to_radians(), lat.cos()]
@@ -105,6 +109,17 @@ impl GeoIndex {
         keys.iter()
             .map(|&k| (k as u32, f64::from_bits((k >> 32) as u64)))
             .collect()
+    }
+
+    /// The terms of `from` that [`GeoIndex::distance_km`] reads, computed once per query.
+    pub fn origin(from: GeoPoint) -> Origin {
+        Origin(trig(from))
+    }
+
+    /// The haversine distance in km from `from` to location `i`, bit for bit
+    /// [`super::geo::haversine_km`]`(from, location)`, from the location's precomputed terms.
+    pub fn distance_km(&self, i: u32, from: &Origin) -> f64 {
+        self.distance(i, &from.0)
     }
 
     /// The haversine distance in km (as [`super::geo::haversine_km`], from precomputed terms).

@@ -45,6 +45,8 @@ pub struct Network {
     index: GeoIndex,
     /// Location indexes sorted by id.
     id_order: Vec<u32>,
+    /// Position of each location in `id_order`, by location index.
+    id_rank: Vec<u32>,
 }
 
 /// Position of `p` along a Hilbert curve over a 65,536 x 65,536 grid of longitude and latitude
@@ -131,12 +133,24 @@ impl Network {
             let id = |i: u32| locations.get(i as usize).map_or("", |l| l.id.as_str());
             id(a).cmp(id(b))
         });
+        self.id_rank = vec![0; order.len()];
+        for (r, &i) in order.iter().enumerate() {
+            if let Some(x) = self.id_rank.get_mut(i as usize) {
+                *x = r as u32;
+            }
+        }
         self.id_order = order;
     }
 
     /// Location indexes in id order.
     pub fn by_id(&self) -> &[u32] {
         &self.id_order
+    }
+
+    /// The position of location `idx` in id order (`u32::MAX` for an unknown index): comparing
+    /// ranks compares ids, without reading them.
+    pub fn id_rank(&self, idx: u32) -> u32 {
+        self.id_rank.get(idx as usize).copied().unwrap_or(u32::MAX)
     }
 
     /// The index of location `id`.
@@ -254,5 +268,22 @@ mod tests {
         assert_eq!(n.len(), 2);
         assert_eq!(idx[0], idx[2]);
         assert_eq!(n.get(idx[0]).map(|l| l.lat), Some(11.0));
+    }
+
+    #[test]
+    fn id_ranks_order_locations_as_their_ids() {
+        let mut n = Network::default();
+        n.upsert(vec![input("m", 10.0, 10.0), input("b", 50.0, 5.0)])
+            .unwrap();
+        n.upsert(vec![input("z", 1.0, 1.0), input("a", 60.0, 6.0)])
+            .unwrap();
+        let mut by_rank: Vec<u32> = (0..n.len() as u32).collect();
+        by_rank.sort_by_key(|&i| n.id_rank(i));
+        let names: Vec<&str> = by_rank
+            .iter()
+            .map(|&i| n.get(i).map_or("", |l| l.id.as_str()))
+            .collect();
+        assert_eq!(names, ["a", "b", "m", "z"]);
+        assert_eq!(n.id_rank(99), u32::MAX);
     }
 }

@@ -20,8 +20,8 @@ use super::plan::Plan;
 use super::problem::{eligibility, Ineligible, Sourcing};
 use super::profile::Strategy;
 use super::request::Cart;
-use crate::inventory::{position_ats, Inventory};
-use crate::network::{haversine_km, Network};
+use crate::inventory::{slot_ats, Inventory, SkuStock};
+use crate::network::{GeoIndex, Network};
 
 /// How many of the nearest locations a plan explains.
 pub const EXPLAINED: usize = 10;
@@ -87,91 +87,102 @@ pub fn explain(
     strategy: &Strategy,
     used: &[&str],
 ) -> Vec<Explanation> {
-    let dest = cart.destination;
-    let mut near: Vec<(f64, u32)> = network
-        .all()
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| !used.contains(&l.id.as_str()))
-        .map(|(i, l)| (haversine_km(dest, l.point()), i as u32))
+    let stocks = super::problem::stocks(inventory, cart);
+    explain_from(network, &stocks, cart, strategy, used)
+}
+
+/// [`explain`], with the cart lines' stocks already looked up ([`super::problem::stocks`]).
+pub fn explain_from(
+    network: &Network,
+    stocks: &[Option<&SkuStock>],
+    cart: &Cart,
+    strategy: &Strategy,
+    used: &[&str],
+) -> Vec<Explanation> {
+    let (index, origin) = (network.index(), GeoIndex::origin(cart.destination));
+    let used: Vec<u32> = used.iter().filter_map(|id| network.lookup(id)).collect();
+    // By distance, then index, as one integer per location (a distance is >= 0, and the bits of
+    // non-negative floats order as the floats do): std's selection and sort compare integers
+    // inline, where a comparison function is a call per comparison in the wasm build.
+    let mut near: Vec<u128> = (0..network.len() as u32)
+        .filter(|i| !used.contains(i))
+        .map(|i| u128::from(index.distance_km(i, &origin).to_bits()) << 32 | u128::from(i))
         .collect();
-    let by_distance = |a: &(f64, u32), b: &(f64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
     if near.len() > EXPLAINED {
-        near.select_nth_unstable_by(EXPLAINED - 1, by_distance);
+        near.select_nth_unstable(EXPLAINED - 1);
         near.truncate(EXPLAINED);
     }
-    crate::order::sort_by(&mut near, by_distance);
-    let stocks: Vec<_> = cart
-        .lines
-        .iter()
-        .map(|l| inventory.sku_index(&l.sku).and_then(|i| inventory.stock(i)))
-        .collect();
-    near.into_iter()
-        .filter_map(|(d, i)| {
-            let l = network.get(i)?;
-            let (reason, message) = match eligibility(l, d, strategy) {
-                Err(Ineligible::Inactive) => (Reason::Inactive, "inactive".to_string()),
-                Err(Ineligible::NoShipping) => (Reason::NoShipping, "does not ship parcels".into()),
-                Err(Ineligible::Kind) => (
-                    Reason::KindExcluded,
-                    format!("strategy `{}` excludes its kind", strategy.name),
+    near.sort_unstable();
+    let near = near
+        .into_iter()
+        .map(|k| (f64::from_bits((k >> 32) as u64), k as u32));
+    // The same for every location that holds none of the cart: written once.
+    let mut out_of_stock: Option<String> = None;
+    near.filter_map(|(d, i)| {
+        let l = network.get(i)?;
+        let (reason, message) = match eligibility(l, d, strategy) {
+            Err(Ineligible::Inactive) => (Reason::Inactive, "inactive".to_string()),
+            Err(Ineligible::NoShipping) => (Reason::NoShipping, "does not ship parcels".into()),
+            Err(Ineligible::Kind) => (
+                Reason::KindExcluded,
+                format!("strategy `{}` excludes its kind", strategy.name),
+            ),
+            Err(Ineligible::NotListed) => (
+                Reason::NotListed,
+                format!("not listed by strategy `{}`", strategy.name),
+            ),
+            Err(Ineligible::TooFar) => (
+                Reason::TooFar,
+                format!(
+                    "{d:.1} km away, beyond {} km",
+                    strategy.max_distance_km.unwrap_or(f64::INFINITY)
                 ),
-                Err(Ineligible::NotListed) => (
-                    Reason::NotListed,
-                    format!("not listed by strategy `{}`", strategy.name),
+            ),
+            Err(Ineligible::Performance) => (
+                Reason::BelowPerformance,
+                format!(
+                    "performance {} below {}",
+                    l.performance, strategy.min_performance
                 ),
-                Err(Ineligible::TooFar) => (
-                    Reason::TooFar,
-                    format!(
-                        "{d:.1} km away, beyond {} km",
-                        strategy.max_distance_km.unwrap_or(f64::INFINITY)
-                    ),
-                ),
-                Err(Ineligible::Performance) => (
-                    Reason::BelowPerformance,
-                    format!(
-                        "performance {} below {}",
-                        l.performance, strategy.min_performance
-                    ),
-                ),
-                Ok(()) if l.capacity_units == Some(0) => (
-                    Reason::CapacityExhausted,
-                    "no shipping capacity left today".to_string(),
-                ),
-                Ok(()) => {
-                    let held = stocks
-                        .iter()
-                        .filter(|s| {
-                            s.and_then(|s| s.find(i).map(|k| position_ats(&s.get(k), l) > 0))
-                                .unwrap_or(false)
-                        })
-                        .count();
-                    if held == 0 {
+            ),
+            Ok(()) if l.capacity_units == Some(0) => (
+                Reason::CapacityExhausted,
+                "no shipping capacity left today".to_string(),
+            ),
+            Ok(()) => {
+                let held = stocks
+                    .iter()
+                    .filter(|s| {
+                        s.and_then(|s| s.find(i).map(|k| slot_ats(s, k, l) > 0))
+                            .unwrap_or(false)
+                    })
+                    .count();
+                if held == 0 {
+                    let message = out_of_stock.get_or_insert_with(|| {
                         let skus: Vec<&str> =
                             cart.lines.iter().take(3).map(|c| c.sku.as_str()).collect();
                         let more = if cart.lines.len() > 3 { ", …" } else { "" };
-                        (
-                            Reason::OutOfStock,
-                            format!("out of stock for {}{more}", skus.join(", ")),
-                        )
-                    } else {
-                        (
-                            Reason::Costlier,
-                            format!("holds {held} of {} lines; {CHEAPER}", cart.lines.len()),
-                        )
-                    }
+                        format!("out of stock for {}{more}", skus.join(", "))
+                    });
+                    (Reason::OutOfStock, message.clone())
+                } else {
+                    (
+                        Reason::Costlier,
+                        format!("holds {held} of {} lines; {CHEAPER}", cart.lines.len()),
+                    )
                 }
-            };
-            Some(Explanation {
-                location: l.id.clone(),
-                distance_km: d,
-                reason,
-                message,
-                costlier_by: None,
-                costlier_by_exact: None,
-            })
+            }
+        };
+        Some(Explanation {
+            location: l.id.clone(),
+            distance_km: d,
+            reason,
+            message,
+            costlier_by: None,
+            costlier_by_exact: None,
         })
-        .collect()
+    })
+    .collect()
 }
 
 const CHEAPER: &str = "the plan is cheaper without it";

@@ -21,6 +21,7 @@
 mod error;
 pub mod explain;
 pub mod optimizer;
+pub mod packed;
 pub mod plan;
 pub mod problem;
 pub mod profile;
@@ -29,12 +30,13 @@ pub mod reserve;
 
 pub use error::SourcingError;
 pub use explain::{Explanation, Reason};
+pub use packed::PackedPlan;
 pub use plan::{Plan, PlanLine, Shipment, Status};
 pub use profile::{Profile, Profiles, Strategy};
 pub use request::{Cart, CartLine, LineInput, ProfileRef, SourceRequest, MAX_LINES, MAX_UNITS};
 pub use reserve::{plan_events, Hold};
 
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, SkuStock};
 use crate::network::Network;
 
 /// Sources `request` over `network` and `inventory`, with `profiles` resolving a profile name.
@@ -64,13 +66,14 @@ pub fn source_cart(
 ) -> Plan {
     let mut nodes = 0u64;
     let mut built = Vec::with_capacity(strategies.len());
+    let stocks = problem::stocks(inventory, cart);
     for s in strategies {
-        let mut sourcing = problem::build(network, inventory, cart, s);
+        let mut sourcing = problem::build_from(network, &stocks, cart, s);
         sourcing.problem.allow_partial = false;
         let solution = optimizer::solve(&sourcing.problem);
         nodes += solution.nodes;
         if solution.status == Status::Complete {
-            return finish(network, inventory, cart, s, &sourcing, &solution, nodes);
+            return finish(network, &stocks, cart, s, &sourcing, &solution, nodes);
         }
         built.push((s, sourcing, solution));
     }
@@ -79,7 +82,7 @@ pub fn source_cart(
         let solution = optimizer::solve(&sourcing.problem);
         nodes += solution.nodes;
         if solution.status == Status::Partial {
-            return finish(network, inventory, cart, s, sourcing, &solution, nodes);
+            return finish(network, &stocks, cart, s, sourcing, &solution, nodes);
         }
     }
     let (plan_of, explained_by) = match built.last() {
@@ -88,7 +91,7 @@ pub fn source_cart(
             Some(*s),
         ),
         None => {
-            let empty = problem::build(network, inventory, cart, &Strategy::default());
+            let empty = problem::build_from(network, &stocks, cart, &Strategy::default());
             let solution = optimizer::solve(&optimizer::Problem {
                 candidates: Vec::new(),
                 ..empty.problem.clone()
@@ -101,14 +104,14 @@ pub fn source_cart(
     // Unfulfillable is proven only if every strategy proved it.
     plan.optimal = built.iter().all(|b| b.2.optimal);
     if let Some(s) = explained_by {
-        plan.explanations = explain::explain(network, inventory, cart, s, &[]);
+        plan.explanations = explain::explain_from(network, &stocks, cart, s, &[]);
     }
     plan
 }
 
 fn finish(
     network: &Network,
-    inventory: &Inventory,
+    stocks: &[Option<&SkuStock>],
     cart: &Cart,
     strategy: &Strategy,
     sourcing: &problem::Sourcing,
@@ -124,7 +127,7 @@ fn finish(
     );
     plan.search_nodes = nodes;
     let used: Vec<&str> = plan.shipments.iter().map(|s| s.location.as_str()).collect();
-    plan.explanations = explain::explain(network, inventory, cart, strategy, &used);
+    plan.explanations = explain::explain_from(network, stocks, cart, strategy, &used);
     explain::price(&mut plan, network, sourcing, strategy);
     plan
 }

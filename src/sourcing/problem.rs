@@ -4,8 +4,8 @@
 use super::optimizer::{Candidate, Problem};
 use super::profile::Strategy;
 use super::request::Cart;
-use crate::inventory::{position_ats, Inventory};
-use crate::network::{haversine_km, Location, Network};
+use crate::inventory::{slot_ats, Inventory, SkuStock};
+use crate::network::{GeoIndex, Location, Network};
 
 /// Why a location cannot ship under a strategy (before stock is considered).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,14 @@ pub fn eligibility(l: &Location, d: f64, s: &Strategy) -> Result<(), Ineligible>
     }
 }
 
+/// [`eligibility`] passes, the explicit list aside: for a location taken from that list (its
+/// id is looked up without comparing it with the list's again).
+fn passes_all_but_list(l: &Location, d: f64, s: &Strategy) -> bool {
+    // The same comparisons as `eligibility`'s (a NaN compares false there too).
+    let below = l.performance < s.min_performance;
+    l.active && l.ship && s.allows(l.kind) && !s.max_distance_km.is_some_and(|m| d > m) && !below
+}
+
 /// Fixed cost of a parcel from `l` at `d` km (contract formula, plus the rank cost extension).
 pub fn shipment_cost(l: &Location, d: f64, s: &Strategy) -> f64 {
     l.cost_per_shipment
@@ -70,6 +78,15 @@ pub struct Sourcing {
 
 const NONE: u32 = u32::MAX;
 
+/// The stock of each cart line's SKU (`None`: never stocked), looked up once per cart and
+/// shared by every strategy and explanation.
+pub fn stocks<'a>(inventory: &'a Inventory, cart: &Cart) -> Vec<Option<&'a SkuStock>> {
+    cart.lines
+        .iter()
+        .map(|l| inventory.sku_index(&l.sku).and_then(|i| inventory.stock(i)))
+        .collect()
+}
+
 /// Builds the problem of `cart` under `strategy`. Only locations holding ATS of some cart SKU
 /// become candidates. With `maxDistanceKm`, the geo index limits the scan to the radius.
 pub fn build(
@@ -78,12 +95,17 @@ pub fn build(
     cart: &Cart,
     strategy: &Strategy,
 ) -> Sourcing {
+    build_from(network, &stocks(inventory, cart), cart, strategy)
+}
+
+/// [`build`], with the cart lines' [`stocks`] already looked up.
+pub fn build_from(
+    network: &Network,
+    stocks: &[Option<&SkuStock>],
+    cart: &Cart,
+    strategy: &Strategy,
+) -> Sourcing {
     let demand: Vec<u64> = cart.lines.iter().map(|l| l.qty).collect();
-    let stocks: Vec<_> = cart
-        .lines
-        .iter()
-        .map(|l| inventory.sku_index(&l.sku).and_then(|i| inventory.stock(i)))
-        .collect();
     let mut out = Sourcing {
         problem: Problem {
             demand,
@@ -96,11 +118,18 @@ pub fn build(
         distances: Vec::new(),
     };
     let dest = cart.destination;
+    let (index, origin) = (network.index(), GeoIndex::origin(dest));
     // Candidate index per location: NONE = not seen, NONE - 1 = ineligible.
     let mut slot = vec![NONE; network.len()];
-    let add = |out: &mut Sourcing, loc: u32, d: f64| -> Option<usize> {
+    // `listed`: the location comes from the strategy's own list, which it then passes.
+    let add = |out: &mut Sourcing, loc: u32, d: f64, listed: bool| -> Option<usize> {
         let l = network.get(loc)?;
-        if eligibility(l, d, strategy).is_err() || l.capacity_units == Some(0) {
+        let eligible = if listed {
+            passes_all_but_list(l, d, strategy)
+        } else {
+            eligibility(l, d, strategy).is_ok()
+        };
+        if !eligible || l.capacity_units == Some(0) {
             return None;
         }
         out.problem.candidates.push(Candidate {
@@ -114,11 +143,12 @@ pub fn build(
         out.distances.push(d);
         Some(out.problem.candidates.len() - 1)
     };
+    let listed = strategy.locations.is_some();
     let explicit: Option<Vec<(u32, f64)>> = match (&strategy.locations, strategy.max_distance_km) {
         (Some(ids), _) => Some(
             ids.iter()
                 .filter_map(|id| network.lookup(id))
-                .filter_map(|i| network.get(i).map(|l| (i, haversine_km(dest, l.point()))))
+                .map(|i| (i, index.distance_km(i, &origin)))
                 .collect(),
         ),
         (None, Some(r)) => Some(network.index().within(dest, Some(r))),
@@ -132,7 +162,7 @@ pub fn build(
             for (j, s) in stocks.iter().enumerate() {
                 let Some(s) = s else { continue };
                 if let Some(k) = s.find(loc) {
-                    let ats = position_ats(&s.get(k), l);
+                    let ats = slot_ats(s, k, l);
                     if ats > 0 {
                         held.push((j as u32, (ats as u64).min(out.problem.demand[j])));
                     }
@@ -141,7 +171,7 @@ pub fn build(
             if held.is_empty() {
                 continue;
             }
-            if let Some(c) = add(&mut out, loc, d) {
+            if let Some(c) = add(&mut out, loc, d, listed) {
                 out.problem.candidates[c].stock = held;
             }
         }
@@ -151,14 +181,14 @@ pub fn build(
             let Some(s) = s else { continue };
             for (k, loc) in s.positions() {
                 let Some(l) = network.get(loc) else { continue };
-                let ats = position_ats(&s.get(k), l);
+                let ats = slot_ats(s, k, l);
                 if ats <= 0 {
                     continue;
                 }
                 let c = match slot[loc as usize] {
                     NONE => {
-                        let d = haversine_km(dest, l.point());
-                        match add(&mut out, loc, d) {
+                        let d = index.distance_km(loc, &origin);
+                        match add(&mut out, loc, d, false) {
                             Some(c) => {
                                 slot[loc as usize] = c as u32;
                                 c
@@ -179,12 +209,18 @@ pub fn build(
             }
         }
     }
-    // Tie-break keys: candidates in location-id order.
-    let mut order: Vec<usize> = (0..out.locations.len()).collect();
-    let id = |c: usize| network.get(out.locations[c]).map_or("", |l| l.id.as_str());
-    crate::order::sort_by(&mut order, |&a, &b| id(a).cmp(id(b)));
-    for (k, &c) in order.iter().enumerate() {
-        out.problem.candidates[c].key = k as u32;
+    // Tie-break keys: candidates in location-id order (ids are unique: ranks never tie).
+    let mut order: Vec<u64> = out
+        .locations
+        .iter()
+        .enumerate()
+        .map(|(c, &loc)| u64::from(network.id_rank(loc)) << 32 | c as u64)
+        .collect();
+    order.sort_unstable();
+    for (k, &e) in order.iter().enumerate() {
+        if let Some(c) = out.problem.candidates.get_mut(e as u32 as usize) {
+            c.key = k as u32;
+        }
     }
     out
 }

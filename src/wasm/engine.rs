@@ -29,6 +29,10 @@ extern "C" {
         skus: &str,
     ) -> Result<JsValue, JsValue>;
 
+    // The same signature again; the third argument is unused.
+    #[wasm_bindgen(js_name = unpackPlan)]
+    fn unpack_plan(numbers: &[f64], ids: &Array, unused: &JsValue, text: &str) -> JsValue;
+
     /// The wall clock, as `YYYY-MM-DDTHH:MM` local time in `zone` (the core reads no clock).
     // Returns a JS string rather than a `String`: the signature of `JSON.parse`'s import.
     #[wasm_bindgen(js_name = localNow, catch)]
@@ -246,7 +250,18 @@ impl JsEngine {
     ) -> Result<JsValue, JsValue> {
         let request = SourceRequest::from_json(&object_text(&request, "request")?)
             .map_err(|e| to_js(e.into()))?;
-        output(&self.inner.source(&request).map_err(to_js)?)
+        // The plan crosses as numbers; glue.js builds its objects (see `PackedPlan`).
+        let packed = self
+            .inner
+            .source(&request)
+            .map_err(to_js)?
+            .packed(self.inner.network());
+        Ok(unpack_plan(
+            &packed.numbers,
+            &self.location_ids(),
+            &JsValue::UNDEFINED,
+            &packed.text,
+        ))
     }
 
     /// What a checkout offers for a cart: priced home delivery service levels with their dates

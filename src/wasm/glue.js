@@ -48,6 +48,65 @@ export function unpackChanges(numbers, ids, report, skus) {
   return report;
 }
 
+// Turns the numbers of a packed plan (src/sourcing/packed.rs, `PackedPlan`) into the plan
+// object `source` answers; `strings` is the plan's strings one after the other, cut by the
+// lengths that open `numbers`; location ids are shared from `ids`. Property order matches the
+// JSON form, and a number JSON cannot hold becomes null as it would there. The third parameter
+// is unused: the signature is `unpackAvailability`'s (one import wrapper for both).
+const STATUSES = ["complete", "partial", "unfulfillable"];
+const REASONS = ["inactive", "no_shipping", "kind_excluded", "not_listed", "too_far",
+  "below_performance", "capacity_exhausted", "out_of_stock", "costlier"];
+const json = (x) => (Number.isFinite(x) ? x : null);
+
+export function unpackPlan(numbers, ids, _unused, strings) {
+  const count = numbers[0];
+  const text = new Array(count);
+  for (let i = 0, at = 0; i < count; i++) text[i] = strings.slice(at, (at += numbers[1 + i]));
+  const h = 1 + count;
+  let k = 0;
+  const lines = () => {
+    const n = numbers[k++];
+    const out = new Array(n);
+    for (let i = 0; i < n; i++, k += 2) out[i] = { sku: text[numbers[k]], qty: numbers[k + 1] };
+    return out;
+  };
+  const status = STATUSES[numbers[h]];
+  const totalCost = json(numbers[h + 1]);
+  const optimal = numbers[h + 2] === 1;
+  const lowerBound = json(numbers[h + 3]);
+  const searchNodes = numbers[h + 4];
+  const strategy = numbers[h + 5];
+  const parcels = numbers[h + 6];
+  k = h + 7;
+  const shipments = new Array(parcels);
+  for (let i = 0; i < parcels; i++) {
+    const location = ids[numbers[k]];
+    const distanceKm = json(numbers[k + 1]);
+    const cost = json(numbers[k + 2]);
+    k += 3;
+    shipments[i] = { location, distanceKm, cost, lines: lines() };
+  }
+  const unfulfilled = lines();
+  const plan = { status, totalCost, optimal, lowerBound, shipments, unfulfilled };
+  if (strategy >= 0) plan.strategy = text[strategy];
+  const n = numbers[k++];
+  const explanations = new Array(n);
+  for (let i = 0; i < n; i++, k += 6) {
+    const x = {
+      location: ids[numbers[k]], distanceKm: json(numbers[k + 1]), reason: REASONS[numbers[k + 2]],
+      message: text[numbers[k + 3]],
+    };
+    const by = numbers[k + 4];
+    if (by === by) x.costlierBy = json(by);
+    const exact = numbers[k + 5];
+    if (exact >= 0) x.costlierByExact = exact === 1;
+    explanations[i] = x;
+  }
+  plan.explanations = explanations;
+  plan.searchNodes = searchNodes;
+  return plan;
+}
+
 // The current local time in an IANA time zone, as `YYYY-MM-DDTHH:MM` (Sweden's locale writes
 // ISO-like dates). Throws a RangeError for an unknown zone. Formatters are built once per zone:
 // building one costs far more than formatting with it.

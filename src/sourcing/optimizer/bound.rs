@@ -33,6 +33,48 @@ pub(super) struct Schedule {
     pub deflect: bool,
 }
 
+/// `f64::min(a, b)`, written out: in the wasm build `f64::min` is a call to the C library's
+/// `fmin` (for its NaN handling), in the ascent's innermost loops. The same comparisons as
+/// that `fmin`, so the same result in every case, NaN and zeros of either sign included.
+#[inline(always)]
+fn lesser(a: f64, b: f64) -> f64 {
+    if b.is_nan() || a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// `f64::max(a, b)`, written out as the wasm build's `fmax` (see [`lesser`]).
+#[inline(always)]
+fn greater(a: f64, b: f64) -> f64 {
+    if a.is_nan() || a < b {
+        b
+    } else {
+        a
+    }
+}
+
+/// A free candidate `i` of worth `w` and rank `rank` as one integer that orders as `w` by
+/// `f64::total_cmp`, then `rank`: selecting the smallest of them is std's selection of integers,
+/// compared inline, where a comparison function is a call per comparison in the wasm build.
+/// Selection moves elements by the comparisons' outcomes alone, so the order it leaves is the
+/// one the comparison function left.
+#[inline(always)]
+fn by_worth(w: f64, rank: u32, i: u32) -> u128 {
+    // `total_cmp`'s own mapping to a signed integer, then the sign bit flipped to order unsigned.
+    let b = w.to_bits() as i64;
+    let t = (b ^ ((((b >> 63) as u64) >> 1) as i64)) as u64 ^ (1 << 63);
+    u128::from(t) << 64 | u128::from(rank) << 32 | u128::from(i)
+}
+
+/// The worth of a [`by_worth`] key.
+#[inline(always)]
+fn worth_of(key: u128) -> f64 {
+    let t = ((key >> 64) as u64 ^ (1 << 63)) as i64;
+    f64::from_bits((t ^ ((((t >> 63) as u64) >> 1) as i64)) as u64)
+}
+
 /// Stocks tracked per line for the cover cuts: a cut asks for at most this many holders.
 const TOP: usize = 4;
 
@@ -80,7 +122,8 @@ pub(super) struct Lagrangian {
     /// for the node.
     pub exact: bool,
     dir: Box<[f64]>,
-    buf: Vec<(f64, u32, u32)>,
+    /// Free candidates as [`by_worth`] keys.
+    buf: Vec<u128>,
     /// Knapsack workspace, as long as the longest row.
     knap: Box<[(f64, u32)]>,
     /// Workspace of [`Lagrangian::core`].
@@ -100,7 +143,7 @@ impl Lagrangian {
             let amortised = inst.c[i] + inst.f[i] / inst.cap[i] as f64;
             for e in inst.row(i) {
                 let j = inst.line[e] as usize;
-                lambda[j] = lambda[j].min(amortised);
+                lambda[j] = lesser(lambda[j], amortised);
             }
         }
         for l in &mut lambda {
@@ -145,11 +188,20 @@ impl Lagrangian {
         let qty = &inst.qtyf[r];
         let m = self.need.len();
         let (lambda, cut) = self.lambda.split_at(m);
-        // Cover cuts pay each open holder of their line, whatever it ships.
+        // Cover cuts pay each open holder of their line, whatever it ships; with cuts, their
+        // sum and the knapsack's gain are taken in one pass over the row (two sums, each in
+        // row order as apart).
         let mut w = inst.f[i];
+        let mut units = 0.0;
+        let mut gained = 0.0;
         if self.cuts {
-            for &j in lines {
+            for (&j, &s) in lines.iter().zip(qty) {
                 w -= cut[j as usize];
+                let gain = lambda[j as usize] - ci;
+                if gain > 0.0 {
+                    gained += gain * s;
+                    units += s;
+                }
             }
             if supply {
                 let out = &mut self.supply[m..];
@@ -157,14 +209,13 @@ impl Lagrangian {
                     out[j as usize] += 1.0;
                 }
             }
-        }
-        let mut units = 0.0;
-        let mut gained = 0.0;
-        for (&j, &s) in lines.iter().zip(qty) {
-            let gain = lambda[j as usize] - ci;
-            if gain > 0.0 {
-                gained += gain * s;
-                units += s;
+        } else {
+            for (&j, &s) in lines.iter().zip(qty) {
+                let gain = lambda[j as usize] - ci;
+                if gain > 0.0 {
+                    gained += gain * s;
+                    units += s;
+                }
             }
         }
         if units <= inst.capf[i] {
@@ -199,7 +250,7 @@ impl Lagrangian {
             if room <= 0.0 {
                 break;
             }
-            let t = qty[k as usize].min(room);
+            let t = lesser(qty[k as usize], room);
             room -= t;
             w -= (l - ci) * t;
             if supply {
@@ -230,22 +281,21 @@ impl Lagrangian {
         let mut free = 0usize;
         for &i in node.active {
             let iu = i as usize;
-            let w = self.worth(inst, iu, false);
+            // A forced candidate's knapsack counts towards the supply: filled in the same pass.
+            let forced = node.status[iu] == IN;
+            let w = self.worth(inst, iu, forced);
             self.w[iu] = w;
-            if node.status[iu] == IN {
+            if forced {
                 value += w;
-                self.worth(inst, iu, true);
             } else {
                 free += 1;
                 if w < 0.0 {
-                    self.buf.push((w, inst.rank[iu], i));
+                    self.buf.push(by_worth(w, inst.rank[iu], i));
                 } else if w < self.first_left {
                     self.first_left = w;
                 }
             }
         }
-        let by_worth =
-            |a: &(f64, u32, u32), b: &(f64, u32, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
         self.free = free;
         self.negatives = self.buf.len();
         self.chosen.clear();
@@ -260,21 +310,25 @@ impl Lagrangian {
             for &i in node.active {
                 let iu = i as usize;
                 if node.status[iu] != IN && self.w[iu] >= 0.0 {
-                    self.buf.push((self.w[iu], inst.rank[iu], i));
+                    self.buf.push(by_worth(self.w[iu], inst.rank[iu], i));
                 }
             }
         }
         if self.take < self.buf.len() {
-            self.buf.select_nth_unstable_by(self.take, by_worth);
+            self.buf.select_nth_unstable(self.take);
             self.first_left = self.buf[self.take..]
                 .iter()
-                .fold(self.first_left, |a, e| a.min(e.0));
+                .fold(self.first_left, |a, &e| lesser(a, worth_of(e)));
             self.buf.truncate(self.take);
         }
         self.last_chosen = 0.0;
         for k in 0..self.buf.len() {
-            let (w, _, i) = self.buf[k];
-            self.last_chosen = if k == 0 { w } else { self.last_chosen.max(w) };
+            let (w, i) = (worth_of(self.buf[k]), self.buf[k] as u32);
+            self.last_chosen = if k == 0 {
+                w
+            } else {
+                greater(self.last_chosen, w)
+            };
             value += w;
             self.chosen.push(i);
             self.worth(inst, i as usize, true);
@@ -391,10 +445,10 @@ impl Lagrangian {
                 self.dir.copy_from_slice(&self.supply);
             }
             let target = ub.unwrap_or(best + 0.1 * (best.abs() + 1.0));
-            let gap = (target - v).max(1e-6 * (1.0 + v.abs()));
+            let gap = greater(target - v, 1e-6 * (1.0 + v.abs()));
             let step = theta * gap / d2;
             for j in 0..self.lambda.len() {
-                self.lambda[j] = (self.lambda[j] + step * self.dir[j]).max(0.0);
+                self.lambda[j] = greater(self.lambda[j] + step * self.dir[j], 0.0);
             }
         }
         if !best_is_last {
@@ -443,9 +497,14 @@ impl Lagrangian {
         }
         for &i in active {
             let iu = i as usize;
+            let cap = inst.cap[iu];
             for e in inst.row(iu) {
                 let t = &mut self.top[inst.line[e] as usize];
-                let mut x = inst.qty[e].min(inst.cap[iu]);
+                let mut x = inst.qty[e].min(cap);
+                // The list is in decreasing order: no larger than its last, no change.
+                if x <= t[TOP - 1] {
+                    continue;
+                }
                 for slot in t.iter_mut() {
                     if x > *slot {
                         std::mem::swap(&mut x, slot);
@@ -519,5 +578,58 @@ impl Lagrangian {
         );
         self.order.extend_from_slice(&self.chosen);
         &self.order
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{greater, lesser};
+
+    #[test]
+    fn lesser_and_greater_are_min_and_max() {
+        let values = [
+            -3.5,
+            -1.0,
+            0.5,
+            2.0,
+            7.25,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        for a in values {
+            for b in values {
+                let (min, max) = (a.min(b), a.max(b));
+                assert!(
+                    lesser(a, b).to_bits() == min.to_bits()
+                        || min.is_nan() && lesser(a, b).is_nan()
+                );
+                assert!(
+                    greater(a, b).to_bits() == max.to_bits()
+                        || max.is_nan() && greater(a, b).is_nan()
+                );
+            }
+        }
+        // Worth keys order as total_cmp, then rank, and give the worth back bit for bit.
+        let bits = |x: f64| x.to_bits();
+        let mut keys: Vec<(f64, u32)> = values.iter().flat_map(|&w| [(w, 2), (w, 1)]).collect();
+        keys.extend([(0.0, 3), (-0.0, 4), (-f64::NAN, 5)]);
+        for &(a, ra) in &keys {
+            assert_eq!(bits(super::worth_of(super::by_worth(a, ra, 7))), bits(a));
+            for &(b, rb) in &keys {
+                let want = a.total_cmp(&b).then(ra.cmp(&rb));
+                assert_eq!(
+                    super::by_worth(a, ra, 7).cmp(&super::by_worth(b, rb, 7)),
+                    want
+                );
+            }
+        }
+        // Zeros of opposite signs compare equal: as the wasm build's fmin and fmax, the
+        // second operand for the smaller, the first for the larger.
+        let bits = |x: f64| x.to_bits();
+        assert_eq!(bits(lesser(0.0, -0.0)), bits(-0.0));
+        assert_eq!(bits(lesser(-0.0, 0.0)), bits(0.0));
+        assert_eq!(bits(greater(-0.0, 0.0)), bits(-0.0));
+        assert_eq!(bits(greater(0.0, -0.0)), bits(0.0));
     }
 }

@@ -53,7 +53,6 @@ fn cost(x: f64) -> f64 {
 }
 
 /// The vectors of an [`Instance`] while it is built.
-#[derive(Default)]
 struct Builder {
     f: Vec<f64>,
     c: Vec<f64>,
@@ -66,6 +65,22 @@ struct Builder {
 }
 
 impl Builder {
+    /// Room for `n` candidates and `entries` stock entries: no vector grows while it is built.
+    fn with_capacity(n: usize, entries: usize) -> Self {
+        let mut start = Vec::with_capacity(n + 1);
+        start.push(0);
+        Builder {
+            f: Vec::with_capacity(n),
+            c: Vec::with_capacity(n),
+            cap: Vec::with_capacity(n),
+            binding: Vec::with_capacity(n),
+            start,
+            line: Vec::with_capacity(entries),
+            qty: Vec::with_capacity(entries),
+            orig: Vec::with_capacity(n),
+        }
+    }
+
     fn push(&mut self, f: f64, c: f64, cap: u64, sum: u64, row: &[(u32, u64)], orig: usize) {
         self.f.push(f);
         self.c.push(c);
@@ -86,28 +101,34 @@ impl Instance {
         let m = p.demand.len();
         let q = p.demand.clone();
         let total = q.iter().fold(0u64, |a, &b| a.saturating_add(b));
-        let mut b = Builder {
-            start: vec![0],
-            ..Builder::default()
-        };
+        let n = p.candidates.len();
+        let entries: usize = p.candidates.iter().map(|c| c.stock.len()).sum();
+        let mut b = Builder::with_capacity(n + 1, entries + m);
         let mut row: Vec<(u32, u64)> = Vec::new();
         for (idx, cand) in p.candidates.iter().enumerate() {
             row.clear();
-            row.extend(
-                cand.stock
-                    .iter()
-                    .filter(|&&(j, s)| (j as usize) < m && s > 0)
-                    .copied(),
-            );
-            row.sort_unstable_by_key(|e| e.0);
-            row.dedup_by(|later, first| {
-                if later.0 == first.0 {
-                    first.1 = first.1.saturating_add(later.1);
-                    true
-                } else {
-                    false
+            // Rows usually come sorted by line, each line once (`problem::build` fills them
+            // line by line): then there is nothing to sort or merge.
+            let mut sorted = true;
+            let mut last = None;
+            for &(j, s) in &cand.stock {
+                if (j as usize) < m && s > 0 {
+                    sorted &= last.is_none_or(|l| l < j);
+                    last = Some(j);
+                    row.push((j, s));
                 }
-            });
+            }
+            if !sorted {
+                row.sort_unstable_by_key(|e| e.0);
+                row.dedup_by(|later, first| {
+                    if later.0 == first.0 {
+                        first.1 = first.1.saturating_add(later.1);
+                        true
+                    } else {
+                        false
+                    }
+                });
+            }
             let mut sum = 0u64;
             for e in row.iter_mut() {
                 e.1 = e.1.min(q[e.0 as usize]);
@@ -120,11 +141,20 @@ impl Instance {
             b.push(cost(cand.fixed), cost(cand.unit), cap, sum, &row, idx);
         }
         let real = b.f.len();
-        let mut order: Vec<usize> = (0..real).collect();
-        order.sort_by_key(|&i| (p.candidates[b.orig[i]].key, b.orig[i]));
+        // Ranks: candidates by (key, index in the problem), as one integer each, sorted by std's
+        // integer sort (a sort with a key function is a call per comparison in the wasm build);
+        // the low 32 bits carry the candidate (a network's locations are counted in u32).
+        let mut order: Vec<u128> = (0..real)
+            .map(|i| {
+                let o = b.orig[i];
+                let key = p.candidates.get(o).map_or(u32::MAX, |c| c.key);
+                u128::from(key) << 96 | (o as u128) << 32 | i as u128
+            })
+            .collect();
+        order.sort_unstable();
         let mut rank = vec![0u32; real];
-        for (r, &i) in order.iter().enumerate() {
-            rank[i] = r as u32;
+        for (r, &e) in order.iter().enumerate() {
+            rank[e as u32 as usize] = r as u32;
         }
         let k = p.max_shipments.map_or(usize::MAX, |k| k as usize).min(real);
         let max_f = b.f.iter().fold(0.0f64, |a, &b| a.max(b));
