@@ -30,8 +30,13 @@ extern "C" {
     ) -> Result<JsValue, JsValue>;
 
     // The same signature again; the third argument is unused.
-    #[wasm_bindgen(js_name = unpackPlan)]
-    fn unpack_plan(numbers: &[f64], ids: &Array, unused: &JsValue, text: &str) -> JsValue;
+    #[wasm_bindgen(js_name = unpackPlan, catch)]
+    fn unpack_plan(
+        numbers: &[f64],
+        ids: &Array,
+        unused: &JsValue,
+        text: &str,
+    ) -> Result<JsValue, JsValue>;
 
     /// The wall clock, as `YYYY-MM-DDTHH:MM` local time in `zone` (the core reads no clock).
     // Returns a JS string rather than a `String`: the signature of `JSON.parse`'s import.
@@ -256,12 +261,12 @@ impl JsEngine {
             .source(&request)
             .map_err(to_js)?
             .packed(self.inner.network());
-        Ok(unpack_plan(
+        unpack_plan(
             &packed.numbers,
             &self.location_ids(),
             &JsValue::UNDEFINED,
             &packed.text,
-        ))
+        )
     }
 
     /// What a checkout offers for a cart: priced home delivery service levels with their dates
