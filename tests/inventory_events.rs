@@ -519,5 +519,8 @@ fn coordinates_read_from_json_are_exactly_the_numbers_written() {
         let i: usize = l.id[1..].parse().unwrap();
         off += usize::from((l.lat, l.lon) != points[i]);
     }
-    assert_eq!(off, 0, "{off} of 2000 locations read back other coordinates");
+    assert_eq!(
+        off, 0,
+        "{off} of 2000 locations read back other coordinates"
+    );
 }
