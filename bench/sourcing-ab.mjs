@@ -7,7 +7,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { demoNetwork, init } from "../pkg/index.node.js";
-import { generate, generateDemo, request } from "./sourcing/instances.mjs";
+import { family as familyInstances, request } from "./sourcing/instances.mjs";
 
 const [dirA, dirB, sizesArg, pricedArg] = process.argv.slice(2);
 if (!dirA || !dirB) {
@@ -41,11 +41,7 @@ for (const [lines, n, count, reps] of SIZES) {
   if (pick && !pick.includes(`${lines}x${n}`)) continue;
   for (const family of ["mixed", "store-heavy", "demo"]) {
     const locations = family === "demo" ? Math.min(n, 154) : n;
-    const items = Array.from({ length: count }, (_, i) => {
-      const inst =
-        family === "demo"
-          ? generateDemo({ lines, locations, seed: 1 + i })
-          : generate(family, { lines, locations, seed: 1 + i });
+    const items = familyInstances(family, { lines, n, count }).map((inst) => {
       const req = request(inst);
       if (pricedArg !== "priced") req.priceExplanations = false;
       const engines = inst.demo ? demoEngines : [build(A.Engine, inst), build(B.Engine, inst)];

@@ -3,7 +3,7 @@
 // p50/p99 per family x size, plus the worst certified gap under searchBudget 200.
 // Run: node bench/sourcing-quick.mjs [5x20,10x50,...]   (default: every size)
 import { Engine, init } from "../pkg/index.node.js";
-import { buildEngine, generate, generateDemo, request } from "./sourcing/instances.mjs";
+import { buildEngine, family as familyInstances, request } from "./sourcing/instances.mjs";
 
 const SIZES = [
   [5, 20, 40, 40, 50],
@@ -19,11 +19,7 @@ for (const [lines, n, count, reps, target] of SIZES) {
   if (pick && !pick.includes(`${lines}x${n}`)) continue;
   for (const family of ["mixed", "store-heavy", "demo"]) {
     const locations = family === "demo" ? Math.min(n, 154) : n;
-    const items = Array.from({ length: count }, (_, i) => {
-      const inst =
-        family === "demo"
-          ? generateDemo({ lines, locations, seed: 1 + i })
-          : generate(family, { lines, locations, seed: 1 + i });
+    const items = familyInstances(family, { lines, n, count }).map((inst) => {
       const engine = buildEngine(Engine, inst);
       return { engine, req: request(inst), small: request(inst, { searchBudget: 200 }) };
     });

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { textTable, sourcingRows, SOURCING_HEADER } from "../scripts/bench-format.mjs";
 import { Engine, init } from "../pkg/index.node.js";
-import { buildEngine, checkPlan, generate, generateDemo, milpProblem, request } from "./sourcing/instances.mjs";
+import { buildEngine, checkPlan, family as familyInstances, generateDemo, milpProblem, request } from "./sourcing/instances.mjs";
 import { solveMilp } from "./sourcing/reference.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -48,11 +48,7 @@ function time(items, reps, fn) {
 
 function runGroup(family, [lines, n, count, reps, targetUs]) {
   const locations = family === "demo" ? Math.min(n, DEMO_LOCATIONS) : n;
-  const instances = Array.from({ length: count }, (_, i) =>
-    family === "demo"
-      ? generateDemo({ lines, locations, seed: 1 + i })
-      : generate(family, { lines, locations, seed: 1 + i }),
-  );
+  const instances = familyInstances(family, { lines, n, count });
   const items = instances.map((inst) => {
     const engine = buildEngine(Engine, inst);
     // The optimiser is timed without pricing `costlier` explanations (extra optimiser runs that

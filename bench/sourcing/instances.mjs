@@ -299,3 +299,16 @@ export function checkPlan(instance, engine, plan) {
   if (plan.lowerBound > plan.totalCost * (1 + 1e-9) + 1e-9) errors.push(`lowerBound ${plan.lowerBound} > totalCost`);
   return errors;
 }
+
+/**
+ * The benchmark's `count` instances of one family and size (`lines` x `n` locations; the demo
+ * network has 154 at most), seeds 1..count: the same instances for every harness.
+ */
+export function family(name, { lines, n, count }) {
+  const locations = name === "demo" ? Math.min(n, 154) : n;
+  return Array.from({ length: count }, (_, i) =>
+    name === "demo"
+      ? generateDemo({ lines, locations, seed: 1 + i })
+      : generate(name, { lines, locations, seed: 1 + i }),
+  );
+}

@@ -496,19 +496,23 @@ pub fn non_finite_numbers_are_refused() {
         .unwrap();
 }
 
-/// `planEvents` reads its `hold` argument by name and refuses any other with a coded error.
-pub fn plan_events_through_the_binding() {
-    let mut e = engine();
+/// Stocks 5 of A at LYO and returns the plan shipping 2 of them to Lyon.
+fn plan_from_lyon(e: &mut JsEngine) -> JsValue {
     e.apply_events(
         js(r#"[{"id":"1","type":"set","sku":"A","location":"LYO","onHand":5}]"#),
         None,
     )
     .unwrap();
-    let plan = e
-        .source(js(
-            r#"{"lines":[{"sku":"A","qty":2}],"destination":{"lat":45.76,"lon":4.84}}"#,
-        ))
-        .unwrap();
+    e.source(js(
+        r#"{"lines":[{"sku":"A","qty":2}],"destination":{"lat":45.76,"lon":4.84}}"#,
+    ))
+    .unwrap()
+}
+
+/// `planEvents` reads its `hold` argument by name and refuses any other with a coded error.
+pub fn plan_events_through_the_binding() {
+    let mut e = engine();
+    let plan = plan_from_lyon(&mut e);
     for hold in ["reserve", "release", "pick", "ship"] {
         let events = atsource::wasm::plan_events(plan.clone(), "k".into(), hold.into()).unwrap();
         let first = get(&events, "0");
@@ -549,16 +553,7 @@ pub fn arguments_of_the_wrong_type_are_coded_errors() {
     // An absent location is the network total.
     assert_eq!(e.ats("A".into(), Some(JsValue::NULL)).ok(), Some(0.0));
     assert_eq!(e.ats("A".into(), None).ok(), Some(0.0));
-    e.apply_events(
-        js(r#"[{"id":"1","type":"set","sku":"A","location":"LYO","onHand":5}]"#),
-        None,
-    )
-    .unwrap();
-    let plan = e
-        .source(js(
-            r#"{"lines":[{"sku":"A","qty":2}],"destination":{"lat":45.76,"lon":4.84}}"#,
-        ))
-        .unwrap();
+    let plan = plan_from_lyon(&mut e);
     assert_eq!(
         refused(atsource::wasm::plan_events(
             plan.clone(),
