@@ -90,6 +90,14 @@ test("GET /v1/availability answers as engine.availability", async () => {
   assertError(await api.get("/v1/availability"), 400, "invalid_input");
   assertError(await api.get("/v1/availability?skus=A&mode=drone"), 400, "invalid_input");
   assertError(await api.get("/v1/availability?skus=A&limit=1.5"), 400, "invalid_input");
+  // Empty values are absent ones (the contract's template: `lat=&lon=&radiusKm=&mode=`).
+  const blank = await api.get("/v1/availability?skus=A&lat=&lon=&radiusKm=&mode=");
+  assert.equal(blank.status, 200, blank.text);
+  assert.equal(blank.json[0].total, 18);
+  const near = await api.get("/v1/availability?skus=A&lat=48.85&lon=2.35&radiusKm=&mode=");
+  assert.deepEqual(near.json[0].locations.map((l) => l.id), ["L0", "L1", "L9"]);
+  assertError(await api.get("/v1/availability?skus=A&lat=48.85&lon="), 400, "invalid_input");
+  assertError(await api.get("/v1/availability?skus=A&lat=abc&lon=2"), 400, "invalid_input");
 });
 
 test("POST /v1/source answers the plan and its delivery options", async () => {

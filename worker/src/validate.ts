@@ -45,8 +45,10 @@ export function finite(value: unknown, field: string, min: number, max: number):
 /** A query parameter as a finite number, or undefined when absent. */
 export function queryNumber(url: URL, name: string, min: number, max: number): number | undefined {
   const raw = url.searchParams.get(name);
-  if (raw === null) return undefined;
-  const n = raw.trim() === "" ? NaN : Number(raw);
+  // An empty value is an absent one, as a query built from the contract's template
+  // (`lat=&lon=&radiusKm=&mode=`) leaves an unset parameter.
+  if (raw === null || raw.trim() === "") return undefined;
+  const n = Number(raw);
   if (!Number.isFinite(n) || n < min || n > max) throw invalid(name, `must be a number in [${min}, ${max}]`);
   return n;
 }
@@ -61,7 +63,7 @@ export function queryPoint(url: URL): { lat: number; lon: number } | undefined {
 
 /** `mode=ship|pickup`, default ship. */
 export function queryMode(url: URL): "ship" | "pickup" {
-  const mode = url.searchParams.get("mode") ?? "ship";
+  const mode = url.searchParams.get("mode")?.trim() || "ship";
   if (mode !== "ship" && mode !== "pickup") throw invalid("mode", "must be ship or pickup");
   return mode;
 }
