@@ -524,3 +524,39 @@ fn coordinates_read_from_json_are_exactly_the_numbers_written() {
         "{off} of 2000 locations read back other coordinates"
     );
 }
+
+/// Locations at the same distance from the shopper (one address, or one ring) list by id,
+/// whatever order they were upserted in.
+#[test]
+fn equal_distances_list_by_location_id() {
+    let mut e = atsource::Engine::new();
+    for id in ["S-C", "S-A"] {
+        e.upsert_locations(vec![loc(id, LocationKind::Store, 45.0, 5.0)])
+            .unwrap();
+    }
+    e.upsert_locations(vec![
+        loc("S-D", LocationKind::Store, 45.0, 5.0),
+        loc("S-B", LocationKind::Store, 45.0, 5.0),
+        loc("NEAR", LocationKind::Store, 45.01, 5.0),
+    ])
+    .unwrap();
+    let ids = ["S-C", "S-A", "S-D", "S-B", "NEAR"];
+    let events: Vec<_> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, l)| set(&i.to_string(), "A", l, 1, None))
+        .collect();
+    apply(&mut e, &events);
+    let answer = e
+        .availability(&AvailabilityQuery {
+            skus: vec!["A".into()],
+            near: Some(GeoPoint {
+                lat: 45.02,
+                lon: 5.0,
+            }),
+            ..AvailabilityQuery::default()
+        })
+        .unwrap();
+    let got: Vec<&str> = answer[0].locations.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(got, ["NEAR", "S-A", "S-B", "S-C", "S-D"]);
+}

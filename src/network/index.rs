@@ -58,6 +58,10 @@ pub struct GeoIndex {
     /// Per location: latitude and longitude in radians and the cosine of the latitude, so that a
     /// haversine distance from a query point costs two sines, a square root and an arcsine.
     trig: Vec<[f64; 3]>,
+    /// Where each location comes among locations at the same distance (by location index), and
+    /// the inverse; empty: by location index. See [`GeoIndex::break_ties_by`].
+    tie: Vec<u32>,
+    by_tie: Vec<u32>,
 }
 
 /// A query point's latitude and longitude in radians and the cosine of its latitude.
@@ -80,7 +84,21 @@ impl GeoIndex {
         Self {
             tree: RTree::bulk_load_with_params(entries),
             trig: points.into_iter().map(trig).collect(),
+            tie: Vec::new(),
+            by_tie: Vec::new(),
         }
+    }
+
+    /// Lists locations at the same distance in the order of `order` (location indexes, each
+    /// once: the network passes them in id order, so that equal distances list by id).
+    pub fn break_ties_by(&mut self, order: &[u32]) {
+        self.tie = vec![u32::MAX; order.len()];
+        for (rank, &i) in order.iter().enumerate() {
+            if let Some(t) = self.tie.get_mut(i as usize) {
+                *t = rank as u32;
+            }
+        }
+        self.by_tie = order.to_vec();
     }
 
     /// Every location within `radius_km` of `from` (all of them when `None`), with its distance,
@@ -98,16 +116,23 @@ impl GeoIndex {
                 .map(|i| (i, self.distance(i, &origin)))
                 .collect(),
         };
-        // By distance, then index: as one integer per location (a distance is >= 0, and the bits
-        // of non-negative floats order as the floats do), which std's sort compares inline. The
-        // sort was most of a radius query's time with a comparison function.
+        // By distance, then the tie order: as one integer per location (a distance is >= 0, and
+        // the bits of non-negative floats order as the floats do), which std's sort compares
+        // inline. The sort was most of a radius query's time with a comparison function.
         let mut keys: Vec<u128> = found
             .iter()
-            .map(|&(i, d)| u128::from(d.to_bits()) << 32 | u128::from(i))
+            .map(|&(i, d)| {
+                let tie = self.tie.get(i as usize).copied().unwrap_or(i);
+                u128::from(d.to_bits()) << 32 | u128::from(tie)
+            })
             .collect();
         keys.sort_unstable();
         keys.iter()
-            .map(|&k| (k as u32, f64::from_bits((k >> 32) as u64)))
+            .map(|&k| {
+                let tie = k as u32;
+                let i = self.by_tie.get(tie as usize).copied().unwrap_or(tie);
+                (i, f64::from_bits((k >> 32) as u64))
+            })
             .collect()
     }
 
@@ -181,6 +206,24 @@ mod tests {
             assert_eq!(got, [2, 0, 1, 3], "radius {radius:?}");
         }
         assert_eq!(idx.within(from, Some(0.0)), []);
+    }
+
+    #[test]
+    fn equal_distances_come_in_the_tie_order_given() {
+        // The network gives its id order: here 3, 1, 0 for the three at one address.
+        let at = |lat: f64, lon: f64| GeoPoint { lat, lon };
+        let mut idx = GeoIndex::build(vec![
+            at(45.0, 5.0),
+            at(45.0, 5.0),
+            at(45.01, 5.0),
+            at(45.0, 5.0),
+        ]);
+        idx.break_ties_by(&[2, 3, 1, 0]);
+        let from = at(45.02, 5.0);
+        for radius in [None, Some(10.0)] {
+            let got: Vec<u32> = idx.within(from, radius).iter().map(|e| e.0).collect();
+            assert_eq!(got, [2, 3, 1, 0], "radius {radius:?}");
+        }
     }
 
     #[test]

@@ -139,6 +139,8 @@ impl Network {
                 *x = r as u32;
             }
         }
+        // Locations at the same distance from a shopper list by id.
+        self.index.break_ties_by(&order);
         self.id_order = order;
     }
 

@@ -45,9 +45,8 @@ export async function locations({ url, env }: Ctx): Promise<Response> {
     });
   if (near) {
     if (radiusKm !== undefined) list = list.filter((l) => l.distanceKm! <= radiusKm);
-    // Nearest first; equal distances keep the engine's order (its location index), as in
-    // GET /v1/availability (the sort is stable).
-    list.sort((a, b) => a.distanceKm! - b.distanceKm!);
+    // Nearest first, equal distances by id: the engine's order in GET /v1/availability.
+    list.sort((a, b) => a.distanceKm! - b.distanceKm! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
   return jsonWith(list, versionHeaders(version));
 }
