@@ -39,3 +39,13 @@ pub use error::{Error, InputError};
 pub fn from_json<'a, T: serde::Deserialize<'a>>(json: &'a str) -> Result<T, InputError> {
     serde_json::from_str(json).map_err(|e| InputError::from_json(json, &e))
 }
+
+/// Length of `s` in UTF-16 code units, as JS counts (and slices) strings: the packed answers
+/// send their strings as one text and these lengths. Counted on the bytes: one unit per
+/// character (every byte but UTF-8's continuation bytes), two for a character beyond the BMP
+/// (a 4-byte one, whose first byte is 0xF0 or above).
+pub(crate) fn utf16_len(s: &str) -> usize {
+    s.bytes()
+        .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum()
+}

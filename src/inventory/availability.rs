@@ -334,8 +334,7 @@ impl Inventory {
             out.numbers
                 .reserve(5 + 3 * scratch.entries.len() + 2 * supply);
             out.names.push_str(sku);
-            let utf16: usize = sku.chars().map(char::len_utf16).sum();
-            out.numbers.push(utf16 as f64);
+            out.numbers.push(crate::utf16_len(sku) as f64);
             out.numbers.push(a.total as f64);
             out.numbers.push(scratch.entries.len() as f64);
             for &(loc, ats, d) in &scratch.entries {

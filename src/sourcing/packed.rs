@@ -103,15 +103,6 @@ impl<'a> Strings<'a> {
     }
 }
 
-/// Length of `s` in UTF-16 code units, counted on its bytes: one unit per character (every
-/// byte but UTF-8's continuation bytes), two for a character beyond the BMP (a 4-byte one,
-/// whose first byte is 0xF0 or above).
-fn utf16_len(s: &str) -> usize {
-    s.bytes()
-        .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
-        .sum()
-}
-
 /// The network index of location `id` (-1 when unknown: a plan names only known locations).
 fn location(network: &Network, id: &str) -> f64 {
     network.lookup(id).map_or(-1.0, f64::from)
@@ -162,7 +153,7 @@ impl Plan {
         };
         out.numbers.push(strings.all.len() as f64);
         for s in &strings.all {
-            out.numbers.push(utf16_len(s) as f64);
+            out.numbers.push(crate::utf16_len(s) as f64);
             out.text.push_str(s);
         }
         out.numbers.extend_from_slice(&numbers);
@@ -200,7 +191,7 @@ mod tests {
     #[test]
     fn utf16_lengths_are_javascripts() {
         for s in ["", "abc", "…", "é à", "𝄞 clef", "holds 1 of 3 lines; …"] {
-            assert_eq!(utf16_len(s), s.encode_utf16().count(), "{s}");
+            assert_eq!(crate::utf16_len(s), s.encode_utf16().count(), "{s}");
         }
     }
 }
