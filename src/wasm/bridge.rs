@@ -111,6 +111,15 @@ fn decode<T: DeserializeOwned>(json: &str, what: &str) -> Result<T, JsValue> {
     })
 }
 
+/// A string argument (`what` names it in the error when it is not a string). Arguments are
+/// taken as JS values and checked here: wasm-bindgen's own string parameters trap the module on
+/// a number or an object.
+pub fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    value
+        .as_string()
+        .ok_or_else(|| invalid(what, "must be a string"))
+}
+
 /// JSON text of a request that must be a plain object (not a string, an array, `null` or a
 /// number), refused as `invalid_input` naming `what` otherwise.
 pub fn object_text(value: &JsValue, what: &str) -> Result<String, JsValue> {

@@ -49,7 +49,9 @@ extern "C" {
     fn snapshot_bytes(value: &JsValue) -> Option<Vec<u8>>;
 }
 
-use super::bridge::{input, input_list, invalid, object_text, output, request_text, text, to_js};
+use super::bridge::{
+    input, input_list, invalid, object_text, output, request_text, string_arg, text, to_js,
+};
 use crate::inventory::{ApplyOptions, AvailabilityQuery, ThresholdRule};
 use crate::network::LocationInput;
 use crate::promise::DeliveryRequest;
@@ -149,14 +151,9 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "string")] sku: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "string | null")] location: Option<JsValue>,
     ) -> Result<f64, JsValue> {
-        let sku = sku
-            .as_string()
-            .ok_or_else(|| invalid("sku", "must be a string"))?;
+        let sku = string_arg(&sku, "sku")?;
         let location = match location {
-            Some(l) if !l.is_undefined() && !l.is_null() => Some(
-                l.as_string()
-                    .ok_or_else(|| invalid("location", "must be a string"))?,
-            ),
+            Some(l) if !l.is_undefined() && !l.is_null() => Some(string_arg(&l, "location")?),
             _ => None,
         };
         let ats = self.inner.ats(&sku, location.as_deref()).map_err(to_js)?;
@@ -200,12 +197,8 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "string")] sku: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] location: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let sku = sku
-            .as_string()
-            .ok_or_else(|| invalid("sku", "must be a string"))?;
-        let location = location
-            .as_string()
-            .ok_or_else(|| invalid("location", "must be a string"))?;
+        let sku = string_arg(&sku, "sku")?;
+        let location = string_arg(&location, "location")?;
         match self.inner.position(&sku, &location).map_err(to_js)? {
             Some(p) => output(&p),
             None => Ok(JsValue::UNDEFINED),
@@ -219,9 +212,7 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Profile")] profile: JsValue,
     ) -> Result<(), JsValue> {
-        let name = name
-            .as_string()
-            .ok_or_else(|| invalid("name", "must be a string"))?;
+        let name = string_arg(&name, "name")?;
         let json = request_text(&profile, "profile")?;
         let profile: Profile = crate::from_json(&json).map_err(|e| {
             to_js(
@@ -241,9 +232,7 @@ impl JsEngine {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
     ) -> Result<bool, JsValue> {
-        let name = name
-            .as_string()
-            .ok_or_else(|| invalid("name", "must be a string"))?;
+        let name = string_arg(&name, "name")?;
         Ok(self.inner.remove_profile(&name))
     }
 

@@ -50,9 +50,7 @@ pub fn plan_events(
     #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Hold")] hold: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let key = key
-        .as_string()
-        .ok_or_else(|| bridge::invalid("key", "must be a string"))?;
+    let key = bridge::string_arg(&key, "key")?;
     let plan: crate::sourcing::Plan = bridge::input(&plan, "plan")?;
     let hold: crate::sourcing::Hold = hold
         .as_string()
