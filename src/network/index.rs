@@ -90,15 +90,11 @@ impl GeoIndex {
     }
 
     /// Lists locations at the same distance in the order of `order` (location indexes, each
-    /// once: the network passes them in id order, so that equal distances list by id).
-    pub fn break_ties_by(&mut self, order: &[u32]) {
-        self.tie = vec![u32::MAX; order.len()];
-        for (rank, &i) in order.iter().enumerate() {
-            if let Some(t) = self.tie.get_mut(i as usize) {
-                *t = rank as u32;
-            }
-        }
+    /// once), where `rank[i]` is the position of location `i` in `order`: the network passes
+    /// its id order and id ranks, so that equal distances list by id.
+    pub fn break_ties_by(&mut self, order: &[u32], rank: &[u32]) {
         self.by_tie = order.to_vec();
+        self.tie = rank.to_vec();
     }
 
     /// Every location within `radius_km` of `from` (all of them when `None`), with its distance,
@@ -218,7 +214,7 @@ mod tests {
             at(45.01, 5.0),
             at(45.0, 5.0),
         ]);
-        idx.break_ties_by(&[2, 3, 1, 0]);
+        idx.break_ties_by(&[2, 3, 1, 0], &[3, 2, 0, 1]);
         let from = at(45.02, 5.0);
         for radius in [None, Some(10.0)] {
             let got: Vec<u32> = idx.within(from, radius).iter().map(|e| e.0).collect();

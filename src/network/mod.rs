@@ -140,7 +140,7 @@ impl Network {
             }
         }
         // Locations at the same distance from a shopper list by id.
-        self.index.break_ties_by(&order);
+        self.index.break_ties_by(&order, &self.id_rank);
         self.id_order = order;
     }
 
