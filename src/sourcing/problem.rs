@@ -26,13 +26,19 @@ pub enum Ineligible {
 
 /// Whether location `l`, `d` km from the destination, may ship under `s`.
 pub fn eligibility(l: &Location, d: f64, s: &Strategy) -> Result<(), Ineligible> {
+    check(l, d, s, false)
+}
+
+/// [`eligibility`]; `listed`: `l` was taken from the strategy's explicit list, whose check
+/// (comparing its id with the list's) is then skipped.
+fn check(l: &Location, d: f64, s: &Strategy, listed: bool) -> Result<(), Ineligible> {
     if !l.active {
         Err(Ineligible::Inactive)
     } else if !l.ship {
         Err(Ineligible::NoShipping)
     } else if !s.allows(l.kind) {
         Err(Ineligible::Kind)
-    } else if !s.lists(&l.id) {
+    } else if !listed && !s.lists(&l.id) {
         Err(Ineligible::NotListed)
     } else if s.max_distance_km.is_some_and(|m| d > m) {
         Err(Ineligible::TooFar)
@@ -41,14 +47,6 @@ pub fn eligibility(l: &Location, d: f64, s: &Strategy) -> Result<(), Ineligible>
     } else {
         Ok(())
     }
-}
-
-/// [`eligibility`] passes, the explicit list aside: for a location taken from that list (its
-/// id is looked up without comparing it with the list's again).
-fn passes_all_but_list(l: &Location, d: f64, s: &Strategy) -> bool {
-    // The same comparisons as `eligibility`'s (a NaN compares false there too).
-    let below = l.performance < s.min_performance;
-    l.active && l.ship && s.allows(l.kind) && !s.max_distance_km.is_some_and(|m| d > m) && !below
 }
 
 /// Fixed cost of a parcel from `l` at `d` km (contract formula, plus the rank cost extension).
@@ -124,12 +122,7 @@ pub fn build_from(
     // `listed`: the location comes from the strategy's own list, which it then passes.
     let add = |out: &mut Sourcing, loc: u32, d: f64, listed: bool| -> Option<usize> {
         let l = network.get(loc)?;
-        let eligible = if listed {
-            passes_all_but_list(l, d, strategy)
-        } else {
-            eligibility(l, d, strategy).is_ok()
-        };
-        if !eligible || l.capacity_units == Some(0) {
+        if check(l, d, strategy, listed).is_err() || l.capacity_units == Some(0) {
             return None;
         }
         out.problem.candidates.push(Candidate {
