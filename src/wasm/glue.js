@@ -137,9 +137,10 @@ export function encodeInto(s, memory, ptr, cap) {
 
 // JSON text of a request object, refusing NaN and ±Infinity: JSON.stringify writes them as null,
 // which an optional field would read as "absent" (a NaN cost would silently become 0). Throws
-// the string `key \0 value` naming the field and what it held. The text comes from a plain JSON.stringify (a replacer
-// function would run for every value, strings included: a tenth of an availability call); only
-// a text holding `null` is walked, to tell a null given from a number that became one.
+// the string `key \0 value` naming the field and what it held. The text comes from a plain
+// JSON.stringify (a replacer function would run for every value, strings included: a tenth of an
+// availability call); only a text holding `null` is walked, to tell a null given from a number
+// that became one.
 export function stringifyFinite(value) {
   const text = JSON.stringify(value);
   if (text !== undefined && text.includes("null")) {
