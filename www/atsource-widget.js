@@ -132,8 +132,8 @@ class AtsourceAvailability extends HTMLElement {
       if (c.after > 0) locs.set(c.location, { ...locs.get(c.location), id: c.location, ats: c.after, distanceKm: c.distanceKm ?? locs.get(c.location)?.distanceKm });
       else locs.delete(c.location);
     }
-    // Nearest first, the API's distances as they are; equal distances keep the API's order (a stable sort).
-    const locations = [...locs.values()].sort((a, b) => (a.distanceKm ?? 0) - (b.distanceKm ?? 0));
+    // Nearest first, the API's distances as they are; equal distances by id, as the API lists them.
+    const locations = [...locs.values()].sort((a, b) => (a.distanceKm ?? 0) - (b.distanceKm ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const total = locations.reduce((n, l) => n + l.ats, 0);
     const { availableFrom, incoming } = this.#state;
     this.#set({ sku: this.#state.sku, total, locations, ...(total === 0 && availableFrom ? { availableFrom, incoming } : {}) });
