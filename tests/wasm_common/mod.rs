@@ -42,6 +42,11 @@ fn code_of(err: JsValue) -> String {
     get(&err, "code").as_string().unwrap()
 }
 
+/// Applies a JSON batch of events that must be accepted.
+fn apply(e: &mut JsEngine, events: &str) -> JsValue {
+    e.apply_events(js(events), None).unwrap()
+}
+
 fn engine() -> JsEngine {
     let mut e = JsEngine::new();
     e.upsert_locations(js(r#"[
@@ -105,11 +110,10 @@ pub fn events_ats_and_reports() {
 
 pub fn errors_are_coded_and_leave_the_engine_intact() {
     let mut e = engine();
-    e.apply_events(
-        js(r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":4}]"#),
-        None,
-    )
-    .unwrap();
+    apply(
+        &mut e,
+        r#"[{"id":"1","type":"set","sku":"A","location":"PAR","onHand":4}]"#,
+    );
     let bad_loc = e
         .upsert_locations(js(r#"[{"id":"X","kind":"store","lat":null,"lon":2}]"#))
         .unwrap_err();
@@ -498,11 +502,10 @@ pub fn non_finite_numbers_are_refused() {
 
 /// Stocks 5 of A at LYO and returns the plan shipping 2 of them to Lyon.
 fn plan_from_lyon(e: &mut JsEngine) -> JsValue {
-    e.apply_events(
-        js(r#"[{"id":"1","type":"set","sku":"A","location":"LYO","onHand":5}]"#),
-        None,
-    )
-    .unwrap();
+    apply(
+        e,
+        r#"[{"id":"1","type":"set","sku":"A","location":"LYO","onHand":5}]"#,
+    );
     e.source(js(
         r#"{"lines":[{"sku":"A","qty":2}],"destination":{"lat":45.76,"lon":4.84}}"#,
     ))
@@ -598,11 +601,10 @@ pub fn arguments_of_the_wrong_type_are_coded_errors() {
         get(&get(&answer, "1"), "sku").as_string().as_deref(),
         Some("B")
     );
-    e.apply_events(
-        js(r#"[{"id":"2","type":"adjust","sku":"A","location":"LYO","delta":1}]"#),
-        None,
-    )
-    .unwrap();
+    apply(
+        &mut e,
+        r#"[{"id":"2","type":"adjust","sku":"A","location":"LYO","delta":1}]"#,
+    );
     e.upsert_locations(js(r#"[{"id":"NEW","kind":"store","lat":45.0,"lon":4.0}]"#))
         .unwrap();
     assert_eq!(e.ats("A".into(), None).ok(), Some(6.0));
@@ -611,11 +613,10 @@ pub fn arguments_of_the_wrong_type_are_coded_errors() {
 /// `distanceKm` is the engine's own distance, to the last bit, and refuses what is not a point.
 pub fn distance_km_is_the_engines() {
     let mut e = engine();
-    e.apply_events(
-        js(r#"[{"id":"1","type":"set","sku":"A","location":"VER","onHand":5}]"#),
-        None,
-    )
-    .unwrap();
+    apply(
+        &mut e,
+        r#"[{"id":"1","type":"set","sku":"A","location":"VER","onHand":5}]"#,
+    );
     let (lat, lon) = (48.873_456_789_012_34, 2.295_123_456_789_01);
     let answer = e
         .availability(js(&format!(
