@@ -11,6 +11,7 @@ use atsource::sourcing::{source, ProfileRef, Profiles, SourceRequest};
 use atsource::Engine;
 use serde_json::json;
 use sourcing_common::network::{bench_scenario, scenario, Family};
+use sourcing_common::random::demo_lines;
 
 #[test]
 #[ignore]
@@ -64,12 +65,12 @@ fn golden() {
     let net = demo::load(&mut engine, &DemoOptions::default()).unwrap();
     let mut rng = fastrand::Rng::with_seed(11);
     for k in 0..200 {
-        let lines: Vec<_> = (0..rng.usize(1..=10))
-            .map(|_| {
-                let p = &net.catalogue[rng.usize(..net.catalogue.len())];
-                json!({ "sku": p.sku, "qty": rng.u32(1..=if k % 5 == 0 { 30 } else { 3 }) })
-            })
-            .collect();
+        let lines = demo_lines(
+            &mut rng,
+            &net.catalogue,
+            10,
+            if k % 5 == 0 { 30 } else { 3 },
+        );
         let some: Vec<&str> = net
             .locations
             .iter()

@@ -11,6 +11,7 @@ use atsource::sourcing::{source, Plan, Profile, ProfileRef, Profiles, SourceRequ
 use atsource::Engine;
 use serde_json::{json, Map, Value};
 use sourcing_common::network::{bench_scenario, scenario, Family};
+use sourcing_common::random::demo_lines;
 
 /// A number as JSON holds it: non-finite ones are null.
 fn number(x: f64) -> Value {
@@ -104,12 +105,12 @@ fn demo_carts_decode_to_their_plans() {
     let mut rng = fastrand::Rng::with_seed(7);
     let mut statuses = std::collections::BTreeSet::new();
     for k in 0..60 {
-        let lines: Vec<Value> = (0..rng.usize(1..=8))
-            .map(|_| {
-                let p = &net.catalogue[rng.usize(..net.catalogue.len())];
-                json!({ "sku": p.sku, "qty": rng.u32(1..=if k % 4 == 0 { 400 } else { 3 }) })
-            })
-            .collect();
+        let lines = demo_lines(
+            &mut rng,
+            &net.catalogue,
+            8,
+            if k % 4 == 0 { 400 } else { 3 },
+        );
         let profile = match k % 4 {
             0 => json!({ "allowPartial": true, "maxShipments": 2 }),
             1 => json!({ "costPerShipment": 4.9, "costPerKm": 0.02, "maxDistanceKm": 300 }),

@@ -152,3 +152,19 @@ pub fn medium(rng: &mut fastrand::Rng, n: usize) -> Problem {
         budget: DEFAULT_BUDGET,
     }
 }
+
+/// A random cart of 1 to `max_lines` lines of demo catalogue SKUs, each of 1 to `max_qty` units,
+/// as request JSON.
+pub fn demo_lines(
+    rng: &mut fastrand::Rng,
+    catalogue: &[atsource::demo::Product],
+    max_lines: usize,
+    max_qty: u32,
+) -> Vec<serde_json::Value> {
+    (0..rng.usize(1..=max_lines))
+        .map(|_| {
+            let p = &catalogue[rng.usize(..catalogue.len())];
+            serde_json::json!({ "sku": p.sku, "qty": rng.u32(1..=max_qty) })
+        })
+        .collect()
+}
