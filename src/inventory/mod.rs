@@ -142,7 +142,7 @@ impl Inventory {
         let (Some(slot), Some(loc)) = (s.find(loc_idx), network.get(loc_idx)) else {
             return Ok(0);
         };
-        Ok(position_ats(&s.get(slot), loc))
+        Ok(slot_ats(s, slot, loc))
     }
 
     /// ATS of `sku` summed over the whole network.
@@ -151,7 +151,7 @@ impl Inventory {
             return 0;
         };
         s.positions()
-            .filter_map(|(i, loc)| network.get(loc).map(|l| position_ats(&s.get(i), l)))
+            .filter_map(|(i, loc)| network.get(loc).map(|l| slot_ats(s, i, l)))
             .sum()
     }
 
