@@ -141,3 +141,27 @@ test("a cart whose one line is short holds none of its lines", async () => {
   assert.deepEqual([q["P@L0"].reserved, q["Q@L1"].reserved], [5, 2]);
   await api.dispose();
 });
+
+test("the cart POST /v1/source quoted (unit prices, cart value) is held as it is; a bad price is refused by name", async () => {
+  const api = await fx.start();
+  await seed(api, TEN_LOCATIONS, { U: { L0: 3 } });
+  const cart = { lines: [{ sku: "U", qty: 2, unitPrice: 19.9 }], destination: PARIS, cartValue: 39.8 };
+  const quote = await api.post("/v1/source", cart);
+  assert.equal(quote.status, 200, quote.text);
+  const held = await api.post("/v1/reservations", { ...cart, idempotencyKey: "quoted" });
+  assert.equal(held.status, 201, held.text);
+  assert.deepEqual(held.json.plan.shipments.map((s) => [s.location, s.lines]), [["L0", [{ sku: "U", qty: 2 }]]]);
+  assert.equal((await positionMap(api, ["U"]))["U@L0"].reserved, 2);
+  for (const [body, field] of [
+    [{ ...cart, lines: [{ sku: "U", qty: 1, unitPrice: -1 }] }, "lines[0].unitPrice"],
+    [{ ...cart, lines: [{ sku: "U", qty: 1, unitPrice: "9.90" }] }, "lines[0].unitPrice"],
+    [{ ...cart, cartValue: -5 }, "cartValue"],
+  ]) {
+    const res = await api.post("/v1/reservations", { ...body, idempotencyKey: `bad-${field}` });
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.json.error.code, "invalid_input");
+    assert.match(res.json.error.message, new RegExp(`^${field.replace(/[[\].]/g, "\\$&")}`));
+  }
+  assert.equal((await positionMap(api, ["U"]))["U@L0"].reserved, 2, "refused carts hold nothing");
+  await api.dispose();
+});

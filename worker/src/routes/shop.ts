@@ -16,13 +16,24 @@ const MAX_LINES = 100;
 /** Most units of one line, here and in POST /v1/source (worker/openapi.yaml `Line.qty`). */
 export const MAX_LINE_QTY = 1_000_000;
 
+/**
+ * A cart's lines. `unitPrice` (what POST /v1/source prices with) is accepted and checked, so
+ * that a checkout can post the cart it quoted, and plays no part in what is held.
+ */
 function lines(value: unknown, field: string): LineInput[] {
   const list = array(value, field, MAX_LINES);
   if (list.length === 0) throw invalid(field, "at least one line");
   return list.map((l, i) => {
-    const line = known(object(l, `${field}[${i}]`), `${field}[${i}]`, ["sku", "qty"]);
+    const line = known(object(l, `${field}[${i}]`), `${field}[${i}]`, ["sku", "qty", "unitPrice"]);
+    price(line.unitPrice, `${field}[${i}].unitPrice`);
     return { sku: string(line.sku, `${field}[${i}].sku`), qty: integer(line.qty, `${field}[${i}].qty`, 1, MAX_LINE_QTY) };
   });
+}
+
+/** An optional amount of money (null is absent), as the delivery request takes it. */
+function price(value: Json | undefined, field: string): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw invalid(field, "must be a number >= 0");
 }
 
 function point(value: unknown, field: string): GeoPoint {
@@ -38,9 +49,13 @@ function profileRef(value: Json | undefined): ProfileRef | undefined {
   return p as ProfileRef;
 }
 
-/** POST /v1/reservations. */
+/**
+ * POST /v1/reservations. The cart fields of POST /v1/source's body (`lines[].unitPrice`,
+ * `cartValue`) are accepted and ignored: a checkout holds the cart it was quoted.
+ */
 export async function createReservation({ request, env }: Ctx): Promise<Response> {
-  const body = known(object(await readJson(request), "body"), "body", ["idempotencyKey", "lines", "destination", "profile", "ttlSeconds"]);
+  const body = known(object(await readJson(request), "body"), "body", ["idempotencyKey", "lines", "destination", "profile", "ttlSeconds", "cartValue"]);
+  price(body.cartValue, "cartValue");
   const ttl = optional(body.ttlSeconds);
   const req: ReservationRequest = {
     idempotencyKey: string(body.idempotencyKey, "idempotencyKey", 200),
