@@ -17,5 +17,6 @@ wasm_tests!(
     non_finite_numbers_are_refused,
     plan_events_through_the_binding,
     arguments_of_the_wrong_type_are_coded_errors,
-    distance_km_is_the_engines
+    distance_km_is_the_engines,
+    a_broken_string_fails_its_event_alone
 );

@@ -649,3 +649,32 @@ pub fn distance_km_is_the_engines() {
         invalid("to.lon")
     );
 }
+
+/// A JS string that is not valid Unicode (a lone surrogate, as a truncated emoji leaves) in one
+/// event of an array: JSON.stringify writes it as `"\ud800"`, which fails that event alone.
+pub fn a_broken_string_fails_its_event_alone() {
+    let mut e = engine();
+    let events = js(r#"[
+        {"id":"ok-1","type":"set","sku":"TEE-M","location":"PAR","onHand":4},
+        {"type":"set","sku":"TEE-M","location":"VER","onHand":9},
+        {"id":"ok-2","type":"adjust","sku":"TEE-M","location":"PAR","delta":1}
+    ]"#);
+    let broken = js_sys::JsString::from_char_code(&[0x62, 0xD83D]);
+    Reflect::set(&get(&events, "1"), &"id".into(), &broken).unwrap();
+    let report = e.apply_events(events, None).unwrap();
+    assert_eq!(get(&report, "applied").as_f64(), Some(2.0));
+    let rejected = get(&get(&report, "rejected"), "0");
+    assert_eq!(get(&rejected, "index").as_f64(), Some(1.0));
+    assert_eq!(
+        get(&rejected, "code").as_string().as_deref(),
+        Some("invalid_field")
+    );
+    assert_eq!(
+        e.ats(JsValue::from("TEE-M"), Some("PAR".into())).unwrap(),
+        4.0
+    );
+    assert_eq!(
+        e.ats(JsValue::from("TEE-M"), Some("VER".into())).unwrap(),
+        0.0
+    );
+}
