@@ -47,7 +47,7 @@ function randomHours() {
   if (rand() < 0.5) {
     h.openHour = int(5, 11);
     h.closeHour = int(h.openHour + 4, 23);
-    if (rand() < 0.7) h.cutoffHour = int(h.openHour + 1, h.closeHour - 1);
+    h.cutoffHour = int(h.openHour + 1, h.closeHour - 1);
   }
   if (rand() < 0.5) h.processingHours = pick([0, 0.5, 2, 5, 30]);
   return h;
