@@ -125,16 +125,6 @@ pub(super) fn offers(ctx: &Context<'_>) -> Vec<CollectOption> {
     if !rules.enabled {
         return Vec::new();
     }
-    let stocks: Vec<Option<&SkuStock>> = ctx
-        .cart
-        .lines
-        .iter()
-        .map(|l| {
-            ctx.inventory
-                .sku_index(&l.sku)
-                .and_then(|s| ctx.inventory.stock(s))
-        })
-        .collect();
     let mut out: Vec<CollectOption> = Vec::with_capacity(rules.max_stores);
     for (i, d) in ctx
         .network
@@ -151,7 +141,7 @@ pub(super) fn offers(ctx: &Context<'_>) -> Vec<CollectOption> {
         if full && out.iter().any(|o| o.source == CollectSource::Store) {
             break;
         }
-        let lacking = missing(ctx, &stocks, i, l);
+        let lacking = missing(ctx, &ctx.stocks, i, l);
         if lacking.is_empty() {
             let offer = in_store(ctx, i, l, d);
             if full {
@@ -162,7 +152,7 @@ pub(super) fn offers(ctx: &Context<'_>) -> Vec<CollectOption> {
             }
             out.push(offer);
         } else if !full {
-            out.extend(by_transfer(ctx, &stocks, i, l, d, &lacking));
+            out.extend(by_transfer(ctx, &ctx.stocks, i, l, d, &lacking));
         }
     }
     out

@@ -101,40 +101,38 @@ fn restrict(base: &[Strategy], level: &Level, same_day: Option<&SameDay>) -> Vec
         .collect()
 }
 
-/// Plans already computed, by the strategies they were computed under: levels with the same
-/// constraints (typically standard and express) share one sourcing, and a level whose
-/// constraints only narrow those of a plan already found reuses it when that plan is proven
-/// optimal and passes them (see [`reuse`]).
+/// Plans already computed, by the strategies they were computed under (`None`: no complete
+/// plan, which no level offers, so none is assembled): levels with the same constraints
+/// (typically standard and express) share one sourcing, and a level whose constraints only
+/// narrow those of a plan already found reuses it when that plan is proven optimal and passes
+/// them (see [`reuse`]).
 #[derive(Default)]
-pub(super) struct PlanCache(Vec<(Vec<Strategy>, Plan)>);
+pub(super) struct PlanCache(Vec<(Vec<Strategy>, Option<Plan>)>);
 
 impl PlanCache {
     /// A cache that starts with `plan`, found under `strategies` (the cart's own plan).
     pub(super) fn seeded(strategies: Vec<Strategy>, plan: Plan) -> Self {
-        PlanCache(vec![(strategies, plan)])
+        let complete = (plan.status == Status::Complete).then_some(plan);
+        PlanCache(vec![(strategies, complete)])
     }
 
-    /// The plan of the cart under `strategies`, sourced on first use.
-    fn get(&mut self, ctx: &Context<'_>, strategies: Vec<Strategy>) -> &Plan {
+    /// The complete plan of the cart under `strategies`, sourced on first use.
+    fn complete(&mut self, ctx: &Context<'_>, strategies: Vec<Strategy>) -> Option<&Plan> {
         let i = match self.0.iter().position(|(s, _)| *s == strategies) {
             Some(i) => i,
             None => {
                 let plan = self
                     .0
                     .iter()
-                    .find_map(|(wide, plan)| reuse(ctx, plan, wide, &strategies))
-                    .unwrap_or_else(|| {
-                        sourcing::source_cart(ctx.network, ctx.inventory, ctx.cart, &strategies)
+                    .find_map(|(wide, plan)| reuse(ctx, plan.as_ref()?, wide, &strategies))
+                    .or_else(|| {
+                        sourcing::source_complete(ctx.network, &ctx.stocks, ctx.cart, &strategies)
                     });
                 self.0.push((strategies, plan));
                 self.0.len() - 1
             }
         };
-        &self.0[i].1
-    }
-
-    fn complete(&mut self, ctx: &Context<'_>, strategies: Vec<Strategy>) -> Option<&Plan> {
-        Some(self.get(ctx, strategies)).filter(|p| p.status == Status::Complete)
+        self.0[i].1.as_ref()
     }
 }
 
@@ -167,7 +165,7 @@ fn reuse(ctx: &Context<'_>, plan: &Plan, wide: &[Strategy], narrow: &[Strategy])
     let mut out = plan.clone();
     let used: Vec<&str> = plan.shipments.iter().map(|s| s.location.as_str()).collect();
     out.explanations =
-        sourcing::explain::explain(ctx.network, ctx.inventory, ctx.cart, first, &used);
+        sourcing::explain::explain_from(ctx.network, &ctx.stocks, ctx.cart, first, &used);
     Some(out)
 }
 

@@ -62,19 +62,20 @@ pub use request::{Checked, DeliveryLine, DeliveryRequest};
 pub use rules::{Rules, Site};
 pub use time::Moment;
 
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, SkuStock};
 use crate::network::Network;
 use crate::sourcing::{self, Cart, ProfileRef, Profiles, SourcingError, Strategy};
 
 /// What the computations of one request share.
 struct Context<'a> {
     network: &'a Network,
-    inventory: &'a Inventory,
     rules: &'a Rules,
     sites: rules::Sites,
     holidays: Holidays,
     now: Moment,
     cart: &'a Cart,
+    /// The stock of each cart line's SKU, looked up once for every level and store.
+    stocks: Vec<Option<&'a SkuStock>>,
 }
 
 impl DeliveryConfig {
@@ -190,12 +191,12 @@ fn offer(
     let rules = Rules::compile(config, at)?;
     let ctx = Context {
         network,
-        inventory,
         rules: &rules,
         sites: rules.located_sites(network, at)?,
         holidays: rules.holidays(checked.now),
         now: checked.now,
         cart: &checked.cart,
+        stocks: sourcing::problem::stocks(inventory, &checked.cart),
     };
     let (home, unavailable) = home::offers(&ctx, strategies, checked.cart_value, cache);
     let click_and_collect = collect::offers(&ctx);

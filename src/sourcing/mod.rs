@@ -64,19 +64,11 @@ pub fn source_cart(
     cart: &Cart,
     strategies: &[Strategy],
 ) -> Plan {
-    let mut nodes = 0u64;
-    let mut built = Vec::with_capacity(strategies.len());
     let stocks = problem::stocks(inventory, cart);
-    for s in strategies {
-        let mut sourcing = problem::build_from(network, &stocks, cart, s);
-        sourcing.problem.allow_partial = false;
-        let solution = optimizer::solve(&sourcing.problem);
-        nodes += solution.nodes;
-        if solution.status == Status::Complete {
-            return finish(network, &stocks, cart, s, &sourcing, &solution, nodes);
-        }
-        built.push((s, sourcing, solution));
-    }
+    let (mut built, mut nodes) = match complete_pass(network, &stocks, cart, strategies, false) {
+        Ok(plan) => return plan,
+        Err(failed) => failed,
+    };
     for (s, sourcing, _) in built.iter_mut().filter(|b| b.0.allow_partial) {
         sourcing.problem.allow_partial = true;
         let solution = optimizer::solve(&sourcing.problem);
@@ -107,6 +99,66 @@ pub fn source_cart(
         plan.explanations = explain::explain_from(network, &stocks, cart, s, &[]);
     }
     plan
+}
+
+/// The plan of `cart` when some strategy ships it whole, as [`source_cart`] gives it; `None`
+/// otherwise, without assembling and explaining a plan that is not complete (a delivery level
+/// offers complete plans only). `stocks` are the cart lines' ([`problem::stocks`]).
+pub fn source_complete(
+    network: &Network,
+    stocks: &[Option<&SkuStock>],
+    cart: &Cart,
+    strategies: &[Strategy],
+) -> Option<Plan> {
+    complete_pass(network, stocks, cart, strategies, true).ok()
+}
+
+/// A failed strategy: its problem and solution, kept for the partial pass.
+type Failed<'s> = (&'s Strategy, problem::Sourcing, optimizer::Solution);
+
+/// The first pass of [`source_cart`]: the plan of the first strategy that ships the whole cart,
+/// or every strategy's failed attempt and the nodes they searched. `complete_only`: the failed
+/// attempts are not wanted, and a problem that [`may_complete`] rules out is not solved.
+fn complete_pass<'s>(
+    network: &Network,
+    stocks: &[Option<&SkuStock>],
+    cart: &Cart,
+    strategies: &'s [Strategy],
+    complete_only: bool,
+) -> Result<Plan, (Vec<Failed<'s>>, u64)> {
+    let mut nodes = 0u64;
+    let mut built = Vec::with_capacity(strategies.len());
+    for s in strategies {
+        let mut sourcing = problem::build_from(network, stocks, cart, s);
+        sourcing.problem.allow_partial = false;
+        if complete_only && !may_complete(&sourcing.problem) {
+            continue;
+        }
+        let solution = optimizer::solve(&sourcing.problem);
+        nodes += solution.nodes;
+        if solution.status == Status::Complete {
+            return Ok(finish(
+                network, stocks, cart, s, &sourcing, &solution, nodes,
+            ));
+        }
+        built.push((s, sourcing, solution));
+    }
+    Err((built, nodes))
+}
+
+/// False when `p` certainly has no complete plan, by a check far cheaper than the search: with
+/// one shipment at most (a next-day level), some candidate must hold every unit alone. The
+/// search proves the same without a node (so skipping it changes no count), but only after
+/// building its flows and bounds.
+fn may_complete(p: &optimizer::Problem) -> bool {
+    let total: u64 = p.demand.iter().sum();
+    // Stock entries are clipped to the demand, one per line: they sum to the total iff they
+    // cover every line.
+    p.max_shipments != Some(1)
+        || p.candidates.iter().any(|c| {
+            c.capacity.is_none_or(|u| u >= total)
+                && c.stock.iter().map(|&(_, u)| u).sum::<u64>() == total
+        })
 }
 
 fn finish(
