@@ -58,16 +58,13 @@ pub fn request_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
         return text(value, what);
     }
     let s = stringify_finite(value).map_err(|thrown| {
-        // `key \0 value` for a non-finite number; an Error for a BigInt or a cycle.
+        // `path \0 value` for a non-finite number, the path within `value` as the core's
+        // errors name fields (`lines[1].qty`); an Error for a BigInt or a cycle.
         let named = thrown.as_string();
         match named.as_deref().and_then(|t| t.rsplit_once('\0')) {
-            Some((k, got)) => {
-                let field = if k.is_empty() || k.bytes().all(|b| b.is_ascii_digit()) {
-                    what.to_string()
-                } else {
-                    format!("{what}.{k}")
-                };
-                invalid(&field, &format!("must be a finite number, got {got}"))
+            Some((path, got)) => {
+                let field = if path.is_empty() { what } else { path };
+                invalid(field, &format!("must be a finite number, got {got}"))
             }
             None => invalid(what, "cannot be serialized to JSON (BigInt or cycle?)"),
         }

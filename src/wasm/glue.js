@@ -137,38 +137,38 @@ export function encodeInto(s, memory, ptr, cap) {
 
 // JSON text of a request object, refusing NaN and ±Infinity: JSON.stringify writes them as null,
 // which an optional field would read as "absent" (a NaN cost would silently become 0). Throws
-// the string `key \0 value` naming the field and what it held. The text comes from a plain
-// JSON.stringify (a replacer function would run for every value, strings included: a tenth of an
-// availability call); only a text holding `null` is walked, to tell a null given from a number
-// that became one.
+// the string `path \0 value` naming where the number is (`lines[1].qty`, empty for the value
+// itself) and what it held. The text comes from a plain JSON.stringify (a replacer function
+// would run for every value, strings included: a tenth of an availability call); only a text
+// holding `null` is walked, to tell a null given from a number that became one.
 export function stringifyFinite(value) {
   const text = JSON.stringify(value);
   if (text !== undefined && text.includes("null")) {
-    const bad = nonFinite(value, "");
-    if (bad !== undefined) throw `${bad.nonFinite}\0${bad.value}`;
+    const bad = nonFinite(value, "", "");
+    if (bad !== undefined) throw `${bad.path}\0${bad.value}`;
   }
   return text;
 }
 
-// The first number in `value` that JSON cannot hold, as `{ nonFinite: key, value }`, where key
-// is the name of the field holding it (its index in an array), as a JSON.stringify replacer sees
-// it; undefined when there is none. Called only on values that JSON.stringify accepted, so
-// there is no cycle.
-function nonFinite(value, key) {
+// The first number in `value` that JSON cannot hold, as `{ path, value }`, where path extends
+// `path` (the value's own) with the keys and indexes leading to it, and `key` is the name a
+// JSON.stringify replacer would see (what `toJSON` is given); undefined when there is none.
+// Called only on values that JSON.stringify accepted, so there is no cycle.
+function nonFinite(value, key, path) {
   if (typeof value === "number") {
-    return Number.isFinite(value) ? undefined : { nonFinite: key, value: String(value) };
+    return Number.isFinite(value) ? undefined : { path, value: String(value) };
   }
   if (typeof value !== "object" || value === null) return undefined;
-  if (typeof value.toJSON === "function") return nonFinite(value.toJSON(key), key);
+  if (typeof value.toJSON === "function") return nonFinite(value.toJSON(key), key, path);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const bad = nonFinite(value[i], String(i));
+      const bad = nonFinite(value[i], String(i), `${path}[${i}]`);
       if (bad !== undefined) return bad;
     }
     return undefined;
   }
   for (const k of Object.keys(value)) {
-    const bad = nonFinite(value[k], k);
+    const bad = nonFinite(value[k], k, path === "" ? k : `${path}.${k}`);
     if (bad !== undefined) return bad;
   }
   return undefined;

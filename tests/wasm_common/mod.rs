@@ -459,6 +459,10 @@ pub fn non_finite_numbers_are_refused() {
         assert_eq!(code_of(err.clone()), "invalid_input", "{field}");
         let message = get(&err, "message").as_string().unwrap();
         assert!(message.contains(field), "{message}");
+        // Named by its path, as the core names fields: the element's index included.
+        let path = format!("[0].{field}");
+        assert_eq!(get(&err, "field").as_string(), Some(path.clone()));
+        assert!(message.starts_with(&path), "{message}");
     }
     assert_eq!(get(&e.stats().unwrap(), "locations").as_f64(), Some(3.0));
     let query = r#"{"skus":["A"],"near":{"lat":48.85,"lon":2.35},"radiusKm":1}"#;
@@ -479,6 +483,18 @@ pub fn non_finite_numbers_are_refused() {
         .as_string()
         .unwrap()
         .contains("maxDistanceKm"));
+    assert_eq!(
+        get(&err, "field").as_string().as_deref(),
+        Some("profile.maxDistanceKm")
+    );
+    let two = r#"{"lines":[{"sku":"A","qty":1},{"sku":"B","qty":1}],"destination":{"lat":48.85,"lon":2.35}}"#;
+    let err = e
+        .source(with(two, &["lines", "1", "qty"], f64::NAN))
+        .unwrap_err();
+    assert_eq!(
+        get(&err, "field").as_string().as_deref(),
+        Some("lines[1].qty")
+    );
     // A null given is not a non-finite number: it still means "absent", and a request whose
     // text holds `null` for both reasons names the non-finite one.
     e.availability(js(r#"{"skus":["null"],"near":null,"limit":null}"#))
@@ -492,6 +508,7 @@ pub fn non_finite_numbers_are_refused() {
         message.contains("lon") && message.contains("-Infinity"),
         "{message}"
     );
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("near.lon"));
     // The same requests with finite numbers go through.
     e.upsert_locations(with(location, &["0", "performance"], 0.5))
         .unwrap();
