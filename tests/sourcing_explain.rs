@@ -138,6 +138,63 @@ fn a_location_left_out_on_cost_says_by_how_much() {
 }
 
 #[test]
+fn a_plan_short_of_the_cart_says_the_stock_is_insufficient_not_costlier() {
+    // 3 units in Paris, 1 in Lyon whose capacity is used up: 4 wanted, no complete plan.
+    let mut lyon = place("WH-LYON", LocationKind::Warehouse, 45.6, 5.1);
+    lyon.capacity_units = Some(0);
+    let network = Network::from_locations(vec![
+        place("PAR-RIVOLI", LocationKind::Store, 48.8606, 2.3376),
+        lyon,
+    ]);
+    let inventory = stocked(
+        &network,
+        &[("TEE-M", "PAR-RIVOLI", 3), ("TEE-M", "WH-LYON", 1)],
+    );
+    let ask = |profile: &str| {
+        let json = format!(
+            r#"{{"lines":[{{"sku":"TEE-M","qty":4}}],"destination":{{"lat":48.85,"lon":2.35}},
+                "profile":{profile}}}"#
+        );
+        source(&network, &inventory, &Profiles::new(), &request(&json)).unwrap()
+    };
+    let plan = ask("{}");
+    assert_eq!(plan.status, Status::Unfulfillable);
+    let reasons: Vec<(&str, Reason)> = plan
+        .explanations
+        .iter()
+        .map(|x| (x.location.as_str(), x.reason))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("PAR-RIVOLI", Reason::Insufficient),
+            ("WH-LYON", Reason::CapacityExhausted)
+        ]
+    );
+    let why = &plan.explanations[0];
+    assert!(
+        why.message.contains("holds 1 of 1 lines") && why.message.contains("ships the whole cart"),
+        "{}",
+        why.message
+    );
+    assert_eq!(
+        serde_json::to_value(why.reason).unwrap(),
+        serde_json::json!("insufficient")
+    );
+    // Partial: Paris ships its 3; nothing else in stock is left out on cost.
+    let partial = ask(r#"{"allowPartial":true}"#);
+    assert_eq!(partial.status, Status::Partial);
+    assert!(partial
+        .explanations
+        .iter()
+        .all(|x| x.reason != Reason::Costlier));
+    // One parcel at most, and no location holds 4: the same.
+    let plan = ask(r#"{"maxShipments":1}"#);
+    assert_eq!(plan.status, Status::Unfulfillable);
+    assert_eq!(plan.explanations[0].reason, Reason::Insufficient);
+}
+
+#[test]
 fn a_tie_lost_on_the_tie_rule_costs_nothing_more() {
     let network = Network::from_locations(vec![
         place("ST-A", LocationKind::Store, 48.86, 2.35),

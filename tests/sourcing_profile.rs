@@ -138,7 +138,7 @@ fn phases() {
             }),
             time(reps, || optimizer::solve(&sourcing.problem)),
             time(reps, || {
-                explain::explain(e.network(), e.inventory(), &cart, s, &[])
+                explain::explain(e.network(), e.inventory(), &cart, s, &[], true)
             }),
             time(reps, || serde_json::to_string(&plan).unwrap()),
             plan.search_nodes as f64,

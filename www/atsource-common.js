@@ -20,7 +20,7 @@ export const STRINGS = {
     home: "Livraison à domicile", pickup: "Retrait en magasin (click & collect)", free: "Gratuit",
     parcels: (n) => n > 1 ? `${n} colis` : "1 colis", between: (a, b) => a === b ? `le ${a}` : `entre le ${a} et le ${b}`,
     why: "Pourquoi ce magasin ?", shipsFrom: (n, d) => `Expédié depuis ${n} (${d} km)`, noOption: "Aucune option de livraison pour ce panier.",
-    reasons: { out_of_stock: "pas de stock", costlier: "plus coûteux", too_far: "trop loin", capacity: "capacité atteinte",
+    reasons: { out_of_stock: "pas de stock", costlier: "plus coûteux", insufficient: "stock insuffisant", too_far: "trop loin", capacity: "capacité atteinte",
       inactive: "fermé", performance: "performance insuffisante", chosen: "choisi" },
   },
   en: {
@@ -36,7 +36,7 @@ export const STRINGS = {
     home: "Home delivery", pickup: "Store pickup (click & collect)", free: "Free",
     parcels: (n) => n > 1 ? `${n} parcels` : "1 parcel", between: (a, b) => a === b ? `on ${a}` : `between ${a} and ${b}`,
     why: "Why this store?", shipsFrom: (n, d) => `Ships from ${n} (${d} km)`, noOption: "No delivery option for this cart.",
-    reasons: { out_of_stock: "no stock", costlier: "costlier", too_far: "too far", capacity: "capacity reached",
+    reasons: { out_of_stock: "no stock", costlier: "costlier", insufficient: "not enough stock", too_far: "too far", capacity: "capacity reached",
       inactive: "closed", performance: "performance too low", chosen: "chosen" },
   },
 };

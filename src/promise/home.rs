@@ -165,7 +165,7 @@ fn reuse(ctx: &Context<'_>, plan: &Plan, wide: &[Strategy], narrow: &[Strategy])
     let mut out = plan.clone();
     let used: Vec<&str> = plan.shipments.iter().map(|s| s.location.as_str()).collect();
     out.explanations =
-        sourcing::explain::explain_from(ctx.network, &ctx.stocks, ctx.cart, first, &used);
+        sourcing::explain::explain_from(ctx.network, &ctx.stocks, ctx.cart, first, &used, true);
     Some(out)
 }
 

@@ -49,6 +49,10 @@ pub enum Reason {
     OutOfStock,
     /// Eligible and in stock, but the chosen plan is cheaper without it.
     Costlier,
+    /// Eligible and in stock, but no plan ships the whole cart (the plan is partial or
+    /// unfulfillable): with the other locations' stock it still falls short, or the strategy
+    /// allows too few shipments.
+    Insufficient,
 }
 
 /// One location that does not ship, and why.
@@ -79,16 +83,18 @@ pub struct Explanation {
 }
 
 /// Explains the [`EXPLAINED`] locations nearest to the destination that are not in `used`
-/// (location ids), under `strategy`.
+/// (location ids), under `strategy`. `complete`: the plan ships the whole cart, so that a
+/// location left out while in stock is `costlier`; otherwise it is `insufficient`.
 pub fn explain(
     network: &Network,
     inventory: &Inventory,
     cart: &Cart,
     strategy: &Strategy,
     used: &[&str],
+    complete: bool,
 ) -> Vec<Explanation> {
     let stocks = super::problem::stocks(inventory, cart);
-    explain_from(network, &stocks, cart, strategy, used)
+    explain_from(network, &stocks, cart, strategy, used, complete)
 }
 
 /// [`explain`], with the cart lines' stocks already looked up ([`super::problem::stocks`]).
@@ -98,6 +104,7 @@ pub fn explain_from(
     cart: &Cart,
     strategy: &Strategy,
     used: &[&str],
+    complete: bool,
 ) -> Vec<Explanation> {
     let (index, origin) = (network.index(), GeoIndex::origin(cart.destination));
     let used: Vec<u32> = used.iter().filter_map(|id| network.lookup(id)).collect();
@@ -165,10 +172,19 @@ pub fn explain_from(
                         format!("out of stock for {}{more}", skus.join(", "))
                     });
                     (Reason::OutOfStock, message.clone())
-                } else {
+                } else if complete {
                     (
                         Reason::Costlier,
                         format!("holds {held} of {} lines; {CHEAPER}", cart.lines.len()),
+                    )
+                } else {
+                    (
+                        Reason::Insufficient,
+                        format!(
+                            "holds {held} of {} lines; no plan under strategy `{}` ships the whole cart",
+                            cart.lines.len(),
+                            strategy.name
+                        ),
                     )
                 }
             }

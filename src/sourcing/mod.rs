@@ -96,7 +96,7 @@ pub fn source_cart(
     // Unfulfillable is proven only if every strategy proved it.
     plan.optimal = built.iter().all(|b| b.2.optimal);
     if let Some(s) = explained_by {
-        plan.explanations = explain::explain_from(network, &stocks, cart, s, &[]);
+        plan.explanations = explain::explain_from(network, &stocks, cart, s, &[], false);
     }
     plan
 }
@@ -179,7 +179,8 @@ fn finish(
     );
     plan.search_nodes = nodes;
     let used: Vec<&str> = plan.shipments.iter().map(|s| s.location.as_str()).collect();
-    plan.explanations = explain::explain_from(network, stocks, cart, strategy, &used);
+    let complete = plan.status == Status::Complete;
+    plan.explanations = explain::explain_from(network, stocks, cart, strategy, &used, complete);
     explain::price(&mut plan, network, sourcing, strategy);
     plan
 }

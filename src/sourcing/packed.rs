@@ -39,7 +39,7 @@ struct Strings<'a> {
 pub const STATUSES: [&str; 3] = ["complete", "partial", "unfulfillable"];
 
 /// The reasons by code, as their JSON names.
-pub const REASONS: [&str; 9] = [
+pub const REASONS: [&str; 10] = [
     "inactive",
     "no_shipping",
     "kind_excluded",
@@ -49,6 +49,7 @@ pub const REASONS: [&str; 9] = [
     "capacity_exhausted",
     "out_of_stock",
     "costlier",
+    "insufficient",
 ];
 
 fn status_code(s: Status) -> f64 {
@@ -70,6 +71,7 @@ fn reason_code(r: Reason) -> f64 {
         Reason::CapacityExhausted => 6.0,
         Reason::OutOfStock => 7.0,
         Reason::Costlier => 8.0,
+        Reason::Insufficient => 9.0,
     }
 }
 
@@ -177,6 +179,7 @@ mod tests {
             Reason::CapacityExhausted,
             Reason::OutOfStock,
             Reason::Costlier,
+            Reason::Insufficient,
         ];
         for r in reasons {
             let json = serde_json::to_string(&r).unwrap_or_default();

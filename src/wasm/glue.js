@@ -55,7 +55,7 @@ export function unpackChanges(numbers, ids, report, skus) {
 // is unused: the signature is `unpackAvailability`'s (one import wrapper for both).
 const STATUSES = ["complete", "partial", "unfulfillable"];
 const REASONS = ["inactive", "no_shipping", "kind_excluded", "not_listed", "too_far",
-  "below_performance", "capacity_exhausted", "out_of_stock", "costlier"];
+  "below_performance", "capacity_exhausted", "out_of_stock", "costlier", "insufficient"];
 const json = (x) => (Number.isFinite(x) ? x : null);
 
 export function unpackPlan(numbers, ids, _unused, strings) {
