@@ -102,18 +102,25 @@ async function checkoutRoute() {
   const where = place() || PARIS;
   let r;
   try { r = JSON.parse(sessionStorage.getItem("shop:reservation")); } catch { r = null; }
+  const delivery = JSON.parse(sessionStorage.getItem("shop:delivery") || "null");
+  // Click & collect holds the cart at the chosen store; home delivery where sourcing ships from.
+  const pickup = delivery?.kind === "pickup" ? delivery.id : undefined;
+  if (r && Date.parse(r.expiresAt) >= Date.now() && r.pickup?.location !== pickup) {
+    await call(api, `/v1/reservations/${r.id}`, { method: "DELETE" }).catch(() => {}); // another choice, another hold
+    r = null;
+  }
   if (!r || Date.parse(r.expiresAt) < Date.now()) {
     const key = `cart-${crypto.randomUUID()}`;
     try {
       r = await call(api, "/v1/reservations", { method: "POST", body: JSON.stringify({ idempotencyKey: key,
-        lines: lines.map(({ sku, qty }) => ({ sku, qty })), destination: { lat: where.lat, lon: where.lon }, ttlSeconds: 900 }) });
+        lines: lines.map(({ sku, qty }) => ({ sku, qty })), destination: { lat: where.lat, lon: where.lon }, ttlSeconds: 900, pickup }) });
     } catch (e) {
       if (e.code === "insufficient_stock") return page("Stock insuffisant", el("p", { class: "err", role: "alert" }, "Un article n'est plus disponible en quantité suffisante."), el("a", { href: "#/cart" }, "Modifier le panier"));
+      if (e.code === "not_collectable") return page("Retrait indisponible", el("p", { class: "err", role: "alert" }, "Ce magasin ne peut plus préparer ce panier : choisissez un autre mode."), el("a", { href: "#/cart" }, "Retour au panier"));
       throw e;
     }
     sessionStorage.setItem("shop:reservation", JSON.stringify(r));
   }
-  const delivery = JSON.parse(sessionStorage.getItem("shop:delivery") || "null");
   const timer = el("span", { class: "timer", id: "hold-timer", role: "timer", "aria-live": "off" });
   const tick = () => {
     const s = Math.max(0, Math.round((Date.parse(r.expiresAt) - Date.now()) / 1000));

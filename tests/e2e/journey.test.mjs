@@ -160,3 +160,40 @@ test("operations: CSV stock counts and failed sourcing, and the live alerts they
   assert.deepEqual(ops.errors, []);
   await ops.context().close();
 });
+
+test("click & collect chosen on the cart page is what checkout holds: the units at that store", { timeout: 120_000 }, async () => {
+  // Home delivery ships from the warehouse; one store nearby holds the unit for collection.
+  const sku = "LUM-0001-TER";
+  await stockOnly(demo, sku, { "WH-PARIS": 20, "ST-PARIS-05": 1 }, "collect");
+  const shop = await openPage(browser);
+  await shop.goto(`${demo.base}/`);
+  await shop.locator(".grid .card").first().waitFor(); // the catalogue route has rendered
+  await shop.evaluate((s) => {
+    localStorage.setItem("shop:cart", JSON.stringify([{ sku: s, qty: 1, price: 24.9, name: "Lampe" }]));
+    localStorage.setItem("atsource:place", JSON.stringify({ lat: 48.8566, lon: 2.3522, name: "Paris" }));
+    sessionStorage.clear();
+  }, sku);
+  await shop.goto(`${demo.base}/#/cart`);
+  const options = shop.locator("atsource-delivery-options");
+  const store = options.locator("input[value='pickup:ST-PARIS-05']");
+  await store.waitFor();
+  await store.check();
+  await shop.locator("#checkout").click();
+  await shop.locator("#hold-timer").waitFor();
+  assert.equal((await position(demo, sku, "ST-PARIS-05")).reserved, 1, "held at the chosen store");
+  assert.equal((await position(demo, sku, "WH-PARIS")).reserved, 0, "not where home delivery ships from");
+  const held = await shop.evaluate(() => JSON.parse(sessionStorage.getItem("shop:reservation")));
+  assert.equal(held.pickup.location, "ST-PARIS-05");
+  // Back to the cart for home delivery: the store's hold is released, the warehouse's taken.
+  await shop.goto(`${demo.base}/#/cart`);
+  const home = options.locator("input[value^='home:']").first();
+  await home.waitFor();
+  await home.check();
+  await shop.locator("#checkout").click();
+  await shop.locator("#hold-timer").waitFor();
+  await shop.waitForFunction(() => JSON.parse(sessionStorage.getItem("shop:reservation") || "{}").pickup === undefined);
+  assert.equal((await position(demo, sku, "ST-PARIS-05")).reserved, 0);
+  assert.equal((await position(demo, sku, "WH-PARIS")).reserved, 1);
+  assert.deepEqual(shop.errors, []);
+  await shop.context().close();
+});

@@ -165,3 +165,58 @@ test("the cart POST /v1/source quoted (unit prices, cart value) is held as it is
   assert.equal((await positionMap(api, ["U"]))["U@L0"].reserved, 2, "refused carts hold nothing");
   await api.dispose();
 });
+
+test("click & collect: the cart is held at the store the shopper picked, a transfer's share at its warehouse", async () => {
+  const api = await fx.start();
+  // PK collects but ships nothing: sourcing never uses it, click & collect does.
+  const pk = { id: "PK", name: "Pickup point", kind: "store", lat: 48.86, lon: 2.36, ship: false, pickup: true };
+  await seed(api, [...TEN_LOCATIONS, pk], { C: { L3: 2, PK: 1, L8: 5 } });
+  const cart = { lines: [{ sku: "C", qty: 2 }], destination: PARIS };
+  const quote = await api.post("/v1/source", cart);
+  assert.equal(quote.status, 200, quote.text);
+  const offers = quote.json.deliveryOptions.clickAndCollect;
+  const atStore = offers.find((o) => o.location === "L3");
+  assert.equal(atStore?.source, "store", JSON.stringify(offers));
+  const transfer = offers.find((o) => o.location === "PK");
+  assert.equal(transfer?.source, "transfer", JSON.stringify(offers));
+  assert.equal(transfer.transferFrom, "L8");
+
+  const held = await api.post("/v1/reservations", { ...cart, idempotencyKey: "cc-1", pickup: "L3" });
+  assert.equal(held.status, 201, held.text);
+  assert.deepEqual(held.json.plan.shipments.map((s) => [s.location, s.lines]), [["L3", [{ sku: "C", qty: 2 }]]]);
+  assert.equal(held.json.pickup.location, "L3");
+  assert.equal(held.json.pickup.source, "store");
+  let p = await positionMap(api, ["C"]);
+  assert.deepEqual([p["C@L3"].reserved, p["C@PK"].reserved, p["C@L8"].reserved], [2, 0, 0]);
+  // The reservation reads back with its offer; a retry with another store is another request.
+  assert.equal((await api.get(`/v1/reservations/${held.json.id}`)).json.pickup.location, "L3");
+  const conflict = await api.post("/v1/reservations", { ...cart, idempotencyKey: "cc-1", pickup: "PK" });
+  assert.equal(conflict.status, 422, conflict.text);
+
+  // The pickup point holds 1 of 2: it keeps its unit and the warehouse sends the other.
+  const sent = await api.post("/v1/reservations", { ...cart, idempotencyKey: "cc-2", pickup: "PK" });
+  assert.equal(sent.status, 201, sent.text);
+  assert.deepEqual(
+    sent.json.plan.shipments.map((s) => [s.location, s.lines]),
+    [["PK", [{ sku: "C", qty: 1 }]], ["L8", [{ sku: "C", qty: 1 }]]],
+  );
+  assert.equal(sent.json.pickup.source, "transfer");
+  p = await positionMap(api, ["C"]);
+  assert.deepEqual([p["C@L3"].reserved, p["C@PK"].reserved, p["C@L8"].reserved], [2, 1, 1]);
+
+  // No offer there (a warehouse, an unknown id, a store that now holds nothing to spare with
+  // no warehouse stock left): 409, nothing held.
+  await api.admin.post("/v1/inventory/events", { events: [{ id: "c-l8-out", type: "set", sku: "C", location: "L8", onHand: 1 }] });
+  for (const pickup of ["L8", "NOPE", "L3"]) {
+    const res = await api.post("/v1/reservations", { ...cart, idempotencyKey: `cc-no-${pickup}`, pickup });
+    assert.equal(res.status, 409, `${pickup}: ${res.text}`);
+    assert.equal(res.json.error.code, "not_collectable");
+  }
+  p = await positionMap(api, ["C"]);
+  assert.deepEqual([p["C@L3"].reserved, p["C@PK"].reserved, p["C@L8"].reserved], [2, 1, 1]);
+  // Released, every unit comes back from both places.
+  await api.del(`/v1/reservations/${sent.json.id}`);
+  p = await positionMap(api, ["C"]);
+  assert.deepEqual([p["C@PK"].reserved, p["C@L8"].reserved], [0, 0]);
+  await api.dispose();
+});

@@ -1,6 +1,7 @@
 // Reservations: a cart sourced on the ledger's current state and held with `reserve` events,
 // all lines or none, until it expires (alarm), is released (DELETE) or becomes an order.
-import type { EventInput, GeoPoint, LineInput, Plan, ProfileRef } from "atsource";
+import type { CollectOption, EventInput, GeoPoint, LineInput, Plan, PlanLine, ProfileRef, Shipment } from "atsource";
+import { distanceKm } from "atsource";
 import { fail, ok, type Reply } from "../reply";
 import { INTERNAL_PREFIX, iso, newId, type Tx } from "./tx";
 
@@ -10,6 +11,8 @@ export interface ReservationRequest {
   destination: GeoPoint;
   profile?: ProfileRef;
   ttlSeconds: number;
+  /** Click & collect: the store the shopper collects at (a `clickAndCollect` offer's location). */
+  pickup?: string;
 }
 
 export type ReservationStatus = "held" | "released" | "expired" | "ordered";
@@ -21,6 +24,8 @@ export interface ReservationView {
   createdAt: string;
   expiresAt: string;
   plan: Plan;
+  /** Click & collect: the store's offer, as `deliveryOptions` made it when the cart was held. */
+  pickup?: CollectOption;
   orderId?: string;
   endedAt?: string;
 }
@@ -35,6 +40,7 @@ export interface ReservationRow {
   ended_at: number | null;
   plan: string;
   order_id: string | null;
+  pickup: string | null;
   [column: string]: SqlStorageValue;
 }
 
@@ -47,6 +53,7 @@ export function view(row: ReservationRow): ReservationView {
     expiresAt: iso(row.expires_at),
     plan: JSON.parse(row.plan) as Plan,
   };
+  if (row.pickup !== null) v.pickup = JSON.parse(row.pickup) as CollectOption;
   if (row.order_id !== null) v.orderId = row.order_id;
   if (row.ended_at !== null) v.endedAt = iso(row.ended_at);
   return v;
@@ -63,7 +70,9 @@ export function heldUnits(plan: Plan): { sku: string; location: string; qty: num
 
 /** Canonical text of what a retry must repeat to be the same request. */
 function requestText(req: ReservationRequest): string {
-  return JSON.stringify([req.lines, req.destination, req.profile ?? null, req.ttlSeconds]);
+  const parts: unknown[] = [req.lines, req.destination, req.profile ?? null, req.ttlSeconds];
+  if (req.pickup !== undefined) parts.push(req.pickup);
+  return JSON.stringify(parts);
 }
 
 /**
@@ -84,8 +93,20 @@ export function reserve(tx: Tx, req: ReservationRequest): Reply<ReservationView>
   }
 
   sweepExpired(tx);
-  // The plan is acted on, not shown: no optimiser runs spent pricing its explanations.
-  const plan = tx.engine.source({ lines: req.lines, destination: req.destination, profile: req.profile, priceExplanations: false });
+  let plan: Plan;
+  let offer: CollectOption | undefined;
+  if (req.pickup !== undefined) {
+    offer = collectOffer(tx, req, req.pickup);
+    if (offer === undefined) {
+      return fail(409, "not_collectable", `the cart cannot be collected at ${req.pickup}: it is not one of the cart's click & collect offers`, {
+        location: req.pickup,
+      });
+    }
+    plan = collectPlan(tx, req, offer);
+  } else {
+    // The plan is acted on, not shown: no optimiser runs spent pricing its explanations.
+    plan = tx.engine.source({ lines: req.lines, destination: req.destination, profile: req.profile, priceExplanations: false });
+  }
   if (plan.status !== "complete") {
     const unfulfilled = shortfall(tx, req.lines, plan);
     tx.alert({ type: "sourcing_failed", at: iso(tx.now), lines: req.lines, unfulfilled, destination: req.destination });
@@ -105,16 +126,67 @@ export function reserve(tx: Tx, req: ReservationRequest): Reply<ReservationView>
   tx.apply(events);
   const expiresAt = tx.now + req.ttlSeconds * 1000;
   tx.store.sql.exec(
-    "INSERT INTO reservations (id, idempotency_key, request, status, created_at, expires_at, plan) VALUES (?, ?, ?, 'held', ?, ?, ?)",
+    "INSERT INTO reservations (id, idempotency_key, request, status, created_at, expires_at, plan, pickup) VALUES (?, ?, ?, 'held', ?, ?, ?, ?)",
     id,
     req.idempotencyKey,
     requestText(req),
     tx.now,
     expiresAt,
     JSON.stringify(plan),
+    offer === undefined ? null : JSON.stringify(offer),
   );
   const row = findReservation(tx, id);
   return ok(view(row!), 201);
+}
+
+/**
+ * The click & collect offer of `store` for the cart, computed on the ledger's state as
+ * `deliveryOptions` computes it for a checkout page (the same lines, destination and profile):
+ * the store holds the whole cart (`source: "store"`), or a warehouse sends what it lacks
+ * (`source: "transfer"`). Undefined when the store makes no offer for this cart now.
+ */
+function collectOffer(tx: Tx, req: ReservationRequest, store: string): CollectOption | undefined {
+  const options = tx.engine.deliveryOptions({ lines: req.lines, destination: req.destination, profile: req.profile });
+  return options.clickAndCollect.find((o) => o.location === store);
+}
+
+/**
+ * The units a click & collect offer holds, as a plan: the store's share at the store and, for a
+ * transfer, the warehouse's share at the warehouse. Costs are 0: the cost model prices parcels
+ * to the shopper's address, and what the shopper pays is the offer's `price`.
+ */
+function collectPlan(tx: Tx, req: ReservationRequest, offer: CollectOption): Plan {
+  const atStore = new Map<string, number>();
+  for (const l of req.lines) atStore.set(l.sku, (atStore.get(l.sku) ?? 0) + l.qty);
+  const sent: PlanLine[] = offer.transferLines ?? [];
+  for (const l of sent) atStore.set(l.sku, (atStore.get(l.sku) ?? 0) - l.qty);
+  const shipment = (location: string, lines: PlanLine[]): Shipment => ({
+    location,
+    distanceKm: location === offer.location ? offer.distanceKm : distanceFrom(tx, req.destination, location),
+    cost: 0,
+    lines,
+  });
+  const storeLines = [...atStore].filter(([, qty]) => qty > 0).map(([sku, qty]) => ({ sku, qty }));
+  const shipments: Shipment[] = [];
+  if (storeLines.length > 0) shipments.push(shipment(offer.location, storeLines));
+  if (offer.transferFrom !== undefined && sent.length > 0) shipments.push(shipment(offer.transferFrom, sent));
+  return {
+    status: "complete",
+    totalCost: 0,
+    optimal: true,
+    lowerBound: 0,
+    shipments,
+    unfulfilled: [],
+    strategy: "click_and_collect",
+    explanations: [],
+    searchNodes: 0,
+  };
+}
+
+/** The engine's distance from `to` to location `id` (0 for an unknown one). */
+function distanceFrom(tx: Tx, to: GeoPoint, id: string): number {
+  const l = tx.engine.locations().find((x) => x.id === id);
+  return l === undefined ? 0 : distanceKm(to.lat, to.lon, l.lat, l.lon);
 }
 
 /**

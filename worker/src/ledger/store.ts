@@ -81,6 +81,14 @@ export class Store {
   constructor(readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
     this.renameOrderStatuses();
+    this.addReservationPickup();
+  }
+
+  /** Reservations gained `pickup` (the click & collect offer held); once per store. */
+  private addReservationPickup(): void {
+    if (this.meta("reservation_pickup") === "1") return;
+    this.sql.exec("ALTER TABLE reservations ADD COLUMN pickup TEXT");
+    this.setMeta("reservation_pickup", "1");
   }
 
   /**

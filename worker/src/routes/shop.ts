@@ -51,11 +51,14 @@ function profileRef(value: Json | undefined): ProfileRef | undefined {
 
 /**
  * POST /v1/reservations. The cart fields of POST /v1/source's body (`lines[].unitPrice`,
- * `cartValue`) are accepted and ignored: a checkout holds the cart it was quoted.
+ * `cartValue`) are accepted and ignored: a checkout holds the cart it was quoted. `pickup` (a
+ * store id from the quote's `clickAndCollect`) holds the cart for collection there: at the
+ * store, and for a transfer offer the warehouse's share at the warehouse.
  */
 export async function createReservation({ request, env }: Ctx): Promise<Response> {
-  const body = known(object(await readJson(request), "body"), "body", ["idempotencyKey", "lines", "destination", "profile", "ttlSeconds", "cartValue"]);
+  const body = known(object(await readJson(request), "body"), "body", ["idempotencyKey", "lines", "destination", "profile", "ttlSeconds", "cartValue", "pickup"]);
   price(body.cartValue, "cartValue");
+  const pickup = optional(body.pickup);
   const ttl = optional(body.ttlSeconds);
   const req: ReservationRequest = {
     idempotencyKey: string(body.idempotencyKey, "idempotencyKey", 200),
@@ -65,6 +68,7 @@ export async function createReservation({ request, env }: Ctx): Promise<Response
   };
   const profile = profileRef(body.profile);
   if (profile !== undefined) req.profile = profile;
+  if (pickup !== undefined) req.pickup = string(pickup, "pickup");
   return replyResponse(await ledgerOf(env).reserve(req));
 }
 
