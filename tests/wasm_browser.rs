@@ -18,5 +18,6 @@ wasm_tests!(
     plan_events_through_the_binding,
     arguments_of_the_wrong_type_are_coded_errors,
     distance_km_is_the_engines,
-    a_broken_string_fails_its_event_alone
+    a_broken_string_fails_its_event_alone,
+    an_event_json_cannot_hold_fails_alone
 );

@@ -70,7 +70,8 @@ pub struct Rejection {
     /// Position of the event in the batch.
     pub index: usize,
     /// Stable code: `not_an_object`, `missing_field`, `invalid_field`, `unknown_type`,
-    /// `invalid_quantity`, `invalid_version`, `invalid_date`, `unknown_location`.
+    /// `invalid_quantity`, `invalid_version`, `invalid_date`, `unknown_location`; from JS,
+    /// `not_json` (an event JSON cannot hold: a BigInt, a cycle).
     pub code: String,
     /// Human-readable reason naming the field.
     pub message: String,

@@ -67,6 +67,44 @@ fn prefixed(parent: &str, field: &str) -> String {
     }
 }
 
+/// The JSON text of an array of events that JSON.stringify refused as a whole (a BigInt, a
+/// cycle, a getter that throws, in some event): each event on its own, one that cannot be
+/// written standing in as `null`, listed with the JS error's message. Each event stands alone.
+fn each_event_text(events: &Array) -> (String, Vec<(usize, String)>) {
+    let mut text = String::from("[");
+    let mut refused = Vec::new();
+    for (i, event) in events.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        match JSON::stringify(&event) {
+            // `undefined` (a function, a hole) is written `null`, as in an array.
+            Ok(s) => text.push_str(s.as_string().as_deref().unwrap_or("null")),
+            Err(err) => {
+                let message = js_sys::Reflect::get(&err, &"message".into())
+                    .ok()
+                    .and_then(|m| m.as_string())
+                    .unwrap_or_else(|| "cannot be serialized".into());
+                refused.push((i, message));
+                text.push_str("null");
+            }
+        }
+    }
+    text.push(']');
+    (text, refused)
+}
+
+/// Turns the rejections of the events [`each_event_text`] could not write (read as `null`) into
+/// `not_json` ones saying why.
+fn reject_not_json(report: &mut crate::inventory::ApplyReport, refused: Vec<(usize, String)>) {
+    for (index, message) in refused {
+        if let Some(r) = report.rejected.iter_mut().find(|r| r.index == index) {
+            r.code = "not_json".into();
+            r.message = format!("the event cannot be written as JSON: {message}");
+        }
+    }
+}
+
 /// The availability engine: locations, inventory positions, ATS and availability.
 #[derive(Debug)]
 #[wasm_bindgen(js_name = Engine)]
@@ -122,20 +160,26 @@ impl JsEngine {
             Some(o) if !o.is_undefined() && !o.is_null() => input(&o, "options")?,
             _ => ApplyOptions::default(),
         };
-        let json = text(&events, "events")?;
+        let (json, not_json) = match text(&events, "events") {
+            Ok(json) => (json, Vec::new()),
+            Err(_) if Array::is_array(&events) => each_event_text(&Array::from(&events)),
+            Err(e) => return Err(e),
+        };
         if !opts.changes {
-            let report = self
+            let mut report = self
                 .inner
                 .apply_events_json_with(&json, opts)
                 .map_err(to_js)?;
+            reject_not_json(&mut report, not_json);
             return output(&report);
         }
         // A batch can change a hundred thousand positions: those cross as numbers, the rest of
         // the report (counts, rejections, alerts) as JSON.
-        let (report, changes) = self
+        let (mut report, changes) = self
             .inner
             .apply_events_json_packed(&json, opts)
             .map_err(to_js)?;
+        reject_not_json(&mut report, not_json);
         let skus = serde_json::to_string(&changes.skus).map_err(|e| invalid("", &e.to_string()))?;
         unpack_changes(
             &changes.numbers,

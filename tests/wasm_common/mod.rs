@@ -695,3 +695,50 @@ pub fn a_broken_string_fails_its_event_alone() {
         0.0
     );
 }
+
+/// An event that JSON cannot hold (a BigInt, a cycle, a getter that throws) is rejected alone,
+/// saying why; the others of the array apply.
+pub fn an_event_json_cannot_hold_fails_alone() {
+    let mut e = engine();
+    let events = js(r#"[
+        {"id":"j-1","type":"set","sku":"TEE-M","location":"PAR","onHand":4},
+        {"id":"j-2","type":"adjust","sku":"TEE-M","location":"PAR"},
+        {"id":"j-3","type":"adjust","sku":"TEE-M","location":"PAR","delta":1},
+        {"id":"j-4","type":"adjust","sku":"TEE-M","location":"PAR"}
+    ]"#);
+    Reflect::set(
+        &get(&events, "1"),
+        &"delta".into(),
+        &js_sys::BigInt::from(1).into(),
+    )
+    .unwrap();
+    let cyclic = get(&events, "3");
+    Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
+    let report = e.apply_events(events, None).unwrap();
+    assert_eq!(get(&report, "applied").as_f64(), Some(2.0));
+    let rejected: js_sys::Array = get(&report, "rejected").dyn_into().unwrap();
+    assert_eq!(rejected.length(), 2);
+    for (k, index) in [(0, 1.0), (1, 3.0)] {
+        let r = rejected.get(k);
+        assert_eq!(get(&r, "index").as_f64(), Some(index));
+        assert_eq!(get(&r, "code").as_string().as_deref(), Some("not_json"));
+        let message = get(&r, "message").as_string().unwrap();
+        assert!(
+            message.starts_with("the event cannot be written as JSON: "),
+            "{message}"
+        );
+    }
+    assert!(get(&rejected.get(0), "message")
+        .as_string()
+        .unwrap()
+        .contains("BigInt"));
+    assert_eq!(
+        e.ats(JsValue::from("TEE-M"), Some("PAR".into())).unwrap(),
+        4.0
+    );
+    // A whole batch that is not an array is still refused whole.
+    let err = e
+        .apply_events(js_sys::BigInt::from(1).into(), None)
+        .unwrap_err();
+    assert_eq!(code_of(err), "invalid_input");
+}
