@@ -458,7 +458,9 @@ impl Profile {
 /// self-describing format can read back). Deserializing validates every profile again.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Profiles {
-    map: BTreeMap<String, (Profile, Vec<Strategy>)>,
+    /// By name, sorted, names unique: a handful of profiles, looked up by binary search (a
+    /// `BTreeMap` of this value type cost the wasm build several KB of its own code).
+    map: Vec<(String, (Profile, Vec<Strategy>))>,
 }
 
 impl Profiles {
@@ -473,23 +475,37 @@ impl Profiles {
             return Err(SourcingError::profile("name", "must not be empty"));
         }
         let strategies = profile.strategies("")?;
-        self.map.insert(name.to_string(), (profile, strategies));
+        match self.find(name) {
+            Ok(i) => self.map[i].1 = (profile, strategies),
+            Err(i) => self
+                .map
+                .insert(i, (name.to_string(), (profile, strategies))),
+        }
         Ok(())
     }
 
     /// Removes profile `name`; true when it existed.
     pub fn remove(&mut self, name: &str) -> bool {
-        self.map.remove(name).is_some()
+        self.find(name).map(|i| self.map.remove(i)).is_ok()
     }
 
     /// Profile `name` as registered.
     pub fn get(&self, name: &str) -> Option<&Profile> {
-        self.map.get(name).map(|e| &e.0)
+        self.entry(name).map(|e| &e.0)
     }
 
     /// The resolved strategies of profile `name`.
     pub fn strategies(&self, name: &str) -> Option<&[Strategy]> {
-        self.map.get(name).map(|e| e.1.as_slice())
+        self.entry(name).map(|e| e.1.as_slice())
+    }
+
+    /// Index of `name` in `map`, or where it would go.
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.map.binary_search_by(|e| e.0.as_str().cmp(name))
+    }
+
+    fn entry(&self, name: &str) -> Option<&(Profile, Vec<Strategy>)> {
+        self.find(name).ok().map(|i| &self.map[i].1)
     }
 
     /// The strategies a request's profile stands for: a registered name, an inline profile, else
@@ -543,7 +559,7 @@ impl Profiles {
 
     /// Registered names, sorted.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.map.keys().map(String::as_str)
+        self.map.iter().map(|e| e.0.as_str())
     }
 
     /// Number of profiles.
@@ -573,15 +589,20 @@ impl Serialize for Profiles {
 
 impl<'de> Deserialize<'de> for Profiles {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw: BTreeMap<String, Profile> = if d.is_human_readable() {
-            BTreeMap::deserialize(d)?
+        let raw: Vec<(String, Profile)> = if d.is_human_readable() {
+            BTreeMap::<String, Profile>::deserialize(d)?
+                .into_iter()
+                .collect()
         } else {
-            let texts = BTreeMap::<String, String>::deserialize(d)?;
-            let mut raw = BTreeMap::new();
+            // A list of (name, text) pairs: in postcard the very bytes of the map `serialize`
+            // writes, without a map type's code in the wasm build. Written sorted and unique;
+            // a repeated name would replace the earlier one, as in a map.
+            let texts = Vec::<(String, String)>::deserialize(d)?;
+            let mut raw = Vec::with_capacity(texts.len());
             for (name, text) in texts {
                 let p = serde_json::from_str(&text)
                     .map_err(|e| serde::de::Error::custom(format!("profile `{name}`: {e}")))?;
-                raw.insert(name, p);
+                raw.push((name, p));
             }
             raw
         };
