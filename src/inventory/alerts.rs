@@ -65,7 +65,10 @@ pub struct Thresholds {
     default: Option<u32>,
     by_sku: BTreeMap<String, u32>,
     by_location: BTreeMap<String, u32>,
-    by_position: BTreeMap<(String, String), u32>,
+    /// By (SKU, location), sorted, unique: found by binary search without building a key, and
+    /// no `BTreeMap` of its own in the wasm build. In postcard (snapshots) a list of pairs is
+    /// the very bytes of a map.
+    by_position: Vec<((String, String), u32)>,
 }
 
 impl Thresholds {
@@ -94,7 +97,17 @@ impl Thresholds {
             (None, None) => self.default = low,
             (Some(s), None) => put(&mut self.by_sku, s, low),
             (None, Some(l)) => put(&mut self.by_location, l, low),
-            (Some(s), Some(l)) => put(&mut self.by_position, (s, l), low),
+            (Some(s), Some(l)) => {
+                let at = self.position_index(&s, &l);
+                match (at, low) {
+                    (Ok(i), Some(v)) => self.by_position[i].1 = v,
+                    (Ok(i), None) => {
+                        self.by_position.remove(i);
+                    }
+                    (Err(i), Some(v)) => self.by_position.insert(i, ((s, l), v)),
+                    (Err(_), None) => {}
+                }
+            }
         }
         Ok(())
     }
@@ -112,19 +125,20 @@ impl Thresholds {
         if self.is_empty() {
             return None;
         }
-        if !self.by_position.is_empty() {
-            if let Some(&t) = self
-                .by_position
-                .get(&(sku.to_string(), location.to_string()))
-            {
-                return Some(t);
-            }
+        if let Ok(i) = self.position_index(sku, location) {
+            return Some(self.by_position[i].1);
         }
         self.by_sku
             .get(sku)
             .or_else(|| self.by_location.get(location))
             .copied()
             .or(self.default)
+    }
+
+    /// Index of (sku, location) in `by_position`, or where it would go.
+    fn position_index(&self, sku: &str, location: &str) -> Result<usize, usize> {
+        self.by_position
+            .binary_search_by(|((s, l), _)| (s.as_str(), l.as_str()).cmp(&(sku, location)))
     }
 
     /// The crossing from `before` to `after` under threshold `low`, if any.
