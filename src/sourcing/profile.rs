@@ -141,8 +141,9 @@ pub struct Strategy {
     pub cost_per_unit_km: f64,
     /// Cost per parcel per missing point of performance.
     pub performance_penalty: f64,
-    /// Location ranks.
-    pub ranks: BTreeMap<String, u32>,
+    /// Location ranks, by id, sorted, ids unique (a sorted list rather than a map: no map type
+    /// of its own in the wasm build).
+    pub ranks: Vec<(String, u32)>,
     /// Cost per parcel per rank step.
     pub cost_per_rank: f64,
     /// Partial plans allowed.
@@ -168,7 +169,7 @@ impl Default for Strategy {
             cost_per_km: 0.0,
             cost_per_unit_km: 0.0,
             performance_penalty: 0.0,
-            ranks: BTreeMap::new(),
+            ranks: Vec::new(),
             cost_per_rank: 0.0,
             allow_partial: false,
             search_budget: DEFAULT_BUDGET,
@@ -232,8 +233,11 @@ impl Strategy {
         if self.ranks.is_empty() || self.cost_per_rank == 0.0 {
             return 0.0;
         }
-        let worst = self.ranks.values().max().copied().unwrap_or(0);
-        let rank = self.ranks.get(id).copied().unwrap_or(worst + 1);
+        let worst = self.ranks.iter().map(|e| e.1).max().unwrap_or(0);
+        let rank = self
+            .ranks
+            .binary_search_by(|e| e.0.as_str().cmp(id))
+            .map_or(worst + 1, |i| self.ranks[i].1);
         self.cost_per_rank * f64::from(rank - 1)
     }
 }
@@ -416,7 +420,8 @@ impl Profile {
             }
         }
         if let Some(ranks) = &self.ranks {
-            let mut out = BTreeMap::new();
+            // The map iterates by id: `out` comes out sorted.
+            let mut out = Vec::with_capacity(ranks.len());
             for (id, &r) in ranks {
                 let field = path(at, &format!("ranks.{id}"));
                 if id.is_empty() {
@@ -426,7 +431,7 @@ impl Profile {
                     ));
                 }
                 let r = integer(at, &format!("ranks.{id}"), Some(r), 1_000_000.0)?.unwrap_or(1);
-                out.insert(id.clone(), r as u32);
+                out.push((id.clone(), r as u32));
             }
             s.ranks = out;
         }
