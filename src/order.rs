@@ -30,6 +30,34 @@ pub(crate) fn sort_by_key<T, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
     sort_by(v, |a, b| key(a).cmp(&key(b)));
 }
 
+/// Sorts `v` by `key`, then by value, where `key(x)`'s low 32 bits are zero: through one sort of
+/// `key(x) | x` integers in `scratch`. std's integer sort compares inline, as fast as a sort with
+/// an inlined comparison function, but is one instantiation for every such sort in the wasm
+/// build instead of one per comparison function.
+pub(crate) fn sort_by_wide_key(v: &mut [u32], scratch: &mut Vec<u128>, key: impl Fn(u32) -> u128) {
+    scratch.clear();
+    scratch.extend(v.iter().map(|&x| key(x) | u128::from(x)));
+    scratch.sort_unstable();
+    for (x, &k) in v.iter_mut().zip(scratch.iter()) {
+        *x = k as u32;
+    }
+}
+
+/// `x` as an integer that orders as `f64::total_cmp` orders floats.
+#[inline(always)]
+pub(crate) fn total_order_bits(x: f64) -> u64 {
+    // `total_cmp`'s own mapping to a signed integer, then the sign bit flipped to order unsigned.
+    let b = x.to_bits() as i64;
+    (b ^ ((((b >> 63) as u64) >> 1) as i64)) as u64 ^ (1 << 63)
+}
+
+/// The float of [`total_order_bits`].
+#[inline(always)]
+pub(crate) fn from_total_order_bits(t: u64) -> f64 {
+    let t = (t ^ (1 << 63)) as i64;
+    f64::from_bits((t ^ ((((t >> 63) as u64) >> 1) as i64)) as u64)
+}
+
 #[inline(never)]
 fn sort_indices(order: &mut [u32], cmp: &dyn Fn(u32, u32) -> Ordering) {
     order.sort_by(|&a, &b| cmp(a, b));
@@ -68,6 +96,35 @@ mod tests {
             let mut keyed = v;
             sort_by_key(&mut keyed, |e| std::cmp::Reverse(e.0));
             assert!(keyed.windows(2).all(|w| w[0].0 >= w[1].0));
+        }
+    }
+
+    #[test]
+    fn wide_keys_sort_like_a_comparison_function() {
+        let mut rng = fastrand::Rng::with_seed(2);
+        let mut scratch = Vec::new();
+        for n in 0..60 {
+            let w: Vec<f64> = (0..n)
+                .map(|_| match rng.u8(0..4) {
+                    0 => -rng.f64() * 10.0,
+                    1 => 0.0,
+                    2 => -0.0,
+                    _ => f64::from(rng.u8(0..3)),
+                })
+                .collect();
+            let mut ours: Vec<u32> = (0..n as u32).rev().collect();
+            sort_by_wide_key(&mut ours, &mut scratch, |i| {
+                u128::from(total_order_bits(w[i as usize])) << 64
+            });
+            let mut std: Vec<u32> = (0..n as u32).collect();
+            std.sort_by(|&a, &b| w[a as usize].total_cmp(&w[b as usize]).then(a.cmp(&b)));
+            assert_eq!(ours, std);
+            for &x in &w {
+                assert_eq!(
+                    from_total_order_bits(total_order_bits(x)).to_bits(),
+                    x.to_bits()
+                );
+            }
         }
     }
 }

@@ -1,8 +1,6 @@
 //! Stock alerts: low-stock thresholds per SKU, per location, per position, and the crossings
 //! that a batch of events causes.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::InputError;
@@ -63,9 +61,12 @@ pub struct ThresholdRule {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Thresholds {
     default: Option<u32>,
-    by_sku: BTreeMap<String, u32>,
-    by_location: BTreeMap<String, u32>,
-    by_position: BTreeMap<(String, String), u32>,
+    // Sorted by key, keys unique, found by binary search: no map type of their own in the wasm
+    // build. In postcard (snapshots) a list of pairs is the very bytes of a map sorted alike.
+    by_sku: Vec<(String, u32)>,
+    by_location: Vec<(String, u32)>,
+    /// By (SKU, location), found without building a key.
+    by_position: Vec<((String, String), u32)>,
 }
 
 impl Thresholds {
@@ -80,21 +81,31 @@ impl Thresholds {
             }
             Some(_) => return Err(InputError::new("low", "must be an integer >= 0 or null")),
         };
-        fn put<K: Ord>(map: &mut BTreeMap<K, u32>, k: K, v: Option<u32>) {
-            match v {
-                Some(v) => {
-                    map.insert(k, v);
+        /// Sets or (with `None`) removes the value at `at`, a binary search's answer.
+        fn put<K>(list: &mut Vec<(K, u32)>, at: Result<usize, usize>, k: K, v: Option<u32>) {
+            match (at, v) {
+                (Ok(i), Some(v)) => list[i].1 = v,
+                (Ok(i), None) => {
+                    list.remove(i);
                 }
-                None => {
-                    map.remove(&k);
-                }
+                (Err(i), Some(v)) => list.insert(i, (k, v)),
+                (Err(_), None) => {}
             }
         }
         match (rule.sku, rule.location) {
             (None, None) => self.default = low,
-            (Some(s), None) => put(&mut self.by_sku, s, low),
-            (None, Some(l)) => put(&mut self.by_location, l, low),
-            (Some(s), Some(l)) => put(&mut self.by_position, (s, l), low),
+            (Some(s), None) => {
+                let at = find(&self.by_sku, &s);
+                put(&mut self.by_sku, at, s, low);
+            }
+            (None, Some(l)) => {
+                let at = find(&self.by_location, &l);
+                put(&mut self.by_location, at, l, low);
+            }
+            (Some(s), Some(l)) => {
+                let at = self.position_index(&s, &l);
+                put(&mut self.by_position, at, (s, l), low);
+            }
         }
         Ok(())
     }
@@ -112,19 +123,19 @@ impl Thresholds {
         if self.is_empty() {
             return None;
         }
-        if !self.by_position.is_empty() {
-            if let Some(&t) = self
-                .by_position
-                .get(&(sku.to_string(), location.to_string()))
-            {
-                return Some(t);
-            }
+        if let Ok(i) = self.position_index(sku, location) {
+            return Some(self.by_position[i].1);
         }
-        self.by_sku
-            .get(sku)
-            .or_else(|| self.by_location.get(location))
-            .copied()
+        let value = |list: &[(String, u32)], key: &str| find(list, key).ok().map(|i| list[i].1);
+        value(&self.by_sku, sku)
+            .or_else(|| value(&self.by_location, location))
             .or(self.default)
+    }
+
+    /// Index of (sku, location) in `by_position`, or where it would go.
+    fn position_index(&self, sku: &str, location: &str) -> Result<usize, usize> {
+        self.by_position
+            .binary_search_by(|((s, l), _)| (s.as_str(), l.as_str()).cmp(&(sku, location)))
     }
 
     /// The crossing from `before` to `after` under threshold `low`, if any.
@@ -138,6 +149,11 @@ impl Thresholds {
         let t = i64::from(low?);
         (before > t && after <= t && after > 0).then_some(AlertKind::Low)
     }
+}
+
+/// Index of `key` in a list sorted by key, or where it would go.
+fn find(list: &[(String, u32)], key: &str) -> Result<usize, usize> {
+    list.binary_search_by(|e| e.0.as_str().cmp(key))
 }
 
 #[cfg(test)]

@@ -203,11 +203,13 @@ pub fn build_from(
         }
     }
     // Tie-break keys: candidates in location-id order (ids are unique: ranks never tie).
-    let mut order: Vec<u64> = out
+    // `u128`: the integer type the optimiser sorts, so that std's sort is instantiated once in
+    // the wasm build.
+    let mut order: Vec<u128> = out
         .locations
         .iter()
         .enumerate()
-        .map(|(c, &loc)| u64::from(network.id_rank(loc)) << 32 | c as u64)
+        .map(|(c, &loc)| u128::from(network.id_rank(loc)) << 32 | c as u128)
         .collect();
     order.sort_unstable();
     for (k, &e) in order.iter().enumerate() {

@@ -141,8 +141,9 @@ pub struct Strategy {
     pub cost_per_unit_km: f64,
     /// Cost per parcel per missing point of performance.
     pub performance_penalty: f64,
-    /// Location ranks.
-    pub ranks: BTreeMap<String, u32>,
+    /// Location ranks, by id, sorted, ids unique (a sorted list rather than a map: no map type
+    /// of its own in the wasm build).
+    pub ranks: Vec<(String, u32)>,
     /// Cost per parcel per rank step.
     pub cost_per_rank: f64,
     /// Partial plans allowed.
@@ -168,7 +169,7 @@ impl Default for Strategy {
             cost_per_km: 0.0,
             cost_per_unit_km: 0.0,
             performance_penalty: 0.0,
-            ranks: BTreeMap::new(),
+            ranks: Vec::new(),
             cost_per_rank: 0.0,
             allow_partial: false,
             search_budget: DEFAULT_BUDGET,
@@ -232,8 +233,11 @@ impl Strategy {
         if self.ranks.is_empty() || self.cost_per_rank == 0.0 {
             return 0.0;
         }
-        let worst = self.ranks.values().max().copied().unwrap_or(0);
-        let rank = self.ranks.get(id).copied().unwrap_or(worst + 1);
+        let worst = self.ranks.iter().map(|e| e.1).max().unwrap_or(0);
+        let rank = self
+            .ranks
+            .binary_search_by(|e| e.0.as_str().cmp(id))
+            .map_or(worst + 1, |i| self.ranks[i].1);
         self.cost_per_rank * f64::from(rank - 1)
     }
 }
@@ -416,7 +420,8 @@ impl Profile {
             }
         }
         if let Some(ranks) = &self.ranks {
-            let mut out = BTreeMap::new();
+            // The map iterates by id: `out` comes out sorted.
+            let mut out = Vec::with_capacity(ranks.len());
             for (id, &r) in ranks {
                 let field = path(at, &format!("ranks.{id}"));
                 if id.is_empty() {
@@ -426,7 +431,7 @@ impl Profile {
                     ));
                 }
                 let r = integer(at, &format!("ranks.{id}"), Some(r), 1_000_000.0)?.unwrap_or(1);
-                out.insert(id.clone(), r as u32);
+                out.push((id.clone(), r as u32));
             }
             s.ranks = out;
         }
@@ -458,7 +463,9 @@ impl Profile {
 /// self-describing format can read back). Deserializing validates every profile again.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Profiles {
-    map: BTreeMap<String, (Profile, Vec<Strategy>)>,
+    /// By name, sorted, names unique: a handful of profiles, looked up by binary search (a
+    /// `BTreeMap` of this value type cost the wasm build several KB of its own code).
+    map: Vec<(String, (Profile, Vec<Strategy>))>,
 }
 
 impl Profiles {
@@ -473,23 +480,37 @@ impl Profiles {
             return Err(SourcingError::profile("name", "must not be empty"));
         }
         let strategies = profile.strategies("")?;
-        self.map.insert(name.to_string(), (profile, strategies));
+        match self.find(name) {
+            Ok(i) => self.map[i].1 = (profile, strategies),
+            Err(i) => self
+                .map
+                .insert(i, (name.to_string(), (profile, strategies))),
+        }
         Ok(())
     }
 
     /// Removes profile `name`; true when it existed.
     pub fn remove(&mut self, name: &str) -> bool {
-        self.map.remove(name).is_some()
+        self.find(name).map(|i| self.map.remove(i)).is_ok()
     }
 
     /// Profile `name` as registered.
     pub fn get(&self, name: &str) -> Option<&Profile> {
-        self.map.get(name).map(|e| &e.0)
+        self.entry(name).map(|e| &e.0)
     }
 
     /// The resolved strategies of profile `name`.
     pub fn strategies(&self, name: &str) -> Option<&[Strategy]> {
-        self.map.get(name).map(|e| e.1.as_slice())
+        self.entry(name).map(|e| e.1.as_slice())
+    }
+
+    /// Index of `name` in `map`, or where it would go.
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.map.binary_search_by(|e| e.0.as_str().cmp(name))
+    }
+
+    fn entry(&self, name: &str) -> Option<&(Profile, Vec<Strategy>)> {
+        self.find(name).ok().map(|i| &self.map[i].1)
     }
 
     /// The strategies a request's profile stands for: a registered name, an inline profile, else
@@ -543,7 +564,7 @@ impl Profiles {
 
     /// Registered names, sorted.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.map.keys().map(String::as_str)
+        self.map.iter().map(|e| e.0.as_str())
     }
 
     /// Number of profiles.
@@ -573,15 +594,20 @@ impl Serialize for Profiles {
 
 impl<'de> Deserialize<'de> for Profiles {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw: BTreeMap<String, Profile> = if d.is_human_readable() {
-            BTreeMap::deserialize(d)?
+        let raw: Vec<(String, Profile)> = if d.is_human_readable() {
+            BTreeMap::<String, Profile>::deserialize(d)?
+                .into_iter()
+                .collect()
         } else {
-            let texts = BTreeMap::<String, String>::deserialize(d)?;
-            let mut raw = BTreeMap::new();
+            // A list of (name, text) pairs: in postcard the very bytes of the map `serialize`
+            // writes, without a map type's code in the wasm build. Written sorted and unique;
+            // a repeated name would replace the earlier one, as in a map.
+            let texts = Vec::<(String, String)>::deserialize(d)?;
+            let mut raw = Vec::with_capacity(texts.len());
             for (name, text) in texts {
                 let p = serde_json::from_str(&text)
                     .map_err(|e| serde::de::Error::custom(format!("profile `{name}`: {e}")))?;
-                raw.insert(name, p);
+                raw.push((name, p));
             }
             raw
         };

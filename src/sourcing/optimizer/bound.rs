@@ -62,17 +62,13 @@ fn greater(a: f64, b: f64) -> f64 {
 /// one the comparison function left.
 #[inline(always)]
 fn by_worth(w: f64, rank: u32, i: u32) -> u128 {
-    // `total_cmp`'s own mapping to a signed integer, then the sign bit flipped to order unsigned.
-    let b = w.to_bits() as i64;
-    let t = (b ^ ((((b >> 63) as u64) >> 1) as i64)) as u64 ^ (1 << 63);
-    u128::from(t) << 64 | u128::from(rank) << 32 | u128::from(i)
+    u128::from(crate::order::total_order_bits(w)) << 64 | u128::from(rank) << 32 | u128::from(i)
 }
 
 /// The worth of a [`by_worth`] key.
 #[inline(always)]
 fn worth_of(key: u128) -> f64 {
-    let t = ((key >> 64) as u64 ^ (1 << 63)) as i64;
-    f64::from_bits((t ^ ((((t >> 63) as u64) >> 1) as i64)) as u64)
+    crate::order::from_total_order_bits((key >> 64) as u64)
 }
 
 /// Stocks tracked per line for the cover cuts: a cut asks for at most this many holders.
@@ -127,7 +123,7 @@ pub(super) struct Lagrangian {
     /// Knapsack workspace, as long as the longest row.
     knap: Box<[(f64, u32)]>,
     /// Workspace of [`Lagrangian::core`].
-    pick: Vec<(f64, u32)>,
+    pick: Vec<u128>,
     order: Vec<u32>,
 }
 
@@ -545,13 +541,15 @@ impl Lagrangian {
         self.pick.clear();
         for &i in node.active {
             if node.status[i as usize] != IN {
-                self.pick.push((self.w[i as usize], i));
+                // By `w`, then index: the key type [`Lagrangian::eval`] selects too, so that
+                // std's selection is instantiated once in the wasm build (with a comparison
+                // function, once more).
+                self.pick.push(by_worth(self.w[i as usize], 0, i));
             }
         }
         let cut = if self.pick.len() > size {
-            self.pick
-                .select_nth_unstable_by(size, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            self.pick[size].0
+            self.pick.select_nth_unstable(size);
+            worth_of(self.pick[size])
         } else {
             f64::INFINITY
         };

@@ -38,6 +38,8 @@ pub(super) struct Flow {
     order: Vec<u32>,
     /// Units of the last run not shipped.
     remaining: u64,
+    /// Sort keys of [`Flow::assign`] and [`Flow::used`].
+    keys: Vec<u128>,
 }
 
 impl Flow {
@@ -66,6 +68,7 @@ impl Flow {
             queue: Vec::new(),
             order: Vec::new(),
             remaining: 0,
+            keys: Vec::new(),
         }
     }
 
@@ -73,11 +76,11 @@ impl Flow {
     pub fn assign(&mut self, inst: &Instance, set: &[u32]) -> u64 {
         self.order.clear();
         self.order.extend_from_slice(set);
-        self.order.sort_unstable_by(|&a, &b| {
-            let (a, b) = (a as usize, b as usize);
-            inst.c[a]
-                .total_cmp(&inst.c[b])
-                .then(inst.rank[a].cmp(&inst.rank[b]))
+        // By unit cost, then rank (ranks are unique).
+        crate::order::sort_by_wide_key(&mut self.order, &mut self.keys, |i| {
+            let i = i as usize;
+            u128::from(crate::order::total_order_bits(inst.c[i])) << 64
+                | u128::from(inst.rank[i]) << 32
         });
         self.run(inst)
     }
@@ -265,7 +268,7 @@ impl Flow {
     }
 
     /// Real candidates that ship in the last run, by rank, and the plan's cost.
-    pub fn used(&self, inst: &Instance, out: &mut Vec<u32>) -> f64 {
+    pub fn used(&mut self, inst: &Instance, out: &mut Vec<u32>) -> f64 {
         out.clear();
         out.extend(
             self.order
@@ -273,7 +276,9 @@ impl Flow {
                 .copied()
                 .filter(|&i| self.load[i as usize] > 0 && inst.is_real(i as usize)),
         );
-        out.sort_unstable_by_key(|&i| inst.rank[i as usize]);
+        crate::order::sort_by_wide_key(out, &mut self.keys, |i| {
+            u128::from(inst.rank[i as usize]) << 32
+        });
         out.iter()
             .map(|&i| inst.ship_cost(i as usize, self.load[i as usize]))
             .sum()

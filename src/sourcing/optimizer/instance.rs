@@ -119,7 +119,8 @@ impl Instance {
                 }
             }
             if !sorted {
-                row.sort_unstable_by_key(|e| e.0);
+                // Rare: the crate's shared sort, not one more instantiation of std's.
+                crate::order::sort_by_key(&mut row, |e| e.0);
                 row.dedup_by(|later, first| {
                     if later.0 == first.0 {
                         first.1 = first.1.saturating_add(later.1);

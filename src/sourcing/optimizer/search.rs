@@ -75,7 +75,9 @@ struct Search<'a> {
     active: Vec<u32>,
     supply: Box<[u64]>,
     scratch: Vec<u32>,
-    caps: Vec<u64>,
+    /// Free capacities (`u128`: the integer type the optimiser's other sorts sort, so that std's
+    /// sort is instantiated once in the wasm build).
+    caps: Vec<u128>,
     chosen: Box<[bool]>,
     core: Vec<u32>,
     visits: u64,
@@ -377,9 +379,12 @@ impl Search<'_> {
             .filter(|&i| node.status[i] == FREE)
             .map(|i| inst.rank[i])
             .collect();
-        free.sort_unstable();
+        // Sorted by value (a key of 0) through the optimiser's one integer sort: this path runs
+        // on cost ties only.
+        let mut keys = Vec::new();
+        crate::order::sort_by_wide_key(&mut free, &mut keys, |_| 0);
         fixed.extend(free.iter().take(target - fixed.len()));
-        fixed.sort_unstable();
+        crate::order::sort_by_wide_key(&mut fixed, &mut keys, |_| 0);
         fixed.as_slice() >= best.keys.as_slice()
     }
 
@@ -413,16 +418,17 @@ impl Search<'_> {
         self.caps.extend(
             (0..inst.n())
                 .filter(|&i| node.status[i] == FREE)
-                .map(|i| inst.cap[i]),
+                .map(|i| u128::from(inst.cap[i])),
         );
-        self.caps.sort_unstable_by(|a, b| b.cmp(a));
+        self.caps.sort_unstable();
         let mut sum = 0u64;
         let mut extra = 0usize;
-        for &c in &self.caps {
+        // Largest first.
+        for &c in self.caps.iter().rev() {
             if sum >= deficit {
                 break;
             }
-            sum += c;
+            sum += c as u64;
             extra += 1;
         }
         if sum < deficit {
