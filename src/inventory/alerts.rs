@@ -63,10 +63,27 @@ pub struct Thresholds {
     default: Option<u32>,
     // Sorted by key, keys unique, found by binary search: no map type of their own in the wasm
     // build. In postcard (snapshots) a list of pairs is the very bytes of a map sorted alike.
+    #[serde(deserialize_with = "sorted")]
     by_sku: Vec<(String, u32)>,
+    #[serde(deserialize_with = "sorted")]
     by_location: Vec<(String, u32)>,
     /// By (SKU, location), found without building a key.
+    #[serde(deserialize_with = "sorted")]
     by_position: Vec<((String, String), u32)>,
+}
+
+/// A stored list of thresholds, refused unless sorted by key with keys unique, as [`Thresholds`]
+/// keeps it: snapshots are written so, and a tampered one must not leave lookups missing.
+fn sorted<'de, D, K>(d: D) -> Result<Vec<(K, u32)>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    K: Ord + Deserialize<'de>,
+{
+    let list = Vec::<(K, u32)>::deserialize(d)?;
+    if list.windows(2).any(|w| matches!(w, [a, b] if a.0 >= b.0)) {
+        return Err(serde::de::Error::custom("thresholds are not sorted"));
+    }
+    Ok(list)
 }
 
 impl Thresholds {
@@ -177,6 +194,32 @@ mod tests {
         assert_eq!(t.low("B", "L"), Some(2));
         assert_eq!(t.low("B", "M"), Some(1));
         assert!(t.set(rule(None, None, -1.0)).is_err());
+    }
+
+    #[test]
+    fn stored_lists_must_be_sorted_as_kept() {
+        let mut t = Thresholds::default();
+        for (sku, location) in [(Some("B"), None), (Some("A"), None), (Some("A"), Some("L"))] {
+            t.set(ThresholdRule {
+                sku: sku.map(String::from),
+                location: location.map(String::from),
+                low: Some(2.0),
+            })
+            .unwrap();
+        }
+        let bytes = postcard::to_allocvec(&t).unwrap();
+        assert_eq!(postcard::from_bytes::<Thresholds>(&bytes).unwrap(), t);
+        let list = |by_sku: &str| {
+            let json = format!(
+                r#"{{"default":null,"by_sku":{by_sku},"by_location":[],"by_position":[]}}"#
+            );
+            serde_json::from_str::<Thresholds>(&json).map(|t| t.low("A", "L"))
+        };
+        assert_eq!(list(r#"[["A",1],["B",2]]"#).unwrap(), Some(1));
+        for bad in [r#"[["B",2],["A",1]]"#, r#"[["A",1],["A",2]]"#] {
+            let err = list(bad).unwrap_err().to_string();
+            assert!(err.contains("not sorted"), "{err}");
+        }
     }
 
     #[test]
