@@ -262,3 +262,21 @@ test("POST /v1/orders takes any JSON value as the customer, up to 8 KB", async (
   assert.equal(o.status, 201, "the reservation is still held after a refused order");
   await event(o.json, { type: "cancelled" });
 });
+
+test("POST /v1/orders retried answers the same order; the same hold for another customer is 409", async () => {
+  const r = await api.post("/v1/reservations", { idempotencyKey: `o-${n++}`, lines: [{ sku: "T", qty: 1 }], destination: PARIS });
+  assert.equal(r.status, 201, r.text);
+  const body = { reservationId: r.json.id, customer: { name: "Ana", email: "ana@example.fr" } };
+  const first = await api.post("/v1/orders", body);
+  assert.equal(first.status, 201, first.text);
+  const again = await api.post("/v1/orders", body);
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.headers.get("idempotent-replayed"), "true");
+  assert.deepEqual(again.json, first.json);
+  for (const customer of [{ name: "Bob" }, undefined]) {
+    const other = await api.post("/v1/orders", { reservationId: r.json.id, customer });
+    assert.equal(other.status, 409, other.text);
+    assert.equal(other.json.error.code, "reservation_ordered");
+    assert.equal(other.json.error.orderId, first.json.id);
+  }
+});

@@ -180,8 +180,15 @@ function addTimeline(tx: Tx, orderId: string, status: OrderStatus, event: string
 export function createOrder(tx: Tx, reservationId: string, customer: unknown): Reply {
   const r = findReservation(tx, reservationId);
   if (!r) return fail(404, "not_found", `no reservation ${reservationId}`);
+  const customerText = customer === undefined ? null : JSON.stringify(customer);
   if (r.status === "ordered" && r.order_id !== null) {
     const existing = findOrder(tx, r.order_id)!;
+    // A retry answers the order it made; another customer for the same hold is another order.
+    if (existing.customer !== customerText) {
+      return fail(409, "reservation_ordered", `reservation ${reservationId} already became order ${existing.id}, for another customer`, {
+        orderId: existing.id,
+      });
+    }
     return ok({ id: existing.id, status: existing.status, trackingToken: existing.token }, 201, { "idempotent-replayed": "true" });
   }
   if (r.status === "held" && r.expires_at <= tx.now) {
@@ -202,7 +209,7 @@ export function createOrder(tx: Tx, reservationId: string, customer: unknown): R
     token,
     tx.now,
     tx.now,
-    customer === undefined ? null : JSON.stringify(customer),
+    customerText,
     JSON.stringify(request[1]),
     r.plan,
     plan.totalCost,
