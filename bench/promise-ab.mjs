@@ -6,20 +6,12 @@
 // `now` 2026-03-02T10:00) timed call by call, alternating which build goes first.
 // Run: node bench/promise-ab.mjs <pkg dir A> <pkg dir B> [requests] [rounds]
 // (a package dir is a copy of pkg/ after `make build`, e.g. cp -r pkg /tmp/pkg-before)
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { init } from "../pkg/index.node.js";
+import { twoBuilds } from "./ab.mjs";
 import { generateDemo } from "./sourcing/instances.mjs";
 import { rng } from "./rng.mjs";
 
-const [dirA, dirB, countArg, roundsArg] = process.argv.slice(2);
-if (!dirA || !dirB) {
-  console.error("usage: node bench/promise-ab.mjs <pkg dir A> <pkg dir B> [requests] [rounds]");
-  process.exit(2);
-}
-const load = (dir) => import(pathToFileURL(resolve(dir, "index.node.js")).href);
-const [A, B] = [await load(dirA), await load(dirB)];
-await Promise.all([A.init(), B.init(), init()]);
+const { A, B, rest } = await twoBuilds("node bench/promise-ab.mjs <pkg dir A> <pkg dir B> [requests] [rounds]");
+const [countArg, roundsArg] = rest;
 const demo = A.demoNetwork();
 const engines = [A, B].map(({ Engine }) => {
   const e = new Engine();

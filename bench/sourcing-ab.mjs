@@ -4,19 +4,12 @@
 // not alter plans is checked and timed in one run on a noisy machine.
 // Run: node bench/sourcing-ab.mjs <pkg dir A> <pkg dir B> [5x20,10x50,...] [priced]
 // (a package dir is a copy of pkg/ after `make build`, e.g. cp -r pkg /tmp/pkg-before)
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { demoNetwork, init } from "../pkg/index.node.js";
+import { demoNetwork } from "../pkg/index.node.js";
+import { twoBuilds } from "./ab.mjs";
 import { family as familyInstances, request } from "./sourcing/instances.mjs";
 
-const [dirA, dirB, sizesArg, pricedArg] = process.argv.slice(2);
-if (!dirA || !dirB) {
-  console.error("usage: node bench/sourcing-ab.mjs <pkg dir A> <pkg dir B> [sizes] [priced]");
-  process.exit(2);
-}
-const load = (dir) => import(pathToFileURL(resolve(dir, "index.node.js")).href);
-const [A, B] = [await load(dirA), await load(dirB)];
-await Promise.all([A.init(), B.init(), init()]);
+const { A, B, rest } = await twoBuilds("node bench/sourcing-ab.mjs <pkg dir A> <pkg dir B> [sizes] [priced]");
+const [sizesArg, pricedArg] = rest;
 
 const SIZES = [
   [5, 20, 40, 40],
