@@ -273,7 +273,9 @@ test("POST /v1/orders retried answers the same order; the same hold for another 
   assert.equal(again.status, 201, again.text);
   assert.equal(again.headers.get("idempotent-replayed"), "true");
   assert.deepEqual(again.json, first.json);
-  for (const customer of [{ name: "Bob" }, undefined]) {
+  // Without a customer it is a retry too (the order is the reservation's).
+  assert.deepEqual((await api.post("/v1/orders", { reservationId: r.json.id })).json, first.json);
+  for (const customer of [{ name: "Bob" }, { name: "Ana" }, "Ana"]) {
     const other = await api.post("/v1/orders", { reservationId: r.json.id, customer });
     assert.equal(other.status, 409, other.text);
     assert.equal(other.json.error.code, "reservation_ordered");

@@ -183,8 +183,9 @@ export function createOrder(tx: Tx, reservationId: string, customer: unknown): R
   const customerText = customer === undefined ? null : JSON.stringify(customer);
   if (r.status === "ordered" && r.order_id !== null) {
     const existing = findOrder(tx, r.order_id)!;
-    // A retry answers the order it made; another customer for the same hold is another order.
-    if (existing.customer !== customerText) {
+    // A retry answers the order it made (with its customer, or none); another customer for the
+    // same hold would be another order.
+    if (customerText !== null && existing.customer !== customerText) {
       return fail(409, "reservation_ordered", `reservation ${reservationId} already became order ${existing.id}, for another customer`, {
         orderId: existing.id,
       });
