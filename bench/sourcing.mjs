@@ -32,9 +32,19 @@ function quantile(xs, q) {
 }
 const round = (x, digits = 1) => Number(x.toFixed(digits));
 
-/** Per-call wall times (µs) of `fn` over `reps` rounds through `items`, after one warm-up round. */
+/**
+ * Per-call wall times (µs) of `fn` over `reps` rounds through `items`, after warm-up rounds for
+ * at least 300 ms (one round at least). V8 first runs wasm in its baseline compiler's code and
+ * compiles the hot functions with its optimising tier in background threads; on 2 cores those
+ * threads take the CPU from the calls being timed: after a single warm-up round, a few calls of
+ * the first timed rounds took 4 ms instead of 0.4 (a scheduler tick). What is timed is the
+ * steady state; the module's first load is the cold start measured in bench/wasm.mjs.
+ */
 function time(items, reps, fn) {
-  for (const it of items) fn(it);
+  const warm = performance.now() + 300;
+  do {
+    for (const it of items) fn(it);
+  } while (performance.now() < warm);
   const samples = [];
   for (let r = 0; r < reps; r++) {
     for (const it of items) {
