@@ -356,6 +356,50 @@ fn click_and_collect_keeps_the_nearest_in_stock_store_and_skips_what_cannot_be_s
 }
 
 #[test]
+fn pickup_at_gives_the_chosen_stores_offer_whatever_the_nearer_ones() {
+    let mut e = network();
+    // The Louvre holds the cart; Bastille lacks B, which the Paris warehouse sends.
+    stock(
+        &mut e,
+        &[
+            ("A", "S-LOUVRE", 2),
+            ("B", "S-LOUVRE", 1),
+            ("A", "S-BASTILLE", 2),
+            ("B", "W-PARIS", 5),
+            ("A", "S-DEFENSE", 9),
+            ("B", "S-DEFENSE", 9),
+        ],
+    );
+    let cart = [("A", 2), ("B", 1)];
+    let one = json!({ "delivery": { "clickAndCollect": { "maxStores": 1 } } });
+    let listed = options(&e, &request(&cart, PARIS, TUESDAY, one.clone())).unwrap();
+    let ids: Vec<&str> = listed
+        .click_and_collect
+        .iter()
+        .map(|c| c.location.as_str())
+        .collect();
+    assert_eq!(ids, ["S-LOUVRE"], "one store at most");
+    // Bastille is past the cap, yet asked for, it gets the offer the full list makes.
+    let all = options(&e, &request(&cart, PARIS, TUESDAY, json!({}))).unwrap();
+    let bastille = all
+        .click_and_collect
+        .iter()
+        .find(|c| c.location == "S-BASTILLE")
+        .unwrap();
+    let mut at = one;
+    at["pickupAt"] = json!("S-BASTILLE");
+    let chosen = options(&e, &request(&cart, PARIS, TUESDAY, at.clone())).unwrap();
+    assert_eq!(chosen.click_and_collect, std::slice::from_ref(bastille));
+    assert_eq!(chosen.home, listed.home, "home delivery unchanged");
+    // No offer: a store without pickup, a warehouse, an unknown id, a store out of range.
+    for id in ["S-DEFENSE", "W-PARIS", "NOPE", "S-LYON"] {
+        at["pickupAt"] = json!(id);
+        let o = options(&e, &request(&cart, PARIS, TUESDAY, at.clone())).unwrap();
+        assert!(o.click_and_collect.is_empty(), "{id}");
+    }
+}
+
+#[test]
 fn the_profile_shapes_the_plans() {
     let mut e = network();
     stock(&mut e, &[("A", "W-PARIS", 5), ("A", "S-LOUVRE", 5)]);
@@ -490,6 +534,7 @@ fn a_nan_destination_is_refused() {
         profile: None,
         now: Some(TUESDAY.into()),
         price_explanations: None,
+        pickup_at: None,
         cart_value: None,
         delivery: None,
     };

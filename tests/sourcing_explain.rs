@@ -139,25 +139,30 @@ fn a_location_left_out_on_cost_says_by_how_much() {
 
 #[test]
 fn a_plan_short_of_the_cart_says_the_stock_is_insufficient_not_costlier() {
-    // 3 units in Paris, 1 in Lyon whose capacity is used up: 4 wanted, no complete plan.
+    // 3 units in Paris, none in Bastille, 1 in Lyon whose capacity is used up: 4 wanted.
     let mut lyon = place("WH-LYON", LocationKind::Warehouse, 45.6, 5.1);
     lyon.capacity_units = Some(0);
     let network = Network::from_locations(vec![
         place("PAR-RIVOLI", LocationKind::Store, 48.8606, 2.3376),
+        place("PAR-BASTILLE", LocationKind::Store, 48.853, 2.369),
         lyon,
     ]);
-    let inventory = stocked(
-        &network,
-        &[("TEE-M", "PAR-RIVOLI", 3), ("TEE-M", "WH-LYON", 1)],
-    );
-    let ask = |profile: &str| {
+    let ask = |bastille: i32, profile: &str| {
+        let inventory = stocked(
+            &network,
+            &[
+                ("TEE-M", "PAR-RIVOLI", 3),
+                ("TEE-M", "PAR-BASTILLE", bastille),
+                ("TEE-M", "WH-LYON", 1),
+            ],
+        );
         let json = format!(
             r#"{{"lines":[{{"sku":"TEE-M","qty":4}}],"destination":{{"lat":48.85,"lon":2.35}},
                 "profile":{profile}}}"#
         );
         source(&network, &inventory, &Profiles::new(), &request(&json)).unwrap()
     };
-    let plan = ask("{}");
+    let plan = ask(0, "{}");
     assert_eq!(plan.status, Status::Unfulfillable);
     let reasons: Vec<(&str, Reason)> = plan
         .explanations
@@ -167,13 +172,14 @@ fn a_plan_short_of_the_cart_says_the_stock_is_insufficient_not_costlier() {
     assert_eq!(
         reasons,
         [
+            ("PAR-BASTILLE", Reason::OutOfStock),
             ("PAR-RIVOLI", Reason::Insufficient),
             ("WH-LYON", Reason::CapacityExhausted)
         ]
     );
-    let why = &plan.explanations[0];
+    let why = &plan.explanations[1];
     assert!(
-        why.message.contains("holds 1 of 1 lines") && why.message.contains("ships the whole cart"),
+        why.message.contains("holds 3 of 4 units") && why.message.contains("ships the whole cart"),
         "{}",
         why.message
     );
@@ -181,17 +187,32 @@ fn a_plan_short_of_the_cart_says_the_stock_is_insufficient_not_costlier() {
         serde_json::to_value(why.reason).unwrap(),
         serde_json::json!("insufficient")
     );
-    // Partial: Paris ships its 3; nothing else in stock is left out on cost.
-    let partial = ask(r#"{"allowPartial":true}"#);
+    // Partial, one parcel: Paris ships its 3; Bastille, with 2, cannot join the parcel.
+    let partial = ask(2, r#"{"allowPartial":true,"maxShipments":1}"#);
     assert_eq!(partial.status, Status::Partial);
-    assert!(partial
+    assert_eq!(partial.shipments[0].location, "PAR-RIVOLI");
+    let bastille = partial
         .explanations
         .iter()
-        .all(|x| x.reason != Reason::Costlier));
-    // One parcel at most, and no location holds 4: the same.
-    let plan = ask(r#"{"maxShipments":1}"#);
+        .find(|x| x.location == "PAR-BASTILLE")
+        .unwrap();
+    assert_eq!(
+        bastille.reason,
+        Reason::Insufficient,
+        "{}",
+        bastille.message
+    );
+    assert!(
+        bastille.message.contains("holds 2 of 4 units"),
+        "{}",
+        bastille.message
+    );
+    // One parcel at most, complete only, and no location holds 4: the same.
+    let plan = ask(2, r#"{"maxShipments":1}"#);
     assert_eq!(plan.status, Status::Unfulfillable);
-    assert_eq!(plan.explanations[0].reason, Reason::Insufficient);
+    assert!(plan.explanations[..2]
+        .iter()
+        .all(|x| x.reason == Reason::Insufficient));
 }
 
 #[test]

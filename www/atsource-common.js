@@ -20,8 +20,9 @@ export const STRINGS = {
     home: "Livraison à domicile", pickup: "Retrait en magasin (click & collect)", free: "Gratuit",
     parcels: (n) => n > 1 ? `${n} colis` : "1 colis", between: (a, b) => a === b ? `le ${a}` : `entre le ${a} et le ${b}`,
     why: "Pourquoi ce magasin ?", shipsFrom: (n, d) => `Expédié depuis ${n} (${d} km)`, noOption: "Aucune option de livraison pour ce panier.",
-    reasons: { out_of_stock: "pas de stock", costlier: "plus coûteux", insufficient: "stock insuffisant", too_far: "trop loin", capacity: "capacité atteinte",
-      inactive: "fermé", performance: "performance insuffisante", chosen: "choisi" },
+    reasons: { out_of_stock: "pas de stock", costlier: "plus coûteux", insufficient: "stock insuffisant", too_far: "trop loin",
+      capacity_exhausted: "capacité atteinte", inactive: "fermé", below_performance: "performance insuffisante", no_shipping: "n'expédie pas",
+      kind_excluded: "type exclu", not_listed: "non retenu", chosen: "choisi" },
   },
   en: {
     inStock: "In stock", only: (n) => `Only ${n} left`, out: "Out of stock", from: (d) => `Available from ${d}`,
@@ -36,8 +37,9 @@ export const STRINGS = {
     home: "Home delivery", pickup: "Store pickup (click & collect)", free: "Free",
     parcels: (n) => n > 1 ? `${n} parcels` : "1 parcel", between: (a, b) => a === b ? `on ${a}` : `between ${a} and ${b}`,
     why: "Why this store?", shipsFrom: (n, d) => `Ships from ${n} (${d} km)`, noOption: "No delivery option for this cart.",
-    reasons: { out_of_stock: "no stock", costlier: "costlier", insufficient: "not enough stock", too_far: "too far", capacity: "capacity reached",
-      inactive: "closed", performance: "performance too low", chosen: "chosen" },
+    reasons: { out_of_stock: "no stock", costlier: "costlier", insufficient: "not enough stock", too_far: "too far",
+      capacity_exhausted: "capacity reached", inactive: "closed", below_performance: "performance too low", no_shipping: "does not ship",
+      kind_excluded: "kind excluded", not_listed: "not listed", chosen: "chosen" },
   },
 };
 

@@ -105,10 +105,10 @@ async function checkoutRoute() {
   const delivery = JSON.parse(sessionStorage.getItem("shop:delivery") || "null");
   // Click & collect holds the cart at the chosen store; home delivery where sourcing ships from.
   const pickup = delivery?.kind === "pickup" ? delivery.id : undefined;
-  if (r && Date.parse(r.expiresAt) >= Date.now() && r.pickup?.location !== pickup) {
-    await call(api, `/v1/reservations/${r.id}`, { method: "DELETE" }).catch(() => {}); // another choice, another hold
-    r = null;
-  }
+  // Another choice, another hold: the old one is released once the new one is held, so that a
+  // refused choice leaves the shopper the hold they had.
+  let replaced = null;
+  if (r && Date.parse(r.expiresAt) >= Date.now() && r.pickup?.location !== pickup) [replaced, r] = [r, null];
   if (!r || Date.parse(r.expiresAt) < Date.now()) {
     const key = `cart-${crypto.randomUUID()}`;
     try {
@@ -120,6 +120,7 @@ async function checkoutRoute() {
       throw e;
     }
     sessionStorage.setItem("shop:reservation", JSON.stringify(r));
+    if (replaced) await call(api, `/v1/reservations/${replaced.id}`, { method: "DELETE" }).catch(() => {});
   }
   const timer = el("span", { class: "timer", id: "hold-timer", role: "timer", "aria-live": "off" });
   const tick = () => {

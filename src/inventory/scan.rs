@@ -151,8 +151,8 @@ impl<'a> Scanner<'a> {
     /// One element of the batch.
     fn element(&mut self) -> Option<Slot<'a>> {
         if self.peek()? != b'{' {
-            // serde decodes a string or number element in full (a lone surrogate or an
-            // out-of-range number spoils the batch), and only skips inside an array.
+            // serde decodes a string or number element in full (an out-of-range number spoils
+            // the batch; a lone surrogate only this element), and only skips inside an array.
             self.scalar()?;
             return Some(Err(("not_an_object", "an event must be an object".into())));
         }

@@ -119,11 +119,44 @@ fn by_transfer(
     })
 }
 
+/// The offer of store `id` alone (`pickupAt`): as [`offers`] would make it, without the cap on
+/// the number of stores; none when it is not an active pickup store within `maxKm` or cannot
+/// serve the cart.
+fn only(ctx: &Context<'_>, id: &str) -> Vec<CollectOption> {
+    let Some(i) = ctx.network.lookup(id) else {
+        return Vec::new();
+    };
+    let Some(l) = ctx.network.get(i) else {
+        return Vec::new();
+    };
+    let d = haversine_km(
+        ctx.cart.destination,
+        crate::network::GeoPoint {
+            lat: l.lat,
+            lon: l.lon,
+        },
+    );
+    if l.kind != LocationKind::Store || !l.active || !l.pickup || d > ctx.rules.collect.max_km {
+        return Vec::new();
+    }
+    let lacking = missing(ctx, &ctx.stocks, i, l);
+    if lacking.is_empty() {
+        vec![in_store(ctx, i, l, d)]
+    } else {
+        by_transfer(ctx, &ctx.stocks, i, l, d, &lacking)
+            .into_iter()
+            .collect()
+    }
+}
+
 /// Click & collect offers, nearest first.
 pub(super) fn offers(ctx: &Context<'_>) -> Vec<CollectOption> {
     let rules = ctx.rules.collect;
     if !rules.enabled {
         return Vec::new();
+    }
+    if let Some(id) = ctx.pickup_at {
+        return only(ctx, id).into_iter().collect();
     }
     let mut out: Vec<CollectOption> = Vec::with_capacity(rules.max_stores);
     for (i, d) in ctx

@@ -76,6 +76,8 @@ struct Context<'a> {
     cart: &'a Cart,
     /// The stock of each cart line's SKU, looked up once for every level and store.
     stocks: Vec<Option<&'a SkuStock>>,
+    /// `pickupAt`: the one store whose click & collect offer is wanted.
+    pickup_at: Option<&'a str>,
 }
 
 impl DeliveryConfig {
@@ -197,6 +199,7 @@ fn offer(
         now: checked.now,
         cart: &checked.cart,
         stocks: sourcing::problem::stocks(inventory, &checked.cart),
+        pickup_at: request.pickup_at.as_deref(),
     };
     let (home, unavailable) = home::offers(&ctx, strategies, checked.cart_value, cache);
     let click_and_collect = collect::offers(&ctx);

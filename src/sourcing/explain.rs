@@ -178,11 +178,21 @@ pub fn explain_from(
                         format!("holds {held} of {} lines; {CHEAPER}", cart.lines.len()),
                     )
                 } else {
+                    // Units, not lines: a location short of one line's units holds that line.
+                    let units: u64 = cart
+                        .lines
+                        .iter()
+                        .zip(stocks)
+                        .map(|(c, s)| {
+                            let ats = s.and_then(|s| s.find(i).map(|k| slot_ats(s, k, l)));
+                            c.qty.min(ats.unwrap_or(0).max(0) as u64)
+                        })
+                        .sum();
+                    let total: u64 = cart.lines.iter().map(|c| c.qty).sum();
                     (
                         Reason::Insufficient,
                         format!(
-                            "holds {held} of {} lines; no plan under strategy `{}` ships the whole cart",
-                            cart.lines.len(),
+                            "holds {units} of {total} units; no plan under strategy `{}` ships the whole cart",
                             strategy.name
                         ),
                     )

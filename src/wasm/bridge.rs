@@ -54,6 +54,12 @@ pub fn invalid(field: &str, message: &str) -> JsValue {
 /// JSON text of a request: as [`text`], but a number that JSON cannot hold (NaN, ±Infinity)
 /// anywhere in an object is an `invalid_input` naming its field, not a silent `null`.
 pub fn request_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    request_text_under(value, what, "")
+}
+
+/// [`request_text`], a non-finite number's path prefixed with `under` (`profile.maxDistanceKm`
+/// for `setProfile`, whose other errors name fields so).
+pub fn request_text_under(value: &JsValue, what: &str, under: &str) -> Result<String, JsValue> {
     if value.is_string() || value.is_undefined() {
         return text(value, what);
     }
@@ -63,8 +69,13 @@ pub fn request_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
         let named = thrown.as_string();
         match named.as_deref().and_then(|t| t.rsplit_once('\0')) {
             Some((path, got)) => {
-                let field = if path.is_empty() { what } else { path };
-                invalid(field, &format!("must be a finite number, got {got}"))
+                let field = match (path, under) {
+                    ("", _) => what.to_string(),
+                    (p, "") => p.to_string(),
+                    (p, u) if p.starts_with('[') => format!("{u}{p}"),
+                    (p, u) => format!("{u}.{p}"),
+                };
+                invalid(&field, &format!("must be a finite number, got {got}"))
             }
             None => invalid(what, "cannot be serialized to JSON (BigInt or cycle?)"),
         }

@@ -50,7 +50,7 @@ extern "C" {
 }
 
 use super::bridge::{
-    input, input_list, invalid, object_text, output, request_text, string_arg, text, to_js,
+    input, input_list, invalid, object_text, output, request_text_under, string_arg, text, to_js,
 };
 use crate::inventory::{ApplyOptions, AvailabilityQuery, ThresholdRule};
 use crate::network::LocationInput;
@@ -257,7 +257,7 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "Profile")] profile: JsValue,
     ) -> Result<(), JsValue> {
         let name = string_arg(&name, "name")?;
-        let json = request_text(&profile, "profile")?;
+        let json = request_text_under(&profile, "profile", "profile")?;
         let profile: Profile = crate::from_json(&json).map_err(|e| {
             to_js(
                 SourcingError::in_profile(InputError::new(

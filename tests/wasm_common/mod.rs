@@ -487,6 +487,17 @@ pub fn non_finite_numbers_are_refused() {
         get(&err, "field").as_string().as_deref(),
         Some("profile.maxDistanceKm")
     );
+    // setProfile names its fields under `profile`, as its other errors do.
+    let err = e
+        .set_profile(
+            "p".into(),
+            with(r#"{"maxDistanceKm":1}"#, &["maxDistanceKm"], f64::NAN),
+        )
+        .unwrap_err();
+    assert_eq!(
+        get(&err, "field").as_string().as_deref(),
+        Some("profile.maxDistanceKm")
+    );
     let two = r#"{"lines":[{"sku":"A","qty":1},{"sku":"B","qty":1}],"destination":{"lat":48.85,"lon":2.35}}"#;
     let err = e
         .source(with(two, &["lines", "1", "qty"], f64::NAN))

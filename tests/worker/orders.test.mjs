@@ -282,3 +282,12 @@ test("POST /v1/orders retried answers the same order; the same hold for another 
     assert.equal(other.json.error.orderId, first.json.id);
   }
 });
+
+test("POST /v1/orders: the same customer written with its keys in another order is a retry", async () => {
+  const r = await api.post("/v1/reservations", { idempotencyKey: `o-${n++}`, lines: [{ sku: "T", qty: 1 }], destination: PARIS });
+  const first = await api.post("/v1/orders", { reservationId: r.json.id, customer: { name: "Ana", email: "a@x.fr", tags: [1, { b: 2, a: 1 }] } });
+  assert.equal(first.status, 201, first.text);
+  const again = await api.post("/v1/orders", { reservationId: r.json.id, customer: { tags: [1, { a: 1, b: 2 }], email: "a@x.fr", name: "Ana" } });
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.json.id, first.json.id);
+});

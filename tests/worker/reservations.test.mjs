@@ -220,3 +220,25 @@ test("click & collect: the cart is held at the store the shopper picked, a trans
   assert.deepEqual([p["C@PK"].reserved, p["C@L8"].reserved], [0, 0]);
   await api.dispose();
 });
+
+test("click & collect at a store past the quote's first offers (nearer stores served by transfer) is held there", async () => {
+  const api = await fx.start();
+  // The nearest stores are offered by transfer from L8, then the nearest in stock (L2): not L4.
+  await seed(api, TEN_LOCATIONS, { F: { L2: 2, L4: 2, L8: 5 } });
+  const cart = { lines: [{ sku: "F", qty: 2 }], destination: PARIS };
+  const quote = await api.post("/v1/source", cart);
+  const listed = quote.json.deliveryOptions.clickAndCollect.map((o) => o.location);
+  assert.ok(!listed.includes("L4"), `L4 is not among ${listed}`);
+  const held = await api.post("/v1/reservations", { ...cart, idempotencyKey: "far", pickup: "L4" });
+  assert.equal(held.status, 201, held.text);
+  assert.deepEqual(held.json.plan.shipments.map((s) => s.location), ["L4"]);
+  assert.equal(held.json.pickup.source, "store");
+  // `delivery` is the quote's configuration, read with `pickup` only.
+  const off = { clickAndCollect: { enabled: false } };
+  const refused = await api.post("/v1/reservations", { ...cart, idempotencyKey: "off", pickup: "L4", delivery: off });
+  assert.equal(refused.status, 409, refused.text);
+  assert.equal(refused.json.error.code, "not_collectable");
+  const alone = await api.post("/v1/reservations", { ...cart, idempotencyKey: "alone", delivery: off });
+  assert.equal(alone.status, 400, alone.text);
+  await api.dispose();
+});

@@ -177,6 +177,18 @@ function addTimeline(tx: Tx, orderId: string, status: OrderStatus, event: string
  * POST /v1/orders: the reservation's units stay reserved, now owned by the order. Converting the
  * same reservation again answers the same order (a safe retry).
  */
+/** True when two JSON values are equal whatever the order of their objects' keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(rb, k) && sameJson(ra[k], rb[k]));
+}
+
 export function createOrder(tx: Tx, reservationId: string, customer: unknown): Reply {
   const r = findReservation(tx, reservationId);
   if (!r) return fail(404, "not_found", `no reservation ${reservationId}`);
@@ -184,9 +196,10 @@ export function createOrder(tx: Tx, reservationId: string, customer: unknown): R
   if (r.status === "ordered" && r.order_id !== null) {
     const existing = findOrder(tx, r.order_id)!;
     // A retry answers the order it made (with its customer, or none); another customer for the
-    // same hold would be another order.
-    if (customerText !== null && existing.customer !== customerText) {
-      return fail(409, "reservation_ordered", `reservation ${reservationId} already became order ${existing.id}, for another customer`, {
+    // same hold would be another order, silently dropped. A guard against lost data, not access
+    // control: the order is the reservation's either way.
+    if (customer !== undefined && !sameJson(existing.customer === null ? undefined : JSON.parse(existing.customer), customer)) {
+      return fail(409, "reservation_ordered", `reservation ${reservationId} already became order ${existing.id}, with a different customer`, {
         orderId: existing.id,
       });
     }

@@ -1,6 +1,6 @@
 // Reservations: a cart sourced on the ledger's current state and held with `reserve` events,
 // all lines or none, until it expires (alarm), is released (DELETE) or becomes an order.
-import type { CollectOption, EventInput, GeoPoint, LineInput, Plan, PlanLine, ProfileRef, Shipment } from "atsource";
+import type { CollectOption, DeliveryConfig, EventInput, GeoPoint, LineInput, Plan, PlanLine, ProfileRef, Shipment } from "atsource";
 import { distanceKm } from "atsource";
 import { fail, ok, type Reply } from "../reply";
 import { INTERNAL_PREFIX, iso, newId, type Tx } from "./tx";
@@ -13,6 +13,8 @@ export interface ReservationRequest {
   ttlSeconds: number;
   /** Click & collect: the store the shopper collects at (a `clickAndCollect` offer's location). */
   pickup?: string;
+  /** The delivery configuration the cart was quoted with (POST /v1/source's `delivery`), for `pickup`. */
+  delivery?: DeliveryConfig;
 }
 
 export type ReservationStatus = "held" | "released" | "expired" | "ordered";
@@ -72,6 +74,7 @@ export function heldUnits(plan: Plan): { sku: string; location: string; qty: num
 function requestText(req: ReservationRequest): string {
   const parts: unknown[] = [req.lines, req.destination, req.profile ?? null, req.ttlSeconds];
   if (req.pickup !== undefined) parts.push(req.pickup);
+  if (req.delivery !== undefined) parts.push(req.delivery);
   return JSON.stringify(parts);
 }
 
@@ -141,13 +144,20 @@ export function reserve(tx: Tx, req: ReservationRequest): Reply<ReservationView>
 
 /**
  * The click & collect offer of `store` for the cart, computed on the ledger's state as
- * `deliveryOptions` computes it for a checkout page (the same lines, destination and profile):
- * the store holds the whole cart (`source: "store"`), or a warehouse sends what it lacks
- * (`source: "transfer"`). Undefined when the store makes no offer for this cart now.
+ * `deliveryOptions` computes it for a checkout page (the same lines, destination, profile and
+ * configuration), for that store alone (`pickupAt`: nearer stores that gained stock since the
+ * quote do not push it out of the list): the store holds the whole cart (`source: "store"`), or a
+ * warehouse sends what it lacks (`source: "transfer"`). Undefined when it makes no offer now.
  */
 function collectOffer(tx: Tx, req: ReservationRequest, store: string): CollectOption | undefined {
-  const options = tx.engine.deliveryOptions({ lines: req.lines, destination: req.destination, profile: req.profile });
-  return options.clickAndCollect.find((o) => o.location === store);
+  const options = tx.engine.deliveryOptions({
+    lines: req.lines,
+    destination: req.destination,
+    profile: req.profile,
+    delivery: req.delivery,
+    pickupAt: store,
+  });
+  return options.clickAndCollect[0];
 }
 
 /**
@@ -160,9 +170,10 @@ function collectPlan(tx: Tx, req: ReservationRequest, offer: CollectOption): Pla
   for (const l of req.lines) atStore.set(l.sku, (atStore.get(l.sku) ?? 0) + l.qty);
   const sent: PlanLine[] = offer.transferLines ?? [];
   for (const l of sent) atStore.set(l.sku, (atStore.get(l.sku) ?? 0) - l.qty);
+  // The store's distance is the shopper's; a transfer's is the warehouse's to the store.
   const shipment = (location: string, lines: PlanLine[]): Shipment => ({
     location,
-    distanceKm: location === offer.location ? offer.distanceKm : distanceFrom(tx, req.destination, location),
+    distanceKm: location === offer.location ? offer.distanceKm : distanceBetween(tx, location, offer.location),
     cost: 0,
     lines,
   });
@@ -183,10 +194,11 @@ function collectPlan(tx: Tx, req: ReservationRequest, offer: CollectOption): Pla
   };
 }
 
-/** The engine's distance from `to` to location `id` (0 for an unknown one). */
-function distanceFrom(tx: Tx, to: GeoPoint, id: string): number {
-  const l = tx.engine.locations().find((x) => x.id === id);
-  return l === undefined ? 0 : distanceKm(to.lat, to.lon, l.lat, l.lon);
+/** The engine's distance between two locations (0 when one is unknown). */
+function distanceBetween(tx: Tx, from: string, to: string): number {
+  const at = new Map(tx.engine.locations().map((l) => [l.id, l]));
+  const [a, b] = [at.get(from), at.get(to)];
+  return a === undefined || b === undefined ? 0 : distanceKm(a.lat, a.lon, b.lat, b.lon);
 }
 
 /**

@@ -1,5 +1,5 @@
 // Reservations and orders: the strongly consistent write path, all in the ledger.
-import type { GeoPoint, LineInput, ProfileRef } from "atsource";
+import type { DeliveryConfig, GeoPoint, LineInput, ProfileRef } from "atsource";
 import { ledgerOf } from "../env";
 import { hasIngestToken, readJson, readOptionalJson, replyResponse, requireIngestToken } from "../http";
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderEventType } from "../ledger/orders";
@@ -56,7 +56,7 @@ function profileRef(value: Json | undefined): ProfileRef | undefined {
  * store, and for a transfer offer the warehouse's share at the warehouse.
  */
 export async function createReservation({ request, env }: Ctx): Promise<Response> {
-  const body = known(object(await readJson(request), "body"), "body", ["idempotencyKey", "lines", "destination", "profile", "ttlSeconds", "cartValue", "pickup"]);
+  const body = known(object(await readJson(request), "body"), "body", ["idempotencyKey", "lines", "destination", "profile", "ttlSeconds", "cartValue", "pickup", "delivery"]);
   price(body.cartValue, "cartValue");
   const pickup = optional(body.pickup);
   const ttl = optional(body.ttlSeconds);
@@ -69,6 +69,11 @@ export async function createReservation({ request, env }: Ctx): Promise<Response
   const profile = profileRef(body.profile);
   if (profile !== undefined) req.profile = profile;
   if (pickup !== undefined) req.pickup = string(pickup, "pickup");
+  const delivery = optional(body.delivery);
+  if (delivery !== undefined) {
+    if (req.pickup === undefined) throw invalid("delivery", "is read with `pickup` only");
+    req.delivery = object(delivery, "delivery") as unknown as DeliveryConfig;
+  }
   return replyResponse(await ledgerOf(env).reserve(req));
 }
 
