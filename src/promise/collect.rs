@@ -9,7 +9,7 @@ use super::calendar::Calendar;
 use super::options::{CollectOption, CollectSource};
 use super::Context;
 use crate::inventory::{position_ats, SkuStock};
-use crate::network::{haversine_km, Location, LocationKind};
+use crate::network::{haversine_km, GeoIndex, Location, LocationKind};
 use crate::sourcing::PlanLine;
 
 /// ATS of cart line `j` at location `l` (index `i`), in units.
@@ -119,6 +119,11 @@ fn by_transfer(
     })
 }
 
+/// True when `l` is an active store offering click & collect.
+fn collects(l: &Location) -> bool {
+    l.kind == LocationKind::Store && l.active && l.pickup
+}
+
 /// The offer of store `id` alone (`pickupAt`): as [`offers`] would make it, without the cap on
 /// the number of stores; none when it is not an active pickup store within `maxKm` or cannot
 /// serve the cart.
@@ -126,17 +131,12 @@ fn only(ctx: &Context<'_>, id: &str) -> Vec<CollectOption> {
     let Some(i) = ctx.network.lookup(id) else {
         return Vec::new();
     };
-    let Some(l) = ctx.network.get(i) else {
+    let Some(l) = ctx.network.get(i).filter(|l| collects(l)) else {
         return Vec::new();
     };
-    let d = haversine_km(
-        ctx.cart.destination,
-        crate::network::GeoPoint {
-            lat: l.lat,
-            lon: l.lon,
-        },
-    );
-    if l.kind != LocationKind::Store || !l.active || !l.pickup || d > ctx.rules.collect.max_km {
+    let index = ctx.network.index();
+    let d = index.distance_km(i, &GeoIndex::origin(ctx.cart.destination));
+    if d > ctx.rules.collect.max_km {
         return Vec::new();
     }
     let lacking = missing(ctx, &ctx.stocks, i, l);
@@ -156,7 +156,7 @@ pub(super) fn offers(ctx: &Context<'_>) -> Vec<CollectOption> {
         return Vec::new();
     }
     if let Some(id) = ctx.pickup_at {
-        return only(ctx, id).into_iter().collect();
+        return only(ctx, id);
     }
     let mut out: Vec<CollectOption> = Vec::with_capacity(rules.max_stores);
     for (i, d) in ctx
@@ -167,7 +167,7 @@ pub(super) fn offers(ctx: &Context<'_>) -> Vec<CollectOption> {
         let Some(l) = ctx.network.get(i) else {
             continue;
         };
-        if l.kind != LocationKind::Store || !l.active || !l.pickup {
+        if !collects(l) {
             continue;
         }
         let full = out.len() >= rules.max_stores;
