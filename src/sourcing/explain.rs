@@ -157,13 +157,15 @@ pub fn explain_from(
                 "no shipping capacity left today".to_string(),
             ),
             Ok(()) => {
-                let held = stocks
-                    .iter()
-                    .filter(|s| {
-                        s.and_then(|s| s.find(i).map(|k| slot_ats(s, k, l) > 0))
-                            .unwrap_or(false)
-                    })
-                    .count();
+                // Lines it holds, and units of the cart it holds (a line short of units counts).
+                let (held, units) = cart.lines.iter().zip(stocks).fold(
+                    (0usize, 0u64),
+                    |(held, units), (c, s)| {
+                        let ats = s.and_then(|s| s.find(i).map(|k| slot_ats(s, k, l)));
+                        let ats = ats.unwrap_or(0).max(0) as u64;
+                        (held + usize::from(ats > 0), units + c.qty.min(ats))
+                    },
+                );
                 if held == 0 {
                     let message = out_of_stock.get_or_insert_with(|| {
                         let skus: Vec<&str> =
@@ -178,16 +180,6 @@ pub fn explain_from(
                         format!("holds {held} of {} lines; {CHEAPER}", cart.lines.len()),
                     )
                 } else {
-                    // Units, not lines: a location short of one line's units holds that line.
-                    let units: u64 = cart
-                        .lines
-                        .iter()
-                        .zip(stocks)
-                        .map(|(c, s)| {
-                            let ats = s.and_then(|s| s.find(i).map(|k| slot_ats(s, k, l)));
-                            c.qty.min(ats.unwrap_or(0).max(0) as u64)
-                        })
-                        .sum();
                     let total: u64 = cart.lines.iter().map(|c| c.qty).sum();
                     (
                         Reason::Insufficient,
