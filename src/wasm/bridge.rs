@@ -72,8 +72,7 @@ pub fn request_text_under(value: &JsValue, what: &str, under: &str) -> Result<St
                 let field = match (path, under) {
                     ("", _) => what.to_string(),
                     (p, "") => p.to_string(),
-                    (p, u) if p.starts_with('[') => format!("{u}{p}"),
-                    (p, u) => format!("{u}.{p}"),
+                    (p, u) => prefixed(u, p),
                 };
                 invalid(&field, &format!("must be a finite number, got {got}"))
             }
@@ -81,6 +80,15 @@ pub fn request_text_under(value: &JsValue, what: &str, under: &str) -> Result<St
         }
     })?;
     string(&s).ok_or_else(|| invalid(what, "must be a JSON value"))
+}
+
+/// `parent.field`, or `parent` alone when `field` is empty (`[0]` joins without a dot).
+pub fn prefixed(parent: &str, field: &str) -> String {
+    match field {
+        "" => parent.to_string(),
+        f if f.starts_with('[') => format!("{parent}{f}"),
+        f => format!("{parent}.{f}"),
+    }
 }
 
 /// JSON text of a JS value (strings pass through unchanged).

@@ -50,22 +50,14 @@ extern "C" {
 }
 
 use super::bridge::{
-    input, input_list, invalid, object_text, output, request_text_under, string_arg, text, to_js,
+    input, input_list, invalid, object_text, output, prefixed, request_text_under, string_arg,
+    text, to_js,
 };
 use crate::inventory::{ApplyOptions, AvailabilityQuery, ThresholdRule};
 use crate::network::LocationInput;
 use crate::promise::DeliveryRequest;
 use crate::sourcing::{Profile, SourceRequest, SourcingError};
 use crate::InputError;
-
-/// `parent.field`, or `parent` alone when `field` is empty (`[0]` joins without a dot).
-fn prefixed(parent: &str, field: &str) -> String {
-    match field {
-        "" => parent.to_string(),
-        f if f.starts_with('[') => format!("{parent}{f}"),
-        f => format!("{parent}.{f}"),
-    }
-}
 
 /// The JSON text of an array of events that JSON.stringify refused as a whole (a BigInt, a
 /// cycle, a getter that throws, in some event): each event on its own, one that cannot be
