@@ -105,8 +105,17 @@ fn availability_lists_what_a_scan_of_every_location_lists() {
                 FulfilmentMode::Pickup
             };
             let limit = rng.usize(0..40);
+            // Every SKU three times over, with unknown ones between: more SKUs than one round
+            // of the prefetching loop answers, in the order asked.
+            let asked: Vec<String> = (0..3)
+                .flat_map(|k| {
+                    let mut round = c.skus.clone();
+                    round.insert(k * 3, format!("UNKNOWN-{k}"));
+                    round
+                })
+                .collect();
             let query = AvailabilityQuery {
-                skus: c.skus.clone(),
+                skus: asked.clone(),
                 near: Some(near),
                 radius_km: Some(radius),
                 limit: Some(limit as f64),
@@ -114,7 +123,9 @@ fn availability_lists_what_a_scan_of_every_location_lists() {
                 ..AvailabilityQuery::default()
             };
             let got = c.engine.availability(&query).unwrap();
-            for (sku, answer) in c.skus.iter().zip(&got) {
+            assert_eq!(got.len(), asked.len());
+            for (sku, answer) in asked.iter().zip(&got) {
+                assert_eq!(&answer.sku, sku);
                 let mut want: Vec<(f64, usize, i64)> = c
                     .points
                     .iter()

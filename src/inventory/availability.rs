@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::supply::Day;
+use super::supply::{Day, Inbound};
 use super::SkuStock;
 use super::{Inventory, QueryError};
 use crate::network::{GeoPoint, Location, Network};
@@ -127,7 +127,17 @@ struct Plan {
     mask: Vec<u64>,
     /// Safety stock of each matching location, by rank.
     safety: Vec<u32>,
+    /// The words of `mask` with a bit set (what a SKU's bitmap is read at).
+    words: Vec<u32>,
 }
+
+/// What an answer reads of a known SKU: its positions (`None` when it has none) and its
+/// expected supply.
+type Found<'a> = (Option<&'a SkuStock>, &'a [(u32, Inbound)]);
+
+/// SKUs answered per round of prefetching (see [`Inventory::each_answer`]): enough for their
+/// misses to overlap, few enough that what is prefetched stays cached until it is read.
+const ROUND: usize = 16;
 
 /// Buffers reused from one SKU to the next, so that answering a SKU allocates nothing.
 #[derive(Default)]
@@ -229,7 +239,11 @@ impl AvailabilityQuery {
             .iter()
             .map(|c| network.get(c.0).map_or(0, |l| l.safety_stock))
             .collect();
+        let words = (0..mask.len() as u32)
+            .filter(|&w| mask.get(w as usize).is_some_and(|&x| x != 0))
+            .collect();
         Ok(Plan {
+            words,
             limit,
             qty,
             today,
@@ -294,28 +308,24 @@ impl Inventory {
         q: &AvailabilityQuery,
     ) -> Result<Vec<SkuAvailability>, QueryError> {
         let plan = q.plan(network)?;
-        let mut scratch = Scratch::for_plan(&plan);
-        Ok(q.skus
-            .iter()
-            .map(|sku| {
-                let a = self.answer(&plan, &mut scratch, sku);
-                SkuAvailability {
-                    sku: sku.clone(),
-                    total: a.total,
-                    locations: scratch
-                        .entries
-                        .iter()
-                        .map(|&(loc, ats, distance_km)| LocationAvailability {
-                            id: name(network, loc).to_string(),
-                            ats,
-                            distance_km,
-                        })
-                        .collect(),
-                    available_from: a.supply.available_from,
-                    incoming: a.supply.incoming,
-                }
-            })
-            .collect())
+        let mut out = Vec::with_capacity(q.skus.len());
+        self.each_answer(&plan, &q.skus, |sku, a, entries| {
+            out.push(SkuAvailability {
+                sku: sku.to_string(),
+                total: a.total,
+                locations: entries
+                    .iter()
+                    .map(|&(loc, ats, distance_km)| LocationAvailability {
+                        id: name(network, loc).to_string(),
+                        ats,
+                        distance_km,
+                    })
+                    .collect(),
+                available_from: a.supply.available_from,
+                incoming: a.supply.incoming,
+            });
+        });
+        Ok(out)
     }
 
     /// [`Inventory::availability`] as numbers (see [`PackedAvailability`]).
@@ -325,19 +335,16 @@ impl Inventory {
         q: &AvailabilityQuery,
     ) -> Result<PackedAvailability, QueryError> {
         let plan = q.plan(network)?;
-        let mut scratch = Scratch::for_plan(&plan);
         let mut out = PackedAvailability::default();
         let mut seen = Vec::new();
-        for sku in &q.skus {
-            let a = self.answer(&plan, &mut scratch, sku);
+        self.each_answer(&plan, &q.skus, |sku, a, entries| {
             let supply = a.supply.incoming.len();
-            out.numbers
-                .reserve(5 + 3 * scratch.entries.len() + 2 * supply);
+            out.numbers.reserve(5 + 3 * entries.len() + 2 * supply);
             out.names.push_str(sku);
             out.numbers.push(crate::utf16_len(sku) as f64);
             out.numbers.push(a.total as f64);
-            out.numbers.push(scratch.entries.len() as f64);
-            for &(loc, ats, d) in &scratch.entries {
+            out.numbers.push(entries.len() as f64);
+            for &(loc, ats, d) in entries {
                 out.numbers
                     .extend([f64::from(loc), ats as f64, d.unwrap_or(f64::NAN)]);
             }
@@ -351,28 +358,59 @@ impl Inventory {
                 None => -1.0,
             };
             out.numbers.push(from);
-        }
+        });
         Ok(out)
     }
 
-    /// Answers one SKU: its total, its supply, and its listed entries left in `scratch.entries`.
-    fn answer(&self, plan: &Plan, scratch: &mut Scratch, sku: &str) -> Answer {
+    /// Answers `skus` in order, handing each one's answer and listed entries to `each`. SKUs go
+    /// in rounds of [`ROUND`]: a round's SKUs (and their supply) are looked up first, then the
+    /// memory each answer reads is prefetched stage by stage (the SKU's record, its bitmap at the query's words,
+    /// the slots there), so that the cache misses of a round overlap instead of coming one
+    /// after the other — with SKUs picked at random most of an answer's time is those misses.
+    fn each_answer(
+        &self,
+        plan: &Plan,
+        skus: &[String],
+        mut each: impl FnMut(&str, Answer, &[(u32, i64, Option<f64>)]),
+    ) {
+        let mut scratch = Scratch::for_plan(plan);
+        let mut round: Vec<Option<Found<'_>>> = Vec::with_capacity(ROUND);
+        for chunk in skus.chunks(ROUND) {
+            round.clear();
+            round.extend(chunk.iter().map(|sku| {
+                self.sku_index(sku)
+                    .map(|i| (self.stock(i), self.inbound_of(i)))
+            }));
+            let stocks = || round.iter().flatten().filter_map(|e| e.0);
+            stocks().for_each(crate::prefetch::read);
+            stocks().for_each(|st| st.prefetch_index(&plan.words));
+            stocks().for_each(|st| st.prefetch_slots(&plan.words));
+            for (sku, found) in chunk.iter().zip(&round) {
+                let a = self.answer(plan, &mut scratch, *found);
+                each(sku, a, &scratch.entries);
+            }
+        }
+    }
+
+    /// Answers one SKU (`None` when unknown): its total, its supply, and its listed entries left
+    /// in `scratch.entries`.
+    fn answer(&self, plan: &Plan, scratch: &mut Scratch, found: Option<Found<'_>>) -> Answer {
         let mut out = Answer {
             total: 0,
             supply: SupplyAnswer::default(),
         };
         scratch.entries.clear();
-        let Some(si) = self.sku_index(sku) else {
+        let Some((stock, inbound)) = found else {
             return out;
         };
-        if let Some(stock) = self.stock(si) {
+        if let Some(stock) = stock {
             out.total = if plan.near {
                 Self::answer_near(plan, scratch, stock)
             } else {
                 Self::answer_by_stock(plan, scratch, stock)
             };
         }
-        self.add_supply(plan, si, out.total, &mut out.supply);
+        Self::add_supply(plan, inbound, out.total, &mut out.supply);
         out
     }
 
@@ -384,7 +422,7 @@ impl Inventory {
             stock.ats(slot, plan.safety.get(r as usize).copied().unwrap_or(0))
         };
         let rank = |loc: u32| plan.rank.get(loc as usize).copied().unwrap_or(u32::MAX);
-        let dense = stock.visit_masked(&plan.mask, |slot, loc| {
+        let dense = stock.visit_masked(&plan.mask, &plan.words, |slot, loc| {
             let r = rank(loc);
             visit(r, loc, ats_at(slot, r));
         });
@@ -463,9 +501,9 @@ impl Inventory {
         found.iter().map(|e| e.2).sum()
     }
 
-    fn add_supply(&self, plan: &Plan, sku: u32, total: i64, out: &mut SupplyAnswer) {
+    fn add_supply(plan: &Plan, inbound: &[(u32, Inbound)], total: i64, out: &mut SupplyAnswer) {
         let mut by_day: Vec<(Day, i64)> = Vec::new();
-        for (loc, inbound) in self.inbound_of(sku) {
+        for (loc, inbound) in inbound {
             if plan.rank.get(*loc as usize).is_none_or(|&r| r == u32::MAX) {
                 continue;
             }

@@ -142,6 +142,23 @@ impl Slots {
         }
     }
 
+    /// Hints the CPU to load slots `from..to`, a line at a time.
+    pub(super) fn prefetch_range(&self, from: usize, to: usize) {
+        // Slots per 64-byte line: 16 counts, or 4 full slots.
+        let step = match self {
+            Slots::OnHand(_) => 16,
+            Slots::Full(_) => 4,
+        };
+        let mut i = from;
+        while i < to {
+            self.prefetch(i);
+            i += step;
+        }
+        if to > from {
+            self.prefetch(to - 1);
+        }
+    }
+
     /// Writes slot `i` (nothing past the end).
     pub(super) fn set(&mut self, i: usize, s: Slot) {
         match self {

@@ -256,6 +256,51 @@ impl SkuStock {
         }
     }
 
+    /// Hints the CPU to load what a query over the location words `words` (indexes of 64-location
+    /// words, see [`SkuStock::visit_masked`]) reads of this SKU first: its bitmap and rank
+    /// counts at those words, or the middle of its list. Answering many SKUs, the lines of the
+    /// next ones then arrive while the current one is answered, instead of one miss at a time.
+    pub fn prefetch_index(&self, words: &[u32]) {
+        match &self.locs {
+            Locs::Bits {
+                words: bits,
+                before,
+            } => {
+                for &w in words {
+                    if let (Some(x), Some(b)) = (bits.get(w as usize), before.get(w as usize)) {
+                        crate::prefetch::read(x);
+                        crate::prefetch::read(b);
+                    }
+                }
+            }
+            Locs::List(v) => {
+                if let Some(x) = v.get(v.len() / 2) {
+                    crate::prefetch::read(x);
+                }
+            }
+        }
+    }
+
+    /// Hints the CPU to load the slots that the location words `words` hold (a bitmap's; the
+    /// rank counts read here should have been prefetched by [`SkuStock::prefetch_index`]).
+    pub fn prefetch_slots(&self, words: &[u32]) {
+        let Locs::Bits {
+            words: bits,
+            before,
+        } = &self.locs
+        else {
+            return;
+        };
+        for &w in words {
+            if let (Some(&x), Some(&b)) = (bits.get(w as usize), before.get(w as usize)) {
+                if x != 0 {
+                    self.slots
+                        .prefetch_range(b as usize, b as usize + x.count_ones() as usize);
+                }
+            }
+        }
+    }
+
     /// True when positions are found in constant time (a bitmap), so that probing locations
     /// one by one beats walking them all.
     pub fn is_dense(&self) -> bool {
@@ -279,19 +324,37 @@ impl SkuStock {
 
     /// Calls `visit(slot, location)` for the positions at locations whose bit is set in `mask`
     /// (bit `l % 64` of `mask[l / 64]` for location `l`), by location; `false` when this SKU
-    /// keeps a list, not a bitmap (walk it or probe it instead). A word-wise AND: a query's 50
-    /// locations cost a few word operations plus one step per position actually held.
-    pub fn visit_masked(&self, mask: &[u64], mut visit: impl FnMut(usize, u32)) -> bool {
-        let Locs::Bits { words, before } = &self.locs else {
+    /// keeps a list, not a bitmap (walk it or probe it instead). `words` lists the words of
+    /// `mask` with a bit set, ascending (a query's 50 locations are a few words of the bitmap:
+    /// the others are not read). A word-wise AND: a few word operations plus one step per
+    /// position actually held.
+    pub fn visit_masked(
+        &self,
+        mask: &[u64],
+        words: &[u32],
+        mut visit: impl FnMut(usize, u32),
+    ) -> bool {
+        let Locs::Bits {
+            words: bits,
+            before,
+        } = &self.locs
+        else {
             return false;
         };
-        for (w, ((&word, &b), &m)) in words.iter().zip(before).zip(mask).enumerate() {
+        for &w in words {
+            let (Some(&word), Some(&b), Some(&m)) = (
+                bits.get(w as usize),
+                before.get(w as usize),
+                mask.get(w as usize),
+            ) else {
+                break;
+            };
             let mut hits = word & m;
             while hits != 0 {
                 let bit = hits.trailing_zeros();
                 hits &= hits - 1;
                 let below = (word & ((1u64 << bit) - 1)).count_ones() + b;
-                visit(below as usize, w as u32 * 64 + bit);
+                visit(below as usize, w * 64 + bit);
             }
         }
         true
