@@ -377,6 +377,7 @@ impl SkuStock {
 
     /// ATS at slot `i` before the location's state is considered, with the location's safety
     /// stock (as [`Position::ats`], without building the position).
+    #[inline(always)]
     pub fn ats(&self, i: usize, location_safety: u32) -> i64 {
         self.slots.ats(i, location_safety)
     }
