@@ -125,6 +125,23 @@ pub(super) struct Lagrangian {
     /// Workspace of [`Lagrangian::core`].
     pick: Vec<u128>,
     order: Vec<u32>,
+    /// During an ascent, the relaxation of the best multipliers while a later evaluation is
+    /// the current one (swapped in at the end rather than evaluated again).
+    saved: Saved,
+}
+
+/// The relaxation that an evaluation leaves (see [`Lagrangian::eval`]): what the search reads
+/// after an ascent, kept aside for the best multipliers.
+#[derive(Debug, Clone, Default)]
+struct Saved {
+    w: Box<[f64]>,
+    supply: Box<[f64]>,
+    chosen: Vec<u32>,
+    free: usize,
+    negatives: usize,
+    take: usize,
+    last_chosen: f64,
+    first_left: f64,
 }
 
 impl Lagrangian {
@@ -171,7 +188,26 @@ impl Lagrangian {
             knap: vec![(0.0, 0); longest].into(),
             pick: Vec::new(),
             order: Vec::new(),
+            saved: Saved::default(),
         }
+    }
+
+    /// Exchanges the relaxation in place with the one kept aside (allocated on first use: most
+    /// ascents of a small instance stop before they need it).
+    fn swap_saved(&mut self) {
+        let s = &mut self.saved;
+        if s.w.len() != self.w.len() || s.supply.len() != self.supply.len() {
+            s.w = vec![0.0; self.w.len()].into();
+            s.supply = vec![0.0; self.supply.len()].into();
+        }
+        std::mem::swap(&mut self.w, &mut s.w);
+        std::mem::swap(&mut self.supply, &mut s.supply);
+        std::mem::swap(&mut self.chosen, &mut s.chosen);
+        std::mem::swap(&mut self.free, &mut s.free);
+        std::mem::swap(&mut self.negatives, &mut s.negatives);
+        std::mem::swap(&mut self.take, &mut s.take);
+        std::mem::swap(&mut self.last_chosen, &mut s.last_chosen);
+        std::mem::swap(&mut self.first_left, &mut s.first_left);
     }
 
     /// `w_i` at the current multipliers; with `supply`, adds the knapsack's units per line.
@@ -348,9 +384,18 @@ impl Lagrangian {
         let mut stall = 0;
         self.exact = false;
         let mut history = [f64::NEG_INFINITY; 6];
+        // Whether the best relaxation of this ascent was ever kept aside.
+        let mut saved = false;
         // Deflected directions (Camerini, Fratta, Maffioli): less zig-zag than raw subgradients.
         self.dir.fill(0.0);
         for it in 0..iters.max(1) {
+            // The relaxation in place is the best one so far: keep it aside (an evaluation
+            // writes every part of it that is read: `w` of the active candidates, `supply`,
+            // `chosen` and the counts).
+            if best_is_last {
+                self.swap_saved();
+                saved = true;
+            }
             let v = self.eval(inst, node);
             if v == f64::INFINITY {
                 // Infeasible node: no multipliers needed.
@@ -449,7 +494,14 @@ impl Lagrangian {
         }
         if !best_is_last {
             self.lambda.copy_from_slice(&self.best);
-            best = self.eval(inst, node);
+            if saved {
+                // The relaxation of the best multipliers, as evaluating them again would leave
+                // it (the same computation on the same inputs; `supply` is only the ascent's).
+                self.swap_saved();
+            } else {
+                // No evaluation of this ascent was ever the best (a NaN bound): as before.
+                best = self.eval(inst, node);
+            }
         }
         best
     }
