@@ -148,7 +148,10 @@ impl Lagrangian {
     /// Multipliers started at each line's cheapest amortised unit cost `min_i c_i + f_i / U_i`.
     pub fn new(inst: &Instance) -> Self {
         let (m, n) = (inst.m(), inst.n());
-        let mut lambda = vec![f64::INFINITY; m];
+        // Room for the cuts' multipliers from the start: no copy when they are added, none when
+        // the vector becomes a boxed slice.
+        let mut lambda = Vec::with_capacity(2 * m);
+        lambda.resize(m, f64::INFINITY);
         for i in 0..n {
             if !inst.is_real(i) {
                 continue;

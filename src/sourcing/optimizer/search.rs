@@ -90,8 +90,9 @@ struct Search<'a> {
     dom: Dominance,
 }
 
-/// Runs the search with at most `budget` nodes, improving `inc`.
-pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome {
+/// Runs the search with at most `budget` nodes, improving `inc`; every plan ships from at
+/// least `least` real candidates ([`fewest_shipments_bound`]).
+pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64, least: usize) -> Outcome {
     let n = inst.n();
     let mut status = vec![FREE; n];
     if let Some(d) = inst.dummy {
@@ -117,20 +118,10 @@ pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome 
         chosen: vec![false; n].into(),
         core: Vec::new(),
         visits: 0,
-        least: 0,
+        least,
         certify: budget < CERTIFY_BELOW,
         dom: Dominance::new(inst),
     };
-    // A lower bound on the shipments strengthens every cost bound (and decides ties). A plan of
-    // one shipment already meets the trivial bound: nothing to compute.
-    let known = s.inc.best.as_ref().map(|b| b.keys.len());
-    s.least = if known == Some(1) {
-        1
-    } else {
-        let all: Vec<u32> = (0..n as u32).collect();
-        fewest_shipments_bound(inst, &root.status, &all, known)
-    };
-
     let mut stack = vec![root];
     let mut nodes = 0u64;
     let mut dive = true;
@@ -513,29 +504,36 @@ impl Search<'_> {
     }
 }
 
-/// A lower bound on the shipments of every plan: the Lagrangian bound of the same problem with
-/// every fixed cost 1 and every unit cost 0, rounded up.
-fn fewest_shipments_bound(
-    inst: &Instance,
-    status: &[u8],
-    active: &[u32],
-    known: Option<usize>,
-) -> usize {
-    let count = inst.counting();
-    let view = NodeView {
-        status,
-        active,
-        slots: inst.k,
-        need: 0,
-    };
-    let mut lag = Lagrangian::new(&count);
-    lag.cover_cuts(&count, active);
-    // Stop as soon as the rounded bound reaches the incumbent's count: it cannot go higher.
-    let target = known.map(|k| k as f64 - 1.0 + 1e-3);
-    let lb = lag.ascend(&count, &view, target, COUNT);
-    if lb.is_finite() && lb > 0.0 {
-        (lb - 1e-6).ceil() as usize
-    } else {
-        0
+/// A lower bound on the shipments of every plan, given the incumbent's shipment count `known`:
+/// the Lagrangian bound of the same problem with every fixed cost 1 and every unit cost 0,
+/// rounded up. A lower bound on the shipments strengthens every cost bound (and decides ties); a
+/// plan of one shipment already meets the trivial bound: nothing to compute.
+pub(super) fn fewest_shipments_bound(inst: &mut Instance, known: Option<usize>) -> usize {
+    if known == Some(1) {
+        return 1;
     }
+    inst.counting(|count| {
+        let n = count.n();
+        let mut status = vec![FREE; n];
+        if let Some(d) = count.dummy {
+            status[d] = IN;
+        }
+        let active: Vec<u32> = (0..n as u32).collect();
+        let view = NodeView {
+            status: &status,
+            active: &active,
+            slots: count.k,
+            need: 0,
+        };
+        let mut lag = Lagrangian::new(count);
+        lag.cover_cuts(count, &active);
+        // Stop as soon as the rounded bound reaches the incumbent's count: it cannot go higher.
+        let target = known.map(|k| k as f64 - 1.0 + 1e-3);
+        let lb = lag.ascend(count, &view, target, COUNT);
+        if lb.is_finite() && lb > 0.0 {
+            (lb - 1e-6).ceil() as usize
+        } else {
+            0
+        }
+    })
 }
