@@ -71,6 +71,43 @@ fn worth_of(key: u128) -> f64 {
     crate::order::from_total_order_bits((key >> 64) as u64)
 }
 
+/// The pass over candidate `i`'s row that [`Lagrangian::worth`] begins with, at multipliers
+/// `lambda` (lines) and `cut` (cover cuts, read when `cuts`): its fixed cost less the cuts it
+/// pays, the units of the lines worth more than its unit cost, and their gain (each sum in row
+/// order). Inlined at both callers: the optimiser's innermost loop.
+#[inline(always)]
+fn row_pass(inst: &Instance, i: usize, lambda: &[f64], cut: &[f64], cuts: bool) -> (f64, f64, f64) {
+    let ci = inst.c[i];
+    let r = inst.row(i);
+    let lines = &inst.line[r.clone()];
+    let qty = &inst.qtyf[r];
+    // Cover cuts pay each open holder of their line, whatever it ships; with cuts, their sum
+    // and the knapsack's gain are taken in one pass over the row (two sums, each in row order
+    // as apart).
+    let mut w = inst.f[i];
+    let mut units = 0.0;
+    let mut gained = 0.0;
+    if cuts {
+        for (&j, &s) in lines.iter().zip(qty) {
+            w -= cut[j as usize];
+            let gain = lambda[j as usize] - ci;
+            if gain > 0.0 {
+                gained += gain * s;
+                units += s;
+            }
+        }
+    } else {
+        for (&j, &s) in lines.iter().zip(qty) {
+            let gain = lambda[j as usize] - ci;
+            if gain > 0.0 {
+                gained += gain * s;
+                units += s;
+            }
+        }
+    }
+    (w, units, gained)
+}
+
 /// Stocks tracked per line for the cover cuts: a cut asks for at most this many holders.
 const TOP: usize = 4;
 
@@ -223,34 +260,11 @@ impl Lagrangian {
         let qty = &inst.qtyf[r];
         let m = self.need.len();
         let (lambda, cut) = self.lambda.split_at(m);
-        // Cover cuts pay each open holder of their line, whatever it ships; with cuts, their
-        // sum and the knapsack's gain are taken in one pass over the row (two sums, each in
-        // row order as apart).
-        let mut w = inst.f[i];
-        let mut units = 0.0;
-        let mut gained = 0.0;
-        if self.cuts {
-            for (&j, &s) in lines.iter().zip(qty) {
-                w -= cut[j as usize];
-                let gain = lambda[j as usize] - ci;
-                if gain > 0.0 {
-                    gained += gain * s;
-                    units += s;
-                }
-            }
-            if supply {
-                let out = &mut self.supply[m..];
-                for &j in lines {
-                    out[j as usize] += 1.0;
-                }
-            }
-        } else {
-            for (&j, &s) in lines.iter().zip(qty) {
-                let gain = lambda[j as usize] - ci;
-                if gain > 0.0 {
-                    gained += gain * s;
-                    units += s;
-                }
+        let (w, units, gained) = row_pass(inst, i, lambda, cut, self.cuts);
+        if self.cuts && supply {
+            let out = &mut self.supply[m..];
+            for &j in lines {
+                out[j as usize] += 1.0;
             }
         }
         if units <= inst.capf[i] {
@@ -266,6 +280,7 @@ impl Lagrangian {
         }
         // The capacity binds: fill it with the lines worth most (insertion sort by decreasing
         // multiplier, then entry order; rows are short).
+        let mut w = w;
         let knap = &mut self.knap;
         let mut len = 0;
         for (k, &j) in lines.iter().enumerate() {
@@ -318,7 +333,19 @@ impl Lagrangian {
             let iu = i as usize;
             // A forced candidate's knapsack counts towards the supply: filled in the same pass.
             let forced = node.status[iu] == IN;
-            let w = self.worth(inst, iu, forced);
+            // A free candidate whose capacity does not bind (most of them) is priced here, by
+            // the row pass inlined; the others by `worth`, which begins with the same pass.
+            let open = if forced {
+                None
+            } else {
+                let (lambda, cut) = self.lambda.split_at(m);
+                let (w, units, gained) = row_pass(inst, iu, lambda, cut, self.cuts);
+                (units <= inst.capf[iu]).then_some(w - gained)
+            };
+            let w = match open {
+                Some(w) => w,
+                None => self.worth(inst, iu, forced),
+            };
             self.w[iu] = w;
             if forced {
                 value += w;
