@@ -134,6 +134,9 @@ pub(super) struct Lagrangian {
     need: Box<[f64]>,
     /// True when some line has a cut.
     cuts: bool,
+    /// The rows of `lambda` an ascent moves, in order: every line's, then those of the lines
+    /// with a cut (the others stay 0).
+    rows: Vec<u32>,
     top: Box<[[u64; TOP]]>,
     best: Box<[f64]>,
     /// `w_i` per candidate (valid for the active ones).
@@ -213,6 +216,11 @@ impl Lagrangian {
             lambda,
             need: vec![0.0; m].into(),
             cuts: false,
+            rows: {
+                let mut rows = Vec::with_capacity(2 * m);
+                rows.extend(0..m as u32);
+                rows
+            },
             top: vec![[0; TOP]; m].into(),
             w: vec![0.0; n].into(),
             supply: vec![0.0; rows].into(),
@@ -471,7 +479,11 @@ impl Lagrangian {
             let mut norm2 = 0.0;
             let (mut dot, mut dnorm2) = (0.0, 0.0);
             let m = inst.m();
-            for j in 0..self.lambda.len() {
+            // The other rows (cuts of lines that have none) are zero throughout: a gradient
+            // of 0 (the multiplier is 0, and the supply of holders at least the 0 wanted), so
+            // a direction and a multiplier of 0. Adding their zeros changes no sum.
+            for &r in &self.rows {
+                let j = r as usize;
                 let want = if j < m {
                     inst.q[j] as f64
                 } else {
@@ -506,19 +518,23 @@ impl Lagrangian {
                 0.0
             };
             let mut d2 = 0.0;
-            for j in 0..self.lambda.len() {
+            for &r in &self.rows {
+                let j = r as usize;
                 let d = self.supply[j] + beta * self.dir[j];
                 self.dir[j] = d;
                 d2 += d * d;
             }
             if d2 <= 0.0 {
                 d2 = norm2;
-                self.dir.copy_from_slice(&self.supply);
+                for &r in &self.rows {
+                    self.dir[r as usize] = self.supply[r as usize];
+                }
             }
             let target = ub.unwrap_or(best + 0.1 * (best.abs() + 1.0));
             let gap = greater(target - v, 1e-6 * (1.0 + v.abs()));
             let step = theta * gap / d2;
-            for j in 0..self.lambda.len() {
+            for &r in &self.rows {
+                let j = r as usize;
                 self.lambda[j] = greater(self.lambda[j] + step * self.dir[j], 0.0);
             }
         }
@@ -591,6 +607,7 @@ impl Lagrangian {
             }
         }
         self.cuts = false;
+        self.rows.truncate(m);
         for j in 0..m {
             let (mut sum, mut k) = (0u64, 0usize);
             for &x in &self.top[j] {
@@ -605,6 +622,7 @@ impl Lagrangian {
             if need >= 2 {
                 self.need[j] = need as f64;
                 self.cuts = true;
+                self.rows.push((m + j) as u32);
             } else {
                 self.need[j] = 0.0;
                 self.lambda[m + j] = 0.0;
