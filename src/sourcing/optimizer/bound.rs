@@ -71,6 +71,30 @@ fn worth_of(key: u128) -> f64 {
     crate::order::from_total_order_bits((key >> 64) as u64)
 }
 
+/// Sets `lambda` (`2m` multipliers) to their start: each line's cheapest amortised unit cost
+/// `min_i c_i + f_i / U_i` (0 when no candidate holds it), and 0 for the cuts.
+fn initial(inst: &Instance, lambda: &mut [f64]) {
+    let m = inst.m();
+    let (lines, cuts) = lambda.split_at_mut(m);
+    lines.fill(f64::INFINITY);
+    cuts.fill(0.0);
+    for i in 0..inst.n() {
+        if !inst.is_real(i) {
+            continue;
+        }
+        let amortised = inst.c[i] + inst.f[i] / inst.cap[i] as f64;
+        for e in inst.row(i) {
+            let j = inst.line[e] as usize;
+            lines[j] = lesser(lines[j], amortised);
+        }
+    }
+    for l in lines {
+        if !l.is_finite() {
+            *l = 0.0;
+        }
+    }
+}
+
 /// The pass over candidate `i`'s row that [`Lagrangian::worth`] begins with, at multipliers
 /// `lambda` (lines) and `cut` (cover cuts, read when `cuts`): its fixed cost less the cuts it
 /// pays, the units of the lines worth more than its unit cost, and their gain (each sum in row
@@ -188,29 +212,10 @@ impl Lagrangian {
     /// Multipliers started at each line's cheapest amortised unit cost `min_i c_i + f_i / U_i`.
     pub fn new(inst: &Instance) -> Self {
         let (m, n) = (inst.m(), inst.n());
-        // Room for the cuts' multipliers from the start: no copy when they are added, none when
-        // the vector becomes a boxed slice.
-        let mut lambda = Vec::with_capacity(2 * m);
-        lambda.resize(m, f64::INFINITY);
-        for i in 0..n {
-            if !inst.is_real(i) {
-                continue;
-            }
-            let amortised = inst.c[i] + inst.f[i] / inst.cap[i] as f64;
-            for e in inst.row(i) {
-                let j = inst.line[e] as usize;
-                lambda[j] = lesser(lambda[j], amortised);
-            }
-        }
-        for l in &mut lambda {
-            if !l.is_finite() {
-                *l = 0.0;
-            }
-        }
-        lambda.resize(2 * m, 0.0);
+        let mut lambda: Box<[f64]> = vec![0.0; 2 * m].into();
+        initial(inst, &mut lambda);
         let rows = lambda.len();
         let longest = (0..n).map(|i| inst.row(i).len()).max().unwrap_or(0);
-        let lambda = lambda.into_boxed_slice();
         Lagrangian {
             best: lambda.clone(),
             lambda,
@@ -238,6 +243,31 @@ impl Lagrangian {
             order: Vec::new(),
             saved: Saved::default(),
         }
+    }
+
+    /// [`Lagrangian::new`] for `inst`, in the vectors of `self`, made for an instance of the
+    /// same rows (the same problem under other costs: the shipment-count bound's).
+    pub fn renew(mut self, inst: &Instance) -> Self {
+        let (m, n) = (inst.m(), inst.n());
+        let longest = (0..n).map(|i| inst.row(i).len()).max().unwrap_or(0);
+        if self.lambda.len() != 2 * m || self.w.len() != n || self.knap.len() != longest {
+            return Lagrangian::new(inst);
+        }
+        initial(inst, &mut self.lambda);
+        self.best.copy_from_slice(&self.lambda);
+        self.need.fill(0.0);
+        self.cuts = false;
+        self.rows.truncate(m);
+        self.top.fill([0; TOP]);
+        self.w.fill(0.0);
+        self.supply.fill(0.0);
+        self.chosen.clear();
+        (self.free, self.negatives, self.take) = (0, 0, 0);
+        (self.last_chosen, self.first_left) = (0.0, f64::INFINITY);
+        self.exact = false;
+        self.dir.fill(0.0);
+        self.knap.fill((0.0, 0));
+        self
     }
 
     /// Exchanges the relaxation in place with the one kept aside (allocated on first use: most

@@ -79,8 +79,9 @@ fn find(inst: &mut Instance, inc: &mut Incumbent, budget: u64) -> (bool, f64, u6
         let lb = inc.ub().unwrap_or(f64::INFINITY);
         return (true, lb, 0);
     }
-    let least = search::fewest_shipments_bound(inst, inc.best.as_ref().map(|b| b.keys.len()));
-    let out = search::run(inst, inc, budget, least);
+    let (least, spare) =
+        search::fewest_shipments_bound(inst, inc.best.as_ref().map(|b| b.keys.len()));
+    let out = search::run(inst, inc, budget, least, spare);
     (out.finished, out.lower_bound, out.nodes)
 }
 
