@@ -23,6 +23,7 @@ use super::problem::{eligibility, Ineligible, Sourcing};
 use super::profile::Strategy;
 use super::request::Cart;
 use crate::inventory::{slot_ats, Inventory, SkuStock};
+use crate::network::geo::EARTH_RADIUS_KM;
 use crate::network::{GeoIndex, Network};
 
 /// How many of the nearest locations a plan explains.
@@ -129,24 +130,40 @@ pub(crate) fn explain_with(
     // non-negative floats order as the floats do): std's selection and sort compare integers
     // inline, where a comparison function is a call per comparison in the wasm build.
     let key = |d: f64, i: u32| u128::from(d.to_bits()) << 32 | u128::from(i);
-    // The candidates' keys first (distances known); then every other location's.
-    const UNSEEN: u128 = u128::MAX;
-    let mut near: Vec<u128> = vec![UNSEEN; network.len()];
+    // The candidates' keys first (distances known); then every other location's, unless its
+    // latitude alone puts it beyond the EXPLAINED nearest found so far: a haversine distance is
+    // at least the radius times the difference of latitudes (in radians), which costs no sine
+    // (the margin covers rounding many times over). Such a location cannot be among the
+    // EXPLAINED nearest: it is left out (`FAR`).
+    const FAR: u128 = u128::MAX;
+    let mut near: Vec<u128> = vec![FAR; network.len()];
+    let mut nearest = Nearest([FAR; EXPLAINED]);
     if let Some(b) = built {
         for (&loc, &d) in b.locations.iter().zip(&b.distances) {
             if let Some(k) = near.get_mut(loc as usize) {
                 *k = key(d, loc);
+                if !used.contains(&loc) {
+                    nearest.note(*k);
+                }
             }
         }
     }
+    let lat = cart.destination.lat.to_radians();
     for (i, k) in near.iter_mut().enumerate() {
-        if *k == UNSEEN {
-            *k = key(index.distance_km(i as u32, &origin), i as u32);
+        let i = i as u32;
+        if *k != FAR || used.contains(&i) {
+            continue;
         }
+        if let (Some(bound), Some(l)) = (nearest.farthest(), network.get(i)) {
+            let least = EARTH_RADIUS_KM * (l.lat.to_radians() - lat).abs() * (1.0 - 1e-9);
+            if least > bound {
+                continue;
+            }
+        }
+        *k = key(index.distance_km(i, &origin), i);
+        nearest.note(*k);
     }
-    if !used.is_empty() {
-        near.retain(|&k| !used.contains(&(k as u32)));
-    }
+    near.retain(|&k| k != FAR && !used.contains(&(k as u32)));
     if near.len() > EXPLAINED {
         near.select_nth_unstable(EXPLAINED - 1);
         near.truncate(EXPLAINED);
@@ -238,6 +255,30 @@ pub(crate) fn explain_with(
 }
 
 const CHEAPER: &str = "the plan is cheaper without it";
+
+/// The [`EXPLAINED`] smallest location keys seen (distance bits, then index), ascending.
+struct Nearest([u128; EXPLAINED]);
+
+impl Nearest {
+    fn note(&mut self, k: u128) {
+        let t = &mut self.0;
+        if k >= t[EXPLAINED - 1] {
+            return;
+        }
+        let mut p = EXPLAINED - 1;
+        while p > 0 && t[p - 1] > k {
+            t[p] = t[p - 1];
+            p -= 1;
+        }
+        t[p] = k;
+    }
+
+    /// The distance of the last of them, once there are as many.
+    fn farthest(&self) -> Option<f64> {
+        let k = self.0[EXPLAINED - 1];
+        (k != u128::MAX).then(|| f64::from_bits((k >> 32) as u64))
+    }
+}
 
 /// What the forced solves of one location established.
 struct Forced {
