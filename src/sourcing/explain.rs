@@ -13,6 +13,8 @@
 //! location whose lines do not all fit is not priced. When a solve stops on its budget, its
 //! certified lower bound makes `costlierBy` a lower bound (`costlierByExact: false`).
 
+use std::fmt::Write as _;
+
 use serde::{Deserialize, Serialize};
 
 use super::optimizer::{self, Problem, Status};
@@ -21,6 +23,7 @@ use super::problem::{eligibility, Ineligible, Sourcing};
 use super::profile::Strategy;
 use super::request::Cart;
 use crate::inventory::{slot_ats, Inventory, SkuStock};
+use crate::network::geo::EARTH_RADIUS_KM;
 use crate::network::{GeoIndex, Network};
 
 /// How many of the nearest locations a plan explains.
@@ -106,15 +109,61 @@ pub fn explain_from(
     used: &[&str],
     complete: bool,
 ) -> Vec<Explanation> {
+    explain_with(network, stocks, cart, strategy, used, complete, None)
+}
+
+/// [`explain_from`], reading the distances of the candidates of `built` (the cart's problem
+/// under `strategy`, as [`super::problem::build_from`] gave it) rather than computing them again:
+/// the same geo index and destination give the same distances, bit for bit.
+pub(crate) fn explain_with(
+    network: &Network,
+    stocks: &[Option<&SkuStock>],
+    cart: &Cart,
+    strategy: &Strategy,
+    used: &[&str],
+    complete: bool,
+    built: Option<&Sourcing>,
+) -> Vec<Explanation> {
     let (index, origin) = (network.index(), GeoIndex::origin(cart.destination));
     let used: Vec<u32> = used.iter().filter_map(|id| network.lookup(id)).collect();
     // By distance, then index, as one integer per location (a distance is >= 0, and the bits of
     // non-negative floats order as the floats do): std's selection and sort compare integers
     // inline, where a comparison function is a call per comparison in the wasm build.
-    let mut near: Vec<u128> = (0..network.len() as u32)
-        .filter(|i| !used.contains(i))
-        .map(|i| u128::from(index.distance_km(i, &origin).to_bits()) << 32 | u128::from(i))
-        .collect();
+    let key = |d: f64, i: u32| u128::from(d.to_bits()) << 32 | u128::from(i);
+    // The candidates' keys first (distances known); then every other location's, unless its
+    // latitude alone puts it beyond the EXPLAINED nearest found so far: a haversine distance is
+    // at least the radius times the difference of latitudes (in radians), which costs no sine
+    // (the margin covers rounding many times over). Such a location cannot be among the
+    // EXPLAINED nearest: it is left out (`FAR`).
+    const FAR: u128 = u128::MAX;
+    let mut near: Vec<u128> = vec![FAR; network.len()];
+    let mut nearest = Nearest([FAR; EXPLAINED]);
+    if let Some(b) = built {
+        for (&loc, &d) in b.locations.iter().zip(&b.distances) {
+            if let Some(k) = near.get_mut(loc as usize) {
+                *k = key(d, loc);
+                if !used.contains(&loc) {
+                    nearest.note(*k);
+                }
+            }
+        }
+    }
+    let lat = cart.destination.lat.to_radians();
+    for (i, k) in near.iter_mut().enumerate() {
+        let i = i as u32;
+        if *k != FAR || used.contains(&i) {
+            continue;
+        }
+        if let (Some(bound), Some(l)) = (nearest.farthest(), network.get(i)) {
+            let least = EARTH_RADIUS_KM * (l.lat.to_radians() - lat).abs() * (1.0 - 1e-9);
+            if least > bound {
+                continue;
+            }
+        }
+        *k = key(index.distance_km(i, &origin), i);
+        nearest.note(*k);
+    }
+    near.retain(|&k| k != FAR && !used.contains(&(k as u32)));
     if near.len() > EXPLAINED {
         near.select_nth_unstable(EXPLAINED - 1);
         near.truncate(EXPLAINED);
@@ -125,7 +174,8 @@ pub fn explain_from(
         .map(|k| (f64::from_bits((k >> 32) as u64), k as u32));
     // The same for every location that holds none of the cart: written once.
     let mut out_of_stock: Option<String> = None;
-    near.filter_map(|(d, i)| {
+    let mut out = Vec::with_capacity(near.len());
+    out.extend(near.filter_map(|(d, i)| {
         let l = network.get(i)?;
         let (reason, message) = match eligibility(l, d, strategy) {
             Err(Ineligible::Inactive) => (Reason::Inactive, "inactive".to_string()),
@@ -175,10 +225,11 @@ pub fn explain_from(
                     });
                     (Reason::OutOfStock, message.clone())
                 } else if complete {
-                    (
-                        Reason::Costlier,
-                        format!("holds {held} of {} lines; {CHEAPER}", cart.lines.len()),
-                    )
+                    // Written into a string of its final size (`format!` would grow one).
+                    let mut message = String::with_capacity(32 + CHEAPER.len());
+                    let _ = write!(message, "holds {held} of {} lines; ", cart.lines.len());
+                    message.push_str(CHEAPER);
+                    (Reason::Costlier, message)
                 } else {
                     let total: u64 = cart.lines.iter().map(|c| c.qty).sum();
                     (
@@ -199,11 +250,35 @@ pub fn explain_from(
             costlier_by: None,
             costlier_by_exact: None,
         })
-    })
-    .collect()
+    }));
+    out
 }
 
 const CHEAPER: &str = "the plan is cheaper without it";
+
+/// The [`EXPLAINED`] smallest location keys seen (distance bits, then index), ascending.
+struct Nearest([u128; EXPLAINED]);
+
+impl Nearest {
+    fn note(&mut self, k: u128) {
+        let t = &mut self.0;
+        if k >= t[EXPLAINED - 1] {
+            return;
+        }
+        let mut p = EXPLAINED - 1;
+        while p > 0 && t[p - 1] > k {
+            t[p] = t[p - 1];
+            p -= 1;
+        }
+        t[p] = k;
+    }
+
+    /// The distance of the last of them, once there are as many.
+    fn farthest(&self) -> Option<f64> {
+        let k = self.0[EXPLAINED - 1];
+        (k != u128::MAX).then(|| f64::from_bits((k >> 32) as u64))
+    }
+}
 
 /// What the forced solves of one location established.
 struct Forced {

@@ -80,7 +80,7 @@ pub fn source_cart(
     let (plan_of, explained_by) = match built.last() {
         Some((s, sourcing, solution)) => (
             plan::assemble(network, cart, sourcing, solution, None),
-            Some(*s),
+            Some((*s, sourcing)),
         ),
         None => {
             let empty = problem::build_from(network, &stocks, cart, &Strategy::default());
@@ -95,8 +95,9 @@ pub fn source_cart(
     plan.search_nodes = nodes;
     // Unfulfillable is proven only if every strategy proved it.
     plan.optimal = built.iter().all(|b| b.2.optimal);
-    if let Some(s) = explained_by {
-        plan.explanations = explain::explain_from(network, &stocks, cart, s, &[], false);
+    if let Some((s, sourcing)) = explained_by {
+        plan.explanations =
+            explain::explain_with(network, &stocks, cart, s, &[], false, Some(sourcing));
     }
     plan
 }
@@ -180,7 +181,15 @@ fn finish(
     plan.search_nodes = nodes;
     let used: Vec<&str> = plan.shipments.iter().map(|s| s.location.as_str()).collect();
     let complete = plan.status == Status::Complete;
-    plan.explanations = explain::explain_from(network, stocks, cart, strategy, &used, complete);
+    plan.explanations = explain::explain_with(
+        network,
+        stocks,
+        cart,
+        strategy,
+        &used,
+        complete,
+        Some(sourcing),
+    );
     explain::price(&mut plan, network, sourcing, strategy);
     plan
 }

@@ -76,6 +76,14 @@ pub struct Sourcing {
 
 const NONE: u32 = u32::MAX;
 
+/// Room for `n` candidates in `out`: at most as many as the locations scanned, so that the
+/// vectors do not grow (and copy) candidate by candidate.
+fn reserve(out: &mut Sourcing, n: usize) {
+    out.problem.candidates.reserve_exact(n);
+    out.locations.reserve_exact(n);
+    out.distances.reserve_exact(n);
+}
+
 /// The stock of each cart line's SKU (`None`: never stocked), looked up once per cart and
 /// shared by every strategy and explanation.
 pub fn stocks<'a>(inventory: &'a Inventory, cart: &Cart) -> Vec<Option<&'a SkuStock>> {
@@ -129,7 +137,8 @@ pub fn build_from(
             fixed: shipment_cost(l, d, strategy),
             unit: unit_cost(l, d, strategy),
             capacity: l.capacity_units.map(u64::from),
-            stock: Vec::new(),
+            // Room for every line: no copy as the stock is filled line by line.
+            stock: Vec::with_capacity(out.problem.demand.len()),
             key: 0,
         });
         out.locations.push(loc);
@@ -148,6 +157,7 @@ pub fn build_from(
         (None, None) => None,
     };
     if let Some(near) = explicit {
+        reserve(&mut out, near.len());
         // Few locations: look each cart SKU up at each of them.
         for (loc, d) in near {
             let Some(l) = network.get(loc) else { continue };
@@ -157,6 +167,9 @@ pub fn build_from(
                 if let Some(k) = s.find(loc) {
                     let ats = slot_ats(s, k, l);
                     if ats > 0 {
+                        if held.is_empty() {
+                            held.reserve_exact(stocks.len());
+                        }
                         held.push((j as u32, (ats as u64).min(out.problem.demand[j])));
                     }
                 }
@@ -169,6 +182,8 @@ pub fn build_from(
             }
         }
     } else {
+        let positions = stocks.iter().flatten().map(|s| s.len()).sum::<usize>();
+        reserve(&mut out, positions.min(network.len()));
         // Every location may do: walk each cart SKU's positions.
         for (j, s) in stocks.iter().enumerate() {
             let Some(s) = s else { continue };

@@ -71,6 +71,67 @@ fn worth_of(key: u128) -> f64 {
     crate::order::from_total_order_bits((key >> 64) as u64)
 }
 
+/// Sets `lambda` (`2m` multipliers) to their start: each line's cheapest amortised unit cost
+/// `min_i c_i + f_i / U_i` (0 when no candidate holds it), and 0 for the cuts.
+fn initial(inst: &Instance, lambda: &mut [f64]) {
+    let m = inst.m();
+    let (lines, cuts) = lambda.split_at_mut(m);
+    lines.fill(f64::INFINITY);
+    cuts.fill(0.0);
+    for i in 0..inst.n() {
+        if !inst.is_real(i) {
+            continue;
+        }
+        let amortised = inst.c[i] + inst.f[i] / inst.cap[i] as f64;
+        for e in inst.row(i) {
+            let j = inst.line[e] as usize;
+            lines[j] = lesser(lines[j], amortised);
+        }
+    }
+    for l in lines {
+        if !l.is_finite() {
+            *l = 0.0;
+        }
+    }
+}
+
+/// The pass over candidate `i`'s row that [`Lagrangian::worth`] begins with, at multipliers
+/// `lambda` (lines) and `cut` (cover cuts, read when `cuts`): its fixed cost less the cuts it
+/// pays, the units of the lines worth more than its unit cost, and their gain (each sum in row
+/// order). Inlined at both callers: the optimiser's innermost loop.
+#[inline(always)]
+fn row_pass(inst: &Instance, i: usize, lambda: &[f64], cut: &[f64], cuts: bool) -> (f64, f64, f64) {
+    let ci = inst.c[i];
+    let r = inst.row(i);
+    let lines = &inst.line[r.clone()];
+    let qty = &inst.qtyf[r];
+    // Cover cuts pay each open holder of their line, whatever it ships; with cuts, their sum
+    // and the knapsack's gain are taken in one pass over the row (two sums, each in row order
+    // as apart).
+    let mut w = inst.f[i];
+    let mut units = 0.0;
+    let mut gained = 0.0;
+    if cuts {
+        for (&j, &s) in lines.iter().zip(qty) {
+            w -= cut[j as usize];
+            let gain = lambda[j as usize] - ci;
+            if gain > 0.0 {
+                gained += gain * s;
+                units += s;
+            }
+        }
+    } else {
+        for (&j, &s) in lines.iter().zip(qty) {
+            let gain = lambda[j as usize] - ci;
+            if gain > 0.0 {
+                gained += gain * s;
+                units += s;
+            }
+        }
+    }
+    (w, units, gained)
+}
+
 /// Stocks tracked per line for the cover cuts: a cut asks for at most this many holders.
 const TOP: usize = 4;
 
@@ -97,6 +158,9 @@ pub(super) struct Lagrangian {
     need: Box<[f64]>,
     /// True when some line has a cut.
     cuts: bool,
+    /// The rows of `lambda` an ascent moves, in order: every line's, then those of the lines
+    /// with a cut (the others stay 0).
+    rows: Vec<u32>,
     top: Box<[[u64; TOP]]>,
     best: Box<[f64]>,
     /// `w_i` per candidate (valid for the active ones).
@@ -125,37 +189,43 @@ pub(super) struct Lagrangian {
     /// Workspace of [`Lagrangian::core`].
     pick: Vec<u128>,
     order: Vec<u32>,
+    /// During an ascent, the relaxation of the best multipliers while a later evaluation is
+    /// the current one (swapped in at the end rather than evaluated again).
+    saved: Saved,
+}
+
+/// The relaxation that an evaluation leaves (see [`Lagrangian::eval`]): what the search reads
+/// after an ascent, kept aside for the best multipliers.
+#[derive(Debug, Clone, Default)]
+struct Saved {
+    w: Box<[f64]>,
+    supply: Box<[f64]>,
+    chosen: Vec<u32>,
+    free: usize,
+    negatives: usize,
+    take: usize,
+    last_chosen: f64,
+    first_left: f64,
 }
 
 impl Lagrangian {
     /// Multipliers started at each line's cheapest amortised unit cost `min_i c_i + f_i / U_i`.
     pub fn new(inst: &Instance) -> Self {
         let (m, n) = (inst.m(), inst.n());
-        let mut lambda = vec![f64::INFINITY; m];
-        for i in 0..n {
-            if !inst.is_real(i) {
-                continue;
-            }
-            let amortised = inst.c[i] + inst.f[i] / inst.cap[i] as f64;
-            for e in inst.row(i) {
-                let j = inst.line[e] as usize;
-                lambda[j] = lesser(lambda[j], amortised);
-            }
-        }
-        for l in &mut lambda {
-            if !l.is_finite() {
-                *l = 0.0;
-            }
-        }
-        lambda.resize(2 * m, 0.0);
+        let mut lambda: Box<[f64]> = vec![0.0; 2 * m].into();
+        initial(inst, &mut lambda);
         let rows = lambda.len();
         let longest = (0..n).map(|i| inst.row(i).len()).max().unwrap_or(0);
-        let lambda = lambda.into_boxed_slice();
         Lagrangian {
             best: lambda.clone(),
             lambda,
             need: vec![0.0; m].into(),
             cuts: false,
+            rows: {
+                let mut rows = Vec::with_capacity(2 * m);
+                rows.extend(0..m as u32);
+                rows
+            },
             top: vec![[0; TOP]; m].into(),
             w: vec![0.0; n].into(),
             supply: vec![0.0; rows].into(),
@@ -171,7 +241,51 @@ impl Lagrangian {
             knap: vec![(0.0, 0); longest].into(),
             pick: Vec::new(),
             order: Vec::new(),
+            saved: Saved::default(),
         }
+    }
+
+    /// [`Lagrangian::new`] for `inst`, in the vectors of `self`, made for an instance of the
+    /// same rows (the same problem under other costs: the shipment-count bound's).
+    pub fn renew(mut self, inst: &Instance) -> Self {
+        let (m, n) = (inst.m(), inst.n());
+        let longest = (0..n).map(|i| inst.row(i).len()).max().unwrap_or(0);
+        if self.lambda.len() != 2 * m || self.w.len() != n || self.knap.len() != longest {
+            return Lagrangian::new(inst);
+        }
+        initial(inst, &mut self.lambda);
+        self.best.copy_from_slice(&self.lambda);
+        self.need.fill(0.0);
+        self.cuts = false;
+        self.rows.truncate(m);
+        self.top.fill([0; TOP]);
+        self.w.fill(0.0);
+        self.supply.fill(0.0);
+        self.chosen.clear();
+        (self.free, self.negatives, self.take) = (0, 0, 0);
+        (self.last_chosen, self.first_left) = (0.0, f64::INFINITY);
+        self.exact = false;
+        self.dir.fill(0.0);
+        self.knap.fill((0.0, 0));
+        self
+    }
+
+    /// Exchanges the relaxation in place with the one kept aside (allocated on first use: most
+    /// ascents of a small instance stop before they need it).
+    fn swap_saved(&mut self) {
+        let s = &mut self.saved;
+        if s.w.len() != self.w.len() || s.supply.len() != self.supply.len() {
+            s.w = vec![0.0; self.w.len()].into();
+            s.supply = vec![0.0; self.supply.len()].into();
+        }
+        std::mem::swap(&mut self.w, &mut s.w);
+        std::mem::swap(&mut self.supply, &mut s.supply);
+        std::mem::swap(&mut self.chosen, &mut s.chosen);
+        std::mem::swap(&mut self.free, &mut s.free);
+        std::mem::swap(&mut self.negatives, &mut s.negatives);
+        std::mem::swap(&mut self.take, &mut s.take);
+        std::mem::swap(&mut self.last_chosen, &mut s.last_chosen);
+        std::mem::swap(&mut self.first_left, &mut s.first_left);
     }
 
     /// `w_i` at the current multipliers; with `supply`, adds the knapsack's units per line.
@@ -184,34 +298,11 @@ impl Lagrangian {
         let qty = &inst.qtyf[r];
         let m = self.need.len();
         let (lambda, cut) = self.lambda.split_at(m);
-        // Cover cuts pay each open holder of their line, whatever it ships; with cuts, their
-        // sum and the knapsack's gain are taken in one pass over the row (two sums, each in
-        // row order as apart).
-        let mut w = inst.f[i];
-        let mut units = 0.0;
-        let mut gained = 0.0;
-        if self.cuts {
-            for (&j, &s) in lines.iter().zip(qty) {
-                w -= cut[j as usize];
-                let gain = lambda[j as usize] - ci;
-                if gain > 0.0 {
-                    gained += gain * s;
-                    units += s;
-                }
-            }
-            if supply {
-                let out = &mut self.supply[m..];
-                for &j in lines {
-                    out[j as usize] += 1.0;
-                }
-            }
-        } else {
-            for (&j, &s) in lines.iter().zip(qty) {
-                let gain = lambda[j as usize] - ci;
-                if gain > 0.0 {
-                    gained += gain * s;
-                    units += s;
-                }
+        let (w, units, gained) = row_pass(inst, i, lambda, cut, self.cuts);
+        if self.cuts && supply {
+            let out = &mut self.supply[m..];
+            for &j in lines {
+                out[j as usize] += 1.0;
             }
         }
         if units <= inst.capf[i] {
@@ -227,6 +318,7 @@ impl Lagrangian {
         }
         // The capacity binds: fill it with the lines worth most (insertion sort by decreasing
         // multiplier, then entry order; rows are short).
+        let mut w = w;
         let knap = &mut self.knap;
         let mut len = 0;
         for (k, &j) in lines.iter().enumerate() {
@@ -279,7 +371,19 @@ impl Lagrangian {
             let iu = i as usize;
             // A forced candidate's knapsack counts towards the supply: filled in the same pass.
             let forced = node.status[iu] == IN;
-            let w = self.worth(inst, iu, forced);
+            // A free candidate whose capacity does not bind (most of them) is priced here, by
+            // the row pass inlined; the others by `worth`, which begins with the same pass.
+            let open = if forced {
+                None
+            } else {
+                let (lambda, cut) = self.lambda.split_at(m);
+                let (w, units, gained) = row_pass(inst, iu, lambda, cut, self.cuts);
+                (units <= inst.capf[iu]).then_some(w - gained)
+            };
+            let w = match open {
+                Some(w) => w,
+                None => self.worth(inst, iu, forced),
+            };
             self.w[iu] = w;
             if forced {
                 value += w;
@@ -348,9 +452,18 @@ impl Lagrangian {
         let mut stall = 0;
         self.exact = false;
         let mut history = [f64::NEG_INFINITY; 6];
+        // Whether the best relaxation of this ascent was ever kept aside.
+        let mut saved = false;
         // Deflected directions (Camerini, Fratta, Maffioli): less zig-zag than raw subgradients.
         self.dir.fill(0.0);
         for it in 0..iters.max(1) {
+            // The relaxation in place is the best one so far: keep it aside (an evaluation
+            // writes every part of it that is read: `w` of the active candidates, `supply`,
+            // `chosen` and the counts).
+            if best_is_last {
+                self.swap_saved();
+                saved = true;
+            }
             let v = self.eval(inst, node);
             if v == f64::INFINITY {
                 // Infeasible node: no multipliers needed.
@@ -396,7 +509,11 @@ impl Lagrangian {
             let mut norm2 = 0.0;
             let (mut dot, mut dnorm2) = (0.0, 0.0);
             let m = inst.m();
-            for j in 0..self.lambda.len() {
+            // The other rows (cuts of lines that have none) are zero throughout: a gradient
+            // of 0 (the multiplier is 0, and the supply of holders at least the 0 wanted), so
+            // a direction and a multiplier of 0. Adding their zeros changes no sum.
+            for &r in &self.rows {
+                let j = r as usize;
                 let want = if j < m {
                     inst.q[j] as f64
                 } else {
@@ -431,25 +548,36 @@ impl Lagrangian {
                 0.0
             };
             let mut d2 = 0.0;
-            for j in 0..self.lambda.len() {
+            for &r in &self.rows {
+                let j = r as usize;
                 let d = self.supply[j] + beta * self.dir[j];
                 self.dir[j] = d;
                 d2 += d * d;
             }
             if d2 <= 0.0 {
                 d2 = norm2;
-                self.dir.copy_from_slice(&self.supply);
+                for &r in &self.rows {
+                    self.dir[r as usize] = self.supply[r as usize];
+                }
             }
             let target = ub.unwrap_or(best + 0.1 * (best.abs() + 1.0));
             let gap = greater(target - v, 1e-6 * (1.0 + v.abs()));
             let step = theta * gap / d2;
-            for j in 0..self.lambda.len() {
+            for &r in &self.rows {
+                let j = r as usize;
                 self.lambda[j] = greater(self.lambda[j] + step * self.dir[j], 0.0);
             }
         }
         if !best_is_last {
             self.lambda.copy_from_slice(&self.best);
-            best = self.eval(inst, node);
+            if saved {
+                // The relaxation of the best multipliers, as evaluating them again would leave
+                // it (the same computation on the same inputs; `supply` is only the ascent's).
+                self.swap_saved();
+            } else {
+                // No evaluation of this ascent was ever the best (a NaN bound): as before.
+                best = self.eval(inst, node);
+            }
         }
         best
     }
@@ -509,6 +637,7 @@ impl Lagrangian {
             }
         }
         self.cuts = false;
+        self.rows.truncate(m);
         for j in 0..m {
             let (mut sum, mut k) = (0u64, 0usize);
             for &x in &self.top[j] {
@@ -523,6 +652,7 @@ impl Lagrangian {
             if need >= 2 {
                 self.need[j] = need as f64;
                 self.cuts = true;
+                self.rows.push((m + j) as u32);
             } else {
                 self.need[j] = 0.0;
                 self.lambda[m + j] = 0.0;

@@ -103,8 +103,14 @@ impl Instance {
         let total = q.iter().fold(0u64, |a, &b| a.saturating_add(b));
         let n = p.candidates.len();
         let entries: usize = p.candidates.iter().map(|c| c.stock.len()).sum();
-        let mut b = Builder::with_capacity(n + 1, entries + m);
-        let mut row: Vec<(u32, u64)> = Vec::new();
+        // Room for the virtual candidate only when there is one: a vector whose length is its
+        // capacity becomes a boxed slice without a copy.
+        let virtual_row = unshipped.is_some_and(|u| u > 0);
+        let mut b = Builder::with_capacity(
+            n + usize::from(virtual_row),
+            entries + if virtual_row { m } else { 0 },
+        );
+        let mut row: Vec<(u32, u64)> = Vec::with_capacity(m);
         for (idx, cand) in p.candidates.iter().enumerate() {
             row.clear();
             // Rows usually come sorted by line, each line once (`problem::build` fills them
@@ -192,15 +198,23 @@ impl Instance {
         }
     }
 
-    /// The same problem where a plan costs its number of shipments.
-    pub fn counting(&self) -> Instance {
-        let mut count = self.clone();
-        for i in 0..count.n() {
-            count.f[i] = if self.is_real(i) { 1.0 } else { 0.0 };
-            count.c[i] = 0.0;
-        }
-        count.tol = 1e-9;
-        count
+    /// `f` run on the same problem where a plan costs its number of shipments: the costs and
+    /// the tolerance are swapped in for the call, the rows shared rather than copied.
+    pub fn counting<R>(&mut self, f: impl FnOnce(&Instance) -> R) -> R {
+        let n = self.n();
+        let mut fixed: Box<[f64]> = (0..n)
+            .map(|i| if self.is_real(i) { 1.0 } else { 0.0 })
+            .collect();
+        let mut unit: Box<[f64]> = vec![0.0; n].into();
+        let mut tol = 1e-9;
+        std::mem::swap(&mut self.f, &mut fixed);
+        std::mem::swap(&mut self.c, &mut unit);
+        std::mem::swap(&mut self.tol, &mut tol);
+        let out = f(self);
+        std::mem::swap(&mut self.f, &mut fixed);
+        std::mem::swap(&mut self.c, &mut unit);
+        std::mem::swap(&mut self.tol, &mut tol);
+        out
     }
 
     /// Number of lines.

@@ -70,10 +70,20 @@
 //! but `source` solves up to five problems — the plan's, then up to `explainBudget` (4) forced
 //! ones pricing the `costlier` explanations (`explain`), which take about three quarters of the
 //! time — and each solve's cost is mostly its fixed setup (instance, incumbent, dominance pairs,
-//! shipment-count bound, root relaxation: ~200 allocations) rather than its nodes. Forced solves
-//! start from the plan plus the priced location ([`solve_from`]). Measured and ruled out: the
-//! allocator (a bump allocator that never frees made the wasm no faster), `opt-level = "s"` (no
-//! faster in the wasm, and 258.9 KB gzip). `opt-level = 3` is 1.5-2x faster but 288 KB gzip.
+//! shipment-count bound, root relaxation: ~90 of the ~180 allocations of an unpriced 5x20
+//! `source`) rather than its nodes. Forced solves start from the plan plus the priced location
+//! ([`solve_from`]). Unpriced (`priceExplanations: false`, the benchmark's p50/p99), a 5x20
+//! `source` through the wasm is about two fifths solve, a fifth problem build and explanations,
+//! and a third the request's decoding and the plan's way to JS; each size's p99 is its few carts
+//! of 7-9 (5x20) or 30-60 (10x50) nodes, where the node ascents (~9 evaluations of the bound
+//! over every active candidate per node) are half the time. Cutting that needs fewer nodes or
+//! fewer ascent steps, which change `searchNodes` (part of the answer). Measured and ruled out:
+//! the allocator (a bump allocator that never frees made the wasm no faster; 40 fewer
+//! allocations per call made no difference either), `opt-level = "s"` (no faster in the wasm,
+//! and 258.9 KB gzip), the whole of `Lagrangian::worth` inlined into the evaluation (4-7% faster
+//! on the slowest 10x50 carts, but 0.7 KB gzip: only its row pass is), a supply-only pass for
+//! the relaxation's chosen candidates, and explanations counting a candidate's lines from its
+//! built stock (both within noise). `opt-level = 3` is 1.5-2x faster but 288 KB gzip.
 //!
 //! Timings: `cargo test --release --test sourcing_optimizer_perf -- --ignored --nocapture`
 //! (native, the optimiser alone), `tests/sourcing_profile.rs` (native, `source` phase by phase

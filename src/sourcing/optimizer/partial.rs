@@ -9,7 +9,7 @@ use super::{Problem, Shipment, Solution, Status};
 /// Solves `p` (see the module documentation of [`super`]), offering the set `start` (indices into
 /// `p.candidates`) as a first complete plan.
 pub(super) fn solve(p: &Problem, start: &[usize]) -> Solution {
-    let inst = Instance::new(p, None);
+    let mut inst = Instance::new(p, None);
     let mut budget = p.budget.max(1);
     let mut nodes = 0u64;
     let mut inc = Incumbent::new(&inst);
@@ -25,7 +25,7 @@ pub(super) fn solve(p: &Problem, start: &[usize]) -> Solution {
                 .collect();
             let _ = inc.offer_and_polish(&inst, &set);
         }
-        let (finished, lower_bound, used) = find(&inst, &mut inc, budget);
+        let (finished, lower_bound, used) = find(&mut inst, &mut inc, budget);
         nodes += used;
         budget = budget.saturating_sub(used);
         if inc.best.is_some() {
@@ -53,9 +53,9 @@ pub(super) fn solve(p: &Problem, start: &[usize]) -> Solution {
     if units == 0 {
         return unfulfillable(&inst, proven_none && proven_units, nodes);
     }
-    let with_gap = Instance::new(p, Some(inst.total - units));
+    let mut with_gap = Instance::new(p, Some(inst.total - units));
     let mut inc = Incumbent::new(&with_gap);
-    let (finished, lower_bound, used) = find(&with_gap, &mut inc, budget.max(1));
+    let (finished, lower_bound, used) = find(&mut with_gap, &mut inc, budget.max(1));
     nodes += used;
     if inc.best.is_none() {
         return unfulfillable(&inst, false, nodes);
@@ -73,13 +73,15 @@ pub(super) fn solve(p: &Problem, start: &[usize]) -> Solution {
 
 /// Greedy, then (unless one shipment at most is allowed, where trying every candidate alone is
 /// exhaustive) the search. Returns (finished, lower bound, nodes).
-fn find(inst: &Instance, inc: &mut Incumbent, budget: u64) -> (bool, f64, u64) {
+fn find(inst: &mut Instance, inc: &mut Incumbent, budget: u64) -> (bool, f64, u64) {
     inc.greedy(inst);
     if inst.k <= 1 {
         let lb = inc.ub().unwrap_or(f64::INFINITY);
         return (true, lb, 0);
     }
-    let out = search::run(inst, inc, budget);
+    let (least, spare) =
+        search::fewest_shipments_bound(inst, inc.best.as_ref().map(|b| b.keys.len()));
+    let out = search::run(inst, inc, budget, least, spare);
     (out.finished, out.lower_bound, out.nodes)
 }
 

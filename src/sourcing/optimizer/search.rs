@@ -88,16 +88,29 @@ struct Search<'a> {
     certify: bool,
     /// Dominating pairs: a dominated candidate ships only with its dominators.
     dom: Dominance,
+    /// Workspace of the tie rule in `pruned`: forced ranks, free ranks, sort keys.
+    ties: (Vec<u32>, Vec<u32>, Vec<u128>),
 }
 
-/// Runs the search with at most `budget` nodes, improving `inc`.
-pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome {
+/// Runs the search with at most `budget` nodes, improving `inc`; every plan ships from at
+/// least `least` real candidates ([`fewest_shipments_bound`]).
+/// `spare`: the bound's vectors of an earlier ascent on the same rows, reused.
+pub(super) fn run(
+    inst: &Instance,
+    inc: &mut Incumbent,
+    budget: u64,
+    least: usize,
+    spare: Option<Lagrangian>,
+) -> Outcome {
     let n = inst.n();
     let mut status = vec![FREE; n];
     if let Some(d) = inst.dummy {
         status[d] = IN;
     }
-    let lag = Lagrangian::new(inst);
+    let lag = match spare {
+        Some(lag) => lag.renew(inst),
+        None => Lagrangian::new(inst),
+    };
     let root = Node {
         status: status.into(),
         in_real: 0,
@@ -117,20 +130,11 @@ pub(super) fn run(inst: &Instance, inc: &mut Incumbent, budget: u64) -> Outcome 
         chosen: vec![false; n].into(),
         core: Vec::new(),
         visits: 0,
-        least: 0,
+        least,
         certify: budget < CERTIFY_BELOW,
         dom: Dominance::new(inst),
+        ties: (Vec::new(), Vec::new(), Vec::new()),
     };
-    // A lower bound on the shipments strengthens every cost bound (and decides ties). A plan of
-    // one shipment already meets the trivial bound: nothing to compute.
-    let known = s.inc.best.as_ref().map(|b| b.keys.len());
-    s.least = if known == Some(1) {
-        1
-    } else {
-        let all: Vec<u32> = (0..n as u32).collect();
-        fewest_shipments_bound(inst, &root.status, &all, known)
-    };
-
     let mut stack = vec![root];
     let mut nodes = 0u64;
     let mut dive = true;
@@ -368,23 +372,28 @@ impl Search<'_> {
         let Some(best) = self.inc.best.as_ref() else {
             return false;
         };
-        let mut fixed: Vec<u32> = (0..inst.n())
-            .filter(|&i| node.status[i] == IN && inst.is_real(i))
-            .map(|i| inst.rank[i])
-            .collect();
+        // The workspace's vectors, reused from tie to tie.
+        let (fixed, free, keys) = (&mut self.ties.0, &mut self.ties.1, &mut self.ties.2);
+        fixed.clear();
+        fixed.extend(
+            (0..inst.n())
+                .filter(|&i| node.status[i] == IN && inst.is_real(i))
+                .map(|i| inst.rank[i]),
+        );
         if fixed.len() > target {
             return true;
         }
-        let mut free: Vec<u32> = (0..inst.n())
-            .filter(|&i| node.status[i] == FREE)
-            .map(|i| inst.rank[i])
-            .collect();
+        free.clear();
+        free.extend(
+            (0..inst.n())
+                .filter(|&i| node.status[i] == FREE)
+                .map(|i| inst.rank[i]),
+        );
         // Sorted by value (a key of 0) through the optimiser's one integer sort: this path runs
         // on cost ties only.
-        let mut keys = Vec::new();
-        crate::order::sort_by_wide_key(&mut free, &mut keys, |_| 0);
+        crate::order::sort_by_wide_key(free, keys, |_| 0);
         fixed.extend(free.iter().take(target - fixed.len()));
-        crate::order::sort_by_wide_key(&mut fixed, &mut keys, |_| 0);
+        crate::order::sort_by_wide_key(fixed, keys, |_| 0);
         fixed.as_slice() >= best.keys.as_slice()
     }
 
@@ -513,29 +522,41 @@ impl Search<'_> {
     }
 }
 
-/// A lower bound on the shipments of every plan: the Lagrangian bound of the same problem with
-/// every fixed cost 1 and every unit cost 0, rounded up.
-fn fewest_shipments_bound(
-    inst: &Instance,
-    status: &[u8],
-    active: &[u32],
+/// A lower bound on the shipments of every plan, given the incumbent's shipment count `known`:
+/// the Lagrangian bound of the same problem with every fixed cost 1 and every unit cost 0,
+/// rounded up. A lower bound on the shipments strengthens every cost bound (and decides ties); a
+/// plan of one shipment already meets the trivial bound: nothing to compute.
+/// Also returns the bound's vectors, for the search to reuse.
+pub(super) fn fewest_shipments_bound(
+    inst: &mut Instance,
     known: Option<usize>,
-) -> usize {
-    let count = inst.counting();
-    let view = NodeView {
-        status,
-        active,
-        slots: inst.k,
-        need: 0,
-    };
-    let mut lag = Lagrangian::new(&count);
-    lag.cover_cuts(&count, active);
-    // Stop as soon as the rounded bound reaches the incumbent's count: it cannot go higher.
-    let target = known.map(|k| k as f64 - 1.0 + 1e-3);
-    let lb = lag.ascend(&count, &view, target, COUNT);
-    if lb.is_finite() && lb > 0.0 {
-        (lb - 1e-6).ceil() as usize
-    } else {
-        0
+) -> (usize, Option<Lagrangian>) {
+    if known == Some(1) {
+        return (1, None);
     }
+    inst.counting(|count| {
+        let n = count.n();
+        let mut status = vec![FREE; n];
+        if let Some(d) = count.dummy {
+            status[d] = IN;
+        }
+        let active: Vec<u32> = (0..n as u32).collect();
+        let view = NodeView {
+            status: &status,
+            active: &active,
+            slots: count.k,
+            need: 0,
+        };
+        let mut lag = Lagrangian::new(count);
+        lag.cover_cuts(count, &active);
+        // Stop as soon as the rounded bound reaches the incumbent's count: it cannot go higher.
+        let target = known.map(|k| k as f64 - 1.0 + 1e-3);
+        let lb = lag.ascend(count, &view, target, COUNT);
+        let least = if lb.is_finite() && lb > 0.0 {
+            (lb - 1e-6).ceil() as usize
+        } else {
+            0
+        };
+        (least, Some(lag))
+    })
 }
