@@ -105,12 +105,12 @@ fn availability_lists_what_a_scan_of_every_location_lists() {
                 FulfilmentMode::Pickup
             };
             let limit = rng.usize(0..40);
-            // Every SKU three times over, with unknown ones between: more SKUs than one round
-            // of the prefetching loop answers, in the order asked.
-            let asked: Vec<String> = (0..3)
+            // Every SKU nine times over, with unknown ones between: more SKUs than one round
+            // of the prefetching loop answers (64), in the order asked.
+            let asked: Vec<String> = (0..9)
                 .flat_map(|k| {
                     let mut round = c.skus.clone();
-                    round.insert(k * 3, format!("UNKNOWN-{k}"));
+                    round.insert(k % (c.skus.len() + 1), format!("UNKNOWN-{k}"));
                     round
                 })
                 .collect();

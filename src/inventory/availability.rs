@@ -137,7 +137,7 @@ type Found<'a> = (Option<&'a SkuStock>, &'a [(u32, Inbound)]);
 
 /// SKUs answered per round of prefetching (see [`Inventory::each_answer`]): enough for their
 /// misses to overlap, few enough that what is prefetched stays cached until it is read.
-const ROUND: usize = 16;
+const ROUND: usize = 64;
 
 /// Buffers reused from one SKU to the next, so that answering a SKU allocates nothing.
 #[derive(Default)]
