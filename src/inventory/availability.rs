@@ -197,13 +197,17 @@ impl AvailabilityQuery {
             .map_err(|m| invalid("today", &m))?;
         let eligible = |i: u32| network.get(i).is_some_and(|l| mode.offered_by(l));
         let cands: Vec<(u32, Option<f64>)> = match self.near {
-            Some(p) => network
-                .index()
-                .within(p, radius)
-                .into_iter()
-                .filter(|e| eligible(e.0))
-                .map(|(i, d)| (i, Some(d)))
-                .collect(),
+            Some(p) => {
+                let found = network.index().within(p, radius);
+                let mut cands = Vec::with_capacity(found.len());
+                cands.extend(
+                    found
+                        .into_iter()
+                        .filter(|e| eligible(e.0))
+                        .map(|(i, d)| (i, Some(d))),
+                );
+                cands
+            }
             // Ranked by id, so that ties in stock break by location id.
             None => network
                 .by_id()

@@ -101,27 +101,32 @@ impl GeoIndex {
     /// nearest first.
     pub fn within(&self, from: GeoPoint, radius_km: Option<f64>) -> Vec<(u32, f64)> {
         let origin = trig(from);
-        let found: Vec<(u32, f64)> = match radius_km {
-            Some(r) => self
-                .tree
-                .locate_within_distance(Unit(from.unit_vector()), chord2_for_km(r) * (1.0 + 1e-9))
-                .map(|e| (e.data, self.distance(e.data, &origin)))
-                .filter(|&(_, d)| d <= r)
-                .collect(),
-            None => (0..self.trig.len() as u32)
-                .map(|i| (i, self.distance(i, &origin)))
-                .collect(),
-        };
         // By distance, then the tie order: as one integer per location (a distance is >= 0, and
         // the bits of non-negative floats order as the floats do), which std's sort compares
         // inline. The sort was most of a radius query's time with a comparison function.
-        let mut keys: Vec<u128> = found
-            .iter()
-            .map(|&(i, d)| {
-                let tie = self.tie.get(i as usize).copied().unwrap_or(i);
-                u128::from(d.to_bits()) << 32 | u128::from(tie)
-            })
-            .collect();
+        let key = |i: u32, d: f64| {
+            let tie = self.tie.get(i as usize).copied().unwrap_or(i);
+            u128::from(d.to_bits()) << 32 | u128::from(tie)
+        };
+        let mut keys: Vec<u128> = match radius_km {
+            Some(r) => {
+                // A shopper's query finds a few dozen locations: room for them from the start.
+                let mut keys = Vec::with_capacity(64);
+                for e in self.tree.locate_within_distance(
+                    Unit(from.unit_vector()),
+                    chord2_for_km(r) * (1.0 + 1e-9),
+                ) {
+                    let d = self.distance(e.data, &origin);
+                    if d <= r {
+                        keys.push(key(e.data, d));
+                    }
+                }
+                keys
+            }
+            None => (0..self.trig.len() as u32)
+                .map(|i| key(i, self.distance(i, &origin)))
+                .collect(),
+        };
         keys.sort_unstable();
         keys.iter()
             .map(|&k| {
