@@ -212,12 +212,12 @@ impl Inventory {
                 Some(x) => *x,
                 None => u32::MAX,
             };
-            packed.numbers.extend([
-                f64::from(slot),
-                f64::from(c.loc),
-                c.before as f64,
-                c.after as f64,
-            ]);
+            // Pushes into the room reserved above (`extend` from an array is a call per
+            // change in the size-optimised build).
+            packed.numbers.push(f64::from(slot));
+            packed.numbers.push(f64::from(c.loc));
+            packed.numbers.push(c.before as f64);
+            packed.numbers.push(c.after as f64);
         });
         Ok((report, packed))
     }

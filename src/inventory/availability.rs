@@ -339,7 +339,12 @@ impl Inventory {
         q: &AvailabilityQuery,
     ) -> Result<PackedAvailability, QueryError> {
         let plan = q.plan(network)?;
-        let mut out = PackedAvailability::default();
+        let mut out = PackedAvailability {
+            // A SKU takes 5 numbers and 3 per location listed: room for a few locations each.
+            numbers: Vec::with_capacity(q.skus.len() * 32),
+            names: String::with_capacity(q.skus.iter().map(String::len).sum()),
+            dates: String::new(),
+        };
         let mut seen = Vec::new();
         self.each_answer(&plan, &q.skus, |sku, a, entries| {
             let supply = a.supply.incoming.len();
@@ -348,9 +353,12 @@ impl Inventory {
             out.numbers.push(crate::utf16_len(sku) as f64);
             out.numbers.push(a.total as f64);
             out.numbers.push(entries.len() as f64);
+            // Pushes into the room reserved above (`extend` from an array is a call per entry
+            // in the size-optimised build).
             for &(loc, ats, d) in entries {
-                out.numbers
-                    .extend([f64::from(loc), ats as f64, d.unwrap_or(f64::NAN)]);
+                out.numbers.push(f64::from(loc));
+                out.numbers.push(ats as f64);
+                out.numbers.push(d.unwrap_or(f64::NAN));
             }
             out.numbers.push(supply as f64);
             for line in a.supply.incoming {
