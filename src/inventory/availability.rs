@@ -396,7 +396,7 @@ impl Inventory {
             let stocks = || round.iter().flatten().filter_map(|e| e.0);
             stocks().for_each(crate::prefetch::read);
             stocks().for_each(|st| st.prefetch_index(&plan.words));
-            stocks().for_each(|st| st.prefetch_slots(&plan.words));
+            stocks().for_each(|st| st.prefetch_slots(&plan.mask, &plan.words));
             for (sku, found) in chunk.iter().zip(&round) {
                 let a = self.answer(plan, &mut scratch, *found);
                 each(sku, a, &scratch.entries);

@@ -281,9 +281,11 @@ impl SkuStock {
         }
     }
 
-    /// Hints the CPU to load the slots that the location words `words` hold (a bitmap's; the
-    /// rank counts read here should have been prefetched by [`SkuStock::prefetch_index`]).
-    pub fn prefetch_slots(&self, words: &[u32]) {
+    /// Hints the CPU to load the slots that a query over `mask` will read at the location words
+    /// `words` (as [`SkuStock::visit_masked`] takes them): per word, from the slot of its first
+    /// location in the mask to that of its last, not the word's other slots. The bitmap and
+    /// rank counts read here should have been prefetched by [`SkuStock::prefetch_index`].
+    pub fn prefetch_slots(&self, mask: &[u64], words: &[u32]) {
         let Locs::Bits {
             words: bits,
             before,
@@ -292,11 +294,20 @@ impl SkuStock {
             return;
         };
         for &w in words {
-            if let (Some(&x), Some(&b)) = (bits.get(w as usize), before.get(w as usize)) {
-                if x != 0 {
-                    self.slots
-                        .prefetch_range(b as usize, b as usize + x.count_ones() as usize);
-                }
+            let (Some(&x), Some(&b), Some(&m)) = (
+                bits.get(w as usize),
+                before.get(w as usize),
+                mask.get(w as usize),
+            ) else {
+                break;
+            };
+            let hits = x & m;
+            if hits != 0 {
+                // Slots of the positions below the first hit, and up to the last one included.
+                let first = (x & ((1u64 << hits.trailing_zeros()) - 1)).count_ones();
+                let last = (x & (u64::MAX >> hits.leading_zeros())).count_ones();
+                self.slots
+                    .prefetch_range((b + first) as usize, (b + last) as usize);
             }
         }
     }
