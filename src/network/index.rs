@@ -38,7 +38,10 @@ impl Point for Unit {
 }
 
 /// Wide nodes: a radius query over a few thousand locations then visits a handful of nodes and
-/// tests points in tight loops, instead of descending a deep tree of six-entry nodes.
+/// tests points in tight loops, instead of descending a deep tree of six-entry nodes. 16 rather
+/// than 32: a shopper's query (the 50 nearest of 1,000 locations) tests fewer points for as few
+/// nodes, 4-8% less time per availability query through the wasm (interleaved A/B); sourcing
+/// unchanged.
 #[derive(Debug, Clone, Copy)]
 struct Wide;
 
@@ -49,7 +52,7 @@ impl RTreeParams for Wide {
     type DefaultInsertionStrategy = RStarInsertionStrategy;
 }
 
-const NODE: usize = 32;
+const NODE: usize = 16;
 
 /// Location indexes by position on the sphere.
 #[derive(Debug, Default, Clone)]
