@@ -376,9 +376,10 @@ impl Inventory {
 
     /// Answers `skus` in order, handing each one's answer and listed entries to `each`. SKUs go
     /// in rounds of [`ROUND`]: a round's SKUs (and their supply) are looked up first, then the
-    /// memory each answer reads is prefetched stage by stage (the SKU's record, its bitmap at the query's words,
-    /// the slots there), so that the cache misses of a round overlap instead of coming one
-    /// after the other — with SKUs picked at random most of an answer's time is those misses.
+    /// memory each answer reads is prefetched stage by stage (the SKU's record, its bitmap at
+    /// the query's words, the slots there), so that the cache misses of a round overlap instead
+    /// of coming one after the other — with SKUs picked at random most of an answer's time is
+    /// those misses.
     fn each_answer(
         &self,
         plan: &Plan,
@@ -398,7 +399,7 @@ impl Inventory {
             stocks().for_each(|st| st.prefetch_index(&plan.words));
             stocks().for_each(|st| st.prefetch_slots(&plan.mask, &plan.words));
             for (sku, found) in chunk.iter().zip(&round) {
-                let a = self.answer(plan, &mut scratch, *found);
+                let a = Self::answer(plan, &mut scratch, *found);
                 each(sku, a, &scratch.entries);
             }
         }
@@ -406,7 +407,7 @@ impl Inventory {
 
     /// Answers one SKU (`None` when unknown): its total, its supply, and its listed entries left
     /// in `scratch.entries`.
-    fn answer(&self, plan: &Plan, scratch: &mut Scratch, found: Option<Found<'_>>) -> Answer {
+    fn answer(plan: &Plan, scratch: &mut Scratch, found: Option<Found<'_>>) -> Answer {
         let mut out = Answer {
             total: 0,
             supply: SupplyAnswer::default(),

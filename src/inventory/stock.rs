@@ -42,6 +42,15 @@ fn stored_version(v: Option<u64>) -> u64 {
     v.map_or(0, |v| v.saturating_add(1))
 }
 
+/// Word `w` of a bitmap, the positions before it (its rank count) and word `w` of a query's
+/// mask; `None` past the bitmap's end (and past the mask's). Inlined: read in availability's
+/// innermost loops.
+#[inline(always)]
+fn masked_word(bits: &[u64], before: &[u32], mask: &[u64], w: u32) -> Option<(u64, u32, u64)> {
+    let w = w as usize;
+    Some((*bits.get(w)?, *before.get(w)?, *mask.get(w)?))
+}
+
 /// The locations of a SKU's positions, ascending; slot `i` is the `i`-th of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Locs {
@@ -294,11 +303,7 @@ impl SkuStock {
             return;
         };
         for &w in words {
-            let (Some(&x), Some(&b), Some(&m)) = (
-                bits.get(w as usize),
-                before.get(w as usize),
-                mask.get(w as usize),
-            ) else {
+            let Some((x, b, m)) = masked_word(bits, before, mask, w) else {
                 break;
             };
             let hits = x & m;
@@ -353,11 +358,7 @@ impl SkuStock {
             return false;
         };
         for &w in words {
-            let (Some(&word), Some(&b), Some(&m)) = (
-                bits.get(w as usize),
-                before.get(w as usize),
-                mask.get(w as usize),
-            ) else {
+            let Some((word, b, m)) = masked_word(bits, before, mask, w) else {
                 break;
             };
             let mut hits = word & m;

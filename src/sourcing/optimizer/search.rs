@@ -103,10 +103,7 @@ pub(super) fn run(
     spare: Option<Lagrangian>,
 ) -> Outcome {
     let n = inst.n();
-    let mut status = vec![FREE; n];
-    if let Some(d) = inst.dummy {
-        status[d] = IN;
-    }
+    let status = root_status(inst);
     let lag = match spare {
         Some(lag) => lag.renew(inst),
         None => Lagrangian::new(inst),
@@ -522,6 +519,15 @@ impl Search<'_> {
     }
 }
 
+/// The root's statuses: every candidate free, the virtual one (partial plans) in.
+fn root_status(inst: &Instance) -> Vec<u8> {
+    let mut status = vec![FREE; inst.n()];
+    if let Some(d) = inst.dummy {
+        status[d] = IN;
+    }
+    status
+}
+
 /// A lower bound on the shipments of every plan, given the incumbent's shipment count `known`:
 /// the Lagrangian bound of the same problem with every fixed cost 1 and every unit cost 0,
 /// rounded up. A lower bound on the shipments strengthens every cost bound (and decides ties); a
@@ -536,10 +542,7 @@ pub(super) fn fewest_shipments_bound(
     }
     inst.counting(|count| {
         let n = count.n();
-        let mut status = vec![FREE; n];
-        if let Some(d) = count.dummy {
-            status[d] = IN;
-        }
+        let status = root_status(count);
         let active: Vec<u32> = (0..n as u32).collect();
         let view = NodeView {
             status: &status,
