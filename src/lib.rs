@@ -19,6 +19,7 @@ mod engine;
 mod error;
 pub mod inventory;
 mod json_path;
+mod memcmp;
 pub mod network;
 mod order;
 mod prefetch;
