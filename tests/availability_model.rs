@@ -195,9 +195,10 @@ fn packed_answers_decode_to_the_same_answers() {
             query.limit = Some(7.0);
         }
         let want = engine.availability(&query).unwrap();
+        let names: Vec<&str> = chunk.iter().map(String::as_str).collect();
         let packed = engine
             .inventory()
-            .availability_packed(engine.network(), &query)
+            .availability_packed(engine.network(), &query, &names)
             .unwrap();
         let dates: Vec<&str> = if packed.dates.is_empty() {
             Vec::new()

@@ -332,21 +332,24 @@ impl Inventory {
         Ok(out)
     }
 
-    /// [`Inventory::availability`] as numbers (see [`PackedAvailability`]).
+    /// [`Inventory::availability`] as numbers (see [`PackedAvailability`]) for `skus`, which
+    /// stand for `q.skus` (not read): a binding passes names borrowed from the text it
+    /// received rather than a `String` each.
     pub fn availability_packed(
         &self,
         network: &Network,
         q: &AvailabilityQuery,
+        skus: &[&str],
     ) -> Result<PackedAvailability, QueryError> {
         let plan = q.plan(network)?;
         let mut out = PackedAvailability {
             // A SKU takes 5 numbers and 3 per location listed: room for a few locations each.
-            numbers: Vec::with_capacity(q.skus.len() * 32),
-            names: String::with_capacity(q.skus.iter().map(String::len).sum()),
+            numbers: Vec::with_capacity(skus.len() * 32),
+            names: String::with_capacity(skus.iter().map(|s| s.len()).sum()),
             dates: String::new(),
         };
         let mut seen = Vec::new();
-        self.each_answer(&plan, &q.skus, |sku, a, entries| {
+        self.each_answer(&plan, skus, |sku, a, entries| {
             let supply = a.supply.incoming.len();
             out.numbers.reserve(5 + 3 * entries.len() + 2 * supply);
             out.names.push_str(sku);
@@ -380,10 +383,10 @@ impl Inventory {
     /// the query's words, the slots there), so that the cache misses of a round overlap instead
     /// of coming one after the other — with SKUs picked at random most of an answer's time is
     /// those misses.
-    fn each_answer(
+    fn each_answer<S: AsRef<str>>(
         &self,
         plan: &Plan,
-        skus: &[String],
+        skus: &[S],
         mut each: impl FnMut(&str, Answer, &[(u32, i64, Option<f64>)]),
     ) {
         let mut scratch = Scratch::for_plan(plan);
@@ -391,7 +394,7 @@ impl Inventory {
         for chunk in skus.chunks(ROUND) {
             round.clear();
             round.extend(chunk.iter().map(|sku| {
-                self.sku_index(sku)
+                self.sku_index(sku.as_ref())
                     .map(|i| (self.stock(i), self.inbound_of(i)))
             }));
             let stocks = || round.iter().flatten().filter_map(|e| e.0);
@@ -400,7 +403,7 @@ impl Inventory {
             stocks().for_each(|st| st.prefetch_slots(&plan.mask, &plan.words));
             for (sku, found) in chunk.iter().zip(&round) {
                 let a = Self::answer(plan, &mut scratch, *found);
-                each(sku, a, &scratch.entries);
+                each(sku.as_ref(), a, &scratch.entries);
             }
         }
     }

@@ -19,6 +19,9 @@ extern "C" {
     #[wasm_bindgen(js_name = stringifyFinite, catch)]
     fn stringify_finite(value: &JsValue) -> Result<JsValue, JsValue>;
 
+    #[wasm_bindgen(js_name = availabilityText, catch)]
+    fn availability_text_js(query: &JsValue) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(js_name = codedError)]
     fn coded_error(message: &str, code: &JsValue, field: &JsValue, name: &str) -> JsValue;
 }
@@ -38,6 +41,12 @@ pub fn string(value: &JsValue) -> Option<String> {
         }
     }
     None
+}
+
+/// An availability query as one text, `None` when it must cross as JSON (see glue.js
+/// `availabilityText`): its JSON without the SKUs, a newline, then each SKU and a newline.
+pub fn availability_text(query: &JsValue) -> Option<String> {
+    string(&availability_text_js(query).ok()?)
 }
 
 /// Turns a core error into a JS `Error` with a stable `code` (and `field` when known).
@@ -118,7 +127,8 @@ pub fn input_list<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<Ve
     decode(&request_text(value, what)?, what)
 }
 
-fn decode<T: DeserializeOwned>(json: &str, what: &str) -> Result<T, JsValue> {
+/// Decodes JSON text into a core type; an error about the value as a whole names `what`.
+pub fn decode<T: DeserializeOwned>(json: &str, what: &str) -> Result<T, JsValue> {
     crate::from_json(json).map_err(|mut e| {
         if e.field.is_empty() {
             e.field = what.to_string();

@@ -50,8 +50,8 @@ extern "C" {
 }
 
 use super::bridge::{
-    input, input_list, invalid, object_text, output, prefixed, request_text_under, string_arg,
-    text, to_js,
+    availability_text, decode, input, input_list, invalid, object_text, output, prefixed,
+    request_text_under, string_arg, text, to_js,
 };
 use crate::inventory::{ApplyOptions, AvailabilityQuery, ThresholdRule};
 use crate::network::LocationInput;
@@ -202,12 +202,27 @@ impl JsEngine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "AvailabilityQuery")] query: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let parsed: AvailabilityQuery = input(&query, "query")?;
-        let packed = self
-            .inner
-            .inventory()
-            .availability_packed(self.inner.network(), &parsed);
-        let packed = packed.map_err(|e| to_js(e.into()))?;
+        let (inventory, network) = (self.inner.inventory(), self.inner.network());
+        // The short way in: the SKUs read in place from one text (its first line is the
+        // query's JSON without them). A query it does not take crosses as JSON.
+        let text = availability_text(&query);
+        let lines = text.as_deref().map(newline_ended).unwrap_or_default();
+        let whole;
+        let (json, listed) = match lines.split_first() {
+            Some((head, skus)) => (*head, Some(skus)),
+            None => {
+                whole = object_text(&query, "query")?;
+                (whole.as_str(), None)
+            }
+        };
+        let parsed: AvailabilityQuery = decode(json, "query")?;
+        let skus: Vec<&str> = match listed {
+            Some(skus) => skus.to_vec(),
+            None => parsed.skus.iter().map(String::as_str).collect(),
+        };
+        let packed = inventory
+            .availability_packed(network, &parsed, &skus)
+            .map_err(|e| to_js(e.into()))?;
         unpack_availability(
             &packed.numbers,
             &self.location_ids(),
@@ -402,4 +417,18 @@ impl Default for JsEngine {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The lines of `text`, each ended by a newline (a byte loop: `str::split` brings a pattern
+/// searcher into the size-limited build).
+fn newline_ended(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            lines.push(text.get(start..i).unwrap_or_default());
+            start = i + 1;
+        }
+    }
+    lines
 }

@@ -150,6 +150,29 @@ export function stringifyFinite(value) {
   return text;
 }
 
+// An availability query the short way (src/wasm/engine.rs, `availability`): the query's JSON
+// with `skus` emptied, a newline, then each SKU followed by a newline. JSON.stringify formats
+// nothing faster than it parses back, and a hundred SKUs decoded as JSON strings are a hundred
+// allocations; joined, they cross as one text and the engine reads them in place: a 20-SKU
+// query 10% faster, a 100-SKU one 16% (bench/availability-ab.mjs). Only for what a storefront
+// sends: a plain object whose `skus` are well-formed strings without a newline and whose other
+// values JSON holds as they are (no `null` in the text: a NaN would read as absent); anything
+// else is undefined and crosses the JSON way, whose errors name what is wrong. A JSON text
+// holds no raw newline, so the first one ends it.
+export function availabilityText(query) {
+  if (typeof query !== "object" || query === null || Array.isArray(query)) return undefined;
+  if (typeof query.toJSON === "function") return undefined;
+  const skus = query.skus;
+  if (!Array.isArray(skus)) return undefined;
+  for (let i = 0; i < skus.length; i++) {
+    const s = skus[i];
+    if (typeof s !== "string" || s.includes("\n") || !s.isWellFormed?.()) return undefined;
+  }
+  const rest = JSON.stringify({ ...query, skus: [] });
+  if (rest.includes("null")) return undefined;
+  return skus.length === 0 ? `${rest}\n` : `${rest}\n${skus.join("\n")}\n`;
+}
+
 // The first number in `value` that JSON cannot hold, as `{ path, value }`, where path extends
 // `path` (the value's own) with the keys and indexes leading to it, and `key` is the name a
 // JSON.stringify replacer would see (what `toJSON` is given); undefined when there is none.

@@ -224,6 +224,57 @@ test("availability near a point: sorted by distance, within the radius, by mode"
   assert.equal(limited.total, 51);
 });
 
+test("availability answers and refuses alike whichever way the query crosses into the wasm", () => {
+  // A plain query of string SKUs crosses as one text (src/wasm/glue.js `availabilityText`); one
+  // with a toJSON method crosses as JSON, the way every other query does.
+  const engine = scenarioEngine();
+  const near = { lat: 45.75, lon: 4.85 };
+  const asJson = (q) => ({ ...q, toJSON: () => q });
+  const answers = [
+    { skus: ["SKU-2", "SKU-1", "NOPE", "", "SKU-1"], near, radiusKm: 1000, limit: 1 },
+    { skus: [] },
+    { skus: [""] },
+    { skus: ["SKU-1"], mode: "pickup", qty: 60, today: "2026-01-05" },
+    { skus: ["é-ü-€-😀", "SKU-2", "a\tb"], near, radiusKm: 1000 },
+  ];
+  for (const q of answers) {
+    const short = engine.availability(q);
+    assert.equal(short.length, q.skus.length);
+    assert.deepEqual(short.map((a) => a.sku), q.skus);
+    assert.deepEqual(short, engine.availability(asJson(q)), JSON.stringify(q));
+  }
+  assert.equal(engine.availability(answers[0])[0].total, 1);
+  assert.equal(engine.availability(answers[0])[1].total, 51);
+  const refusal = (q) => {
+    try {
+      engine.availability(q);
+    } catch (e) {
+      return { code: e.code, field: e.field, message: e.message };
+    }
+    assert.fail(`no error for ${JSON.stringify(q)}`);
+  };
+  const refused = [
+    { skus: ["SKU-1"], radiusKm: 5 },
+    { skus: ["SKU-1"], near, radiusKm: -1 },
+    { skus: ["SKU-1"], near: { lat: 95, lon: 0 } },
+    { skus: ["SKU-1"], near: { lat: Number.NaN, lon: 0 } },
+    { skus: ["SKU-1"], limit: 1.5 },
+    { skus: ["SKU-1"], mode: "drone" },
+    { skus: ["SKU-1"], colour: "red" },
+    { skus: ["SKU-1", 7] },
+    { skus: ["\ud800"] },
+  ];
+  for (const q of refused) {
+    const short = refusal(q);
+    assert.equal(short.code, "invalid_input", JSON.stringify(short));
+    assert.deepEqual(short, refusal(asJson(q)));
+  }
+  assert.equal(refusal(refused[6]).field, "colour");
+  // A SKU holding a newline cannot be cut from the joined text: it crosses as JSON, still one SKU.
+  const [odd] = engine.availability({ skus: ["SKU-1\nSKU-2"] });
+  assert.deepEqual([odd.sku, odd.total], ["SKU-1\nSKU-2", 0]);
+});
+
 test("bad input throws an Error with a stable code; the engine keeps its state", () => {
   const engine = scenarioEngine();
   const before = engine.snapshot();
