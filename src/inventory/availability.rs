@@ -332,7 +332,7 @@ impl Inventory {
         Ok(out)
     }
 
-    /// [`Inventory::availability`] as numbers (see [`PackedAvailability`]) for `skus`, which
+    /// [`Inventory::availability`] as numbers (see `PackedAvailability`) for `skus`, which
     /// stand for `q.skus` (not read): a binding passes names borrowed from the text it
     /// received rather than a `String` each.
     pub fn availability_packed(

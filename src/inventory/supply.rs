@@ -1,6 +1,6 @@
 //! Future supply: units expected at a location on a day (purchase orders, transfers, ASNs).
 //!
-//! Availability answers "available from <date>" when today's ATS falls short but what is
+//! Availability answers "available from `<date>`" when today's ATS falls short but what is
 //! expected by that day covers the request (ATS + inbound by date, as in "available to
 //! promise" by date).
 

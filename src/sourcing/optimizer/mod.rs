@@ -79,11 +79,14 @@
 //! over every active candidate per node) are half the time. Cutting that needs fewer nodes or
 //! fewer ascent steps, which change `searchNodes` (part of the answer). Measured and ruled out:
 //! the allocator (a bump allocator that never frees made the wasm no faster; 40 fewer
-//! allocations per call made no difference either), `opt-level = "s"` (no faster in the wasm,
-//! and 258.9 KB gzip), the whole of `Lagrangian::worth` inlined into the evaluation (4-7% faster
-//! on the slowest 10x50 carts, but 0.7 KB gzip: only its row pass is), a supply-only pass for
-//! the relaxation's chosen candidates, and explanations counting a candidate's lines from its
-//! built stock (both within noise). `opt-level = 3` is 1.5-2x faster but 288 KB gzip.
+//! allocations per call made no difference either), the whole of `Lagrangian::worth` inlined
+//! into the evaluation (4-7% faster on the slowest 10x50 carts, but 0.7 KB gzip: only its row
+//! pass is), a supply-only pass for the relaxation's chosen candidates, and explanations
+//! counting a candidate's lines from its built stock (both within noise). Nor is the compiler's
+//! speed setting the lever (`node bench/sourcing-ab.mjs`, 5x20 to 20x200): the whole crate at
+//! `opt-level = 3` sources 5-11% faster than the shipped `"s"`, for 289.8 KB gzip; the
+//! optimiser alone as a crate of its own at `opt-level = 3` (a per-package profile, under LTO)
+//! 2% faster, for 7.7 KB gzip.
 //!
 //! Timings: `cargo test --release --test sourcing_optimizer_perf -- --ignored --nocapture`
 //! (native, the optimiser alone), `tests/sourcing_profile.rs` (native, `source` phase by phase
