@@ -104,7 +104,7 @@ struct Batch<'n> {
 
 impl<'n> Batch<'n> {
     /// A batch of about `events` events: the change tracking is sized for them up front (at most
-    /// one change per event), so that it never rehashes while the batch applies.
+    /// one change per event), so that its list never grows while the batch applies.
     fn new(network: &'n Network, opts: ApplyOptions, events: usize) -> Self {
         let expected = if opts.changes { events.min(1 << 20) } else { 0 };
         Batch {
@@ -134,9 +134,12 @@ impl<'n> Batch<'n> {
         let Some(location) = self.network.get(loc) else {
             return;
         };
-        let after = position_ats(new, location);
-        self.moves
-            .note(sku, loc, || position_ats(old, location), after);
+        self.moves.note(
+            sku,
+            loc,
+            position_ats(old, location),
+            position_ats(new, location),
+        );
     }
 }
 
@@ -236,7 +239,8 @@ impl Inventory {
     /// Applies `items` in order. Each event's id, SKU and location are resolved [`AHEAD`]
     /// events before it applies, and the memory it will touch (its id's slot in the event log,
     /// the id the log will forget, its position) is prefetched then: the cache misses of
-    /// consecutive events overlap instead of adding up.
+    /// consecutive events overlap instead of adding up. ATS changes are only appended while the
+    /// events apply, and folded into one per position after the last ([`Moves::settle`]).
     fn apply_all<'e, 'n, T>(
         &mut self,
         network: &'n Network,
@@ -269,6 +273,7 @@ impl Inventory {
             let result = event(item).and_then(|e| self.apply_one(&mut batch, e, here));
             batch.record(index, result);
         }
+        batch.moves.settle();
         batch
     }
 
@@ -286,9 +291,6 @@ impl Inventory {
         if let (Some(s), Some(l)) = (sku, loc) {
             if let Some(stock) = self.stock.get(s as usize) {
                 stock.prefetch(l);
-            }
-            if batch.track {
-                batch.moves.prefetch(s, l);
             }
         }
         Resolved {
