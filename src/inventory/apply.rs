@@ -70,6 +70,11 @@ impl Default for ApplyOptions {
 /// cache miss with the work of the events in between.
 const AHEAD: usize = 16;
 
+/// How many events ahead of the one applying the texts of a typed event (its id, SKU and
+/// location, each in an allocation of its own) are prefetched: they are read when the event is
+/// resolved, [`AHEAD`] events before it applies.
+const TEXT_AHEAD: usize = 2 * AHEAD;
+
 /// An event's id hash, SKU and location indexes (`u32::MAX` when unknown), found ahead.
 #[derive(Debug, Clone, Copy)]
 struct Resolved {
@@ -183,7 +188,8 @@ impl Inventory {
         opts: ApplyOptions,
     ) -> Result<ApplyReport, InputError> {
         let slots = scan::events(json)?;
-        let batch = self.apply_all(network, &slots, opts, |s| s.as_ref().map_err(Clone::clone));
+        let batch =
+            self.apply_all::<_, false>(network, &slots, opts, |s| s.as_ref().map_err(Clone::clone));
         Ok(self.finish(batch))
     }
 
@@ -197,7 +203,8 @@ impl Inventory {
         opts: ApplyOptions,
     ) -> Result<(ApplyReport, PackedChanges), InputError> {
         let slots = scan::events(json)?;
-        let batch = self.apply_all(network, &slots, opts, |s| s.as_ref().map_err(Clone::clone));
+        let batch =
+            self.apply_all::<_, false>(network, &slots, opts, |s| s.as_ref().map_err(Clone::clone));
         let mut packed = PackedChanges::default();
         // Slot of each SKU in `packed.skus`, by SKU index (`u32::MAX`: not listed yet).
         let mut listed: Vec<u32> = Vec::new();
@@ -232,7 +239,7 @@ impl Inventory {
         events: &[Event<'_>],
         opts: ApplyOptions,
     ) -> ApplyReport {
-        let batch = self.apply_all(network, events, opts, Ok);
+        let batch = self.apply_all::<_, true>(network, events, opts, Ok);
         self.finish(batch)
     }
 
@@ -241,7 +248,13 @@ impl Inventory {
     /// the id the log will forget, its position) is prefetched then: the cache misses of
     /// consecutive events overlap instead of adding up. ATS changes are only appended while the
     /// events apply, and folded into one per position after the last ([`Moves::settle`]).
-    fn apply_all<'e, 'n, T>(
+    ///
+    /// `APART`: the events' texts each lie in an allocation of their own, wherever the allocator
+    /// put it (typed events), and are prefetched [`TEXT_AHEAD`] events ahead; without that,
+    /// resolving an event waited on the bytes of its SKU and location before hashing them (the
+    /// typed 100,000-event bench took 1.5 ms more, 18.2-19.9 ms). A JSON batch's texts lie in
+    /// order in its JSON, read in order.
+    fn apply_all<'e, 'n, T, const APART: bool>(
         &mut self,
         network: &'n Network,
         items: &'e [T],
@@ -263,6 +276,15 @@ impl Inventory {
             }
         }
         for (index, item) in items.iter().enumerate() {
+            if APART {
+                if let Some(Ok(e)) = items.get(index + TEXT_AHEAD).map(&event) {
+                    for text in [&e.id, &e.sku, &e.location] {
+                        if let Some(b) = text.as_bytes().first() {
+                            crate::prefetch::read(b);
+                        }
+                    }
+                }
+            }
             let here = ahead.ring.get(index % AHEAD).copied().unwrap_or_default();
             if let Some(Ok(next)) = items.get(index + AHEAD).map(&event) {
                 let r = self.resolve(&batch, &mut ahead, next);
