@@ -408,6 +408,13 @@ impl Inventory {
             moves,
             ..
         } = batch;
+        // Sized once (a list of thousands of alerts grown by doubling is copied about twice).
+        let any = !self.thresholds.is_empty();
+        let alerts = moves
+            .iter()
+            .filter(|m| Thresholds::may_cross(m.before, m.after, any))
+            .count();
+        report.alerts.reserve_exact(alerts);
         for Moved {
             sku,
             loc,
@@ -415,7 +422,7 @@ impl Inventory {
             after,
         } in moves.into_list()
         {
-            let Some(location) = network.get(loc).filter(|_| after != before) else {
+            let Some(location) = network.get(loc) else {
                 continue;
             };
             let name = self.sku_name(sku);

@@ -1,5 +1,5 @@
 //! The positions a batch of events moves: each one's ATS before the batch and after its latest
-//! event, in order of first change.
+//! event, in order of first change; once the batch is done, only those whose ATS changed.
 //!
 //! While the batch applies, each change is only appended to a list (a sequential write); the
 //! list is folded into one entry per position once, after the last event ([`Moves::settle`]),
@@ -82,7 +82,9 @@ impl Moves {
 
     /// Folds the changes noted so far into one per position: its first `before`, its last
     /// `after`, in order of first change. In place: the `k`-th position moved is written over
-    /// the `k`-th change, which the fold has read already.
+    /// the `k`-th change, which the fold has read already. Positions whose ATS ended where it
+    /// started are left out (they changed nothing), so that [`Moves::len`] is then the exact
+    /// room a report's changes need.
     pub fn settle(&mut self) {
         let n = self.list.len();
         if n == 0 {
@@ -120,14 +122,20 @@ impl Moves {
             kept += 1;
         }
         list.truncate(kept);
+        list.retain(|m| m.after != m.before);
     }
 
-    /// Number of changes noted, of positions moved once settled.
+    /// Number of changes noted; once settled, of positions whose ATS changed.
     pub fn len(&self) -> usize {
         self.list.len()
     }
 
-    /// The moved positions, in order of first change (once settled).
+    /// The moves noted, or once settled the positions whose ATS changed, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Moved> {
+        self.list.iter()
+    }
+
+    /// The positions whose ATS changed, in order of first change (once settled).
     pub fn into_list(self) -> Vec<Moved> {
         self.list
     }
@@ -158,13 +166,16 @@ mod tests {
             }
         }
         moves.settle();
+        reference.retain(|m| m.after != m.before);
         assert_eq!(moves.len(), reference.len());
         assert_eq!(moves.into_list(), reference);
         let mut empty = Moves::with_capacity(0);
         empty.settle();
         assert_eq!(empty.len(), 0);
         empty.note(1, 2, 5, 6);
+        empty.note(3, 4, 1, 2);
         empty.note(1, 2, 6, 7);
+        empty.note(3, 4, 2, 1);
         empty.settle();
         assert_eq!(
             empty.into_list(),
