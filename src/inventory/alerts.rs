@@ -166,15 +166,6 @@ impl Thresholds {
         let t = i64::from(low?);
         (before > t && after <= t && after > 0).then_some(AlertKind::Low)
     }
-
-    /// True when the move from `before` to `after` crosses under some threshold the position
-    /// may have (`any`: whether any threshold is set): a bound on [`Thresholds::crossing`]
-    /// that needs no lookup, exact when no threshold is set. Sizes a report's alerts up front.
-    pub fn may_cross(before: i64, after: i64, any: bool) -> bool {
-        (before > 0 && after == 0)
-            || (before == 0 && after > 0)
-            || (any && before > after && after > 0)
-    }
 }
 
 /// Index of `key` in a list sorted by key, or where it would go.
@@ -244,17 +235,5 @@ mod tests {
         assert_eq!(Thresholds::crossing(5, 3, Some(3)), Some(AlertKind::Low));
         assert_eq!(Thresholds::crossing(3, 2, Some(3)), None);
         assert_eq!(Thresholds::crossing(5, 4, None), None);
-        // may_cross bounds crossing whatever the threshold, exactly without one.
-        for before in 0..8 {
-            for after in 0..8 {
-                let none = Thresholds::crossing(before, after, None).is_some();
-                assert_eq!(Thresholds::may_cross(before, after, false), none);
-                for low in 0..8 {
-                    if Thresholds::crossing(before, after, Some(low)).is_some() {
-                        assert!(Thresholds::may_cross(before, after, true));
-                    }
-                }
-            }
-        }
     }
 }

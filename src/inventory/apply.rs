@@ -408,13 +408,6 @@ impl Inventory {
             moves,
             ..
         } = batch;
-        // Sized once (a list of thousands of alerts grown by doubling is copied about twice).
-        let any = !self.thresholds.is_empty();
-        let alerts = moves
-            .iter()
-            .filter(|m| Thresholds::may_cross(m.before, m.after, any))
-            .count();
-        report.alerts.reserve_exact(alerts);
         for Moved {
             sku,
             loc,

@@ -130,11 +130,6 @@ impl Moves {
         self.list.len()
     }
 
-    /// The moves noted, or once settled the positions whose ATS changed, in order.
-    pub fn iter(&self) -> impl Iterator<Item = &Moved> {
-        self.list.iter()
-    }
-
     /// The positions whose ATS changed, in order of first change (once settled).
     pub fn into_list(self) -> Vec<Moved> {
         self.list
