@@ -75,12 +75,16 @@ const AHEAD: usize = 16;
 /// resolved, [`AHEAD`] events before it applies.
 const TEXT_AHEAD: usize = 2 * AHEAD;
 
-/// An event's id hash, SKU and location indexes (`u32::MAX` when unknown), found ahead.
+/// An event's id hash, SKU and location indexes (`u32::MAX` when unknown), found ahead, and
+/// its position's slot then (`u32::MAX`: none yet), valid while the batch has created as many
+/// positions as `created` says (creating one shifts the slots after it).
 #[derive(Debug, Clone, Copy)]
 struct Resolved {
     h: u128,
     sku: u32,
     loc: u32,
+    slot: u32,
+    created: u32,
 }
 
 impl Default for Resolved {
@@ -89,6 +93,8 @@ impl Default for Resolved {
             h: 0,
             sku: u32::MAX,
             loc: u32::MAX,
+            slot: u32::MAX,
+            created: u32::MAX,
         }
     }
 }
@@ -105,6 +111,8 @@ struct Batch<'n> {
     report: ApplyReport,
     track: bool,
     moves: Moves,
+    /// Positions created so far (see [`Resolved`]).
+    created: u32,
 }
 
 impl<'n> Batch<'n> {
@@ -117,6 +125,7 @@ impl<'n> Batch<'n> {
             report: ApplyReport::default(),
             track: opts.changes,
             moves: Moves::with_capacity(expected),
+            created: 0,
         }
     }
 
@@ -310,15 +319,22 @@ impl Inventory {
         self.log.prefetch(h, AHEAD);
         let loc = ahead.location(batch.network, &e.location);
         let sku = ahead.sku(self, &e.sku);
+        let mut slot = u32::MAX;
         if let (Some(s), Some(l)) = (sku, loc) {
-            if let Some(stock) = self.stock.get(s as usize) {
-                stock.prefetch(l);
+            if let Some(i) = self
+                .stock
+                .get(s as usize)
+                .and_then(|stock| stock.prefetch(l))
+            {
+                slot = i as u32;
             }
         }
         Resolved {
             h,
             sku: sku.unwrap_or(u32::MAX),
             loc: loc.unwrap_or(u32::MAX),
+            slot,
+            created: batch.created,
         }
     }
 
@@ -367,7 +383,12 @@ impl Inventory {
             .stock
             .get_mut(sku as usize)
             .ok_or(("invalid_field", String::new()))?;
-        let found = stock.find(loc);
+        // The slot found when the event was resolved, unless a position was created since.
+        let found = if r.sku == sku && r.created == batch.created {
+            (r.slot != u32::MAX).then_some(r.slot as usize)
+        } else {
+            stock.find(loc)
+        };
         let old = found.map(|i| stock.get(i)).unwrap_or_default();
         let Some(new) = next(old, e.kind)? else {
             return Ok(Outcome::Stale);
@@ -377,7 +398,10 @@ impl Inventory {
         }
         let slot = match found {
             Some(i) => i,
-            None => stock.slot(loc),
+            None => {
+                batch.created = batch.created.wrapping_add(1);
+                stock.slot(loc)
+            }
         };
         stock.put(slot, new);
         Ok(Outcome::Applied)
