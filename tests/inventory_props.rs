@@ -130,6 +130,55 @@ proptest! {
         }
     }
 
+    /// One batch leaves every position as its events applied one at a time would, and reports
+    /// the positions whose ATS changed in order of first change. A batch resolves events ahead
+    /// of applying them (their positions' slots among them, which a position created in between
+    /// shifts): batches of one resolve nothing ahead.
+    #[test]
+    fn a_batch_equals_its_events_one_at_a_time(events in stream()) {
+        let mut batch = common::engine();
+        let report = common::apply(&mut batch, &events);
+        let mut single = common::engine();
+        let (mut applied, mut duplicates, mut stale, mut rejected) = (0, 0, 0, 0);
+        let mut touched: Vec<(String, String)> = Vec::new();
+        for e in &events {
+            let r = common::apply(&mut single, std::slice::from_ref(e));
+            applied += r.applied;
+            duplicates += r.duplicates;
+            stale += r.stale;
+            rejected += r.rejected.len();
+            let v = serde_json::to_value(e).unwrap();
+            let key = (v["sku"].as_str().unwrap().to_string(), v["location"].as_str().unwrap().to_string());
+            if r.applied == 1 && v["type"] != "incoming" && !touched.contains(&key) {
+                touched.push(key);
+            }
+        }
+        prop_assert_eq!(
+            (report.applied, report.duplicates, report.stale, report.rejected.len()),
+            (applied, duplicates, stale, rejected)
+        );
+        for sku in SKUS {
+            for l in LOCS {
+                prop_assert_eq!(batch.position(sku, l).unwrap(), single.position(sku, l).unwrap());
+            }
+        }
+        // The engine starts with no stock: every position's ATS was 0 before the batch.
+        let expected: Vec<(String, String, i64, i64)> = touched
+            .into_iter()
+            .map(|(s, l)| {
+                let after = single.ats(&s, Some(&l)).unwrap();
+                (s, l, 0, after)
+            })
+            .filter(|c| c.3 != c.2)
+            .collect();
+        let changes: Vec<(String, String, i64, i64)> = report
+            .changes
+            .into_iter()
+            .map(|c| (c.sku, c.location, c.before, c.after))
+            .collect();
+        prop_assert_eq!(changes, expected);
+    }
+
     #[test]
     fn applying_a_batch_twice_equals_once(events in stream()) {
         let mut e = common::engine();

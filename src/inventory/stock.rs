@@ -254,15 +254,14 @@ impl SkuStock {
     }
 
     /// Hints the CPU to load the quantities (and version) of location `loc`'s position, if it
-    /// has one.
-    pub fn prefetch(&self, loc: u32) {
-        let Some(i) = self.find(loc) else {
-            return;
-        };
+    /// has one, and returns its slot (as [`SkuStock::find`]).
+    pub fn prefetch(&self, loc: u32) -> Option<usize> {
+        let i = self.find(loc)?;
         self.slots.prefetch(i);
         if let Some(v) = self.versions.get(i) {
             crate::prefetch::read(v);
         }
+        Some(i)
     }
 
     /// Hints the CPU to load what a query over the location words `words` (indexes of 64-location
