@@ -3,7 +3,7 @@
 //! Ids are kept as 128-bit xxh3 hashes in a ring (oldest first, what a snapshot stores), and
 //! looked up by their low 64 bits in an open-addressed table of plain `u64`s (linear probing,
 //! at most half full, deletion by backward shift). A lookup is one probe into one array: one
-//! cache line, which the batch loop prefetches a few events ahead ([`EventLog::prefetch`]).
+//! cache line, which the batch loop prefetches a few events ahead (`EventLog::prefetch`).
 //! Two distinct ids agree on 64 bits with probability 2^-64 per pair: among 100,000 remembered
 //! ids, one false duplicate in about 10^14 events.
 
