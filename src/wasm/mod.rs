@@ -51,7 +51,8 @@ pub fn plan_events(
     #[wasm_bindgen(unchecked_param_type = "Hold")] hold: JsValue,
 ) -> Result<JsValue, JsValue> {
     let key = bridge::string_arg(&key, "key")?;
-    let plan: crate::sourcing::Plan = bridge::input(&plan, "plan")?;
+    // Only the shipments' locations and lines are decoded (the rest of the plan is skipped).
+    let plan: crate::sourcing::PlanParcels = bridge::input(&plan, "plan")?;
     let hold: crate::sourcing::Hold = hold
         .as_string()
         .and_then(|h| {
@@ -69,5 +70,5 @@ pub fn plan_events(
     if key.is_empty() {
         return Err(bridge::invalid("key", "must not be empty"));
     }
-    bridge::output(&crate::sourcing::plan_events(&plan, &key, hold))
+    bridge::output(&crate::sourcing::parcel_events(&plan, &key, hold))
 }

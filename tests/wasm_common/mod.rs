@@ -550,7 +550,19 @@ pub fn plan_events_through_the_binding() {
         assert_eq!(get(&first, "type").as_string().as_deref(), Some(hold));
         assert_eq!(get(&first, "qty").as_f64(), Some(2.0));
     }
-    let err = atsource::wasm::plan_events(plan, "k".into(), "hold-it".into()).unwrap_err();
+    let err = atsource::wasm::plan_events(plan.clone(), "k".into(), "hold-it".into()).unwrap_err();
+    assert_eq!(code_of(err), "invalid_input");
+    // Only the shipments' locations and lines are read: a plan trimmed to them gives the same
+    // events; one without shipments is refused.
+    let trimmed = js(r#"{"shipments":[{"location":"LYO","lines":[{"sku":"A","qty":2}]}]}"#);
+    let text = |v: JsValue| js_sys::JSON::stringify(&v).unwrap().as_string().unwrap();
+    assert_eq!(
+        text(atsource::wasm::plan_events(trimmed, "k".into(), "pick".into()).unwrap()),
+        text(atsource::wasm::plan_events(plan, "k".into(), "pick".into()).unwrap())
+    );
+    let err =
+        atsource::wasm::plan_events(js(r#"{"status":"complete"}"#), "k".into(), "pick".into())
+            .unwrap_err();
     assert_eq!(code_of(err), "invalid_input");
 }
 
