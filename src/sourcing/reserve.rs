@@ -45,24 +45,24 @@ pub struct Parcel {
 
 /// One event per (shipment, line) of `plan`, with ids `<key>:<hold>:<location>:<sku>`.
 pub fn plan_events(plan: &Plan, key: &str, hold: Hold) -> Vec<EventInput> {
-    events(
-        plan.shipments
-            .iter()
-            .map(|s| (s.location.as_str(), s.lines.as_slice())),
-        key,
-        hold,
-    )
+    events(plan.shipments.iter().map(shipment_parts), key, hold)
 }
 
 /// [`plan_events`] for the parts of a plan that it reads.
 pub fn parcel_events(plan: &PlanParcels, key: &str, hold: Hold) -> Vec<EventInput> {
-    events(
-        plan.shipments
-            .iter()
-            .map(|s| (s.location.as_str(), s.lines.as_slice())),
-        key,
-        hold,
-    )
+    events(plan.shipments.iter().map(Parcel::parts), key, hold)
+}
+
+/// A shipment's location and lines.
+fn shipment_parts(s: &super::Shipment) -> (&str, &[PlanLine]) {
+    (s.location.as_str(), s.lines.as_slice())
+}
+
+impl Parcel {
+    /// Location and lines.
+    fn parts(&self) -> (&str, &[PlanLine]) {
+        (self.location.as_str(), self.lines.as_slice())
+    }
 }
 
 fn events<'p>(
