@@ -216,12 +216,16 @@ impl JsEngine {
             }
         };
         let parsed: AvailabilityQuery = decode(json, "query")?;
-        let skus: Vec<&str> = match listed {
-            Some(skus) => skus.to_vec(),
-            None => parsed.skus.iter().map(String::as_str).collect(),
+        let named: Vec<&str>;
+        let skus = match listed {
+            Some(skus) => skus,
+            None => {
+                named = parsed.skus.iter().map(String::as_str).collect();
+                &named
+            }
         };
         let packed = inventory
-            .availability_packed(network, &parsed, &skus)
+            .availability_packed(network, &parsed, skus)
             .map_err(|e| to_js(e.into()))?;
         unpack_availability(
             &packed.numbers,
