@@ -84,7 +84,7 @@
 //! pass is), a supply-only pass for the relaxation's chosen candidates, and explanations
 //! counting a candidate's lines from its built stock (both within noise). Nor is the compiler's
 //! speed setting the lever (`node bench/sourcing-ab.mjs`, 5x20 to 20x200): the whole crate at
-//! `opt-level = 3` sources 5-11% faster than the shipped `"s"`, for 289.8 KB gzip; the
+//! `opt-level = 3` sources 3-11% faster (p50) than the shipped `"s"`, for 289.8 KB gzip; the
 //! optimiser alone as a crate of its own at `opt-level = 3` (a per-package profile, under LTO)
 //! 2% faster, for 7.7 KB gzip.
 //!
