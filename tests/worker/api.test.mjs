@@ -246,13 +246,24 @@ test("reservations: 201, replay, 409 insufficient_stock, 422 key reuse, GET, DEL
   assert.equal(replay.json.id, res.json.id);
   assert.equal(replay.headers.get("idempotent-replayed"), "true");
   assertError(await api.post("/v1/reservations", { ...req, lines: [{ sku: "B", qty: 1 }] }), 422, "idempotency_conflict");
+  // The same cart written otherwise (a line split in two, keys in another order) is the same
+  // request: replayed, not a conflict, and nothing more is held.
+  const rewritten = await api.post("/v1/reservations", {
+    ttlSeconds: 600,
+    destination: { lon: PARIS.lon, lat: PARIS.lat },
+    lines: [{ qty: 1, sku: "B" }, { sku: "B", qty: 1 }],
+    idempotencyKey: "api-1",
+  });
+  assert.equal(rewritten.status, 201, rewritten.text);
+  assert.equal(rewritten.json.id, res.json.id);
+  assert.equal(rewritten.headers.get("idempotent-replayed"), "true");
+  assert.equal((await positionMap(api, ["B"]))["B@L2"].reserved, 2);
   const short = await api.post("/v1/reservations", { ...req, idempotencyKey: "api-2", lines: [{ sku: "B", qty: 3 }] });
   assertError(short, 409, "insufficient_stock");
   assert.deepEqual(short.json.error.unfulfilled, [{ sku: "B", qty: 1 }], "2 of the 4 are held: 1 short");
   for (const bad of [
     { ...req, idempotencyKey: "" },
     { ...req, lines: [] },
-    { ...req, lines: [{ sku: "B", qty: 0 }] },
     { ...req, destination: { lat: 200, lon: 0 } },
     { ...req, ttlSeconds: 0 },
     { ...req, ttlSeconds: 10 ** 9 },
@@ -391,9 +402,27 @@ test("no body ever makes a 500", async () => {
   }
 });
 
-test("POST /v1/source holds a line to the reservations' bound of 1,000,000 units", async () => {
-  const res = await api.post("/v1/source", { lines: [{ sku: "A", qty: 1_000_001 }], destination: { lat: 48.85, lon: 2.35 } });
-  assert.equal(res.status, 400);
-  assert.equal(res.json.error.code, "invalid_input");
-  assert.match(res.json.error.message, /lines\[0\]\.qty/);
+test("a bad line quantity is invalid_quantity, with the API's bound of 1,000,000, in POST /v1/source and /v1/reservations", async () => {
+  const destination = { lat: 48.85, lon: 2.35 };
+  for (const qty of [1_000_001, 0, -1, 1.5]) {
+    for (const path of ["/v1/source", "/v1/reservations"]) {
+      const res = await api.post(path, { idempotencyKey: `qty-${qty}`, lines: [{ sku: "A", qty }], destination });
+      assertError(res, 400, "invalid_quantity");
+      assert.equal(res.json.error.message, "lines[0].qty: must be an integer in [1, 1000000]", `${path} ${qty}`);
+      assert.equal(res.json.error.field, "lines[0].qty");
+    }
+  }
+  assertError(await api.post("/v1/reservations", { idempotencyKey: "qty-s", lines: [{ sku: "A", qty: "1" }], destination }), 400, "invalid_quantity");
+  assert.equal((await api.post("/v1/source", { lines: [{ sku: "A", qty: 1_000_000 }], destination })).status, 200);
+});
+
+test("strings with a lone surrogate and over-long SKUs are refused, not stored altered", async () => {
+  const res = await api.post("/v1/reservations", { idempotencyKey: "k\ud800", lines: [{ sku: "B", qty: 1 }], destination: PARIS });
+  assertError(res, 400, "invalid_input");
+  assert.equal(res.json.error.field, "idempotencyKey");
+  assertError(await api.post("/v1/source", { lines: [{ sku: "B\udc00", qty: 1 }], destination: PARIS }), 400, "invalid_input");
+  const long = await api.get(`/v1/availability?skus=A,${"S".repeat(201)}`);
+  assertError(long, 400, "invalid_input");
+  assert.equal(long.json.error.field, "skus[1]");
+  assert.equal((await api.get(`/v1/availability?skus=A,${"S".repeat(200)}`)).status, 200);
 });

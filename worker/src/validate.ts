@@ -22,15 +22,32 @@ export function array(value: unknown, field: string, max: number): Json[] {
   return value as Json[];
 }
 
+/** Longest SKU a request may name (cart lines, availability queries). */
+export const MAX_SKU_LENGTH = 200;
+
 export function string(value: unknown, field: string, maxLength = 200): string {
   if (typeof value !== "string" || value.length === 0) throw invalid(field, "must be a non-empty string");
   if (value.length > maxLength) throw invalid(field, `at most ${maxLength} characters`);
+  // A lone surrogate has no UTF-8 form: stored, it would come back as U+FFFD, another string
+  // (inventory events refuse it the same way).
+  if (!value.isWellFormed()) throw invalid(field, "must be well-formed Unicode (a lone surrogate)");
   return value;
 }
 
 export function integer(value: unknown, field: string, min: number, max: number): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     throw invalid(field, `must be an integer in [${min}, ${max}]`);
+  }
+  return value;
+}
+
+/**
+ * A cart line's quantity: an integer in [1, max], else a 400 `invalid_quantity` (the code the
+ * engine gives a bad quantity, here as in POST /v1/source).
+ */
+export function quantity(value: unknown, field: string, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new HttpError(400, "invalid_quantity", `${field}: must be an integer in [1, ${max}]`, { field });
   }
   return value;
 }
@@ -75,6 +92,8 @@ export function querySkus(url: URL, max: number): string[] {
   const skus = raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
   if (skus.length === 0) throw invalid("skus", "required: a comma-separated list of SKUs");
   if (skus.length > max) throw invalid("skus", `at most ${max} SKUs`);
+  // The bound of a cart line's SKU: no such SKU can be stocked through the API's carts.
+  skus.forEach((s, i) => string(s, `skus[${i}]`, MAX_SKU_LENGTH));
   return skus;
 }
 

@@ -70,12 +70,26 @@ export function heldUnits(plan: Plan): { sku: string; location: string; qty: num
   return plan.shipments.flatMap((s) => s.lines.map((l) => ({ sku: l.sku, location: s.location, qty: l.qty })));
 }
 
-/** Canonical text of what a retry must repeat to be the same request. */
+/**
+ * Canonical text of what a retry must repeat to be the same request. The same cart is the same
+ * request however it is written: lines merged by SKU (as sourcing merges them) in SKU order,
+ * object keys in sorted order.
+ */
 function requestText(req: ReservationRequest): string {
-  const parts: unknown[] = [req.lines, req.destination, req.profile ?? null, req.ttlSeconds];
+  const units = new Map<string, number>();
+  for (const l of req.lines) units.set(l.sku, (units.get(l.sku) ?? 0) + l.qty);
+  const lines = [...units].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([sku, qty]) => ({ sku, qty }));
+  const parts: unknown[] = [lines, req.destination, req.profile ?? null, req.ttlSeconds];
   if (req.pickup !== undefined) parts.push(req.pickup);
   if (req.delivery !== undefined) parts.push(req.delivery);
-  return JSON.stringify(parts);
+  return JSON.stringify(parts, sortedKeys);
+}
+
+/** A JSON.stringify replacer writing every object's keys in sorted order. */
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries);
 }
 
 /**

@@ -5,7 +5,7 @@ import { readEngine } from "../read";
 import { engineError } from "../reply";
 import type { Ctx } from "../router";
 import { MAX_LINE_QTY } from "./shop";
-import { invalid, object, queryMode, queryNumber, queryPoint, querySkus, string } from "../validate";
+import { invalid, MAX_SKU_LENGTH, object, quantity, queryMode, queryNumber, queryPoint, querySkus, string } from "../validate";
 import spec from "../../openapi.yaml";
 
 /** At most this many SKUs per availability query. */
@@ -98,8 +98,8 @@ export async function source({ request, env }: Ctx): Promise<Response> {
   if (Array.isArray(body.lines)) {
     body.lines.forEach((l, i) => {
       if (l === null || typeof l !== "object" || Array.isArray(l)) return; // the engine says why
-      if (typeof l.sku === "string") string(l.sku, `lines[${i}].sku`);
-      if (typeof l.qty === "number" && l.qty > MAX_LINE_QTY) throw invalid(`lines[${i}].qty`, `must be at most ${MAX_LINE_QTY}`);
+      if (typeof l.sku === "string") string(l.sku, `lines[${i}].sku`, MAX_SKU_LENGTH);
+      if (typeof l.qty === "number") quantity(l.qty, `lines[${i}].qty`, MAX_LINE_QTY);
     });
   }
   // Pricing `costlier` explanations costs several optimiser runs: the edge's checkout path skips

@@ -5,7 +5,7 @@ import { hasIngestToken, readJson, readOptionalJson, replyResponse, requireInges
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderEventType } from "../ledger/orders";
 import type { ReservationRequest } from "../ledger/reservations";
 import type { Ctx } from "../router";
-import { array, finite, integer, invalid, known, object, optional, string, type Json } from "../validate";
+import { array, finite, integer, invalid, known, MAX_SKU_LENGTH, object, optional, quantity, string, type Json } from "../validate";
 
 /** Reservation hold time when the request names none, seconds. */
 export const DEFAULT_TTL_SECONDS = 900;
@@ -26,7 +26,7 @@ function lines(value: unknown, field: string): LineInput[] {
   return list.map((l, i) => {
     const line = known(object(l, `${field}[${i}]`), `${field}[${i}]`, ["sku", "qty", "unitPrice"]);
     price(line.unitPrice, `${field}[${i}].unitPrice`);
-    return { sku: string(line.sku, `${field}[${i}].sku`), qty: integer(line.qty, `${field}[${i}].qty`, 1, MAX_LINE_QTY) };
+    return { sku: string(line.sku, `${field}[${i}].sku`, MAX_SKU_LENGTH), qty: quantity(line.qty, `${field}[${i}].qty`, MAX_LINE_QTY) };
   });
 }
 
