@@ -28,13 +28,25 @@ impl InputError {
     }
 
     pub(crate) fn from_json(json: &str, err: &serde_json::Error) -> Self {
-        let field = crate::json_path::path_at(json, err.line(), err.column());
+        let mut field = crate::json_path::path_at(json, err.line(), err.column());
         let text = err.to_string();
         // serde_json appends "at line 1 column 57": noise for a caller who sent an object.
         let message = match text.find(" at line ") {
             Some(cut) => text[..cut].to_string(),
             None => text,
         };
+        // A missing field is reported at the end of the object that lacks it: the field named is
+        // the one missing (`[1].id`), not its object.
+        if let Some(name) = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.strip_suffix('`'))
+        {
+            field = if field.is_empty() {
+                name.to_string()
+            } else {
+                format!("{field}.{name}")
+            };
+        }
         Self { field, message }
     }
 }

@@ -114,7 +114,7 @@ mod tests {
             field_of::<Vec<LocationInput>>(&format!(
                 "[{ok},{ok},{{\"id\":\"C\",\"lat\":1,\"lon\":2}}]"
             )),
-            "[2]"
+            "[2].kind"
         );
         assert_eq!(
             field_of::<Vec<LocationInput>>(r#"[{"id":"A","kind":"shop","lat":1,"lon":2}]"#),

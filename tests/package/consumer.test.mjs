@@ -289,6 +289,20 @@ test("bad input throws an Error with a stable code; the engine keeps its state",
   assert.match(thrown.message, /lat/);
   assert.throws(() => engine.availability({ skus: "SKU-1" }), (e) => e instanceof Error && e.code === "invalid_input");
   assert.throws(() => engine.applyEvents(42), (e) => e instanceof Error && typeof e.code === "string");
+  // A missing required field is named itself, not the object lacking it.
+  const fieldOf = (f) => {
+    try {
+      f();
+    } catch (e) {
+      return [e.code, e.field];
+    }
+    return undefined;
+  };
+  assert.deepEqual(fieldOf(() => engine.upsertLocations([{ id: "X", kind: "store", lat: 1, lon: 2 }, { kind: "store", lat: 1, lon: 2 }])), ["invalid_input", "[1].id"]);
+  assert.deepEqual(fieldOf(() => engine.upsertLocations([{ id: "X", lat: 1, lon: 2 }])), ["invalid_input", "[0].kind"]);
+  assert.deepEqual(fieldOf(() => engine.source({ destination: { lat: 48, lon: 2 } })), ["invalid_input", "lines"]);
+  assert.deepEqual(fieldOf(() => engine.source({ lines: [{ qty: 1 }], destination: { lat: 48, lon: 2 } })), ["invalid_input", "lines[0].sku"]);
+  assert.deepEqual(fieldOf(() => engine.availability({ skus: ["SKU-1"], near: { lat: 48 } })), ["invalid_input", "near.lon"]);
   // Still working, nothing changed.
   assert.equal(engine.locations().length, 3);
   assert.equal(engine.ats("SKU-1"), 51);
