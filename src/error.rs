@@ -35,6 +35,19 @@ impl InputError {
             Some(cut) => text[..cut].to_string(),
             None => text,
         };
+        // JSON.stringify writes a lone surrogate as a `\u` escape, which serde_json refuses in
+        // terms of escapes a caller who sent a string never wrote.
+        let message = if [
+            "unexpected end of hex escape",
+            "lone leading surrogate in hex escape",
+            "invalid unicode code point",
+        ]
+        .contains(&message.as_str())
+        {
+            format!("is not well-formed Unicode: a lone surrogate ({message})")
+        } else {
+            message
+        };
         // A missing field is reported at the end of the object that lacks it: the field named is
         // the one missing (`[1].id`), not its object.
         if let Some(name) = message

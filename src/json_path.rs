@@ -140,4 +140,21 @@ mod tests {
         );
         assert_eq!(path_at(r#"{"near":{"lat":true}}"#, 1, 19), "near.lat");
     }
+
+    #[test]
+    fn a_lone_surrogate_is_named_as_such() {
+        for id in [r"\ud800", r"\ud800X", r"\udc00"] {
+            let e = crate::from_json::<Vec<LocationInput>>(&format!(
+                r#"[{{"id":"{id}","kind":"store","lat":1,"lon":2}}]"#
+            ))
+            .unwrap_err();
+            assert_eq!(e.field, "[0].id", "{id}");
+            assert!(
+                e.message
+                    .starts_with("is not well-formed Unicode: a lone surrogate"),
+                "{id}: {}",
+                e.message
+            );
+        }
+    }
 }
