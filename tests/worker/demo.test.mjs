@@ -29,6 +29,22 @@ test("make demo's worker: storefront, package, demo network, dev token, and a re
     assert.equal(wasm.status, 200);
     assert.equal(wasm.headers.get("content-type"), "application/wasm");
     assert.equal((await fetch(`${base}/pkg/index.browser.js`)).status, 200);
+    // Every module the browser entry imports, transitively (wasm-bindgen's JS snippets
+    // included), is served: the engine page (/engine.html) loads the package from /pkg/.
+    const pending = ["/pkg/index.browser.js"];
+    const seen = new Set();
+    while (pending.length > 0) {
+      const path = pending.pop();
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const res = await fetch(`${base}${path}`);
+      assert.equal(res.status, 200, path);
+      for (const [, spec] of (await res.text()).matchAll(/(?:import|export)[^"';]*?from\s*["'](\.[^"']+)["']/g)) {
+        pending.push(new URL(spec, `${base}${path}`).pathname);
+      }
+    }
+    assert.ok([...seen].some((p) => p.includes("/snippets/")), `the snippets are among ${[...seen].join(", ")}`);
+    assert.equal((await fetch(`${base}/engine.html`)).status, 200);
     const health = await (await fetch(`${base}/v1/health`)).json();
     assert.equal(health.ok, true);
     const catalogue = await (await fetch(`${base}/v1/catalogue`)).json();

@@ -20,11 +20,13 @@ const staging = `${out}.tmp-${process.pid}`;
 rmSync(staging, { recursive: true, force: true });
 mkdirSync(staging, { recursive: true });
 if (existsSync(join(root, "www"))) cpSync(join(root, "www"), staging, { recursive: true });
-for (const f of ["index.browser.js", "index.d.ts", "package.json", "wasm/atsource.js", "wasm/atsource.d.ts", "wasm/atsource_bg.wasm"]) {
+for (const f of ["index.browser.js", "index.d.ts", "package.json"]) {
   if (!existsSync(join(pkg, f))) continue;
   mkdirSync(dirname(join(staging, "pkg", f)), { recursive: true });
   cpSync(join(pkg, f), join(staging, "pkg", f));
 }
+// The whole of wasm-bindgen's output: atsource.js imports its JS snippets from wasm/snippets/.
+cpSync(join(pkg, "wasm"), join(staging, "pkg", "wasm"), { recursive: true, filter: (src) => !src.endsWith(".stamp") });
 const old = `${out}.old-${process.pid}`;
 if (existsSync(out)) renameSync(out, old);
 renameSync(staging, out);
