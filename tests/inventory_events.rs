@@ -67,6 +67,27 @@ fn safety_stock_inactive_locations_and_totals() {
         "the position's own safety stock overrides the location's"
     );
     assert_eq!(e.ats("A", None).unwrap(), 110);
+    // `qty: null` removes the position's own buffer: the location's applies again, and a
+    // snapshot keeps the removal. Without `qty` the event is refused, not read as a removal.
+    let r = json(
+        &mut e,
+        r#"[{"id":"d2","type":"safetyStock","sku":"A","location":"S3"},
+            {"id":"d3","type":"safetyStock","sku":"A","location":"S3","qty":null}]"#,
+    );
+    assert_eq!(r.applied, 1);
+    assert_eq!(
+        (r.rejected[0].index, r.rejected[0].code.as_str()),
+        (0, "missing_field")
+    );
+    assert_eq!(e.ats("A", Some("S3")).unwrap(), 4, "the location's 1 again");
+    assert_eq!(e.position("A", "S3").unwrap().unwrap().safety_stock, 1);
+    let restored = atsource::Engine::from_snapshot(&e.snapshot()).unwrap();
+    assert_eq!(restored.ats("A", Some("S3")).unwrap(), 4);
+    json(
+        &mut e,
+        r#"[{"id":"d4","type":"safetyStock","sku":"A","location":"S3","qty":0}]"#,
+    );
+    assert_eq!(e.ats("A", None).unwrap(), 110);
     let mut w1 = loc("W1", LocationKind::Warehouse, 45.60, 5.10);
     w1.active = Some(false);
     e.upsert_locations(vec![w1]).unwrap();

@@ -75,7 +75,8 @@ fn event(n: usize) -> impl Strategy<Value = EventInput> {
                     id,
                     sku,
                     location,
-                    qty: qty % 4,
+                    // One in five removes the position's own buffer.
+                    qty: (qty % 5 != 4).then_some(qty % 4),
                 },
                 _ => EventInput::Incoming {
                     id,

@@ -527,7 +527,7 @@ fn next(mut p: Position, kind: EventKind) -> Result<Option<Position>, (&'static 
             p.on_hand = p.on_hand.checked_sub(q).ok_or_else(|| overflow("qty"))?;
         }
         EventKind::Return(q) => p.on_hand = add(p.on_hand, q, "qty")?,
-        EventKind::SafetyStock(q) => p.safety = Some(q),
+        EventKind::SafetyStock(q) => p.safety = q,
         EventKind::Incoming { .. } => {}
     }
     Ok(Some(p))

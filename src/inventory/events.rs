@@ -39,8 +39,9 @@ pub enum EventKind {
     Ship(i32),
     /// `onHand += qty` (restockable return).
     Return(i32),
-    /// The position's own safety stock, overriding the location's.
-    SafetyStock(i32),
+    /// The position's own safety stock, overriding the location's; `None` removes it, so that
+    /// the location's applies again.
+    SafetyStock(Option<i32>),
     /// Inbound supply: `qty` units expected on `date` (replaces what was expected that day).
     Incoming {
         /// Expected units (0 cancels).
@@ -369,7 +370,11 @@ impl<'a> RawEvent<'a> {
             "pick" => EventKind::Pick(qty(self.qty)?),
             "ship" => EventKind::Ship(qty(self.qty)?),
             "return" => EventKind::Return(qty(self.qty)?),
-            "safetyStock" => EventKind::SafetyStock(qty(self.qty)?),
+            // `qty: null` removes the position's own buffer (absent is still missing).
+            "safetyStock" => EventKind::SafetyStock(match self.qty {
+                Some(Scalar::Other("null")) => None,
+                v => Some(qty(v)?),
+            }),
             "incoming" => {
                 let qty = qty(self.qty)?;
                 let date = match self.date {
@@ -467,6 +472,29 @@ mod tests {
         );
         assert_eq!(code(r#"[1,2]"#), "not_an_object");
     }
+
+    #[test]
+    fn a_safety_stock_of_null_removes_the_buffer_and_a_missing_one_is_refused() {
+        let typed = |json: &str| serde_json::from_str::<EventInput>(json);
+        let base = r#""type":"safetyStock","id":"1","sku":"A","location":"L""#;
+        let cleared = typed(&format!("{{{base},\"qty\":null}}")).unwrap();
+        assert_eq!(
+            cleared.to_event().unwrap().kind,
+            EventKind::SafetyStock(None)
+        );
+        let three = typed(&format!("{{{base},\"qty\":3}}")).unwrap();
+        assert_eq!(
+            three.to_event().unwrap().kind,
+            EventKind::SafetyStock(Some(3))
+        );
+        assert!(typed(&format!("{{{base}}}")).is_err(), "qty is required");
+    }
+}
+
+/// A field that must be present but may be `null` (serde reads a missing `Option` as `None`
+/// unless a deserializer of its own is named).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    Option::deserialize(d)
 }
 
 /// An inventory event in its typed form (what `applyEvents` accepts, field for field).
@@ -562,7 +590,8 @@ pub enum EventInput {
         /// Units (>= 0).
         qty: i32,
     },
-    /// The position's own safety stock, overriding the location's.
+    /// The position's own safety stock, overriding the location's; `qty: null` removes it (the
+    /// location's applies again).
     SafetyStock {
         /// Unique event id.
         id: String,
@@ -570,8 +599,11 @@ pub enum EventInput {
         sku: String,
         /// Location id.
         location: String,
-        /// Units (>= 0).
-        qty: i32,
+        /// Units (>= 0), or `null` to remove the position's own buffer. Required: an event
+        /// without `qty` is refused, not read as a removal.
+        #[serde(deserialize_with = "present")]
+        #[cfg_attr(target_arch = "wasm32", tsify(type = "number | null"))]
+        qty: Option<i32>,
     },
     /// `qty` units expected at the location on `date` (replaces that day's figure; 0 cancels).
     Incoming {
@@ -664,7 +696,12 @@ impl EventInput {
                 sku,
                 location,
                 qty,
-            } => (id, sku, location, EventKind::SafetyStock(q("qty", *qty)?)),
+            } => (
+                id,
+                sku,
+                location,
+                EventKind::SafetyStock(qty.map(|v| q("qty", v)).transpose()?),
+            ),
             EventInput::Incoming {
                 id,
                 sku,

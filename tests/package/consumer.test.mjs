@@ -134,6 +134,12 @@ test("set / reserve / pick / ship: ATS per location and network total", () => {
   assert.equal(engine.ats("SKU-1"), 51);
   // SKU-2 at PAR: onHand 2 - safety 1.
   assert.equal(engine.ats("SKU-2", "PAR"), 1);
+  // That 1 is the position's own safety stock; `qty: null` removes it, and PAR's own (none)
+  // applies again. An event without `qty` is refused, not read as a removal.
+  const cleared = engine.applyEvents([ev("no-qty", "safetyStock", "SKU-2", "PAR", {}), ev("clear-safety", "safetyStock", "SKU-2", "PAR", { qty: null })]);
+  assert.deepEqual(cleared.rejected.map((r) => [r.index, r.code]), [[0, "missing_field"]]);
+  assert.equal(engine.ats("SKU-2", "PAR"), 2);
+  engine.applyEvents([ev("own-safety-again", "safetyStock", "SKU-2", "PAR", { qty: 1 })]);
   assert.equal(engine.ats("NEVER-STOCKED"), 0);
   const pos = engine.position("SKU-1", "LYO");
   assert.equal(pos.onHand, 46);
