@@ -239,3 +239,70 @@ fn packed_answers_decode_to_the_same_answers() {
     }
     assert!(with_supply > 0, "the demo has expected supply to check");
 }
+
+/// Buffers kept from one query to the next (`availability_packed_in`, as the wasm binding
+/// keeps them) answer every query as fresh ones do: through queries near and far, with and
+/// without `near`, refused ones (which must leave the buffers as they were), and a network that
+/// grows between queries.
+#[test]
+fn kept_buffers_answer_as_fresh_ones() {
+    use atsource::inventory::{AvailabilityBuffers, PackedAvailability};
+    let mut rng = fastrand::Rng::with_seed(7);
+    for round in 0..20 {
+        let mut c = case(&mut rng);
+        let mut buf = AvailabilityBuffers::default();
+        let mut out = PackedAvailability::default();
+        for k in 0..40 {
+            if k == 20 {
+                // More locations: the kept tables no longer fit the network.
+                let extra: Vec<_> = (0..rng.usize(1..80))
+                    .map(|i| {
+                        let (lat, lon) = (43.0 + rng.f64() * 6.0, -1.0 + rng.f64() * 8.0);
+                        loc(&format!("M{i:03}"), LocationKind::Store, lat, lon)
+                    })
+                    .collect();
+                c.engine.upsert_locations(extra).unwrap();
+            }
+            let near = rng.u8(..) > 40;
+            let query = AvailabilityQuery {
+                skus: c.skus.clone(),
+                near: near.then(|| GeoPoint {
+                    lat: 43.0 + rng.f64() * 6.0,
+                    lon: -1.0 + rng.f64() * 8.0,
+                }),
+                // One query in ten is refused (a negative radius).
+                radius_km: near.then(|| {
+                    if rng.u8(..10) == 0 {
+                        -1.0
+                    } else {
+                        rng.f64() * 300.0
+                    }
+                }),
+                limit: Some(rng.usize(0..30) as f64),
+                mode: Some(if rng.bool() {
+                    FulfilmentMode::Ship
+                } else {
+                    FulfilmentMode::Pickup
+                }),
+                ..AvailabilityQuery::default()
+            };
+            let names: Vec<&str> = c.skus.iter().map(String::as_str).collect();
+            let (inventory, network) = (c.engine.inventory(), c.engine.network());
+            let fresh = inventory.availability_packed(network, &query, &names);
+            let kept =
+                inventory.availability_packed_in(network, &query, &names, &mut buf, &mut out);
+            match fresh {
+                Ok(fresh) => {
+                    assert!(kept.is_ok(), "round {round}, query {k}");
+                    // Bit for bit: a distance without `near` is NaN.
+                    let bits = |p: &PackedAvailability| -> Vec<u64> {
+                        p.numbers.iter().map(|x| x.to_bits()).collect()
+                    };
+                    assert_eq!(bits(&out), bits(&fresh), "round {round}, query {k}");
+                    assert_eq!((&out.names, &out.dates), (&fresh.names, &fresh.dates));
+                }
+                Err(e) => assert_eq!(kept, Err(e), "round {round}, query {k}"),
+            }
+        }
+    }
+}

@@ -24,7 +24,8 @@ use thiserror::Error;
 pub use alerts::{Alert, AlertKind, ThresholdRule, Thresholds};
 pub use apply::{ApplyOptions, ApplyReport, AtsChange, PackedChanges};
 pub use availability::{
-    AvailabilityQuery, FulfilmentMode, LocationAvailability, SkuAvailability, SupplyLine,
+    AvailabilityBuffers, AvailabilityQuery, FulfilmentMode, LocationAvailability,
+    PackedAvailability, SkuAvailability, SupplyLine,
 };
 pub use dedup::EventLog;
 pub use events::{Event, EventInput, EventKind, RawEvent, Rejection};

@@ -103,6 +103,20 @@ impl GeoIndex {
     /// Every location within `radius_km` of `from` (all of them when `None`), with its distance,
     /// nearest first.
     pub fn within(&self, from: GeoPoint, radius_km: Option<f64>) -> Vec<(u32, f64)> {
+        let mut out = Vec::new();
+        self.within_into(from, radius_km, &mut Vec::new(), &mut out);
+        out
+    }
+
+    /// [`GeoIndex::within`] into `out` (cleared first), sorting in `keys`: vectors a caller
+    /// keeps from one query to the next.
+    pub fn within_into(
+        &self,
+        from: GeoPoint,
+        radius_km: Option<f64>,
+        keys: &mut Vec<u128>,
+        out: &mut Vec<(u32, f64)>,
+    ) {
         let origin = trig(from);
         // By distance, then the tie order: as one integer per location (a distance is >= 0, and
         // the bits of non-negative floats order as the floats do), which std's sort compares
@@ -111,10 +125,11 @@ impl GeoIndex {
             let tie = self.tie.get(i as usize).copied().unwrap_or(i);
             u128::from(d.to_bits()) << 32 | u128::from(tie)
         };
-        let mut keys: Vec<u128> = match radius_km {
+        keys.clear();
+        match radius_km {
             Some(r) => {
                 // A shopper's query finds a few dozen locations: room for them from the start.
-                let mut keys = Vec::with_capacity(64);
+                keys.reserve(64);
                 for e in self.tree.locate_within_distance(
                     Unit(from.unit_vector()),
                     chord2_for_km(r) * (1.0 + 1e-9),
@@ -124,20 +139,18 @@ impl GeoIndex {
                         keys.push(key(e.data, d));
                     }
                 }
-                keys
             }
-            None => (0..self.trig.len() as u32)
-                .map(|i| key(i, self.distance(i, &origin)))
-                .collect(),
-        };
+            None => {
+                keys.extend((0..self.trig.len() as u32).map(|i| key(i, self.distance(i, &origin))))
+            }
+        }
         keys.sort_unstable();
-        keys.iter()
-            .map(|&k| {
-                let tie = k as u32;
-                let i = self.by_tie.get(tie as usize).copied().unwrap_or(tie);
-                (i, f64::from_bits((k >> 32) as u64))
-            })
-            .collect()
+        out.clear();
+        out.extend(keys.iter().map(|&k| {
+            let tie = k as u32;
+            let i = self.by_tie.get(tie as usize).copied().unwrap_or(tie);
+            (i, f64::from_bits((k >> 32) as u64))
+        }));
     }
 
     /// The terms of `from` that [`GeoIndex::distance_km`] reads, computed once per query.

@@ -53,7 +53,9 @@ use super::bridge::{
     availability_text, decode, input, input_list, invalid, object_text, output, prefixed,
     request_text_under, string_arg, text, to_js,
 };
-use crate::inventory::{ApplyOptions, AvailabilityQuery, ThresholdRule};
+use crate::inventory::{
+    ApplyOptions, AvailabilityBuffers, AvailabilityQuery, PackedAvailability, ThresholdRule,
+};
 use crate::network::LocationInput;
 use crate::promise::DeliveryRequest;
 use crate::sourcing::{Profile, SourceRequest, SourcingError};
@@ -104,6 +106,8 @@ pub struct JsEngine {
     inner: crate::Engine,
     /// Location ids as JS strings, by location index: built once, not per answer.
     ids: RefCell<Option<Array>>,
+    /// What availability queries work in and answer into, kept from one query to the next.
+    availability: RefCell<(AvailabilityBuffers, PackedAvailability)>,
 }
 
 #[wasm_bindgen(js_class = Engine)]
@@ -114,6 +118,7 @@ impl JsEngine {
         JsEngine {
             inner: crate::Engine::new(),
             ids: RefCell::new(None),
+            availability: RefCell::default(),
         }
     }
 
@@ -224,12 +229,22 @@ impl JsEngine {
                 &named
             }
         };
-        let packed = inventory
-            .availability_packed(network, &parsed, skus)
+        let ids = self.location_ids();
+        // No JS of the caller's runs while the buffers are borrowed (the query was read above;
+        // unpacking runs only the binding's own code); were they taken all the same, fresh ones
+        // answer.
+        let mut fresh = Default::default();
+        let mut kept = self.availability.try_borrow_mut();
+        let (buf, packed) = match kept.as_deref_mut() {
+            Ok(kept) => kept,
+            Err(_) => &mut fresh,
+        };
+        inventory
+            .availability_packed_in(network, &parsed, skus, buf, packed)
             .map_err(|e| to_js(e.into()))?;
         unpack_availability(
             &packed.numbers,
-            &self.location_ids(),
+            &ids,
             &JsValue::from(&packed.names),
             &packed.dates,
         )
@@ -375,6 +390,7 @@ impl JsEngine {
         Ok(JsEngine {
             inner: crate::Engine::from_snapshot(&bytes).map_err(to_js)?,
             ids: RefCell::new(None),
+            availability: RefCell::default(),
         })
     }
 }
