@@ -283,16 +283,39 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "Profile")] profile: JsValue,
     ) -> Result<(), JsValue> {
         let name = string_arg(&name, "name")?;
-        let json = request_text_under(&profile, "profile", "profile")?;
+        // Fields are named within the profile (`maxDistanceKm`, `delivery.currency`), as the
+        // core's checks name them; `profile` is the argument as a whole.
+        let json = request_text_under(&profile, "profile", "")?;
+        // serde reads a struct from an array too, field by field in order: `[]` would store the
+        // default profile over the one registered.
+        if !json.trim_start().starts_with('{') {
+            let e = SourcingError::profile("profile", "must be an object");
+            return Err(to_js(e.into()));
+        }
         let profile: Profile = crate::from_json(&json).map_err(|e| {
+            // Classified by its path under `profile` (`delivery` fields have a code of their
+            // own), named by its path within it.
+            let kind =
+                SourcingError::in_profile(InputError::new(prefixed("profile", &e.field), ""));
+            let field = if e.field.is_empty() {
+                "profile".to_string()
+            } else {
+                e.field
+            };
+            let e = InputError::new(field, e.message);
             to_js(
-                SourcingError::in_profile(InputError::new(
-                    prefixed("profile", &e.field),
-                    e.message,
-                ))
+                match kind {
+                    SourcingError::InvalidDeliveryConfig(_) => {
+                        SourcingError::InvalidDeliveryConfig(e)
+                    }
+                    _ => SourcingError::InvalidProfile(e),
+                }
                 .into(),
             )
         })?;
+        if let Some(delivery) = &profile.delivery {
+            known_zone(&delivery.time_zone)?;
+        }
         self.inner.set_profile(&name, profile).map_err(to_js)
     }
 
@@ -422,12 +445,12 @@ impl JsEngine {
     fn delivery_request(&self, request: &JsValue) -> Result<DeliveryRequest, JsValue> {
         let mut request = DeliveryRequest::from_json(&object_text(request, "request")?)
             .map_err(|e| to_js(e.into()))?;
+        // The zone is checked whether or not `now` is given: a configuration is refused for
+        // what it says, not for what this call happens to read.
+        let zone = &self.inner.delivery_config(&request).time_zone;
+        let now = known_zone(zone)?;
         if request.now.is_none() {
-            let zone = self.inner.delivery_config(&request).time_zone.clone();
-            let now = local_now(&zone).ok().and_then(|n| n.as_string());
-            request.now = Some(now.ok_or_else(|| {
-                invalid("delivery.timeZone", "is not a time zone this runtime knows")
-            })?);
+            request.now = Some(now);
         }
         Ok(request)
     }
@@ -437,6 +460,22 @@ impl Default for JsEngine {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// The current local time in `zone`, or `invalid_delivery_config` naming `delivery.timeZone`
+/// when the runtime's time zone database does not know it (the core has none: zones are the
+/// runtime's, through `Intl`).
+fn known_zone(zone: &str) -> Result<String, JsValue> {
+    local_now(zone)
+        .ok()
+        .and_then(|n| n.as_string())
+        .ok_or_else(|| {
+            let e = InputError::new(
+                "delivery.timeZone",
+                format!("`{zone}` is not a time zone this runtime knows"),
+            );
+            to_js(SourcingError::InvalidDeliveryConfig(e).into())
+        })
 }
 
 /// The lines of `text`, each ended by a newline (a byte loop: `str::split` brings a pattern

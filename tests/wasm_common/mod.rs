@@ -283,7 +283,7 @@ fn paris_and_lyon() -> JsEngine {
 }
 
 pub fn delivery_options_through_the_binding() {
-    let e = paris_and_lyon();
+    let mut e = paris_and_lyon();
     let request = r#"{"lines":[{"sku":"A","qty":1,"unitPrice":20}],"destination":{"lat":48.85,"lon":2.35},"now":"2026-11-25T10:00"}"#;
     let options = e.delivery_options(js(request)).unwrap();
     assert_eq!(
@@ -310,10 +310,39 @@ pub fn delivery_options_through_the_binding() {
         .delivery_options(js(r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.85,"lon":2.35},"now":"yesterday"}"#))
         .unwrap_err();
     assert_eq!(code_of(err), "invalid_input");
+    // An unknown time zone is refused with or without `now`, in a request and in a profile
+    // (where nothing is stored).
+    for now in ["", r#","now":"2026-12-01T10:00""#] {
+        let err = e
+            .delivery_options(js(&format!(r#"{{"lines":[{{"sku":"A","qty":1}}],"destination":{{"lat":48.85,"lon":2.35}},"delivery":{{"timeZone":"Mars/Olympus"}}{now}}}"#)))
+            .unwrap_err();
+        assert_eq!(code_of(err.clone()), "invalid_delivery_config", "{now}");
+        assert_eq!(
+            get(&err, "field").as_string().as_deref(),
+            Some("delivery.timeZone")
+        );
+    }
     let err = e
-        .delivery_options(js(r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.85,"lon":2.35},"delivery":{"timeZone":"Mars/Olympus"}}"#))
+        .set_profile(
+            "mars".into(),
+            js(r#"{"delivery":{"timeZone":"Mars/Olympus"}}"#),
+        )
         .unwrap_err();
-    assert!(code_of(err).starts_with("invalid_"));
+    assert_eq!(code_of(err.clone()), "invalid_delivery_config");
+    assert_eq!(
+        get(&err, "field").as_string().as_deref(),
+        Some("delivery.timeZone")
+    );
+    let named = r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.85,"lon":2.35},"profile":"mars","now":"2026-12-01T10:00"}"#;
+    assert_eq!(
+        code_of(e.delivery_options(js(named)).unwrap_err()),
+        "unknown_profile"
+    );
+    e.set_profile(
+        "tokyo".into(),
+        js(r#"{"delivery":{"timeZone":"Asia/Tokyo"}}"#),
+    )
+    .unwrap();
 }
 
 pub fn profiles_carry_delivery_and_explanations_are_priced() {
@@ -487,7 +516,8 @@ pub fn non_finite_numbers_are_refused() {
         get(&err, "field").as_string().as_deref(),
         Some("profile.maxDistanceKm")
     );
-    // setProfile names its fields under `profile`, as its other errors do.
+    // setProfile names its fields within the profile, as its range checks do
+    // (`delivery.serviceLevels[0].basePrice`), whatever refuses them.
     let err = e
         .set_profile(
             "p".into(),
@@ -496,7 +526,59 @@ pub fn non_finite_numbers_are_refused() {
         .unwrap_err();
     assert_eq!(
         get(&err, "field").as_string().as_deref(),
-        Some("profile.maxDistanceKm")
+        Some("maxDistanceKm")
+    );
+    e.set_profile("p".into(), js(r#"{"maxDistanceKm":1}"#))
+        .unwrap();
+    apply(
+        &mut e,
+        r#"[{"id":"stock-a","type":"set","sku":"A","location":"LYO","onHand":5}]"#,
+    );
+    for (bad, code, field) in [
+        (
+            r#"{"maxDistanceKm":"far"}"#,
+            "invalid_profile",
+            "maxDistanceKm",
+        ),
+        (
+            r#"{"maxDistanceKm":-1}"#,
+            "invalid_profile",
+            "maxDistanceKm",
+        ),
+        (r#"{"colour":1}"#, "invalid_profile", "colour"),
+        (
+            r#"{"delivery":{"currency":5}}"#,
+            "invalid_delivery_config",
+            "delivery.currency",
+        ),
+        (
+            r#"{"delivery":{"currency":""}}"#,
+            "invalid_delivery_config",
+            "delivery.currency",
+        ),
+        // An array is not a profile (serde would read one field by field).
+        ("[]", "invalid_profile", "profile"),
+        (r#"["x"]"#, "invalid_profile", "profile"),
+    ] {
+        let err = e.set_profile("p".into(), js(bad)).unwrap_err();
+        assert_eq!(code_of(err.clone()), code, "{bad}");
+        assert_eq!(
+            get(&err, "field").as_string().as_deref(),
+            Some(field),
+            "{bad}"
+        );
+    }
+    // Nothing refused was stored: p still holds shipments to 1 km.
+    let far = r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":40,"lon":2},"profile":"p"}"#;
+    let plan = e.source(js(far)).unwrap();
+    assert_eq!(
+        get(&plan, "status").as_string().as_deref(),
+        Some("unfulfillable")
+    );
+    let open = e.source(js(&far.replace(r#""p""#, "{}"))).unwrap();
+    assert_eq!(
+        get(&open, "status").as_string().as_deref(),
+        Some("complete")
     );
     let two = r#"{"lines":[{"sku":"A","qty":1},{"sku":"B","qty":1}],"destination":{"lat":48.85,"lon":2.35}}"#;
     let err = e
