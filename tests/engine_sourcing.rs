@@ -113,3 +113,48 @@ fn a_plan_becomes_the_events_that_hold_it_once() {
         before
     );
 }
+
+/// Ids with `:` in them: the events of (`A`, `X:Y`) and (`A:X`, `Y`) would share the id
+/// `k:reserve:A:X:Y` unescaped, and the second would count as a duplicate (units promised and
+/// not held). Escaped, every unit of the plan is held; plain ids are unchanged.
+#[test]
+fn plan_events_of_ids_holding_colons_never_share_an_id() {
+    use atsource::network::LocationKind;
+    use atsource::sourcing::{plan_events, Hold};
+    let mut e = atsource::Engine::new();
+    e.upsert_locations(vec![
+        common::loc("A", LocationKind::Store, 48.86, 2.35),
+        common::loc("A:X", LocationKind::Store, 48.87, 2.35),
+        common::loc("B%3A", LocationKind::Store, 48.88, 2.35),
+    ])
+    .unwrap();
+    e.apply_events_json(
+        r#"[{"id":"1","type":"set","sku":"X:Y","location":"A","onHand":5},
+            {"id":"2","type":"set","sku":"Y","location":"A:X","onHand":5},
+            {"id":"3","type":"set","sku":"Z","location":"B%3A","onHand":5}]"#,
+    )
+    .unwrap();
+    let plan = e
+        .source(&request(
+            r#"{"lines":[{"sku":"X:Y","qty":2},{"sku":"Y","qty":3},{"sku":"Z","qty":1}],"destination":{"lat":48.86,"lon":2.35}}"#,
+        ))
+        .unwrap();
+    let events = plan_events(&plan, "k", Hold::Reserve);
+    let ids: Vec<&str> = events.iter().map(|e| e.id()).collect();
+    assert_eq!(
+        ids,
+        [
+            "k:reserve:A:X%3AY",
+            "k:reserve:A%3AX:Y",
+            "k:reserve:B%253A:Z"
+        ]
+    );
+    let report = e
+        .apply_events_json(&serde_json::to_string(&events).unwrap())
+        .unwrap();
+    assert_eq!(report.applied, 3);
+    assert_eq!(e.ats("X:Y", Some("A")).unwrap(), 3);
+    assert_eq!(e.ats("Y", Some("A:X")).unwrap(), 2);
+    let plain = plan_events(&plan, "res-1", Hold::Release);
+    assert!(plain.iter().all(|e| e.id().starts_with("res-1:release:")));
+}

@@ -43,7 +43,10 @@ pub struct Parcel {
     pub lines: Vec<PlanLine>,
 }
 
-/// One event per (shipment, line) of `plan`, with ids `<key>:<hold>:<location>:<sku>`.
+/// One event per (shipment, line) of `plan`, with ids `<key>:<hold>:<location>:<sku>` where
+/// `%` and `:` in the location and the SKU are escaped (`%25`, `%3A`): two (location, SKU) pairs
+/// never share an id (unescaped, `A` + `X:Y` and `A:X` + `Y` would, and the second event would
+/// count as a duplicate: units promised and not held).
 pub fn plan_events(plan: &Plan, key: &str, hold: Hold) -> Vec<EventInput> {
     events(plan.shipments.iter().map(shipment_parts), key, hold)
 }
@@ -79,7 +82,7 @@ fn events<'p>(
     let mut out = Vec::new();
     for (at, lines) in shipments {
         for line in lines {
-            let id = format!("{key}:{tag}:{at}:{}", line.sku);
+            let id = format!("{key}:{tag}:{}:{}", escaped(at), escaped(&line.sku));
             let (sku, location) = (line.sku.clone(), at.to_string());
             let qty = i32::try_from(line.qty).unwrap_or(i32::MAX);
             out.push(match hold {
@@ -111,4 +114,13 @@ fn events<'p>(
         }
     }
     out
+}
+
+/// `s` with `%` and `:` percent-escaped (borrowed when it holds neither, as ids mostly do).
+fn escaped(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| b == b'%' || b == b':') {
+        s.replace('%', "%25").replace(':', "%3A").into()
+    } else {
+        s.into()
+    }
 }

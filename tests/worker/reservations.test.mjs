@@ -242,3 +242,28 @@ test("click & collect at a store past the quote's first offers (nearer stores se
   assert.equal(alone.status, 400, alone.text);
   await api.dispose();
 });
+
+test("ids holding ':' never make two held lines share an event id: every unit is held, released and picked", async () => {
+  const api = await fx.start();
+  // Unescaped, (A, X:Y) and (A:X, Y) would both be `...:reserve:A:X:Y`: the second a duplicate.
+  const locations = [
+    { id: "A", kind: "store", lat: 48.85, lon: 2.35 },
+    { id: "A:X", kind: "store", lat: 48.86, lon: 2.35 },
+  ];
+  await seed(api, locations, { "X:Y": { A: 5 }, Y: { "A:X": 5 } });
+  const cart = { lines: [{ sku: "X:Y", qty: 2 }, { sku: "Y", qty: 3 }], destination: PARIS };
+  const held = await api.post("/v1/reservations", { idempotencyKey: "colons-1", ...cart });
+  assert.equal(held.status, 201, held.text);
+  let p = await positionMap(api, ["X:Y", "Y"]);
+  assert.deepEqual([p["X:Y@A"].reserved, p["Y@A:X"].reserved], [2, 3]);
+  assert.equal((await api.del(`/v1/reservations/${held.json.id}`)).status, 200);
+  p = await positionMap(api, ["X:Y", "Y"]);
+  assert.deepEqual([p["X:Y@A"].reserved, p["Y@A:X"].reserved], [0, 0]);
+  const again = await api.post("/v1/reservations", { idempotencyKey: "colons-2", ...cart });
+  const order = await api.post("/v1/orders", { reservationId: again.json.id });
+  assert.equal(order.status, 201, order.text);
+  assert.equal((await api.admin.post(`/v1/orders/${order.json.id}/events`, { type: "picked" })).status, 200);
+  p = await positionMap(api, ["X:Y", "Y"]);
+  assert.deepEqual([p["X:Y@A"].picking, p["Y@A:X"].picking], [2, 3]);
+  await api.dispose();
+});

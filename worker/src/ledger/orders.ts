@@ -15,7 +15,7 @@
 import type { EventInput, GeoPoint, Plan } from "atsource";
 import { fail, ok, type Reply } from "../reply";
 import { findReservation, heldUnits } from "./reservations";
-import { INTERNAL_PREFIX, iso, newId, type Tx } from "./tx";
+import { eventId, iso, newId, type Tx } from "./tx";
 
 export type OrderStatus = "created" | "picked" | "shipped" | "delivered" | "cancelled" | "return_requested" | "returned";
 
@@ -280,9 +280,9 @@ export function applyOrderEvent(tx: Tx, id: string, event: OrderEvent): Reply {
     });
   }
   const lines = orderLines(tx, id);
-  const prefix = `${INTERNAL_PREFIX}${id}:${timeline(tx, id).length}`;
+  const step = `${id}:${timeline(tx, id).length}`;
   const move = (type: "pick" | "ship" | "release" | "return", ls: Line[], tag: string = type): EventInput[] =>
-    ls.map((l) => ({ id: `${prefix}:${tag}:${l.location}:${l.sku}`, type, sku: l.sku, location: l.location, qty: l.qty }));
+    ls.map((l) => ({ id: eventId(step, tag, l.location, l.sku), type, sku: l.sku, location: l.location, qty: l.qty }));
   const detail = detailOf(event);
 
   switch (event.type) {

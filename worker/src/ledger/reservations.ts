@@ -3,7 +3,7 @@
 import type { CollectOption, DeliveryConfig, EventInput, GeoPoint, LineInput, Plan, PlanLine, ProfileRef, Shipment } from "atsource";
 import { distanceKm } from "atsource";
 import { fail, ok, type Reply } from "../reply";
-import { INTERNAL_PREFIX, iso, newId, type Tx } from "./tx";
+import { eventId, iso, newId, type Tx } from "./tx";
 
 export interface ReservationRequest {
   idempotencyKey: string;
@@ -134,7 +134,7 @@ export function reserve(tx: Tx, req: ReservationRequest): Reply<ReservationView>
 
   const id = newId("rsv");
   const events: EventInput[] = heldUnits(plan).map((u) => ({
-    id: `${INTERNAL_PREFIX}${id}:reserve:${u.location}:${u.sku}`,
+    id: eventId(id, "reserve", u.location, u.sku),
     type: "reserve",
     sku: u.sku,
     location: u.location,
@@ -233,7 +233,7 @@ function end(tx: Tx, row: ReservationRow, status: "released" | "expired"): { sku
   const units = heldUnits(JSON.parse(row.plan) as Plan);
   tx.apply(
     units.map((u) => ({
-      id: `${INTERNAL_PREFIX}${row.id}:release:${u.location}:${u.sku}`,
+      id: eventId(row.id, "release", u.location, u.sku),
       type: "release",
       sku: u.sku,
       location: u.location,

@@ -29,6 +29,18 @@ export interface Tx {
  * collide with (or pre-empt) the ledger's own reserve/release/pick/ship/return events. */
 export const INTERNAL_PREFIX = "atsource:";
 
+/**
+ * The id of the ledger's event moving `sku` at `location` for `owner` (a reservation or an
+ * order step) as `tag`: `<owner>:<tag>:<location>:<sku>` with `%` and `:` escaped in the
+ * location and the SKU, so that two (location, SKU) pairs never share an id (`A` + `X:Y` and
+ * `A:X` + `Y` would, and the second would count as a duplicate: units promised, not held).
+ * Ids without either character are as they always were.
+ */
+export function eventId(owner: string, tag: string, location: string, sku: string): string {
+  const esc = (s: string) => s.replaceAll("%", "%25").replaceAll(":", "%3A");
+  return `${INTERNAL_PREFIX}${owner}:${tag}:${esc(location)}:${esc(sku)}`;
+}
+
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
