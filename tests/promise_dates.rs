@@ -195,10 +195,18 @@ fn click_and_collect_in_store_is_ready_after_processing_in_opening_hours() {
         at("2026-12-08T08:00", json!({})),
         ("2026-12-08T12:00".into(), 240)
     );
-    // After the store's 17:00 cutoff: next morning.
-    assert_eq!(at("2026-12-08T17:30", json!({})).0, "2026-12-09T12:00");
-    // Saturday evening: stores are closed on Sundays.
-    assert_eq!(at("2026-12-12T18:00", json!({})).0, "2026-12-14T12:00");
+    // The 17:00 cutoff is the carrier's: a collected order is prepared while the store is open,
+    // 1 h 30 before the 19:00 closing, the last 30 min the next morning.
+    assert_eq!(at("2026-12-08T17:30", json!({})).0, "2026-12-09T10:30");
+    let quick = json!({ "delivery": { "store": { "processingHours": 1 } } });
+    assert_eq!(
+        at("2026-12-08T17:30", quick),
+        ("2026-12-08T18:30".into(), 60)
+    );
+    // After closing, the next working day's opening.
+    assert_eq!(at("2026-12-08T19:30", json!({})).0, "2026-12-09T12:00");
+    // Saturday evening: 1 h before closing, then Monday (stores are closed on Sundays).
+    assert_eq!(at("2026-12-12T18:00", json!({})).0, "2026-12-14T11:00");
     // Processing runs in opening hours only: 4 h from 16:30 is 2 h 30 on Thursday 24, then
     // 1 h 30 after opening on Saturday 26 (Christmas in between).
     let slow = json!({ "delivery": { "store": { "processingHours": 4 } } });

@@ -41,12 +41,17 @@ fn missing(
         .collect()
 }
 
-/// The store's offer when it holds the whole cart.
+/// The store's offer when it holds the whole cart. Preparation starts as soon as the order is
+/// placed while the store is open: the cutoff is the carrier's (the last parcel leaving), and a
+/// collected order leaves with the shopper. What does not fit before closing carries over to
+/// the next working day.
 fn in_store(ctx: &Context<'_>, i: u32, l: &Location, d: f64) -> CollectOption {
-    let ready = ctx
-        .sites
-        .of(i, LocationKind::Store)
-        .ready_at(ctx.now, &ctx.holidays);
+    let site = ctx.sites.of(i, LocationKind::Store);
+    let counter = crate::promise::rules::Site {
+        cutoff: site.close,
+        ..site
+    };
+    let ready = counter.ready_at(ctx.now, &ctx.holidays);
     CollectOption {
         location: l.id.clone(),
         name: l.name.clone(),
