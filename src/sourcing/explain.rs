@@ -417,7 +417,9 @@ fn describe(x: &mut Explanation, f: &Forced, cost: f64, max_shipments: Option<u3
     let head = head(&x.message).to_string();
     if f.low == f64::INFINITY {
         // Every solve proved that no complete plan ships from it.
-        let k = max_shipments.map_or_else(String::new, |k| format!(" of at most {k} parcels"));
+        let k = max_shipments.map_or_else(String::new, |k| {
+            format!(" of at most {k} parcel{}", if k == 1 { "" } else { "s" })
+        });
         x.message = format!("{head}no complete plan{k} ships from it");
         return;
     }
