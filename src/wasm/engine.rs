@@ -481,7 +481,8 @@ fn known_zone(zone: &str) -> Result<String, JsValue> {
 /// The lines of `text`, each ended by a newline (a byte loop: `str::split` brings a pattern
 /// searcher into the size-limited build).
 fn newline_ended(text: &str) -> Vec<&str> {
-    let mut lines = Vec::new();
+    // Counted first: one allocation rather than one per doubling of a growing vector.
+    let mut lines = Vec::with_capacity(text.bytes().filter(|&b| b == b'\n').count());
     let mut start = 0;
     for (i, b) in text.bytes().enumerate() {
         if b == b'\n' {
