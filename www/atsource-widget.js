@@ -26,6 +26,7 @@ class AtsourceAvailability extends HTMLElement {
   #retryMs = 500;
   #gen = 0; // answers of an older load are dropped
   #estimateTimer = 0;
+  #pushes = 0; // live pushes applied, so that a re-read older than one is dropped
 
   constructor() {
     super();
@@ -68,8 +69,7 @@ class AtsourceAvailability extends HTMLElement {
     this.#error = null;
     this.shadowRoot.querySelector(".box").setAttribute("aria-busy", "true");
     try {
-      const q = new URLSearchParams({ skus: sku, lat: place.lat, lon: place.lon, radiusKm: this.#radius, mode: this.#mode });
-      const [a] = await call(apiOf(this), `/v1/availability?${q}`);
+      const [a] = await call(apiOf(this), `/v1/availability?${this.#query(sku, place)}`);
       if (gen !== this.#gen) return;
       this.#set(a);
       this.#listen(sku, place, gen);
@@ -79,6 +79,11 @@ class AtsourceAvailability extends HTMLElement {
       this.#error = e;
       this.#render();
     }
+  }
+
+  /** The query of GET /v1/availability, and of the live stream that keeps its answer current. */
+  #query(sku, place) {
+    return new URLSearchParams({ skus: sku, lat: place.lat, lon: place.lon, radiusKm: this.#radius, mode: this.#mode });
   }
 
   /** Home delivery dates and pickup readiness of one unit (the cart element prices the whole cart). */
@@ -104,7 +109,7 @@ class AtsourceAvailability extends HTMLElement {
 
   #listen(sku, place, gen) {
     const url = new URL(apiOf(this).replace(/^http/, "ws") + "/v1/live");
-    url.search = new URLSearchParams({ skus: sku, lat: place.lat, lon: place.lon, radiusKm: this.#radius, mode: this.#mode });
+    url.search = this.#query(sku, place);
     const ws = new WebSocket(url);
     this.#socket = ws;
     // data-live tells the page (and its tests) that pushes now arrive.
@@ -135,12 +140,28 @@ class AtsourceAvailability extends HTMLElement {
     // Nearest first, the API's distances as they are; equal distances by id, as the API lists them.
     const locations = [...locs.values()].sort((a, b) => (a.distanceKm ?? 0) - (b.distanceKm ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const total = locations.reduce((n, l) => n + l.ats, 0);
-    const { availableFrom, incoming } = this.#state;
-    this.#set({ sku: this.#state.sku, total, locations, ...(total === 0 && availableFrom ? { availableFrom, incoming } : {}) });
-    // The dates depend on where stock is: re-price once the edge replica has caught up (<= 1 s).
+    // Expected supply does not move with ATS: it stays, and dates the first unit as the API
+    // does (qty 1) when none is left.
+    const { sku, incoming } = this.#state;
+    let due = total;
+    const availableFrom = total < 1 && incoming?.find((s) => (due += s.qty) >= 1)?.date;
+    this.#set({ sku, total, locations, ...(availableFrom ? { availableFrom } : {}), ...(incoming ? { incoming } : {}) });
+    this.#pushes++;
+    // The API stays the reference (an `incoming` event pushes no ATS change) and the dates depend
+    // on where stock is: re-read both once the edge replica has caught up (<= 1 s).
     clearTimeout(this.#estimateTimer);
     const gen = this.#gen;
-    this.#estimateTimer = setTimeout(() => this.#estimate(gen), 1200);
+    this.#estimateTimer = setTimeout(() => this.#refresh(gen), 1200);
+  }
+
+  async #refresh(gen) {
+    const pushes = this.#pushes;
+    try {
+      const [a] = await call(apiOf(this), `/v1/availability?${this.#query(this.#state.sku, this.#place)}`);
+      // A push that arrived meanwhile is newer than this answer: its own re-read follows.
+      if (gen === this.#gen && pushes === this.#pushes && JSON.stringify(a) !== JSON.stringify(this.#state)) this.#set(a);
+    } catch { /* the pushed numbers stay; the next push or reconnect re-reads */ }
+    if (gen === this.#gen) this.#estimate(gen);
   }
 
   #closeSocket() {

@@ -171,3 +171,36 @@ test("the worker unreachable: a clear message and a retry that recovers, no unca
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+/** GET /v1/availability for the widget's own query, once the edge replicas have caught up (<= 1 s). */
+async function settledApi(sku, lat, lon, radiusKm = 50, mode = "ship") {
+  await new Promise((r) => setTimeout(r, 1100));
+  return (await demo.api("GET", `/v1/availability?skus=${sku}&lat=${lat}&lon=${lon}&radiusKm=${radiusKm}&mode=${mode}`)).json[0];
+}
+
+test("live updates keep future supply: after each push the state is GET /v1/availability's, then 'Disponible à partir du'", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0003-TER";
+  await stockOnly(demo, sku, { "ST-PARIS-01": 2 }, "supply");
+  const due = await demo.api("POST", "/v1/inventory/events", { events: [{ id: "supply-due", type: "incoming", sku, location: "WH-PARIS", qty: 5, date: "2027-01-10" }] }, { token: true });
+  assert.equal(due.status, 200);
+  const first = await settledApi(sku, 48.85, 2.35);
+  assert.ok(first.total === 2 && first.incoming?.length, JSON.stringify(first));
+  const page = await embed("supply", { sku, lat: 48.85, lon: 2.35, lang: "fr" });
+  await page.locator("atsource-availability[data-live]").waitFor();
+  assert.deepEqual(await state(page), first);
+  const reserve = (key) => demo.api("POST", "/v1/reservations", { idempotencyKey: key, lines: [{ sku, qty: 1 }], destination: { lat: 48.85, lon: 2.35 } });
+  // One unit left: the total stays above 0, the expected supply is still part of the answer.
+  assert.equal((await reserve("supply-1")).status, 201);
+  await page.waitForFunction(() => document.querySelector("atsource-availability").availability.total === 1);
+  assert.deepEqual(await state(page), await settledApi(sku, 48.85, 2.35));
+  // The last unit: no stock, but a date.
+  assert.equal((await reserve("supply-2")).status, 201);
+  await page.waitForFunction(() => document.querySelector("atsource-availability").availability.total === 0);
+  const last = await settledApi(sku, 48.85, 2.35);
+  assert.ok(last.availableFrom, JSON.stringify(last));
+  assert.deepEqual(await state(page), last);
+  assert.deepEqual((await page.evaluate(() => window.changes)).at(-1), last, "atsource-change carries it too");
+  assert.match(await page.locator("atsource-availability .band").innerText(), /^Disponible à partir du \w+ 10 janvier$/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
