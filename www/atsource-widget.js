@@ -175,7 +175,11 @@ class AtsourceAvailability extends HTMLElement {
     const t = this.#t, lang = langOf(this), box = this.shadowRoot.querySelector(".box");
     box.removeAttribute("aria-busy");
     const place = this.#place;
-    if (!place || this.#asking) return box.replaceChildren(this.#askForm(t));
+    if (!place || this.#asking) {
+      // A push or a re-read while the shopper chooses a place must not wipe what they type.
+      if (box.querySelector("form")?.lang !== lang) box.replaceChildren(this.#askForm(t, lang));
+      return;
+    }
     if (this.#error) {
       return box.replaceChildren(el("p", { class: "err", role: "alert" }, t.unreachable), el("button", { onclick: () => this.#load() }, t.retry));
     }
@@ -199,7 +203,7 @@ class AtsourceAvailability extends HTMLElement {
     box.replaceChildren(...parts);
   }
 
-  #askForm(t) {
+  #askForm(t, lang) {
     const msg = el("p", { class: "err", role: "alert" });
     const input = el("input", { name: "place", list: "atsource-cities", autocomplete: "postal-code", required: true });
     const list = el("datalist", { id: "atsource-cities" }, CITIES.map((c) => el("option", { value: `${c.postcode} ${c.name}` })));
@@ -212,7 +216,7 @@ class AtsourceAvailability extends HTMLElement {
     const locate = () => navigator.geolocation.getCurrentPosition(
       (p) => this.setPlace({ name: "", lat: p.coords.latitude, lon: p.coords.longitude }),
       () => { msg.textContent = t.geoFailed; }, { timeout: 10000, maximumAge: 600000 });
-    return el("form", { onsubmit: submit, "aria-label": t.where },
+    return el("form", { onsubmit: submit, "aria-label": t.where, lang },
       el("label", {}, t.placeLabel, input), list, el("button", { type: "submit" }, t.find),
       "geolocation" in navigator && el("button", { type: "button", class: "link", onclick: locate }, t.locate), msg);
   }

@@ -204,3 +204,30 @@ test("live updates keep future supply: after each push the state is GET /v1/avai
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test("a live update while the shopper types a new place leaves the field, its caret and focus alone", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0002-BLC";
+  await stockOnly(demo, sku, { "ST-PARIS-01": 2 }, "typing");
+  await new Promise((r) => setTimeout(r, 1100));
+  const page = await embed("typing", { sku, lat: 48.85, lon: 2.35, lang: "fr" });
+  await page.locator("atsource-availability[data-live]").waitFor();
+  const w = page.locator("atsource-availability");
+  await w.getByRole("button", { name: "Changer de lieu" }).click();
+  const input = w.getByLabel("Code postal ou ville");
+  await input.click();
+  await page.keyboard.type("Bordea");
+  await page.keyboard.press("ArrowLeft");
+  const ingest = await demo.api("POST", "/v1/inventory/events",
+    { events: [{ id: "typing-receipt", type: "adjust", sku, location: "ST-PARIS-01", delta: 3 }] }, { token: true });
+  assert.equal(ingest.status, 200);
+  await page.waitForFunction(() => document.querySelector("atsource-availability").availability.total === 5);
+  await new Promise((r) => setTimeout(r, 1500)); // and past the re-read that follows a push
+  assert.equal(await input.inputValue(), "Bordea");
+  assert.deepEqual(await w.evaluate((e) => { const a = e.shadowRoot.activeElement; return [a?.name, a?.selectionStart]; }), ["place", 5]);
+  await page.keyboard.press("End");
+  await page.keyboard.type("ux");
+  await page.keyboard.press("Enter");
+  await w.locator("p", { hasText: "Près de Bordeaux" }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
