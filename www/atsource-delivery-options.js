@@ -11,6 +11,7 @@ class AtsourceDeliveryOptions extends HTMLElement {
   #error = null;
   #selected = null;
   #gen = 0;
+  #queued = false;
   #names = new Map(); // location id -> name, for the explanation
 
   constructor() {
@@ -24,16 +25,23 @@ details{margin:.25rem 0 0}summary{cursor:pointer;color:#1d4ed8;text-decoration:u
   }
 
   get lines() { return this.#lines; }
-  set lines(v) { this.#lines = Array.isArray(v) ? v : []; this.#load(); }
+  set lines(v) { this.#lines = Array.isArray(v) ? v : []; this.#queue(); }
   /** The chosen option: `{ kind: "home" | "pickup", id, price, ... }`. */
   get selected() { return this.#selected; }
   /** The last answer of POST /v1/source: `{ plan, deliveryOptions }`. */
   get answer() { return this.#answer; }
 
-  connectedCallback() { this.#load(); }
+  connectedCallback() { this.#queue(); }
   attributeChangedCallback(name, old, now) {
     if (name === "lines") { try { this.#lines = JSON.parse(now || "[]"); } catch { this.#lines = []; } }
-    if (old !== now && this.isConnected) this.#load();
+    if (old !== now) this.#queue();
+  }
+
+  /** One POST /v1/source per settled set of lines and attributes (a page sets several at once). */
+  #queue() {
+    if (this.#queued) return;
+    this.#queued = true;
+    queueMicrotask(() => { this.#queued = false; if (this.isConnected) this.#load(); });
   }
 
   async #load() {

@@ -26,6 +26,7 @@ class AtsourceAvailability extends HTMLElement {
   #retryMs = 500;
   #gen = 0; // answers of an older load are dropped
   #estimateTimer = 0;
+  #queued = false;
   #pushes = 0; // live pushes applied, so that a re-read older than one is dropped
 
   constructor() {
@@ -48,16 +49,24 @@ class AtsourceAvailability extends HTMLElement {
     try { return JSON.parse(localStorage.getItem(PLACE_KEY)); } catch { return null; }
   }
 
-  connectedCallback() { this.#load(); }
+  connectedCallback() { this.#queue(); }
   disconnectedCallback() { this.#closeSocket(); clearTimeout(this.#estimateTimer); }
-  attributeChangedCallback(_n, old, now) { if (old !== now && this.isConnected) this.#load(); }
+  attributeChangedCallback(_n, old, now) { if (old !== now) this.#queue(); }
+
+  /** One load per settled set of attributes: an element parsed before this module ran gets
+   *  every attribute, then connectedCallback, in one go when it upgrades. */
+  #queue() {
+    if (this.#queued) return;
+    this.#queued = true;
+    queueMicrotask(() => { this.#queued = false; if (this.isConnected) this.#load(); });
+  }
 
   /** Sets the shopper's place (also remembered for the next product page). */
   setPlace(place) {
     try { localStorage.setItem(PLACE_KEY, JSON.stringify(place)); } catch { /* private mode */ }
     this.#asking = false;
     for (const a of ["lat", "lon"]) this.removeAttribute(a);
-    this.#load();
+    this.#queue();
   }
 
   async #load() {

@@ -231,3 +231,24 @@ test("a live update while the shopper types a new place leaves the field, its ca
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test("the documented embedding loads once: one availability read, one source call, one WebSocket", { timeout: 60_000 }, async () => {
+  const seen = { availability: 0, source: 0, sockets: 0 };
+  const page = await embed("once", { sku: "LUM-0001-TER", lat: 48.85, lon: 2.35, "radius-km": 50, mode: "ship", lang: "fr" }, "fr", {
+    setup: (p) => {
+      p.on("request", (r) => {
+        const path = new URL(r.url()).pathname;
+        if (path === "/v1/availability") seen.availability++;
+        if (path === "/v1/source") seen.source++;
+      });
+      p.on("websocket", () => seen.sockets++);
+    },
+  });
+  await page.locator("atsource-availability[data-live]").waitFor();
+  await page.locator("atsource-availability .delivery").waitFor();
+  await new Promise((r) => setTimeout(r, 500));
+  assert.deepEqual(seen, { availability: 1, source: 1, sockets: 1 });
+  assert.equal((await page.evaluate(() => window.changes)).length, 1, "one atsource-change");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
