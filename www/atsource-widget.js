@@ -40,7 +40,8 @@ class AtsourceAvailability extends HTMLElement {
   }
 
   get #t() { return STRINGS[langOf(this)]; }
-  get #radius() { return Number(this.getAttribute("radius-km") || 50); }
+  // A radius the API would refuse ("abc", negative, 0, beyond 40,000 km) is a typo: the default.
+  get #radius() { const r = Number(this.getAttribute("radius-km")); return r > 0 && r <= 40000 ? r : 50; }
   get #mode() { return this.getAttribute("mode") === "pickup" ? "pickup" : "ship"; }
 
   get #place() {

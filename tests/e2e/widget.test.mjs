@@ -252,3 +252,18 @@ test("the documented embedding loads once: one availability read, one source cal
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test("an invalid radius-km (not a number, negative) falls back to the default 50 km", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0001-TER";
+  const api = (await demo.api("GET", `/v1/availability?skus=${sku}&lat=48.85&lon=2.35&radiusKm=50&mode=ship`)).json[0];
+  for (const [name, radius] of [["radius-abc", "abc"], ["radius-neg", "-5"]]) {
+    const page = await embed(name, { sku, lat: 48.85, lon: 2.35, "radius-km": radius, lang: "fr" });
+    const w = page.locator("atsource-availability");
+    await w.locator(".band").waitFor();
+    assert.deepEqual(await state(page), api, radius);
+    assert.match(await w.locator(".box").innerText(), /dans un rayon de 50 km/);
+    assert.equal(await w.locator("[role=alert]").count(), 0);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
