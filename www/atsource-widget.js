@@ -1,7 +1,7 @@
 // <atsource-availability>: availability of one SKU near the shopper, live. Framework-free, no
 // wasm: it reads GET /v1/availability and POST /v1/source from the worker and follows
 // /v1/live over a WebSocket. Loading this file also defines <atsource-delivery-options>.
-import { STRINGS, apiOf, band, call, el, formatDay, langOf, readiness, BASE_CSS } from "./atsource-common.js";
+import { STRINGS, apiOf, band, call, el, formatDay, formatKm, formatNumber, langOf, readiness, BASE_CSS } from "./atsource-common.js";
 import { CITIES } from "./atsource-cities.js";
 import "./atsource-delivery-options.js";
 
@@ -196,7 +196,7 @@ class AtsourceAvailability extends HTMLElement {
     const a = this.#state;
     if (!a) return box.replaceChildren(el("p", { class: "muted" }, t.loading));
     const [cls, text] = band(a, t, lang);
-    const where = el("p", { class: "muted" }, `${place.name ? t.around(place.name) + ", " : ""}${t.near(this.#radius)} · ${t.live} `,
+    const where = el("p", { class: "muted" }, `${place.name ? t.around(place.name) + ", " : ""}${t.near(formatNumber(this.#radius, lang))} · ${t.live} `,
       el("button", { class: "link", onclick: () => { this.#asking = true; this.#render(); } }, t.change));
     const o = this.#offers, parts = [el("p", { class: `band ${cls}`, "data-band": cls }, text), where];
     if (this.#mode === "ship" && o) {
@@ -207,7 +207,7 @@ class AtsourceAvailability extends HTMLElement {
     const stock = new Map(a.locations.map((l) => [l.id, l.ats]));
     parts.push(el("p", { class: "muted", id: "stores-h" }, t.stores));
     parts.push(stores.length ? el("ul", { "aria-labelledby": "stores-h" }, stores.map((s) => el("li", { "data-location": s.location },
-      el("span", {}, `${s.name} — ${s.distanceKm.toFixed(1)} km`),
+      el("span", {}, `${s.name} — ${formatKm(s.distanceKm, lang)}`),
       el("span", { class: readiness(s, t, lang)[0] }, readiness(s, t, lang)[1],
         stock.get(s.location) ? ` · ${t.units(stock.get(s.location))}` : "")))) : el("p", { class: "muted" }, o ? t.noStore : t.loading));
     box.replaceChildren(...parts);

@@ -1,6 +1,6 @@
 // The operations page: live alerts, the order history report as charts, locations and their load,
 // CSV stock counts, and the buttons a WMS would press (picked, shipped, delivered, return received).
-import { call, el, formatPrice } from "/atsource-common.js";
+import { call, el, formatKm, formatPrice } from "/atsource-common.js";
 import { barChart } from "/charts.js";
 
 const api = location.origin;
@@ -73,7 +73,7 @@ async function report() {
   const r = await call(api, "/v1/reports/orders", { headers: auth() });
   const kpi = (label, value) => el("div", { class: "kpi" }, el("b", {}, value), label);
   $("kpis").replaceChildren(kpi("commandes", String(r.orders)), kpi("unités", String(r.units)),
-    kpi("taux de fractionnement", `${Math.round(r.splitRate * 100)} %`), kpi("distance moyenne par colis", `${(r.averageDistanceKm ?? 0).toFixed(1)} km`),
+    kpi("taux de fractionnement", `${Math.round(r.splitRate * 100)} %`), kpi("distance moyenne par colis", formatKm(r.averageDistanceKm ?? 0, "fr")),
     kpi("coût moyen par commande", formatPrice(r.averageCostPerOrder ?? 0, "fr")));
   $("charts").replaceChildren(
     barChart("Commandes par statut", Object.entries(r.byStatus).map(([k, v]) => ({ label: STATUS[k] || k, value: v }))),

@@ -1,7 +1,7 @@
 // The demo storefront: catalogue, product pages carrying <atsource-availability>, cart with
 // <atsource-delivery-options>, checkout (a reservation with its hold timer, then the order) and
 // live order tracking with a return request. Hash routes, so the worker serves one static page.
-import { call, el, formatPrice } from "/atsource-common.js";
+import { call, el, formatKm, formatNumber, formatPrice } from "/atsource-common.js";
 
 const api = location.origin;
 const $main = document.getElementById("main");
@@ -72,7 +72,7 @@ async function productRoute(sku) {
   page(p.name, el("div", { class: "product" },
     el("div", { class: "panel" }, el("span", { class: "swatch", "aria-hidden": "true" }),
       el("p", { class: "price" }, euro(p.price)), el("p", {}, `${p.department} · ${p.category} · ${p.color}`),
-      el("p", { class: "muted" }, `Réf. ${p.sku} · ${(p.weightGrams / 1000).toFixed(1)} kg`),
+      el("p", { class: "muted" }, `Réf. ${p.sku} · ${formatNumber(p.weightGrams / 1000, "fr", 1)} kg`),
       el("label", {}, "Quantité", qty), el("button", { id: "add", onclick: add }, "Ajouter au panier"), msg),
     el("section", { "aria-label": "Disponibilité" }, el("h2", {}, "Disponibilité près de chez vous"), widget)));
 }
@@ -148,7 +148,7 @@ async function checkoutRoute() {
   const release = async () => { await call(api, `/v1/reservations/${r.id}`, { method: "DELETE" }).catch(() => {}); sessionStorage.removeItem("shop:reservation"); location.hash = "#/cart"; };
   page("Paiement", el("p", {}, "Vos articles sont réservés pendant ", timer, "."),
     el("p", { class: "muted" }, delivery ? `Mode : ${delivery.name ?? delivery.id} — ${delivery.price ? euro(delivery.price) : "gratuit"}` : ""),
-    el("ul", {}, r.plan.shipments.map((s) => el("li", {}, `${s.lines.map((l) => `${l.qty} × ${l.sku}`).join(", ")} — depuis ${s.location} (${s.distanceKm.toFixed(0)} km)`))),
+    el("ul", {}, r.plan.shipments.map((s) => el("li", {}, `${s.lines.map((l) => `${l.qty} × ${l.sku}`).join(", ")} — depuis ${s.location} (${formatKm(s.distanceKm, "fr", 0)})`))),
     el("form", { onsubmit: submit, "aria-label": "Coordonnées" }, el("label", {}, "Nom", name), el("label", {}, "E-mail", email),
       el("p", {}, el("button", { type: "submit", id: "place-order" }, "Confirmer la commande"), " ",
         el("button", { type: "button", class: "secondary", onclick: release }, "Annuler la réservation")), msg));
@@ -171,7 +171,7 @@ async function orderRoute(id, token) {
     status.dataset.status = o.status;
     timeline.replaceChildren(...o.timeline.map((t) => el("li", { "data-status": t.status, "data-event": t.event }, el("strong", {}, entryLabel(t)), " — ",
       new Date(t.at).toLocaleString("fr-FR", { dateStyle: "medium", timeStyle: "short" }))));
-    ships.replaceChildren(...o.shipments.map((s) => el("li", {}, `${s.name} (${s.distanceKm.toFixed(0)} km) : ${s.lines.map((l) => `${l.qty} × ${l.sku}`).join(", ")}`)));
+    ships.replaceChildren(...o.shipments.map((s) => el("li", {}, `${s.name} (${formatKm(s.distanceKm, "fr", 0)}) : ${s.lines.map((l) => `${l.qty} × ${l.sku}`).join(", ")}`)));
     const ask = async () => {
       await call(api, `/v1/orders/${encodeURIComponent(id)}/returns?token=${encodeURIComponent(token)}`, { method: "POST", body: "{}" }).catch(() => {});
       refresh();

@@ -44,6 +44,7 @@ test("catalogue → product (postcode) → live event → cart → checkout hold
   await widget.locator(".band", { hasText: "Plus que 2" }).waitFor();
   await widget.locator("p", { hasText: "Près de Paris" }).waitFor();
   await widget.locator(".delivery").waitFor(); // the home delivery estimate
+  assert.match(await shop.locator(".panel .muted").innerText(), /· \d+,\d kg$/, "a French decimal comma");
   assert.match(await widget.locator(".delivery").innerText(), /Livraison estimée/);
   assert.deepEqual(await seriousViolations(shop), [], "product page accessible");
   await screenshot(shop, "product");
@@ -78,7 +79,7 @@ test("catalogue → product (postcode) → live event → cart → checkout hold
   assert.match(await options.locator("fieldset").first().innerText(), /€|Gratuit/);
   assert.match(await options.locator("fieldset").first().innerText(), /1 colis/);
   await options.locator("summary").first().click();
-  assert.match(await options.locator("details[open]").innerText(), /Paris Rivoli/);
+  assert.match(await options.locator("details[open]").innerText(), /Paris Rivoli \(\d+,\d km\)/);
   assert.deepEqual(await seriousViolations(shop), [], "cart accessible");
   await screenshot(shop, "cart");
 
@@ -122,6 +123,7 @@ test("catalogue → product (postcode) → live event → cart → checkout hold
   // Report, alerts and locations on the operations page.
   await ops.locator("#kpis .kpi").first().waitFor();
   assert.match(await ops.locator("#kpis").innerText(), /1\s*commandes/);
+  assert.match(await ops.locator("#kpis").innerText(), /\d+,\d km/);
   assert.equal(await ops.locator("#charts svg[role=img]").count(), 3);
   assert.match(await ops.locator("#locations").innerText(), /Paris Rivoli/);
   assert.deepEqual(await seriousViolations(ops), [], "operations page accessible");

@@ -71,6 +71,7 @@ test("French, on another site: bands, delivery estimate, nearest stores, the API
   assert.match(await w.locator(".delivery").innerText(), /^Livraison estimée (le|entre le) \w+ \d+/);
   assert.equal(await w.locator("li[data-location]").count(), 3);
   assert.match(await w.locator("li[data-location]").first().innerText(), /km[\s\S]*Retrait prêt/);
+  assert.match(await w.locator("li[data-location]").first().innerText(), / — \d+,\d km/, "a French decimal comma");
   assert.ok((await page.evaluate(() => window.layoutShift)) < 0.05, "no layout shift");
   assert.deepEqual(await seriousViolations(page), []);
   await screenshot(page, "widget-fr");
@@ -89,6 +90,7 @@ test("English, click & collect mode, on a phone-sized screen", { timeout: 60_000
   assert.match(await w.locator(".box").innerText(), /within 30 km · updated live/);
   assert.match(await w.locator(".box").innerText(), /Nearest stores/);
   assert.match(await w.locator("li[data-location]").first().innerText(), /Pickup ready/);
+  assert.match(await w.locator("li[data-location]").first().innerText(), / — \d+\.\d km/, "an English decimal point");
   assert.equal(await w.locator(".delivery").count(), 0, "no home delivery line in pickup mode");
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), "no horizontal scroll at 360 px");
   assert.deepEqual(await seriousViolations(page), []);
@@ -266,4 +268,8 @@ test("an invalid radius-km (not a number, negative) falls back to the default 50
     assert.deepEqual(page.errors, []);
     await page.context().close();
   }
+  // A valid radius with decimals is written the French way.
+  const page = await embed("radius-dec", { sku, lat: 48.85, lon: 2.35, "radius-km": 20.5, lang: "fr" });
+  await page.locator("atsource-availability .box", { hasText: "dans un rayon de 20,5 km" }).waitFor();
+  await page.context().close();
 });
