@@ -20,10 +20,18 @@ const store = {
   set: (k, v) => localStorage.setItem(k, JSON.stringify(v)),
 };
 const cart = () => store.get("shop:cart", []);
+let releasing = Promise.resolve(); // the release of a hold the cart no longer matches
 function saveCart(lines) {
   store.set("shop:cart", lines);
-  sessionStorage.removeItem("shop:reservation"); // another cart needs another hold
+  // Another cart needs another hold. The old one is released at once: left to expire, it keeps
+  // the units from everyone, the shopper's own next checkout included.
+  const held = heldReservation();
+  sessionStorage.removeItem("shop:reservation");
+  if (held) releasing = call(api, `/v1/reservations/${held.id}`, { method: "DELETE" }).catch(() => {});
   showCount();
+}
+function heldReservation() {
+  try { return JSON.parse(sessionStorage.getItem("shop:reservation")); } catch { return null; }
 }
 const showCount = () => { document.getElementById("cart-count").textContent = cart().reduce((n, l) => n + l.qty, 0); };
 const place = () => store.get("atsource:place", null);
@@ -77,7 +85,8 @@ async function productRoute(sku) {
     el("section", { "aria-label": "Disponibilité" }, el("h2", {}, "Disponibilité près de chez vous"), widget)));
 }
 
-function cartRoute() {
+async function cartRoute() {
+  await releasing; // the delivery options are priced on the stock that release gives back
   const lines = cart();
   if (!lines.length) return page("Panier", el("p", {}, "Votre panier est vide. "), el("a", { href: "#/" }, "Voir le catalogue"));
   const where = place() || PARIS;
@@ -100,8 +109,8 @@ async function checkoutRoute() {
   const lines = cart();
   if (!lines.length) return cartRoute();
   const where = place() || PARIS;
-  let r;
-  try { r = JSON.parse(sessionStorage.getItem("shop:reservation")); } catch { r = null; }
+  await releasing;
+  let r = heldReservation();
   const delivery = JSON.parse(sessionStorage.getItem("shop:delivery") || "null");
   // Click & collect holds the cart at the chosen store; home delivery where sourcing ships from.
   const pickup = delivery?.kind === "pickup" ? delivery.id : undefined;
@@ -141,6 +150,7 @@ async function checkoutRoute() {
       const o = await call(api, "/v1/orders", { method: "POST", body: JSON.stringify({ reservationId: r.id,
         customer: { name: name.value, email: email.value, delivery: delivery && { kind: delivery.kind, id: delivery.id, name: delivery.name, price: delivery.price } } }) });
       store.set("shop:orders", [{ id: o.id, token: o.trackingToken, at: new Date().toISOString() }, ...store.get("shop:orders", [])].slice(0, 50));
+      sessionStorage.removeItem("shop:reservation"); // it became the order: nothing to release
       saveCart([]);
       location.hash = `#/order/${o.id}/${o.trackingToken}`;
     } catch (err) { msg.textContent = err.message; e.submitter.disabled = false; }

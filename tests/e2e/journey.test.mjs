@@ -199,3 +199,39 @@ test("click & collect chosen on the cart page is what checkout holds: the units 
   assert.deepEqual(shop.errors, []);
   await shop.context().close();
 });
+
+test("changing the cart after checkout releases the old hold: the shopper's next checkout is not refused", { timeout: 120_000 }, async () => {
+  // Two units in all; the first checkout holds both.
+  const sku = "LUM-0002-NOI";
+  await stockOnly(demo, sku, { "WH-PARIS": 2 }, "recart");
+  const shop = await openPage(browser);
+  await shop.goto(`${demo.base}/`);
+  await shop.locator(".grid .card").first().waitFor();
+  await shop.evaluate((s) => {
+    localStorage.setItem("shop:cart", JSON.stringify([{ sku: s, qty: 2, price: 30, name: "Lampe" }]));
+    localStorage.setItem("atsource:place", JSON.stringify({ lat: 48.8566, lon: 2.3522, name: "Paris" }));
+    sessionStorage.clear();
+  }, sku);
+  await shop.goto(`${demo.base}/#/cart`);
+  await shop.locator("atsource-delivery-options input[type=radio]").first().waitFor();
+  await shop.locator("#checkout").click();
+  await shop.locator("#hold-timer").waitFor();
+  assert.equal((await position(demo, sku, "WH-PARIS")).reserved, 2);
+  // Back to the cart: one unit fewer. The old hold goes, and the new checkout holds one.
+  await shop.goto(`${demo.base}/#/cart`);
+  const qty = shop.getByLabel("Quantité de Lampe");
+  await qty.fill("1");
+  await qty.press("Enter");
+  let reserved = 2;
+  for (const t0 = Date.now(); reserved !== 0 && Date.now() - t0 < 3000; await new Promise((r) => setTimeout(r, 100))) {
+    reserved = (await position(demo, sku, "WH-PARIS")).reserved;
+  }
+  assert.equal(reserved, 0, "the old hold is released when the cart changes");
+  await shop.locator("atsource-delivery-options input[type=radio]").first().waitFor({ timeout: 5000 });
+  await shop.locator("#checkout").click();
+  await shop.locator("#hold-timer").waitFor();
+  assert.equal((await position(demo, sku, "WH-PARIS")).reserved, 1);
+  assert.deepEqual(shop.errors, []);
+  assert.deepEqual(shop.consoleErrors, []);
+  await shop.context().close();
+});
