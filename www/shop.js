@@ -170,10 +170,15 @@ async function orderRoute(id, token) {
   const ships = el("ul", {});
   const actions = el("div", {});
   page("Merci pour votre commande", el("p", {}, "Commande ", el("strong", { id: "order-id" }, id)), status, el("h2", {}, "Suivi"), timeline, el("h2", {}, "Colis"), ships, actions);
-  let last = "";
+  let last = "", interval = 0, gone = false;
   const refresh = async () => {
     let o;
-    try { o = await call(api, `/v1/orders/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`); } catch { return; }
+    try { o = await call(api, `/v1/orders/${encodeURIComponent(id)}?token=${encodeURIComponent(token ?? "")}`); } catch (e) {
+      // A wrong link does not heal by asking again (a 5xx or the network may): say why, stop polling.
+      if (e.status >= 400 && !gone) { gone = true; clearInterval(interval); trackingRefused(id, e.status); }
+      return;
+    }
+    if (gone) return;
     const key = JSON.stringify([o.status, o.timeline.length]);
     if (key === last) return; // no re-render, no layout shift, no repeated announcement
     last = key;
@@ -189,10 +194,16 @@ async function orderRoute(id, token) {
     actions.replaceChildren(o.status === "delivered" ? el("button", { id: "request-return", onclick: ask }, "Demander un retour")
       : o.status === "return_requested" ? el("p", {}, "Votre demande de retour est enregistrée : déposez le colis en point relais.") : "");
   };
+  leave = () => { gone = true; clearInterval(interval); }; // and an answer arriving after leaving is dropped
   await refresh();
   // Live tracking: the worker has no order stream, so the page polls while it is open.
-  const interval = setInterval(refresh, 1000);
-  leave = () => clearInterval(interval);
+  if (!gone) interval = setInterval(refresh, 1000);
+}
+
+function trackingRefused(id, status) {
+  const back = el("a", { href: "#/" }, "Retour au catalogue");
+  if (status === 404) page("Commande introuvable", el("p", { class: "err", role: "alert" }, `Aucune commande ne porte le numéro ${id}.`), back);
+  else page("Lien de suivi invalide", el("p", { class: "err", role: "alert" }, `Ce lien ne permet pas de suivre la commande ${id} : ouvrez le lien complet reçu avec la confirmation.`), back);
 }
 
 async function route() {

@@ -235,3 +235,26 @@ test("changing the cart after checkout releases the old hold: the shopper's next
   assert.deepEqual(shop.consoleErrors, []);
   await shop.context().close();
 });
+
+test("tracking with a wrong token or an unknown order: a clear message, and polling stops", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0001-NOI";
+  await stockOnly(demo, sku, { "WH-PARIS": 20 }, "track"); // the demo holds a few there already
+  const held = await demo.api("POST", "/v1/reservations", { idempotencyKey: "track-1", lines: [{ sku, qty: 1 }], destination: { lat: 48.85, lon: 2.35 } });
+  assert.equal(held.status, 201, JSON.stringify(held.json));
+  const order = await demo.api("POST", "/v1/orders", { reservationId: held.json.id });
+  assert.equal(order.status, 201);
+  const shop = await openPage(browser);
+  let reads = 0;
+  shop.on("request", (r) => { if (new URL(r.url()).pathname.startsWith("/v1/orders/")) reads++; });
+  for (const [hash, title] of [[`#/order/${order.json.id}/wrongtoken`, "Lien de suivi invalide"], ["#/order/ord_nope/xyz", "Commande introuvable"]]) {
+    reads = 0;
+    await shop.goto(`${demo.base}/${hash}`);
+    await shop.locator("h1", { hasText: title }).waitFor({ timeout: 3000 });
+    assert.match(await shop.locator("[role=alert]").innerText(), /\w/);
+    const after = reads;
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(reads, after, `${hash}: no more polling`);
+  }
+  assert.deepEqual(shop.errors, []);
+  await shop.context().close();
+});
