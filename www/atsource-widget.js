@@ -7,12 +7,21 @@ import "./atsource-delivery-options.js";
 
 const PLACE_KEY = "atsource:place";
 
-/** A postcode ("69002"), a department prefix ("690") or a town ("lyon"), from the embedded table. */
+/** How a shopper may type a town: any case and accents, "-", "'" or spaces between words, "St" for "Saint". */
+const plain = (s) => s.toLowerCase().normalize("NFD").replace(/\p{Diacritic}/gu, "").replace(/[\s'’-]+/g, " ").trim()
+  .replace(/\bst(e?)\b/g, "saint$1");
+
+/**
+ * A postcode ("69002"), a département prefix ("690"), a town ("lyon", "saint etienne") or an
+ * arrondissement ("Paris 15") from the embedded table. A postcode the table lacks falls back to a
+ * town of its département: near enough for availability within tens of kilometres.
+ */
 export function findPlace(text) {
-  const q = text.trim().toLowerCase().normalize("NFD").replace(/\p{Diacritic}/gu, "");
+  const q = plain(text), [, town, n] = q.match(/^(\D+) (\d\d?)(?:e|er|eme)?$/) || [];
   if (!q) return null;
-  const plain = (s) => s.toLowerCase().normalize("NFD").replace(/\p{Diacritic}/gu, "");
-  return CITIES.find((c) => c.postcode === q) || CITIES.find((c) => /^\d/.test(q) && c.postcode.startsWith(q))
+  return CITIES.find((c) => c.postcode === q)
+    || (/^\d+$/.test(q) && CITIES.find((c) => c.postcode.startsWith(q.length === 5 ? q.slice(0, 2) : q)))
+    || (town && CITIES.find((c) => plain(c.name) === town && c.postcode.endsWith(n.padStart(2, "0"))))
     || CITIES.find((c) => plain(c.name) === q || `${c.postcode} ${plain(c.name)}` === q) || CITIES.find((c) => plain(c.name).startsWith(q)) || null;
 }
 

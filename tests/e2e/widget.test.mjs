@@ -273,3 +273,33 @@ test("an invalid radius-km (not a number, negative) falls back to the default 50
   await page.locator("atsource-availability .box", { hasText: "dans un rayon de 20,5 km" }).waitFor();
   await page.context().close();
 });
+
+test("place lookup: every Paris postcode, towns typed without hyphens or accents, arrondissements, a département's town", { timeout: 60_000 }, async () => {
+  const page = await embed("lookup", { sku: "LUM-0001-TER", lang: "fr" });
+  const found = await page.evaluate(async (base) => {
+    const { findPlace } = await import(`${base}/atsource-widget.js`);
+    const typed = ["75002", "75004", "75005", "75007", "75010", "75019", "75116", "saint etienne", "Saint Etienne", "St-Étienne",
+      "Villeneuve d'Ascq", "villeneuve d ascq", "Villeneuve-d’Ascq", "Paris 15", "Paris 1er", "paris 16e", "Lyon 3", "92400", "13090",
+      "99999", "Bordea", "69002 Lyon"];
+    return Object.fromEntries(typed.map((t) => { const c = findPlace(t); return [t, c && `${c.postcode} ${c.name}`]; }));
+  }, demo.base);
+  for (let n = 1; n <= 20; n++) {
+    const pc = `750${String(n).padStart(2, "0")}`;
+    assert.equal(await page.evaluate(async ([base, pc]) => (await import(`${base}/atsource-widget.js`)).findPlace(pc)?.postcode, [demo.base, pc]), pc);
+  }
+  assert.deepEqual(found, {
+    "75002": "75002 Paris", "75004": "75004 Paris", "75005": "75005 Paris", "75007": "75007 Paris", "75010": "75010 Paris",
+    "75019": "75019 Paris", "75116": "75116 Paris", "saint etienne": "42000 Saint-Étienne", "Saint Etienne": "42000 Saint-Étienne",
+    "St-Étienne": "42000 Saint-Étienne", "Villeneuve d'Ascq": "59650 Villeneuve-d'Ascq", "villeneuve d ascq": "59650 Villeneuve-d'Ascq",
+    "Villeneuve-d’Ascq": "59650 Villeneuve-d'Ascq", "Paris 15": "75015 Paris", "Paris 1er": "75001 Paris", "paris 16e": "75016 Paris",
+    "Lyon 3": "69003 Lyon", "92400": "92100 Boulogne-Billancourt", "13090": "13001 Marseille", "99999": null, "Bordea": "33000 Bordeaux",
+    "69002 Lyon": "69002 Lyon",
+  });
+  // And through the form, by keyboard.
+  const input = page.locator("atsource-availability").getByLabel("Code postal ou ville");
+  await input.fill("saint etienne");
+  await input.press("Enter");
+  await page.locator("atsource-availability p", { hasText: "Près de Saint-Étienne" }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
