@@ -41,6 +41,28 @@ async function products() {
   return catalogue.products;
 }
 
+let locationNames = null;
+/** Location id -> name, so that a hold or an order reads "depuis Paris Rivoli", not its code. */
+function locationName() {
+  locationNames ??= call(api, "/v1/locations").then((ls) => new Map(ls.map((l) => [l.id, l.name])))
+    .catch(() => { locationNames = null; return new Map(); });
+  return locationNames.then((m) => (id) => m.get(id) || id);
+}
+
+/** "2 × Lampe Étretat, 1 × …": product names from the catalogue, the SKU when it has none. */
+async function linesText(lines) {
+  const names = new Map((await products().catch(() => [])).map((p) => [p.sku, p.name]));
+  return lines.map((l) => `${l.qty} × ${names.get(l.sku) || l.sku}`).join(", ");
+}
+
+/** What the shopper pays: the items at the cart's prices and the delivery option as quoted. */
+function amountOf(lines, delivery) {
+  const cents = (n) => Math.round(n * 100) / 100;
+  const items = cents(lines.reduce((n, l) => n + l.price * l.qty, 0)), shipping = delivery?.price ?? 0;
+  return { items, delivery: shipping, total: cents(items + shipping) };
+}
+const amountText = (a) => `Total : ${euro(a.total)} (articles ${euro(a.items)}, livraison ${a.delivery ? euro(a.delivery) : "gratuite"})`;
+
 function page(title, ...children) {
   document.title = `${title} — Maison Atsource`;
   $main.replaceChildren(el("h1", {}, title), ...children);
@@ -148,17 +170,19 @@ async function checkoutRoute() {
     e.submitter.disabled = true;
     try {
       const o = await call(api, "/v1/orders", { method: "POST", body: JSON.stringify({ reservationId: r.id,
-        customer: { name: name.value, email: email.value, delivery: delivery && { kind: delivery.kind, id: delivery.id, name: delivery.name, price: delivery.price } } }) });
+        customer: { name: name.value, email: email.value, delivery: delivery && { kind: delivery.kind, id: delivery.id, name: delivery.name, price: delivery.price }, amount } }) });
       store.set("shop:orders", [{ id: o.id, token: o.trackingToken, at: new Date().toISOString() }, ...store.get("shop:orders", [])].slice(0, 50));
       sessionStorage.removeItem("shop:reservation"); // it became the order: nothing to release
       saveCart([]);
       location.hash = `#/order/${o.id}/${o.trackingToken}`;
     } catch (err) { msg.textContent = err.message; e.submitter.disabled = false; }
   };
+  const amount = amountOf(lines, delivery), nameOf = await locationName();
+  const held = await Promise.all(r.plan.shipments.map(async (s) => `${await linesText(s.lines)} — depuis ${nameOf(s.location)} (${formatKm(s.distanceKm, "fr")})`));
   const release = async () => { await call(api, `/v1/reservations/${r.id}`, { method: "DELETE" }).catch(() => {}); sessionStorage.removeItem("shop:reservation"); location.hash = "#/cart"; };
   page("Paiement", el("p", {}, "Vos articles sont réservés pendant ", timer, "."),
     el("p", { class: "muted" }, delivery ? `Mode : ${delivery.name ?? delivery.id} — ${delivery.price ? euro(delivery.price) : "gratuit"}` : ""),
-    el("ul", {}, r.plan.shipments.map((s) => el("li", {}, `${s.lines.map((l) => `${l.qty} × ${l.sku}`).join(", ")} — depuis ${s.location} (${formatKm(s.distanceKm, "fr", 0)})`))),
+    el("ul", { id: "shipments" }, held.map((text) => el("li", {}, text))), el("p", { class: "price", id: "amount" }, amountText(amount)),
     el("form", { onsubmit: submit, "aria-label": "Coordonnées" }, el("label", {}, "Nom", name), el("label", {}, "E-mail", email),
       el("p", {}, el("button", { type: "submit", id: "place-order" }, "Confirmer la commande"), " ",
         el("button", { type: "button", class: "secondary", onclick: release }, "Annuler la réservation")), msg));
@@ -167,9 +191,11 @@ async function checkoutRoute() {
 async function orderRoute(id, token) {
   const status = el("p", { class: "status", id: "order-status", role: "status", "aria-live": "polite" });
   const timeline = el("ol", { class: "timeline", id: "timeline", "aria-label": "Suivi de commande" });
-  const ships = el("ul", {});
+  const ships = el("ul", { id: "shipments" });
+  const amount = el("p", { class: "price", id: "order-amount" });
   const actions = el("div", {});
-  page("Merci pour votre commande", el("p", {}, "Commande ", el("strong", { id: "order-id" }, id)), status, el("h2", {}, "Suivi"), timeline, el("h2", {}, "Colis"), ships, actions);
+  page("Merci pour votre commande", el("p", {}, "Commande ", el("strong", { id: "order-id" }, id)), status, amount,
+    el("h2", {}, "Suivi"), timeline, el("h2", {}, "Colis"), ships, actions);
   let last = "", interval = 0, gone = false;
   const refresh = async () => {
     let o;
@@ -186,7 +212,9 @@ async function orderRoute(id, token) {
     status.dataset.status = o.status;
     timeline.replaceChildren(...o.timeline.map((t) => el("li", { "data-status": t.status, "data-event": t.event }, el("strong", {}, entryLabel(t)), " — ",
       new Date(t.at).toLocaleString("fr-FR", { dateStyle: "medium", timeStyle: "short" }))));
-    ships.replaceChildren(...o.shipments.map((s) => el("li", {}, `${s.name} (${formatKm(s.distanceKm, "fr", 0)}) : ${s.lines.map((l) => `${l.qty} × ${l.sku}`).join(", ")}`)));
+    // What the shopper agreed to pay at checkout (an order placed elsewhere may not say).
+    if (o.customer?.amount) amount.textContent = amountText(o.customer.amount);
+    ships.replaceChildren(...await Promise.all(o.shipments.map(async (s) => el("li", {}, `${s.name} (${formatKm(s.distanceKm, "fr")}) : ${await linesText(s.lines)}`))));
     const ask = async () => {
       await call(api, `/v1/orders/${encodeURIComponent(id)}/returns?token=${encodeURIComponent(token)}`, { method: "POST", body: "{}" }).catch(() => {});
       refresh();

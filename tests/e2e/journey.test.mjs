@@ -87,6 +87,11 @@ test("catalogue → product (postcode) → live event → cart → checkout hold
   await shop.locator("#checkout").click();
   await shop.locator("#hold-timer").waitFor();
   assert.match(await shop.locator("#hold-timer").innerText(), /^1[45]:\d\d$/);
+  // What is held, in words: the product and the store by name, and what the shopper will pay.
+  const productName = (await demo.api("GET", "/v1/catalogue")).json.products.find((p) => p.sku === SKU).name;
+  assert.match(await shop.locator("#shipments").innerText(), new RegExp(`^2 × ${productName} — depuis Paris Rivoli \\(\\d+,\\d km\\)$`));
+  const amount = await shop.locator("#amount").innerText();
+  assert.match(amount, /^Total : [\d\s\u202f]+,\d\d\s€ \(articles [\d\s\u202f]+,\d\d\s€, livraison (gratuite|[\d\s\u202f]+,\d\d\s€)\)$/);
   const held = await position(demo, SKU, STORE);
   assert.equal(held.reserved, 2);
   assert.equal(held.ats, 10);
@@ -112,6 +117,8 @@ test("catalogue → product (postcode) → live event → cart → checkout hold
   // The tracking tab follows without reload.
   await shop.locator("#order-status[data-status=shipped]").waitFor({ timeout: 3000 });
   assert.equal(await shop.locator("#timeline li").count(), 3);
+  assert.match(await shop.locator("#shipments").innerText(), new RegExp(`^Paris Rivoli \\(\\d+,\\d km\\) : 2 × ${productName}$`));
+  assert.equal(await shop.locator("#order-amount").innerText(), amount);
   const shipped = await position(demo, SKU, STORE);
   assert.deepEqual([shipped.onHand, shipped.reserved, shipped.picking], [10, 0, 0]);
   await row.locator("button[data-action=delivered]").click();
