@@ -114,7 +114,16 @@ async function cartRoute() {
   const where = place() || PARIS;
   const options = el("atsource-delivery-options", { id: "delivery", lat: where.lat, lon: where.lon, lang: "fr" });
   options.lines = lines.map((l) => ({ sku: l.sku, qty: l.qty, unitPrice: l.price }));
-  options.addEventListener("atsource-select", (e) => sessionStorage.setItem("shop:delivery", JSON.stringify(e.detail)));
+  const checkout = el("a", { class: "button", href: "#/checkout", id: "checkout" }, "Commander");
+  const why = el("p", { class: "err", id: "undeliverable", role: "status" });
+  options.addEventListener("atsource-select", (e) => {
+    sessionStorage.setItem("shop:delivery", JSON.stringify(e.detail));
+    // No option at all: checkout could only be refused, so it is not offered.
+    const none = !e.detail;
+    if (none) { checkout.removeAttribute("href"); checkout.setAttribute("aria-disabled", "true"); }
+    else { checkout.setAttribute("href", "#/checkout"); checkout.removeAttribute("aria-disabled"); }
+    why.textContent = none ? `Ce panier ne peut pas être livré ni retiré près de ${where.name || "votre position"} : retirez les articles indisponibles ou changez de lieu.` : "";
+  });
   const rows = lines.map((l, i) => el("tr", {}, el("td", {}, el("a", { href: `#/p/${encodeURIComponent(l.sku)}` }, l.name)),
     el("td", {}, el("input", { type: "number", min: 0, max: 10, value: l.qty, "aria-label": `Quantité de ${l.name}`,
       onchange: (e) => { const n = parseInt(e.target.value, 10) || 0; const next = cart(); if (n) next[i].qty = n; else next.splice(i, 1); saveCart(next); cartRoute(); } })),
@@ -124,7 +133,7 @@ async function cartRoute() {
     el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Article"), el("th", { scope: "col" }, "Quantité"), el("th", { scope: "col" }, "Montant"))),
     el("tbody", {}, rows)), el("p", { class: "price" }, `Sous-total : ${euro(total)}`),
     el("h2", {}, `Livraison vers ${where.name || "votre position"}`), options,
-    el("p", {}, el("a", { class: "button", href: "#/checkout", id: "checkout" }, "Commander")));
+    el("p", {}, checkout), why);
 }
 
 async function checkoutRoute() {

@@ -265,3 +265,29 @@ test("tracking with a wrong token or an unknown order: a clear message, and poll
   assert.deepEqual(shop.errors, []);
   await shop.context().close();
 });
+
+/** A shop page with `lines` in the cart near Paris and nothing held. */
+async function shopWithCart(lines) {
+  const shop = await openPage(browser);
+  await shop.goto(`${demo.base}/`);
+  await shop.locator(".grid .card").first().waitFor();
+  await shop.evaluate((l) => {
+    localStorage.setItem("shop:cart", JSON.stringify(l));
+    localStorage.setItem("atsource:place", JSON.stringify({ lat: 48.8566, lon: 2.3522, name: "Paris" }));
+    sessionStorage.clear();
+  }, lines);
+  return shop;
+}
+
+test("a cart that cannot be delivered offers no checkout, and says why", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0001-SAB";
+  await stockOnly(demo, sku, {}, "nowhere");
+  await new Promise((r) => setTimeout(r, 1100)); // the edge replicas catch up
+  const shop = await shopWithCart([{ sku, qty: 1, price: 20, name: "Lampe" }]);
+  await shop.goto(`${demo.base}/#/cart`);
+  await shop.locator("#checkout[aria-disabled=true]:not([href])").waitFor({ timeout: 5000 });
+  assert.match(await shop.locator("#undeliverable").innerText(), /ne peut pas être livré/);
+  assert.deepEqual(await seriousViolations(shop), []);
+  assert.deepEqual(shop.errors, []);
+  await shop.context().close();
+});
