@@ -7,6 +7,7 @@ const api = location.origin;
 const $main = document.getElementById("main");
 const euro = (n) => formatPrice(n, "fr");
 const PARIS = { name: "Paris", lat: 48.8566, lon: 2.3522 };
+const MAX_QTY = 10; // per cart line, as the quantity fields say
 // An order's status is the name of its last event; a return says in its detail whether the units went back to stock.
 const STATUS = { created: "Commande confirmée", picked: "En préparation", shipped: "Expédiée", delivered: "Livrée",
   cancelled: "Annulée", return_requested: "Retour demandé", returned: "Retour reçu" };
@@ -90,13 +91,15 @@ async function catalogueRoute(params) {
 async function productRoute(sku) {
   const p = (await products()).find((x) => x.sku === sku);
   if (!p) return page("Produit introuvable", el("a", { href: "#/" }, "Retour au catalogue"));
-  const qty = el("input", { id: "qty", type: "number", min: 1, max: 10, value: 1, inputmode: "numeric" });
+  const qty = el("input", { id: "qty", type: "number", min: 1, max: MAX_QTY, value: 1, inputmode: "numeric" });
   const msg = el("p", { role: "status", id: "added" });
   const add = () => {
-    const lines = cart(), n = Math.max(1, Math.min(10, parseInt(qty.value, 10) || 1)), line = lines.find((l) => l.sku === sku);
-    if (line) line.qty += n; else lines.push({ sku, qty: n, name: p.name, price: p.price });
+    const lines = cart(), n = Math.max(1, Math.min(MAX_QTY, parseInt(qty.value, 10) || 1)), line = lines.find((l) => l.sku === sku);
+    // The cart's quantity field stops at MAX_QTY: adding again cannot go past it either.
+    const capped = line && line.qty + n > MAX_QTY;
+    if (line) line.qty = Math.min(MAX_QTY, line.qty + n); else lines.push({ sku, qty: n, name: p.name, price: p.price });
     saveCart(lines);
-    msg.replaceChildren("Ajouté au panier. ", el("a", { href: "#/cart" }, "Voir le panier"));
+    msg.replaceChildren(capped ? `Quantité limitée à ${MAX_QTY} par article : ${MAX_QTY} dans le panier. ` : "Ajouté au panier. ", el("a", { href: "#/cart" }, "Voir le panier"));
   };
   const widget = el("atsource-availability", { sku, "radius-km": 50, mode: "ship", lang: "fr", id: "availability" });
   page(p.name, el("div", { class: "product" },
@@ -125,8 +128,8 @@ async function cartRoute() {
     why.textContent = none ? `Ce panier ne peut pas être livré ni retiré près de ${where.name || "votre position"} : retirez les articles indisponibles ou changez de lieu.` : "";
   });
   const rows = lines.map((l, i) => el("tr", {}, el("td", {}, el("a", { href: `#/p/${encodeURIComponent(l.sku)}` }, l.name)),
-    el("td", {}, el("input", { type: "number", min: 0, max: 10, value: l.qty, "aria-label": `Quantité de ${l.name}`,
-      onchange: (e) => { const n = parseInt(e.target.value, 10) || 0; const next = cart(); if (n) next[i].qty = n; else next.splice(i, 1); saveCart(next); cartRoute(); } })),
+    el("td", {}, el("input", { type: "number", min: 0, max: MAX_QTY, value: l.qty, "aria-label": `Quantité de ${l.name}`,
+      onchange: (e) => { const n = Math.min(MAX_QTY, parseInt(e.target.value, 10) || 0); const next = cart(); if (n) next[i].qty = n; else next.splice(i, 1); saveCart(next); cartRoute(); } })),
     el("td", {}, euro(l.price * l.qty))));
   const total = lines.reduce((n, l) => n + l.price * l.qty, 0);
   page("Panier", el("table", {}, el("caption", { class: "muted" }, "Articles du panier"),

@@ -291,3 +291,23 @@ test("a cart that cannot be delivered offers no checkout, and says why", { timeo
   assert.deepEqual(shop.errors, []);
   await shop.context().close();
 });
+
+test("adding a product again never takes its cart line past 10", { timeout: 60_000 }, async () => {
+  const shop = await shopWithCart([]);
+  await shop.goto(`${demo.base}/#/p/LUM-0002-BLC`);
+  for (const n of ["10", "3"]) {
+    await shop.locator("#qty").fill(n);
+    await shop.locator("#add").click();
+  }
+  await shop.locator("#added", { hasText: "10" }).waitFor();
+  assert.deepEqual(await shop.evaluate(() => JSON.parse(localStorage.getItem("shop:cart")).map((l) => l.qty)), [10]);
+  assert.equal(await shop.locator("#cart-count").innerText(), "10");
+  // Typed past the field's max in the cart: 10 as well.
+  await shop.goto(`${demo.base}/#/cart`);
+  await shop.locator("tbody input[type=number]").fill("15");
+  await shop.locator("tbody input[type=number]").press("Enter");
+  await shop.waitForFunction(() => document.getElementById("cart-count").textContent === "10" && document.querySelector("tbody input").value === "10");
+  assert.deepEqual(await shop.evaluate(() => JSON.parse(localStorage.getItem("shop:cart")).map((l) => l.qty)), [10]);
+  assert.deepEqual(shop.errors, []);
+  await shop.context().close();
+});
