@@ -14,6 +14,7 @@ const NEXT = { created: [["picked", "Préparée"], ["cancelled", "Annuler"]], pi
   shipped: [["delivered", "Livrée"], ["returned", "Retour reçu"]], delivered: [["returned", "Retour reçu"]], return_requested: [["returned", "Retour reçu"]] };
 // The demo's token is public (make demo prints it); a real deployment types its own.
 let token = localStorage.getItem("ops:token") || "dev-token";
+let refused = false; // the worker refused `token`: asking again with it cannot succeed
 let names = new Map();
 const auth = () => ({ authorization: `Bearer ${token}` });
 const known = () => JSON.parse(localStorage.getItem("shop:orders") || "[]");
@@ -42,7 +43,11 @@ function connectAlerts() {
     if (msg.type === "hello") showAlerts(msg.recent || [], false);
     if (msg.type === "alerts") showAlerts(msg.alerts, true);
   };
-  ws.onclose = () => { if (socket === ws) { $("conn").textContent = "Flux d'alertes déconnecté, reconnexion…"; setTimeout(connectAlerts, 2000); } };
+  ws.onclose = () => {
+    if (socket !== ws || refused) return;
+    $("conn").textContent = "Flux d'alertes déconnecté, reconnexion…";
+    setTimeout(() => socket === ws && !refused && connectAlerts(), 2000);
+  };
 }
 
 async function orders() {
@@ -89,12 +94,25 @@ async function report() {
 }
 
 async function refresh() {
-  try { await Promise.all([orders(), report()]); $("conn").dataset.error = ""; }
-  catch (e) { $("conn").textContent = e.status === 401 ? "Jeton refusé." : "Service injoignable, nouvel essai…"; }
+  if (refused) return;
+  try { await Promise.all([orders(), report()]); }
+  catch (e) {
+    // A refused token stays refused: stop polling and reconnecting until another one is given.
+    refused = e.status === 401 || e.status === 403;
+    if (refused) socket?.close();
+    $("conn").textContent = refused ? "Jeton refusé." : "Service injoignable, nouvel essai…";
+  }
 }
 
 $("token").value = token;
-$("auth").addEventListener("submit", (e) => { e.preventDefault(); token = $("token").value; localStorage.setItem("ops:token", token); connectAlerts(); refresh(); });
+$("auth").addEventListener("submit", (e) => {
+  e.preventDefault();
+  token = $("token").value;
+  localStorage.setItem("ops:token", token);
+  refused = false;
+  connectAlerts();
+  refresh();
+});
 $("add-order").addEventListener("submit", (e) => {
   e.preventDefault();
   const id = $("order-id").value.trim();

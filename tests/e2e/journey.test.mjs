@@ -311,3 +311,25 @@ test("adding a product again never takes its cart line past 10", { timeout: 60_0
   assert.deepEqual(shop.errors, []);
   await shop.context().close();
 });
+
+test("operations: a refused token says so and stops retrying until another is given", { timeout: 60_000 }, async () => {
+  const ops = await openPage(browser);
+  await ops.addInitScript(() => { if (!sessionStorage.getItem("seeded")) { localStorage.setItem("ops:token", "wrong-token"); sessionStorage.setItem("seeded", "1"); } });
+  let calls = 0;
+  ops.on("request", (r) => { if (new URL(r.url()).pathname.startsWith("/v1/")) calls++; });
+  ops.on("websocket", () => calls++);
+  await ops.goto(`${demo.base}/ops.html`);
+  await ops.locator("#conn", { hasText: "Jeton refusé." }).waitFor({ timeout: 5000 });
+  await new Promise((r) => setTimeout(r, 1000)); // what was already under way settles
+  const settled = calls;
+  await new Promise((r) => setTimeout(r, 6500)); // two refresh periods, three reconnect delays
+  assert.equal(calls, settled, "no retry with a refused token");
+  assert.equal(await ops.locator("#conn").innerText(), "Jeton refusé.");
+  // The right token: connected again.
+  await ops.locator("#token").fill(TOKEN);
+  await ops.locator("#auth button[type=submit]").click();
+  await ops.locator("#conn", { hasText: "Flux d'alertes connecté" }).waitFor({ timeout: 5000 });
+  await ops.locator("#kpis .kpi").first().waitFor();
+  assert.deepEqual(ops.errors, []);
+  await ops.context().close();
+});
