@@ -18,6 +18,7 @@ let refused = false; // the worker refused `token`: asking again with it cannot 
 let names = new Map();
 const auth = () => ({ authorization: `Bearer ${token}` });
 const known = () => JSON.parse(localStorage.getItem("shop:orders") || "[]");
+const unfollow = (id) => localStorage.setItem("shop:orders", JSON.stringify(known().filter((o) => o.id !== id)));
 
 function alertItem(a) {
   const text = a.type === "sourcing_failed"
@@ -57,7 +58,10 @@ async function orders() {
   const listed = new Set(latest.map((o) => o.id));
   const extra = [];
   for (const o of known().filter((k) => !listed.has(k.id))) {
-    try { extra.push(await call(api, `/v1/orders/${encodeURIComponent(o.id)}`, { headers: auth() })); } catch {}
+    try { extra.push(await call(api, `/v1/orders/${encodeURIComponent(o.id)}`, { headers: auth() })); } catch (e) {
+      // No such order on this network: say so once and stop following it.
+      if (e.status === 404) { unfollow(o.id); $("add-order-msg").textContent = `Commande ${o.id} introuvable.`; }
+    }
   }
   for (const order of [...latest, ...extra]) {
     const o = order;
@@ -116,6 +120,7 @@ $("auth").addEventListener("submit", (e) => {
 $("add-order").addEventListener("submit", (e) => {
   e.preventDefault();
   const id = $("order-id").value.trim();
+  $("add-order-msg").textContent = "";
   if (id) localStorage.setItem("shop:orders", JSON.stringify([{ id }, ...known().filter((o) => o.id !== id)]));
   $("order-id").value = "";
   refresh();

@@ -333,3 +333,18 @@ test("operations: a refused token says so and stops retrying until another is gi
   assert.deepEqual(ops.errors, []);
   await ops.context().close();
 });
+
+test("operations: an unknown order number is said to be unknown and not asked for again", { timeout: 60_000 }, async () => {
+  const ops = await openPage(browser);
+  let asked = 0;
+  ops.on("request", (r) => { if (new URL(r.url()).pathname === "/v1/orders/ord_nope") asked++; });
+  await ops.goto(`${demo.base}/ops.html`);
+  await ops.locator("#conn", { hasText: "connecté" }).waitFor();
+  await ops.locator("#order-id").fill("ord_nope");
+  await ops.locator("#add-order button[type=submit]").click();
+  await ops.locator("#add-order-msg", { hasText: "Commande ord_nope introuvable" }).waitFor({ timeout: 5000 });
+  await new Promise((r) => setTimeout(r, 6500)); // two refresh periods
+  assert.equal(asked, 1);
+  assert.deepEqual(ops.errors, []);
+  await ops.context().close();
+});
