@@ -125,13 +125,17 @@ $("add-order").addEventListener("submit", (e) => {
   $("order-id").value = "";
   refresh();
 });
+// French plurals start at 2: "0 ligne appliquée", "1 ligne appliquée", "2 lignes appliquées".
+const plural = (n) => (n > 1 ? "s" : "");
+const lines = (n) => `${n} ligne${plural(n)}`;
 $("counts").addEventListener("submit", async (e) => {
   e.preventDefault();
   const file = $("csv-file").files[0];
   const text = file ? await file.text() : $("csv-text").value;
   try {
     const r = await call(api, "/v1/inventory/counts", { method: "POST", headers: { ...auth(), "content-type": "text/csv" }, body: text });
-    $("csv-result").textContent = `${r.applied} lignes appliquées, ${r.duplicates} déjà importées, ${r.rejected.length} refusées` +
+    $("csv-result").textContent = `${lines(r.applied)} appliquée${plural(r.applied)}, ${r.duplicates} déjà importée${plural(r.duplicates)}, ` +
+      `${r.rejected.length} refusée${plural(r.rejected.length)}` +
       r.rejected.slice(0, 5).map((x) => ` — ligne ${x.line} : ${x.message}`).join("");
   } catch (err) { $("csv-result").textContent = `Import refusé : ${err.message}`; }
 });

@@ -158,8 +158,8 @@ test("operations: CSV stock counts and failed sourcing, and the live alerts they
   await ops.locator("#conn", { hasText: "connecté" }).waitFor();
   await ops.locator("#csv-text").fill(`sku,location,onHand\n${SKU},${STORE},0\n${SKU},NOWHERE,3\n`);
   await ops.locator("#counts button[type=submit]").click();
-  await ops.locator("#csv-result", { hasText: "1 lignes appliquées" }).waitFor();
-  assert.match(await ops.locator("#csv-result").innerText(), /1 refusées — ligne 3/);
+  await ops.locator("#csv-result", { hasText: "1 ligne appliquée," }).waitFor();
+  assert.match(await ops.locator("#csv-result").innerText(), /^1 ligne appliquée, 0 déjà importée, 1 refusée — ligne 3/);
   // Counting the store to 0 is an out-of-stock crossing: the alert arrives live.
   await ops.locator(`#alerts li[data-kind=out_of_stock][data-location=${STORE}]`, { hasText: SKU }).first().waitFor({ timeout: 3000 });
   // A cart the network cannot serve: refused, and a failed-sourcing alert for operations.
