@@ -219,7 +219,10 @@ class AtsourceAvailability extends HTMLElement {
       el("span", {}, `${s.name} — ${formatKm(s.distanceKm, lang)}`),
       el("span", { class: readiness(s, t, lang)[0] }, readiness(s, t, lang)[1],
         stock.get(s.location) ? ` · ${t.units(stock.get(s.location))}` : "")))) : el("p", { class: "muted" }, o ? t.noStore : t.loading));
+    // A keyboard user on "Changer de lieu" stays there when a push redraws the answer.
+    const focused = this.shadowRoot.activeElement?.className === "link";
     box.replaceChildren(...parts);
+    if (focused) box.querySelector(".link").focus();
   }
 
   #askForm(t, lang) {

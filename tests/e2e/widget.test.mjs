@@ -234,6 +234,24 @@ test("a live update while the shopper types a new place leaves the field, its ca
   await page.context().close();
 });
 
+test("a live update keeps the keyboard focus on 'Changer de lieu'", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0002-NOI";
+  await stockOnly(demo, sku, { "ST-PARIS-01": 2 }, "focus");
+  await new Promise((r) => setTimeout(r, 1100));
+  const page = await embed("focus", { sku, lat: 48.85, lon: 2.35, lang: "fr" });
+  await page.locator("atsource-availability[data-live]").waitFor();
+  const w = page.locator("atsource-availability");
+  await w.locator(".delivery").waitFor();
+  await w.getByRole("button", { name: "Changer de lieu" }).focus();
+  await demo.api("POST", "/v1/inventory/events", { events: [{ id: "focus-receipt", type: "adjust", sku, location: "ST-PARIS-01", delta: 1 }] }, { token: true });
+  await page.waitForFunction(() => document.querySelector("atsource-availability").availability.total === 3);
+  await new Promise((r) => setTimeout(r, 1500)); // and past the re-read that follows a push
+  assert.equal(await w.evaluate((e) => e.shadowRoot.activeElement?.textContent), "Changer de lieu");
+  await page.keyboard.press("Enter");
+  await w.getByLabel("Code postal ou ville").waitFor();
+  await page.context().close();
+});
+
 test("the documented embedding loads once: one availability read, one source call, one WebSocket", { timeout: 60_000 }, async () => {
   const seen = { availability: 0, source: 0, sockets: 0 };
   const page = await embed("once", { sku: "LUM-0001-TER", lat: 48.85, lon: 2.35, "radius-km": 50, mode: "ship", lang: "fr" }, "fr", {
