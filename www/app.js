@@ -3,6 +3,7 @@ import { init, Engine, demoNetwork, cities } from "/pkg/index.browser.js";
 
 const $ = (id) => document.getElementById(id);
 const euro = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
+const km = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 function option(value, text) {
   const o = document.createElement("option");
@@ -52,7 +53,7 @@ async function main() {
     for (const [i, a] of answer.entries()) {
       const p = products[i];
       const [cls, text] = band(a.total, a.availableFrom);
-      const where = a.locations.map((l) => `${names.get(l.id)} — ${l.ats} à ${l.distanceKm.toFixed(1)} km`).join(" · ");
+      const where = a.locations.map((l) => `${names.get(l.id)} — ${l.ats} à ${km.format(l.distanceKm)} km`).join(" · ");
       const tr = document.createElement("tr");
       tr.dataset.sku = a.sku;
       const cell = (content, className = "") => {

@@ -19,7 +19,7 @@ export const STRINGS = {
     change: "Changer de lieu", around: (p) => `Près de ${p}`, live: "mis à jour en direct",
     home: "Livraison à domicile", pickup: "Retrait en magasin (click & collect)", free: "Gratuit",
     parcels: (n) => n > 1 ? `${n} colis` : "1 colis", between: (a, b) => a === b ? `le ${a}` : `entre le ${a} et le ${b}`,
-    why: "Pourquoi ce magasin ?", shipsFrom: (n, d) => `Expédié depuis ${n} (${d} km)`, noOption: "Aucune option de livraison pour ce panier.",
+    why: "Pourquoi ce magasin ?", shipsFrom: (n, d) => `Expédié depuis ${n} (${d})`, noOption: "Aucune option de livraison pour ce panier.",
     reasons: { out_of_stock: "pas de stock", costlier: "plus coûteux", insufficient: "stock insuffisant", too_far: "trop loin",
       capacity_exhausted: "capacité atteinte", inactive: "fermé", below_performance: "performance insuffisante", no_shipping: "n'expédie pas",
       kind_excluded: "type exclu", not_listed: "non retenu", chosen: "choisi" },
@@ -36,7 +36,7 @@ export const STRINGS = {
     change: "Change place", around: (p) => `Near ${p}`, live: "updated live",
     home: "Home delivery", pickup: "Store pickup (click & collect)", free: "Free",
     parcels: (n) => n > 1 ? `${n} parcels` : "1 parcel", between: (a, b) => a === b ? `on ${a}` : `between ${a} and ${b}`,
-    why: "Why this store?", shipsFrom: (n, d) => `Ships from ${n} (${d} km)`, noOption: "No delivery option for this cart.",
+    why: "Why this store?", shipsFrom: (n, d) => `Ships from ${n} (${d})`, noOption: "No delivery option for this cart.",
     reasons: { out_of_stock: "no stock", costlier: "costlier", insufficient: "not enough stock", too_far: "too far",
       capacity_exhausted: "capacity reached", inactive: "closed", below_performance: "performance too low", no_shipping: "does not ship",
       kind_excluded: "kind excluded", not_listed: "not listed", chosen: "chosen" },
@@ -55,12 +55,22 @@ export function apiOf(el) {
 /** A day ("2026-12-04" or a timestamp) as the shopper reads it. */
 export function formatDay(day, lang) {
   const d = new Date(day.length === 10 ? `${day}T12:00:00` : day);
-  return d.toLocaleDateString(lang === "en" ? "en-GB" : "fr-FR", { weekday: "long", day: "numeric", month: "long" });
+  return d.toLocaleDateString(locale(lang), { weekday: "long", day: "numeric", month: "long" });
 }
 
+const locale = (lang) => (lang === "en" ? "en-GB" : "fr-FR");
+
 export function formatPrice(n, lang) {
-  return new Intl.NumberFormat(lang === "en" ? "en-GB" : "fr-FR", { style: "currency", currency: "EUR" }).format(n);
+  return new Intl.NumberFormat(locale(lang), { style: "currency", currency: "EUR" }).format(n);
 }
+
+/** A number as the shopper writes it ("1,3" in French), with `digits` decimals when given. */
+export function formatNumber(n, lang, digits) {
+  return new Intl.NumberFormat(locale(lang), { minimumFractionDigits: digits, maximumFractionDigits: digits ?? 3 }).format(n);
+}
+
+/** A distance to the tenth of a kilometre: "1,3 km". */
+export const formatKm = (n, lang, digits = 1) => `${formatNumber(n, lang, digits)} km`;
 
 /** The stock band a shopper sees: precise counts only when they help decide ("Plus que 3"). */
 export function band(a, t, lang) {

@@ -2,7 +2,7 @@
 // parcels) and click & collect stores — from POST /v1/source, with the sourcing explanation
 // ("why this store") on demand. Set `element.lines = [{ sku, qty, unitPrice }]` (or the `lines`
 // attribute as JSON) and `lat`/`lon`; the choice is `element.selected` and fires `atsource-select`.
-import { STRINGS, apiOf, call, el, formatDay, formatPrice, langOf, readiness, BASE_CSS } from "./atsource-common.js";
+import { STRINGS, apiOf, call, el, formatDay, formatKm, formatPrice, langOf, readiness, BASE_CSS } from "./atsource-common.js";
 
 class AtsourceDeliveryOptions extends HTMLElement {
   static observedAttributes = ["lines", "lat", "lon", "lang", "api", "profile"];
@@ -11,6 +11,7 @@ class AtsourceDeliveryOptions extends HTMLElement {
   #error = null;
   #selected = null;
   #gen = 0;
+  #queued = false;
   #names = new Map(); // location id -> name, for the explanation
 
   constructor() {
@@ -24,16 +25,23 @@ details{margin:.25rem 0 0}summary{cursor:pointer;color:#1d4ed8;text-decoration:u
   }
 
   get lines() { return this.#lines; }
-  set lines(v) { this.#lines = Array.isArray(v) ? v : []; this.#load(); }
+  set lines(v) { this.#lines = Array.isArray(v) ? v : []; this.#queue(); }
   /** The chosen option: `{ kind: "home" | "pickup", id, price, ... }`. */
   get selected() { return this.#selected; }
   /** The last answer of POST /v1/source: `{ plan, deliveryOptions }`. */
   get answer() { return this.#answer; }
 
-  connectedCallback() { this.#load(); }
+  connectedCallback() { this.#queue(); }
   attributeChangedCallback(name, old, now) {
     if (name === "lines") { try { this.#lines = JSON.parse(now || "[]"); } catch { this.#lines = []; } }
-    if (old !== now && this.isConnected) this.#load();
+    if (old !== now) this.#queue();
+  }
+
+  /** One POST /v1/source per settled set of lines and attributes (a page sets several at once). */
+  #queue() {
+    if (this.#queued) return;
+    this.#queued = true;
+    queueMicrotask(() => { this.#queued = false; if (this.isConnected) this.#load(); });
   }
 
   async #load() {
@@ -76,9 +84,9 @@ details{margin:.25rem 0 0}summary{cursor:pointer;color:#1d4ed8;text-decoration:u
     const home = d.home.map((h) => radio("home", h.id, h,
       el("strong", {}, h.name), " — ", el("span", { class: "price" }, price(h.price)), el("br"),
       el("span", { class: "muted" }, `${t.between(formatDay(h.earliest, lang), formatDay(h.latest, lang))} · ${t.parcels(h.parcels)}`),
-      this.#why(h.shipments.map((s) => s.location), h.plan, t)));
+      this.#why(h.shipments.map((s) => s.location), h.plan, t, lang)));
     const pickup = d.clickAndCollect.slice(0, 4).map((c) => radio("pickup", c.location, c,
-      el("strong", {}, c.name), ` (${c.distanceKm.toFixed(1)} km) — `, el("span", { class: "price" }, price(c.price)), el("br"),
+      el("strong", {}, c.name), ` (${formatKm(c.distanceKm, lang)}) — `, el("span", { class: "price" }, price(c.price)), el("br"),
       el("span", { class: "muted" }, readiness(c, t, lang)[1])));
     box.replaceChildren(
       home.length ? el("fieldset", {}, el("legend", {}, t.home), home) : el("p", { class: "muted" }, t.noDelivery),
@@ -86,12 +94,12 @@ details{margin:.25rem 0 0}summary{cursor:pointer;color:#1d4ed8;text-decoration:u
   }
 
   /** The plan's shipments and why nearer locations were passed over, behind a disclosure. */
-  #why(chosen, plan, t) {
+  #why(chosen, plan, t, lang) {
     if (!plan) return null;
     const label = (id) => this.#names.get(id) || id;
-    const ships = plan.shipments.map((s) => el("li", { class: "chosen" }, t.shipsFrom(label(s.location), s.distanceKm.toFixed(1))));
+    const ships = plan.shipments.map((s) => el("li", { class: "chosen" }, t.shipsFrom(label(s.location), formatKm(s.distanceKm, lang))));
     const others = (plan.explanations || []).filter((x) => !chosen.includes(x.location)).slice(0, 5)
-      .map((x) => el("li", {}, el("span", {}, `${label(x.location)} (${x.distanceKm.toFixed(1)} km)`), el("span", { class: "muted" }, t.reasons[x.reason] || x.reason)));
+      .map((x) => el("li", {}, el("span", {}, `${label(x.location)} (${formatKm(x.distanceKm, lang)})`), el("span", { class: "muted" }, t.reasons[x.reason] || x.reason)));
     return el("details", {}, el("summary", {}, t.why), el("ul", {}, ships, others));
   }
 }

@@ -1,18 +1,27 @@
 // <atsource-availability>: availability of one SKU near the shopper, live. Framework-free, no
 // wasm: it reads GET /v1/availability and POST /v1/source from the worker and follows
 // /v1/live over a WebSocket. Loading this file also defines <atsource-delivery-options>.
-import { STRINGS, apiOf, band, call, el, formatDay, langOf, readiness, BASE_CSS } from "./atsource-common.js";
+import { STRINGS, apiOf, band, call, el, formatDay, formatKm, formatNumber, langOf, readiness, BASE_CSS } from "./atsource-common.js";
 import { CITIES } from "./atsource-cities.js";
 import "./atsource-delivery-options.js";
 
 const PLACE_KEY = "atsource:place";
 
-/** A postcode ("69002"), a department prefix ("690") or a town ("lyon"), from the embedded table. */
+/** How a shopper may type a town: any case and accents, "-", "'" or spaces between words, "St" for "Saint". */
+const plain = (s) => s.toLowerCase().normalize("NFD").replace(/\p{Diacritic}/gu, "").replace(/[\s'’-]+/g, " ").trim()
+  .replace(/\bst(e?)\b/g, "saint$1");
+
+/**
+ * A postcode ("69002"), a département prefix ("690"), a town ("lyon", "saint etienne") or an
+ * arrondissement ("Paris 15") from the embedded table. A postcode the table lacks falls back to a
+ * town of its département: near enough for availability within tens of kilometres.
+ */
 export function findPlace(text) {
-  const q = text.trim().toLowerCase().normalize("NFD").replace(/\p{Diacritic}/gu, "");
+  const q = plain(text), [, town, n] = q.match(/^(\D+) (\d\d?)(?:e|er|eme)?$/) || [];
   if (!q) return null;
-  const plain = (s) => s.toLowerCase().normalize("NFD").replace(/\p{Diacritic}/gu, "");
-  return CITIES.find((c) => c.postcode === q) || CITIES.find((c) => /^\d/.test(q) && c.postcode.startsWith(q))
+  return CITIES.find((c) => c.postcode === q)
+    || (/^\d+$/.test(q) && CITIES.find((c) => c.postcode.startsWith(q.length === 5 ? q.slice(0, 2) : q)))
+    || (town && CITIES.find((c) => plain(c.name) === town && c.postcode.endsWith(n.padStart(2, "0"))))
     || CITIES.find((c) => plain(c.name) === q || `${c.postcode} ${plain(c.name)}` === q) || CITIES.find((c) => plain(c.name).startsWith(q)) || null;
 }
 
@@ -26,6 +35,8 @@ class AtsourceAvailability extends HTMLElement {
   #retryMs = 500;
   #gen = 0; // answers of an older load are dropped
   #estimateTimer = 0;
+  #queued = false;
+  #pushes = 0; // live pushes applied, so that a re-read older than one is dropped
 
   constructor() {
     super();
@@ -38,7 +49,8 @@ class AtsourceAvailability extends HTMLElement {
   }
 
   get #t() { return STRINGS[langOf(this)]; }
-  get #radius() { return Number(this.getAttribute("radius-km") || 50); }
+  // A radius the API would refuse ("abc", negative, 0, beyond 40,000 km) is a typo: the default.
+  get #radius() { const r = Number(this.getAttribute("radius-km")); return r > 0 && r <= 40000 ? r : 50; }
   get #mode() { return this.getAttribute("mode") === "pickup" ? "pickup" : "ship"; }
 
   get #place() {
@@ -47,16 +59,24 @@ class AtsourceAvailability extends HTMLElement {
     try { return JSON.parse(localStorage.getItem(PLACE_KEY)); } catch { return null; }
   }
 
-  connectedCallback() { this.#load(); }
+  connectedCallback() { this.#queue(); }
   disconnectedCallback() { this.#closeSocket(); clearTimeout(this.#estimateTimer); }
-  attributeChangedCallback(_n, old, now) { if (old !== now && this.isConnected) this.#load(); }
+  attributeChangedCallback(_n, old, now) { if (old !== now) this.#queue(); }
+
+  /** One load per settled set of attributes: an element parsed before this module ran gets
+   *  every attribute, then connectedCallback, in one go when it upgrades. */
+  #queue() {
+    if (this.#queued) return;
+    this.#queued = true;
+    queueMicrotask(() => { this.#queued = false; if (this.isConnected) this.#load(); });
+  }
 
   /** Sets the shopper's place (also remembered for the next product page). */
   setPlace(place) {
     try { localStorage.setItem(PLACE_KEY, JSON.stringify(place)); } catch { /* private mode */ }
     this.#asking = false;
     for (const a of ["lat", "lon"]) this.removeAttribute(a);
-    this.#load();
+    this.#queue();
   }
 
   async #load() {
@@ -68,8 +88,7 @@ class AtsourceAvailability extends HTMLElement {
     this.#error = null;
     this.shadowRoot.querySelector(".box").setAttribute("aria-busy", "true");
     try {
-      const q = new URLSearchParams({ skus: sku, lat: place.lat, lon: place.lon, radiusKm: this.#radius, mode: this.#mode });
-      const [a] = await call(apiOf(this), `/v1/availability?${q}`);
+      const [a] = await call(apiOf(this), `/v1/availability?${this.#query(sku, place)}`);
       if (gen !== this.#gen) return;
       this.#set(a);
       this.#listen(sku, place, gen);
@@ -79,6 +98,11 @@ class AtsourceAvailability extends HTMLElement {
       this.#error = e;
       this.#render();
     }
+  }
+
+  /** The query of GET /v1/availability, and of the live stream that keeps its answer current. */
+  #query(sku, place) {
+    return new URLSearchParams({ skus: sku, lat: place.lat, lon: place.lon, radiusKm: this.#radius, mode: this.#mode });
   }
 
   /** Home delivery dates and pickup readiness of one unit (the cart element prices the whole cart). */
@@ -104,7 +128,7 @@ class AtsourceAvailability extends HTMLElement {
 
   #listen(sku, place, gen) {
     const url = new URL(apiOf(this).replace(/^http/, "ws") + "/v1/live");
-    url.search = new URLSearchParams({ skus: sku, lat: place.lat, lon: place.lon, radiusKm: this.#radius, mode: this.#mode });
+    url.search = this.#query(sku, place);
     const ws = new WebSocket(url);
     this.#socket = ws;
     // data-live tells the page (and its tests) that pushes now arrive.
@@ -135,12 +159,28 @@ class AtsourceAvailability extends HTMLElement {
     // Nearest first, the API's distances as they are; equal distances by id, as the API lists them.
     const locations = [...locs.values()].sort((a, b) => (a.distanceKm ?? 0) - (b.distanceKm ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const total = locations.reduce((n, l) => n + l.ats, 0);
-    const { availableFrom, incoming } = this.#state;
-    this.#set({ sku: this.#state.sku, total, locations, ...(total === 0 && availableFrom ? { availableFrom, incoming } : {}) });
-    // The dates depend on where stock is: re-price once the edge replica has caught up (<= 1 s).
+    // Expected supply does not move with ATS: it stays, and dates the first unit as the API
+    // does (qty 1) when none is left.
+    const { sku, incoming } = this.#state;
+    let due = total;
+    const availableFrom = total < 1 && incoming?.find((s) => (due += s.qty) >= 1)?.date;
+    this.#set({ sku, total, locations, ...(availableFrom ? { availableFrom } : {}), ...(incoming ? { incoming } : {}) });
+    this.#pushes++;
+    // The API stays the reference (an `incoming` event pushes no ATS change) and the dates depend
+    // on where stock is: re-read both once the edge replica has caught up (<= 1 s).
     clearTimeout(this.#estimateTimer);
     const gen = this.#gen;
-    this.#estimateTimer = setTimeout(() => this.#estimate(gen), 1200);
+    this.#estimateTimer = setTimeout(() => this.#refresh(gen), 1200);
+  }
+
+  async #refresh(gen) {
+    const pushes = this.#pushes;
+    try {
+      const [a] = await call(apiOf(this), `/v1/availability?${this.#query(this.#state.sku, this.#place)}`);
+      // A push that arrived meanwhile is newer than this answer: its own re-read follows.
+      if (gen === this.#gen && pushes === this.#pushes && JSON.stringify(a) !== JSON.stringify(this.#state)) this.#set(a);
+    } catch { /* the pushed numbers stay; the next push or reconnect re-reads */ }
+    if (gen === this.#gen) this.#estimate(gen);
   }
 
   #closeSocket() {
@@ -154,14 +194,18 @@ class AtsourceAvailability extends HTMLElement {
     const t = this.#t, lang = langOf(this), box = this.shadowRoot.querySelector(".box");
     box.removeAttribute("aria-busy");
     const place = this.#place;
-    if (!place || this.#asking) return box.replaceChildren(this.#askForm(t));
+    if (!place || this.#asking) {
+      // A push or a re-read while the shopper chooses a place must not wipe what they type.
+      if (box.querySelector("form")?.lang !== lang) box.replaceChildren(this.#askForm(t, lang));
+      return;
+    }
     if (this.#error) {
       return box.replaceChildren(el("p", { class: "err", role: "alert" }, t.unreachable), el("button", { onclick: () => this.#load() }, t.retry));
     }
     const a = this.#state;
     if (!a) return box.replaceChildren(el("p", { class: "muted" }, t.loading));
     const [cls, text] = band(a, t, lang);
-    const where = el("p", { class: "muted" }, `${place.name ? t.around(place.name) + ", " : ""}${t.near(this.#radius)} · ${t.live} `,
+    const where = el("p", { class: "muted" }, `${place.name ? t.around(place.name) + ", " : ""}${t.near(formatNumber(this.#radius, lang))} · ${t.live} `,
       el("button", { class: "link", onclick: () => { this.#asking = true; this.#render(); } }, t.change));
     const o = this.#offers, parts = [el("p", { class: `band ${cls}`, "data-band": cls }, text), where];
     if (this.#mode === "ship" && o) {
@@ -172,13 +216,16 @@ class AtsourceAvailability extends HTMLElement {
     const stock = new Map(a.locations.map((l) => [l.id, l.ats]));
     parts.push(el("p", { class: "muted", id: "stores-h" }, t.stores));
     parts.push(stores.length ? el("ul", { "aria-labelledby": "stores-h" }, stores.map((s) => el("li", { "data-location": s.location },
-      el("span", {}, `${s.name} — ${s.distanceKm.toFixed(1)} km`),
+      el("span", {}, `${s.name} — ${formatKm(s.distanceKm, lang)}`),
       el("span", { class: readiness(s, t, lang)[0] }, readiness(s, t, lang)[1],
         stock.get(s.location) ? ` · ${t.units(stock.get(s.location))}` : "")))) : el("p", { class: "muted" }, o ? t.noStore : t.loading));
+    // A keyboard user on "Changer de lieu" stays there when a push redraws the answer.
+    const focused = this.shadowRoot.activeElement?.className === "link";
     box.replaceChildren(...parts);
+    if (focused) box.querySelector(".link").focus();
   }
 
-  #askForm(t) {
+  #askForm(t, lang) {
     const msg = el("p", { class: "err", role: "alert" });
     const input = el("input", { name: "place", list: "atsource-cities", autocomplete: "postal-code", required: true });
     const list = el("datalist", { id: "atsource-cities" }, CITIES.map((c) => el("option", { value: `${c.postcode} ${c.name}` })));
@@ -191,7 +238,7 @@ class AtsourceAvailability extends HTMLElement {
     const locate = () => navigator.geolocation.getCurrentPosition(
       (p) => this.setPlace({ name: "", lat: p.coords.latitude, lon: p.coords.longitude }),
       () => { msg.textContent = t.geoFailed; }, { timeout: 10000, maximumAge: 600000 });
-    return el("form", { onsubmit: submit, "aria-label": t.where },
+    return el("form", { onsubmit: submit, "aria-label": t.where, lang },
       el("label", {}, t.placeLabel, input), list, el("button", { type: "submit" }, t.find),
       "geolocation" in navigator && el("button", { type: "button", class: "link", onclick: locate }, t.locate), msg);
   }

@@ -1,6 +1,6 @@
 // The operations page: live alerts, the order history report as charts, locations and their load,
 // CSV stock counts, and the buttons a WMS would press (picked, shipped, delivered, return received).
-import { call, el, formatPrice } from "/atsource-common.js";
+import { call, el, formatKm, formatPrice } from "/atsource-common.js";
 import { barChart } from "/charts.js";
 
 const api = location.origin;
@@ -14,9 +14,11 @@ const NEXT = { created: [["picked", "Préparée"], ["cancelled", "Annuler"]], pi
   shipped: [["delivered", "Livrée"], ["returned", "Retour reçu"]], delivered: [["returned", "Retour reçu"]], return_requested: [["returned", "Retour reçu"]] };
 // The demo's token is public (make demo prints it); a real deployment types its own.
 let token = localStorage.getItem("ops:token") || "dev-token";
+let refused = false; // the worker refused `token`: asking again with it cannot succeed
 let names = new Map();
 const auth = () => ({ authorization: `Bearer ${token}` });
 const known = () => JSON.parse(localStorage.getItem("shop:orders") || "[]");
+const unfollow = (id) => localStorage.setItem("shop:orders", JSON.stringify(known().filter((o) => o.id !== id)));
 
 function alertItem(a) {
   const text = a.type === "sourcing_failed"
@@ -42,7 +44,11 @@ function connectAlerts() {
     if (msg.type === "hello") showAlerts(msg.recent || [], false);
     if (msg.type === "alerts") showAlerts(msg.alerts, true);
   };
-  ws.onclose = () => { if (socket === ws) { $("conn").textContent = "Flux d'alertes déconnecté, reconnexion…"; setTimeout(connectAlerts, 2000); } };
+  ws.onclose = () => {
+    if (socket !== ws || refused) return;
+    $("conn").textContent = "Flux d'alertes déconnecté, reconnexion…";
+    setTimeout(() => socket === ws && !refused && connectAlerts(), 2000);
+  };
 }
 
 async function orders() {
@@ -52,7 +58,10 @@ async function orders() {
   const listed = new Set(latest.map((o) => o.id));
   const extra = [];
   for (const o of known().filter((k) => !listed.has(k.id))) {
-    try { extra.push(await call(api, `/v1/orders/${encodeURIComponent(o.id)}`, { headers: auth() })); } catch {}
+    try { extra.push(await call(api, `/v1/orders/${encodeURIComponent(o.id)}`, { headers: auth() })); } catch (e) {
+      // No such order on this network: say so once and stop following it.
+      if (e.status === 404) { unfollow(o.id); $("add-order-msg").textContent = `Commande ${o.id} introuvable.`; }
+    }
   }
   for (const order of [...latest, ...extra]) {
     const o = order;
@@ -73,7 +82,7 @@ async function report() {
   const r = await call(api, "/v1/reports/orders", { headers: auth() });
   const kpi = (label, value) => el("div", { class: "kpi" }, el("b", {}, value), label);
   $("kpis").replaceChildren(kpi("commandes", String(r.orders)), kpi("unités", String(r.units)),
-    kpi("taux de fractionnement", `${Math.round(r.splitRate * 100)} %`), kpi("distance moyenne par colis", `${(r.averageDistanceKm ?? 0).toFixed(1)} km`),
+    kpi("taux de fractionnement", `${Math.round(r.splitRate * 100)} %`), kpi("distance moyenne par colis", formatKm(r.averageDistanceKm ?? 0, "fr")),
     kpi("coût moyen par commande", formatPrice(r.averageCostPerOrder ?? 0, "fr")));
   $("charts").replaceChildren(
     barChart("Commandes par statut", Object.entries(r.byStatus).map(([k, v]) => ({ label: STATUS[k] || k, value: v }))),
@@ -89,26 +98,44 @@ async function report() {
 }
 
 async function refresh() {
-  try { await Promise.all([orders(), report()]); $("conn").dataset.error = ""; }
-  catch (e) { $("conn").textContent = e.status === 401 ? "Jeton refusé." : "Service injoignable, nouvel essai…"; }
+  if (refused) return;
+  try { await Promise.all([orders(), report()]); }
+  catch (e) {
+    // A refused token stays refused: stop polling and reconnecting until another one is given.
+    refused = e.status === 401 || e.status === 403;
+    if (refused) socket?.close();
+    $("conn").textContent = refused ? "Jeton refusé." : "Service injoignable, nouvel essai…";
+  }
 }
 
 $("token").value = token;
-$("auth").addEventListener("submit", (e) => { e.preventDefault(); token = $("token").value; localStorage.setItem("ops:token", token); connectAlerts(); refresh(); });
+$("auth").addEventListener("submit", (e) => {
+  e.preventDefault();
+  token = $("token").value;
+  localStorage.setItem("ops:token", token);
+  refused = false;
+  connectAlerts();
+  refresh();
+});
 $("add-order").addEventListener("submit", (e) => {
   e.preventDefault();
   const id = $("order-id").value.trim();
+  $("add-order-msg").textContent = "";
   if (id) localStorage.setItem("shop:orders", JSON.stringify([{ id }, ...known().filter((o) => o.id !== id)]));
   $("order-id").value = "";
   refresh();
 });
+// French plurals start at 2: "0 ligne appliquée", "1 ligne appliquée", "2 lignes appliquées".
+const plural = (n) => (n > 1 ? "s" : "");
+const lines = (n) => `${n} ligne${plural(n)}`;
 $("counts").addEventListener("submit", async (e) => {
   e.preventDefault();
   const file = $("csv-file").files[0];
   const text = file ? await file.text() : $("csv-text").value;
   try {
     const r = await call(api, "/v1/inventory/counts", { method: "POST", headers: { ...auth(), "content-type": "text/csv" }, body: text });
-    $("csv-result").textContent = `${r.applied} lignes appliquées, ${r.duplicates} déjà importées, ${r.rejected.length} refusées` +
+    $("csv-result").textContent = `${lines(r.applied)} appliquée${plural(r.applied)}, ${r.duplicates} déjà importée${plural(r.duplicates)}, ` +
+      `${r.rejected.length} refusée${plural(r.rejected.length)}` +
       r.rejected.slice(0, 5).map((x) => ` — ligne ${x.line} : ${x.message}`).join("");
   } catch (err) { $("csv-result").textContent = `Import refusé : ${err.message}`; }
 });

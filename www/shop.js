@@ -1,12 +1,13 @@
 // The demo storefront: catalogue, product pages carrying <atsource-availability>, cart with
 // <atsource-delivery-options>, checkout (a reservation with its hold timer, then the order) and
 // live order tracking with a return request. Hash routes, so the worker serves one static page.
-import { call, el, formatPrice } from "/atsource-common.js";
+import { call, el, formatKm, formatNumber, formatPrice } from "/atsource-common.js";
 
 const api = location.origin;
 const $main = document.getElementById("main");
 const euro = (n) => formatPrice(n, "fr");
 const PARIS = { name: "Paris", lat: 48.8566, lon: 2.3522 };
+const MAX_QTY = 10; // per cart line, as the quantity fields say
 // An order's status is the name of its last event; a return says in its detail whether the units went back to stock.
 const STATUS = { created: "Commande confirmée", picked: "En préparation", shipped: "Expédiée", delivered: "Livrée",
   cancelled: "Annulée", return_requested: "Retour demandé", returned: "Retour reçu" };
@@ -20,10 +21,18 @@ const store = {
   set: (k, v) => localStorage.setItem(k, JSON.stringify(v)),
 };
 const cart = () => store.get("shop:cart", []);
+let releasing = Promise.resolve(); // the release of a hold the cart no longer matches
 function saveCart(lines) {
   store.set("shop:cart", lines);
-  sessionStorage.removeItem("shop:reservation"); // another cart needs another hold
+  // Another cart needs another hold. The old one is released at once: left to expire, it keeps
+  // the units from everyone, the shopper's own next checkout included.
+  const held = heldReservation();
+  sessionStorage.removeItem("shop:reservation");
+  if (held) releasing = call(api, `/v1/reservations/${held.id}`, { method: "DELETE" }).catch(() => {});
   showCount();
+}
+function heldReservation() {
+  try { return JSON.parse(sessionStorage.getItem("shop:reservation")); } catch { return null; }
 }
 const showCount = () => { document.getElementById("cart-count").textContent = cart().reduce((n, l) => n + l.qty, 0); };
 const place = () => store.get("atsource:place", null);
@@ -32,6 +41,28 @@ async function products() {
   catalogue ??= await call(api, "/v1/catalogue");
   return catalogue.products;
 }
+
+let locationNames = null;
+/** Location id -> name, so that a hold or an order reads "depuis Paris Rivoli", not its code. */
+function locationName() {
+  locationNames ??= call(api, "/v1/locations").then((ls) => new Map(ls.map((l) => [l.id, l.name])))
+    .catch(() => { locationNames = null; return new Map(); });
+  return locationNames.then((m) => (id) => m.get(id) || id);
+}
+
+/** "2 × Lampe Étretat, 1 × …": product names from the catalogue, the SKU when it has none. */
+async function linesText(lines) {
+  const names = new Map((await products().catch(() => [])).map((p) => [p.sku, p.name]));
+  return lines.map((l) => `${l.qty} × ${names.get(l.sku) || l.sku}`).join(", ");
+}
+
+/** What the shopper pays: the items at the cart's prices and the delivery option as quoted. */
+function amountOf(lines, delivery) {
+  const cents = (n) => Math.round(n * 100) / 100;
+  const items = cents(lines.reduce((n, l) => n + l.price * l.qty, 0)), shipping = delivery?.price ?? 0;
+  return { items, delivery: shipping, total: cents(items + shipping) };
+}
+const amountText = (a) => `Total : ${euro(a.total)} (articles ${euro(a.items)}, livraison ${a.delivery ? euro(a.delivery) : "gratuite"})`;
 
 function page(title, ...children) {
   document.title = `${title} — Maison Atsource`;
@@ -60,48 +91,60 @@ async function catalogueRoute(params) {
 async function productRoute(sku) {
   const p = (await products()).find((x) => x.sku === sku);
   if (!p) return page("Produit introuvable", el("a", { href: "#/" }, "Retour au catalogue"));
-  const qty = el("input", { id: "qty", type: "number", min: 1, max: 10, value: 1, inputmode: "numeric" });
+  const qty = el("input", { id: "qty", type: "number", min: 1, max: MAX_QTY, value: 1, inputmode: "numeric" });
   const msg = el("p", { role: "status", id: "added" });
   const add = () => {
-    const lines = cart(), n = Math.max(1, Math.min(10, parseInt(qty.value, 10) || 1)), line = lines.find((l) => l.sku === sku);
-    if (line) line.qty += n; else lines.push({ sku, qty: n, name: p.name, price: p.price });
+    const lines = cart(), n = Math.max(1, Math.min(MAX_QTY, parseInt(qty.value, 10) || 1)), line = lines.find((l) => l.sku === sku);
+    // The cart's quantity field stops at MAX_QTY: adding again cannot go past it either.
+    const capped = line && line.qty + n > MAX_QTY;
+    if (line) line.qty = Math.min(MAX_QTY, line.qty + n); else lines.push({ sku, qty: n, name: p.name, price: p.price });
     saveCart(lines);
-    msg.replaceChildren("Ajouté au panier. ", el("a", { href: "#/cart" }, "Voir le panier"));
+    msg.replaceChildren(capped ? `Quantité limitée à ${MAX_QTY} par article : ${MAX_QTY} dans le panier. ` : "Ajouté au panier. ", el("a", { href: "#/cart" }, "Voir le panier"));
   };
   const widget = el("atsource-availability", { sku, "radius-km": 50, mode: "ship", lang: "fr", id: "availability" });
   page(p.name, el("div", { class: "product" },
     el("div", { class: "panel" }, el("span", { class: "swatch", "aria-hidden": "true" }),
       el("p", { class: "price" }, euro(p.price)), el("p", {}, `${p.department} · ${p.category} · ${p.color}`),
-      el("p", { class: "muted" }, `Réf. ${p.sku} · ${(p.weightGrams / 1000).toFixed(1)} kg`),
+      el("p", { class: "muted" }, `Réf. ${p.sku} · ${formatNumber(p.weightGrams / 1000, "fr", 1)} kg`),
       el("label", {}, "Quantité", qty), el("button", { id: "add", onclick: add }, "Ajouter au panier"), msg),
     el("section", { "aria-label": "Disponibilité" }, el("h2", {}, "Disponibilité près de chez vous"), widget)));
 }
 
-function cartRoute() {
+async function cartRoute() {
+  await releasing; // the delivery options are priced on the stock that release gives back
   const lines = cart();
   if (!lines.length) return page("Panier", el("p", {}, "Votre panier est vide. "), el("a", { href: "#/" }, "Voir le catalogue"));
   const where = place() || PARIS;
   const options = el("atsource-delivery-options", { id: "delivery", lat: where.lat, lon: where.lon, lang: "fr" });
   options.lines = lines.map((l) => ({ sku: l.sku, qty: l.qty, unitPrice: l.price }));
-  options.addEventListener("atsource-select", (e) => sessionStorage.setItem("shop:delivery", JSON.stringify(e.detail)));
+  const checkout = el("a", { class: "button", href: "#/checkout", id: "checkout" }, "Commander");
+  const why = el("p", { class: "err", id: "undeliverable", role: "status" });
+  options.addEventListener("atsource-select", (e) => {
+    sessionStorage.setItem("shop:delivery", JSON.stringify(e.detail));
+    // No option at all: checkout could only be refused, so it is not offered.
+    const none = !e.detail;
+    if (none) { checkout.removeAttribute("href"); checkout.setAttribute("aria-disabled", "true"); }
+    else { checkout.setAttribute("href", "#/checkout"); checkout.removeAttribute("aria-disabled"); }
+    why.textContent = none ? `Ce panier ne peut pas être livré ni retiré près de ${where.name || "votre position"} : retirez les articles indisponibles ou changez de lieu.` : "";
+  });
   const rows = lines.map((l, i) => el("tr", {}, el("td", {}, el("a", { href: `#/p/${encodeURIComponent(l.sku)}` }, l.name)),
-    el("td", {}, el("input", { type: "number", min: 0, max: 10, value: l.qty, "aria-label": `Quantité de ${l.name}`,
-      onchange: (e) => { const n = parseInt(e.target.value, 10) || 0; const next = cart(); if (n) next[i].qty = n; else next.splice(i, 1); saveCart(next); cartRoute(); } })),
+    el("td", {}, el("input", { type: "number", min: 0, max: MAX_QTY, value: l.qty, "aria-label": `Quantité de ${l.name}`,
+      onchange: (e) => { const n = Math.min(MAX_QTY, parseInt(e.target.value, 10) || 0); const next = cart(); if (n) next[i].qty = n; else next.splice(i, 1); saveCart(next); cartRoute(); } })),
     el("td", {}, euro(l.price * l.qty))));
   const total = lines.reduce((n, l) => n + l.price * l.qty, 0);
   page("Panier", el("table", {}, el("caption", { class: "muted" }, "Articles du panier"),
     el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Article"), el("th", { scope: "col" }, "Quantité"), el("th", { scope: "col" }, "Montant"))),
     el("tbody", {}, rows)), el("p", { class: "price" }, `Sous-total : ${euro(total)}`),
     el("h2", {}, `Livraison vers ${where.name || "votre position"}`), options,
-    el("p", {}, el("a", { class: "button", href: "#/checkout", id: "checkout" }, "Commander")));
+    el("p", {}, checkout), why);
 }
 
 async function checkoutRoute() {
   const lines = cart();
   if (!lines.length) return cartRoute();
   const where = place() || PARIS;
-  let r;
-  try { r = JSON.parse(sessionStorage.getItem("shop:reservation")); } catch { r = null; }
+  await releasing;
+  let r = heldReservation();
   const delivery = JSON.parse(sessionStorage.getItem("shop:delivery") || "null");
   // Click & collect holds the cart at the chosen store; home delivery where sourcing ships from.
   const pickup = delivery?.kind === "pickup" ? delivery.id : undefined;
@@ -139,16 +182,19 @@ async function checkoutRoute() {
     e.submitter.disabled = true;
     try {
       const o = await call(api, "/v1/orders", { method: "POST", body: JSON.stringify({ reservationId: r.id,
-        customer: { name: name.value, email: email.value, delivery: delivery && { kind: delivery.kind, id: delivery.id, name: delivery.name, price: delivery.price } } }) });
+        customer: { name: name.value, email: email.value, delivery: delivery && { kind: delivery.kind, id: delivery.id, name: delivery.name, price: delivery.price }, amount } }) });
       store.set("shop:orders", [{ id: o.id, token: o.trackingToken, at: new Date().toISOString() }, ...store.get("shop:orders", [])].slice(0, 50));
+      sessionStorage.removeItem("shop:reservation"); // it became the order: nothing to release
       saveCart([]);
       location.hash = `#/order/${o.id}/${o.trackingToken}`;
     } catch (err) { msg.textContent = err.message; e.submitter.disabled = false; }
   };
+  const amount = amountOf(lines, delivery), nameOf = await locationName();
+  const held = await Promise.all(r.plan.shipments.map(async (s) => `${await linesText(s.lines)} — depuis ${nameOf(s.location)} (${formatKm(s.distanceKm, "fr")})`));
   const release = async () => { await call(api, `/v1/reservations/${r.id}`, { method: "DELETE" }).catch(() => {}); sessionStorage.removeItem("shop:reservation"); location.hash = "#/cart"; };
   page("Paiement", el("p", {}, "Vos articles sont réservés pendant ", timer, "."),
     el("p", { class: "muted" }, delivery ? `Mode : ${delivery.name ?? delivery.id} — ${delivery.price ? euro(delivery.price) : "gratuit"}` : ""),
-    el("ul", {}, r.plan.shipments.map((s) => el("li", {}, `${s.lines.map((l) => `${l.qty} × ${l.sku}`).join(", ")} — depuis ${s.location} (${s.distanceKm.toFixed(0)} km)`))),
+    el("ul", { id: "shipments" }, held.map((text) => el("li", {}, text))), el("p", { class: "price", id: "amount" }, amountText(amount)),
     el("form", { onsubmit: submit, "aria-label": "Coordonnées" }, el("label", {}, "Nom", name), el("label", {}, "E-mail", email),
       el("p", {}, el("button", { type: "submit", id: "place-order" }, "Confirmer la commande"), " ",
         el("button", { type: "button", class: "secondary", onclick: release }, "Annuler la réservation")), msg));
@@ -157,13 +203,20 @@ async function checkoutRoute() {
 async function orderRoute(id, token) {
   const status = el("p", { class: "status", id: "order-status", role: "status", "aria-live": "polite" });
   const timeline = el("ol", { class: "timeline", id: "timeline", "aria-label": "Suivi de commande" });
-  const ships = el("ul", {});
+  const ships = el("ul", { id: "shipments" });
+  const amount = el("p", { class: "price", id: "order-amount" });
   const actions = el("div", {});
-  page("Merci pour votre commande", el("p", {}, "Commande ", el("strong", { id: "order-id" }, id)), status, el("h2", {}, "Suivi"), timeline, el("h2", {}, "Colis"), ships, actions);
-  let last = "";
+  page("Merci pour votre commande", el("p", {}, "Commande ", el("strong", { id: "order-id" }, id)), status, amount,
+    el("h2", {}, "Suivi"), timeline, el("h2", {}, "Colis"), ships, actions);
+  let last = "", interval = 0, gone = false;
   const refresh = async () => {
     let o;
-    try { o = await call(api, `/v1/orders/${encodeURIComponent(id)}?token=${encodeURIComponent(token)}`); } catch { return; }
+    try { o = await call(api, `/v1/orders/${encodeURIComponent(id)}?token=${encodeURIComponent(token ?? "")}`); } catch (e) {
+      // A wrong link does not heal by asking again (a 5xx or the network may): say why, stop polling.
+      if (e.status >= 400 && !gone) { gone = true; clearInterval(interval); trackingRefused(id, e.status); }
+      return;
+    }
+    if (gone) return;
     const key = JSON.stringify([o.status, o.timeline.length]);
     if (key === last) return; // no re-render, no layout shift, no repeated announcement
     last = key;
@@ -171,7 +224,9 @@ async function orderRoute(id, token) {
     status.dataset.status = o.status;
     timeline.replaceChildren(...o.timeline.map((t) => el("li", { "data-status": t.status, "data-event": t.event }, el("strong", {}, entryLabel(t)), " — ",
       new Date(t.at).toLocaleString("fr-FR", { dateStyle: "medium", timeStyle: "short" }))));
-    ships.replaceChildren(...o.shipments.map((s) => el("li", {}, `${s.name} (${s.distanceKm.toFixed(0)} km) : ${s.lines.map((l) => `${l.qty} × ${l.sku}`).join(", ")}`)));
+    // What the shopper agreed to pay at checkout (an order placed elsewhere may not say).
+    if (o.customer?.amount) amount.textContent = amountText(o.customer.amount);
+    ships.replaceChildren(...await Promise.all(o.shipments.map(async (s) => el("li", {}, `${s.name} (${formatKm(s.distanceKm, "fr")}) : ${await linesText(s.lines)}`))));
     const ask = async () => {
       await call(api, `/v1/orders/${encodeURIComponent(id)}/returns?token=${encodeURIComponent(token)}`, { method: "POST", body: "{}" }).catch(() => {});
       refresh();
@@ -179,10 +234,16 @@ async function orderRoute(id, token) {
     actions.replaceChildren(o.status === "delivered" ? el("button", { id: "request-return", onclick: ask }, "Demander un retour")
       : o.status === "return_requested" ? el("p", {}, "Votre demande de retour est enregistrée : déposez le colis en point relais.") : "");
   };
+  leave = () => { gone = true; clearInterval(interval); }; // and an answer arriving after leaving is dropped
   await refresh();
   // Live tracking: the worker has no order stream, so the page polls while it is open.
-  const interval = setInterval(refresh, 1000);
-  leave = () => clearInterval(interval);
+  if (!gone) interval = setInterval(refresh, 1000);
+}
+
+function trackingRefused(id, status) {
+  const back = el("a", { href: "#/" }, "Retour au catalogue");
+  if (status === 404) page("Commande introuvable", el("p", { class: "err", role: "alert" }, `Aucune commande ne porte le numéro ${id}.`), back);
+  else page("Lien de suivi invalide", el("p", { class: "err", role: "alert" }, `Ce lien ne permet pas de suivre la commande ${id} : ouvrez le lien complet reçu avec la confirmation.`), back);
 }
 
 async function route() {

@@ -44,6 +44,7 @@ test("catalogue → product (postcode) → live event → cart → checkout hold
   await widget.locator(".band", { hasText: "Plus que 2" }).waitFor();
   await widget.locator("p", { hasText: "Près de Paris" }).waitFor();
   await widget.locator(".delivery").waitFor(); // the home delivery estimate
+  assert.match(await shop.locator(".panel .muted").innerText(), /· \d+,\d kg$/, "a French decimal comma");
   assert.match(await widget.locator(".delivery").innerText(), /Livraison estimée/);
   assert.deepEqual(await seriousViolations(shop), [], "product page accessible");
   await screenshot(shop, "product");
@@ -78,7 +79,7 @@ test("catalogue → product (postcode) → live event → cart → checkout hold
   assert.match(await options.locator("fieldset").first().innerText(), /€|Gratuit/);
   assert.match(await options.locator("fieldset").first().innerText(), /1 colis/);
   await options.locator("summary").first().click();
-  assert.match(await options.locator("details[open]").innerText(), /Paris Rivoli/);
+  assert.match(await options.locator("details[open]").innerText(), /Paris Rivoli \(\d+,\d km\)/);
   assert.deepEqual(await seriousViolations(shop), [], "cart accessible");
   await screenshot(shop, "cart");
 
@@ -86,6 +87,11 @@ test("catalogue → product (postcode) → live event → cart → checkout hold
   await shop.locator("#checkout").click();
   await shop.locator("#hold-timer").waitFor();
   assert.match(await shop.locator("#hold-timer").innerText(), /^1[45]:\d\d$/);
+  // What is held, in words: the product and the store by name, and what the shopper will pay.
+  const productName = (await demo.api("GET", "/v1/catalogue")).json.products.find((p) => p.sku === SKU).name;
+  assert.match(await shop.locator("#shipments").innerText(), new RegExp(`^2 × ${productName} — depuis Paris Rivoli \\(\\d+,\\d km\\)$`));
+  const amount = await shop.locator("#amount").innerText();
+  assert.match(amount, /^Total : [\d\s\u202f]+,\d\d\s€ \(articles [\d\s\u202f]+,\d\d\s€, livraison (gratuite|[\d\s\u202f]+,\d\d\s€)\)$/);
   const held = await position(demo, SKU, STORE);
   assert.equal(held.reserved, 2);
   assert.equal(held.ats, 10);
@@ -111,6 +117,8 @@ test("catalogue → product (postcode) → live event → cart → checkout hold
   // The tracking tab follows without reload.
   await shop.locator("#order-status[data-status=shipped]").waitFor({ timeout: 3000 });
   assert.equal(await shop.locator("#timeline li").count(), 3);
+  assert.match(await shop.locator("#shipments").innerText(), new RegExp(`^Paris Rivoli \\(\\d+,\\d km\\) : 2 × ${productName}$`));
+  assert.equal(await shop.locator("#order-amount").innerText(), amount);
   const shipped = await position(demo, SKU, STORE);
   assert.deepEqual([shipped.onHand, shipped.reserved, shipped.picking], [10, 0, 0]);
   await row.locator("button[data-action=delivered]").click();
@@ -122,6 +130,7 @@ test("catalogue → product (postcode) → live event → cart → checkout hold
   // Report, alerts and locations on the operations page.
   await ops.locator("#kpis .kpi").first().waitFor();
   assert.match(await ops.locator("#kpis").innerText(), /1\s*commandes/);
+  assert.match(await ops.locator("#kpis").innerText(), /\d+,\d km/);
   assert.equal(await ops.locator("#charts svg[role=img]").count(), 3);
   assert.match(await ops.locator("#locations").innerText(), /Paris Rivoli/);
   assert.deepEqual(await seriousViolations(ops), [], "operations page accessible");
@@ -149,8 +158,8 @@ test("operations: CSV stock counts and failed sourcing, and the live alerts they
   await ops.locator("#conn", { hasText: "connecté" }).waitFor();
   await ops.locator("#csv-text").fill(`sku,location,onHand\n${SKU},${STORE},0\n${SKU},NOWHERE,3\n`);
   await ops.locator("#counts button[type=submit]").click();
-  await ops.locator("#csv-result", { hasText: "1 lignes appliquées" }).waitFor();
-  assert.match(await ops.locator("#csv-result").innerText(), /1 refusées — ligne 3/);
+  await ops.locator("#csv-result", { hasText: "1 ligne appliquée," }).waitFor();
+  assert.match(await ops.locator("#csv-result").innerText(), /^1 ligne appliquée, 0 déjà importée, 1 refusée — ligne 3/);
   // Counting the store to 0 is an out-of-stock crossing: the alert arrives live.
   await ops.locator(`#alerts li[data-kind=out_of_stock][data-location=${STORE}]`, { hasText: SKU }).first().waitFor({ timeout: 3000 });
   // A cart the network cannot serve: refused, and a failed-sourcing alert for operations.
@@ -196,4 +205,146 @@ test("click & collect chosen on the cart page is what checkout holds: the units 
   assert.equal((await position(demo, sku, "WH-PARIS")).reserved, 1);
   assert.deepEqual(shop.errors, []);
   await shop.context().close();
+});
+
+test("changing the cart after checkout releases the old hold: the shopper's next checkout is not refused", { timeout: 120_000 }, async () => {
+  // Two units in all; the first checkout holds both.
+  const sku = "LUM-0002-NOI";
+  await stockOnly(demo, sku, { "WH-PARIS": 2 }, "recart");
+  const shop = await openPage(browser);
+  await shop.goto(`${demo.base}/`);
+  await shop.locator(".grid .card").first().waitFor();
+  await shop.evaluate((s) => {
+    localStorage.setItem("shop:cart", JSON.stringify([{ sku: s, qty: 2, price: 30, name: "Lampe" }]));
+    localStorage.setItem("atsource:place", JSON.stringify({ lat: 48.8566, lon: 2.3522, name: "Paris" }));
+    sessionStorage.clear();
+  }, sku);
+  await shop.goto(`${demo.base}/#/cart`);
+  await shop.locator("atsource-delivery-options input[type=radio]").first().waitFor();
+  await shop.locator("#checkout").click();
+  await shop.locator("#hold-timer").waitFor();
+  assert.equal((await position(demo, sku, "WH-PARIS")).reserved, 2);
+  // Back to the cart: one unit fewer. The old hold goes, and the new checkout holds one.
+  await shop.goto(`${demo.base}/#/cart`);
+  const qty = shop.getByLabel("Quantité de Lampe");
+  await qty.fill("1");
+  await qty.press("Enter");
+  let reserved = 2;
+  for (const t0 = Date.now(); reserved !== 0 && Date.now() - t0 < 3000; await new Promise((r) => setTimeout(r, 100))) {
+    reserved = (await position(demo, sku, "WH-PARIS")).reserved;
+  }
+  assert.equal(reserved, 0, "the old hold is released when the cart changes");
+  await shop.locator("atsource-delivery-options input[type=radio]").first().waitFor({ timeout: 5000 });
+  await shop.locator("#checkout").click();
+  await shop.locator("#hold-timer").waitFor();
+  assert.equal((await position(demo, sku, "WH-PARIS")).reserved, 1);
+  assert.deepEqual(shop.errors, []);
+  assert.deepEqual(shop.consoleErrors, []);
+  await shop.context().close();
+});
+
+test("tracking with a wrong token or an unknown order: a clear message, and polling stops", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0001-NOI";
+  await stockOnly(demo, sku, { "WH-PARIS": 20 }, "track"); // the demo holds a few there already
+  const held = await demo.api("POST", "/v1/reservations", { idempotencyKey: "track-1", lines: [{ sku, qty: 1 }], destination: { lat: 48.85, lon: 2.35 } });
+  assert.equal(held.status, 201, JSON.stringify(held.json));
+  const order = await demo.api("POST", "/v1/orders", { reservationId: held.json.id });
+  assert.equal(order.status, 201);
+  const shop = await openPage(browser);
+  let reads = 0;
+  shop.on("request", (r) => { if (new URL(r.url()).pathname.startsWith("/v1/orders/")) reads++; });
+  for (const [hash, title] of [[`#/order/${order.json.id}/wrongtoken`, "Lien de suivi invalide"], ["#/order/ord_nope/xyz", "Commande introuvable"]]) {
+    reads = 0;
+    await shop.goto(`${demo.base}/${hash}`);
+    await shop.locator("h1", { hasText: title }).waitFor({ timeout: 3000 });
+    assert.match(await shop.locator("[role=alert]").innerText(), /\w/);
+    const after = reads;
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(reads, after, `${hash}: no more polling`);
+  }
+  assert.deepEqual(shop.errors, []);
+  await shop.context().close();
+});
+
+/** A shop page with `lines` in the cart near Paris and nothing held. */
+async function shopWithCart(lines) {
+  const shop = await openPage(browser);
+  await shop.goto(`${demo.base}/`);
+  await shop.locator(".grid .card").first().waitFor();
+  await shop.evaluate((l) => {
+    localStorage.setItem("shop:cart", JSON.stringify(l));
+    localStorage.setItem("atsource:place", JSON.stringify({ lat: 48.8566, lon: 2.3522, name: "Paris" }));
+    sessionStorage.clear();
+  }, lines);
+  return shop;
+}
+
+test("a cart that cannot be delivered offers no checkout, and says why", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0001-SAB";
+  await stockOnly(demo, sku, {}, "nowhere");
+  await new Promise((r) => setTimeout(r, 1100)); // the edge replicas catch up
+  const shop = await shopWithCart([{ sku, qty: 1, price: 20, name: "Lampe" }]);
+  await shop.goto(`${demo.base}/#/cart`);
+  await shop.locator("#checkout[aria-disabled=true]:not([href])").waitFor({ timeout: 5000 });
+  assert.match(await shop.locator("#undeliverable").innerText(), /ne peut pas être livré/);
+  assert.deepEqual(await seriousViolations(shop), []);
+  assert.deepEqual(shop.errors, []);
+  await shop.context().close();
+});
+
+test("adding a product again never takes its cart line past 10", { timeout: 60_000 }, async () => {
+  const shop = await shopWithCart([]);
+  await shop.goto(`${demo.base}/#/p/LUM-0002-BLC`);
+  for (const n of ["10", "3"]) {
+    await shop.locator("#qty").fill(n);
+    await shop.locator("#add").click();
+  }
+  await shop.locator("#added", { hasText: "10" }).waitFor();
+  assert.deepEqual(await shop.evaluate(() => JSON.parse(localStorage.getItem("shop:cart")).map((l) => l.qty)), [10]);
+  assert.equal(await shop.locator("#cart-count").innerText(), "10");
+  // Typed past the field's max in the cart: 10 as well.
+  await shop.goto(`${demo.base}/#/cart`);
+  await shop.locator("tbody input[type=number]").fill("15");
+  await shop.locator("tbody input[type=number]").press("Enter");
+  await shop.waitForFunction(() => document.getElementById("cart-count").textContent === "10" && document.querySelector("tbody input").value === "10");
+  assert.deepEqual(await shop.evaluate(() => JSON.parse(localStorage.getItem("shop:cart")).map((l) => l.qty)), [10]);
+  assert.deepEqual(shop.errors, []);
+  await shop.context().close();
+});
+
+test("operations: a refused token says so and stops retrying until another is given", { timeout: 60_000 }, async () => {
+  const ops = await openPage(browser);
+  await ops.addInitScript(() => { if (!sessionStorage.getItem("seeded")) { localStorage.setItem("ops:token", "wrong-token"); sessionStorage.setItem("seeded", "1"); } });
+  let calls = 0;
+  ops.on("request", (r) => { if (new URL(r.url()).pathname.startsWith("/v1/")) calls++; });
+  ops.on("websocket", () => calls++);
+  await ops.goto(`${demo.base}/ops.html`);
+  await ops.locator("#conn", { hasText: "Jeton refusé." }).waitFor({ timeout: 5000 });
+  await new Promise((r) => setTimeout(r, 1000)); // what was already under way settles
+  const settled = calls;
+  await new Promise((r) => setTimeout(r, 6500)); // two refresh periods, three reconnect delays
+  assert.equal(calls, settled, "no retry with a refused token");
+  assert.equal(await ops.locator("#conn").innerText(), "Jeton refusé.");
+  // The right token: connected again.
+  await ops.locator("#token").fill(TOKEN);
+  await ops.locator("#auth button[type=submit]").click();
+  await ops.locator("#conn", { hasText: "Flux d'alertes connecté" }).waitFor({ timeout: 5000 });
+  await ops.locator("#kpis .kpi").first().waitFor();
+  assert.deepEqual(ops.errors, []);
+  await ops.context().close();
+});
+
+test("operations: an unknown order number is said to be unknown and not asked for again", { timeout: 60_000 }, async () => {
+  const ops = await openPage(browser);
+  let asked = 0;
+  ops.on("request", (r) => { if (new URL(r.url()).pathname === "/v1/orders/ord_nope") asked++; });
+  await ops.goto(`${demo.base}/ops.html`);
+  await ops.locator("#conn", { hasText: "connecté" }).waitFor();
+  await ops.locator("#order-id").fill("ord_nope");
+  await ops.locator("#add-order button[type=submit]").click();
+  await ops.locator("#add-order-msg", { hasText: "Commande ord_nope introuvable" }).waitFor({ timeout: 5000 });
+  await new Promise((r) => setTimeout(r, 6500)); // two refresh periods
+  assert.equal(asked, 1);
+  assert.deepEqual(ops.errors, []);
+  await ops.context().close();
 });

@@ -71,6 +71,7 @@ test("French, on another site: bands, delivery estimate, nearest stores, the API
   assert.match(await w.locator(".delivery").innerText(), /^Livraison estimée (le|entre le) \w+ \d+/);
   assert.equal(await w.locator("li[data-location]").count(), 3);
   assert.match(await w.locator("li[data-location]").first().innerText(), /km[\s\S]*Retrait prêt/);
+  assert.match(await w.locator("li[data-location]").first().innerText(), / — \d+,\d km/, "a French decimal comma");
   assert.ok((await page.evaluate(() => window.layoutShift)) < 0.05, "no layout shift");
   assert.deepEqual(await seriousViolations(page), []);
   await screenshot(page, "widget-fr");
@@ -89,6 +90,7 @@ test("English, click & collect mode, on a phone-sized screen", { timeout: 60_000
   assert.match(await w.locator(".box").innerText(), /within 30 km · updated live/);
   assert.match(await w.locator(".box").innerText(), /Nearest stores/);
   assert.match(await w.locator("li[data-location]").first().innerText(), /Pickup ready/);
+  assert.match(await w.locator("li[data-location]").first().innerText(), / — \d+\.\d km/, "an English decimal point");
   assert.equal(await w.locator(".delivery").count(), 0, "no home delivery line in pickup mode");
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), "no horizontal scroll at 360 px");
   assert.deepEqual(await seriousViolations(page), []);
@@ -168,6 +170,154 @@ test("the worker unreachable: a clear message and a retry that recovers, no unca
   await w.getByRole("button", { name: "Réessayer" }).click();
   await waitState(page);
   await w.locator(".band").waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+/** GET /v1/availability for the widget's own query, once the edge replicas have caught up (<= 1 s). */
+async function settledApi(sku, lat, lon, radiusKm = 50, mode = "ship") {
+  await new Promise((r) => setTimeout(r, 1100));
+  return (await demo.api("GET", `/v1/availability?skus=${sku}&lat=${lat}&lon=${lon}&radiusKm=${radiusKm}&mode=${mode}`)).json[0];
+}
+
+test("live updates keep future supply: after each push the state is GET /v1/availability's, then 'Disponible à partir du'", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0003-TER";
+  await stockOnly(demo, sku, { "ST-PARIS-01": 2 }, "supply");
+  const due = await demo.api("POST", "/v1/inventory/events", { events: [{ id: "supply-due", type: "incoming", sku, location: "WH-PARIS", qty: 5, date: "2027-01-10" }] }, { token: true });
+  assert.equal(due.status, 200);
+  const first = await settledApi(sku, 48.85, 2.35);
+  assert.ok(first.total === 2 && first.incoming?.length, JSON.stringify(first));
+  const page = await embed("supply", { sku, lat: 48.85, lon: 2.35, lang: "fr" });
+  await page.locator("atsource-availability[data-live]").waitFor();
+  assert.deepEqual(await state(page), first);
+  const reserve = (key) => demo.api("POST", "/v1/reservations", { idempotencyKey: key, lines: [{ sku, qty: 1 }], destination: { lat: 48.85, lon: 2.35 } });
+  // One unit left: the total stays above 0, the expected supply is still part of the answer.
+  assert.equal((await reserve("supply-1")).status, 201);
+  await page.waitForFunction(() => document.querySelector("atsource-availability").availability.total === 1);
+  assert.deepEqual(await state(page), await settledApi(sku, 48.85, 2.35));
+  // The last unit: no stock, but a date.
+  assert.equal((await reserve("supply-2")).status, 201);
+  await page.waitForFunction(() => document.querySelector("atsource-availability").availability.total === 0);
+  const last = await settledApi(sku, 48.85, 2.35);
+  assert.ok(last.availableFrom, JSON.stringify(last));
+  assert.deepEqual(await state(page), last);
+  assert.deepEqual((await page.evaluate(() => window.changes)).at(-1), last, "atsource-change carries it too");
+  assert.match(await page.locator("atsource-availability .band").innerText(), /^Disponible à partir du \w+ 10 janvier$/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("a live update while the shopper types a new place leaves the field, its caret and focus alone", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0002-BLC";
+  await stockOnly(demo, sku, { "ST-PARIS-01": 2 }, "typing");
+  await new Promise((r) => setTimeout(r, 1100));
+  const page = await embed("typing", { sku, lat: 48.85, lon: 2.35, lang: "fr" });
+  await page.locator("atsource-availability[data-live]").waitFor();
+  const w = page.locator("atsource-availability");
+  await w.getByRole("button", { name: "Changer de lieu" }).click();
+  const input = w.getByLabel("Code postal ou ville");
+  await input.click();
+  await page.keyboard.type("Bordea");
+  await page.keyboard.press("ArrowLeft");
+  const ingest = await demo.api("POST", "/v1/inventory/events",
+    { events: [{ id: "typing-receipt", type: "adjust", sku, location: "ST-PARIS-01", delta: 3 }] }, { token: true });
+  assert.equal(ingest.status, 200);
+  await page.waitForFunction(() => document.querySelector("atsource-availability").availability.total === 5);
+  await new Promise((r) => setTimeout(r, 1500)); // and past the re-read that follows a push
+  assert.equal(await input.inputValue(), "Bordea");
+  assert.deepEqual(await w.evaluate((e) => { const a = e.shadowRoot.activeElement; return [a?.name, a?.selectionStart]; }), ["place", 5]);
+  await page.keyboard.press("End");
+  await page.keyboard.type("ux");
+  await page.keyboard.press("Enter");
+  await w.locator("p", { hasText: "Près de Bordeaux" }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("a live update keeps the keyboard focus on 'Changer de lieu'", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0002-NOI";
+  await stockOnly(demo, sku, { "ST-PARIS-01": 2 }, "focus");
+  await new Promise((r) => setTimeout(r, 1100));
+  const page = await embed("focus", { sku, lat: 48.85, lon: 2.35, lang: "fr" });
+  await page.locator("atsource-availability[data-live]").waitFor();
+  const w = page.locator("atsource-availability");
+  await w.locator(".delivery").waitFor();
+  await w.getByRole("button", { name: "Changer de lieu" }).focus();
+  await demo.api("POST", "/v1/inventory/events", { events: [{ id: "focus-receipt", type: "adjust", sku, location: "ST-PARIS-01", delta: 1 }] }, { token: true });
+  await page.waitForFunction(() => document.querySelector("atsource-availability").availability.total === 3);
+  await new Promise((r) => setTimeout(r, 1500)); // and past the re-read that follows a push
+  assert.equal(await w.evaluate((e) => e.shadowRoot.activeElement?.textContent), "Changer de lieu");
+  await page.keyboard.press("Enter");
+  await w.getByLabel("Code postal ou ville").waitFor();
+  await page.context().close();
+});
+
+test("the documented embedding loads once: one availability read, one source call, one WebSocket", { timeout: 60_000 }, async () => {
+  const seen = { availability: 0, source: 0, sockets: 0 };
+  const page = await embed("once", { sku: "LUM-0001-TER", lat: 48.85, lon: 2.35, "radius-km": 50, mode: "ship", lang: "fr" }, "fr", {
+    setup: (p) => {
+      p.on("request", (r) => {
+        const path = new URL(r.url()).pathname;
+        if (path === "/v1/availability") seen.availability++;
+        if (path === "/v1/source") seen.source++;
+      });
+      p.on("websocket", () => seen.sockets++);
+    },
+  });
+  await page.locator("atsource-availability[data-live]").waitFor();
+  await page.locator("atsource-availability .delivery").waitFor();
+  await new Promise((r) => setTimeout(r, 500));
+  assert.deepEqual(seen, { availability: 1, source: 1, sockets: 1 });
+  assert.equal((await page.evaluate(() => window.changes)).length, 1, "one atsource-change");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("an invalid radius-km (not a number, negative) falls back to the default 50 km", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0001-TER";
+  const api = (await demo.api("GET", `/v1/availability?skus=${sku}&lat=48.85&lon=2.35&radiusKm=50&mode=ship`)).json[0];
+  for (const [name, radius] of [["radius-abc", "abc"], ["radius-neg", "-5"]]) {
+    const page = await embed(name, { sku, lat: 48.85, lon: 2.35, "radius-km": radius, lang: "fr" });
+    const w = page.locator("atsource-availability");
+    await w.locator(".band").waitFor();
+    assert.deepEqual(await state(page), api, radius);
+    assert.match(await w.locator(".box").innerText(), /dans un rayon de 50 km/);
+    assert.equal(await w.locator("[role=alert]").count(), 0);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+  // A valid radius with decimals is written the French way.
+  const page = await embed("radius-dec", { sku, lat: 48.85, lon: 2.35, "radius-km": 20.5, lang: "fr" });
+  await page.locator("atsource-availability .box", { hasText: "dans un rayon de 20,5 km" }).waitFor();
+  await page.context().close();
+});
+
+test("place lookup: every Paris postcode, towns typed without hyphens or accents, arrondissements, a département's town", { timeout: 60_000 }, async () => {
+  const page = await embed("lookup", { sku: "LUM-0001-TER", lang: "fr" });
+  const found = await page.evaluate(async (base) => {
+    const { findPlace } = await import(`${base}/atsource-widget.js`);
+    const typed = ["75002", "75004", "75005", "75007", "75010", "75019", "75116", "saint etienne", "Saint Etienne", "St-Étienne",
+      "Villeneuve d'Ascq", "villeneuve d ascq", "Villeneuve-d’Ascq", "Paris 15", "Paris 1er", "paris 16e", "Lyon 3", "92400", "13090",
+      "99999", "Bordea", "69002 Lyon"];
+    return Object.fromEntries(typed.map((t) => { const c = findPlace(t); return [t, c && `${c.postcode} ${c.name}`]; }));
+  }, demo.base);
+  for (let n = 1; n <= 20; n++) {
+    const pc = `750${String(n).padStart(2, "0")}`;
+    assert.equal(await page.evaluate(async ([base, pc]) => (await import(`${base}/atsource-widget.js`)).findPlace(pc)?.postcode, [demo.base, pc]), pc);
+  }
+  assert.deepEqual(found, {
+    "75002": "75002 Paris", "75004": "75004 Paris", "75005": "75005 Paris", "75007": "75007 Paris", "75010": "75010 Paris",
+    "75019": "75019 Paris", "75116": "75116 Paris", "saint etienne": "42000 Saint-Étienne", "Saint Etienne": "42000 Saint-Étienne",
+    "St-Étienne": "42000 Saint-Étienne", "Villeneuve d'Ascq": "59650 Villeneuve-d'Ascq", "villeneuve d ascq": "59650 Villeneuve-d'Ascq",
+    "Villeneuve-d’Ascq": "59650 Villeneuve-d'Ascq", "Paris 15": "75015 Paris", "Paris 1er": "75001 Paris", "paris 16e": "75016 Paris",
+    "Lyon 3": "69003 Lyon", "92400": "92100 Boulogne-Billancourt", "13090": "13001 Marseille", "99999": null, "Bordea": "33000 Bordeaux",
+    "69002 Lyon": "69002 Lyon",
+  });
+  // And through the form, by keyboard.
+  const input = page.locator("atsource-availability").getByLabel("Code postal ou ville");
+  await input.fill("saint etienne");
+  await input.press("Enter");
+  await page.locator("atsource-availability p", { hasText: "Près de Saint-Étienne" }).waitFor();
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
