@@ -37,7 +37,7 @@ say "cargo build --target wasm32-unknown-unknown --release (commit $commit)"
 ATSOURCE_GIT_COMMIT=$commit cargo build --target wasm32-unknown-unknown --release
 
 stamp="$out/.stamp"
-key="$(sha256sum "$raw" scripts/build.sh | sha256sum | cut -d' ' -f1) $(wasm-bindgen --version)"
+key="$(sha256sum "$raw" scripts/build.sh scripts/loader-guard.mjs | sha256sum | cut -d' ' -f1) $(wasm-bindgen --version)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ] && [ -f "$out/atsource_bg.wasm" ] \
   && [ -f "$out/atsource.js" ] && [ -f "$out/atsource.d.ts" ]; then
   say "pkg/wasm is up to date with $raw"
@@ -48,6 +48,8 @@ else
   trap 'rm -rf "$staging"' EXIT
   say "wasm-bindgen --target web --weak-refs"
   wasm-bindgen --target web --weak-refs --out-dir "$staging" "$raw"
+  say "loader guard: a call before init() throws not_initialized"
+  node scripts/loader-guard.mjs "$staging/atsource.js"
   say "wasm-opt -Oz ($("$wasm_opt" --version))"
   "$wasm_opt" "${wasm_opt_keep_calls[@]}" -Oz --strip-debug --strip-producers "${wasm_opt_features[@]}" \
     -o "$staging/atsource_bg.opt.wasm" "$staging/atsource_bg.wasm"

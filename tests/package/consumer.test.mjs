@@ -81,6 +81,29 @@ test("a plain ESM script importing atsource by name runs", () => {
   assert.deepEqual(JSON.parse(out), { version: "0.1.0", ats: 4 });
 });
 
+test("using the package before init(), or an engine after free(), throws a coded error", () => {
+  const script = join(project, "misuse.mjs");
+  writeFileSync(
+    script,
+    [
+      'import { init, Engine, buildInfo, distanceKm } from "atsource";',
+      "const codeOf = (f) => { try { f(); return null; } catch (e) { return [e instanceof Error, e.name, e.code]; } };",
+      "const before = [codeOf(() => new Engine()), codeOf(() => buildInfo()), codeOf(() => distanceKm(48, 2, 45, 4))];",
+      "await init();",
+      "const engine = new Engine();",
+      "engine.free();",
+      "const freed = codeOf(() => engine.stats());",
+      "const fresh = new Engine().stats().positions;",
+      "console.log(JSON.stringify({ before, freed, fresh }));",
+    ].join("\n"),
+  );
+  const out = JSON.parse(execFileSync(process.execPath, [script], { cwd: project, encoding: "utf8" }));
+  const coded = (code) => [true, "AtsourceError", code];
+  assert.deepEqual(out.before, [coded("not_initialized"), coded("not_initialized"), coded("not_initialized")]);
+  assert.deepEqual(out.freed, coded("engine_freed"));
+  assert.equal(out.fresh, 0, "the package works once initialised");
+});
+
 test("buildInfo matches Cargo.toml and pkg/package.json", () => {
   const cargo = readFileSync(join(repoRoot, "Cargo.toml"), "utf8");
   const cargoVersion = cargo.match(/^version\s*=\s*"([^"]+)"/m)[1];

@@ -1,0 +1,53 @@
+// Patches wasm-bindgen's generated loader (pkg/wasm/atsource.js, built by scripts/build.sh) so
+// that using the package before `init()` throws the engine's coded error (`not_initialized`)
+// instead of a TypeError about reading a property of `undefined`, and a freed engine's method
+// `engine_freed` instead of wasm-bindgen's "null pointer passed to rust". Until the module is
+// instantiated, `wasm` holds a proxy that throws on any access; the two "already initialised"
+// checks compare against it. Each pattern must match exactly as often as expected (the
+// wasm-bindgen version is pinned): anything else fails the build rather than ship a loader half
+// patched.
+// Run: node scripts/loader-guard.mjs <path to atsource.js>
+import { readFileSync, writeFileSync } from "node:fs";
+
+const file = process.argv[2];
+let text = readFileSync(file, "utf8");
+const patches = [
+  [
+    "let wasmModule, wasmInstance, wasm;",
+    1,
+    "// atsource (scripts/loader-guard.mjs): a call before `init()` is a coded error.\n" +
+      "const NOT_READY = new Proxy({}, { get() { throw codedError(" +
+      "\"atsource is not initialised: `await init()` before using the engine\", " +
+      "\"not_initialized\", undefined, \"AtsourceError\"); } });\n" +
+      "let wasmModule, wasmInstance, wasm = NOT_READY;",
+  ],
+  ["if (wasm !== undefined) return wasm;", 2, "if (wasm !== NOT_READY) return wasm;"],
+  // wasm-bindgen's own refusals: a method of an engine already freed is `engine_freed`.
+  [
+    "throw new Error(getStringFromWasm0(arg0, arg1));",
+    1,
+    "throw bindingError(getStringFromWasm0(arg0, arg1));",
+  ],
+  [
+    "let WASM_VECTOR_LEN = 0;",
+    1,
+    "function bindingError(message) {\n" +
+      "    return message === \"null pointer passed to rust\"\n" +
+      "        ? codedError(\"this Engine was freed (`engine.free()`): create another one\", \"engine_freed\", undefined, \"AtsourceError\")\n" +
+      "        : new Error(message);\n" +
+      "}\n\nlet WASM_VECTOR_LEN = 0;",
+  ],
+];
+for (const [from, count, to] of patches) {
+  const found = text.split(from).length - 1;
+  if (found !== count) {
+    console.error(`loader-guard: expected ${count} of ${JSON.stringify(from)} in ${file}, found ${found}`);
+    process.exit(1);
+  }
+  text = text.replaceAll(from, to);
+}
+if (!/^import \{[^}]*\bcodedError\b[^}]*\} from '\.\/snippets\//m.test(text)) {
+  console.error(`loader-guard: ${file} does not import codedError from the glue snippet`);
+  process.exit(1);
+}
+writeFileSync(file, text);
