@@ -176,6 +176,11 @@ impl Engine {
 
     /// Sets (or with `low: null` removes) a low-stock alert threshold.
     pub fn set_alert_threshold(&mut self, rule: ThresholdRule) -> Result<(), Error> {
+        // A rule for a location the network does not know would wait, unseen, for one of that
+        // id: refused as an event for it is.
+        if let Some(location) = &rule.location {
+            self.network.require(location)?;
+        }
         Ok(self.inventory.thresholds_mut().set(rule)?)
     }
 
@@ -288,12 +293,8 @@ impl Engine {
             postcard::from_bytes(payload).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
         let mut ids = rustc_hash::FxHashSet::default();
         for (i, l) in state.locations.iter().enumerate() {
-            let check = crate::network::GeoPoint {
-                lat: l.lat,
-                lon: l.lon,
-            }
-            .validate(&format!("locations[{i}]"));
-            if let Err(e) = check {
+            // What upsertLocations would refuse, a snapshot cannot bring in either.
+            if let Err(e) = l.check(&format!("locations[{i}]")) {
                 return Err(SnapshotError::Corrupt(e.to_string()).into());
             }
             if !ids.insert(l.id.as_str()) {

@@ -135,3 +135,63 @@ fn regressions() {
         "invalid_input"
     );
 }
+
+/// A snapshot's checksum proves only that its bytes are the ones written: a payload rewritten
+/// with a value `upsertLocations` refuses (a performance above 1, a negative cost), and sealed
+/// again with a valid checksum, is `snapshot_corrupt`, not loaded.
+#[test]
+fn resealed_snapshots_holding_refused_values_are_corrupt() {
+    use atsource::network::{LocationInput, LocationKind};
+    use atsource::snapshot;
+    let mut e = Engine::new();
+    let mut l = LocationInput {
+        id: "A".into(),
+        name: None,
+        kind: LocationKind::Store,
+        lat: 48.85,
+        lon: 2.35,
+        active: None,
+        ship: None,
+        pickup: None,
+        cost_per_shipment: Some(5.5),
+        cost_per_unit: Some(0.25),
+        performance: Some(0.75),
+        capacity_units: None,
+        safety_stock: None,
+    };
+    e.upsert_locations(vec![l.clone()]).unwrap();
+    let good = e.snapshot();
+    let payload = snapshot::open(&good).unwrap().to_vec();
+    // postcard writes an f64 as its 8 little-endian bytes: each value is found by its bytes.
+    let swap = |from: f64, to: f64| {
+        let (from, to) = (from.to_le_bytes(), to.to_le_bytes());
+        let at = payload
+            .windows(8)
+            .position(|w| w == from)
+            .expect("the value's bytes");
+        let mut p = payload.clone();
+        p[at..at + 8].copy_from_slice(&to);
+        snapshot::seal(&p)
+    };
+    assert!(
+        Engine::from_snapshot(&swap(0.75, 0.5)).is_ok(),
+        "a valid rewrite loads"
+    );
+    for (from, to) in [
+        (0.75, 1.0000000000000002),
+        (0.75, f64::NAN),
+        (5.5, -5.49e303),
+        (0.25, -0.25),
+        (48.85, 91.0),
+    ] {
+        let err = Engine::from_snapshot(&swap(from, to)).err();
+        assert_eq!(
+            err.map(|e| e.code()),
+            Some("snapshot_corrupt"),
+            "{from} -> {to}"
+        );
+    }
+    // The same values are what upsertLocations refuses.
+    l.performance = Some(1.0000000000000002);
+    assert!(e.upsert_locations(vec![l]).is_err());
+}

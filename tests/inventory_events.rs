@@ -250,6 +250,29 @@ fn alerts_report_low_out_and_back_in_stock() {
             low: Some(-2.0)
         })
         .is_err());
+    // A rule for an unknown location or an empty SKU is refused, and nothing is stored.
+    let before = e.snapshot();
+    let rule = |sku: Option<&str>, location: Option<&str>| ThresholdRule {
+        sku: sku.map(String::from),
+        location: location.map(String::from),
+        low: Some(1.0),
+    };
+    let code = |e: &mut atsource::Engine, r| e.set_alert_threshold(r).unwrap_err().code();
+    assert_eq!(
+        code(&mut e, rule(None, Some("NOWHERE"))),
+        "unknown_location"
+    );
+    assert_eq!(
+        code(&mut e, rule(Some("B"), Some("NOWHERE"))),
+        "unknown_location"
+    );
+    assert_eq!(code(&mut e, rule(Some(""), None)), "invalid_input");
+    assert_eq!(e.snapshot(), before);
+    // `low` is required: `{}` is not the removal of the default rule (`{"low": null}` is).
+    let missing = atsource::from_json::<ThresholdRule>("{}").unwrap_err();
+    assert_eq!(missing.field, "low");
+    let removal: ThresholdRule = atsource::from_json(r#"{"low":null}"#).unwrap();
+    assert_eq!(removal.low, None);
 }
 
 fn near_paris() -> AvailabilityQuery {

@@ -51,7 +51,9 @@ pub struct ThresholdRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub location: Option<String>,
-    /// "Low" once ATS is at or below this many units; `null` removes the rule.
+    /// "Low" once ATS is at or below this many units; `null` removes the rule. Required: a rule
+    /// without `low` is refused, not read as a removal.
+    #[serde(deserialize_with = "super::events::present")]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "number | null"))]
     pub low: Option<f64>,
 }
@@ -89,6 +91,9 @@ where
 impl Thresholds {
     /// Applies one rule.
     pub fn set(&mut self, rule: ThresholdRule) -> Result<(), InputError> {
+        if rule.sku.as_deref() == Some("") {
+            return Err(InputError::new("sku", "must not be empty"));
+        }
         let low = match rule.low {
             None => None,
             Some(v)

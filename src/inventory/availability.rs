@@ -236,7 +236,7 @@ impl AvailabilityQuery {
         let qty = match self.qty {
             None => 1,
             Some(q) if q.is_finite() && q >= 1.0 && q.fract() == 0.0 && q <= 2e9 => q as i64,
-            Some(_) => return Err(invalid("qty", "must be an integer >= 1")),
+            Some(_) => return Err(invalid("qty", "must be an integer in [1, 2000000000]")),
         };
         let today = self
             .today

@@ -493,7 +493,9 @@ mod tests {
 
 /// A field that must be present but may be `null` (serde reads a missing `Option` as `None`
 /// unless a deserializer of its own is named).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+pub(super) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
     Option::deserialize(d)
 }
 

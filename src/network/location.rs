@@ -109,6 +109,26 @@ impl Location {
             lon: self.lon,
         }
     }
+
+    /// Checks what [`LocationInput::validate`] checks of a location already built (one read
+    /// back from a snapshot, whose checksum proves only that the bytes are the ones written):
+    /// `at` names it in errors.
+    pub fn check(&self, at: &str) -> Result<(), InputError> {
+        let f = |name: &str| format!("{at}.{name}");
+        if self.id.is_empty() {
+            return Err(InputError::new(f("id"), "must not be empty"));
+        }
+        self.point().validate(at)?;
+        if !(0.0..=1.0).contains(&self.performance) {
+            return Err(InputError::new(
+                f("performance"),
+                "must be a number in [0, 1]",
+            ));
+        }
+        non_negative(f("costPerShipment"), Some(self.cost_per_shipment))?;
+        non_negative(f("costPerUnit"), Some(self.cost_per_unit))?;
+        Ok(())
+    }
 }
 
 fn non_negative(field: String, v: Option<f64>) -> Result<f64, InputError> {

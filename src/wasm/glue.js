@@ -214,6 +214,7 @@ export function snapshotBytes(value) {
   if (value instanceof Uint8Array) return value;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   // Array elements that are not numbers (a Symbol, an object whose valueOf throws) would throw.
-  if (Array.isArray(value)) return value.every((b) => typeof b === "number") ? new Uint8Array(value) : undefined;
+  // Only byte values: `new Uint8Array` would wrap 256 to 0 and truncate 0.5 to 0.
+  if (Array.isArray(value)) return value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255) ? new Uint8Array(value) : undefined;
   return undefined;
 }

@@ -167,6 +167,10 @@ pub fn errors_are_coded_and_leave_the_engine_intact() {
         JsValue::NULL,
         JsValue::from(42),
         js(r#"{"a":1}"#),
+        // Numbers that are not byte values (a Uint8Array would wrap or truncate them).
+        js("[65, 84, 256]"),
+        js("[65, 84.5]"),
+        js("[-1]"),
     ] {
         assert_eq!(
             code_of(JsEngine::from_snapshot(not_bytes).unwrap_err()),
