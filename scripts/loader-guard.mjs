@@ -1,7 +1,8 @@
 // Patches wasm-bindgen's generated loader (pkg/wasm/atsource.js, built by scripts/build.sh) so
 // that using the package before `init()` throws the engine's coded error (`not_initialized`)
-// instead of a TypeError about reading a property of `undefined`, and a freed engine's method
-// `engine_freed` instead of wasm-bindgen's "null pointer passed to rust". Until the module is
+// instead of a TypeError about reading a property of `undefined`, a freed engine's method
+// `engine_freed` instead of wasm-bindgen's "null pointer passed to rust", and a call into an
+// engine from inside another of its calls (an argument's getter) `engine_busy`. Until the module is
 // instantiated, `wasm` holds a proxy that throws on any access; the two "already initialised"
 // checks compare against it. Each pattern must match exactly as often as expected (the
 // wasm-bindgen version is pinned): anything else fails the build rather than ship a loader half
@@ -32,9 +33,9 @@ const patches = [
     "let WASM_VECTOR_LEN = 0;",
     1,
     "function bindingError(message) {\n" +
-      "    return message === \"null pointer passed to rust\"\n" +
-      "        ? codedError(\"this Engine was freed (`engine.free()`): create another one\", \"engine_freed\", undefined, \"AtsourceError\")\n" +
-      "        : new Error(message);\n" +
+      "    if (message === \"null pointer passed to rust\") return codedError(\"this Engine was freed (`engine.free()`): create another one\", \"engine_freed\", undefined, \"AtsourceError\");\n" +
+      "    if (message.startsWith(\"recursive use of an object\") || message.startsWith(\"attempted to take ownership\")) return codedError(\"this Engine is in the middle of another call (one made from inside an argument's getter or toJSON): call it after that one returns\", \"engine_busy\", undefined, \"AtsourceError\");\n" +
+      "    return new Error(message);\n" +
       "}\n\nlet WASM_VECTOR_LEN = 0;",
   ],
 ];

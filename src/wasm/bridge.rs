@@ -22,6 +22,10 @@ extern "C" {
     #[wasm_bindgen(js_name = availabilityText, catch)]
     fn availability_text_js(query: &JsValue) -> Result<JsValue, JsValue>;
 
+    // The signature of `availabilityText`'s import (one wrapper for both).
+    #[wasm_bindgen(js_name = eachEventText, catch)]
+    fn each_event_text_js(events: &JsValue) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(js_name = codedError)]
     fn coded_error(message: &str, code: &JsValue, field: &JsValue, name: &str) -> JsValue;
 }
@@ -47,6 +51,34 @@ pub fn string(value: &JsValue) -> Option<String> {
 /// `availabilityText`): its JSON without the SKUs, a newline, then each SKU and a newline.
 pub fn availability_text(query: &JsValue) -> Option<String> {
     string(&availability_text_js(query).ok()?)
+}
+
+/// The JSON text of an events array that `JSON.stringify` refused as a whole, event by event
+/// (see glue.js `eachEventText`), with the (index, message) of each event that cannot be written
+/// (standing in as `null`); `invalid_input` naming `events` when the array itself cannot be read.
+pub fn each_event_text(events: &JsValue) -> Result<(String, Vec<(usize, String)>), JsValue> {
+    let joined = each_event_text_js(events)
+        .map_err(|thrown| {
+            let why = thrown
+                .as_string()
+                .unwrap_or_else(|| "cannot be read".into());
+            invalid("events", &why)
+        })
+        .and_then(|t| string(&t).ok_or_else(|| invalid("events", "cannot be read")))?;
+    // Lines `index message` up to an empty line, then the text.
+    let mut refused = Vec::new();
+    let mut rest = joined.as_str();
+    while let Some((line, tail)) = rest.split_once('\n') {
+        rest = tail;
+        if line.is_empty() {
+            break;
+        }
+        let (index, message) = line.split_once(' ').unwrap_or((line, ""));
+        if let Ok(index) = index.parse::<usize>() {
+            refused.push((index, message.to_string()));
+        }
+    }
+    Ok((rest.to_string(), refused))
 }
 
 /// Turns a core error into a JS `Error` with a stable `code` (and `field` when known).

@@ -44,14 +44,14 @@ extern "C" {
     fn local_now(zone: &str) -> Result<JsValue, JsValue>;
 
     /// The bytes of a `Uint8Array`, an `ArrayBuffer` or an array of byte values; `None` for
-    /// anything else.
-    #[wasm_bindgen(js_name = snapshotBytes)]
-    fn snapshot_bytes(value: &JsValue) -> Option<Vec<u8>>;
+    /// anything else; `Err` when reading the value threw (a getter, a Proxy's trap).
+    #[wasm_bindgen(js_name = snapshotBytes, catch)]
+    fn snapshot_bytes(value: &JsValue) -> Result<Option<Vec<u8>>, JsValue>;
 }
 
 use super::bridge::{
-    availability_text, decode, input, input_list, invalid, object_text, output, prefixed,
-    request_text_under, string_arg, text, to_js,
+    availability_text, decode, each_event_text, input, input_list, invalid, object_text, output,
+    prefixed, request_text_under, string_arg, text, to_js,
 };
 use crate::inventory::{
     ApplyOptions, AvailabilityBuffers, AvailabilityQuery, PackedAvailability, ThresholdRule,
@@ -61,34 +61,7 @@ use crate::promise::DeliveryRequest;
 use crate::sourcing::{Profile, SourceRequest, SourcingError};
 use crate::InputError;
 
-/// The JSON text of an array of events that JSON.stringify refused as a whole (a BigInt, a
-/// cycle, a getter that throws, in some event): each event on its own, one that cannot be
-/// written standing in as `null`, listed with the JS error's message. Each event stands alone.
-fn each_event_text(events: &Array) -> (String, Vec<(usize, String)>) {
-    let mut text = String::from("[");
-    let mut refused = Vec::new();
-    for (i, event) in events.iter().enumerate() {
-        if i > 0 {
-            text.push(',');
-        }
-        match JSON::stringify(&event) {
-            // `undefined` (a function, a hole) is written `null`, as in an array.
-            Ok(s) => text.push_str(s.as_string().as_deref().unwrap_or("null")),
-            Err(err) => {
-                let message = js_sys::Reflect::get(&err, &"message".into())
-                    .ok()
-                    .and_then(|m| m.as_string())
-                    .unwrap_or_else(|| "cannot be serialized".into());
-                refused.push((i, message));
-                text.push_str("null");
-            }
-        }
-    }
-    text.push(']');
-    (text, refused)
-}
-
-/// Turns the rejections of the events [`each_event_text`] could not write (read as `null`) into
+/// Turns the rejections of the events `each_event_text` could not write (read as `null`) into
 /// `not_json` ones saying why.
 fn reject_not_json(report: &mut crate::inventory::ApplyReport, refused: Vec<(usize, String)>) {
     for (index, message) in refused {
@@ -159,7 +132,7 @@ impl JsEngine {
         };
         let (json, not_json) = match text(&events, "events") {
             Ok(json) => (json, Vec::new()),
-            Err(_) if Array::is_array(&events) => each_event_text(&Array::from(&events)),
+            Err(_) if Array::is_array(&events) => each_event_text(&events)?,
             Err(e) => return Err(e),
         };
         if !opts.changes {
@@ -404,7 +377,7 @@ impl JsEngine {
     pub fn from_snapshot(
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[]")] bytes: JsValue,
     ) -> Result<JsEngine, JsValue> {
-        let Some(bytes) = snapshot_bytes(&bytes) else {
+        let Some(bytes) = snapshot_bytes(&bytes).ok().flatten() else {
             return Err(invalid(
                 "bytes",
                 "must be a Uint8Array (the bytes of `snapshot()`)",

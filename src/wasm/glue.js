@@ -173,6 +173,46 @@ export function availabilityText(query) {
   return skus.length === 0 ? `${rest}\n` : `${rest}\n${skus.join("\n")}\n`;
 }
 
+// Most events an array may hold when it crosses event by event (below): a longer array, most
+// likely a sparse one with a huge length, is refused rather than walked slot by slot.
+const MAX_EVENTS_APART = 1 << 24;
+
+// The JSON of an events array that JSON.stringify refused as a whole (a BigInt, a cycle, a getter
+// that throws, in some event), each event on its own: a line `index message` per event that
+// cannot be written (standing in as `null`: each event stands alone), an empty line, then the
+// array's JSON text. Everything the caller's array runs (its length, each element's getter, a
+// Proxy's traps, `toJSON`) runs inside a try: an exception must not cross the wasm while the
+// engine is borrowed. A length that cannot be read or is beyond the cap throws a message.
+export function eachEventText(events) {
+  let length;
+  try {
+    length = events.length;
+  } catch (e) {
+    throw `cannot read the array's length: ${messageOf(e)}`;
+  }
+  if (!(length <= MAX_EVENTS_APART)) throw `at most ${MAX_EVENTS_APART} events when they cannot be written as JSON together`;
+  const parts = new Array(length);
+  const refused = [];
+  for (let i = 0; i < length; i++) {
+    try {
+      const s = JSON.stringify(events[i]);
+      parts[i] = s === undefined ? "null" : s;
+    } catch (e) {
+      parts[i] = "null";
+      refused.push(`${i} ${messageOf(e).replace(/[\r\n]+/g, " ")}\n`);
+    }
+  }
+  return `${refused.join("")}\n[${parts.join(",")}]`;
+}
+
+function messageOf(e) {
+  try {
+    return e instanceof Error ? e.message : String(e);
+  } catch {
+    return "cannot be serialized";
+  }
+}
+
 // The first number in `value` that JSON cannot hold, as `{ path, value }`, where path extends
 // `path` (the value's own) with the keys and indexes leading to it, and `key` is the name a
 // JSON.stringify replacer would see (what `toJSON` is given); undefined when there is none.
@@ -208,13 +248,19 @@ export function codedError(message, code, field, name) {
   return err;
 }
 
+const MAX_SNAPSHOT_BYTES = 1 << 30;
+
 // The bytes of a snapshot given as a Uint8Array (Node's Buffer included), an ArrayBuffer or an
 // array of byte values; undefined for anything else.
 export function snapshotBytes(value) {
   if (value instanceof Uint8Array) return value;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   // Array elements that are not numbers (a Symbol, an object whose valueOf throws) would throw.
-  // Only byte values: `new Uint8Array` would wrap 256 to 0 and truncate 0.5 to 0.
-  if (Array.isArray(value)) return value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255) ? new Uint8Array(value) : undefined;
+  // Only byte values: `new Uint8Array` would wrap 256 to 0 and truncate 0.5 to 0. A length
+  // beyond any snapshot (a sparse array) is refused rather than walked.
+  if (Array.isArray(value)) {
+    if (!(value.length <= MAX_SNAPSHOT_BYTES)) return undefined;
+    return value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255) ? new Uint8Array(value) : undefined;
+  }
   return undefined;
 }

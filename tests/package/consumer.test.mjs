@@ -341,6 +341,55 @@ test("bad input throws an Error with a stable code; the engine keeps its state",
   assert.equal(engine.ats("SKU-1", "PAR"), 7);
 });
 
+test("hostile arrays (throwing getters, Proxy traps, huge sparse lengths, re-entrant calls) leave the engine working", () => {
+  const { Engine } = atsource;
+  const engine = scenarioEngine();
+  const before = engine.snapshot();
+  const codeOf = (f) => {
+    try {
+      f();
+      return null;
+    } catch (e) {
+      return [e.name, e.code];
+    }
+  };
+  // A getter that throws: that event alone is refused (it cannot be written as JSON).
+  const getter = [ev("h1", "adjust", "SKU-1", "PAR", { delta: 1 }), null];
+  Object.defineProperty(getter, 1, { get() { throw new Error("boom"); } });
+  const report = engine.applyEvents(getter);
+  assert.equal(report.applied, 1);
+  assert.deepEqual(report.rejected.map((r) => [r.index, r.code]), [[1, "not_json"]]);
+  assert.match(report.rejected[0].message, /boom/);
+  // An array whose length cannot be read, or a sparse one of 2^32 - 1 slots: refused at once.
+  const trap = new Proxy([1], { get(t, k) { if (k === "length") throw new Error("trap"); return Reflect.get(t, k); } });
+  assert.deepEqual(codeOf(() => engine.applyEvents(trap)), ["AtsourceError", "invalid_input"]);
+  const sparse = [];
+  sparse.length = 2 ** 32 - 1;
+  const t0 = performance.now();
+  assert.deepEqual(codeOf(() => engine.applyEvents(sparse)), ["AtsourceError", "invalid_input"]);
+  assert.deepEqual(codeOf(() => Engine.fromSnapshot(sparse)), ["AtsourceError", "invalid_input"]);
+  const thrower = [1];
+  Object.defineProperty(thrower, 0, { get() { throw new Error("boom"); } });
+  assert.deepEqual(codeOf(() => Engine.fromSnapshot(thrower)), ["AtsourceError", "invalid_input"]);
+  assert.ok(performance.now() - t0 < 1000, "refused without walking the slots");
+  // A getter calling the same engine during a call: that inner call is engine_busy.
+  let inner;
+  const reentrant = [ev("h2", "adjust", "SKU-1", "PAR", { delta: 1 })];
+  Object.defineProperty(reentrant, 1, {
+    enumerable: true,
+    get() {
+      inner = codeOf(() => engine.stats());
+      return ev("h3", "adjust", "SKU-1", "PAR", { delta: 1 });
+    },
+  });
+  assert.equal(engine.applyEvents(reentrant).applied, 2);
+  assert.deepEqual(inner, ["AtsourceError", "engine_busy"]);
+  // The engine still answers, and holds exactly the three adjustments that applied.
+  assert.equal(engine.ats("SKU-1", "PAR"), 6 + 3);
+  const copy = Engine.fromSnapshot(before);
+  assert.equal(copy.ats("SKU-1", "PAR"), 6);
+});
+
 test("snapshot / fromSnapshot round-trips the whole state", () => {
   const { Engine } = atsource;
   const engine = scenarioEngine();
