@@ -110,9 +110,10 @@ impl Location {
         }
     }
 
-    /// Checks what [`LocationInput::validate`] checks of a location already built (one read
-    /// back from a snapshot, whose checksum proves only that the bytes are the ones written):
-    /// `at` names it in errors.
+    /// Checks the fields a built location could hold out of range (its id, position,
+    /// performance and costs; counts are unsigned by type): [`LocationInput::validate`] checks
+    /// an input with it, and a snapshot's locations are checked with it when read back (the
+    /// checksum proves only that the bytes are the ones written). `at` names it in errors.
     pub fn check(&self, at: &str) -> Result<(), InputError> {
         let f = |name: &str| format!("{at}.{name}");
         if self.id.is_empty() {
@@ -125,17 +126,15 @@ impl Location {
                 "must be a number in [0, 1]",
             ));
         }
-        non_negative(f("costPerShipment"), Some(self.cost_per_shipment))?;
-        non_negative(f("costPerUnit"), Some(self.cost_per_unit))?;
+        for (name, cost) in [
+            ("costPerShipment", self.cost_per_shipment),
+            ("costPerUnit", self.cost_per_unit),
+        ] {
+            if !(cost.is_finite() && cost >= 0.0) {
+                return Err(InputError::new(f(name), "must be a finite number >= 0"));
+            }
+        }
         Ok(())
-    }
-}
-
-fn non_negative(field: String, v: Option<f64>) -> Result<f64, InputError> {
-    match v {
-        None => Ok(0.0),
-        Some(x) if x.is_finite() && x >= 0.0 => Ok(x),
-        Some(_) => Err(InputError::new(field, "must be a finite number >= 0")),
     }
 }
 
@@ -151,22 +150,7 @@ impl LocationInput {
     /// Applies defaults and checks every field; `at` names this location in errors (`[3]`).
     pub fn validate(self, at: &str) -> Result<Location, InputError> {
         let f = |name: &str| format!("{at}.{name}");
-        if self.id.is_empty() {
-            return Err(InputError::new(f("id"), "must not be empty"));
-        }
-        GeoPoint {
-            lat: self.lat,
-            lon: self.lon,
-        }
-        .validate(at)?;
-        let performance = self.performance.unwrap_or(1.0);
-        if !(0.0..=1.0).contains(&performance) {
-            return Err(InputError::new(
-                f("performance"),
-                "must be a number in [0, 1]",
-            ));
-        }
-        Ok(Location {
+        let mut location = Location {
             name: self.name.unwrap_or_else(|| self.id.clone()),
             id: self.id,
             kind: self.kind,
@@ -175,14 +159,20 @@ impl LocationInput {
             active: self.active.unwrap_or(true),
             ship: self.ship.unwrap_or(true),
             pickup: self.pickup.unwrap_or(self.kind == LocationKind::Store),
-            cost_per_shipment: non_negative(f("costPerShipment"), self.cost_per_shipment)?,
-            cost_per_unit: non_negative(f("costPerUnit"), self.cost_per_unit)?,
-            performance,
-            capacity_units: self
-                .capacity_units
-                .map(|c| count(f("capacityUnits"), c))
-                .transpose()?,
-            safety_stock: count(f("safetyStock"), self.safety_stock.unwrap_or(0.0))?,
-        })
+            cost_per_shipment: self.cost_per_shipment.unwrap_or(0.0),
+            cost_per_unit: self.cost_per_unit.unwrap_or(0.0),
+            performance: self.performance.unwrap_or(1.0),
+            capacity_units: None,
+            safety_stock: 0,
+        };
+        // The fields a location holds as given first, then the counts: errors name the first
+        // bad field in this order.
+        location.check(at)?;
+        location.capacity_units = self
+            .capacity_units
+            .map(|c| count(f("capacityUnits"), c))
+            .transpose()?;
+        location.safety_stock = count(f("safetyStock"), self.safety_stock.unwrap_or(0.0))?;
+        Ok(location)
     }
 }
