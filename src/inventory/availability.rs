@@ -165,7 +165,8 @@ impl Scratch {
 /// What availability queries work in, kept by a caller that asks many of them (the wasm
 /// binding keeps one per engine), so that a query allocates next to nothing and resets only
 /// what the previous one touched, instead of allocating and filling a table of every location:
-/// 8–12% of a 20-SKU query through the wasm (interleaved A/B). A fresh one (`default()`) serves any query.
+/// 8–12% of a 20-SKU query through the wasm (interleaved A/B). A fresh one (`default()`)
+/// serves any query.
 #[derive(Debug, Default)]
 pub struct AvailabilityBuffers {
     /// Location index -> rank: empty, or `u32::MAX` at every index between queries.
