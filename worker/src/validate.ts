@@ -34,9 +34,10 @@ export function string(value: unknown, field: string, maxLength = 200): string {
   return value;
 }
 
-export function integer(value: unknown, field: string, min: number, max: number): number {
+/** An integer in [min, max], else a 400 with `code` (default `invalid_input`) naming `field`. */
+export function integer(value: unknown, field: string, min: number, max: number, code = "invalid_input"): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw invalid(field, `must be an integer in [${min}, ${max}]`);
+    throw new HttpError(400, code, `${field}: must be an integer in [${min}, ${max}]`, { field });
   }
   return value;
 }
@@ -46,10 +47,7 @@ export function integer(value: unknown, field: string, min: number, max: number)
  * engine gives a bad quantity, here as in POST /v1/source).
  */
 export function quantity(value: unknown, field: string, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new HttpError(400, "invalid_quantity", `${field}: must be an integer in [1, ${max}]`, { field });
-  }
-  return value;
+  return integer(value, field, 1, max, "invalid_quantity");
 }
 
 export function finite(value: unknown, field: string, min: number, max: number): number {
