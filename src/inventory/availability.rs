@@ -473,7 +473,10 @@ impl Inventory {
     /// memory each answer reads is prefetched stage by stage (the SKU's record, its bitmap at
     /// the query's words, the slots there), so that the cache misses of a round overlap instead
     /// of coming one after the other — with SKUs picked at random most of an answer's time is
-    /// those misses.
+    /// those misses. A stage gathers the lines of the whole round before touching them in one
+    /// tight loop (`prefetch::read_all`): through the wasm, where a hint is a load, 2% faster
+    /// at 20 SKUs and 5% at 100 than touching each line where it is found (interleaved A/B,
+    /// both orders).
     fn each_answer<S: AsRef<str>>(
         &self,
         plan: &Plan,
@@ -483,6 +486,7 @@ impl Inventory {
     ) {
         scratch.ready(plan);
         let mut round: Vec<Option<Found<'_>>> = Vec::with_capacity(ROUND);
+        let mut lines = Vec::new();
         for chunk in skus.chunks(ROUND) {
             round.clear();
             round.extend(chunk.iter().map(|sku| {
@@ -491,8 +495,12 @@ impl Inventory {
             }));
             let stocks = || round.iter().flatten().filter_map(|e| e.0);
             stocks().for_each(crate::prefetch::read);
-            stocks().for_each(|st| st.prefetch_index(&plan.words));
-            stocks().for_each(|st| st.prefetch_slots(&plan.mask, &plan.words));
+            lines.clear();
+            stocks().for_each(|st| st.index_lines(&plan.words, &mut lines));
+            crate::prefetch::read_all(&lines);
+            lines.clear();
+            stocks().for_each(|st| st.slot_lines(&plan.mask, &plan.words, &mut lines));
+            crate::prefetch::read_all(&lines);
             for (sku, found) in chunk.iter().zip(&round) {
                 let a = Self::answer(plan, scratch, *found);
                 each(sku.as_ref(), a, &scratch.entries);

@@ -60,6 +60,17 @@ pub(super) enum Slots {
     Full(Vec<Slot>),
 }
 
+/// A byte of `v[i]` every `step` slots from `from`, and of `v[to - 1]`.
+fn each_line<'a, T>(v: &'a [T], from: usize, to: usize, step: usize, out: &mut Vec<&'a u8>) {
+    let Some(range) = v.get(from..to) else {
+        return;
+    };
+    out.extend(range.iter().step_by(step).map(crate::prefetch::first_byte));
+    if let Some(last) = range.last() {
+        out.push(crate::prefetch::first_byte(last));
+    }
+}
+
 impl Default for Slots {
     fn default() -> Self {
         Slots::OnHand(Vec::new())
@@ -142,20 +153,13 @@ impl Slots {
         }
     }
 
-    /// Hints the CPU to load slots `from..to`, a line at a time.
-    pub(super) fn prefetch_range(&self, from: usize, to: usize) {
+    /// Adds to `out` a byte of each line that slots `from..to` lie on (see
+    /// [`crate::prefetch::read_all`]).
+    pub(super) fn lines<'a>(&'a self, from: usize, to: usize, out: &mut Vec<&'a u8>) {
         // Slots per 64-byte line: 16 counts, or 4 full slots.
-        let step = match self {
-            Slots::OnHand(_) => 16,
-            Slots::Full(_) => 4,
-        };
-        let mut i = from;
-        while i < to {
-            self.prefetch(i);
-            i += step;
-        }
-        if to > from {
-            self.prefetch(to - 1);
+        match self {
+            Slots::OnHand(v) => each_line(v, from, to, 16, out),
+            Slots::Full(v) => each_line(v, from, to, 4, out),
         }
     }
 

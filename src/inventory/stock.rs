@@ -264,11 +264,12 @@ impl SkuStock {
         Some(i)
     }
 
-    /// Hints the CPU to load what a query over the location words `words` (indexes of 64-location
-    /// words, see [`SkuStock::visit_masked`]) reads of this SKU first: its bitmap and rank
-    /// counts at those words, or the middle of its list. Answering many SKUs, the lines of the
-    /// next ones then arrive while the current one is answered, instead of one miss at a time.
-    pub fn prefetch_index(&self, words: &[u32]) {
+    /// Adds to `out` a byte of what a query over the location words `words` (indexes of
+    /// 64-location words, see [`SkuStock::visit_masked`]) reads of this SKU first, for
+    /// [`crate::prefetch::read_all`]: its bitmap and rank counts at those words, or the middle of
+    /// its list. Answering many SKUs, the lines of all of them are then loaded together, instead
+    /// of one miss at a time.
+    pub fn index_lines<'a>(&'a self, words: &[u32], out: &mut Vec<&'a u8>) {
         match &self.locs {
             Locs::Bits {
                 words: bits,
@@ -276,24 +277,25 @@ impl SkuStock {
             } => {
                 for &w in words {
                     if let (Some(x), Some(b)) = (bits.get(w as usize), before.get(w as usize)) {
-                        crate::prefetch::read(x);
-                        crate::prefetch::read(b);
+                        out.push(crate::prefetch::first_byte(x));
+                        out.push(crate::prefetch::first_byte(b));
                     }
                 }
             }
             Locs::List(v) => {
                 if let Some(x) = v.get(v.len() / 2) {
-                    crate::prefetch::read(x);
+                    out.push(crate::prefetch::first_byte(x));
                 }
             }
         }
     }
 
-    /// Hints the CPU to load the slots that a query over `mask` will read at the location words
-    /// `words` (as [`SkuStock::visit_masked`] takes them): per word, from the slot of its first
-    /// location in the mask to that of its last, not the word's other slots. The bitmap and
-    /// rank counts read here should have been prefetched by [`SkuStock::prefetch_index`].
-    pub fn prefetch_slots(&self, mask: &[u64], words: &[u32]) {
+    /// Adds to `out` a byte of each line of slots that a query over `mask` will read at the
+    /// location words `words` (as [`SkuStock::visit_masked`] takes them), for
+    /// [`crate::prefetch::read_all`]: per word, from the slot of its first location in the mask
+    /// to that of its last, not the word's other slots. The bitmap and rank counts read here
+    /// should have been loaded from [`SkuStock::index_lines`].
+    pub fn slot_lines<'a>(&'a self, mask: &[u64], words: &[u32], out: &mut Vec<&'a u8>) {
         let Locs::Bits {
             words: bits,
             before,
@@ -311,7 +313,7 @@ impl SkuStock {
                 let first = (x & ((1u64 << hits.trailing_zeros()) - 1)).count_ones();
                 let last = (x & (u64::MAX >> hits.leading_zeros())).count_ones();
                 self.slots
-                    .prefetch_range((b + first) as usize, (b + last) as usize);
+                    .lines((b + first) as usize, (b + last) as usize, out);
             }
         }
     }

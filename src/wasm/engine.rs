@@ -215,12 +215,12 @@ impl JsEngine {
         inventory
             .availability_packed_in(network, &parsed, skus, buf, packed)
             .map_err(|e| to_js(e.into()))?;
-        unpack_availability(
-            &packed.numbers,
-            &ids,
-            &JsValue::from(&packed.names),
-            &packed.dates,
-        )
+        // SKUs read from the short way's text are named from what glue.js wrote it from.
+        let names = match listed {
+            Some(_) => JsValue::UNDEFINED,
+            None => JsValue::from(&packed.names),
+        };
+        unpack_availability(&packed.numbers, &ids, &names, &packed.dates)
     }
 
     /// Sets a low-stock alert threshold (`low: null` removes it).

@@ -1,23 +1,27 @@
 // JS helpers of the binding.
 
 // Turns the numbers of a packed availability answer (src/inventory/availability.rs,
-// `PackedAvailability`) into the API's objects, the SKUs cut from `names` by their lengths.
-// Property order matches the JSON form.
+// `PackedAvailability`) into the API's objects, the SKUs cut from `names` by their lengths, or,
+// when `names` is not a string (the query crossed as `availabilityText`'s text), the SKUs that
+// text was written from. Property order matches the JSON form.
 export function unpackAvailability(numbers, ids, names, dates) {
   const day = dates ? dates.split("\n") : [];
+  const listed = typeof names === "string" ? undefined : textNames;
+  textNames = undefined;
   const out = [];
   let k = 0;
   let at = 0;
   while (k < numbers.length) {
-    const sku = names.slice(at, (at += numbers[k++]));
+    const length = numbers[k++];
+    const sku = listed === undefined ? names.slice(at, (at += length)) : listed[out.length];
     const total = numbers[k++];
     const n = numbers[k++];
-    const locations = new Array(n);
+    const locations = [];
     for (let j = 0; j < n; j++) {
       const id = ids[numbers[k++]];
       const ats = numbers[k++];
       const d = numbers[k++];
-      locations[j] = d === d ? { id, ats, distanceKm: d } : { id, ats };
+      locations.push(d === d ? { id, ats, distanceKm: d } : { id, ats });
     }
     const answer = { sku, total, locations };
     const m = numbers[k++];
@@ -164,14 +168,22 @@ export function availabilityText(query) {
   if (typeof query.toJSON === "function") return undefined;
   const skus = query.skus;
   if (!Array.isArray(skus)) return undefined;
-  for (let i = 0; i < skus.length; i++) {
+  const names = new Array(skus.length);
+  for (let i = 0; i < names.length; i++) {
     const s = skus[i];
     if (typeof s !== "string" || s.includes("\n") || !s.isWellFormed?.()) return undefined;
+    names[i] = s;
   }
   const rest = JSON.stringify({ ...query, skus: [] });
   if (rest.includes("null")) return undefined;
-  return skus.length === 0 ? `${rest}\n` : `${rest}\n${skus.join("\n")}\n`;
+  textNames = names;
+  return names.length === 0 ? `${rest}\n` : `${rest}\n${names.join("\n")}\n`;
 }
+
+// The SKUs of the text `availabilityText` wrote last, each read once from the caller's array:
+// the engine reads that text, so its answer (`unpackAvailability`, next, with no caller's code
+// run in between) names them without their text crossing back.
+let textNames;
 
 // Most events an array may hold when it crosses event by event (below): a longer array, most
 // likely a sparse one with a huge length, is refused rather than walked slot by slot.

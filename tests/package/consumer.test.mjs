@@ -390,6 +390,31 @@ test("hostile arrays (throwing getters, Proxy traps, huge sparse lengths, re-ent
   assert.equal(copy.ats("SKU-1", "PAR"), 6);
 });
 
+test("availability names each SKU as it read it, once, even when a getter answers otherwise each time or queries another engine", () => {
+  const engine = scenarioEngine();
+  const other = scenarioEngine();
+  // Index 0 reads SKU-1 first and SKU-2 after; index 1 asks another engine in between.
+  let reads = 0;
+  const skus = [];
+  Object.defineProperty(skus, 0, { enumerable: true, get: () => (reads++ === 0 ? "SKU-1" : "SKU-2") });
+  let nested;
+  Object.defineProperty(skus, 1, {
+    enumerable: true,
+    get() {
+      nested = other.availability({ skus: ["SKU-2", "SKU-9"] });
+      return "SKU-3";
+    },
+  });
+  const answer = engine.availability({ skus });
+  assert.equal(reads, 1, "each SKU read once");
+  assert.deepEqual(answer.map((a) => [a.sku, a.total]), [["SKU-1", 51], ["SKU-3", 0]]);
+  assert.deepEqual(nested.map((a) => [a.sku, a.total]), [["SKU-2", 1], ["SKU-9", 0]]);
+  // A query refused after its text was written leaves nothing for the next answer to take.
+  assert.throws(() => engine.availability({ skus: ["SKU-2"], limit: -1 }), { code: "invalid_input" });
+  // (A SKU holding a newline crosses as JSON, named from the engine's own text.)
+  assert.deepEqual(engine.availability({ skus: ["SKU-1", "a\nb"] }).map((a) => [a.sku, a.total]), [["SKU-1", 51], ["a\nb", 0]]);
+});
+
 test("snapshot / fromSnapshot round-trips the whole state", () => {
   const { Engine } = atsource;
   const engine = scenarioEngine();
