@@ -19,6 +19,7 @@ mod stock;
 pub mod supply;
 
 use rustc_hash::FxHashMap;
+use smol_str::SmolStr;
 use thiserror::Error;
 
 pub use alerts::{Alert, AlertKind, ThresholdRule, Thresholds};
@@ -60,7 +61,11 @@ impl QueryError {
 /// applied event ids.
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
-    sku_ids: FxHashMap<String, u32>,
+    /// SKU -> index. A name of up to 23 bytes is held in the table itself (`SmolStr`), so that
+    /// a lookup that finds its entry compares it there instead of reading the name from
+    /// elsewhere: one cache miss fewer per SKU, 5% of a 20-SKU availability query through the
+    /// wasm and 7% of a 100-SKU one (interleaved A/B, both orders), for 1.7 KB of gzipped wasm.
+    sku_ids: FxHashMap<SmolStr, u32>,
     skus: Vec<String>,
     stock: Vec<SkuStock>,
     /// Expected supply per SKU index: (location index, inbound), sorted by location.
@@ -100,7 +105,7 @@ impl Inventory {
             return i;
         }
         let i = self.skus.len() as u32;
-        self.sku_ids.insert(sku.to_string(), i);
+        self.sku_ids.insert(SmolStr::new(sku), i);
         self.skus.push(sku.to_string());
         self.stock.push(SkuStock::default());
         i
@@ -205,7 +210,7 @@ impl Inventory {
         let mut sku_ids = FxHashMap::default();
         sku_ids.reserve(parts.skus.len());
         for (i, s) in parts.skus.iter().enumerate() {
-            if sku_ids.insert(s.clone(), i as u32).is_some() {
+            if sku_ids.insert(SmolStr::new(s), i as u32).is_some() {
                 return Err(format!("SKU `{s}` appears twice"));
             }
         }
