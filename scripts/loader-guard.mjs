@@ -1,8 +1,9 @@
 // Patches wasm-bindgen's generated loader (pkg/wasm/atsource.js, built by scripts/build.sh) so
 // that using the package before `init()` throws the engine's coded error (`not_initialized`)
 // instead of a TypeError about reading a property of `undefined`, a freed engine's method
-// `engine_freed` instead of wasm-bindgen's "null pointer passed to rust", and a call into an
-// engine from inside another of its calls (an argument's getter) `engine_busy`. Until the module is
+// `engine_freed` instead of wasm-bindgen's "null pointer passed to rust", a call into an engine
+// from inside another of its calls (an argument's getter) `engine_busy`, and a method called
+// without its engine (`const { ats } = engine`) `invalid_input` naming `this`. Until the module is
 // instantiated, `wasm` holds a proxy that throws on any access; the two "already initialised"
 // checks compare against it. Each pattern must match exactly as often as expected (the
 // wasm-bindgen version is pinned): anything else fails the build rather than ship a loader half
@@ -39,6 +40,24 @@ const patches = [
       "}\n\nlet WASM_VECTOR_LEN = 0;",
   ],
 ];
+// A method called on something other than an engine (taken off it, `const { ats } = engine`, or
+// called with another `this`) is `invalid_input` naming `this`, not a TypeError about reading
+// `__wbg_ptr` of `undefined` (nor, for an object without it, `engine_freed`).
+const methodCall = /wasm\.engine_(\w+)\(this\.__wbg_ptr\b/g;
+const methods = text.match(methodCall)?.length ?? 0;
+if (methods < 10) {
+  console.error(`loader-guard: expected the Engine methods' calls \`wasm.engine_*(this.__wbg_ptr\` in ${file}, found ${methods}`);
+  process.exit(1);
+}
+text = text.replace(methodCall, "wasm.engine_$1(enginePtr(this)");
+patches.push([
+  "let WASM_VECTOR_LEN = 0;",
+  1,
+  "function enginePtr(engine) {\n" +
+    "    if (engine instanceof Engine) return engine.__wbg_ptr;\n" +
+    "    throw codedError(\"an Engine method was called without its engine (taken off it, as in `const { ats } = engine`): call it on the engine, or bind it\", \"invalid_input\", \"this\", \"AtsourceError\");\n" +
+    "}\n\nlet WASM_VECTOR_LEN = 0;",
+]);
 for (const [from, count, to] of patches) {
   const found = text.split(from).length - 1;
   if (found !== count) {

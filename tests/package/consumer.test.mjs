@@ -415,6 +415,26 @@ test("availability names each SKU as it read it, once, even when a getter answer
   assert.deepEqual(engine.availability({ skus: ["SKU-1", "a\nb"] }).map((a) => [a.sku, a.total]), [["SKU-1", 51], ["a\nb", 0]]);
 });
 
+test("a method called without its engine is invalid_input naming `this`, and the engine still answers", () => {
+  const engine = scenarioEngine();
+  const { ats, availability, applyEvents } = engine;
+  const codeOf = (f) => {
+    try {
+      f();
+      return null;
+    } catch (e) {
+      return [e.name, e.code, e.field];
+    }
+  };
+  const refused = ["AtsourceError", "invalid_input", "this"];
+  assert.deepEqual(codeOf(() => ats("SKU-1", "PAR")), refused);
+  assert.deepEqual(codeOf(() => availability({ skus: ["SKU-1"] })), refused);
+  assert.deepEqual(codeOf(() => applyEvents.call({ __wbg_ptr: 0 }, [])), refused);
+  assert.deepEqual(codeOf(() => ats.call(atsource.Engine.prototype, "SKU-1")), refused);
+  assert.equal(ats.call(engine, "SKU-1", "PAR"), 6);
+  assert.equal(engine.ats("SKU-1", "PAR"), 6);
+});
+
 test("snapshot / fromSnapshot round-trips the whole state", () => {
   const { Engine } = atsource;
   const engine = scenarioEngine();
