@@ -63,8 +63,20 @@ impl SourcingError {
     /// A decoding error inside a profile whose path starts with `profile`: in its `delivery`
     /// configuration `invalid_delivery_config`, elsewhere `invalid_profile`.
     pub fn in_profile(e: InputError) -> Self {
-        let rest = e.field.strip_prefix("profile.delivery").unwrap_or("-");
-        if rest.is_empty() || rest.starts_with('.') || rest.starts_with('[') {
+        let delivery = Self::in_delivery(e.field.strip_prefix("profile.").unwrap_or(""));
+        Self::of_profile(delivery, e)
+    }
+
+    /// True when `within`, a path inside a profile (`delivery.currency`, `maxDistanceKm`), lies
+    /// in its `delivery` configuration.
+    pub fn in_delivery(within: &str) -> bool {
+        let rest = within.strip_prefix("delivery").unwrap_or("-");
+        rest.is_empty() || rest.starts_with('.') || rest.starts_with('[')
+    }
+
+    /// `invalid_delivery_config` when `delivery`, else `invalid_profile`.
+    pub fn of_profile(delivery: bool, e: InputError) -> Self {
+        if delivery {
             SourcingError::InvalidDeliveryConfig(e)
         } else {
             SourcingError::InvalidProfile(e)

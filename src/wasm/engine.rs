@@ -51,7 +51,7 @@ extern "C" {
 
 use super::bridge::{
     availability_text, decode, each_event_text, input, input_list, invalid, object_text, output,
-    prefixed, request_text_under, string_arg, text, to_js,
+    request_text_under, string_arg, text, to_js,
 };
 use crate::inventory::{
     ApplyOptions, AvailabilityBuffers, AvailabilityQuery, PackedAvailability, ThresholdRule,
@@ -266,25 +266,15 @@ impl JsEngine {
             return Err(to_js(e.into()));
         }
         let profile: Profile = crate::from_json(&json).map_err(|e| {
-            // Classified by its path under `profile` (`delivery` fields have a code of their
-            // own), named by its path within it.
-            let kind =
-                SourcingError::in_profile(InputError::new(prefixed("profile", &e.field), ""));
+            // Classified by its path within the profile (`delivery` fields have a code of their
+            // own), and named by it; `profile` when the profile as a whole is at fault.
+            let delivery = SourcingError::in_delivery(&e.field);
             let field = if e.field.is_empty() {
-                "profile".to_string()
+                "profile".into()
             } else {
                 e.field
             };
-            let e = InputError::new(field, e.message);
-            to_js(
-                match kind {
-                    SourcingError::InvalidDeliveryConfig(_) => {
-                        SourcingError::InvalidDeliveryConfig(e)
-                    }
-                    _ => SourcingError::InvalidProfile(e),
-                }
-                .into(),
-            )
+            to_js(SourcingError::of_profile(delivery, InputError::new(field, e.message)).into())
         })?;
         if let Some(delivery) = &profile.delivery {
             known_zone(&delivery.time_zone)?;
