@@ -25,12 +25,13 @@ pub fn read<T>(x: &T) {
 }
 
 /// The first byte of `x`: what [`read_all`] touches, whatever `x`'s type, so that one batch can
-/// hold the addresses of differently typed values.
+/// hold the addresses of differently typed values. For plain values only: `T` must not start
+/// with padding (the callers pass integers and slots of four `i32`s).
 #[inline(always)]
 pub fn first_byte<T>(x: &T) -> &u8 {
     const { assert!(std::mem::size_of::<T>() > 0) };
-    // SAFETY: `T` is not zero-sized (checked above), so `x` points to at least one initialised
-    // byte, readable for as long as `x` lives.
+    // SAFETY: `T` is not zero-sized (checked above) and does not start with padding (see
+    // above), so `x` points to at least one initialised byte, readable while `x` lives.
     unsafe { &*std::ptr::from_ref(x).cast::<u8>() }
 }
 

@@ -31,9 +31,10 @@
 //! Active pickup stores within `maxDistanceKm` of the destination, nearest first, at most
 //! `maxStores`: a store whose ATS covers the whole cart is ready (`readyAt`) when processing
 //! ends ("ready in 2 h"; as above, but from `now` whenever the store is open: the cutoff is the
-//! carrier's, and a collected order leaves with the shopper); otherwise the nearest active warehouse whose ATS
-//! covers what the store lacks sends it, and the order is ready (`readyOn`) on the day the
-//! transfer arrives: `transferDays` store working days after the warehouse's dispatch day.
+//! carrier's, and a collected order leaves with the shopper); otherwise the nearest active
+//! warehouse whose ATS covers what the store lacks sends it, and the order is ready (`readyOn`)
+//! on the day the transfer arrives: `transferDays` store working days after the warehouse's
+//! dispatch day.
 //!
 //! # Time
 //! `now` is a local civil time (`YYYY-MM-DDTHH:MM`) in the configuration's `timeZone`; hours and
