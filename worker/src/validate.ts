@@ -5,8 +5,9 @@ import { HttpError } from "./reply";
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-export function invalid(field: string, message: string): HttpError {
-  return new HttpError(400, "invalid_input", `${field}: ${message}`, { field });
+/** A 400 with `code` (default `invalid_input`) naming `field`. */
+export function invalid(field: string, message: string, code = "invalid_input"): HttpError {
+  return new HttpError(400, code, `${field}: ${message}`, { field });
 }
 
 export function object(value: unknown, field: string): JsonObject {
@@ -37,7 +38,7 @@ export function string(value: unknown, field: string, maxLength = 200): string {
 /** An integer in [min, max], else a 400 with `code` (default `invalid_input`) naming `field`. */
 export function integer(value: unknown, field: string, min: number, max: number, code = "invalid_input"): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new HttpError(400, code, `${field}: must be an integer in [${min}, ${max}]`, { field });
+    throw invalid(field, `must be an integer in [${min}, ${max}]`, code);
   }
   return value;
 }
