@@ -1,9 +1,8 @@
 // The first demo page: the engine runs in this page, on the embedded demo network.
 import { init, Engine, demoNetwork, cities } from "/pkg/index.browser.js";
+import { formatKm, formatPrice } from "/atsource-common.js";
 
 const $ = (id) => document.getElementById(id);
-const euro = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
-const km = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 function option(value, text) {
   const o = document.createElement("option");
@@ -53,7 +52,7 @@ async function main() {
     for (const [i, a] of answer.entries()) {
       const p = products[i];
       const [cls, text] = band(a.total, a.availableFrom);
-      const where = a.locations.map((l) => `${names.get(l.id)} — ${l.ats} à ${km.format(l.distanceKm)} km`).join(" · ");
+      const where = a.locations.map((l) => `${names.get(l.id)} — ${l.ats} à ${formatKm(l.distanceKm, "fr")}`).join(" · ");
       const tr = document.createElement("tr");
       tr.dataset.sku = a.sku;
       const cell = (content, className = "") => {
@@ -65,7 +64,7 @@ async function main() {
       const small = document.createElement("small");
       small.textContent = a.sku;
       cell([p.name, document.createElement("br"), small]);
-      cell([euro.format(p.price)], "qty");
+      cell([formatPrice(p.price, "fr")], "qty");
       cell([text], `qty ${cls}`);
       cell([where || "—"], "where");
       body.append(tr);

@@ -104,6 +104,20 @@ export async function call(api, path, init = {}) {
   return body;
 }
 
+/**
+ * `load` once per settled set of changes: calls made in one go (a page setting several
+ * attributes, an element upgraded with all of them, then connected) run it once, in a microtask,
+ * if the element is still in the page.
+ */
+export function settled(element, load) {
+  let queued = false;
+  return () => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => { queued = false; if (element.isConnected) load(); });
+  };
+}
+
 export function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {

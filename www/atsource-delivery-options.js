@@ -2,7 +2,7 @@
 // parcels) and click & collect stores — from POST /v1/source, with the sourcing explanation
 // ("why this store") on demand. Set `element.lines = [{ sku, qty, unitPrice }]` (or the `lines`
 // attribute as JSON) and `lat`/`lon`; the choice is `element.selected` and fires `atsource-select`.
-import { STRINGS, apiOf, call, el, formatDay, formatKm, formatPrice, langOf, readiness, BASE_CSS } from "./atsource-common.js";
+import { STRINGS, apiOf, call, el, formatDay, formatKm, formatPrice, langOf, readiness, settled, BASE_CSS } from "./atsource-common.js";
 
 class AtsourceDeliveryOptions extends HTMLElement {
   static observedAttributes = ["lines", "lat", "lon", "lang", "api", "profile"];
@@ -11,7 +11,6 @@ class AtsourceDeliveryOptions extends HTMLElement {
   #error = null;
   #selected = null;
   #gen = 0;
-  #queued = false;
   #names = new Map(); // location id -> name, for the explanation
 
   constructor() {
@@ -38,11 +37,7 @@ details{margin:.25rem 0 0}summary{cursor:pointer;color:#1d4ed8;text-decoration:u
   }
 
   /** One POST /v1/source per settled set of lines and attributes (a page sets several at once). */
-  #queue() {
-    if (this.#queued) return;
-    this.#queued = true;
-    queueMicrotask(() => { this.#queued = false; if (this.isConnected) this.#load(); });
-  }
+  #queue = settled(this, () => this.#load());
 
   async #load() {
     const gen = ++this.#gen, lat = parseFloat(this.getAttribute("lat")), lon = parseFloat(this.getAttribute("lon"));

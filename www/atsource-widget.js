@@ -1,7 +1,7 @@
 // <atsource-availability>: availability of one SKU near the shopper, live. Framework-free, no
 // wasm: it reads GET /v1/availability and POST /v1/source from the worker and follows
 // /v1/live over a WebSocket. Loading this file also defines <atsource-delivery-options>.
-import { STRINGS, apiOf, band, call, el, formatDay, formatKm, formatNumber, langOf, readiness, BASE_CSS } from "./atsource-common.js";
+import { STRINGS, apiOf, band, call, el, formatDay, formatKm, formatNumber, langOf, readiness, settled, BASE_CSS } from "./atsource-common.js";
 import { CITIES } from "./atsource-cities.js";
 import "./atsource-delivery-options.js";
 
@@ -35,7 +35,6 @@ class AtsourceAvailability extends HTMLElement {
   #retryMs = 500;
   #gen = 0; // answers of an older load are dropped
   #estimateTimer = 0;
-  #queued = false;
   #pushes = 0; // live pushes applied, so that a re-read older than one is dropped
 
   constructor() {
@@ -65,11 +64,7 @@ class AtsourceAvailability extends HTMLElement {
 
   /** One load per settled set of attributes: an element parsed before this module ran gets
    *  every attribute, then connectedCallback, in one go when it upgrades. */
-  #queue() {
-    if (this.#queued) return;
-    this.#queued = true;
-    queueMicrotask(() => { this.#queued = false; if (this.isConnected) this.#load(); });
-  }
+  #queue = settled(this, () => this.#load());
 
   /** Sets the shopper's place (also remembered for the next product page). */
   setPlace(place) {
