@@ -174,14 +174,7 @@ test("click & collect chosen on the cart page is what checkout holds: the units 
   // Home delivery ships from the warehouse; one store nearby holds the unit for collection.
   const sku = "LUM-0001-TER";
   await stockOnly(demo, sku, { "WH-PARIS": 20, "ST-PARIS-05": 1 }, "collect");
-  const shop = await openPage(browser);
-  await shop.goto(`${demo.base}/`);
-  await shop.locator(".grid .card").first().waitFor(); // the catalogue route has rendered
-  await shop.evaluate((s) => {
-    localStorage.setItem("shop:cart", JSON.stringify([{ sku: s, qty: 1, price: 24.9, name: "Lampe" }]));
-    localStorage.setItem("atsource:place", JSON.stringify({ lat: 48.8566, lon: 2.3522, name: "Paris" }));
-    sessionStorage.clear();
-  }, sku);
+  const shop = await shopWithCart([{ sku, qty: 1, price: 24.9, name: "Lampe" }]);
   await shop.goto(`${demo.base}/#/cart`);
   const options = shop.locator("atsource-delivery-options");
   const store = options.locator("input[value='pickup:ST-PARIS-05']");
@@ -211,14 +204,7 @@ test("changing the cart after checkout releases the old hold: the shopper's next
   // Two units in all; the first checkout holds both.
   const sku = "LUM-0002-NOI";
   await stockOnly(demo, sku, { "WH-PARIS": 2 }, "recart");
-  const shop = await openPage(browser);
-  await shop.goto(`${demo.base}/`);
-  await shop.locator(".grid .card").first().waitFor();
-  await shop.evaluate((s) => {
-    localStorage.setItem("shop:cart", JSON.stringify([{ sku: s, qty: 2, price: 30, name: "Lampe" }]));
-    localStorage.setItem("atsource:place", JSON.stringify({ lat: 48.8566, lon: 2.3522, name: "Paris" }));
-    sessionStorage.clear();
-  }, sku);
+  const shop = await shopWithCart([{ sku, qty: 2, price: 30, name: "Lampe" }]);
   await shop.goto(`${demo.base}/#/cart`);
   await shop.locator("atsource-delivery-options input[type=radio]").first().waitFor();
   await shop.locator("#checkout").click();
@@ -266,7 +252,7 @@ test("tracking with a wrong token or an unknown order: a clear message, and poll
   await shop.context().close();
 });
 
-/** A shop page with `lines` in the cart near Paris and nothing held. */
+/** A shop page (its catalogue route rendered) with `lines` in the cart near Paris and nothing held. */
 async function shopWithCart(lines) {
   const shop = await openPage(browser);
   await shop.goto(`${demo.base}/`);

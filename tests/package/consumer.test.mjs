@@ -123,6 +123,16 @@ const LOCATIONS = [
 
 const ev = (id, type, sku, location, fields) => ({ id, type, sku, location, ...fields });
 
+/** The listed properties of what `f` throws (its name and code by default), or null. */
+function codeOf(f, keys = ["name", "code"]) {
+  try {
+    f();
+    return null;
+  } catch (e) {
+    return keys.map((k) => e[k]);
+  }
+}
+
 function scenarioEngine() {
   const { Engine } = atsource;
   const engine = new Engine();
@@ -345,14 +355,6 @@ test("hostile arrays (throwing getters, Proxy traps, huge sparse lengths, re-ent
   const { Engine } = atsource;
   const engine = scenarioEngine();
   const before = engine.snapshot();
-  const codeOf = (f) => {
-    try {
-      f();
-      return null;
-    } catch (e) {
-      return [e.name, e.code];
-    }
-  };
   // A getter that throws: that event alone is refused (it cannot be written as JSON).
   const getter = [ev("h1", "adjust", "SKU-1", "PAR", { delta: 1 }), null];
   Object.defineProperty(getter, 1, { get() { throw new Error("boom"); } });
@@ -418,19 +420,12 @@ test("availability names each SKU as it read it, once, even when a getter answer
 test("a method called without its engine is invalid_input naming `this`, and the engine still answers", () => {
   const engine = scenarioEngine();
   const { ats, availability, applyEvents } = engine;
-  const codeOf = (f) => {
-    try {
-      f();
-      return null;
-    } catch (e) {
-      return [e.name, e.code, e.field];
-    }
-  };
+  const named = (f) => codeOf(f, ["name", "code", "field"]);
   const refused = ["AtsourceError", "invalid_input", "this"];
-  assert.deepEqual(codeOf(() => ats("SKU-1", "PAR")), refused);
-  assert.deepEqual(codeOf(() => availability({ skus: ["SKU-1"] })), refused);
-  assert.deepEqual(codeOf(() => applyEvents.call({ __wbg_ptr: 0 }, [])), refused);
-  assert.deepEqual(codeOf(() => ats.call(atsource.Engine.prototype, "SKU-1")), refused);
+  assert.deepEqual(named(() => ats("SKU-1", "PAR")), refused);
+  assert.deepEqual(named(() => availability({ skus: ["SKU-1"] })), refused);
+  assert.deepEqual(named(() => applyEvents.call({ __wbg_ptr: 0 }, [])), refused);
+  assert.deepEqual(named(() => ats.call(atsource.Engine.prototype, "SKU-1")), refused);
   assert.equal(ats.call(engine, "SKU-1", "PAR"), 6);
   assert.equal(engine.ats("SKU-1", "PAR"), 6);
 });
