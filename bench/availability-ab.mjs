@@ -5,30 +5,13 @@
 // ratio B/A; exits 1 when an answer differs.
 // Run: node bench/availability-ab.mjs <pkg dir A> <pkg dir B> [SKU counts, e.g. 0,20,100]
 // (a package dir is a copy of pkg/ after `make build`, e.g. cp -r pkg /tmp/pkg-before)
-import { twoBuilds } from "./ab.mjs";
+import { availabilityScenario, twoBuilds } from "./ab.mjs";
 import { rng } from "./rng.mjs";
 
 const { A, B, rest } = await twoBuilds("node bench/availability-ab.mjs <pkg dir A> <pkg dir B> [counts]");
 const counts = (rest[0] ?? "20,100").split(",").map(Number);
-const demo = A.demoNetwork({ stores: 996, warehouses: 4, skus: 2000 });
-const engines = [A, B].map(({ Engine }) => {
-  const e = new Engine();
-  e.upsertLocations(demo.locations);
-  for (let i = 0; i < demo.events.length; i += 100_000) {
-    e.applyEvents(JSON.stringify(demo.events.slice(i, i + 100_000)), { changes: false });
-  }
-  return e;
-});
-const skus = demo.catalogue.map((p) => p.sku);
-const locations = engines[0].locations();
 const random = rng(7);
-const km = (a, b) => A.distanceKm(a.lat, a.lon, b.lat, b.lon);
-const queries = Array.from({ length: 200 }, () => {
-  const base = locations[Math.floor(random() * locations.length)];
-  const near = { lat: base.lat + (random() - 0.5) * 0.2, lon: base.lon + (random() - 0.5) * 0.2 };
-  const d = locations.map((l) => km(near, l)).sort((a, b) => a - b);
-  return { near, radiusKm: d[49] + 1e-6 };
-});
+const { engines, skus, points: queries } = availabilityScenario(A, B, random);
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 let differ = 0;

@@ -7,31 +7,14 @@
 // query asks for the same SKUs (a SKU's data then stays cached): against a run without it, on
 // one build (A = B), what the first reads of random SKUs' data cost.
 // Run: node bench/availability-blocks.mjs <pkg dir A> <pkg dir B> [SKU count, default 20] [same]
-import { twoBuilds } from "./ab.mjs";
+import { availabilityScenario, twoBuilds } from "./ab.mjs";
 import { rng } from "./rng.mjs";
 
 const { A, B, rest } = await twoBuilds("node bench/availability-blocks.mjs <pkg dir A> <pkg dir B> [count] [same]");
 const n = Number(rest[0] ?? 20);
 const same = rest[1] === "same";
-const demo = A.demoNetwork({ stores: 996, warehouses: 4, skus: 2000 });
-const engines = [A, B].map(({ Engine }) => {
-  const e = new Engine();
-  e.upsertLocations(demo.locations);
-  for (let i = 0; i < demo.events.length; i += 100_000) {
-    e.applyEvents(JSON.stringify(demo.events.slice(i, i + 100_000)), { changes: false });
-  }
-  return e;
-});
-const skus = demo.catalogue.map((p) => p.sku);
-const locations = engines[0].locations();
 const random = rng(7);
-const km = (a, b) => A.distanceKm(a.lat, a.lon, b.lat, b.lon);
-const points = Array.from({ length: 200 }, () => {
-  const base = locations[Math.floor(random() * locations.length)];
-  const near = { lat: base.lat + (random() - 0.5) * 0.2, lon: base.lon + (random() - 0.5) * 0.2 };
-  const d = locations.map((l) => km(near, l)).sort((a, b) => a - b);
-  return { near, radiusKm: d[49] + 1e-6 };
-});
+const { engines, skus, points } = availabilityScenario(A, B, random);
 const pick = (j) => skus[same ? (j * 37) % skus.length : Math.floor(random() * skus.length)];
 const queries = Array.from({ length: 4000 }, (_, i) => {
   const p = points[i % points.length];
