@@ -6,7 +6,11 @@
 //!
 //! Environment: `OPT_PERF_SIZES=5x20,10x50` picks sizes; `OPT_PERF_REF=path` checks every cost
 //! against a reference file written by an earlier run (`OPT_PERF_WRITE=path` writes one), so
-//! that a faster search can be checked to find the same optima.
+//! that a faster search can be checked to find the same optima. `OPT_PERF_ORACLE=1` also solves
+//! each problem from its own optimum (`solve_from` the optimal plan's candidates) and prints, per
+//! family and size, the solve times and nodes of a search that would know the best plan from its
+//! first node: what any better heuristic could save at most. `OPT_PERF_DUMP=dir` writes each
+//! problem for `bench/sourcing/root_gap.py` (its LP and a MILP solver's root bound).
 
 mod sourcing_common;
 
@@ -121,6 +125,8 @@ fn optimizer_timings() {
             let (mut times, mut builds, mut small_times, mut sources) =
                 (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             let (mut optimal, mut nodes, mut max_nodes, mut gap) = (0, 0u64, 0u64, 0.0f64);
+            let oracle = std::env::var("OPT_PERF_ORACLE").is_ok();
+            let (mut oracle_times, mut oracle_nodes, mut oracle_max) = (Vec::new(), 0u64, 0u64);
             for seed in 1..=runs {
                 let (p, build_us, source_us) = problem_of(family, lines, n, seed);
                 builds.push(build_us);
@@ -138,6 +144,19 @@ fn optimizer_timings() {
                 nodes += sol.nodes;
                 max_nodes = max_nodes.max(sol.nodes);
                 let key = format!("{family:?}-{lines}x{n}-{seed}");
+                if oracle {
+                    let start: Vec<usize> = sol.shipments.iter().map(|s| s.candidate).collect();
+                    let (mut best, mut o) = (f64::INFINITY, optimizer::solve_from(&p, &start));
+                    for _ in 0..reps {
+                        let t = Instant::now();
+                        o = optimizer::solve_from(&p, &start);
+                        best = best.min(t.elapsed().as_secs_f64() * 1e6);
+                    }
+                    assert!((o.cost - sol.cost).abs() <= 1e-9 * (1.0 + sol.cost.abs()));
+                    oracle_times.push(best);
+                    oracle_nodes += o.nodes;
+                    oracle_max = oracle_max.max(o.nodes);
+                }
                 let _ = writeln!(written, "{key} {}", sol.cost);
                 if let Some(&r) = reference.get(&key) {
                     if (r - sol.cost).abs() > 1e-9 * (1.0 + r.abs()) {
@@ -193,6 +212,19 @@ fn optimizer_timings() {
                 small_times[small_times.len() - 1],
                 100.0 * gap,
             );
+            if oracle {
+                oracle_times.sort_by(f64::total_cmp);
+                println!(
+                    "{:<16} {:>8}   from the optimum: solve p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs, nodes avg {:.1}, max {}",
+                    "",
+                    format!("{lines}x{n}"),
+                    percentile(&oracle_times, 0.5),
+                    percentile(&oracle_times, 0.99),
+                    oracle_times[oracle_times.len() - 1],
+                    oracle_nodes as f64 / runs as f64,
+                    oracle_max,
+                );
+            }
         }
     }
     if let Ok(path) = std::env::var("OPT_PERF_WRITE") {

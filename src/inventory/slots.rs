@@ -154,7 +154,7 @@ impl Slots {
     }
 
     /// Adds to `out` a byte of each line that slots `from..to` lie on (see
-    /// [`crate::prefetch::read_all`]).
+    /// `prefetch::read_all`).
     pub(super) fn lines<'a>(&'a self, from: usize, to: usize, out: &mut Vec<&'a u8>) {
         // Slots per 64-byte line: 16 counts, or 4 full slots.
         match self {

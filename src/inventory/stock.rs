@@ -266,7 +266,7 @@ impl SkuStock {
 
     /// Adds to `out` a byte of what a query over the location words `words` (indexes of
     /// 64-location words, see [`SkuStock::visit_masked`]) reads of this SKU first, for
-    /// [`crate::prefetch::read_all`]: its bitmap and rank counts at those words, or the middle of
+    /// `prefetch::read_all`: its bitmap and rank counts at those words, or the middle of
     /// its list. Answering many SKUs, the lines of all of them are then loaded together, instead
     /// of one miss at a time.
     pub fn index_lines<'a>(&'a self, words: &[u32], out: &mut Vec<&'a u8>) {
@@ -292,7 +292,7 @@ impl SkuStock {
 
     /// Adds to `out` a byte of each line of slots that a query over `mask` will read at the
     /// location words `words` (as [`SkuStock::visit_masked`] takes them), for
-    /// [`crate::prefetch::read_all`]: per word, from the slot of its first location in the mask
+    /// `prefetch::read_all`: per word, from the slot of its first location in the mask
     /// to that of its last, not the word's other slots. The bitmap and rank counts read here
     /// should have been loaded from [`SkuStock::index_lines`].
     pub fn slot_lines<'a>(&'a self, mask: &[u64], words: &[u32], out: &mut Vec<&'a u8>) {

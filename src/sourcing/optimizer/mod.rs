@@ -62,9 +62,27 @@
 //! core treatment of the cost bound; a drop-and-recomplete local search on the root's incumbent
 //! (no better plans at 40x1000); smaller or larger cores and node ascents (no change). The ascent still
 //! falls short of the LP by 2-8% on about a quarter of those carts, and at 40x1000 the core
-//! ascent leaves the certified bound 6-16% under the optimum after 200 nodes. The code is
-//! written for the size-optimised wasm build (boxed slices, no sort closures in hot loops):
-//! `Vec` indexing and small closures are calls there.
+//! ascent leaves the certified bound 6-16% under the optimum after 200 nodes.
+//!
+//! Where the nodes go (measured on the native perf test's problems, `OPT_PERF_ORACLE` and
+//! `bench/sourcing/root_gap.py`; see their docs for the commands):
+//! * **Not the incumbent.** Started from its own optimum, the search still needs most of its
+//!   nodes: the solve p99 falls by a third to a half at 10x50 (mixed 304 → 204 µs, store-heavy
+//!   452 → 229 µs), by a fifth to a third at 20x200, and the mean node count by 15-40%. A root
+//!   local search (add one of the relaxation's 4-16 favourite candidates, or swap one in for a
+//!   shipment) hardly ever found a better plan and only added time; left out.
+//! * **The bound.** On the 30 problems of largest root gap at 10x50 (of 600), the root bound is
+//!   10.1% under the optimum on average, as is the LP (9.7%): the gap is the formulation's.
+//!   HiGHS's cutting planes at its root node alone take it to 3.3% (12 of the 30 closed), and
+//!   its whole root (presolve, reduced-cost fixing from its incumbents, restart, cuts) to 0.6%
+//!   (26 of 30 closed). At 20x200 (the 20 worst of 120): root 13.9%, LP 8.5% (the core ascent
+//!   falls short of the LP there), HiGHS's cuts 5.5%, its whole root 3.5%. So the lever is
+//!   cuts that the LP lacks — single-line flow covers and mixed-integer roundings of the
+//!   demand rows, relaxed into the Lagrangian as the cover cuts are — and, at 200+ candidates,
+//!   an ascent that reaches the LP; not a faster node or a better incumbent.
+//!
+//! The code is written for the size-optimised wasm build (boxed slices, no sort closures in hot
+//! loops): `Vec` indexing and small closures are calls there.
 //!
 //! Small carts (5x20, 10x50) miss their targets for another reason: the search is a few nodes,
 //! but `source` solves up to five problems — the plan's, then up to `explainBudget` (4) forced
