@@ -7,6 +7,10 @@ one-node search) and prints, per problem and as a summary, the gap to the optimu
 
 * root: the engine's root bound (Lagrangian ascent with its cover cuts and shipment count);
 * LP: the linear relaxation of the strong formulation (bench/sourcing/milp.py's model);
+* MIR: the LP with the mixed-integer roundings of each line's covering row (`sum_i a_ij y_i >=
+  q_j`, for every divisor 1..q_j), the kind of cut the engine's cover cuts are;
+* half: the LP with the {0,1/2}-cuts of every three and five lines' "at least kappa_j holders
+  open" rows (kappa_j: the fewest holders whose stock reaches the line's demand);
 * cuts: HiGHS's bound after its root node with presolve, restarts and heuristics off (its
   cutting planes on the same LP);
 * root+: HiGHS's bound after its root node as it runs by default (presolve, reduced-cost fixing
@@ -20,14 +24,61 @@ Run:
 `--worst N` keeps the N problems of largest root gap (HiGHS then runs on those only).
 """
 
+import itertools
 import json
+import math
 import sys
 
 import highspy
 
 
-def model(p, integer, options):
-    """The strong formulation of the dumped problem `p` (the engine's pure `Problem`)."""
+def fewest_holders(stock, q):
+    """The fewest holders whose stock (clipped to the demand `q`) reaches it."""
+    total = 0
+    for k, s in enumerate(sorted(stock, reverse=True)):
+        total += s
+        if total >= q:
+            return k + 1
+    return None
+
+
+def mir_rows(q, holders):
+    """Mixed-integer roundings of each line's `sum_i a_ij y_i >= q_j`: (coefficients, rhs)."""
+    for j, a in enumerate(holders):
+        for d in range(1, q[j] + 1):
+            beta = q[j] / d
+            f = beta - math.floor(beta)
+            if f < 1e-9:
+                yield {i: math.ceil(ai / d) for i, ai in a.items()}, beta
+            else:
+                coef = {}
+                for i, ai in a.items():
+                    fi = ai / d - math.floor(ai / d)
+                    coef[i] = math.floor(ai / d) + min(fi, f) / f
+                yield coef, math.ceil(beta)
+
+
+def half_rows(q, holders):
+    """{0,1/2}-cuts of three and five lines' "at least kappa_j holders" rows: summed, halved,
+    rounded up (Chvatal-Gomory), where the kappas sum to an odd number."""
+    kappa = [fewest_holders(list(a.values()), q[j]) for j, a in enumerate(holders)]
+    for size in (3, 5):
+        for lines in itertools.combinations(range(len(q)), size):
+            if any(kappa[j] is None for j in lines):
+                continue
+            total = sum(kappa[j] for j in lines)
+            if total % 2 == 0:
+                continue
+            count = {}
+            for j in lines:
+                for i in holders[j]:
+                    count[i] = count.get(i, 0) + 1
+            yield {i: (c + 1) // 2 for i, c in count.items()}, (total + 1) // 2
+
+
+def model(p, integer, options, cuts=None):
+    """The strong formulation of the dumped problem `p` (the engine's pure `Problem`), with the
+    rows of `cuts(q, holders)` added (holders[j]: candidate -> stock clipped to the demand)."""
     q = p["demand"]
     total = sum(q)
     h = highspy.Highs()
@@ -36,6 +87,7 @@ def model(p, integer, options):
         h.setOptionValue(key, value)
     y = [h.addVariable(0, 1, c["f"]) for c in p["candidates"]]
     rows = [[] for _ in q]
+    holders = [{} for _ in q]
     for i, c in enumerate(p["candidates"]):
         mine = []
         for j, s in c["stock"]:
@@ -45,6 +97,7 @@ def model(p, integer, options):
             x = h.addVariable(0, s, c["c"])
             h.addConstr(x - s * y[i] <= 0)
             rows[j].append(x)
+            holders[j][i] = s
             mine.append(x)
         cap = total if c["cap"] < 0 else min(c["cap"], total)
         if mine and cap < sum(min(s, q[j]) for j, s in c["stock"]):
@@ -53,6 +106,8 @@ def model(p, integer, options):
         h.addConstr(sum(xs) == q[j])
     if p["k"] >= 0:
         h.addConstr(sum(y) <= p["k"])
+    for coef, rhs in cuts(q, holders) if cuts else ():
+        h.addConstr(sum(v * y[i] for i, v in coef.items()) >= rhs)
     if integer:
         for v in y:
             h.setInteger(v)
@@ -71,6 +126,8 @@ def gaps(p):
     values = {
         "root": p["root"],
         "LP": model(p, False, {}),
+        "MIR": model(p, False, {}, mir_rows),
+        "half": model(p, False, {}, half_rows),
         "cuts": model(p, True, {"mip_max_nodes": 1, **bare}),
         "root+": model(p, True, {"mip_max_nodes": 1}),
     }
@@ -94,7 +151,7 @@ def main():
     if worst:
         problems = problems[:worst]
     rows = [(name, gaps(p)) for name, p in problems]
-    keys = ["root", "LP", "cuts", "root+"]
+    keys = ["root", "LP", "MIR", "half", "cuts", "root+"]
     print(f"{'problem':<32}" + "".join(f"{k + ' gap':>11}" for k in keys))
     for name, g in rows:
         print(f"{name:<32}" + "".join(f"{100 * g[k]:>10.2f}%" for k in keys))
