@@ -11,6 +11,9 @@ one-node search) and prints, per problem and as a summary, the gap to the optimu
   q_j`, for every divisor 1..q_j), the kind of cut the engine's cover cuts are;
 * half: the LP with the {0,1/2}-cuts of every three and five lines' "at least kappa_j holders
   open" rows (kappa_j: the fewest holders whose stock reaches the line's demand);
+* KC: the LP with each line's knapsack-cover inequalities (Carr et al.: for holders A whose stock
+  falls short of the demand by r, sum over the other holders of min(a_ij, r) y_i >= r),
+  separated in rounds at the LP's solution;
 * cuts: HiGHS's bound after its root node with presolve, restarts and heuristics off (its
   cutting planes on the same LP);
 * root+: HiGHS's bound after its root node as it runs by default (presolve, reduced-cost fixing
@@ -76,7 +79,27 @@ def half_rows(q, holders):
             yield {i: (c + 1) // 2 for i, c in count.items()}, (total + 1) // 2
 
 
-def model(p, integer, options, cuts=None):
+def knapsack_cover_rows(q, holders, y_value):
+    """The most violated knapsack-cover inequality of each line at the point `y_value`."""
+    for j, a in enumerate(holders):
+        held = list(a.items())
+        best = None
+        # A holds less than the demand; with demands of a few units, A is small.
+        for size in range(q[j]):
+            for sub in itertools.combinations(held, size):
+                short = q[j] - sum(s for _, s in sub)
+                if short <= 0:
+                    continue
+                inside = {i for i, _ in sub}
+                coef = {i: min(s, short) for i, s in held if i not in inside}
+                violation = (short - sum(v * y_value[i] for i, v in coef.items())) / short
+                if violation > 1e-6 and (best is None or violation > best[0]):
+                    best = (violation, coef, short)
+        if best:
+            yield best[1], best[2]
+
+
+def model(p, integer, options, cuts=None, separate=None):
     """The strong formulation of the dumped problem `p` (the engine's pure `Problem`), with the
     rows of `cuts(q, holders)` added (holders[j]: candidate -> stock clipped to the demand)."""
     q = p["demand"]
@@ -112,6 +135,14 @@ def model(p, integer, options, cuts=None):
         for v in y:
             h.setInteger(v)
     h.minimize()
+    for _ in range(30 if separate else 0):
+        y_value = h.getSolution().col_value[: len(y)]
+        found = list(separate(q, holders, y_value))
+        if not found:
+            break
+        for coef, rhs in found:
+            h.addConstr(sum(v * y[i] for i, v in coef.items()) >= rhs)
+        h.minimize()
     info = h.getInfo()
     return info.mip_dual_bound if integer else info.objective_function_value
 
@@ -128,6 +159,7 @@ def gaps(p):
         "LP": model(p, False, {}),
         "MIR": model(p, False, {}, mir_rows),
         "half": model(p, False, {}, half_rows),
+        "KC": model(p, False, {}, separate=knapsack_cover_rows),
         "cuts": model(p, True, {"mip_max_nodes": 1, **bare}),
         "root+": model(p, True, {"mip_max_nodes": 1}),
     }
@@ -151,7 +183,7 @@ def main():
     if worst:
         problems = problems[:worst]
     rows = [(name, gaps(p)) for name, p in problems]
-    keys = ["root", "LP", "MIR", "half", "cuts", "root+"]
+    keys = ["root", "LP", "MIR", "half", "KC", "cuts", "root+"]
     print(f"{'problem':<32}" + "".join(f"{k + ' gap':>11}" for k in keys))
     for name, g in rows:
         print(f"{name:<32}" + "".join(f"{100 * g[k]:>10.2f}%" for k in keys))

@@ -78,12 +78,13 @@
 //!   (26 of 30 closed). At 20x200 (the 20 worst of 120): root 13.9%, LP 8.5% (the core ascent
 //!   falls short of the LP there), HiGHS's cuts 5.5%, its whole root 3.5%. So the lever is
 //!   cuts that the LP lacks and, at 200+ candidates, an ascent that reaches the LP; not a
-//!   faster node or a better incumbent. But not the obvious cuts: one line at a time, the
-//!   polytope is nearly integral already (the mixed-integer roundings of each line's covering
-//!   row, the family of the cover cuts above, take the 10x50 mean only from 9.7% to 9.4%), and
-//!   {0,1/2}-cuts of three and five lines' cover rows to 8.1%. The gap is in how shallow
-//!   stores share lines (a store at 1/4 serving a quarter of two lines that another store at
-//!   3/4 also serves): HiGHS's cuts come from rows aggregated across lines and candidates.
+//!   faster node or a better incumbent. But not the textbook cuts (added to the LP, 10x50
+//!   worst-30 mean): per line, the mixed-integer roundings of its covering row (the family of
+//!   the cover cuts above) take it only from 9.7% to 9.4%, its knapsack-cover inequalities to
+//!   8.0%; across lines, {0,1/2}-cuts of three and five lines' cover rows to 8.1%; the three
+//!   together to 6.5%. The gap is in how shallow stores share lines (a store at 1/4 serving a
+//!   quarter of two lines that another store at 3/4 also serves): HiGHS's cuts come from rows
+//!   aggregated across lines and candidates.
 //!
 //! The code is written for the size-optimised wasm build (boxed slices, no sort closures in hot
 //! loops): `Vec` indexing and small closures are calls there.
