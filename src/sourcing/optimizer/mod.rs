@@ -83,13 +83,16 @@
 //!   (26 of 30 closed). At 20x200 (the 20 worst of 120): root 13.9%, LP 8.5% (the core ascent
 //!   falls short of the LP there), HiGHS's cuts 5.5%, its whole root 3.5%. So the lever is
 //!   cuts that the LP lacks and, at 200+ candidates, an ascent that reaches the LP; not a
-//!   faster node or a better incumbent. But not the textbook cuts (added to the LP, 10x50
-//!   worst-30 mean): per line, the mixed-integer roundings of its covering row (the family of
-//!   the cover cuts above) take it only from 9.7% to 9.4%, its knapsack-cover inequalities to
-//!   8.0%; across lines, {0,1/2}-cuts of three and five lines' cover rows to 8.1%; the three
-//!   together to 6.5%. The gap is in how shallow stores share lines (a store at 1/4 serving a
-//!   quarter of two lines that another store at 3/4 also serves): HiGHS's cuts come from rows
-//!   aggregated across lines and candidates.
+//!   faster node or a better incumbent. Which cuts (added to the LP and separated in rounds,
+//!   mean gap over the same worst 30 at 10x50, then the worst 20 at 20x200): the mixed-integer
+//!   roundings of each line's covering row (the family of the cover cuts above) 9.4% / 7.7%;
+//!   knapsack-cover inequalities per line 8.0% / 7.4% (7.8% / 7.2% with flow terms);
+//!   {0,1/2}-cuts of three and five lines' cover rows 8.1% / 6.9%; extended flow covers of
+//!   each line's flow set (`sum_i x_ij <= q_j`, `x_ij <= a_ij y_i`; most of HiGHS's root cuts
+//!   on a problem inspected with `root_gap.py --cut-pool` are of this form) 7.5% / 6.7%; flow covers and {0,1/2}-cuts together
+//!   5.9% / 5.4%, where HiGHS's cuts reach 3.3% / 5.5%. So relax-and-cut with separated flow
+//!   covers and {0,1/2}-cuts is the measured way to a stronger bound; the rest of HiGHS's lead
+//!   at 10x50 comes from rows aggregated across lines.
 //!
 //! The code is written for the size-optimised wasm build (boxed slices, no sort closures in hot
 //! loops): `Vec` indexing and small closures are calls there.
