@@ -81,9 +81,12 @@
 //!   HiGHS's cutting planes at its root node alone take it to 3.3% (12 of the 30 closed), and
 //!   its whole root (presolve, reduced-cost fixing from its incumbents, restart, cuts) to 0.6%
 //!   (26 of 30 closed). At 20x200 (the 20 worst of 120): root 13.9%, LP 8.5% (the core ascent
-//!   falls short of the LP there), HiGHS's cuts 5.5%, its whole root 3.5%. So the lever is
-//!   cuts that the LP lacks and, at 200+ candidates, an ascent that reaches the LP; not a
-//!   faster node or a better incumbent. Which cuts (added to the LP and separated in rounds,
+//!   falls short of the LP there), HiGHS's cuts 5.5%, its whole root 3.5%. The core is what
+//!   falls short: with every candidate in the root's ascent the worst 20's root gap is 8.1%
+//!   (all 120: 4.5% → 3.2%), but neither search gains from it as is (default budget: 55.5 nodes
+//!   on average against 51.9 for store-heavy; budget 200: a certified gap of 7.9% against
+//!   2.75%), since every node's ascent then prices every candidate too. So the lever is cuts
+//!   that the LP lacks; not a faster node, a better incumbent or a longer ascent alone. Which cuts (added to the LP and separated in rounds,
 //!   mean gap over the same worst 30 at 10x50, then the worst 20 at 20x200): the mixed-integer
 //!   roundings of each line's covering row (the family of the cover cuts above) 9.4% / 7.7%;
 //!   knapsack-cover inequalities per line 8.0% / 7.4% (7.8% / 7.2% with flow terms);
