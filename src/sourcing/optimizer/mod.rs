@@ -85,7 +85,7 @@
 //!   falls short: with every candidate in the root's ascent the worst 20's root gap is 8.1%
 //!   (all 120: 4.5% → 3.2%), but neither search gains from it as is (default budget: 55.5 nodes
 //!   on average against 51.9 for store-heavy; budget 200: a certified gap of 7.9% against
-//!   2.75%), since every node's ascent then prices every candidate too. So the lever is cuts
+//!   2.75%; the experiment put every candidate in every node's ascent too). So the lever is cuts
 //!   that the LP lacks; not a faster node, a better incumbent or a longer ascent alone. Which cuts (added to the LP and separated in rounds,
 //!   mean gap over the same worst 30 at 10x50, then the worst 20 at 20x200): the mixed-integer
 //!   roundings of each line's covering row (the family of the cover cuts above) 9.4% / 7.7%;
