@@ -77,25 +77,25 @@
 //!   12.9; more at 20x200: 66.1 against 51.9) for a solve p50 of 107 µs against 39; no core at
 //!   20x200 (every candidate in each ascent) saves none and costs time.
 //! * **The bound.** On the 30 problems of largest root gap at 10x50 (of 600), the root bound is
-//!   10.1% under the optimum on average, as is the LP (9.7%): the gap is the formulation's.
-//!   HiGHS's cutting planes at its root node alone take it to 3.3% (12 of the 30 closed), and
-//!   its whole root (presolve, reduced-cost fixing from its incumbents, restart, cuts) to 0.6%
-//!   (26 of 30 closed). At 20x200 (the 20 worst of 120): root 13.9%, LP 8.5% (the core ascent
-//!   falls short of the LP there), HiGHS's cuts 5.5%, its whole root 3.5%. The core is what
-//!   falls short: with every candidate in the root's ascent the worst 20's root gap is 8.1%
-//!   (all 120: 4.5% → 3.2%), but neither search gains from it as is (default budget: 55.5 nodes
-//!   on average against 51.9 for store-heavy; budget 200: a certified gap of 7.9% against
-//!   2.75%; the experiment put every candidate in every node's ascent too). So the lever is cuts
-//!   that the LP lacks; not a faster node, a better incumbent or a longer ascent alone. Which cuts (added to the LP and separated in rounds,
-//!   mean gap over the same worst 30 at 10x50, then the worst 20 at 20x200): the mixed-integer
-//!   roundings of each line's covering row (the family of the cover cuts above) 9.4% / 7.7%;
-//!   knapsack-cover inequalities per line 8.0% / 7.4% (7.8% / 7.2% with flow terms);
-//!   {0,1/2}-cuts of three and five lines' cover rows 8.1% / 6.9%; extended flow covers of
-//!   each line's flow set (`sum_i x_ij <= q_j`, `x_ij <= a_ij y_i`; most of HiGHS's root cuts
-//!   on a problem inspected with `root_gap.py --cut-pool` are of this form) 7.5% / 6.7%; flow covers and {0,1/2}-cuts together
-//!   5.9% / 5.4%, where HiGHS's cuts reach 3.3% / 5.5%. So relax-and-cut with separated flow
-//!   covers and {0,1/2}-cuts is the measured way to a stronger bound; the rest of HiGHS's lead
-//!   at 10x50 comes from rows aggregated across lines.
+//!   10.1% under the optimum on average, as is the LP (9.7%): the gap is the formulation's. HiGHS's
+//!   cutting planes at its root node alone take it to 3.3% (12 of the 30 closed), and its whole
+//!   root (presolve, reduced-cost fixing from its incumbents, restart, cuts) to 0.6% (26 of 30
+//!   closed). At 20x200 (the 20 worst of 120): root 13.9%, LP 8.5% (the core ascent falls short of
+//!   the LP there), HiGHS's cuts 5.5%, its whole root 3.5%. The core is what falls short: with
+//!   every candidate in the root's ascent the worst 20's root gap is 8.1% (all 120: 4.5% → 3.2%),
+//!   but neither search gains from it as is (default budget: 55.5 nodes on average against 51.9 for
+//!   store-heavy; budget 200: a certified gap of 7.9% against 2.75%; the experiment put every
+//!   candidate in every node's ascent too). So the lever is cuts that the LP lacks; not a faster
+//!   node, a better incumbent or a longer ascent alone. Which cuts (added to the LP and separated
+//!   in rounds, mean gap over the same worst 30 at 10x50, then the worst 20 at 20x200): the
+//!   mixed-integer roundings of each line's covering row (the family of the cover cuts above) 9.4%
+//!   / 7.7%; knapsack-cover inequalities per line 8.0% / 7.4% (7.8% / 7.2% with flow terms);
+//!   {0,1/2}-cuts of three and five lines' cover rows 8.1% / 6.9%; extended flow covers of each
+//!   line's flow set (`sum_i x_ij <= q_j`, `x_ij <= a_ij y_i`; most of HiGHS's root cuts on a
+//!   problem inspected with `root_gap.py --cut-pool` are of this form) 7.5% / 6.7%; flow covers and
+//!   {0,1/2}-cuts together 5.9% / 5.4%, where HiGHS's cuts reach 3.3% / 5.5%. So relax-and-cut with
+//!   separated flow covers and {0,1/2}-cuts is the measured way to a stronger bound; the rest of
+//!   HiGHS's lead at 10x50 comes from rows aggregated across lines.
 //!
 //! The code is written for the size-optimised wasm build (boxed slices, no sort closures in hot
 //! loops): `Vec` indexing and small closures are calls there.
