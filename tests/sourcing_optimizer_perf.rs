@@ -45,15 +45,21 @@ fn problem_of(family: Family, lines: usize, n: usize, seed: u64) -> (Problem, f6
     (built.problem, build_us, source_us)
 }
 
-fn time_solve(p: &Problem, reps: usize) -> (f64, optimizer::Solution) {
+/// `solve` once to warm up, then `reps` times: the fastest run in µs, and the last answer.
+fn time_solve(reps: usize, solve: impl Fn() -> optimizer::Solution) -> (f64, optimizer::Solution) {
     let mut best = f64::INFINITY;
-    let mut sol = optimizer::solve(p);
+    let mut sol = solve();
     for _ in 0..reps {
         let t = Instant::now();
-        sol = optimizer::solve(p);
+        sol = solve();
         best = best.min(t.elapsed().as_secs_f64() * 1e6);
     }
     (best, sol)
+}
+
+/// Equal costs, to a relative 1e-9 of `reference`.
+fn same_cost(reference: f64, cost: f64) -> bool {
+    (reference - cost).abs() <= 1e-9 * (1.0 + reference.abs())
 }
 
 /// Writes `p` as JSON for an outside LP/MILP check (bench/.venv has HiGHS).
@@ -132,7 +138,7 @@ fn optimizer_timings() {
                 builds.push(build_us);
                 sources.push(source_us);
                 let reps = if n >= 1000 { 1 } else { 3 };
-                let (t, sol) = time_solve(&p, reps);
+                let (t, sol) = time_solve(reps, || optimizer::solve(&p));
                 times.push(t);
                 if std::env::var("OPT_PERF_VERBOSE").is_ok() {
                     println!(
@@ -146,20 +152,15 @@ fn optimizer_timings() {
                 let key = format!("{family:?}-{lines}x{n}-{seed}");
                 if oracle {
                     let start: Vec<usize> = sol.shipments.iter().map(|s| s.candidate).collect();
-                    let (mut best, mut o) = (f64::INFINITY, optimizer::solve_from(&p, &start));
-                    for _ in 0..reps {
-                        let t = Instant::now();
-                        o = optimizer::solve_from(&p, &start);
-                        best = best.min(t.elapsed().as_secs_f64() * 1e6);
-                    }
-                    assert!((o.cost - sol.cost).abs() <= 1e-9 * (1.0 + sol.cost.abs()));
-                    oracle_times.push(best);
+                    let (t, o) = time_solve(reps, || optimizer::solve_from(&p, &start));
+                    assert!(same_cost(sol.cost, o.cost));
+                    oracle_times.push(t);
                     oracle_nodes += o.nodes;
                     oracle_max = oracle_max.max(o.nodes);
                 }
                 let _ = writeln!(written, "{key} {}", sol.cost);
                 if let Some(&r) = reference.get(&key) {
-                    if (r - sol.cost).abs() > 1e-9 * (1.0 + r.abs()) {
+                    if !same_cost(r, sol.cost) {
                         mismatches += 1;
                         println!(
                             "MISMATCH {key}: reference {r}, now {} (optimal {})",
@@ -178,7 +179,7 @@ fn optimizer_timings() {
                     budget: 200,
                     ..p.clone()
                 };
-                let (t, s) = time_solve(&small, reps);
+                let (t, s) = time_solve(reps, || optimizer::solve(&small));
                 small_times.push(t);
                 if std::env::var("OPT_PERF_VERBOSE").is_ok() {
                     println!(
