@@ -39,6 +39,9 @@ import sys
 
 import highspy
 
+# HiGHS's root node with only its cuts: no presolve, restart or heuristics (so the cuts are in
+# the model's own variables, and its bound owes nothing to an incumbent).
+CUTS_ONLY = {"mip_max_nodes": 1, "presolve": "off", "mip_allow_restart": False, "mip_heuristic_effort": 0.0}
 
 def fewest_holders(stock, q):
     """The fewest holders whose stock (clipped to the demand `q`) reaches it."""
@@ -117,6 +120,7 @@ def knapsack_cover_rows(q, holders, y_value, x_value, flows=False):
 
 
 def knapsack_flow_rows(q, holders, y_value, x_value):
+    """`knapsack_cover_rows` with flow terms."""
     return knapsack_cover_rows(q, holders, y_value, x_value, flows=True)
 
 
@@ -238,7 +242,6 @@ def root_gap(p):
 
 def gaps(p):
     cost = p["cost"]
-    bare = {"presolve": "off", "mip_allow_restart": False, "mip_heuristic_effort": 0.0}
     values = {
         "root": p["root"],
         "LP": model(p, False, {}),
@@ -248,19 +251,18 @@ def gaps(p):
         "KCx": model(p, False, {}, separate=knapsack_flow_rows),
         "FC": model(p, False, {}, separate=flow_cover_rows),
         "FC+half": model(p, False, {}, half_rows, separate=flow_cover_rows),
-        "cuts": model(p, True, {"mip_max_nodes": 1, **bare}),
+        "cuts": model(p, True, CUTS_ONLY),
         "root+": model(p, True, {"mip_max_nodes": 1}),
     }
     return {k: (cost - v) / cost if cost > 0 else 0.0 for k, v in values.items()}
 
 
 def print_cut_pool(path):
-    """HiGHS's root cuts (presolve off, so in the model's own variables) for one problem."""
+    """HiGHS's root cuts (`CUTS_ONLY`) for one problem."""
     with open(path) as f:
         p = json.load(f)
     pool = []
-    bare = {"presolve": "off", "mip_allow_restart": False, "mip_heuristic_effort": 0.0}
-    bound = model(p, True, {"mip_max_nodes": 1, **bare}, pool=pool)
+    bound = model(p, True, CUTS_ONLY, pool=pool)
     print(f"optimum {p['cost']:.6g}, HiGHS's root bound with its cuts {bound:.6g}")
     seen = set()
     for lower, upper, terms in pool:
