@@ -74,8 +74,7 @@
 //!   order of the children help: OUT first, or the child of smaller bound first, explores more
 //!   nodes than IN first (store-heavy 10x50: 15.7 and 13.2 on average against 12.9). A full
 //!   root ascent under the default budget (no giving up) saves few nodes at 10x50 (11.7 against
-//!   12.9; more at 20x200: 66.1 against 51.9) for a solve p50 of 107 µs against 39; no core at
-//!   20x200 (every candidate in each ascent) saves none and costs time.
+//!   12.9; more at 20x200: 66.1 against 51.9) for a solve p50 of 107 µs against 39.
 //! * **The bound.** On the 30 problems of largest root gap at 10x50 (of 600), the root bound is
 //!   10.1% under the optimum on average, as is the LP (9.7%): the gap is the formulation's. HiGHS's
 //!   cutting planes at its root node alone take it to 3.3% (12 of the 30 closed), and its whole
