@@ -95,6 +95,26 @@
 //!   {0,1/2}-cuts together 5.9% / 5.4%, where HiGHS's cuts reach 3.3% / 5.5%. So relax-and-cut with
 //!   separated flow covers and {0,1/2}-cuts is the measured way to a stronger bound; the rest of
 //!   HiGHS's lead at 10x50 comes from rows aggregated across lines.
+//! * **Relax-and-cut, tried and left out.** A prototype relaxed per-line extended flow covers
+//!   into the Lagrangian (each cut adds its multiplier to the unit cost of its `(candidate,
+//!   line)` entries and takes `β_i` times it off the fixed costs), separated at the root at the
+//!   ascent's running average of relaxations (weights `2/(t+2)`; the subproblem's own solutions
+//!   are integral, where these cuts only forbid over-supply) over each line's 10 most-opened
+//!   holders, three rounds. Measured with `sourcing_optimizer_perf` at 10x50 and 20x200:
+//!   - the root bound does rise: over all 10x50 problems, from 8.1% under the optimum (the
+//!     shipped root, which gives up early) to 1.5%, with no bound above an optimum and every
+//!     cost unchanged; but the problems with the largest trees (90-100 nodes) keep 10-13%;
+//!   - after adding cuts, the ascent needs a restart without giving up (with it, the new
+//!     multipliers never move: the subgradient at the integral solution does not see a cut the
+//!     average violates) and 50-400 more evaluations per round;
+//!   - the nodes do not fall: mean 5.2 → 5.5 (mixed 10x50), 12.9 → 11.2 (store-heavy), 22.8 →
+//!     29.3 and 51.9 → 88.2 at 20x200; with every node ascending 100 steps without giving up
+//!     (both arms), store-heavy 10x50 goes 10.9 → 7.6 nodes, at ten times the time per node;
+//!   - the solve p50 at 10x50 goes from 37 to 350 µs (the root's extra evaluations and the
+//!     penalty read per entry in the row pass).
+//!
+//!   So cuts through subgradient ascent converge far too slowly for these budgets; a dual
+//!   method that converges in tens of evaluations (a bundle method) would be the prerequisite.
 //!
 //! The code is written for the size-optimised wasm build (boxed slices, no sort closures in hot
 //! loops): `Vec` indexing and small closures are calls there.
