@@ -394,6 +394,23 @@ test("no body ever makes a 500", async () => {
   for (const [method, path] of [["GET", "/v1/reservations/%ZZ"], ["DELETE", "/v1/reservations/%E0%A4%A"], ["POST", "/v1/orders/%E0/events"], ["GET", "/v1/orders/%25%?token=x"]]) {
     assertError(await api.call(method, path, { raw: method === "GET" ? undefined : "{}", token: TOKEN }), 400, "invalid_input");
   }
+  // Valid JSON nested thousands deep (10 KB, under every body limit) is refused up front: it
+  // would overflow the stack of the copy that hands a body to the ledger (a 500).
+  const deep = "[".repeat(5000) + "]".repeat(5000);
+  for (const [method, path, raw] of [
+    ["POST", "/v1/inventory/events", `{"events":[${deep}]}`],
+    ["POST", "/v1/orders", `{"reservationId":"r","customer":${deep}}`],
+    ["POST", "/v1/orders/x/events", `{"type":"picked","carrier":${deep}}`],
+    ["POST", "/v1/reservations", `{"idempotencyKey":"k","lines":[{"sku":"A","qty":1}],"destination":{"lat":48,"lon":2},"profile":{"kinds":${deep}}}`],
+    ["PUT", "/v1/profiles/p", `{"kinds":${deep}}`],
+    ["POST", "/v1/locations", deep],
+    ["POST", "/v1/source", `{"lines":${deep}}`],
+  ]) {
+    assertError(await api.call(method, path, { raw, token: TOKEN }), 400, "invalid_input");
+  }
+  // Brackets inside strings (an escaped quote included) are not nesting.
+  const bracketed = await api.post("/v1/source", { lines: [{ sku: `"${"[".repeat(100)}`, qty: 1 }], destination: { lat: 48, lon: 2 } });
+  assert.equal(bracketed.status, 200, bracketed.text);
   assertError(await api.call("POST", "/v1/source", { raw: new Uint8Array([0x7b, 0xff, 0x7d]) }), 400, "bad_encoding");
   assertError(await api.post("/v1/source", { lines: [{ sku: "S".repeat(201), qty: 1 }], destination: { lat: 48, lon: 2 } }), 400, "invalid_input");
   for (const q of ["skus=,,,", "skus=A&lat=NaN&lon=1", "skus=A&radiusKm=-1&lat=1&lon=1", `skus=${"A,".repeat(300)}`, "skus=%00", "skus=A&qty=0", "skus=A&today=2026-13-45"]) {

@@ -100,22 +100,57 @@ function decodeUtf8(bytes: ArrayBuffer | Uint8Array): string {
 export async function readJson(request: Request, limit = BODY_LIMIT): Promise<unknown> {
   const text = await readText(request, limit);
   if (text.trim() === "") throw new HttpError(400, "bad_json", "the body is empty: a JSON document is expected");
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new HttpError(400, "bad_json", `the body is not valid JSON: ${(err as Error).message}`);
-  }
+  return parseBody(text);
 }
 
 /** As `readJson`, but an empty body is `{}` (for bodies whose every field is optional). */
 export async function readOptionalJson(request: Request, limit = BODY_LIMIT): Promise<unknown> {
   const text = await readText(request, limit);
   if (text.trim() === "") return {};
+  return parseBody(text);
+}
+
+/**
+ * How deep a request body may nest arrays and objects. No body of the API needs more than a
+ * few levels; one nested thousands deep is still small valid JSON, but it would overflow the
+ * stack of the structured copy that hands a body to the ledger (a 500, where it deserves a 400).
+ */
+export const MAX_DEPTH = 64;
+
+/** The JSON value of a body: a 400 `bad_json` when it is not JSON, `invalid_input` when it nests
+ * deeper than `MAX_DEPTH`. */
+function parseBody(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     throw new HttpError(400, "bad_json", `the body is not valid JSON: ${(err as Error).message}`);
   }
+  if (text.length > MAX_DEPTH && nestsDeeper(text, MAX_DEPTH)) {
+    throw new HttpError(400, "invalid_input", `body: arrays and objects nest deeper than ${MAX_DEPTH} levels`);
+  }
+  return value;
+}
+
+/** True when the JSON text `text` (already parsed: valid) opens more than `max` arrays or objects
+ * at once; brackets inside strings do not count. */
+function nestsDeeper(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 function tooLarge(limit: number): HttpError {
