@@ -195,3 +195,87 @@ fn resealed_snapshots_holding_refused_values_are_corrupt() {
     l.performance = Some(1.0000000000000002);
     assert!(e.upsert_locations(vec![l]).is_err());
 }
+
+/// Reserved and picking units never go below 0 through events, and a safety stock is never
+/// negative: a resealed snapshot holding one (which would sell more than is on hand) is
+/// `snapshot_corrupt`, while the same rewrite to a reachable value loads.
+#[test]
+fn resealed_snapshots_holding_negative_holds_are_corrupt() {
+    use atsource::snapshot;
+    let mut e = common::engine();
+    let events = r#"[
+        {"id":"1","type":"set","sku":"A","location":"S1","onHand":5},
+        {"id":"2","type":"reserve","sku":"A","location":"S1","qty":3},
+        {"id":"3","type":"pick","sku":"A","location":"S1","qty":1},
+        {"id":"4","type":"reserve","sku":"A","location":"S1","qty":1},
+        {"id":"5","type":"safetyStock","sku":"A","location":"S1","qty":6}
+    ]"#;
+    e.apply_events_json(events).unwrap();
+    assert_eq!(e.ats("A", Some("S1")).unwrap(), 0);
+    let good = e.snapshot();
+    let payload = snapshot::open(&good).unwrap().to_vec();
+    // The position's columns, as zigzag varints: onHand 5, reserved 3, picking 1, safety 6
+    // (stored as 7).
+    let columns = [10u8, 6, 2, 14];
+    let at = payload
+        .windows(4)
+        .position(|w| w == columns)
+        .expect("the position's columns");
+    let rewrite = |k: usize, byte: u8| {
+        let mut p = payload.clone();
+        p[at + k] = byte;
+        Engine::from_snapshot(&snapshot::seal(&p))
+    };
+    // Reachable: reserved 0 and no safety stock of its own.
+    let ok = rewrite(1, 0).expect("a valid rewrite loads");
+    assert_eq!(ok.ats("A", Some("S1")).unwrap(), 0);
+    assert!(rewrite(3, 0).is_ok());
+    // reserved -3, picking -1, safety -2 (stored -1).
+    for (k, byte) in [(1, 5), (2, 1), (3, 1)] {
+        assert_eq!(
+            rewrite(k, byte).err().map(|e| e.code()),
+            Some("snapshot_corrupt"),
+            "column {k} rewritten to {byte}"
+        );
+    }
+}
+
+/// Expected supply holds units (> 0) per day, days in order: a resealed snapshot with a
+/// negative or zero quantity is `snapshot_corrupt`.
+#[test]
+fn resealed_snapshots_holding_bad_supply_are_corrupt() {
+    use atsource::snapshot;
+    let mut e = common::engine();
+    let events =
+        r#"[{"id":"1","type":"incoming","sku":"A","location":"S1","qty":7,"date":"2026-12-01"}]"#;
+    e.apply_events_json(events).unwrap();
+    let good = e.snapshot();
+    let payload = snapshot::open(&good).unwrap().to_vec();
+    // The entry as postcard writes it: the day (days since 1970, zigzag varint), then 7 as 14.
+    let mut entry = Vec::new();
+    let mut day = (20_788u32) << 1;
+    while day >= 0x80 {
+        entry.push(day as u8 | 0x80);
+        day >>= 7;
+    }
+    entry.extend([day as u8, 14]);
+    let at = payload
+        .windows(entry.len())
+        .position(|w| w == entry)
+        .expect("the supply entry")
+        + entry.len()
+        - 1;
+    let rewrite = |byte: u8| {
+        let mut p = payload.clone();
+        p[at] = byte;
+        Engine::from_snapshot(&snapshot::seal(&p))
+    };
+    assert!(rewrite(16).is_ok(), "8 units expected: loads");
+    for byte in [13, 0] {
+        assert_eq!(
+            rewrite(byte).err().map(|e| e.code()),
+            Some("snapshot_corrupt"),
+            "quantity rewritten to {byte}"
+        );
+    }
+}

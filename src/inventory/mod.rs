@@ -225,6 +225,9 @@ impl Inventory {
             if s >= n || l as usize >= locations {
                 return Err("supply refers to an unknown position".into());
             }
+            if !inbound.is_consistent() {
+                return Err("expected supply is not sorted by day, or holds no units".into());
+            }
             let list = supply.entry(s).or_default();
             if list.last().is_some_and(|e| e.0 >= l) {
                 return Err("supply is not sorted".into());

@@ -621,6 +621,14 @@ mod codec {
             fill(RESERVED, |s, v| s.reserved = v)?;
             fill(PICKING, |s, v| s.picking = v)?;
             fill(SAFETY, |s, v| s.safety = v.wrapping_sub(1))?;
+            // What no sequence of events can leave (reserved and picking never go below 0; a
+            // safety stock is >= 0, or -1 for none) is refused: it would sell what is not there.
+            if slots
+                .iter()
+                .any(|s| s.reserved < 0 || s.picking < 0 || s.safety < -1)
+            {
+                return None;
+            }
             Slots::from_slots(slots)
         };
         let mut versions = Vec::new();

@@ -42,6 +42,16 @@ impl std::fmt::Display for Day {
 pub struct Inbound(pub Vec<(Day, i32)>);
 
 impl Inbound {
+    /// True when the entries are what [`Inbound::set`] leaves: days strictly increasing, each a
+    /// calendar date, each with units expected (> 0). Snapshot loading checks it.
+    pub fn is_consistent(&self) -> bool {
+        self.0.windows(2).all(|w| w[0].0 < w[1].0)
+            && self
+                .0
+                .iter()
+                .all(|&(day, qty)| qty > 0 && Date::from_days(day.0).is_some())
+    }
+
     /// Sets what is expected on `day` (0 removes the entry).
     pub fn set(&mut self, day: Day, qty: i32) {
         match self.0.binary_search_by_key(&day, |e| e.0) {

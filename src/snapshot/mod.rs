@@ -15,7 +15,11 @@
 //! as 16-byte blocks; format 1 (earlier builds) is refused with `snapshot_version`.
 //!
 //! Decoding checks magic, version, length and checksum before it reads a byte of payload, then
-//! builds a complete new state: a bad snapshot is refused whole, never half-loaded.
+//! builds a complete new state: a bad snapshot is refused whole, never half-loaded. A checksum
+//! proves only that the bytes are the ones written, so the state is checked too: what the API
+//! would refuse (a location `upsertLocations` rejects) or no sequence of events could leave
+//! (negative reserved or picking units or safety stock, expected supply out of day order or of
+//! no units) is `snapshot_corrupt`.
 
 use thiserror::Error;
 
