@@ -313,6 +313,44 @@ fn click_and_collect_in_store_or_by_transfer_nearest_first() {
     assert!(v.get("readyOn").is_none() && v.get("transferFrom").is_none());
 }
 
+/// `pickup` is what offers click & collect, whatever the kind: a warehouse with a collection
+/// counter (`pickup: true`) is offered, on its own hours, as `availability` in `pickup` mode lists
+/// it; without the flag (a warehouse's default) it is not.
+#[test]
+fn a_warehouse_with_pickup_is_offered_for_click_and_collect() {
+    let mut e = network();
+    stock(&mut e, &[("A", "W-PARIS", 5)]);
+    let offered = |e: &atsource::Engine| -> Vec<String> {
+        options(e, &request(&[("A", 2)], PARIS, TUESDAY, json!({})))
+            .unwrap()
+            .click_and_collect
+            .iter()
+            .map(|c| c.location.clone())
+            .collect()
+    };
+    let listed = |e: &atsource::Engine| -> Vec<String> {
+        let q =
+            json!({ "skus": ["A"], "near": { "lat": PARIS.0, "lon": PARIS.1 }, "mode": "pickup" });
+        e.availability(&serde_json::from_value(q).unwrap()).unwrap()[0]
+            .locations
+            .iter()
+            .map(|l| l.id.clone())
+            .collect()
+    };
+    // The stores near Paris are offered by transfer from the warehouse; the warehouse is not.
+    assert_eq!(offered(&e), ["S-LOUVRE", "S-BASTILLE"]);
+    assert!(listed(&e).is_empty());
+    let counter = json!([{ "id": "W-PARIS", "kind": "warehouse", "lat": 49.0036, "lon": 2.5170, "pickup": true }]);
+    e.upsert_locations(serde_json::from_value(counter).unwrap())
+        .unwrap();
+    assert_eq!(offered(&e), ["S-LOUVRE", "S-BASTILLE", "W-PARIS"]);
+    assert_eq!(listed(&e), ["W-PARIS"]);
+    let o = options(&e, &request(&[("A", 2)], PARIS, TUESDAY, json!({}))).unwrap();
+    let c = &o.click_and_collect[2];
+    assert_eq!(c.source, CollectSource::Store);
+    assert!(c.ready_at.is_some() && c.transfer_from.is_none());
+}
+
 #[test]
 fn click_and_collect_keeps_the_nearest_in_stock_store_and_skips_what_cannot_be_supplied() {
     let mut e = network();

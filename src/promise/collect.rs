@@ -1,5 +1,6 @@
 //! Click & collect: the stores near the shopper that hold the whole cart ("ready in 2 h"), or
-//! that a warehouse can complete with a transfer ("ready on 10 December").
+//! that a warehouse can complete with a transfer ("ready on 10 December"). A store here is any
+//! active location offering pickup: every store by default, a warehouse when it says so.
 //!
 //! The offer lists the nearest `maxStores` stores able to serve the cart, nearest first; when
 //! none of them holds it in stock but a store within the radius does, the nearest such store
@@ -46,7 +47,7 @@ fn missing(
 /// collected order leaves with the shopper. What does not fit before closing carries over to
 /// the next working day.
 fn in_store(ctx: &Context<'_>, i: u32, l: &Location, d: f64) -> CollectOption {
-    let site = ctx.sites.of(i, LocationKind::Store);
+    let site = ctx.sites.of(i, l.kind);
     let counter = crate::promise::rules::Site {
         cutoff: site.close,
         ..site
@@ -96,7 +97,7 @@ fn by_transfer(
         .of(w as u32, LocationKind::Warehouse)
         .ready_at(ctx.now, &ctx.holidays)
         .day();
-    let store_days = Calendar::new(ctx.sites.of(i, LocationKind::Store).days, &ctx.holidays);
+    let store_days = Calendar::new(ctx.sites.of(i, l.kind).days, &ctx.holidays);
     let ready_on = store_days.add_business_days(leaves, ctx.rules.collect.transfer_days);
     Some(CollectOption {
         location: l.id.clone(),
@@ -124,9 +125,11 @@ fn by_transfer(
     })
 }
 
-/// True when `l` is an active store offering click & collect.
+/// True when `l` is active and offers click & collect: stores by default, any location whose
+/// `pickup` is set (a warehouse with a collection counter too), as `availability` in `pickup`
+/// mode lists them.
 fn collects(l: &Location) -> bool {
-    l.kind == LocationKind::Store && l.active && l.pickup
+    l.active && l.pickup
 }
 
 /// The offer of store `id` alone (`pickupAt`): as [`offers`] would make it, without the cap on
