@@ -117,10 +117,20 @@ pub fn request_text_under(value: &JsValue, what: &str, under: &str) -> Result<St
                 };
                 invalid(&field, &format!("must be a finite number, got {got}"))
             }
-            None => invalid(what, "cannot be serialized to JSON (BigInt or cycle?)"),
+            None => unserializable(what, &thrown),
         }
     })?;
     string(&s).ok_or_else(|| invalid(what, "must be a JSON value"))
+}
+
+/// `invalid_input` about `what`, which `JSON.stringify` refused with `thrown`: a BigInt, a
+/// cycle, or what a getter or `toJSON` of the caller's threw, said in the message.
+fn unserializable(what: &str, thrown: &JsValue) -> JsValue {
+    let why = match thrown.dyn_ref::<js_sys::Error>() {
+        Some(e) => String::from(e.message()),
+        None => thrown.as_string().unwrap_or_default(),
+    };
+    invalid(what, &format!("cannot be serialized to JSON: {why}"))
 }
 
 /// `parent.field`, or `parent` alone when `field` is empty (`[0]` joins without a dot).
@@ -140,8 +150,7 @@ pub fn text(value: &JsValue, what: &str) -> Result<String, JsValue> {
     if value.is_undefined() {
         return Err(invalid(what, "is required"));
     }
-    let s = JSON::stringify(value)
-        .map_err(|_| invalid(what, "cannot be serialized to JSON (BigInt or cycle?)"))?;
+    let s = JSON::stringify(value).map_err(|thrown| unserializable(what, &thrown))?;
     string(&s).ok_or_else(|| invalid(what, "must be a JSON value"))
 }
 

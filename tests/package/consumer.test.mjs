@@ -374,6 +374,17 @@ test("hostile arrays (throwing getters, Proxy traps, huge sparse lengths, re-ent
   Object.defineProperty(thrower, 0, { get() { throw new Error("boom"); } });
   assert.deepEqual(codeOf(() => Engine.fromSnapshot(thrower)), ["AtsourceError", "invalid_input"]);
   assert.ok(performance.now() - t0 < 1000, "refused without walking the slots");
+  // What JSON refused is said in the message: the caller's own error, a BigInt, a cycle.
+  const hostile = { id: "X", kind: "store", lat: 1, get lon() { throw new Error("lon unavailable"); } };
+  const cycle = { lines: [{ sku: "SKU-1", qty: 1 }], destination: { lat: 48.85, lon: 2.35 } };
+  cycle.self = cycle;
+  for (const [call, why] of [
+    [() => engine.upsertLocations([hostile]), /locations.*cannot be serialized to JSON: lon unavailable/],
+    [() => engine.source({ lines: [{ sku: "SKU-1", qty: 1n }], destination: { lat: 48.85, lon: 2.35 } }), /BigInt/],
+    [() => engine.source(cycle), /circular/i],
+  ]) {
+    assert.throws(call, (e) => e.code === "invalid_input" && why.test(e.message), String(why));
+  }
   // A getter calling the same engine during a call: that inner call is engine_busy.
   let inner;
   const reentrant = [ev("h2", "adjust", "SKU-1", "PAR", { delta: 1 })];
