@@ -52,14 +52,18 @@ class AtsourceAvailability extends HTMLElement {
   get #radius() { const r = Number(this.getAttribute("radius-km")); return r > 0 && r <= 40000 ? r : 50; }
   get #mode() { return this.getAttribute("mode") === "pickup" ? "pickup" : "ship"; }
 
+  // A point the API would refuse ("abc", "48.85abc", a latitude of 200) is no point: the shopper
+  // is asked, as without one.
   get #place() {
-    const lat = parseFloat(this.getAttribute("lat")), lon = parseFloat(this.getAttribute("lon"));
-    if (Number.isFinite(lat) && Number.isFinite(lon)) return { lat, lon, name: this.getAttribute("place") || "" };
+    const num = (a) => { const v = this.getAttribute(a); return v === null || !v.trim() ? NaN : Number(v); };
+    const lat = num("lat"), lon = num("lon");
+    if (Math.abs(lat) <= 90 && Math.abs(lon) <= 180) return { lat, lon, name: this.getAttribute("place") || "" };
     try { return JSON.parse(localStorage.getItem(PLACE_KEY)); } catch { return null; }
   }
 
   connectedCallback() { this.#queue(); }
-  disconnectedCallback() { this.#closeSocket(); clearTimeout(this.#estimateTimer); }
+  // Leaving the page ends everything under way: a load in flight, a reconnection pending.
+  disconnectedCallback() { this.#gen++; this.#closeSocket(); clearTimeout(this.#estimateTimer); }
   attributeChangedCallback(_n, old, now) { if (old !== now) this.#queue(); }
 
   /** One load per settled set of attributes: an element parsed before this module ran gets
@@ -77,8 +81,11 @@ class AtsourceAvailability extends HTMLElement {
   async #load() {
     const gen = ++this.#gen;
     this.#closeSocket();
+    if (!this.isConnected) return;
     const sku = this.getAttribute("sku"), place = this.#place;
-    if (!sku) return;
+    // No product, or no place: no answer either (the last one was for another question).
+    if (!sku || !place) this.#clear();
+    if (!sku) return this.shadowRoot.querySelector(".box").replaceChildren();
     if (!place || this.#asking) return this.#render();
     this.#error = null;
     this.shadowRoot.querySelector(".box").setAttribute("aria-busy", "true");
@@ -90,6 +97,8 @@ class AtsourceAvailability extends HTMLElement {
       await this.#estimate(gen);
     } catch (e) {
       if (gen !== this.#gen) return;
+      // Refused (a 4xx): the last answer was to another question.
+      if (e.status) this.#clear();
       this.#error = e;
       this.#render();
     }
@@ -119,6 +128,15 @@ class AtsourceAvailability extends HTMLElement {
     // Announce the band, not every re-render, so a screen reader hears what changed.
     if (before !== now) this.shadowRoot.querySelector("[role=status]").textContent = now;
     this.dispatchEvent(new CustomEvent("atsource-change", { detail: this.availability, bubbles: true, composed: true }));
+  }
+
+  /** Forgets the answer, telling the page when there was one. */
+  #clear() {
+    this.#offers = null;
+    this.#error = null;
+    if (!this.#state) return;
+    this.#state = null;
+    this.dispatchEvent(new CustomEvent("atsource-change", { detail: null, bubbles: true, composed: true }));
   }
 
   #listen(sku, place, gen) {
@@ -194,6 +212,8 @@ class AtsourceAvailability extends HTMLElement {
       if (box.querySelector("form")?.lang !== lang) box.replaceChildren(this.#askForm(t, lang));
       return;
     }
+    // Refused (a 4xx): retrying would not help; the API's message says why.
+    if (this.#error?.status) return box.replaceChildren(el("p", { class: "err", role: "alert" }, t.refused(this.#error.message)));
     if (this.#error) {
       return box.replaceChildren(el("p", { class: "err", role: "alert" }, t.unreachable), el("button", { onclick: () => this.#load() }, t.retry));
     }

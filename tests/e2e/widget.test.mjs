@@ -321,3 +321,70 @@ test("place lookup: every Paris postcode, towns typed without hyphens or accents
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test("an element that leaves the page while loading or waiting to reconnect opens no stream and asks nothing more", { timeout: 60_000 }, async () => {
+  let sockets = 0, reads = 0;
+  const page = await embed("leave", { sku: "LUM-0001-TER", lat: 48.85, lon: 2.35, lang: "fr" }, "fr", {
+    setup: async (p) => {
+      p.on("websocket", () => sockets++);
+      p.on("request", (r) => { if (new URL(r.url()).pathname === "/v1/availability") reads++; });
+      // The page keeps a handle on each WebSocket, to drop one as a network would.
+      await p.addInitScript(() => {
+        const Native = WebSocket;
+        window.sockets = [];
+        window.WebSocket = class extends Native { constructor(...a) { super(...a); window.sockets.push(this); } };
+      });
+    },
+  });
+  await page.locator("atsource-availability[data-live]").waitFor();
+  assert.equal(sockets, 1);
+  // Removed 5 ms after it was added: its first read is still under way.
+  await page.evaluate(() => {
+    const e = document.createElement("atsource-availability");
+    for (const [k, v] of [["sku", "LUM-0001-TER"], ["lat", "45.76"], ["lon", "4.83"]]) e.setAttribute(k, v);
+    e.id = "brief";
+    document.body.append(e);
+    window.brief = e;
+    setTimeout(() => e.remove(), 5);
+  });
+  // The first element's stream drops; it leaves the page before its reconnection is due (500 ms).
+  await page.evaluate(() => { window.sockets[0].close(); document.querySelector("atsource-availability").remove(); });
+  const before = reads;
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.equal(sockets, 1, "no stream opened after leaving the page");
+  assert.ok(reads <= before + 1, `at most the brief element's first read (${reads - before})`);
+  assert.equal(await page.evaluate(() => "live" in window.brief.dataset), false);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("a point out of range asks for a place, a refused request says why, no product clears the answer", { timeout: 60_000 }, async () => {
+  const page = await embed("refused", { sku: "LUM-0001-TER", lat: 48.85, lon: 2.35, lang: "fr" });
+  await waitState(page);
+  const w = page.locator("atsource-availability");
+  const nulls = () => page.evaluate(() => window.changes.filter((c) => c === null).length);
+  // Latitude 200 (or "48.85abc") is no point: the place form, and no answer for the old point.
+  for (const lat of ["200", "48.85abc"]) {
+    await page.evaluate((v) => document.querySelector("atsource-availability").setAttribute("lat", v), lat);
+    await w.locator("form").waitFor();
+    assert.equal(await state(page), null, lat);
+    assert.equal(await w.locator("text=Impossible de joindre").count(), 0);
+  }
+  assert.equal(await nulls(), 1, "one atsource-change with null");
+  await page.evaluate(() => document.querySelector("atsource-availability").setAttribute("lat", "48.85"));
+  await waitState(page);
+  // A SKU the API refuses (over 200 characters): its reason, no retry button, no stale answer.
+  await page.evaluate(() => document.querySelector("atsource-availability").setAttribute("sku", "S".repeat(201)));
+  await w.locator("[role=alert]", { hasText: "Demande refusée" }).waitFor();
+  assert.equal(await w.locator("button", { hasText: "Réessayer" }).count(), 0);
+  assert.equal(await state(page), null);
+  // No product: an empty element, no answer.
+  await page.evaluate(() => document.querySelector("atsource-availability").setAttribute("sku", "LUM-0001-TER"));
+  await waitState(page);
+  await page.evaluate(() => document.querySelector("atsource-availability").removeAttribute("sku"));
+  await page.waitForFunction(() => document.querySelector("atsource-availability").availability === null);
+  assert.equal(await w.locator(".box").innerText(), "");
+  assert.equal(await nulls(), 3);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
