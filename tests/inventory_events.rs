@@ -418,6 +418,128 @@ fn future_supply_gives_an_available_from_date() {
     );
 }
 
+/// Supply fills a position's deficit (units reserved or picking beyond what is on hand, safety
+/// stock) before any of it sells: `availableFrom` is the first day on which receiving what is
+/// expected by then would really bring the sellable total to `qty`, and no earlier day would.
+#[test]
+fn available_from_counts_only_the_supply_that_would_sell() {
+    // The audit's case: safety stock 1 at S3 (the location's), nothing on hand, 1 expected.
+    let mut e = engine();
+    json(
+        &mut e,
+        r#"[{"id":"1","type":"set","sku":"A","location":"S3","onHand":0},
+            {"id":"2","type":"incoming","sku":"A","location":"S3","qty":1,"date":"2026-12-03"},
+            {"id":"3","type":"set","sku":"A","location":"S1","onHand":0},
+            {"id":"4","type":"reserve","sku":"A","location":"S1","qty":4},
+            {"id":"5","type":"incoming","sku":"A","location":"S1","qty":3,"date":"2026-12-05"},
+            {"id":"6","type":"incoming","sku":"A","location":"S1","qty":3,"date":"2026-12-09"}]"#,
+    );
+    let from = |e: &atsource::Engine, qty: f64| {
+        let q = AvailabilityQuery {
+            qty: Some(qty),
+            today: Some("2026-11-25".into()),
+            ..near_paris()
+        };
+        let a = e.availability(&q).unwrap().remove(0);
+        (a.available_from, a.incoming.len())
+    };
+    // S3's unit only fills its safety stock; S1's first 3 units only part of its backlog of 4.
+    assert_eq!(from(&e, 1.0), (Some("2026-12-09".into()), 3));
+    assert_eq!(from(&e, 2.0), (Some("2026-12-09".into()), 3));
+    assert_eq!(from(&e, 3.0), (None, 3));
+
+    // Random positions and supply: receiving what `availableFrom` counts on sells `qty`.
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let days = ["2026-12-01", "2026-12-02", "2026-12-04", "2026-12-08"];
+    for case in 0..300 {
+        let mut e = engine();
+        let mut events = Vec::new();
+        let mut supply: Vec<(&str, &str, u64)> = Vec::new();
+        for l in ["S1", "S2", "S3"] {
+            let id = events.len();
+            events.push(format!(
+                r#"{{"id":"{id}","type":"set","sku":"A","location":"{l}","onHand":{}}}"#,
+                next(6)
+            ));
+            for (kind, n) in [
+                ("reserve", next(5)),
+                ("pick", next(3)),
+                ("safetyStock", next(3)),
+            ] {
+                if n > 0 && next(2) == 0 {
+                    let id = events.len();
+                    events.push(format!(
+                        r#"{{"id":"{id}","type":"{kind}","sku":"A","location":"{l}","qty":{n}}}"#
+                    ));
+                }
+            }
+            for day in days {
+                if next(3) == 0 {
+                    let (id, qty) = (events.len(), 1 + next(4));
+                    events.push(format!(r#"{{"id":"{id}","type":"incoming","sku":"A","location":"{l}","qty":{qty},"date":"{day}"}}"#));
+                    supply.push((l, day, qty));
+                }
+            }
+        }
+        json(&mut e, &format!("[{}]", events.join(",")));
+        let qty = 1 + next(8);
+        let q = AvailabilityQuery {
+            qty: Some(qty as f64),
+            today: Some("2026-11-25".into()),
+            ..near_paris()
+        };
+        let a = e.availability(&q).unwrap().remove(0);
+        // The sellable total once everything expected up to `last` has been received.
+        let total_by = |last: &str| {
+            let mut e = e.clone();
+            let receipts: Vec<String> = supply
+                .iter()
+                .filter(|s| s.1 <= last)
+                .enumerate()
+                .map(|(k, (l, _, n))| {
+                    format!(
+                        r#"{{"id":"r{k}","type":"adjust","sku":"A","location":"{l}","delta":{n}}}"#
+                    )
+                })
+                .collect();
+            json(&mut e, &format!("[{}]", receipts.join(",")));
+            e.availability(&near_paris()).unwrap()[0].total
+        };
+        if a.total >= qty as i64 {
+            assert_eq!(a.available_from, None, "case {case}: in stock today");
+            continue;
+        }
+        match a.available_from.as_deref() {
+            Some(day) => {
+                assert!(
+                    total_by(day) >= qty as i64,
+                    "case {case}: {day} does not sell {qty}"
+                );
+                let before = days
+                    .iter()
+                    .rev()
+                    .find(|d| **d < day)
+                    .copied()
+                    .unwrap_or("2026-11-25");
+                assert!(
+                    total_by(before) < qty as i64,
+                    "case {case}: {before} already sells {qty}"
+                );
+            }
+            None => assert!(
+                total_by("2026-12-31") < qty as i64,
+                "case {case}: all supply sells {qty}"
+            ),
+        }
+    }
+}
+
 #[test]
 fn bad_locations_are_refused_whole() {
     let mut e = engine();

@@ -526,7 +526,7 @@ impl Inventory {
                 Self::answer_by_stock(plan, scratch, stock)
             };
         }
-        Self::add_supply(plan, inbound, out.total, &mut out.supply);
+        Self::add_supply(plan, stock, inbound, out.total, &mut out.supply);
         out
     }
 
@@ -617,14 +617,36 @@ impl Inventory {
         found.iter().map(|e| e.2).sum()
     }
 
-    fn add_supply(plan: &Plan, inbound: &[(u32, Inbound)], total: i64, out: &mut SupplyAnswer) {
+    /// Expected supply by day, and the first day it brings the sellable total to `plan.qty`. A
+    /// position below the line (reserved, picking or safety stock beyond what is on hand) must
+    /// be filled before its supply sells: a day adds to the total only what it lifts a
+    /// position's ATS by, not its units.
+    fn add_supply(
+        plan: &Plan,
+        stock: Option<&SkuStock>,
+        inbound: &[(u32, Inbound)],
+        total: i64,
+        out: &mut SupplyAnswer,
+    ) {
         let mut by_day: Vec<(Day, i64)> = Vec::new();
+        let mut gains: Vec<(Day, i64)> = Vec::new();
         for (loc, inbound) in inbound {
-            if plan.rank.get(*loc as usize).is_none_or(|&r| r == u32::MAX) {
+            let Some(&r) = plan.rank.get(*loc as usize).filter(|&&r| r != u32::MAX) else {
                 continue;
-            }
+            };
+            let safety = plan.safety.get(r as usize).copied().unwrap_or(0);
+            let mut net = stock
+                .and_then(|s| s.find(*loc).map(|i| s.get(i)))
+                .unwrap_or_default()
+                .net(safety);
             for (day, qty) in inbound.from_day(plan.today.unwrap_or(Day(i32::MIN))) {
                 by_day.push((day, i64::from(qty)));
+                let after = net + i64::from(qty);
+                let gain = after.max(0) - net.max(0);
+                if gain > 0 {
+                    gains.push((day, gain));
+                }
+                net = after;
             }
         }
         if by_day.is_empty() {
@@ -639,8 +661,9 @@ impl Inventory {
             }
         }
         if total < plan.qty {
+            crate::order::sort_by(&mut gains, |a, b| a.cmp(b));
             let mut running = total;
-            for (d, q) in &merged {
+            for (d, q) in &gains {
                 running += q;
                 if running >= plan.qty {
                     out.available_from = Some(d.to_string());

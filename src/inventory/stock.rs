@@ -31,9 +31,14 @@ pub struct Position {
 impl Position {
     /// ATS before the location's state is considered: `max(0, onHand - reserved - picking - safety)`.
     pub fn ats(&self, location_safety: u32) -> i64 {
+        self.net(location_safety).max(0)
+    }
+
+    /// `onHand - reserved - picking - safety`, not floored at 0: how far below the line a
+    /// position is, which supply on its way must fill before any of it sells.
+    pub fn net(&self, location_safety: u32) -> i64 {
         let safety = self.safety.map_or(i64::from(location_safety), i64::from);
-        (i64::from(self.on_hand) - i64::from(self.reserved) - i64::from(self.picking) - safety)
-            .max(0)
+        i64::from(self.on_hand) - i64::from(self.reserved) - i64::from(self.picking) - safety
     }
 }
 
