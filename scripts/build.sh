@@ -31,6 +31,8 @@ wasm_opt_keep_calls=(--no-inline='*stock::codec::decode*' --no-inline='*snapshot
 [ -x "$wasm_opt" ] || { echo "build: $wasm_opt missing: run scripts/bootstrap.sh" >&2; exit 1; }
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# A build of uncommitted changes says so: its commit alone would name code it does not hold.
+if [ "$commit" != unknown ] && ! git diff --quiet HEAD -- 2>/dev/null; then commit="$commit-dirty"; fi
 say "cargo build --target wasm32-unknown-unknown --release (commit $commit)"
 # src/engine.rs reads ATSOURCE_GIT_COMMIT with option_env!, which cargo tracks: a new commit
 # recompiles the crate.

@@ -112,7 +112,9 @@ test("buildInfo matches Cargo.toml and pkg/package.json", () => {
   assert.equal(info.version, "0.1.0");
   assert.equal(info.version, cargoVersion);
   assert.equal(pkgVersion, cargoVersion, "pkg/package.json version follows Cargo.toml");
-  assert.equal(typeof info.commit, "string");
+  // The commit built (`-dirty`: with uncommitted changes), as `git` names it.
+  const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repoRoot, encoding: "utf8" }).trim();
+  assert.match(info.commit, new RegExp(`^${head}(-dirty)?$`));
 });
 
 const LOCATIONS = [
