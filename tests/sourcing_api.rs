@@ -118,7 +118,7 @@ fn partial_and_unfulfillable_follow_allow_partial() {
     assert_eq!(missing, [("C", 2), ("Z", 1)]);
     assert!(some.optimal);
 
-    // The first strategy with allowPartial gives the partial plan.
+    // A strategy with allowPartial gives the partial plan (the one shipping most).
     let staged = format!(
         r#"{{{cart},"profile":{{"strategies":[{{"name":"stores","kinds":["store"],"allowPartial":true}},{{"name":"all","allowPartial":true}}]}}}}"#
     );
@@ -127,6 +127,51 @@ fn partial_and_unfulfillable_follow_allow_partial() {
         plan.strategy.as_deref(),
         Some("all"),
         "stores ship nothing of C or Z"
+    );
+}
+
+/// With no complete plan, the partial plan that ships the most units wins among the strategies
+/// that allow one, not the first: a narrow first strategy (one unit nearby) does not cut the
+/// fallback's larger partial plan short. Of strategies shipping as many, the first wins.
+#[test]
+fn the_partial_plan_that_ships_most_wins_across_strategies() {
+    let mut e = atsource::Engine::new();
+    let locations = r#"[{"id":"NEAR","kind":"store","lat":48.86,"lon":2.35},
+        {"id":"WH","kind":"warehouse","lat":45.6,"lon":5.1}]"#;
+    e.upsert_locations(serde_json::from_str(locations).unwrap())
+        .unwrap();
+    e.apply_events_json(
+        r#"[{"id":"1","type":"set","sku":"A","location":"NEAR","onHand":1},
+            {"id":"2","type":"set","sku":"A","location":"WH","onHand":8}]"#,
+    )
+    .unwrap();
+    let plan = |profile: &str| {
+        let r = format!(
+            r#"{{"lines":[{{"sku":"A","qty":10}}],"destination":{{"lat":48.85,"lon":2.35}},"profile":{profile}}}"#
+        );
+        e.source(&SourceRequest::from_json(&r).unwrap()).unwrap()
+    };
+    let p = plan(
+        r#"{"allowPartial":true,"strategies":[{"name":"local","maxDistanceKm":50}],"fallback":{"name":"national"}}"#,
+    );
+    assert_eq!(p.status, Status::Partial);
+    assert_eq!(p.strategy.as_deref(), Some("national"));
+    assert_eq!(p.unfulfilled[0].qty, 1, "9 of 10 shipped");
+    // Only the local strategy allows a partial plan: its unit is the answer.
+    let p = plan(
+        r#"{"strategies":[{"name":"local","maxDistanceKm":50,"allowPartial":true}],"fallback":{"name":"national"}}"#,
+    );
+    assert_eq!(
+        (p.strategy.as_deref(), p.unfulfilled[0].qty),
+        (Some("local"), 9)
+    );
+    // Two strategies shipping the same 9 units: the first.
+    let p = plan(
+        r#"{"allowPartial":true,"strategies":[{"name":"cheap","costPerKm":0.01},{"name":"dear","costPerKm":0.001}]}"#,
+    );
+    assert_eq!(
+        (p.strategy.as_deref(), p.unfulfilled[0].qty),
+        (Some("cheap"), 1)
     );
 }
 

@@ -42,8 +42,9 @@ use crate::network::Network;
 /// Sources `request` over `network` and `inventory`, with `profiles` resolving a profile name.
 ///
 /// Strategies are tried in order; the first that ships the whole cart wins. When none does, the
-/// first with `allowPartial` that can ship something returns its best partial plan; otherwise the
-/// plan is `unfulfillable`.
+/// strategies with `allowPartial` each find their best partial plan, and the one shipping the
+/// most units wins (the earliest of those shipping as many); otherwise the plan is
+/// `unfulfillable`.
 pub fn source(
     network: &Network,
     inventory: &Inventory,
@@ -69,11 +70,23 @@ pub fn source_cart(
         Ok(plan) => return plan,
         Err(failed) => failed,
     };
-    for (s, sourcing, _) in built.iter_mut().filter(|b| b.0.allow_partial) {
+    // The partial plan that ships the most units, whichever strategy allows it; between
+    // strategies shipping as many, the earlier (their costs are priced differently).
+    let mut best: Option<(usize, optimizer::Solution, u64)> = None;
+    for (k, (s, sourcing, _)) in built.iter_mut().enumerate() {
+        if !s.allow_partial {
+            continue;
+        }
         sourcing.problem.allow_partial = true;
         let solution = optimizer::solve(&sourcing.problem);
         nodes += solution.nodes;
-        if solution.status == Status::Partial {
+        let short: u64 = solution.unfulfilled.iter().map(|u| u.1).sum();
+        if solution.status == Status::Partial && best.as_ref().is_none_or(|b| short < b.2) {
+            best = Some((k, solution, short));
+        }
+    }
+    if let Some((k, solution, _)) = best {
+        if let Some((s, sourcing, _)) = built.get(k) {
             return finish(network, &stocks, cart, s, sourcing, &solution, nodes);
         }
     }

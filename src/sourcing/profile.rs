@@ -3,9 +3,9 @@
 //!
 //! A profile's own fields are the defaults of its strategies. Without `strategies` the profile is
 //! a single strategy. Strategies are tried in order and the first that ships the whole cart wins;
-//! `fallback` is tried last. When none ships everything, the first strategy (in the same order)
-//! with `allowPartial` that can ship something returns its best partial plan; otherwise the plan
-//! is unfulfillable.
+//! `fallback` is tried last. When none ships everything, the strategies with `allowPartial` each
+//! find their best partial plan, and the one that ships the most units wins (of those shipping as
+//! many, the first in the same order); otherwise the plan is unfulfillable.
 
 use std::collections::BTreeMap;
 
