@@ -73,6 +73,15 @@ fn the_cart_value_defaults_to_the_lines_unit_prices() {
     let o = options(&e, &r).unwrap();
     assert_eq!(o.cart_value, 50.0);
     assert_eq!(home(&o, "standard").price, 0.0);
+    // 16.99 + 18 + 15.01 sums to 49.999… in binary floating point: it is 50.00, and free.
+    let r = json!({
+        "lines": [{ "sku": "A", "qty": 1, "unitPrice": 16.99 }, { "sku": "B", "qty": 1, "unitPrice": 18 }, { "sku": "B", "qty": 1, "unitPrice": 15.01 }],
+        "destination": { "lat": PARIS.0, "lon": PARIS.1 },
+        "now": TUESDAY,
+    });
+    let o = options(&e, &r).unwrap();
+    assert_eq!(o.cart_value, 50.0);
+    assert!(home(&o, "standard").free);
 }
 
 #[test]

@@ -157,7 +157,9 @@ impl DeliveryRequest {
                 ))
             }
             Some(v) => v,
-            None if sum.is_finite() => sum,
+            // Summed in binary floating point, 16.99 + 18 + 15.01 is 49.999…: to the millionth
+            // (below any currency's smallest unit), it is the 50.00 a "free from 50" rule means.
+            None if sum.is_finite() => (sum * 1e6).round() / 1e6,
             None => return Err(PromiseError::input("lines", "the cart value overflows")),
         };
         Ok(Checked {
