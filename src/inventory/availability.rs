@@ -628,8 +628,8 @@ impl Inventory {
         total: i64,
         out: &mut SupplyAnswer,
     ) {
-        let mut by_day: Vec<(Day, i64)> = Vec::new();
-        let mut gains: Vec<(Day, i64)> = Vec::new();
+        // (day, units expected, what they lift the sellable total by).
+        let mut by_day: Vec<(Day, i64, i64)> = Vec::new();
         for (loc, inbound) in inbound {
             let Some(&r) = plan.rank.get(*loc as usize).filter(|&&r| r != u32::MAX) else {
                 continue;
@@ -640,12 +640,8 @@ impl Inventory {
                 .unwrap_or_default()
                 .net(safety);
             for (day, qty) in inbound.from_day(plan.today.unwrap_or(Day(i32::MIN))) {
-                by_day.push((day, i64::from(qty)));
                 let after = net + i64::from(qty);
-                let gain = after.max(0) - net.max(0);
-                if gain > 0 {
-                    gains.push((day, gain));
-                }
+                by_day.push((day, i64::from(qty), after.max(0) - net.max(0)));
                 net = after;
             }
         }
@@ -653,18 +649,17 @@ impl Inventory {
             return;
         }
         crate::order::sort_by(&mut by_day, |a, b| a.cmp(b));
-        let mut merged: Vec<(Day, i64)> = Vec::new();
-        for (d, q) in by_day {
+        let mut merged: Vec<(Day, i64, i64)> = Vec::new();
+        for (d, q, g) in by_day {
             match merged.last_mut() {
-                Some(last) if last.0 == d => last.1 += q,
-                _ => merged.push((d, q)),
+                Some(last) if last.0 == d => (last.1, last.2) = (last.1 + q, last.2 + g),
+                _ => merged.push((d, q, g)),
             }
         }
         if total < plan.qty {
-            crate::order::sort_by(&mut gains, |a, b| a.cmp(b));
             let mut running = total;
-            for (d, q) in &gains {
-                running += q;
+            for (d, _, g) in &merged {
+                running += g;
                 if running >= plan.qty {
                     out.available_from = Some(d.to_string());
                     break;
@@ -673,7 +668,7 @@ impl Inventory {
         }
         out.incoming = merged
             .into_iter()
-            .map(|(d, qty)| SupplyLine {
+            .map(|(d, qty, _)| SupplyLine {
                 date: d.to_string(),
                 qty,
             })
