@@ -158,3 +158,26 @@ fn plan_events_of_ids_holding_colons_never_share_an_id() {
     let plain = plan_events(&plan, "res-1", Hold::Release);
     assert!(plain.iter().all(|e| e.id().starts_with("res-1:release:")));
 }
+
+/// A plan written by hand may list a SKU twice for a location (in one shipment or two) and
+/// carry lines of no units: one event per (location, SKU) holds the sum, with one id, and a
+/// line of 0 holds nothing.
+#[test]
+fn hand_written_plans_hold_each_location_and_sku_once_with_every_unit() {
+    use atsource::sourcing::{parcel_events, Hold, PlanParcels};
+    let mut e = stocked();
+    let before = e.ats("A", Some("W1")).unwrap();
+    let plan: PlanParcels = serde_json::from_str(
+        r#"{"shipments":[{"location":"W1","lines":[{"sku":"A","qty":1},{"sku":"A","qty":2},{"sku":"B","qty":0}]},
+                         {"location":"W1","lines":[{"sku":"A","qty":1}]}]}"#,
+    )
+    .unwrap();
+    let events = parcel_events(&plan, "o1", Hold::Reserve);
+    let ids: Vec<&str> = events.iter().map(|e| e.id()).collect();
+    assert_eq!(ids, ["o1:reserve:W1:A"]);
+    let report = e
+        .apply_events_json(&serde_json::to_string(&events).unwrap())
+        .unwrap();
+    assert_eq!((report.applied, report.duplicates), (1, 0));
+    assert_eq!(e.ats("A", Some("W1")).unwrap(), before - 4);
+}

@@ -79,12 +79,25 @@ fn events<'p>(
         Hold::Pick => "pick",
         Hold::Ship => "ship",
     };
-    let mut out = Vec::new();
+    // One event per (location, SKU), its units summed: a plan written by hand may list a SKU
+    // twice for a location, and two events with one id would hold the first line's units only.
+    // A line of no units holds nothing.
+    let mut out: Vec<EventInput> = Vec::new();
     for (at, lines) in shipments {
-        for line in lines {
+        for line in lines.iter().filter(|l| l.qty > 0) {
             let id = format!("{key}:{tag}:{}:{}", escaped(at), escaped(&line.sku));
-            let (sku, location) = (line.sku.clone(), at.to_string());
             let qty = i32::try_from(line.qty).unwrap_or(i32::MAX);
+            if let Some(
+                EventInput::Reserve { qty: held, .. }
+                | EventInput::Release { qty: held, .. }
+                | EventInput::Pick { qty: held, .. }
+                | EventInput::Ship { qty: held, .. },
+            ) = out.iter_mut().find(|e| e.id() == id)
+            {
+                *held = held.saturating_add(qty);
+                continue;
+            }
+            let (sku, location) = (line.sku.clone(), at.to_string());
             out.push(match hold {
                 Hold::Reserve => EventInput::Reserve {
                     id,
