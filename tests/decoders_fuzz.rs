@@ -251,14 +251,9 @@ fn resealed_snapshots_holding_bad_supply_are_corrupt() {
     e.apply_events_json(events).unwrap();
     let good = e.snapshot();
     let payload = snapshot::open(&good).unwrap().to_vec();
-    // The entry as postcard writes it: the day (days since 1970, zigzag varint), then 7 as 14.
-    let mut entry = Vec::new();
-    let mut day = (20_788u32) << 1;
-    while day >= 0x80 {
-        entry.push(day as u8 | 0x80);
-        day >>= 7;
-    }
-    entry.extend([day as u8, 14]);
+    // The entry as the snapshot's postcard writes it: the day (days since 1970), then the units
+    // (7, as the zigzag varint 14).
+    let entry = postcard::to_allocvec(&(20_788i32, 7i32)).unwrap();
     let at = payload
         .windows(entry.len())
         .position(|w| w == entry)

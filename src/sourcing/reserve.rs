@@ -81,7 +81,9 @@ fn events<'p>(
     };
     // One event per (location, SKU), its units summed: a plan written by hand may list a SKU
     // twice for a location, and two events with one id would hold the first line's units only.
-    // A line of no units holds nothing.
+    // A line of no units holds nothing. The search is linear per line: nothing for a cart's
+    // few lines, 2.8 ms natively for a 1,000-line shipment (the cart limit), against ~20 ms to
+    // source it; a set of ids would cost the wasm more bytes than its budget has left.
     let mut out: Vec<EventInput> = Vec::new();
     for (at, lines) in shipments {
         for line in lines.iter().filter(|l| l.qty > 0) {
