@@ -127,6 +127,11 @@ class AtsourceAvailability extends HTMLElement {
     const now = band(a, this.#t, langOf(this))[1];
     // Announce the band, not every re-render, so a screen reader hears what changed.
     if (before !== now) this.shadowRoot.querySelector("[role=status]").textContent = now;
+    this.#changed();
+  }
+
+  /** Tells the page the state changed: `atsource-change`, its detail the new state. */
+  #changed() {
     this.dispatchEvent(new CustomEvent("atsource-change", { detail: this.availability, bubbles: true, composed: true }));
   }
 
@@ -136,7 +141,7 @@ class AtsourceAvailability extends HTMLElement {
     this.#error = null;
     if (!this.#state) return;
     this.#state = null;
-    this.dispatchEvent(new CustomEvent("atsource-change", { detail: null, bubbles: true, composed: true }));
+    this.#changed();
   }
 
   #listen(sku, place, gen) {
