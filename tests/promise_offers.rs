@@ -697,6 +697,9 @@ fn bad_configurations_are_refused_with_the_field_path() {
             "delivery.clickAndCollect.maxDistanceKm",
         ),
         (json!({ "currency": "" }), "delivery.currency"),
+        (json!({ "currency": "€" }), "delivery.currency"),
+        (json!({ "currency": "eur" }), "delivery.currency"),
+        (json!({ "currency": "EURO" }), "delivery.currency"),
         (json!({ "levels": [] }), "delivery.levels"),
     ];
     for (delivery, field) in cases {

@@ -599,3 +599,55 @@ fn the_default_profile_is_the_contract_default() {
     assert_eq!(locations(&plan), ["WH-LYON"]);
     assert_eq!(plan.total_cost, 2.0);
 }
+
+#[test]
+fn strategies_of_one_profile_have_distinct_names() {
+    let refused = |json: &str| {
+        let err = Profiles::new().set("p", profile(json)).unwrap_err();
+        (err.code(), err.field().to_string())
+    };
+    assert_eq!(
+        refused(r#"{"strategies":[{"name":"stores"},{"name":"stores","maxShipments":1}]}"#),
+        ("invalid_profile", "strategies[1].name".to_string())
+    );
+    // A name that an unnamed strategy gets by default, and the fallback's, clash alike.
+    assert_eq!(
+        refused(r#"{"strategies":[{"name":"strategy-2"},{"kinds":["store"]}]}"#),
+        ("invalid_profile", "strategies[1].name".to_string())
+    );
+    assert_eq!(
+        refused(r#"{"strategies":[{"name":"near"}],"fallback":{"name":"near"}}"#),
+        ("invalid_profile", "fallback.name".to_string())
+    );
+    assert_eq!(
+        refused(r#"{"name":"fallback","fallback":{}}"#),
+        ("invalid_profile", "fallback.name".to_string())
+    );
+    // Inline, the path starts at the request's profile; distinct names are fine.
+    let err = SourceRequest::from_json(
+        r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.86,"lon":2.35},
+            "profile":{"strategies":[{"name":"a"},{"name":"a"}]}}"#,
+    )
+    .and_then(|r| {
+        let (n, i) = small();
+        source(&n, &i, &Profiles::new(), &r)
+    })
+    .unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        ("invalid_profile", "profile.strategies[1].name")
+    );
+    let mut ok = Profiles::new();
+    ok.set(
+        "p",
+        profile(r#"{"strategies":[{"name":"a"},{}],"fallback":{"name":"last"}}"#),
+    )
+    .unwrap();
+    let names: Vec<&str> = ok
+        .strategies("p")
+        .unwrap()
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["a", "strategy-2", "last"]);
+}

@@ -60,8 +60,9 @@ export function formatDay(day, lang) {
 
 const locale = (lang) => (lang === "en" ? "en-GB" : "fr-FR");
 
-export function formatPrice(n, lang) {
-  return new Intl.NumberFormat(locale(lang), { style: "currency", currency: "EUR" }).format(n);
+/** A price in `currency` (the ISO code a delivery configuration gives; euros by default). */
+export function formatPrice(n, lang, currency = "EUR") {
+  return new Intl.NumberFormat(locale(lang), { style: "currency", currency }).format(n);
 }
 
 /** A number as the shopper writes it ("1,3" in French), with `digits` decimals when given. */

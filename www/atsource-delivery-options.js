@@ -72,7 +72,7 @@ details{margin:.25rem 0 0}summary{cursor:pointer;color:#1d4ed8;text-decoration:u
     const d = this.#answer?.deliveryOptions;
     if (!d) return box.replaceChildren(el("p", { class: "muted" }, t.loading));
     if (!d.home.length && !d.clickAndCollect.length) return box.replaceChildren(el("p", { class: "err" }, t.noOption));
-    const price = (p) => (p === 0 ? t.free : formatPrice(p, lang));
+    const price = (p) => (p === 0 ? t.free : formatPrice(p, lang, d.currency));
     const radio = (kind, id, option, ...label) => el("label", { class: "opt" },
       el("input", { type: "radio", name: "atsource-delivery", value: `${kind}:${id}`, checked: this.#selected?.id === id,
         onchange: () => { this.#choose({ kind, id, ...option }); } }), el("span", {}, ...label));

@@ -368,6 +368,17 @@ impl Rules {
                 return Err(PromiseError::config(path(at, field), "must not be empty"));
             }
         }
+        // Checkout pages format prices with it (`Intl.NumberFormat` throws on anything else).
+        let c = config.currency.as_bytes();
+        if c.len() != 3 || !c.iter().all(u8::is_ascii_uppercase) {
+            return Err(PromiseError::config(
+                path(at, "currency"),
+                format!(
+                    "must be an ISO 4217 code of three capital letters (EUR, CHF), got `{}`",
+                    config.currency
+                ),
+            ));
+        }
         if config.holidays.len() > MAX_HOLIDAYS {
             return Err(PromiseError::config(
                 path(at, "holidays"),

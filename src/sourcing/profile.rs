@@ -309,6 +309,23 @@ impl Profile {
             f.nested(&here)?;
             out.push(f.resolve(&base, &here, "fallback")?);
         }
+        // A plan names the strategy that made it: two of one name would make that ambiguous.
+        for (k, s) in out.iter().enumerate() {
+            if out[..k].iter().any(|e| e.name == s.name) {
+                let field = match (
+                    &self.strategies,
+                    k == out.len() - 1 && self.fallback.is_some(),
+                ) {
+                    (_, true) => path(at, "fallback.name"),
+                    (Some(_), false) => path(at, &format!("strategies[{k}].name")),
+                    (None, false) => path(at, "name"),
+                };
+                return Err(SourcingError::profile(
+                    field,
+                    format!("`{}` names an earlier strategy of the profile", s.name),
+                ));
+            }
+        }
         Ok(out)
     }
 

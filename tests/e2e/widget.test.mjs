@@ -390,3 +390,23 @@ test("a point out of range asks for a place, a refused request says why, no prod
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test("delivery options show prices in the currency of the profile's delivery configuration", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0003-TER";
+  await stockOnly(demo, sku, { "WH-PARIS": 5 }, "chf");
+  const swiss = { delivery: { currency: "CHF", serviceLevels: [{ id: "eco", name: "Économique", basePrice: 7.9, transit: [{ minDays: 2, maxDays: 3 }] }] } };
+  const put = await demo.api("PUT", "/v1/profiles/swiss-e2e", swiss, { token: true });
+  assert.equal(put.status, 200, put.text);
+  const lines = JSON.stringify([{ sku, qty: 1, unitPrice: 29.9 }]).replaceAll('"', "&quot;");
+  pages.set("/chf.html", `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Panier</title><link rel="icon" href="data:,"></head>
+<body><main><script type="module" src="${demo.base}/atsource-delivery-options.js"></script>
+<atsource-delivery-options api="${demo.base}" profile="swiss-e2e" lat="48.85" lon="2.35" lines="${lines}"></atsource-delivery-options></main></body></html>`);
+  const page = await openPage(browser, {});
+  await page.goto(`${hostBase}/chf.html`);
+  const price = page.locator("atsource-delivery-options .price").first();
+  await price.waitFor();
+  const text = (await price.textContent()).replace(/\s/g, " ");
+  assert.match(text, /^7,90 CHF$/, text);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
