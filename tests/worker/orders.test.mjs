@@ -291,3 +291,102 @@ test("POST /v1/orders: the same customer written with its keys in another order 
   assert.equal(again.status, 201, again.text);
   assert.equal(again.json.id, first.json.id);
 });
+
+async function stock(sku, at) {
+  const events = Object.entries(at).map(([location, onHand]) => ({ id: `${sku}-${location}-${n++}`, type: "set", sku, location, onHand }));
+  const res = await api.admin.post("/v1/inventory/events", { events });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.rejected.length, 0, res.text);
+}
+
+test("returns in parts go back where each unit shipped from, whatever came back before", async () => {
+  await stock("SPLIT", { L0: 2, L1: 2 });
+  const o = await order([{ sku: "SPLIT", qty: 4 }]);
+  assert.deepEqual(o.plan.shipments.map((s) => [s.location, s.lines[0].qty]), [["L0", 2], ["L1", 2]]);
+  await event(o, { type: "picked" });
+  await event(o, { type: "shipped" });
+  const at = async () => {
+    const p = await positionMap(api, ["SPLIT"]);
+    return [p["SPLIT@L0"].onHand, p["SPLIT@L1"].onHand];
+  };
+  assert.deepEqual(await at(), [0, 0]);
+  await event(o, { type: "returned", lines: [{ sku: "SPLIT", qty: 1 }] });
+  await event(o, { type: "returned", lines: [{ sku: "SPLIT", qty: 1 }], restock: false });
+  assert.deepEqual(await at(), [1, 0]);
+  // L0's two units are back: the third unit is one of L1's.
+  await event(o, { type: "returned", lines: [{ sku: "SPLIT", qty: 1 }] });
+  assert.deepEqual(await at(), [1, 1]);
+  await event(o, { type: "restocked" });
+  assert.deepEqual(await at(), [2, 1]);
+  // A unit received at another store counts against the lines in order; the last goes to L1.
+  const last = await event(o, { type: "returned" });
+  assert.deepEqual(last.timeline.at(-1).detail.lines, [{ location: "L1", sku: "SPLIT", qty: 1 }]);
+  assert.deepEqual(await at(), [2, 2]);
+  const tracked = await api.admin.get(`/v1/orders/${o.id}`);
+  assert.deepEqual(
+    tracked.json.returns.map((r) => `${r.location} ${r.qty} ${r.restocked}`).sort(),
+    ["L0 1 true", "L0 1 true", "L1 1 true", "L1 1 true"],
+  );
+
+  const o2 = await order([{ sku: "SPLIT", qty: 4 }]);
+  await event(o2, { type: "picked" });
+  await event(o2, { type: "shipped" });
+  await event(o2, { type: "returned", location: "L5", lines: [{ sku: "SPLIT", qty: 3 }] });
+  const rest = await event(o2, { type: "returned" });
+  assert.deepEqual(rest.timeline.at(-1).detail.lines, [{ location: "L1", sku: "SPLIT", qty: 1 }]);
+});
+
+test("an event id reused for another event is 422 and applies nothing; fields an event does not read are 400", async () => {
+  await stock("IDS", { L0: 3 });
+  const o = await order([{ sku: "IDS", qty: 1 }]);
+  await event(o, { type: "picked", id: "wms-1" });
+  const replay = await api.admin.post(`/v1/orders/${o.id}/events`, { type: "picked", id: "wms-1" });
+  assert.equal(replay.status, 200, replay.text);
+  assert.equal(replay.headers.get("idempotent-replayed"), "true");
+  const clash = await api.admin.post(`/v1/orders/${o.id}/events`, { type: "shipped", id: "wms-1" });
+  assert.equal(clash.status, 422, clash.text);
+  assert.equal(clash.json.error.code, "idempotency_conflict");
+  assert.equal(clash.json.error.event, "picked");
+  const p = (await positionMap(api, ["IDS"]))["IDS@L0"];
+  assert.deepEqual([p.onHand, p.picking], [3, 1], "not shipped");
+  for (const [body, field] of [
+    [{ type: "shipped", location: "NOWHERE" }, "location"],
+    [{ type: "shipped", lines: [{ sku: "OTHER", qty: 1 }] }, "lines"],
+    [{ type: "cancelled", restock: false }, "restock"],
+    [{ type: "restocked", location: "L0" }, "location"],
+  ]) {
+    const res = await api.admin.post(`/v1/orders/${o.id}/events`, body);
+    assert.equal(res.status, 400, `${JSON.stringify(body)}: ${res.text}`);
+    assert.ok(res.json.error.message.startsWith(`${field}:`), res.json.error.message);
+  }
+  assert.equal((await event(o, { type: "shipped", id: "wms-2" })).status, "shipped");
+});
+
+test("a return onto a count at the position's limit is 409 invalid_quantity and undoes the whole event", async () => {
+  const MAX = 2 ** 31 - 1;
+  await stock("BIG", { L0: MAX });
+  const o = await order([{ sku: "BIG", qty: 1 }]);
+  await event(o, { type: "picked" });
+  await event(o, { type: "shipped" });
+  await stock("BIG", { L0: MAX });
+  for (const body of [{ type: "returned" }, { type: "returned", restock: false }]) {
+    const res = await api.admin.post(`/v1/orders/${o.id}/events`, body);
+    if (body.restock === false) {
+      assert.equal(res.status, 200, res.text);
+      const again = await api.admin.post(`/v1/orders/${o.id}/events`, { type: "restocked" });
+      assert.equal(again.status, 409, again.text);
+      assert.equal(again.json.error.code, "invalid_quantity");
+    } else {
+      assert.equal(res.status, 409, res.text);
+      assert.equal(res.json.error.code, "invalid_quantity");
+      assert.match(res.json.error.message, /return of BIG at L0/);
+      const tracked = await api.admin.get(`/v1/orders/${o.id}`);
+      assert.equal(tracked.json.status, "shipped");
+      assert.deepEqual(tracked.json.returns, []);
+    }
+  }
+  // Nothing was half-done: the unit awaits restock, and restocks once there is room.
+  await stock("BIG", { L0: 5 });
+  await event(o, { type: "restocked" });
+  assert.equal((await positionMap(api, ["BIG"]))["BIG@L0"].onHand, 6);
+});

@@ -26,6 +26,13 @@ function readOnly(): never {
   throw new Error("a read tried to write");
 }
 
+/** Thrown inside a write to undo it all (tables and engine) and answer `reply` instead. */
+class UndoneWrite extends Error {
+  constructor(readonly reply: Reply<never>) {
+    super("write undone");
+  }
+}
+
 const EMPTY_REPORT: ApplyReport = { applied: 0, duplicates: 0, stale: 0, rejected: [], changes: [], alerts: [] };
 
 export class Ledger extends DurableObject<Env> {
@@ -89,7 +96,14 @@ export class Ledger extends DurableObject<Env> {
       touched = true;
       const report = this.engine.applyEvents(events);
       if (strict && report.rejected.length > 0) {
-        throw new Error(`ledger event refused by the engine: ${JSON.stringify(report.rejected[0])}`);
+        const r = report.rejected[0]!;
+        // A count at the position's limit (a return onto 2^31 - 1 units on hand) refuses the
+        // move, not a bug: the whole write is undone and the caller told why.
+        if (r.code === "invalid_quantity") {
+          const e = events[r.index]!;
+          throw new UndoneWrite(fail(409, "invalid_quantity", `${e.type} of ${e.sku} at ${e.location}: ${r.message}`));
+        }
+        throw new Error(`ledger event refused by the engine: ${JSON.stringify(r)}`);
       }
       if (report.applied > 0) {
         const refused = new Set(report.rejected.map((r) => r.index));
@@ -125,6 +139,7 @@ export class Ledger extends DurableObject<Env> {
       });
     } catch (err) {
       if (touched) this.boot();
+      if (err instanceof UndoneWrite) return err.reply as Reply<T>;
       throw err;
     }
     if (touched) this.version = this.store.version;

@@ -270,8 +270,17 @@ export function applyOrderEvent(tx: Tx, id: string, event: OrderEvent): Reply {
   const row = findOrder(tx, id);
   if (!row) return fail(404, "not_found", `no order ${id}`);
   if (event.id !== undefined) {
-    const seen = tx.store.sql.exec("SELECT 1 FROM order_events WHERE order_id = ? AND event_id = ?", id, event.id).toArray();
-    if (seen.length > 0) return ok({ id, status: row.status, timeline: timeline(tx, id) }, 200, { "idempotent-replayed": "true" });
+    const seen = tx.store.sql
+      .exec<{ event: string }>("SELECT event FROM order_events WHERE order_id = ? AND event_id = ?", id, event.id)
+      .toArray()[0];
+    if (seen !== undefined && seen.event !== event.type) {
+      // A retry repeats its event: one id for two events would answer "done" for one never applied.
+      return fail(422, "idempotency_conflict", `event id ${event.id} was already applied to order ${id} as a ${seen.event} event, not ${event.type}`, {
+        eventId: event.id,
+        event: seen.event,
+      });
+    }
+    if (seen !== undefined) return ok({ id, status: row.status, timeline: timeline(tx, id) }, 200, { "idempotent-replayed": "true" });
   }
   if (!FROM[event.type].includes(row.status)) {
     return fail(409, "invalid_transition", `an order that is ${row.status} cannot be ${event.type}`, {
@@ -323,6 +332,32 @@ function detailOf(event: OrderEvent, own: Record<string, unknown> = {}): Record<
 
 type Move = (type: "pick" | "ship" | "release" | "return", ls: Line[], tag?: string) => EventInput[];
 
+/**
+ * The order's lines less the units already returned, per shipping location: a return received
+ * where a line shipped from counts against that line first; one received elsewhere (`location`)
+ * against the SKU's lines in order. So a later default return goes back where its units left.
+ */
+function notReturned(tx: Tx, id: string, lines: Line[]): Line[] {
+  const left = lines.map((l) => ({ ...l }));
+  const take = (r: { sku: string; qty: number }, match: (l: Line) => boolean) => {
+    for (const l of left) {
+      if (r.qty === 0) break;
+      if (l.sku !== r.sku || !match(l)) continue;
+      const q = Math.min(r.qty, l.qty);
+      l.qty -= q;
+      r.qty -= q;
+    }
+  };
+  const elsewhere: { sku: string; qty: number }[] = [];
+  for (const r of returnsOf(tx, id)) {
+    const rest = { sku: r.sku, qty: r.qty };
+    take(rest, (l) => l.location === r.location);
+    if (rest.qty > 0) elsewhere.push(rest);
+  }
+  for (const r of elsewhere) take(r, () => true);
+  return left;
+}
+
 /** Units of each SKU shipped and not yet returned. */
 function returnable(tx: Tx, id: string, lines: Line[]): Map<string, number> {
   const left = new Map<string, number>();
@@ -345,15 +380,17 @@ function receiveReturn(tx: Tx, row: OrderRow, lines: Line[], event: OrderEvent, 
   if (event.location !== undefined && !tx.location(event.location)) {
     return fail(400, "unknown_location", `location: no location ${event.location}`);
   }
-  // Where each unit comes back: the receiving location, else where it shipped from.
+  // Where each unit comes back: the receiving location, else where it shipped from (of the
+  // units not back yet).
   const received: Line[] = [];
+  const origins = event.location === undefined ? notReturned(tx, row.id, lines) : [];
   for (const [sku, qty] of asked) {
     if (event.location !== undefined) {
       received.push({ location: event.location, sku, qty });
       continue;
     }
     let rest = qty;
-    for (const l of lines) {
+    for (const l of origins) {
       if (l.sku !== sku || rest === 0) continue;
       const take = Math.min(rest, l.qty);
       received.push({ location: l.location, sku, qty: take });

@@ -10,7 +10,7 @@ export interface OrdersReport {
   byStatus: Record<string, number>;
   /** Orders created each day (UTC), by current status. */
   byDay: { day: string; orders: number; units: number; byStatus: Record<string, number> }[];
-  /** Share of orders shipped from more than one location, in [0, 1]. */
+  /** Share of orders whose plan ships from more than one location (cancelled ones too: a sourcing measure), in [0, 1]. */
   splitRate: number;
   /** Shipments per order. */
   averageShipments: number;

@@ -130,6 +130,14 @@ export async function orderEvent({ request, url, env, params }: Ctx): Promise<Re
     event.restock = body.restock;
   }
   if (optional(body.note) !== undefined) event.note = string(body.note, "note", 1000);
+  // picked, shipped, delivered and cancelled move the whole order where it was planned: a
+  // `location`, `lines` or `restock` there would be silently ignored, so it is refused.
+  const reads: Record<string, readonly OrderEventType[]> = { location: ["returned"], lines: ["returned", "restocked"], restock: ["returned"] };
+  for (const [field, types] of Object.entries(reads)) {
+    if (optional(body[field]) !== undefined && !types.includes(event.type)) {
+      throw invalid(field, `is read by ${types.join(" and ")} only: ${event.type} applies to the whole order, where it was planned`);
+    }
+  }
   // Other fields (a carrier, a tracking number, ...) are the caller's: kept in the timeline.
   const extra = Object.fromEntries(Object.entries(body).filter(([k]) => !ORDER_EVENT_FIELDS.includes(k)));
   if (Object.keys(extra).length > 0) {
