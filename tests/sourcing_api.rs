@@ -651,3 +651,32 @@ fn strategies_of_one_profile_have_distinct_names() {
         .collect();
     assert_eq!(names, ["a", "strategy-2", "last"]);
 }
+
+#[test]
+fn ranks_without_a_cost_per_rank_anywhere_are_refused() {
+    let refused = |json: &str| {
+        let err = Profiles::new().set("p", profile(json)).unwrap_err();
+        (err.code(), err.field().to_string())
+    };
+    assert_eq!(
+        refused(r#"{"ranks":{"WH-LYON":1,"ST-PARIS-1":2}}"#),
+        ("invalid_profile", "ranks".to_string())
+    );
+    assert_eq!(
+        refused(r#"{"strategies":[{"kinds":["store"]},{"ranks":{"WH-LYON":1}}]}"#),
+        ("invalid_profile", "strategies[1].ranks".to_string())
+    );
+    assert_eq!(
+        refused(r#"{"fallback":{"ranks":{"WH-LYON":1}}}"#),
+        ("invalid_profile", "fallback.ranks".to_string())
+    );
+    // Priced anywhere (even at 0 on purpose, in one strategy), or no rank given: accepted.
+    for ok in [
+        r#"{"ranks":{"WH-LYON":1},"costPerRank":2}"#,
+        r#"{"ranks":{"WH-LYON":1},"strategies":[{"costPerRank":0},{"costPerRank":5}]}"#,
+        r#"{"strategies":[{"ranks":{"WH-LYON":1},"costPerRank":1}],"fallback":{}}"#,
+        r#"{"ranks":{}}"#,
+    ] {
+        Profiles::new().set("p", profile(ok)).unwrap();
+    }
+}

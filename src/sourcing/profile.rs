@@ -72,7 +72,8 @@ pub struct Profile {
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub performance_penalty: Option<f64>,
     /// Location priorities: id → rank, an integer >= 1 (1 is preferred). Unlisted locations rank
-    /// after every listed one. Ranks cost `costPerRank × (rank − 1)` per parcel.
+    /// after every listed one. Ranks cost `costPerRank × (rank − 1)` per parcel; a profile
+    /// giving ranks must set `costPerRank` somewhere (else `invalid_profile`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         target_arch = "wasm32",
@@ -308,6 +309,34 @@ impl Profile {
             let here = path(at, "fallback");
             f.nested(&here)?;
             out.push(f.resolve(&base, &here, "fallback")?);
+        }
+        // Ranks weigh in only through costPerRank (default 0): ranks with no costPerRank
+        // anywhere in the profile would be silently ignored.
+        let parts = std::iter::once((String::new(), self))
+            .chain(
+                self.strategies
+                    .iter()
+                    .flatten()
+                    .enumerate()
+                    .map(|(i, s)| (format!("strategies[{i}]."), s)),
+            )
+            .chain(
+                self.fallback
+                    .as_deref()
+                    .map(|f| ("fallback.".to_string(), f)),
+            );
+        let (mut ranked, mut priced) = (None, false);
+        for (prefix, p) in parts {
+            if p.ranks.as_ref().is_some_and(|r| !r.is_empty()) && ranked.is_none() {
+                ranked = Some(prefix);
+            }
+            priced |= p.cost_per_rank.is_some();
+        }
+        if let (Some(prefix), false) = (ranked, priced) {
+            return Err(SourcingError::profile(
+                path(at, &format!("{prefix}ranks")),
+                "ranks weigh in through costPerRank (cost per parcel per rank step), which the profile does not set",
+            ));
         }
         // A plan names the strategy that made it: two of one name would make that ambiguous.
         for (k, s) in out.iter().enumerate() {
