@@ -216,6 +216,33 @@ fn a_plan_short_of_the_cart_says_the_stock_is_insufficient_not_costlier() {
 }
 
 #[test]
+fn a_location_holding_more_than_it_may_ship_today_says_so() {
+    // Rivoli holds all 4 units but may ship 2 today; Lyon has none.
+    let mut rivoli = place("PAR-RIVOLI", LocationKind::Store, 48.8606, 2.3376);
+    rivoli.capacity_units = Some(2);
+    let network = Network::from_locations(vec![
+        rivoli,
+        place("WH-LYON", LocationKind::Warehouse, 45.6, 5.1),
+    ]);
+    let inventory = stocked(&network, &[("TEE-M", "PAR-RIVOLI", 4)]);
+    let req =
+        request(r#"{"lines":[{"sku":"TEE-M","qty":4}],"destination":{"lat":48.85,"lon":2.35}}"#);
+    let plan = source(&network, &inventory, &Profiles::new(), &req).unwrap();
+    assert_eq!(plan.status, Status::Unfulfillable);
+    let why = &plan.explanations[0];
+    assert_eq!(
+        (why.location.as_str(), why.reason),
+        ("PAR-RIVOLI", Reason::Insufficient)
+    );
+    assert!(
+        why.message
+            .starts_with("holds 4 of 4 units, can ship 2 today;"),
+        "{}",
+        why.message
+    );
+}
+
+#[test]
 fn a_tie_lost_on_the_tie_rule_costs_nothing_more() {
     let network = Network::from_locations(vec![
         place("ST-A", LocationKind::Store, 48.86, 2.35),

@@ -232,10 +232,15 @@ pub(crate) fn explain_with(
                     (Reason::Costlier, message)
                 } else {
                     let total: u64 = cart.lines.iter().map(|c| c.qty).sum();
+                    // Units it holds but may not send today are what a planner needs to hear.
+                    let cap = match l.capacity_units {
+                        Some(c) if u64::from(c) < units => format!(", can ship {c} today"),
+                        _ => String::new(),
+                    };
                     (
                         Reason::Insufficient,
                         format!(
-                            "holds {units} of {total} units; no plan under strategy `{}` ships the whole cart",
+                            "holds {units} of {total} units{cap}; no plan under strategy `{}` ships the whole cart",
                             strategy.name
                         ),
                     )
