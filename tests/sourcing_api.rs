@@ -600,12 +600,14 @@ fn the_default_profile_is_the_contract_default() {
     assert_eq!(plan.total_cost, 2.0);
 }
 
+/// The code and field path `setProfile` refuses a profile with.
+fn refused(json: &str) -> (&'static str, String) {
+    let err = Profiles::new().set("p", profile(json)).unwrap_err();
+    (err.code(), err.field().to_string())
+}
+
 #[test]
 fn strategies_of_one_profile_have_distinct_names() {
-    let refused = |json: &str| {
-        let err = Profiles::new().set("p", profile(json)).unwrap_err();
-        (err.code(), err.field().to_string())
-    };
     assert_eq!(
         refused(r#"{"strategies":[{"name":"stores"},{"name":"stores","maxShipments":1}]}"#),
         ("invalid_profile", "strategies[1].name".to_string())
@@ -654,10 +656,6 @@ fn strategies_of_one_profile_have_distinct_names() {
 
 #[test]
 fn ranks_without_a_cost_per_rank_anywhere_are_refused() {
-    let refused = |json: &str| {
-        let err = Profiles::new().set("p", profile(json)).unwrap_err();
-        (err.code(), err.field().to_string())
-    };
     assert_eq!(
         refused(r#"{"ranks":{"WH-LYON":1,"ST-PARIS-1":2}}"#),
         ("invalid_profile", "ranks".to_string())
