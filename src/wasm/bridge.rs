@@ -22,9 +22,12 @@ extern "C" {
     #[wasm_bindgen(js_name = availabilityText, catch)]
     fn availability_text_js(query: &JsValue) -> Result<JsValue, JsValue>;
 
-    // The signature of `availabilityText`'s import (one wrapper for both).
+    // The signature of `availabilityText`'s import (one wrapper for all three).
     #[wasm_bindgen(js_name = eachEventText, catch)]
     fn each_event_text_js(events: &JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_name = nonFiniteEventsText, catch)]
+    fn non_finite_events_text_js(events: &JsValue) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_name = codedError)]
     fn coded_error(message: &str, code: &JsValue, field: &JsValue, name: &str) -> JsValue;
@@ -53,11 +56,35 @@ pub fn availability_text(query: &JsValue) -> Option<String> {
     string(&availability_text_js(query).ok()?)
 }
 
-/// The JSON text of an events array that `JSON.stringify` refused as a whole, event by event
-/// (see glue.js `eachEventText`), with the (index, message) of each event that cannot be written
-/// (standing in as `null`); `invalid_input` naming `events` when the array itself cannot be read.
-pub fn each_event_text(events: &JsValue) -> Result<(String, Vec<(usize, String)>), JsValue> {
-    let joined = each_event_text_js(events)
+/// Events refused in JS: (index, `code message`).
+pub type Refused = Vec<(usize, String)>;
+
+/// The JSON text of an events array, event by event (see glue.js `eachEventText`), with the
+/// (index, code, message) of each event that cannot be written (standing in as `null`): one
+/// `JSON.stringify` refuses (`not_json`), or whose quantity is NaN or ±Infinity, which JSON
+/// would write as `null` (`invalid_quantity`, `invalid_version`); `invalid_input` naming
+/// `events` when the array itself cannot be read.
+pub fn each_event_text(events: &JsValue) -> Result<(String, Refused), JsValue> {
+    event_lines(each_event_text_js(events))
+}
+
+/// [`each_event_text`] when some event of `events`, which `JSON.stringify` wrote as `json`,
+/// has a quantity that text holds as `null` (NaN, ±Infinity); `None` when `json` stands.
+pub fn non_finite_events(
+    events: &JsValue,
+    json: &str,
+) -> Result<Option<(String, Refused)>, JsValue> {
+    if !json.contains("null") || !js_sys::Array::is_array(events) {
+        return Ok(None);
+    }
+    match non_finite_events_text_js(events) {
+        Ok(t) if t.is_undefined() => Ok(None),
+        other => event_lines(other).map(Some),
+    }
+}
+
+fn event_lines(joined: Result<JsValue, JsValue>) -> Result<(String, Refused), JsValue> {
+    let joined = joined
         .map_err(|thrown| {
             let why = thrown
                 .as_string()
@@ -182,9 +209,35 @@ pub fn decode<T: DeserializeOwned>(json: &str, what: &str) -> Result<T, JsValue>
 /// taken as JS values and checked here: wasm-bindgen's own string parameters trap the module on
 /// a number or an object.
 pub fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
-    value
+    let s = value
         .as_string()
-        .ok_or_else(|| invalid(what, "must be a string"))
+        .ok_or_else(|| invalid(what, "must be a string"))?;
+    // The conversion writes a lone surrogate as U+FFFD, which would name another SKU or
+    // location: only a string holding U+FFFD is checked (rare), so the common case pays nothing.
+    // JSON.stringify writes a lone surrogate, and only that, as an escape `\udXXX` (other
+    // `\u` escapes are control characters, below U+0020).
+    let lone = || {
+        let json = JSON::stringify(value).ok().and_then(|j| string(&j));
+        let json = json.as_deref().unwrap_or("\\ud800").as_bytes();
+        let mut i = 0;
+        while i + 1 < json.len() {
+            if json[i] == b'\\' {
+                if json[i + 1] == b'u' && json.get(i + 2) == Some(&b'd') {
+                    return true;
+                }
+                i += 1;
+            }
+            i += 1;
+        }
+        false
+    };
+    if s.contains('\u{FFFD}') && lone() {
+        return Err(invalid(
+            what,
+            "is not well-formed Unicode (a lone surrogate)",
+        ));
+    }
+    Ok(s)
 }
 
 /// JSON text of a request that must be a plain object (not a string, an array, `null` or a

@@ -50,8 +50,8 @@ extern "C" {
 }
 
 use super::bridge::{
-    availability_text, decode, each_event_text, input, input_list, invalid, object_text, output,
-    request_text_under, string_arg, text, to_js,
+    availability_text, decode, each_event_text, input, input_list, invalid, non_finite_events,
+    object_text, output, request_text_under, string_arg, text, to_js, Refused,
 };
 use crate::inventory::{
     ApplyOptions, AvailabilityBuffers, AvailabilityQuery, PackedAvailability, ThresholdRule,
@@ -61,13 +61,17 @@ use crate::promise::DeliveryRequest;
 use crate::sourcing::{Profile, SourceRequest, SourcingError};
 use crate::InputError;
 
-/// Turns the rejections of the events `each_event_text` could not write (read as `null`) into
-/// `not_json` ones saying why.
-fn reject_not_json(report: &mut crate::inventory::ApplyReport, refused: Vec<(usize, String)>) {
-    for (index, message) in refused {
+/// Turns the rejections of the events `each_event_text` refused (read as `null`) into theirs:
+/// `not_json` saying why, or a NaN or infinite quantity's code.
+fn reject_not_json(report: &mut crate::inventory::ApplyReport, refused: Refused) {
+    for (index, line) in refused {
         if let Some(r) = report.rejected.iter_mut().find(|r| r.index == index) {
-            r.code = "not_json".into();
-            r.message = format!("the event cannot be written as JSON: {message}");
+            let (code, message) = line.split_once(' ').unwrap_or((&line, ""));
+            r.message = match code {
+                "not_json" => format!("the event cannot be written as JSON: {message}"),
+                _ => message.to_string(),
+            };
+            r.code = code.to_string();
         }
     }
 }
@@ -131,7 +135,7 @@ impl JsEngine {
             _ => ApplyOptions::default(),
         };
         let (json, not_json) = match text(&events, "events") {
-            Ok(json) => (json, Vec::new()),
+            Ok(json) => non_finite_events(&events, &json)?.unwrap_or((json, Vec::new())),
             Err(_) if Array::is_array(&events) => each_event_text(&events)?,
             Err(e) => return Err(e),
         };

@@ -189,12 +189,14 @@ let textNames;
 // likely a sparse one with a huge length, is refused rather than walked slot by slot.
 const MAX_EVENTS_APART = 1 << 24;
 
-// The JSON of an events array that JSON.stringify refused as a whole (a BigInt, a cycle, a getter
-// that throws, in some event), each event on its own: a line `index message` per event that
-// cannot be written (standing in as `null`: each event stands alone), an empty line, then the
-// array's JSON text. Everything the caller's array runs (its length, each element's getter, a
-// Proxy's traps, `toJSON`) runs inside a try: an exception must not cross the wasm while the
-// engine is borrowed. A length that cannot be read or is beyond the cap throws a message.
+// The JSON of an events array, event by event, when JSON.stringify refused it as a whole (a
+// BigInt, a cycle, a getter that throws, in some event) or would have written a quantity of some
+// event as `null` (NaN, ±Infinity: `null` means "absent", and a `safetyStock` of `qty: null`
+// removes the buffer): a line `index code message` per event that cannot be written (standing
+// in as `null`: each event stands alone), an empty line, then the array's JSON text. Everything
+// the caller's array runs (its length, each element's getter, a Proxy's traps, `toJSON`) runs
+// inside a try: an exception must not cross the wasm while the engine is borrowed. A length
+// that cannot be read or is beyond the cap throws a message.
 export function eachEventText(events) {
   let length;
   try {
@@ -207,14 +209,49 @@ export function eachEventText(events) {
   const refused = [];
   for (let i = 0; i < length; i++) {
     try {
-      const s = JSON.stringify(events[i]);
-      parts[i] = s === undefined ? "null" : s;
+      const event = events[i];
+      const s = JSON.stringify(event);
+      const bad = s !== undefined && s.includes("null") ? nonFiniteQuantity(event) : undefined;
+      if (bad !== undefined) {
+        parts[i] = "null";
+        refused.push(`${i} ${bad}\n`);
+      } else {
+        parts[i] = s === undefined ? "null" : s;
+      }
     } catch (e) {
       parts[i] = "null";
-      refused.push(`${i} ${messageOf(e).replace(/[\r\n]+/g, " ")}\n`);
+      refused.push(`${i} not_json ${messageOf(e).replace(/[\r\n]+/g, " ")}\n`);
     }
   }
   return `${refused.join("")}\n[${parts.join(",")}]`;
+}
+
+// The numbers an event reads, and the code of a bad one.
+const QUANTITIES = { qty: "invalid_quantity", onHand: "invalid_quantity", delta: "invalid_quantity", version: "invalid_version" };
+
+// `code message` when a number `event` reads is NaN or ±Infinity, else undefined.
+function nonFiniteQuantity(event) {
+  if (typeof event !== "object" || event === null) return undefined;
+  for (const field in QUANTITIES) {
+    const v = event[field];
+    if (typeof v === "number" && !Number.isFinite(v)) return `${QUANTITIES[field]} \`${field}\` must be a finite number, got ${v}`;
+  }
+  return undefined;
+}
+
+// As eachEventText when some event's quantity is NaN or ±Infinity, which its array's
+// JSON.stringify (whose text holds a `null`) wrote as `null`; else undefined: the text stands.
+// Its signature is eachEventText's (one import wrapper for both).
+export function nonFiniteEventsText(events) {
+  try {
+    let found = false;
+    const length = Math.min(events.length, MAX_EVENTS_APART);
+    for (let i = 0; i < length && !found; i++) found = nonFiniteQuantity(events[i]) !== undefined;
+    if (!found) return undefined;
+  } catch {
+    // Read again below, each read inside its own try.
+  }
+  return eachEventText(events);
 }
 
 function messageOf(e) {

@@ -211,6 +211,43 @@ test("duplicates, stale counts and per-event rejections with stable codes", () =
   assert.equal(engine.ats("SKU-1"), 52);
 });
 
+test("a quantity of NaN or Infinity is refused with its event alone, never read as an absent value", () => {
+  const engine = scenarioEngine();
+  engine.applyEvents([ev("n1", "safetyStock", "SKU-1", "PAR", { qty: 2 })]);
+  const before = engine.ats("SKU-1", "PAR");
+  const report = engine.applyEvents([
+    ev("n2", "safetyStock", "SKU-1", "PAR", { qty: NaN }), // as `null` it would remove the buffer
+    ev("n3", "set", "SKU-1", "LYO", { onHand: 1, version: Infinity }), // as `null`, an unversioned count
+    ev("n4", "reserve", "SKU-1", "PAR", { qty: 1, note: NaN }), // a field the event does not read
+    ev("n5", "adjust", "SKU-1", "PAR", { delta: -Infinity }),
+  ]);
+  assert.equal(report.applied, 1);
+  assert.deepEqual(
+    report.rejected.map(({ index, code, message }) => [index, code, message]),
+    [
+      [0, "invalid_quantity", "`qty` must be a finite number, got NaN"],
+      [1, "invalid_version", "`version` must be a finite number, got Infinity"],
+      [3, "invalid_quantity", "`delta` must be a finite number, got -Infinity"],
+    ],
+  );
+  assert.equal(engine.ats("SKU-1", "PAR"), before - 1, "the buffer stays; only the reserve applied");
+  assert.equal(engine.ats("SKU-1", "LYO"), 45);
+  // The refused ids are not remembered: corrected, they apply.
+  assert.equal(engine.applyEvents([ev("n2", "safetyStock", "SKU-1", "PAR", { qty: null })]).applied, 1);
+  assert.equal(engine.ats("SKU-1", "PAR"), before - 1 + 2);
+});
+
+test("a SKU or location id that is not well-formed Unicode is refused, not read as another", () => {
+  const engine = scenarioEngine();
+  engine.applyEvents([ev("u1", "set", "\uFFFD", "PAR", { onHand: 7 })]);
+  assert.equal(engine.ats("\uFFFD", "PAR"), 7);
+  for (const call of [() => engine.ats("\ud800"), () => engine.ats("\udfff", "PAR"), () => engine.position("\ud800x", "PAR"), () => engine.ats("SKU-1", "P\udc00")]) {
+    assert.throws(call, (e) => e.code === "invalid_input" && /well-formed/.test(e.message));
+  }
+  assert.equal(engine.ats("SKU-1\uFFFD"), 0, "a real U+FFFD is a name like any other");
+  assert.equal(engine.position("\uFFFD", "PAR").onHand, 7);
+});
+
 test("applyEvents accepts the batch as JSON text", () => {
   const engine = scenarioEngine();
   const report = engine.applyEvents(
