@@ -358,6 +358,23 @@ fn a_warehouse_with_pickup_is_offered_for_click_and_collect() {
     let c = &o.click_and_collect[2];
     assert_eq!(c.source, CollectSource::Store);
     assert!(c.ready_at.is_some() && c.transfer_from.is_none());
+    // Short of the cart, the warehouse is supplied by another warehouse, never by itself (which
+    // would count its own units twice); with no other warehouse holding them, no offer.
+    let short = options(&e, &request(&[("A", 8)], PARIS, TUESDAY, json!({}))).unwrap();
+    assert!(
+        short.click_and_collect.is_empty(),
+        "{:?}",
+        short.click_and_collect
+    );
+    stock(&mut e, &[("A", "W-LYON", 3)]);
+    let short = options(&e, &request(&[("A", 8)], PARIS, TUESDAY, json!({}))).unwrap();
+    let at_counter = short
+        .click_and_collect
+        .iter()
+        .find(|c| c.location == "W-PARIS")
+        .unwrap();
+    assert_eq!(at_counter.transfer_from.as_deref(), Some("W-LYON"));
+    assert_eq!(at_counter.transfer_lines.as_ref().unwrap()[0].qty, 3);
 }
 
 #[test]

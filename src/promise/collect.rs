@@ -81,7 +81,8 @@ fn by_transfer(
         .all()
         .iter()
         .enumerate()
-        .filter(|(_, w)| w.kind == LocationKind::Warehouse && w.active)
+        // Another warehouse: a pickup warehouse that lacks units cannot send them to itself.
+        .filter(|(w, wh)| wh.kind == LocationKind::Warehouse && wh.active && *w as u32 != i)
         .filter(|(w, wh)| {
             lacking
                 .iter()
