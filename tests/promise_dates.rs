@@ -238,3 +238,32 @@ fn the_same_request_gives_the_same_answer() {
     let b = serde_json::to_string(&warehouse_cart("2026-12-08T10:00")).unwrap();
     assert_eq!(a, b);
 }
+
+#[test]
+fn a_parcel_ready_at_a_midnight_close_leaves_that_day() {
+    // Friday 11 December 2026, 20:00; the warehouse works 20:00-24:00 (Mon-Fri), cutoff 22:00,
+    // 4 h of processing: ready at 24:00, collected by the carrier that night, on Friday.
+    let mut e = network();
+    stock(&mut e, &[("A", "W-PARIS", 5)]);
+    let late = json!({ "delivery": { "warehouse": { "openHour": 20, "closeHour": 24, "cutoffHour": 22, "processingHours": 4 } } });
+    let o = options(
+        &e,
+        &request(&[("A", 1)], PARIS, "2026-12-11T20:00", late.clone()),
+    )
+    .unwrap();
+    let shipment = &home(&o, "express").shipments[0];
+    assert_eq!(shipment.dispatch_on, "2026-12-11");
+    assert_eq!(
+        shipment.ready_at, "2026-12-12T00:00",
+        "the same instant as Friday 24:00"
+    );
+    // Express and next-day deliver on Saturday.
+    assert_eq!(dates(&o, "express"), pair("2026-12-12", "2026-12-12"));
+    assert_eq!(dates(&o, "next-day"), pair("2026-12-12", "2026-12-12"));
+    // A minute more of processing spills into Monday's shift.
+    let mut later = late;
+    later["delivery"]["warehouse"]["processingHours"] = json!(4.0 + 1.0 / 60.0);
+    let o = options(&e, &request(&[("A", 1)], PARIS, "2026-12-11T20:00", later)).unwrap();
+    assert_eq!(home(&o, "express").shipments[0].dispatch_on, "2026-12-14");
+    assert_eq!(refused(&o, "next-day").as_deref(), Some("after_cutoff"));
+}

@@ -96,8 +96,7 @@ fn by_transfer(
     let leaves = ctx
         .sites
         .of(w as u32, LocationKind::Warehouse)
-        .ready_at(ctx.now, &ctx.holidays)
-        .day();
+        .ready_day(ctx.now, &ctx.holidays);
     let store_days = Calendar::new(ctx.sites.of(i, l.kind).days, &ctx.holidays);
     let ready_on = store_days.add_business_days(leaves, ctx.rules.collect.transfer_days);
     Some(CollectOption {

@@ -22,7 +22,7 @@ impl SameDay {
     fn of(ctx: &Context<'_>) -> SameDay {
         let today = ctx.now.day();
         let leaves_today =
-            |site: super::rules::Site| site.ready_at(ctx.now, &ctx.holidays).day() == today;
+            |site: super::rules::Site| site.ready_day(ctx.now, &ctx.holidays) == today;
         let stores = leaves_today(ctx.sites.of_kind(LocationKind::Store));
         let warehouses = leaves_today(ctx.sites.of_kind(LocationKind::Warehouse));
         let kind_ok = |k: LocationKind| match k {
@@ -187,7 +187,7 @@ fn timings(ctx: &Context<'_>, level: &Level, plan: &Plan) -> (Vec<ShipmentTiming
                 None => ctx.sites.of_kind(LocationKind::Warehouse),
             };
             let ready = site.ready_at(ctx.now, &ctx.holidays);
-            let leaves = ready.day();
+            let leaves = site.ready_day(ctx.now, &ctx.holidays);
             let band = level.band(s.distance_km);
             let first = deliveries.add_business_days(leaves, band.min_days);
             let last = deliveries.add_business_days(leaves, band.max_days);

@@ -41,6 +41,19 @@ impl Site {
     /// `now` on a working day before the cutoff (at opening if earlier), else at the next working
     /// day's opening, and runs in working hours only, carrying over to the next working day.
     pub fn ready_at(&self, now: Moment, holidays: &Holidays) -> Moment {
+        let (day, minute) = self.ready(now, holidays);
+        Moment::at(day, minute)
+    }
+
+    /// The working day on which an order placed at `now` is ready, the day it leaves: the day
+    /// of [`Site::ready_at`], except that ready at a midnight close (24:00) is that working
+    /// day's, not the next calendar day's 00:00.
+    pub fn ready_day(&self, now: Moment, holidays: &Holidays) -> Day {
+        self.ready(now, holidays).0
+    }
+
+    /// The working day and minute of that day (up to 1440) at which it is ready.
+    fn ready(&self, now: Moment, holidays: &Holidays) -> (Day, i64) {
         let cal = Calendar::new(self.days, holidays);
         let (today, minute) = (now.day(), now.minute_of_day());
         let (mut day, mut at) = if cal.is_open(today) && minute < self.cutoff {
@@ -59,7 +72,7 @@ impl Site {
             day = cal.next_business_day(day);
             at = self.open;
         }
-        Moment::at(day, at + left.min(self.close - at))
+        (day, at + left.min(self.close - at))
     }
 }
 
