@@ -8,10 +8,12 @@
 //! are handed to serde_json one by one, so their values and errors are serde's own. Anything
 //! that is not a well-formed JSON array fails the whole batch with serde_json's message.
 //!
-//! One departure from serde_json: a string holding a lone UTF-16 surrogate escape (`"\ud800"`,
+//! Two departures from serde_json, which refuses the whole text for either and would let one
+//! bad event drop a batch: a string holding a lone UTF-16 surrogate escape (`"\ud800"`,
 //! well-formed JSON that `JSON.stringify` writes for a broken JS string) fails only its event,
-//! as a field that is not a string; a field name holding one is a field events do not read.
-//! serde_json refuses the whole text, which would let one bad event drop a batch.
+//! as a field that is not a string (a field name holding one is a field events do not read);
+//! and a number beyond f64's range (`1e400`) fails only its event, as a value that is not a
+//! number (`invalid_quantity` for a quantity).
 
 use std::borrow::Cow;
 
@@ -19,6 +21,14 @@ use serde::de::IgnoredAny;
 
 use super::events::{Event, RawEvent, Scalar};
 use crate::InputError;
+
+/// What a number token beyond f64's range (`1e400`) reads as: a value that is not a number.
+const OUT_OF_RANGE: &str = "a number out of range";
+
+/// True when serde_json refused a number token only for its size.
+fn out_of_range(e: &serde_json::Error) -> bool {
+    e.to_string().starts_with("number out of range")
+}
 
 /// One element of a batch: a validated event, or why it was rejected.
 pub(super) type Slot<'a> = Result<Event<'a>, (&'static str, String)>;
@@ -151,8 +161,8 @@ impl<'a> Scanner<'a> {
     /// One element of the batch.
     fn element(&mut self) -> Option<Slot<'a>> {
         if self.peek()? != b'{' {
-            // serde decodes a string or number element in full (an out-of-range number spoils
-            // the batch; a lone surrogate only this element), and only skips inside an array.
+            // serde decodes a string or number element in full (an out-of-range number or a
+            // lone surrogate spoils only this element), and only skips inside an array.
             self.scalar()?;
             return Some(Err(("not_an_object", "an event must be an object".into())));
         }
@@ -312,7 +322,18 @@ impl<'a> Scanner<'a> {
             }
             b'-' | b'0'..=b'9' => match self.number()? {
                 (_, Some(n)) => Scalar::Num(n),
-                (token, None) => return self.serde(token),
+                (token, None) => {
+                    return match self.serde(token) {
+                        Some(value) => Some(value),
+                        // A well-formed number beyond f64's range (1e400): the event's problem,
+                        // not the batch's, as it is for an array of events.
+                        None if self.error.as_ref().is_some_and(out_of_range) => {
+                            self.error = None;
+                            Some(Scalar::Other(OUT_OF_RANGE))
+                        }
+                        None => None,
+                    };
+                }
             },
             b'{' => {
                 self.skip()?;
@@ -445,15 +466,52 @@ mod tests {
         out
     }
 
-    /// What serde decodes, element by element: the reference. A lone surrogate is read as the
-    /// scanner reads it (see the module docs): serde_json decodes a marker in its place, and a
-    /// string holding the marker becomes the same "not a string" value.
+    /// What the reference reads in place of a number beyond f64's range.
+    const RANGE: &str = "\u{0}range";
+
+    /// `text` with every number token (outside strings) that serde_json refuses for its size
+    /// written as the string [`RANGE`].
+    fn mark_out_of_range(text: &str) -> String {
+        let (mut out, mut in_string, mut escaped) = (String::new(), false, false);
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if in_string {
+                (escaped, in_string) = (!escaped && c == '\\', in_string && (escaped || c != '"'));
+                out.push(c);
+                continue;
+            }
+            if c == '-' || c.is_ascii_digit() {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, d)) = chars.peek() {
+                    if !(d.is_ascii_digit() || matches!(d, '.' | 'e' | 'E' | '+' | '-')) {
+                        break;
+                    }
+                    end = j + d.len_utf8();
+                    chars.next();
+                }
+                let token = &text[i..end];
+                match serde_json::from_str::<f64>(token) {
+                    Err(e) if out_of_range(&e) => out.push_str(r#""\u0000range""#),
+                    _ => out.push_str(token),
+                }
+                continue;
+            }
+            in_string = c == '"';
+            out.push(c);
+        }
+        out
+    }
+
+    /// What serde decodes, element by element: the reference. A lone surrogate and a number out
+    /// of range are read as the scanner reads them (see the module docs): serde_json decodes a
+    /// marker in their place, and a string holding the marker becomes the same value.
     fn serde_slots(text: &str) -> Option<Vec<Slot<'_>>> {
         let marked: &str = if text.contains(LONE) {
             Box::leak(mark_lone_surrogates(text).into_boxed_str())
         } else {
             text
         };
+        let marked: &str = Box::leak(mark_out_of_range(marked).into_boxed_str());
         let slots: Vec<EventSlot<'_>> = serde_json::from_str(marked).ok()?;
         let fields = [
             "id", "type", "sku", "location", "qty", "delta", "onHand", "version", "date",
@@ -467,6 +525,9 @@ mod tests {
                             if let Some(v) = raw.field(name) {
                                 if matches!(v, Some(Scalar::Str(s)) if s.contains(MARK)) {
                                     *v = Some(Scalar::Other("text holding a lone surrogate"));
+                                }
+                                if matches!(v, Some(Scalar::Str(s)) if s == RANGE) {
+                                    *v = Some(Scalar::Other(OUT_OF_RANGE));
                                 }
                             }
                         }
@@ -526,17 +587,35 @@ mod tests {
             r#"[{"id":tru}]"#,
             r#"[{"id":"a	b"}]"#,
             r#"[{"id":"\x"}]"#,
-            r#"[{"id":1e999}]"#,
             "[] x",
             "{}",
             "\u{feff}[]",
             r#"["\ud80"]"#,
             r#"[{"id":"\ud800\x"}]"#,
-            "[1e999]",
         ] {
             assert!(serde_slots(text).is_none(), "{text}");
             assert!(events(text).is_err(), "{text}");
         }
+    }
+
+    #[test]
+    fn a_number_out_of_range_fails_its_event_alone() {
+        let text = r#"[{"id":"a","type":"set","sku":"S","location":"L","onHand":5},
+            {"id":"b","type":"reserve","sku":"S","location":"L","qty":1e400},
+            {"id":1e999},-1e400,
+            {"id":"c","type":"reserve","sku":"S","location":"L","qty":1,"note":1e400}]"#;
+        same(text);
+        let slots = events(text).unwrap();
+        assert!(slots[0].is_ok() && slots[4].is_ok());
+        assert_eq!(
+            slots[1].as_ref().unwrap_err(),
+            &(
+                "invalid_quantity",
+                "`qty` must be a number, not a number out of range".to_string()
+            )
+        );
+        assert_eq!(slots[2].as_ref().unwrap_err().0, "invalid_field");
+        assert_eq!(slots[3].as_ref().unwrap_err().0, "not_an_object");
     }
 
     #[test]

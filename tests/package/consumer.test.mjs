@@ -248,6 +248,16 @@ test("a SKU or location id that is not well-formed Unicode is refused, not read 
   assert.equal(engine.position("\uFFFD", "PAR").onHand, 7);
 });
 
+test("in JSON text, a number beyond the double range fails its event alone", () => {
+  const engine = scenarioEngine();
+  const text = `[${JSON.stringify(ev("r1", "adjust", "SKU-2", "PAR", { delta: 4 }))},
+    {"id":"r2","type":"reserve","sku":"SKU-2","location":"PAR","qty":1e400}]`;
+  const report = engine.applyEvents(text);
+  assert.equal(report.applied, 1);
+  assert.deepEqual(report.rejected.map(({ index, code }) => [index, code]), [[1, "invalid_quantity"]]);
+  assert.equal(engine.ats("SKU-2", "PAR"), 5);
+});
+
 test("applyEvents accepts the batch as JSON text", () => {
   const engine = scenarioEngine();
   const report = engine.applyEvents(
