@@ -142,12 +142,35 @@ pub fn request_text_under(value: &JsValue, what: &str, under: &str) -> Result<St
                     (p, "") => p.to_string(),
                     (p, u) => prefixed(u, p),
                 };
-                invalid(&field, &format!("must be a finite number, got {got}"))
+                let e = InputError::new(field, format!("must be a finite number, got {got}"));
+                to_js(non_finite(e, what))
             }
             None => unserializable(what, &thrown),
         }
     })?;
     string(&s).ok_or_else(|| invalid(what, "must be a JSON value"))
+}
+
+/// A non-finite number at `e.field`, coded as the core codes a bad value there: in a profile
+/// (`setProfile`'s, whose paths start inside it, or a request's `profile`) `invalid_profile`,
+/// `invalid_delivery_config` in its `delivery` as in a request's; a cart line's `qty`
+/// `invalid_quantity`; anywhere else `invalid_input`.
+fn non_finite(e: InputError, what: &str) -> Error {
+    use crate::sourcing::SourcingError as S;
+    let f = e.field.as_str();
+    let in_line_qty = f.starts_with("lines[") && f.ends_with("].qty");
+    let error = if what == "profile" {
+        S::of_profile(S::in_delivery(f), e)
+    } else if f == "profile" || f.starts_with("profile.") || f.starts_with("profile[") {
+        S::in_profile(e)
+    } else if S::in_delivery(f) {
+        S::InvalidDeliveryConfig(e)
+    } else if in_line_qty {
+        S::InvalidQuantity(e)
+    } else {
+        return e.into();
+    };
+    error.into()
 }
 
 /// `invalid_input` about `what`, which `JSON.stringify` refused with `thrown`: a BigInt, a

@@ -511,7 +511,8 @@ pub fn non_finite_numbers_are_refused() {
     let err = e
         .source(with(request, &["profile", "maxDistanceKm"], f64::NAN))
         .unwrap_err();
-    assert_eq!(code_of(err.clone()), "invalid_input");
+    // Coded as the core codes a bad value there: a profile's field is `invalid_profile`.
+    assert_eq!(code_of(err.clone()), "invalid_profile");
     assert!(get(&err, "message")
         .as_string()
         .unwrap()
@@ -532,6 +533,35 @@ pub fn non_finite_numbers_are_refused() {
         get(&err, "field").as_string().as_deref(),
         Some("maxDistanceKm")
     );
+    assert_eq!(code_of(err), "invalid_profile");
+    let level = r#"{"delivery":{"serviceLevels":[{"id":"x","basePrice":1,"transit":[{"minDays":1,"maxDays":1}]}]}}"#;
+    let err = e
+        .set_profile(
+            "p".into(),
+            with(
+                level,
+                &["delivery", "serviceLevels", "0", "basePrice"],
+                f64::NAN,
+            ),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (code_of(err.clone()), get(&err, "field").as_string()),
+        (
+            "invalid_delivery_config".to_string(),
+            Some("delivery.serviceLevels[0].basePrice".to_string())
+        )
+    );
+    // In a request: its `delivery` is the configuration, its `profile.delivery` too.
+    let quoted = r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.85,"lon":2.35},"delivery":{"clickAndCollect":{"price":1}}}"#;
+    let err = e
+        .delivery_options(with(
+            quoted,
+            &["delivery", "clickAndCollect", "price"],
+            f64::INFINITY,
+        ))
+        .unwrap_err();
+    assert_eq!(code_of(err), "invalid_delivery_config");
     e.set_profile("p".into(), js(r#"{"maxDistanceKm":1}"#))
         .unwrap();
     apply(
@@ -592,6 +622,7 @@ pub fn non_finite_numbers_are_refused() {
         get(&err, "field").as_string().as_deref(),
         Some("lines[1].qty")
     );
+    assert_eq!(code_of(err), "invalid_quantity");
     // A null given is not a non-finite number: it still means "absent", and a request whose
     // text holds `null` for both reasons names the non-finite one.
     e.availability(js(r#"{"skus":["null"],"near":null,"limit":null}"#))
