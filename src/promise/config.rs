@@ -39,7 +39,8 @@ pub struct DeliveryConfig {
     /// Per-location hours by location id, over its kind's; unknown ids are ignored.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, SiteHours>"))]
     pub locations: BTreeMap<String, SiteHours>,
-    /// Home delivery service levels, in the order a checkout lists them (1 to 16).
+    /// Home delivery service levels, in the order a checkout lists them (0 to 16; none: click &
+    /// collect only).
     pub service_levels: Vec<ServiceLevel>,
     /// Click & collect.
     pub click_and_collect: ClickAndCollect,
@@ -68,7 +69,8 @@ pub struct SiteHours {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub open_hour: Option<f64>,
-    /// Closing hour, in (openHour, 24]: the carrier collects what is ready by then.
+    /// Closing hour, in [openHour + 1, 24] (a working day lasts at least an hour): the carrier
+    /// collects what is ready by then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub close_hour: Option<f64>,

@@ -47,7 +47,8 @@ pub struct DeliveryRequest {
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub price_explanations: Option<bool>,
     /// Click & collect at this store only: its offer, if it makes one, whatever the nearer
-    /// stores (`maxStores` does not apply, `maxKm` does). For holding the store a shopper chose.
+    /// stores (`clickAndCollect.maxStores` does not apply, `clickAndCollect.maxDistanceKm`
+    /// does); none for an id that is no pickup location. For holding the store a shopper chose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub pickup_at: Option<String>,
