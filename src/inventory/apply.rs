@@ -38,7 +38,8 @@ pub struct ApplyReport {
     pub stale: u32,
     /// Events refused, with their index in the batch and a stable code.
     pub rejected: Vec<Rejection>,
-    /// Positions whose ATS changed, in order of first change.
+    /// Positions whose ATS changed, in the order the batch first touched them (an event that
+    /// left a position's ATS as it was counts: `reserve 0`, then `reserve 1` there).
     pub changes: Vec<AtsChange>,
     /// Threshold crossings (low, out of stock, back in stock).
     pub alerts: Vec<Alert>,
