@@ -668,7 +668,12 @@ fn ranks_without_a_cost_per_rank_anywhere_are_refused() {
         refused(r#"{"fallback":{"ranks":{"WH-LYON":1}}}"#),
         ("invalid_profile", "fallback.ranks".to_string())
     );
-    // Priced anywhere (even at 0 on purpose, in one strategy), or no rank given: accepted.
+    // A sibling's costPerRank does not price another strategy's ranks.
+    assert_eq!(
+        refused(r#"{"strategies":[{"ranks":{"WH-LYON":1}},{"costPerRank":1}]}"#),
+        ("invalid_profile", "strategies[0].ranks".to_string())
+    );
+    // Priced (even at 0 on purpose, in one strategy), or no rank given: accepted.
     for ok in [
         r#"{"ranks":{"WH-LYON":1},"costPerRank":2}"#,
         r#"{"ranks":{"WH-LYON":1},"strategies":[{"costPerRank":0},{"costPerRank":5}]}"#,
@@ -677,4 +682,29 @@ fn ranks_without_a_cost_per_rank_anywhere_are_refused() {
     ] {
         Profiles::new().set("p", profile(ok)).unwrap();
     }
+}
+
+#[test]
+fn stored_profiles_load_as_an_earlier_build_accepted_them() {
+    // What `setProfile` now refuses (two strategies of one name, ranks with no costPerRank, a
+    // currency that is no code) but an earlier build stored: a snapshot holding it still loads.
+    let stored = r#"{
+        "dup": {"strategies":[{"name":"x"},{"name":"x","maxShipments":1}]},
+        "ranked": {"ranks":{"WH-LYON":1}},
+        "euro": {"delivery":{"currency":"€"}}
+    }"#;
+    let profiles: Profiles = serde_json::from_str(stored).unwrap();
+    for name in ["dup", "ranked", "euro"] {
+        assert!(profiles.strategies(name).is_some(), "{name}");
+    }
+    // A stored profile that was never valid is still refused.
+    assert!(serde_json::from_str::<Profiles>(r#"{"bad":{"maxShipments":0}}"#).is_err());
+    // Coming in, the same profiles are refused.
+    assert_eq!(
+        refused(r#"{"delivery":{"currency":"€"}}"#).1,
+        "delivery.currency"
+    );
+    Profiles::new()
+        .set("chf", profile(r#"{"delivery":{"currency":"chf"}}"#))
+        .unwrap();
 }

@@ -19,7 +19,7 @@ use crate::network::LocationKind;
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct DeliveryConfig {
-    /// ISO 4217 code of every price, three capital letters (default `EUR`); reported, never
+    /// ISO 4217 code of every price, three letters (default `EUR`); reported as given, never
     /// converted.
     pub currency: String,
     /// IANA zone in which `now`, hours and dates are read (default `Europe/Paris`). The core

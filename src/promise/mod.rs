@@ -61,7 +61,7 @@ pub use options::{
     UnavailableReason,
 };
 pub use request::{Checked, DeliveryLine, DeliveryRequest};
-pub use rules::{Rules, Site};
+pub use rules::{check_currency, Rules, Site};
 pub use time::Moment;
 
 use crate::inventory::{Inventory, SkuStock};
@@ -192,6 +192,9 @@ fn offer(
     cache: home::PlanCache,
 ) -> Result<DeliveryOptions, PromiseError> {
     let (config, at) = configured(profiles, request).unwrap_or((config, ""));
+    if at == "delivery" {
+        rules::check_currency(config, at)?;
+    }
     let rules = Rules::compile(config, at)?;
     let ctx = Context {
         network,

@@ -369,6 +369,24 @@ fn check_level(at: &str, l: &ServiceLevel) -> Result<Level, PromiseError> {
     })
 }
 
+/// Refuses a `currency` that is not a currency code (three letters, `EUR`, `chf`): checkout
+/// pages format prices with it, and `Intl.NumberFormat` throws on anything else. Checked where a
+/// configuration comes in (`setProfile`, a request's `delivery`), not where a stored one is read
+/// back (a snapshot, a journal): a configuration an earlier build accepted still loads.
+pub fn check_currency(config: &DeliveryConfig, at: &str) -> Result<(), PromiseError> {
+    let c = config.currency.as_bytes();
+    if c.len() == 3 && c.iter().all(u8::is_ascii_alphabetic) {
+        return Ok(());
+    }
+    Err(PromiseError::config(
+        path(at, "currency"),
+        format!(
+            "must be a three-letter ISO 4217 code (EUR, CHF), got `{}`",
+            config.currency
+        ),
+    ))
+}
+
 impl Rules {
     /// Checks every field of `config`; `at` prefixes field paths in errors (`delivery` for an
     /// inline configuration, empty for a registered one).
@@ -380,17 +398,6 @@ impl Rules {
             if v.is_empty() {
                 return Err(PromiseError::config(path(at, field), "must not be empty"));
             }
-        }
-        // Checkout pages format prices with it (`Intl.NumberFormat` throws on anything else).
-        let c = config.currency.as_bytes();
-        if c.len() != 3 || !c.iter().all(u8::is_ascii_uppercase) {
-            return Err(PromiseError::config(
-                path(at, "currency"),
-                format!(
-                    "must be an ISO 4217 code of three capital letters (EUR, CHF), got `{}`",
-                    config.currency
-                ),
-            ));
         }
         if config.holidays.len() > MAX_HOLIDAYS {
             return Err(PromiseError::config(

@@ -279,14 +279,28 @@ impl Profile {
     /// in the order they are tried. `at` prefixes field paths in errors (`profile` for an inline
     /// profile, empty for `setProfile`).
     pub fn strategies(&self, at: &str) -> Result<Vec<Strategy>, SourcingError> {
+        self.checked(at, true)
+    }
+
+    /// [`Profile::strategies`]; `strict` adds the checks a profile coming in must pass but a
+    /// stored one read back need not (an earlier build accepted it): distinct strategy names,
+    /// ranks priced by a `costPerRank`, a three-letter currency.
+    fn checked(&self, at: &str, strict: bool) -> Result<Vec<Strategy>, SourcingError> {
         let base = self.resolve(&Strategy::default(), at, "default")?;
         if let Some(d) = &self.delivery {
-            d.validate(&path(at, "delivery")).map_err(|e| match e {
-                PromiseError::Sourcing(e) => e,
-                PromiseError::Invalid(e) | PromiseError::InvalidConfig(e) => {
-                    SourcingError::InvalidDeliveryConfig(e)
-                }
-            })?;
+            let at = path(at, "delivery");
+            let currency = || match strict {
+                true => crate::promise::check_currency(d, &at),
+                false => Ok(()),
+            };
+            currency()
+                .and_then(|()| d.validate(&at))
+                .map_err(|e| match e {
+                    PromiseError::Sourcing(e) => e,
+                    PromiseError::Invalid(e) | PromiseError::InvalidConfig(e) => {
+                        SourcingError::InvalidDeliveryConfig(e)
+                    }
+                })?;
         }
         let mut out = Vec::new();
         match &self.strategies {
@@ -310,33 +324,35 @@ impl Profile {
             f.nested(&here)?;
             out.push(f.resolve(&base, &here, "fallback")?);
         }
-        // Ranks weigh in only through costPerRank (default 0): ranks with no costPerRank
-        // anywhere in the profile would be silently ignored.
-        let parts = std::iter::once((String::new(), self))
-            .chain(
-                self.strategies
-                    .iter()
-                    .flatten()
-                    .enumerate()
-                    .map(|(i, s)| (format!("strategies[{i}]."), s)),
-            )
-            .chain(
-                self.fallback
-                    .as_deref()
-                    .map(|f| ("fallback.".to_string(), f)),
-            );
-        let (mut ranked, mut priced) = (None, false);
-        for (prefix, p) in parts {
-            if p.ranks.as_ref().is_some_and(|r| !r.is_empty()) && ranked.is_none() {
-                ranked = Some(prefix);
-            }
-            priced |= p.cost_per_rank.is_some();
+        if !strict {
+            return Ok(out);
         }
-        if let (Some(prefix), false) = (ranked, priced) {
-            return Err(SourcingError::profile(
-                path(at, &format!("{prefix}ranks")),
-                "ranks weigh in through costPerRank (cost per parcel per rank step), which the profile does not set",
-            ));
+        // Ranks weigh in only through costPerRank (default 0): a strategy whose ranks (its own
+        // or the profile's) are priced by no costPerRank (its own or the profile's) ignores them.
+        let ranked = |p: &Profile| p.ranks.as_ref().is_some_and(|r| !r.is_empty());
+        let parts: Vec<(String, &Profile)> = match &self.strategies {
+            None => vec![(String::new(), self)],
+            Some(list) => list
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (format!("strategies[{i}]."), s))
+                .collect(),
+        };
+        let fallback = self
+            .fallback
+            .as_deref()
+            .map(|f| ("fallback.".to_string(), f));
+        for (prefix, p) in parts.into_iter().chain(fallback) {
+            if (ranked(p) || ranked(self))
+                && p.cost_per_rank.is_none()
+                && self.cost_per_rank.is_none()
+            {
+                let prefix = if ranked(p) { prefix.as_str() } else { "" };
+                return Err(SourcingError::profile(
+                    path(at, &format!("{prefix}ranks")),
+                    "ranks weigh in through costPerRank (cost per parcel per rank step), which the profile does not set",
+                ));
+            }
         }
         // A plan names the strategy that made it: two of one name would make that ambiguous.
         for (k, s) in out.iter().enumerate() {
@@ -522,10 +538,20 @@ impl Profiles {
 
     /// Validates `profile` and registers it as `name`, replacing any profile of that name.
     pub fn set(&mut self, name: &str, profile: Profile) -> Result<(), SourcingError> {
+        self.insert(name, profile, true)
+    }
+
+    /// Registers a stored profile read back (a snapshot): checked as an earlier build checked it,
+    /// so that what it accepted still loads; [`Profiles::set`] checks what comes in.
+    pub fn restore(&mut self, name: &str, profile: Profile) -> Result<(), SourcingError> {
+        self.insert(name, profile, false)
+    }
+
+    fn insert(&mut self, name: &str, profile: Profile, strict: bool) -> Result<(), SourcingError> {
         if name.is_empty() {
             return Err(SourcingError::profile("name", "must not be empty"));
         }
-        let strategies = profile.strategies("")?;
+        let strategies = profile.checked("", strict)?;
         match self.find(name) {
             Ok(i) => self.map[i].1 = (profile, strategies),
             Err(i) => self
@@ -659,7 +685,7 @@ impl<'de> Deserialize<'de> for Profiles {
         };
         let mut out = Profiles::new();
         for (name, p) in raw {
-            out.set(&name, p)
+            out.restore(&name, p)
                 .map_err(|e| serde::de::Error::custom(format!("profile `{name}`: {e}")))?;
         }
         Ok(out)

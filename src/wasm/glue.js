@@ -211,7 +211,7 @@ export function eachEventText(events) {
     try {
       const event = events[i];
       const s = JSON.stringify(event);
-      const bad = s !== undefined && s.includes("null") ? nonFiniteQuantity(event) : undefined;
+      const bad = s !== undefined && s.includes("null") ? nonFiniteQuantity(event, String(i)) : undefined;
       if (bad !== undefined) {
         parts[i] = "null";
         refused.push(`${i} ${bad}\n`);
@@ -226,15 +226,23 @@ export function eachEventText(events) {
   return `${refused.join("")}\n[${parts.join(",")}]`;
 }
 
-// The numbers an event reads, and the code of a bad one.
-const QUANTITIES = { qty: "invalid_quantity", onHand: "invalid_quantity", delta: "invalid_quantity", version: "invalid_version" };
+// The numbers each event type reads.
+const READS = { set: ["onHand", "version"], adjust: ["delta"] };
+for (const type of ["reserve", "release", "pick", "ship", "return", "safetyStock", "incoming"]) READS[type] = ["qty"];
 
-// `code message` when a number `event` reads is NaN or ±Infinity, else undefined.
-function nonFiniteQuantity(event) {
-  if (typeof event !== "object" || event === null) return undefined;
-  for (const field in QUANTITIES) {
-    const v = event[field];
-    if (typeof v === "number" && !Number.isFinite(v)) return `${QUANTITIES[field]} \`${field}\` must be a finite number, got ${v}`;
+// `code message` when a number the event reads, as JSON.stringify sees the event (its `toJSON`,
+// own enumerable fields, a Number object's value), is NaN or ±Infinity; else undefined.
+function nonFiniteQuantity(event, key) {
+  let v = event;
+  if (typeof v === "object" && v !== null && typeof v.toJSON === "function") v = v.toJSON(key);
+  if (typeof v !== "object" || v === null) return undefined;
+  for (const field of Object.hasOwn(READS, v.type) ? READS[v.type] : []) {
+    if (!Object.prototype.propertyIsEnumerable.call(v, field)) continue;
+    let n = v[field];
+    if (n instanceof Number) n = n.valueOf();
+    if (typeof n === "number" && !Number.isFinite(n)) {
+      return `${field === "version" ? "invalid_version" : "invalid_quantity"} \`${field}\` must be a finite number, got ${n}`;
+    }
   }
   return undefined;
 }
@@ -246,7 +254,7 @@ export function nonFiniteEventsText(events) {
   try {
     let found = false;
     const length = Math.min(events.length, MAX_EVENTS_APART);
-    for (let i = 0; i < length && !found; i++) found = nonFiniteQuantity(events[i]) !== undefined;
+    for (let i = 0; i < length && !found; i++) found = nonFiniteQuantity(events[i], String(i)) !== undefined;
     if (!found) return undefined;
   } catch {
     // Read again below, each read inside its own try.

@@ -235,6 +235,15 @@ test("a quantity of NaN or Infinity is refused with its event alone, never read 
   // The refused ids are not remembered: corrected, they apply.
   assert.equal(engine.applyEvents([ev("n2", "safetyStock", "SKU-1", "PAR", { qty: null })]).applied, 1);
   assert.equal(engine.ats("SKU-1", "PAR"), before - 1 + 2);
+  // As JSON.stringify sees the event: its toJSON, a Number object; a field its type does not
+  // read is ignored (as in JSON text).
+  const viaToJson = { toJSON: () => ev("n6", "safetyStock", "SKU-1", "PAR", { qty: NaN }) };
+  const boxed = ev("n7", "adjust", "SKU-1", "PAR", { delta: new Number(Infinity) });
+  const unread = ev("n8", "set", "SKU-1", "MRS", { onHand: 6, qty: NaN });
+  const more = engine.applyEvents([viaToJson, boxed, unread]);
+  assert.deepEqual(more.rejected.map(({ index, code }) => [index, code]), [[0, "invalid_quantity"], [1, "invalid_quantity"]]);
+  assert.equal(more.applied, 1);
+  assert.equal(engine.position("SKU-1", "MRS").onHand, 6, "applied (MRS is inactive: its ATS is 0)");
 });
 
 test("a SKU or location id that is not well-formed Unicode is refused, not read as another", () => {

@@ -390,3 +390,20 @@ test("a return onto a count at the position's limit is 409 invalid_quantity and 
   await event(o, { type: "restocked" });
   assert.equal((await positionMap(api, ["BIG"]))["BIG@L0"].onHand, 6);
 });
+
+test("a return retried under its id names the same units, or it is 422", async () => {
+  await stock("RMA", { L0: 3 });
+  const o = await order([{ sku: "RMA", qty: 2 }]);
+  await event(o, { type: "picked" });
+  await event(o, { type: "shipped" });
+  await event(o, { type: "returned", id: "rma-1", lines: [{ sku: "RMA", qty: 1 }] });
+  const again = await api.admin.post(`/v1/orders/${o.id}/events`, { type: "returned", id: "rma-1", lines: [{ sku: "RMA", qty: 1 }] });
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.headers.get("idempotent-replayed"), "true");
+  const bare = await api.admin.post(`/v1/orders/${o.id}/events`, { type: "returned", id: "rma-1" });
+  assert.equal(bare.status, 200, bare.text);
+  const other = await api.admin.post(`/v1/orders/${o.id}/events`, { type: "returned", id: "rma-1", lines: [{ sku: "RMA", qty: 2 }] });
+  assert.equal(other.status, 422, other.text);
+  assert.equal(other.json.error.code, "idempotency_conflict");
+  assert.equal((await positionMap(api, ["RMA"]))["RMA@L0"].onHand, 2, "one unit back, once");
+});

@@ -30,7 +30,15 @@ export function replay(engine: Engine, kind: JournalKind, payload: string): void
       return;
     case "profile": {
       const { name, profile } = JSON.parse(payload) as { name: string; profile: Profile };
-      engine.setProfile(name, profile);
+      try {
+        engine.setProfile(name, profile);
+      } catch (err) {
+        // A profile an earlier build accepted and this one refuses (its checks grew) must not
+        // keep the ledger from starting: it is left out, and requests naming it get
+        // `unknown_profile` until it is registered again. (Snapshots keep such profiles.)
+        if (typeof (err as { code?: unknown }).code !== "string") throw err;
+        console.warn(`journal: profile ${name} no longer accepted, left out: ${(err as Error).message}`);
+      }
       return;
     }
     case "removeProfile":

@@ -271,11 +271,11 @@ export function applyOrderEvent(tx: Tx, id: string, event: OrderEvent): Reply {
   if (!row) return fail(404, "not_found", `no order ${id}`);
   if (event.id !== undefined) {
     const seen = tx.store.sql
-      .exec<{ event: string }>("SELECT event FROM order_events WHERE order_id = ? AND event_id = ?", id, event.id)
+      .exec<{ event: string; detail: string | null }>("SELECT event, detail FROM order_events WHERE order_id = ? AND event_id = ?", id, event.id)
       .toArray()[0];
-    if (seen !== undefined && seen.event !== event.type) {
+    if (seen !== undefined && (seen.event !== event.type || !sameUnits(event.lines, seen.detail))) {
       // A retry repeats its event: one id for two events would answer "done" for one never applied.
-      return fail(422, "idempotency_conflict", `event id ${event.id} was already applied to order ${id} as a ${seen.event} event, not ${event.type}`, {
+      return fail(422, "idempotency_conflict", `event id ${event.id} was already applied to order ${id} as another event (${seen.event}${seen.event === event.type ? ", other units" : ""})`, {
         eventId: event.id,
         event: seen.event,
       });
@@ -317,6 +317,23 @@ export function applyOrderEvent(tx: Tx, id: string, event: OrderEvent): Reply {
       return restock(tx, row, event, move);
   }
   return ok({ id, status: findOrder(tx, id)!.status, timeline: timeline(tx, id) });
+}
+
+/**
+ * True unless `lines` (a retried return's or restock's units) name other units than the entry
+ * applied under the same id (its detail's `lines`), SKU by SKU; a retry without `lines` repeats
+ * whatever it applied.
+ */
+function sameUnits(lines: OrderEvent["lines"], detail: string | null): boolean {
+  if (lines === undefined) return true;
+  const applied = ((detail === null ? {} : JSON.parse(detail)) as { lines?: { sku: string; qty: number }[] }).lines ?? [];
+  const total = (ls: { sku: string; qty: number }[]) => {
+    const m = new Map<string, number>();
+    for (const l of ls) m.set(l.sku, (m.get(l.sku) ?? 0) + l.qty);
+    return m;
+  };
+  const [a, b] = [total(lines), total(applied)];
+  return a.size === b.size && [...a].every(([sku, qty]) => b.get(sku) === qty);
 }
 
 /**
