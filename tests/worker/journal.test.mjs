@@ -1,0 +1,49 @@
+// The journal's replay (worker/src/journal.ts) on the real package: what a ledger or a read
+// replica runs at start. A profile an earlier build stored but this build's checks refuse is
+// left out rather than keep the ledger from starting; anything else that fails still throws.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import ts from "typescript";
+import { repoRoot, tempDir, workerDir } from "./helpers.mjs";
+
+const tmp = tempDir("journal");
+after(() => tmp.cleanup());
+
+/** worker/src/journal.ts as an ES module (it imports only types from the package). */
+async function journal() {
+  const source = readFileSync(join(workerDir, "src", "journal.ts"), "utf8");
+  const { outputText: code } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+  });
+  const file = join(tmp.dir, "journal.mjs");
+  writeFileSync(file, code);
+  return import(pathToFileURL(file).href);
+}
+
+test("replay leaves out a journalled profile this build refuses, and keeps going", async () => {
+  const { replay } = await journal();
+  const { init, Engine } = await import(pathToFileURL(join(repoRoot, "pkg", "index.node.js")).href);
+  await init();
+  const engine = new Engine();
+  const warnings = [];
+  const warn = console.warn;
+  console.warn = (m) => warnings.push(m);
+  try {
+    // Two strategies of one name: stored by an earlier build, refused by this one.
+    replay(engine, "profile", JSON.stringify({ name: "old", profile: { strategies: [{ name: "x" }, { name: "x" }] } }));
+    replay(engine, "profile", JSON.stringify({ name: "web", profile: { costPerShipment: 5 } }));
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /profile old no longer accepted/);
+  const cart = { lines: [{ sku: "A", qty: 1 }], destination: { lat: 48.85, lon: 2.35 } };
+  assert.throws(() => engine.source({ ...cart, profile: "old" }), (e) => e.code === "unknown_profile");
+  assert.equal(engine.source({ ...cart, profile: "web" }).status, "unfulfillable");
+  // What is not a refusal of the engine's still stops the replay: a payload that is not JSON.
+  assert.throws(() => replay(engine, "profile", "{"), SyntaxError);
+  engine.free();
+});
