@@ -22,12 +22,9 @@ extern "C" {
     #[wasm_bindgen(js_name = availabilityText, catch)]
     fn availability_text_js(query: &JsValue) -> Result<JsValue, JsValue>;
 
-    // The signature of `availabilityText`'s import (one wrapper for all three).
-    #[wasm_bindgen(js_name = eachEventText, catch)]
-    fn each_event_text_js(events: &JsValue) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(js_name = nonFiniteEventsText, catch)]
-    fn non_finite_events_text_js(events: &JsValue) -> Result<JsValue, JsValue>;
+    // The signature of `availabilityText`'s import (one wrapper for both).
+    #[wasm_bindgen(js_name = eventsText, catch)]
+    fn events_text_js(events: &JsValue) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_name = codedError)]
     fn coded_error(message: &str, code: &JsValue, field: &JsValue, name: &str) -> JsValue;
@@ -56,35 +53,17 @@ pub fn availability_text(query: &JsValue) -> Option<String> {
     string(&availability_text_js(query).ok()?)
 }
 
-/// Events refused in JS: (index, `code message`).
+/// Events refused in JS: (index, `code message`), the code `not_json` (an event
+/// `JSON.stringify` refuses), `invalid_quantity` or `invalid_version` (NaN or ±Infinity, which
+/// JSON would write as `null`).
 pub type Refused = Vec<(usize, String)>;
 
-/// The JSON text of an events array, event by event (see glue.js `eachEventText`), with the
-/// (index, code, message) of each event that cannot be written (standing in as `null`): one
-/// `JSON.stringify` refuses (`not_json`), or whose quantity is NaN or ±Infinity, which JSON
-/// would write as `null` (`invalid_quantity`, `invalid_version`); `invalid_input` naming
-/// `events` when the array itself cannot be read.
-pub fn each_event_text(events: &JsValue) -> Result<(String, Refused), JsValue> {
-    event_lines(each_event_text_js(events))
-}
-
-/// [`each_event_text`] when some event of `events`, which `JSON.stringify` wrote as `json`,
-/// has a quantity that text holds as `null` (NaN, ±Infinity); `None` when `json` stands.
-pub fn non_finite_events(
-    events: &JsValue,
-    json: &str,
-) -> Result<Option<(String, Refused)>, JsValue> {
-    if !json.contains("null") || !js_sys::Array::is_array(events) {
-        return Ok(None);
-    }
-    match non_finite_events_text_js(events) {
-        Ok(t) if t.is_undefined() => Ok(None),
-        other => event_lines(other).map(Some),
-    }
-}
-
-fn event_lines(joined: Result<JsValue, JsValue>) -> Result<(String, Refused), JsValue> {
-    let joined = joined
+/// The JSON text of an events array (see glue.js `eventsText`): as `JSON.stringify` writes it,
+/// or, when it cannot write some event as it is, event by event with the refused ones standing
+/// in as `null`, listed in [`Refused`]; `invalid_input` naming `events` when the array itself
+/// cannot be read.
+pub fn events_text(events: &JsValue) -> Result<(String, Refused), JsValue> {
+    let mut joined = events_text_js(events)
         .map_err(|thrown| {
             let why = thrown
                 .as_string()
@@ -92,11 +71,15 @@ fn event_lines(joined: Result<JsValue, JsValue>) -> Result<(String, Refused), Js
             invalid("events", &why)
         })
         .and_then(|t| string(&t).ok_or_else(|| invalid("events", "cannot be read")))?;
-    // Lines `index message` up to an empty line, then the text.
+    if joined.starts_with('[') {
+        return Ok((joined, Vec::new()));
+    }
+    // Lines `index code message` up to an empty line, then the text.
     let mut refused = Vec::new();
-    let mut rest = joined.as_str();
-    while let Some((line, tail)) = rest.split_once('\n') {
-        rest = tail;
+    let mut start = 0;
+    while let Some(end) = joined[start..].find('\n').map(|n| start + n) {
+        let line = &joined[start..end];
+        start = end + 1;
         if line.is_empty() {
             break;
         }
@@ -105,7 +88,8 @@ fn event_lines(joined: Result<JsValue, JsValue>) -> Result<(String, Refused), Js
             refused.push((index, message.to_string()));
         }
     }
-    Ok((rest.to_string(), refused))
+    joined.drain(..start);
+    Ok((joined, refused))
 }
 
 /// Turns a core error into a JS `Error` with a stable `code` (and `field` when known).

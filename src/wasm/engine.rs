@@ -50,8 +50,8 @@ extern "C" {
 }
 
 use super::bridge::{
-    availability_text, decode, each_event_text, input, input_list, invalid, non_finite_events,
-    object_text, output, request_text_under, string_arg, text, to_js, Refused,
+    availability_text, decode, events_text, input, input_list, invalid, object_text, output,
+    request_text_under, string_arg, text, to_js, Refused,
 };
 use crate::inventory::{
     ApplyOptions, AvailabilityBuffers, AvailabilityQuery, PackedAvailability, ThresholdRule,
@@ -61,9 +61,9 @@ use crate::promise::DeliveryRequest;
 use crate::sourcing::{Profile, SourceRequest, SourcingError};
 use crate::InputError;
 
-/// Turns the rejections of the events `each_event_text` refused (read as `null`) into theirs:
-/// `not_json` saying why, or a NaN or infinite quantity's code.
-fn reject_not_json(report: &mut crate::inventory::ApplyReport, refused: Refused) {
+/// Gives the events `events_text` refused in JS (which the engine read as `null`) their own
+/// rejection: `not_json` saying why, or a NaN or infinite quantity's code.
+fn apply_js_refusals(report: &mut crate::inventory::ApplyReport, refused: Refused) {
     for (index, line) in refused {
         if let Some(r) = report.rejected.iter_mut().find(|r| r.index == index) {
             let (code, message) = line.split_once(' ').unwrap_or((&line, ""));
@@ -134,17 +134,17 @@ impl JsEngine {
             Some(o) if !o.is_undefined() && !o.is_null() => input(&o, "options")?,
             _ => ApplyOptions::default(),
         };
-        let (json, not_json) = match text(&events, "events") {
-            Ok(json) => non_finite_events(&events, &json)?.unwrap_or((json, Vec::new())),
-            Err(_) if Array::is_array(&events) => each_event_text(&events)?,
-            Err(e) => return Err(e),
+        let (json, refused) = if Array::is_array(&events) {
+            events_text(&events)?
+        } else {
+            (text(&events, "events")?, Vec::new())
         };
         if !opts.changes {
             let mut report = self
                 .inner
                 .apply_events_json_with(&json, opts)
                 .map_err(to_js)?;
-            reject_not_json(&mut report, not_json);
+            apply_js_refusals(&mut report, refused);
             return output(&report);
         }
         // A batch can change a hundred thousand positions: those cross as numbers, the rest of
@@ -153,7 +153,7 @@ impl JsEngine {
             .inner
             .apply_events_json_packed(&json, opts)
             .map_err(to_js)?;
-        reject_not_json(&mut report, not_json);
+        apply_js_refusals(&mut report, refused);
         let skus = serde_json::to_string(&changes.skus).map_err(|e| invalid("", &e.to_string()))?;
         unpack_changes(
             &changes.numbers,

@@ -197,7 +197,7 @@ const MAX_EVENTS_APART = 1 << 24;
 // the caller's array runs (its length, each element's getter, a Proxy's traps, `toJSON`) runs
 // inside a try: an exception must not cross the wasm while the engine is borrowed. A length
 // that cannot be read or is beyond the cap throws a message.
-export function eachEventText(events) {
+function eachEventText(events) {
   let length;
   try {
     length = events.length;
@@ -247,15 +247,23 @@ function nonFiniteQuantity(event, key) {
   return undefined;
 }
 
-// As eachEventText when some event's quantity is NaN or ±Infinity, which its array's
-// JSON.stringify (whose text holds a `null`) wrote as `null`; else undefined: the text stands.
-// Its signature is eachEventText's (one import wrapper for both).
-export function nonFiniteEventsText(events) {
+// The JSON text of an events array: JSON.stringify's, when it writes every event as it is;
+// else eachEventText's, event by event (JSON.stringify throws for some event, or writes a
+// quantity of some event, NaN or ±Infinity, as `null`; only a text holding `null` is looked
+// into). The first is a JSON array, `[...`; the second starts with its refusals or an empty line.
+export function eventsText(events) {
+  let text;
   try {
-    let found = false;
+    text = JSON.stringify(events);
+  } catch {
+    return eachEventText(events);
+  }
+  if (!text.includes("null")) return text;
+  try {
     const length = Math.min(events.length, MAX_EVENTS_APART);
+    let found = false;
     for (let i = 0; i < length && !found; i++) found = nonFiniteQuantity(events[i], String(i)) !== undefined;
-    if (!found) return undefined;
+    if (!found) return text;
   } catch {
     // Read again below, each read inside its own try.
   }
