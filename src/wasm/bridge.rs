@@ -221,24 +221,7 @@ pub fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
         .ok_or_else(|| invalid(what, "must be a string"))?;
     // The conversion writes a lone surrogate as U+FFFD, which would name another SKU or
     // location: only a string holding U+FFFD is checked (rare), so the common case pays nothing.
-    // JSON.stringify writes a lone surrogate, and only that, as an escape `\udXXX` (other
-    // `\u` escapes are control characters, below U+0020).
-    let lone = || {
-        let json = JSON::stringify(value).ok().and_then(|j| string(&j));
-        let json = json.as_deref().unwrap_or("\\ud800").as_bytes();
-        let mut i = 0;
-        while i + 1 < json.len() {
-            if json[i] == b'\\' {
-                if json[i + 1] == b'u' && json.get(i + 2) == Some(&b'd') {
-                    return true;
-                }
-                i += 1;
-            }
-            i += 1;
-        }
-        false
-    };
-    if s.contains('\u{FFFD}') && lone() {
+    if s.contains('\u{FFFD}') && !js_sys::JsString::from(value.clone()).is_valid_utf16() {
         return Err(invalid(
             what,
             "is not well-formed Unicode (a lone surrogate)",
