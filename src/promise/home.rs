@@ -4,6 +4,7 @@
 use super::calendar::Calendar;
 use super::options::{HomeOption, ShipmentTiming, Unavailable, UnavailableReason};
 use super::rules::Level;
+use super::time::Moment;
 use super::Context;
 use crate::inventory::Day;
 use crate::network::LocationKind;
@@ -186,8 +187,8 @@ fn timings(ctx: &Context<'_>, level: &Level, plan: &Plan) -> (Vec<ShipmentTiming
                 Some((i, l)) => ctx.sites.of(i, l.kind),
                 None => ctx.sites.of_kind(LocationKind::Warehouse),
             };
-            let ready = site.ready_at(ctx.now, &ctx.holidays);
-            let leaves = site.ready_day(ctx.now, &ctx.holidays);
+            let (leaves, minute) = site.ready(ctx.now, &ctx.holidays);
+            let ready = Moment::at(leaves, minute);
             let band = level.band(s.distance_km);
             let first = deliveries.add_business_days(leaves, band.min_days);
             let last = deliveries.add_business_days(leaves, band.max_days);

@@ -52,8 +52,9 @@ impl Site {
         self.ready(now, holidays).0
     }
 
-    /// The working day and minute of that day (up to 1440) at which it is ready.
-    fn ready(&self, now: Moment, holidays: &Holidays) -> (Day, i64) {
+    /// The working day and minute of that day (up to 1440) at which it is ready: both
+    /// [`Site::ready_day`] and [`Site::ready_at`] at once.
+    pub fn ready(&self, now: Moment, holidays: &Holidays) -> (Day, i64) {
         let cal = Calendar::new(self.days, holidays);
         let (today, minute) = (now.day(), now.minute_of_day());
         let (mut day, mut at) = if cal.is_open(today) && minute < self.cutoff {
