@@ -191,10 +191,11 @@ fn offer(
     strategies: &[Strategy],
     cache: home::PlanCache,
 ) -> Result<DeliveryOptions, PromiseError> {
-    let (config, at) = configured(profiles, request).unwrap_or((config, ""));
-    if at == "delivery" {
-        rules::check_currency(config, at)?;
+    // A configuration coming in with the request; a profile's was checked when it was set.
+    if let Some(inline) = &request.delivery {
+        rules::check_currency(inline, "delivery")?;
     }
+    let (config, at) = configured(profiles, request).unwrap_or((config, ""));
     let rules = Rules::compile(config, at)?;
     let ctx = Context {
         network,
