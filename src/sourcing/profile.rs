@@ -289,11 +289,11 @@ impl Profile {
         let base = self.resolve(&Strategy::default(), at, "default")?;
         if let Some(d) = &self.delivery {
             let at = path(at, "delivery");
-            let currency = || match strict {
+            let currency = match strict {
                 true => crate::promise::check_currency(d, &at),
                 false => Ok(()),
             };
-            currency()
+            currency
                 .and_then(|()| d.validate(&at))
                 .map_err(|e| match e {
                     PromiseError::Sourcing(e) => e,
@@ -330,29 +330,31 @@ impl Profile {
         // Ranks weigh in only through costPerRank (default 0): a strategy whose ranks (its own
         // or the profile's) are priced by no costPerRank (its own or the profile's) ignores them.
         let ranked = |p: &Profile| p.ranks.as_ref().is_some_and(|r| !r.is_empty());
-        let parts: Vec<(String, &Profile)> = match &self.strategies {
-            None => vec![(String::new(), self)],
-            Some(list) => list
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (format!("strategies[{i}]."), s))
-                .collect(),
-        };
-        let fallback = self
-            .fallback
+        let tried = self
+            .strategies
             .as_deref()
-            .map(|f| ("fallback.".to_string(), f));
-        for (prefix, p) in parts.into_iter().chain(fallback) {
-            if (ranked(p) || ranked(self))
-                && p.cost_per_rank.is_none()
-                && self.cost_per_rank.is_none()
-            {
-                let prefix = if ranked(p) { prefix.as_str() } else { "" };
-                return Err(SourcingError::profile(
-                    path(at, &format!("{prefix}ranks")),
-                    "ranks weigh in through costPerRank (cost per parcel per rank step), which the profile does not set",
-                ));
-            }
+            .unwrap_or(std::slice::from_ref(self));
+        let unpriced = tried
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (Some(i), p))
+            .chain(self.fallback.as_deref().map(|f| (None, f)))
+            .find(|(_, p)| {
+                (ranked(p) || ranked(self))
+                    && p.cost_per_rank.is_none()
+                    && self.cost_per_rank.is_none()
+            });
+        if let Some((i, p)) = unpriced {
+            // Its own ranks, else the profile's (with no strategies, `p` is the profile).
+            let field = match (i, ranked(p)) {
+                (Some(i), true) if self.strategies.is_some() => format!("strategies[{i}].ranks"),
+                (None, true) => "fallback.ranks".to_string(),
+                _ => "ranks".to_string(),
+            };
+            return Err(SourcingError::profile(
+                path(at, &field),
+                "ranks weigh in through costPerRank (cost per parcel per rank step), which the profile does not set",
+            ));
         }
         // A plan names the strategy that made it: two of one name would make that ambiguous.
         for (k, s) in out.iter().enumerate() {
