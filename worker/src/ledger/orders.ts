@@ -375,16 +375,11 @@ function notReturned(tx: Tx, id: string, lines: Line[]): Line[] {
   return left;
 }
 
-/** Units of each SKU shipped and not yet returned. */
-function returnable(tx: Tx, id: string, lines: Line[]): Map<string, number> {
-  const left = new Map<string, number>();
-  for (const l of lines) left.set(l.sku, (left.get(l.sku) ?? 0) + l.qty);
-  for (const r of returnsOf(tx, id)) left.set(r.sku, (left.get(r.sku) ?? 0) - r.qty);
-  return left;
-}
-
 function receiveReturn(tx: Tx, row: OrderRow, lines: Line[], event: OrderEvent, move: Move): Reply {
-  const left = returnable(tx, row.id, lines);
+  const origins = notReturned(tx, row.id, lines);
+  // Units of each SKU shipped and not yet returned.
+  const left = new Map<string, number>();
+  for (const l of origins) left.set(l.sku, (left.get(l.sku) ?? 0) + l.qty);
   const wanted = event.lines ?? [...left].filter(([, q]) => q > 0).map(([sku, qty]) => ({ sku, qty }));
   if (wanted.length === 0) return fail(409, "nothing_to_return", `every unit of order ${row.id} was already returned`);
   const asked = new Map<string, number>();
@@ -400,7 +395,6 @@ function receiveReturn(tx: Tx, row: OrderRow, lines: Line[], event: OrderEvent, 
   // Where each unit comes back: the receiving location, else where it shipped from (of the
   // units not back yet).
   const received: Line[] = [];
-  const origins = event.location === undefined ? notReturned(tx, row.id, lines) : [];
   for (const [sku, qty] of asked) {
     if (event.location !== undefined) {
       received.push({ location: event.location, sku, qty });
