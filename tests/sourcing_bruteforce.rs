@@ -2,7 +2,7 @@
 
 mod sourcing_common;
 
-use atsource::sourcing::optimizer::{solve, Status};
+use atsource::sourcing::optimizer::{solve, solve_partial, Status};
 use sourcing_common::brute::{brute_force, enumerate_assignments, min_cost_flow};
 use sourcing_common::random::{check_plan, medium, tiny};
 
@@ -58,6 +58,9 @@ fn optimiser_matches_brute_force_on_random_tiny_problems() {
         let set: Vec<usize> = got.shipments.iter().map(|s| s.candidate).collect();
         assert_eq!(set, want.set, "tie rule: {}", ctx());
         by_status[got.status as usize] += 1;
+        if p.allow_partial {
+            same_after_complete_search(&p, &got, &ctx());
+        }
     }
     // The generator must exercise every outcome.
     assert!(by_status.iter().all(|&c| c > 400), "{by_status:?}");
@@ -84,6 +87,32 @@ fn compare(p: &atsource::sourcing::optimizer::Problem, case: usize) {
     assert!(got.optimal, "{}", ctx());
     let set: Vec<usize> = got.shipments.iter().map(|s| s.candidate).collect();
     assert_eq!(set, want.set, "tie rule: {}", ctx());
+    if p.allow_partial {
+        same_after_complete_search(p, &got, &ctx());
+    }
+}
+
+/// `solve_partial` after a complete search that found nothing (what `source` does for a
+/// strategy allowing partial plans) answers as `solve` does with `allow_partial`.
+fn same_after_complete_search(
+    p: &atsource::sourcing::optimizer::Problem,
+    got: &atsource::sourcing::optimizer::Solution,
+    ctx: &str,
+) {
+    let complete = solve(&atsource::sourcing::optimizer::Problem {
+        allow_partial: false,
+        ..p.clone()
+    });
+    if complete.status == Status::Complete {
+        return;
+    }
+    let after = solve_partial(p, complete.optimal);
+    check_plan(p, &after);
+    assert_eq!(after.status, got.status, "solve_partial: {ctx}");
+    assert_eq!(after.optimal, got.optimal, "solve_partial: {ctx}");
+    assert!(close(after.cost, got.cost), "solve_partial: {ctx}");
+    assert_eq!(after.shipments, got.shipments, "solve_partial: {ctx}");
+    assert_eq!(after.unfulfilled, got.unfulfilled, "solve_partial: {ctx}");
 }
 
 /// The same comparison on many more instances (release mode:

@@ -73,15 +73,21 @@ pub fn source_cart(
     // The partial plan that ships the most units, whichever strategy allows it; between
     // strategies shipping as many, the earlier (their costs are priced differently).
     let mut best: Option<(usize, optimizer::Solution, u64)> = None;
-    for (k, (s, sourcing, _)) in built.iter_mut().enumerate() {
+    // Whether every strategy proved that nothing better than "unfulfillable" exists: a
+    // complete plan for all, and any unit at all for those allowing partial plans.
+    let mut proven = true;
+    for (k, (s, sourcing, complete)) in built.iter_mut().enumerate() {
         if !s.allow_partial {
+            proven &= complete.optimal;
             continue;
         }
         sourcing.problem.allow_partial = true;
-        let solution = optimizer::solve(&sourcing.problem);
+        let solution = optimizer::solve_partial(&sourcing.problem, complete.optimal);
         nodes += solution.nodes;
+        proven &= solution.optimal;
         let short: u64 = solution.unfulfilled.iter().map(|u| u.1).sum();
-        if solution.status == Status::Partial && best.as_ref().is_none_or(|b| short < b.2) {
+        // A search cut short by its budget may find a complete plan here after all.
+        if solution.status != Status::Unfulfillable && best.as_ref().is_none_or(|b| short < b.2) {
             best = Some((k, solution, short));
         }
     }
@@ -107,7 +113,7 @@ pub fn source_cart(
     let mut plan = plan_of;
     plan.search_nodes = nodes;
     // Unfulfillable is proven only if every strategy proved it.
-    plan.optimal = built.iter().all(|b| b.2.optimal);
+    plan.optimal = proven;
     if let Some((s, sourcing)) = explained_by {
         plan.explanations =
             explain::explain_with(network, &stocks, cart, s, &[], false, Some(sourcing));

@@ -238,7 +238,7 @@ pub struct Solution {
 
 /// Solves `problem` exactly, or as well as the node budget allows (see the module documentation).
 pub fn solve(problem: &Problem) -> Solution {
-    partial::solve(problem, &[])
+    partial::solve(problem, &[], None)
 }
 
 /// [`solve`], starting from the plan that the candidates `start` (indices into
@@ -246,7 +246,15 @@ pub fn solve(problem: &Problem) -> Solution {
 /// a start close to it lets the bounds prune from the first node on (explanations price a
 /// location from the plan plus that location).
 pub fn solve_from(problem: &Problem, start: &[usize]) -> Solution {
-    partial::solve(problem, start)
+    partial::solve(problem, start, None)
+}
+
+/// The best partial plan of `problem` (its `allow_partial` set), after [`solve`] without
+/// `allow_partial` found no complete plan: the same answer as [`solve`] with it, without the
+/// complete search again, the budget going to the partial one. `proven_incomplete`: that search
+/// proved that no complete plan exists (its solution is `optimal`).
+pub fn solve_partial(problem: &Problem, proven_incomplete: bool) -> Solution {
+    partial::solve(problem, &[], Some(proven_incomplete))
 }
 
 /// The tolerance under which two plan costs of `problem` count as equal (then shipments and keys

@@ -7,16 +7,18 @@ use super::search;
 use super::{Problem, Shipment, Solution, Status};
 
 /// Solves `p` (see the module documentation of [`super`]), offering the set `start` (indices into
-/// `p.candidates`) as a first complete plan.
-pub(super) fn solve(p: &Problem, start: &[usize]) -> Solution {
+/// `p.candidates`) as a first complete plan. `searched`: the caller already searched `p` for a
+/// complete plan and found none, and `Some(true)` when that search proved none exists; the
+/// complete search is then not run again, and the partial one has the whole budget.
+pub(super) fn solve(p: &Problem, start: &[usize], searched: Option<bool>) -> Solution {
     let mut inst = Instance::new(p, None);
     let mut budget = p.budget.max(1);
     let mut nodes = 0u64;
     let mut inc = Incumbent::new(&inst);
     let all: Vec<u32> = (0..inst.n() as u32).collect();
     let most = inc.flow.max_units(&inst, &all);
-    let mut proven_none = most < inst.total;
-    if !proven_none {
+    let mut proven_none = most < inst.total || searched == Some(true);
+    if !proven_none && searched.is_none() {
         if !start.is_empty() {
             // Candidates dropped by the preprocessing (nothing to ship) are left out.
             let set: Vec<u32> = (0..inst.n())
@@ -28,6 +30,14 @@ pub(super) fn solve(p: &Problem, start: &[usize]) -> Solution {
         let (finished, lower_bound, used) = find(&mut inst, &mut inc, budget);
         nodes += used;
         budget = budget.saturating_sub(used);
+        if inc.best.is_none() && !finished && inst.k < inst.n() {
+            // The budget ran out before any complete plan showed up, the shipment limit in the
+            // way of the cost greedy: the units' greedy (no search) may still find one.
+            let (units, _, _, set) = most_units(&inst, &mut inc, 0);
+            if units == inst.total {
+                let _ = inc.offer_and_polish(&inst, &set);
+            }
+        }
         if inc.best.is_some() {
             return finish(
                 &inst,
@@ -43,8 +53,8 @@ pub(super) fn solve(p: &Problem, start: &[usize]) -> Solution {
     if !p.allow_partial || most == 0 {
         return unfulfillable(&inst, proven_none, nodes);
     }
-    let (units, proven_units, used) = if inst.k >= inst.n() {
-        (most, true, 0)
+    let (units, proven_units, used, shipping) = if inst.k >= inst.n() {
+        (most, true, 0, all)
     } else {
         most_units(&inst, &mut inc, budget)
     };
@@ -55,10 +65,25 @@ pub(super) fn solve(p: &Problem, start: &[usize]) -> Solution {
     }
     let mut with_gap = Instance::new(p, Some(inst.total - units));
     let mut inc = Incumbent::new(&with_gap);
+    // The set that ships `units` is a first plan: however soon the budget runs out, the answer
+    // ships that many. Both instances list the real candidates alike; the virtual one comes last.
+    let _ = inc.offer_and_polish(&with_gap, &shipping);
     let (finished, lower_bound, used) = find(&mut with_gap, &mut inc, budget.max(1));
     nodes += used;
     if inc.best.is_none() {
         return unfulfillable(&inst, false, nodes);
+    }
+    if units == inst.total {
+        // The complete search ran out of budget before finding what the units' search found: a
+        // complete plan after all (no virtual candidate), and this search was over complete plans.
+        return finish(
+            &with_gap,
+            &mut inc,
+            Status::Complete,
+            finished,
+            lower_bound,
+            nodes,
+        );
     }
     let proven = proven_none && proven_units && finished;
     finish(
@@ -156,8 +181,8 @@ fn finish(
 /// The most units at most `K` real candidates can ship: depth-first over sets in decreasing
 /// capacity order, bounded by submodularity (a set gains at most the sum of its members' gains,
 /// and a candidate gains at most its stock on lines still reachable). Returns (units, proven,
-/// nodes).
-fn most_units(inst: &Instance, inc: &mut Incumbent, budget: u64) -> (u64, bool, u64) {
+/// nodes, a set shipping that many).
+fn most_units(inst: &Instance, inc: &mut Incumbent, budget: u64) -> (u64, bool, u64, Vec<u32>) {
     let mut order: Vec<u32> = (0..inst.n() as u32).collect();
     crate::order::sort_by_key(&mut order, |&i| {
         (
@@ -165,12 +190,11 @@ fn most_units(inst: &Instance, inc: &mut Incumbent, budget: u64) -> (u64, bool, 
             inst.rank[i as usize],
         )
     });
-    let mut best = 0u64;
-    // Greedy first: the candidate adding most units, K times.
+    // Greedy first: the candidate adding most units, K times (each pick adds units, so the last
+    // set ships the most).
     let mut set: Vec<u32> = Vec::new();
+    let mut best = 0u64;
     for _ in 0..inst.k {
-        let base = inc.flow.max_units(inst, &set);
-        best = best.max(base);
         let mut pick: Option<(u64, u32)> = None;
         for &i in &order {
             if set.contains(&i) {
@@ -179,12 +203,12 @@ fn most_units(inst: &Instance, inc: &mut Incumbent, budget: u64) -> (u64, bool, 
             set.push(i);
             let u = inc.flow.max_units(inst, &set);
             set.pop();
-            if u > base && pick.is_none_or(|(pu, _)| u > pu) {
+            if u > best && pick.is_none_or(|(pu, _)| u > pu) {
                 pick = Some((u, i));
             }
         }
         let Some((u, i)) = pick else { break };
-        best = best.max(u);
+        best = u;
         set.push(i);
     }
     let mut dfs = UnitsDfs {
@@ -192,6 +216,7 @@ fn most_units(inst: &Instance, inc: &mut Incumbent, budget: u64) -> (u64, bool, 
         inc,
         order,
         best,
+        best_set: set,
         nodes: 0,
         budget,
         stopped: false,
@@ -200,7 +225,7 @@ fn most_units(inst: &Instance, inc: &mut Incumbent, budget: u64) -> (u64, bool, 
     };
     let mut set = Vec::new();
     dfs.visit(&mut set, 0);
-    (dfs.best, !dfs.stopped, dfs.nodes)
+    (dfs.best, !dfs.stopped, dfs.nodes, dfs.best_set)
 }
 
 struct UnitsDfs<'a> {
@@ -208,6 +233,8 @@ struct UnitsDfs<'a> {
     inc: &'a mut Incumbent,
     order: Vec<u32>,
     best: u64,
+    /// A set shipping `best` units.
+    best_set: Vec<u32>,
     nodes: u64,
     budget: u64,
     stopped: bool,
@@ -227,7 +254,10 @@ impl UnitsDfs<'_> {
         }
         self.nodes += 1;
         let units = self.inc.flow.max_units(inst, set);
-        self.best = self.best.max(units);
+        if units > self.best {
+            self.best = units;
+            self.best_set.clone_from(set);
+        }
         if set.len() >= inst.k || units == inst.total {
             return;
         }
