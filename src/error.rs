@@ -60,6 +60,13 @@ impl InputError {
                 format!("{field}.{name}")
             };
         }
+        // An array where something else belongs is reported once serde_json has read its `[`:
+        // the field named is the array, not its first item.
+        if message.starts_with("invalid type: sequence") {
+            if let Some(array) = field.strip_suffix("[0]") {
+                field.truncate(array.len());
+            }
+        }
         Self { field, message }
     }
 }

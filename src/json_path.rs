@@ -139,6 +139,13 @@ mod tests {
             "[0].costP"
         );
         assert_eq!(path_at(r#"{"near":{"lat":true}}"#, 1, 19), "near.lat");
+        // A point given as a coordinate pair: the array is named, not its first item.
+        let pair = crate::from_json::<crate::inventory::AvailabilityQuery>(
+            r#"{"skus":["A"],"near":[2.35,48.85]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(pair.field, "near");
+        assert!(pair.message.contains("expected an object {lat, lon}"), "{}", pair.message);
     }
 
     #[test]

@@ -3,8 +3,9 @@
 /// Mean Earth radius (IUGG), in km: the radius the contract's haversine distance uses.
 pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 
-/// A point on the Earth in WGS84 degrees.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+/// A point on the Earth in WGS84 degrees. Read from an object `{lat, lon}` only (see its
+/// `Deserialize`).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct GeoPoint {
@@ -12,6 +13,75 @@ pub struct GeoPoint {
     pub lat: f64,
     /// Longitude in degrees, in [-180, 180].
     pub lon: f64,
+}
+
+/// `{lat, lon}`, each once, nothing else. Written out rather than derived: a derived struct also
+/// reads an array in field order, and a coordinate pair is ambiguous — GeoJSON writes `[lon,
+/// lat]`, Leaflet `[lat, lng]` — so `[2.35, 48.85]` (Paris, GeoJSON) would silently be a point
+/// off the Horn of Africa. An array is refused as not an object.
+impl<'de> serde::Deserialize<'de> for GeoPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_struct("GeoPoint", FIELDS, PointVisitor)
+    }
+}
+
+const FIELDS: &[&str] = &["lat", "lon"];
+
+/// A key of a point, read in place (no allocation: `near` is read on every availability query).
+struct Field(bool);
+
+impl<'de> serde::Deserialize<'de> for Field {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_identifier(FieldVisitor)
+    }
+}
+
+struct FieldVisitor;
+
+impl serde::de::Visitor<'_> for FieldVisitor {
+    type Value = Field;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("`lat` or `lon`")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Field, E> {
+        match key {
+            "lat" => Ok(Field(true)),
+            "lon" => Ok(Field(false)),
+            other => Err(E::unknown_field(other, FIELDS)),
+        }
+    }
+}
+
+struct PointVisitor;
+
+impl<'de> serde::de::Visitor<'de> for PointVisitor {
+    type Value = GeoPoint;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object {lat, lon}")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<GeoPoint, A::Error> {
+        use serde::de::Error;
+        let (mut lat, mut lon) = (None, None);
+        while let Some(Field(is_lat)) = map.next_key()? {
+            let (slot, name) = if is_lat {
+                (&mut lat, "lat")
+            } else {
+                (&mut lon, "lon")
+            };
+            if slot.is_some() {
+                return Err(A::Error::duplicate_field(name));
+            }
+            *slot = Some(map.next_value::<f64>()?);
+        }
+        Ok(GeoPoint {
+            lat: lat.ok_or_else(|| A::Error::missing_field("lat"))?,
+            lon: lon.ok_or_else(|| A::Error::missing_field("lon"))?,
+        })
+    }
 }
 
 impl GeoPoint {

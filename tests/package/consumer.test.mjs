@@ -400,6 +400,12 @@ test("bad input throws an Error with a stable code; the engine keeps its state",
   assert.deepEqual(fieldOf(() => engine.source({ destination: { lat: 48, lon: 2 } })), ["invalid_input", "lines"]);
   assert.deepEqual(fieldOf(() => engine.source({ lines: [{ qty: 1 }], destination: { lat: 48, lon: 2 } })), ["invalid_input", "lines[0].sku"]);
   assert.deepEqual(fieldOf(() => engine.availability({ skus: ["SKU-1"], near: { lat: 48 } })), ["invalid_input", "near.lon"]);
+  // A point as a coordinate pair ([lon, lat] in GeoJSON, [lat, lng] in Leaflet) is refused, not
+  // read in field order: [2.35, 48.85] would have been a point off the Horn of Africa.
+  assert.deepEqual(fieldOf(() => engine.source({ lines: [{ sku: "SKU-1", qty: 1 }], destination: [2.35, 48.85] })), ["invalid_input", "destination"]);
+  assert.deepEqual(fieldOf(() => engine.availability({ skus: ["SKU-1"], near: [2.35, 48.85], radiusKm: 50 })), ["invalid_input", "near"]);
+  assert.deepEqual(fieldOf(() => engine.availability({ skus: ["SKU-1", "SKU-2"], near: [2.35, 48.85], radiusKm: 50 })), ["invalid_input", "near"]);
+  assert.deepEqual(fieldOf(() => engine.deliveryOptions({ lines: [{ sku: "SKU-1", qty: 1 }], destination: [2.35, 48.85] })), ["invalid_input", "destination"]);
   // Still working, nothing changed.
   assert.equal(engine.locations().length, 3);
   assert.equal(engine.ats("SKU-1"), 51);
