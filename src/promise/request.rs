@@ -94,6 +94,8 @@ impl DeliveryRequest {
             };
             if under("profile") {
                 PromiseError::Sourcing(SourcingError::in_profile(e))
+            } else if crate::sourcing::request::is_line_qty(&e.field) {
+                PromiseError::Sourcing(SourcingError::InvalidQuantity(e))
             } else if under("delivery") {
                 PromiseError::InvalidConfig(e)
             } else {

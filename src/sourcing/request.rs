@@ -110,6 +110,12 @@ impl Cart {
     }
 }
 
+/// True for the path of a cart line's quantity (`lines[2].qty`): a bad value there is
+/// `invalid_quantity`, whatever makes it bad (a fraction, 0, a string, NaN).
+pub(crate) fn is_line_qty(field: &str) -> bool {
+    field.starts_with("lines[") && field.ends_with("].qty")
+}
+
 impl SourceRequest {
     /// Decodes a JSON request. Field errors inside an inline profile are `invalid_profile`
     /// (`invalid_delivery_config` in its `delivery`), the others `invalid_input`; each names the
@@ -118,6 +124,8 @@ impl SourceRequest {
         crate::from_json(json).map_err(|e| {
             if e.field == "profile" || e.field.starts_with("profile.") {
                 SourcingError::in_profile(e)
+            } else if is_line_qty(&e.field) {
+                SourcingError::InvalidQuantity(e)
             } else {
                 SourcingError::Invalid(e)
             }

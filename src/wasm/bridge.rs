@@ -142,7 +142,7 @@ pub fn request_text_under(value: &JsValue, what: &str, under: &str) -> Result<St
 fn non_finite(e: InputError, what: &str) -> Error {
     use crate::sourcing::SourcingError as S;
     let f = e.field.as_str();
-    let in_line_qty = f.starts_with("lines[") && f.ends_with("].qty");
+    let in_line_qty = crate::sourcing::request::is_line_qty(f);
     let error = if what == "profile" {
         S::of_profile(S::in_delivery(f), e)
     } else if f == "profile" || f.starts_with("profile.") || f.starts_with("profile[") {

@@ -427,6 +427,11 @@ test("bad input throws an Error with a stable code; the engine keeps its state",
   assert.deepEqual(fieldOf(() => engine.availability({ skus: ["SKU-1"], near: [2.35, 48.85], radiusKm: 50 })), ["invalid_input", "near"]);
   assert.deepEqual(fieldOf(() => engine.availability({ skus: ["SKU-1", "SKU-2"], near: [2.35, 48.85], radiusKm: 50 })), ["invalid_input", "near"]);
   assert.deepEqual(fieldOf(() => engine.deliveryOptions({ lines: [{ sku: "SKU-1", qty: 1 }], destination: [2.35, 48.85] })), ["invalid_input", "destination"]);
+  // A line's quantity that is not a whole number of units, whatever it is, is invalid_quantity.
+  for (const qty of ["1", 1.5, 0, true, null]) {
+    assert.deepEqual(fieldOf(() => engine.source({ lines: [{ sku: "SKU-1", qty }], destination: { lat: 48, lon: 2 } })), ["invalid_quantity", "lines[0].qty"], String(qty));
+    assert.deepEqual(fieldOf(() => engine.deliveryOptions({ lines: [{ sku: "SKU-1", qty }], destination: { lat: 48, lon: 2 } })), ["invalid_quantity", "lines[0].qty"], String(qty));
+  }
   // Still working, nothing changed.
   assert.equal(engine.locations().length, 3);
   assert.equal(engine.ats("SKU-1"), 51);
