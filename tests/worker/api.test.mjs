@@ -84,6 +84,10 @@ test("GET /v1/availability answers as engine.availability", async () => {
   assert.equal(a.total, 18);
   assert.deepEqual(a.locations.map((l) => l.id), ["L0", "L1", "L9"]);
   assert.equal(res.json[2].total, 0);
+  // Repeated `skus` parameters add up, as a comma-separated list does.
+  const repeated = await api.get("/v1/availability?skus=A&skus=B,NONE&lat=48.85&lon=2.35&radiusKm=100&mode=ship");
+  assert.equal(repeated.status, 200, repeated.text);
+  assert.deepEqual(repeated.json, res.json);
   const limited = await api.get("/v1/availability?skus=A&lat=48.85&lon=2.35&limit=1");
   assert.equal(limited.json[0].locations.length, 1);
   assert.equal(limited.json[0].total, 18);
@@ -142,16 +146,24 @@ test("POST /v1/inventory/events: 401, report with per-event rejections, reserved
       { id: "atsource:fake", type: "reserve", sku: "A", location: "L0", qty: 1 },
       { id: "e1", type: "adjust", sku: "A", location: "L0", delta: 2 },
       { id: "e3", type: "set", sku: "A", location: "L0", onHand: -1 },
+      // A SKU no cart or query can name (at most 200 characters), and an id as long.
+      { id: "e4", type: "set", sku: "S".repeat(201), location: "L0", onHand: 5 },
+      { id: "i".repeat(201), type: "set", sku: "A", location: "L0", onHand: 50 },
+      { id: "e5", type: "set", sku: "S".repeat(200), location: "L0", onHand: 0 },
     ],
   });
   assert.equal(res.status, 200, res.text);
-  assert.equal(res.json.applied, 1);
+  assert.equal(res.json.applied, 2);
   assert.equal(res.json.duplicates, 1);
   assert.deepEqual(res.json.rejected.map((r) => [r.index, r.code]), [
     [1, "unknown_location"],
     [2, "reserved_id"],
     [4, "invalid_quantity"],
+    [5, "invalid_field"],
+    [6, "invalid_field"],
   ]);
+  assert.equal(res.json.rejected[3].message, "sku: at most 200 characters");
+  assert.equal(res.json.rejected[4].message, "id: at most 200 characters");
   assert.deepEqual(res.json.changes, [{ sku: "A", location: "L0", before: 5, after: 7 }]);
   assert.equal((await positionMap(api, ["A"]))["A@L0"].onHand, 7);
   assertError(await api.admin.post("/v1/inventory/events", { events: "nope" }), 400, "invalid_input");

@@ -86,7 +86,9 @@ export function queryMode(url: URL): "ship" | "pickup" {
 
 /** A comma-separated list of SKUs: 1 to `max` non-empty names. */
 export function querySkus(url: URL, max: number): string[] {
-  const raw = url.searchParams.get("skus");
+  // `skus=A,B`, and also `skus=A&skus=B` (as a form or an HTTP client's array encoding writes).
+  const given = url.searchParams.getAll("skus");
+  const raw = given.length === 0 ? null : given.join(",");
   if (raw === null || raw.trim() === "") throw invalid("skus", "required: a comma-separated list of SKUs");
   const skus = raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
   if (skus.length === 0) throw invalid("skus", "required: a comma-separated list of SKUs");

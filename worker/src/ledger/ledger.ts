@@ -8,6 +8,7 @@ import { hubOf, type Env } from "../env";
 import { eventPayloads, type SyncReply } from "../journal";
 import type { LiveAlert, LiveChange } from "../live/messages";
 import { engineError, fail, ok, type Reply } from "../reply";
+import { MAX_SKU_LENGTH } from "../validate";
 import { loadDemo } from "./demo";
 import { applyOrderEvent, createOrder, getOrder, listOrders, requestReturn, type OrderEvent } from "./orders";
 import { ordersReport } from "./reports";
@@ -237,9 +238,14 @@ export class Ledger extends DurableObject<Env> {
       const index: number[] = [];
       const reserved: ApplyReport["rejected"] = [];
       events.forEach((e, i) => {
-        const id = (e as { id?: unknown } | null)?.id;
+        const { id, sku } = (e ?? {}) as { id?: unknown; sku?: unknown };
+        const tooLong = [["id", id], ["sku", sku]].find(([, v]) => typeof v === "string" && v.length > MAX_SKU_LENGTH);
         if (typeof id === "string" && id.startsWith(INTERNAL_PREFIX)) {
           reserved.push({ index: i, code: "reserved_id", message: `id: ids starting with "${INTERNAL_PREFIX}" belong to the ledger` });
+        } else if (tooLong) {
+          // No cart, reservation or availability query may name a longer SKU: such stock could
+          // never be seen or sold. Ids: the ledger remembers 100,000 of them.
+          reserved.push({ index: i, code: "invalid_field", message: `${tooLong[0]}: at most ${MAX_SKU_LENGTH} characters` });
         } else {
           passed.push(e as EventInput);
           index.push(i);
