@@ -79,6 +79,45 @@ test("an ingest reaches a subscriber of that SKU near that point within 1 s", as
   sub.close();
 });
 
+test("expected supply reaches the subscriber within 1 s, and a re-read at the pushed version shows it", async () => {
+  // X is out of stock near Paris: only supply on its way can date it.
+  const sub = await connect("/v1/live?skus=X&lat=48.85&lon=2.35&radiusKm=15");
+  await sub.next((m) => m.type === "hello");
+  const sent = performance.now();
+  const res = await api.admin.post("/v1/inventory/events", {
+    events: [{ id: "supply-1", type: "incoming", sku: "X", location: "L0", qty: 4, date: "2099-01-15" }],
+  });
+  assert.equal(res.status, 200, res.text);
+  const msg = await sub.next((m) => m.type === "ats", 1000);
+  assert.ok(msg.receivedAt - sent < 1000, `delivered in ${msg.receivedAt - sent} ms`);
+  assert.deepEqual(msg.changes, [{ sku: "X", location: "L0", before: 0, after: 0, supply: true, delta: 0, distanceKm: 0 }]);
+  // Read at that version: the edge replica catches up first, whatever its staleness bound.
+  const read = await api.get(`/v1/availability?skus=X&lat=48.85&lon=2.35&radiusKm=15&version=${msg.version}`);
+  assert.equal(read.status, 200, read.text);
+  assert.equal(read.json[0].availableFrom, "2099-01-15");
+  assert.deepEqual(read.json[0].incoming, [{ date: "2099-01-15", qty: 4 }]);
+  assertError400(await api.get("/v1/availability?skus=X&version=1.5"));
+  assertError400(await api.get("/v1/availability?skus=X&version=-1"));
+  sub.close();
+});
+
+test("availability ignores supply dated before today unless asked for another day", async () => {
+  const res = await api.admin.post("/v1/inventory/events", {
+    events: [{ id: "late-1", type: "incoming", sku: "Y", location: "L0", qty: 2, date: "2020-03-02" }],
+  });
+  assert.equal(res.status, 200, res.text);
+  const now = await api.get(`/v1/availability?skus=Y&lat=48.85&lon=2.35&radiusKm=15&version=${res.json.version}`);
+  assert.equal(now.status, 200, now.text);
+  assert.equal(now.json[0].availableFrom, undefined, JSON.stringify(now.json));
+  const then = await api.get("/v1/availability?skus=Y&lat=48.85&lon=2.35&radiusKm=15&today=2020-03-01");
+  assert.equal(then.json[0].availableFrom, "2020-03-02");
+});
+
+function assertError400(res) {
+  assert.equal(res.status, 400, res.text);
+  assert.equal(res.json.error.code, "invalid_input");
+}
+
 test("a reservation reaches the subscriber within 1 s; subscriptions can change", async () => {
   const sub = await connect("/v1/live?skus=V");
   await sub.next((m) => m.type === "hello");

@@ -60,26 +60,29 @@ export function maxStaleness(env: Env): number {
 }
 
 /** The replica when its sync started at most `bound` ms before `arrived` and after the
- *  `need`-th write of this isolate. */
-function fresh(arrived: number, bound: number, need: number): ReadEngine | null {
-  return current && current.writesSeen >= need && arrived - current.syncedAt <= bound ? current : null;
+ *  `need`-th write of this isolate, holding ledger version `atLeast` or a later one. */
+function fresh(arrived: number, bound: number, need: number, atLeast: number): ReadEngine | null {
+  return current && current.writesSeen >= need && arrived - current.syncedAt <= bound && current.version >= atLeast ? current : null;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * An engine at most `maxStaleness` old, syncing first when the cached one is older.
+ * An engine at most `maxStaleness` old, syncing first when the cached one is older, or when it
+ * does not hold ledger version `atLeast` yet (a live push names the version of its change: a
+ * client re-reading on a push reads that change). One sync is done for it: a version the ledger
+ * has not reached is not waited for.
  *
  * Concurrent requests share one sync, but a request never awaits a promise created by another
  * request: workerd cancels a request left with no I/O of its own pending as hung (a 500 "Worker's
  * code had hung"), and one that only awaits another request's RPC is such a request. A waiting
  * request polls on its own timers instead, and syncs itself if that sync fails or never ends.
  */
-export async function readEngine(env: Env): Promise<ReadEngine> {
+export async function readEngine(env: Env, atLeast = -1): Promise<ReadEngine> {
   const arrived = Date.now();
   const bound = maxStaleness(env);
   const need = writes;
-  const ready = fresh(arrived, bound, need);
+  const ready = fresh(arrived, bound, need, atLeast);
   if (ready) return ready;
   // Join a sync already under way only if it started recently enough for this request, and
   // after the writes it has seen.
@@ -87,7 +90,7 @@ export async function readEngine(env: Env): Promise<ReadEngine> {
   if (sync && !sync.settled && arrived - sync.started <= bound && sync.writes >= need) {
     const giveUp = arrived + JOIN_GIVE_UP_MS; // workerd's clock moves on across timers
     while (!sync.settled && Date.now() < giveUp) await sleep(JOIN_POLL_MS);
-    const joined = fresh(arrived, bound, need);
+    const joined = fresh(arrived, bound, need, atLeast);
     if (joined) return joined;
   }
   const own: Sync = { started: Date.now(), writes, settled: false };

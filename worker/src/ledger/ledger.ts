@@ -90,7 +90,7 @@ export class Ledger extends DurableObject<Env> {
   private write<T>(fn: (tx: Tx) => Reply<T>): Reply<T> {
     const now = Date.now();
     let touched = false;
-    const changes: AtsChange[] = [];
+    const changes: (AtsChange & { supply?: true })[] = [];
     const alerts: LiveAlert[] = [];
     const applyBatch = (events: EventInput[], strict: boolean): ApplyReport => {
       if (events.length === 0) return EMPTY_REPORT;
@@ -112,6 +112,15 @@ export class Ledger extends DurableObject<Env> {
         for (const payload of eventPayloads(kept)) this.version = this.store.append("events", payload);
       }
       for (const c of report.changes) changes.push(c); // no spread: a batch may change 100,000 positions
+      // Expected supply moves no ATS, but it moves `availableFrom`: subscribers are told so.
+      if (report.applied > 0) {
+        const refused = new Set(report.rejected.map((r) => r.index));
+        events.forEach((e, i) => {
+          if (e.type !== "incoming" || refused.has(i)) return;
+          const ats = this.engine.ats(e.sku, e.location);
+          changes.push({ sku: e.sku, location: e.location, before: ats, after: ats, supply: true });
+        });
+      }
       for (const a of report.alerts) alerts.push({ type: "stock", at: iso(now), ...a });
       return report;
     };
@@ -174,12 +183,13 @@ export class Ledger extends DurableObject<Env> {
 
   // ---- live pushes -------------------------------------------------------------------------
 
-  private queueLive(changes: AtsChange[], alerts: LiveAlert[]): void {
+  private queueLive(changes: (AtsChange & { supply?: true })[], alerts: LiveAlert[]): void {
     for (const c of changes) {
       const key = `${c.sku}\u0000${c.location}`;
       const have = this.liveChanges.get(key);
       if (have) {
         have.after = c.after;
+        if (c.supply) have.supply = true;
         continue;
       }
       const loc = this.locations.get(c.location);
@@ -199,7 +209,7 @@ export class Ledger extends DurableObject<Env> {
 
   private async flushLive(): Promise<void> {
     this.liveTimer = null;
-    const changes = [...this.liveChanges.values()].filter((c) => c.before !== c.after);
+    const changes = [...this.liveChanges.values()].filter((c) => c.before !== c.after || c.supply);
     const alerts = this.liveAlerts;
     this.liveChanges = new Map();
     this.liveAlerts = [];

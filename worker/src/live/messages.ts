@@ -7,6 +7,9 @@ export interface LiveChange extends AtsChange {
   lon: number;
   ship: boolean;
   pickup: boolean;
+  /** The position's expected supply changed (an `incoming` event): `availableFrom` may move
+   *  with no ATS change, so a subscriber re-reads the availability. */
+  supply?: true;
 }
 
 /** An alert on the operations stream: the engine's threshold crossings, and failed sourcing. */

@@ -51,6 +51,15 @@ export async function locations({ url, env }: Ctx): Promise<Response> {
   return jsonWith(list, versionHeaders(version));
 }
 
+/** The zone of the storefront's dates: the default delivery configuration's. */
+const SHOP_TIME_ZONE = "Europe/Paris";
+const dayFormat = new Intl.DateTimeFormat("en-CA", { timeZone: SHOP_TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" });
+
+/** Today's date (YYYY-MM-DD) in the storefront's zone. */
+function localToday(): string {
+  return dayFormat.format(new Date());
+}
+
 /** GET /v1/availability: as `engine.availability`. */
 export async function availability({ url, env }: Ctx): Promise<Response> {
   const query: AvailabilityQuery = { skus: querySkus(url, MAX_SKUS), mode: queryMode(url) };
@@ -75,8 +84,13 @@ export async function availability({ url, env }: Ctx): Promise<Response> {
   if (today !== null) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw invalid("today", "must be a date YYYY-MM-DD");
     query.today = today;
+  } else {
+    // A shopper is never told of supply due on a day already past: late supply is ignored.
+    query.today = localToday();
   }
-  const { engine, version } = await readEngine(env);
+  const atLeast = queryNumber(url, "version", 0, Number.MAX_SAFE_INTEGER);
+  if (atLeast !== undefined && !Number.isInteger(atLeast)) throw invalid("version", "must be an integer");
+  const { engine, version } = await readEngine(env, atLeast);
   try {
     return jsonWith(engine.availability(query), versionHeaders(version));
   } catch (err) {
