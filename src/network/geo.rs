@@ -3,8 +3,8 @@
 /// Mean Earth radius (IUGG), in km: the radius the contract's haversine distance uses.
 pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 
-/// A point on the Earth in WGS84 degrees. Read from an object `{lat, lon}` only (see its
-/// `Deserialize`).
+/// A point on the Earth in WGS84 degrees: an object `{lat, lon}` (a coordinate pair such as
+/// `[lon, lat]` is refused).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
