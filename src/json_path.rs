@@ -145,7 +145,11 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(pair.field, "near");
-        assert!(pair.message.contains("expected an object {lat, lon}"), "{}", pair.message);
+        assert!(
+            pair.message.contains("expected an object {lat, lon}"),
+            "{}",
+            pair.message
+        );
     }
 
     #[test]

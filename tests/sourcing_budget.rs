@@ -244,3 +244,54 @@ fn a_spent_budget_still_finds_a_complete_plan() {
         "complete plans missed under a tiny budget: {missed} of {exists}"
     );
 }
+
+/// Carts scattered over many locations (each holds a third of the lines, 0 to 3 units), with at
+/// most three shipments: no complete plan exists, and it must be proven within the default
+/// budget, then the best partial plan. The cost search alone proves some of these only by
+/// exhausting the sets of three, beyond the budget; counting units proves them.
+#[test]
+fn no_complete_plan_within_the_shipment_limit_is_proven_within_the_budget() {
+    let mut rng = fastrand::Rng::with_seed(3);
+    let m = 20;
+    let mut unproven = Vec::new();
+    for case in 0..8 {
+        let mut candidates = Vec::new();
+        for key in 0..200u32 {
+            let (fixed, unit) = (4.9 + rng.f64() * 8.0, rng.f64());
+            let capacity = (rng.f64() < 0.3).then(|| rng.u64(0..=20));
+            let mut stock = Vec::new();
+            for j in 0..m as u32 {
+                if rng.f64() < 0.3 {
+                    let units = rng.u64(0..=3);
+                    if units > 0 {
+                        stock.push((j, units));
+                    }
+                }
+            }
+            candidates.push(Candidate {
+                fixed,
+                unit,
+                capacity,
+                stock,
+                key,
+            });
+        }
+        let p = Problem {
+            demand: (0..m).map(|_| rng.u64(1..=2)).collect(),
+            candidates,
+            max_shipments: Some(3),
+            allow_partial: true,
+            budget: atsource::sourcing::optimizer::DEFAULT_BUDGET,
+        };
+        let partial = solve(&p);
+        check_plan(&p, &partial);
+        assert_ne!(partial.status, Status::Unfulfillable, "case {case}");
+        if !partial.optimal {
+            unproven.push((case, partial.status, partial.nodes));
+        }
+    }
+    assert!(
+        unproven.is_empty(),
+        "not proven within the budget: {unproven:?}"
+    );
+}

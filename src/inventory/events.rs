@@ -175,7 +175,12 @@ fn misspelling(name: &str) -> Option<&'static str> {
     let plain = plain.get(..n)?;
     FIELDS
         .into_iter()
-        .find(|f| f.len() == n && f.bytes().map(|b| b.to_ascii_lowercase()).eq(plain.iter().copied()))
+        .find(|f| {
+            f.len() == n
+                && f.bytes()
+                    .map(|b| b.to_ascii_lowercase())
+                    .eq(plain.iter().copied())
+        })
         .filter(|&f| f != name)
 }
 

@@ -597,11 +597,23 @@ mod tests {
                 "unknown field `Version`: a misspelt `version`?".to_string()
             ))
         );
-        assert_eq!(refused(1).unwrap().1, "unknown field `on_hand`: a misspelt `onHand`?");
-        assert_eq!(refused(2).unwrap().1, "unknown field `QTY`: a misspelt `qty`?");
-        assert_eq!(refused(3).unwrap().1, "unknown field `Sku`: a misspelt `sku`?");
+        assert_eq!(
+            refused(1).unwrap().1,
+            "unknown field `on_hand`: a misspelt `onHand`?"
+        );
+        assert_eq!(
+            refused(2).unwrap().1,
+            "unknown field `QTY`: a misspelt `qty`?"
+        );
+        assert_eq!(
+            refused(3).unwrap().1,
+            "unknown field `Sku`: a misspelt `sku`?"
+        );
         assert!(slots[4].is_ok(), "a feed's own fields are not refused");
-        assert_eq!(refused(5).unwrap().1, "unknown field `ver sion`: a misspelt `version`?");
+        assert_eq!(
+            refused(5).unwrap().1,
+            "unknown field `ver sion`: a misspelt `version`?"
+        );
     }
 
     #[test]

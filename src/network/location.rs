@@ -142,7 +142,10 @@ fn count(field: String, v: f64) -> Result<u32, InputError> {
     if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= f64::from(u32::MAX) {
         Ok(v as u32)
     } else {
-        Err(InputError::new(field, "must be an integer in [0, 4294967295]"))
+        Err(InputError::new(
+            field,
+            "must be an integer in [0, 4294967295]",
+        ))
     }
 }
 

@@ -6,6 +6,9 @@ use super::instance::Instance;
 use super::search;
 use super::{Problem, Shipment, Solution, Status};
 
+/// Nodes of the cost search's first look, when the shipment limit binds (see `solve`).
+const QUICK_LOOK: u64 = 64;
+
 /// Solves `p` (see the module documentation of [`super`]), offering the set `start` (indices into
 /// `p.candidates`) as a first complete plan. `searched`: the caller already searched `p` for a
 /// complete plan and found none, and `Some(true)` when that search proved none exists; the
@@ -18,16 +21,51 @@ pub(super) fn solve(p: &Problem, start: &[usize], searched: Option<bool>) -> Sol
     let all: Vec<u32> = (0..inst.n() as u32).collect();
     let most = inc.flow.max_units(&inst, &all);
     let mut proven_none = most < inst.total || searched == Some(true);
-    if !proven_none && searched.is_none() {
-        if !start.is_empty() {
-            // Candidates dropped by the preprocessing (nothing to ship) are left out.
-            let set: Vec<u32> = (0..inst.n())
-                .filter(|&i| start.contains(&inst.orig[i]))
-                .map(|i| i as u32)
-                .collect();
-            let _ = inc.offer_and_polish(&inst, &set);
+    if !proven_none && searched.is_none() && !start.is_empty() {
+        // Candidates dropped by the preprocessing (nothing to ship) are left out.
+        let set: Vec<u32> = (0..inst.n())
+            .filter(|&i| start.contains(&inst.orig[i]))
+            .map(|i| i as u32)
+            .collect();
+        let _ = inc.offer_and_polish(&inst, &set);
+    }
+    // The most units at most K candidates ship, when a search found them; a cost search that
+    // already finished (see below).
+    let mut units_found = None;
+    let mut first = None;
+    if !proven_none
+        && searched.is_none()
+        && (2..inst.n()).contains(&inst.k)
+        && budget > 4 * QUICK_LOOK
+    {
+        // With at most K shipments (K >= 2: one is tried exhaustively), the cost search proves
+        // that no complete plan exists from its bounds, often at once, but for a cart scattered
+        // over many stores only by exhausting the sets: thousands of nodes. So it first has a
+        // few nodes; then the units' search asks the question directly, on a quarter of the
+        // budget (its best set, when it ships everything, is a first complete plan); then the
+        // cost search runs again on what is left.
+        let quick = find(&mut inst, &mut inc, QUICK_LOOK.min(budget));
+        nodes += quick.2;
+        budget = budget.saturating_sub(quick.2).max(1);
+        if quick.0 {
+            first = Some(quick);
+        } else {
+            let found = most_units(&inst, &mut inc, budget / 4);
+            nodes += found.2;
+            budget -= found.2;
+            if found.0 == inst.total {
+                let _ = inc.offer_and_polish(&inst, &found.3);
+            } else if found.1 {
+                proven_none = true;
+            }
+            units_found = Some(found);
         }
-        let (finished, lower_bound, used) = find(&mut inst, &mut inc, budget);
+    }
+    if !proven_none && searched.is_none() {
+        let (finished, lower_bound, used) = match first {
+            Some(quick) => (quick.0, quick.1, 0),
+            None => find(&mut inst, &mut inc, budget),
+        };
         nodes += used;
         budget = budget.saturating_sub(used);
         if inc.best.is_none() && !finished && inst.k < inst.n() {
@@ -53,10 +91,11 @@ pub(super) fn solve(p: &Problem, start: &[usize], searched: Option<bool>) -> Sol
     if !p.allow_partial || most == 0 {
         return unfulfillable(&inst, proven_none, nodes);
     }
-    let (units, proven_units, used, shipping) = if inst.k >= inst.n() {
-        (most, true, 0, all)
-    } else {
-        most_units(&inst, &mut inc, budget)
+    let (units, proven_units, used, shipping) = match units_found {
+        _ if inst.k >= inst.n() => (most, true, 0, all),
+        // Proven, or found on its own budget: no search again.
+        Some((units, true, _, set)) => (units, true, 0, set),
+        _ => most_units(&inst, &mut inc, budget),
     };
     nodes += used;
     budget = budget.saturating_sub(used);
