@@ -97,11 +97,19 @@ class AtsourceAvailability extends HTMLElement {
       await this.#estimate(gen);
     } catch (e) {
       if (gen !== this.#gen) return;
-      // Refused (a 4xx): the last answer was to another question.
+      // Refused (a 4xx): the last answer was to another question, and asking again would not help.
       if (e.status) this.#clear();
+      else this.#retry(gen);
       this.#error = e;
       this.#render();
     }
+  }
+
+  /** Loads again after the back-off (0.5 s doubling to 15 s, reset once the stream is open): a
+   *  worker that was down or a network that dropped recovers with no click. */
+  #retry(gen) {
+    setTimeout(() => gen === this.#gen && this.#load(), this.#retryMs);
+    this.#retryMs = Math.min(this.#retryMs * 2, 15000);
   }
 
   /** The query of GET /v1/availability, and of the live stream that keeps its answer current. */
@@ -161,8 +169,7 @@ class AtsourceAvailability extends HTMLElement {
       if (this.#socket !== ws || gen !== this.#gen) return;
       delete this.dataset.live;
       this.#socket = null;
-      setTimeout(() => gen === this.#gen && this.#load(), this.#retryMs);
-      this.#retryMs = Math.min(this.#retryMs * 2, 15000);
+      this.#retry(gen);
     };
   }
 
@@ -220,6 +227,9 @@ class AtsourceAvailability extends HTMLElement {
     // Refused (a 4xx): retrying would not help; the API's message says why.
     if (this.#error?.status) return box.replaceChildren(el("p", { class: "err", role: "alert" }, t.refused(this.#error.message)));
     if (this.#error) {
+      // Each automatic retry that fails leaves the message alone: not read out again, the focus
+      // kept on "Réessayer".
+      if (box.querySelector(".err")?.textContent === t.unreachable) return;
       return box.replaceChildren(el("p", { class: "err", role: "alert" }, t.unreachable), el("button", { onclick: () => this.#load() }, t.retry));
     }
     const a = this.#state;

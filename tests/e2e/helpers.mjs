@@ -16,10 +16,19 @@ const artefacts = join(repoRoot, "test-results", "e2e");
 export async function startDemo() {
   const tmp = tempDir("e2e");
   const port = await freePort();
-  const demo = await spawnDemo({ port, stateDir: join(tmp.dir, "state"), logDir: join(tmp.dir, "logs") });
+  const options = { port, stateDir: join(tmp.dir, "state"), logDir: join(tmp.dir, "logs") };
+  let demo = await spawnDemo(options);
   const base = `http://127.0.0.1:${port}`;
   return {
     base,
+    /** Stops the worker as Ctrl-C would (its port refuses connections, its sockets drop); its state stays. */
+    async down() {
+      await demo.stop();
+    },
+    /** Starts it again on the same port with the same state, as `make demo` would. */
+    async up() {
+      demo = await spawnDemo(options);
+    },
     async stop() {
       await demo.stop();
       tmp.cleanup();

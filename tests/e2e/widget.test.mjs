@@ -1,7 +1,7 @@
 // <atsource-availability> embedded in someone else's page (another origin, no framework), talking
 // to `make demo`'s real worker: French and English, postcode entry by keyboard, a SKU out of
-// stock everywhere, future supply, the worker unreachable (message, retry), no layout shift,
-// axe-core, and no uncaught page error.
+// stock everywhere, future supply, the worker unreachable or restarted (message, retries by
+// itself, retry), no layout shift, axe-core, and no uncaught page error.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -53,6 +53,12 @@ async function embed(name, attrs, lang = "fr", { setup, viewport = { width: 700,
   await setup?.(page);
   await page.goto(`${hostBase}/${name}.html`);
   return page;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Resolves once `ok()` holds, polling; fails after `ms`. */
+async function until(ok, ms, what) {
+  for (const end = Date.now() + ms; !ok(); await sleep(50)) if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
 }
 
 const state = (page) => page.evaluate(() => document.querySelector("atsource-availability").availability);
@@ -160,16 +166,51 @@ test("a SKU out of stock everywhere says so; one with supply on the way gives it
   await soon.context().close();
 });
 
-test("the worker unreachable: a clear message and a retry that recovers, no uncaught error", { timeout: 60_000 }, async () => {
-  const page = await embed("down", { sku: "LUM-0001-TER", lat: 48.85, lon: 2.35, lang: "fr" }, "fr",
-    { setup: (p) => p.route(`${demo.base}/v1/**`, (r) => r.abort("connectionrefused")) });
+test("the worker unreachable: a clear message, tries again by itself, and 'Réessayer' recovers at once, no uncaught error", { timeout: 60_000 }, async () => {
+  let reads = 0;
+  const page = await embed("down", { sku: "LUM-0001-TER", lat: 48.85, lon: 2.35, lang: "fr" }, "fr", {
+    setup: async (p) => {
+      p.on("request", (r) => { if (new URL(r.url()).pathname === "/v1/availability") reads++; });
+      await p.route(`${demo.base}/v1/**`, (r) => r.abort("connectionrefused"));
+    },
+  });
   const w = page.locator("atsource-availability");
   await w.locator("[role=alert]", { hasText: "Impossible de joindre le service de disponibilité." }).waitFor();
   assert.deepEqual(await seriousViolations(page), []);
+  // Backing off: a first retry 0.5 s after the failure, the next 1 s later, then 2 s later...
+  await until(() => reads >= 3, 4000, "two automatic retries");
+  // ...so a click right after the third failure is answered before the next automatic retry.
   await page.unroute(`${demo.base}/v1/**`);
   await w.getByRole("button", { name: "Réessayer" }).click();
   await waitState(page);
   await w.locator(".band").waitFor();
+  assert.equal(reads, 4, "the click's own read");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("the worker stopped and started again: the widget retries by itself, re-reads the numbers and is live again, no reload", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0003-NOI";
+  await stockOnly(demo, sku, { "ST-PARIS-01": 4 }, "restart");
+  await sleep(1100);
+  const page = await embed("restart", { sku, lat: 48.85, lon: 2.35, lang: "fr" });
+  const w = page.locator("atsource-availability");
+  const total = (n) => page.waitForFunction((n) => document.querySelector("atsource-availability").availability?.total === n, n, { timeout: 3000 });
+  await page.locator("atsource-availability[data-live]").waitFor();
+  await total(4);
+  await demo.down();
+  await w.locator("[role=alert]", { hasText: "Impossible de joindre le service de disponibilité." }).waitFor();
+  await demo.up();
+  // Received while the widget had no stream: only a re-read shows it.
+  const receipt = (id, delta) => demo.api("POST", "/v1/inventory/events", { events: [{ id, type: "adjust", sku, location: "ST-PARIS-01", delta }] }, { token: true });
+  assert.equal((await receipt("restart-1", 2)).status, 200);
+  // Retries back off 0.5, 1, 2, 4 s from the drop: back well within 10 s, with no click.
+  await page.locator("atsource-availability[data-live]").waitFor({ timeout: 10_000 });
+  await total(6);
+  assert.equal(await w.locator("[role=alert]").count(), 0);
+  // And the stream pushes again.
+  assert.equal((await receipt("restart-2", 1)).status, 200);
+  await total(7);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -360,8 +401,10 @@ test("an element that leaves the page while loading or waiting to reconnect open
   await page.context().close();
 });
 
-test("a point out of range asks for a place, a refused request says why, no product clears the answer", { timeout: 60_000 }, async () => {
-  const page = await embed("refused", { sku: "LUM-0001-TER", lat: 48.85, lon: 2.35, lang: "fr" });
+test("a point out of range asks for a place, a refused request says why and is not retried, no product clears the answer", { timeout: 60_000 }, async () => {
+  let reads = 0;
+  const page = await embed("refused", { sku: "LUM-0001-TER", lat: 48.85, lon: 2.35, lang: "fr" }, "fr",
+    { setup: (p) => p.on("request", (r) => { if (new URL(r.url()).pathname === "/v1/availability") reads++; }) });
   await waitState(page);
   const w = page.locator("atsource-availability");
   const nulls = () => page.evaluate(() => window.changes.filter((c) => c === null).length);
@@ -380,6 +423,9 @@ test("a point out of range asks for a place, a refused request says why, no prod
   await w.locator("[role=alert]", { hasText: "Demande refusée" }).waitFor();
   assert.equal(await w.locator("button", { hasText: "Réessayer" }).count(), 0);
   assert.equal(await state(page), null);
+  const refused = reads;
+  await sleep(1600); // past the first two automatic retries of an unreachable worker
+  assert.equal(reads, refused, "a refused request is not sent again");
   // No product: an empty element, no answer.
   await page.evaluate(() => document.querySelector("atsource-availability").setAttribute("sku", "LUM-0001-TER"));
   await waitState(page);
