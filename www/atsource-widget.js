@@ -50,7 +50,8 @@ class AtsourceAvailability extends HTMLElement {
   get #t() { return STRINGS[langOf(this)]; }
   // A radius the API would refuse ("abc", negative, 0, beyond 40,000 km) is a typo: the default.
   get #radius() { const r = Number(this.getAttribute("radius-km")); return r > 0 && r <= 40000 ? r : 50; }
-  get #mode() { return this.getAttribute("mode") === "pickup" ? "pickup" : "ship"; }
+  // An enumerated attribute: any case, as HTML matches its own ("PICKUP").
+  get #mode() { return this.getAttribute("mode")?.toLowerCase() === "pickup" ? "pickup" : "ship"; }
 
   // A point the API would refuse ("abc", "48.85abc", a latitude of 200) is no point: the shopper
   // is asked, as without one.

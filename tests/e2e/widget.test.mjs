@@ -456,3 +456,18 @@ test("delivery options show prices in the currency of the profile's delivery con
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test("mode matches whatever its case, as HTML's enumerated attributes do: PICKUP is click & collect", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0004-TER";
+  await stockOnly(demo, sku, { "WH-PARIS": 5 }, "upper");
+  const pickup = await settledApi(sku, 48.85, 2.35, 50, "pickup");
+  assert.equal(pickup.total, 0, "a warehouse offers no pickup");
+  const page = await embed("upper", { sku, lat: 48.85, lon: 2.35, mode: "PICKUP", lang: "fr" });
+  await waitState(page);
+  assert.deepEqual(await state(page), pickup);
+  const w = page.locator("atsource-availability");
+  await w.locator(".box", { hasText: /Aucun magasin proche|Retrait prêt/ }).waitFor();
+  assert.equal(await w.locator(".delivery").count(), 0, "no home delivery line in pickup mode");
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
