@@ -43,9 +43,12 @@ export const STRINGS = {
   },
 };
 
+/** The element's language, else its ancestors', through the shadow roots of the components
+ *  that hold it (open or closed) up to the page's <html lang>; French by default. */
 export function langOf(el) {
-  const l = (el.getAttribute("lang") || el.closest("[lang]")?.getAttribute("lang") || "fr").slice(0, 2);
-  return l === "en" ? "en" : "fr";
+  let l;
+  for (let n = el; n && !l; n = n.getRootNode().host) l = n.closest("[lang]")?.getAttribute("lang");
+  return l?.slice(0, 2) === "en" ? "en" : "fr";
 }
 
 export function apiOf(el) {

@@ -29,14 +29,14 @@ after(async () => {
   await demo?.stop();
 });
 
-/** Serves a host page carrying the widget with `attrs` at `/name.html`. */
+/** Serves a host page carrying the widget with `attrs` (or the given markup) at `/name.html`. */
 function register(name, attrs, lang = "fr") {
-  const a = Object.entries(attrs).map(([k, v]) => `${k}="${v}"`).join(" ");
+  const markup = typeof attrs === "string" ? attrs : `<atsource-availability ${Object.entries(attrs).map(([k, v]) => `${k}="${v}"`).join(" ")}></atsource-availability>`;
   pages.set(`/${name}.html`, `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Boutique ${name}</title>
 <link rel="icon" href="data:,"><meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body style="font-family:sans-serif;max-width:640px;margin:1rem auto;padding:0 1rem"><main><h1>Lampe Étretat</h1>
 <script type="module" src="${demo.base}/atsource-widget.js"></script>
-<atsource-availability ${a}></atsource-availability><p id="below">Description du produit.</p></main></body></html>`);
+${markup}<p id="below">Description du produit.</p></main></body></html>`);
 }
 
 /** Opens a registered host page, measuring layout shifts from the start. */
@@ -453,6 +453,25 @@ test("delivery options show prices in the currency of the profile's delivery con
   await price.waitFor();
   const text = (await price.textContent()).replace(/\s/g, " ");
   assert.match(text, /^7,90 CHF$/, text);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test("inside a framework's open or closed shadow root it speaks the page's language", { timeout: 60_000 }, async () => {
+  const markup = `<shop-card shadow="open"></shop-card><shop-card shadow="closed"></shop-card>
+<script>customElements.define("shop-card", class extends HTMLElement {
+  connectedCallback() {
+    const root = this.attachShadow({ mode: this.getAttribute("shadow") });
+    root.innerHTML = '<atsource-availability sku="LUM-0001-TER" lat="48.85" lon="2.35"></atsource-availability>';
+    (window.inner ||= []).push(root.firstElementChild);
+  }
+});</script>`;
+  const page = await embed("shadow-lang", markup, "en");
+  for (const shadow of [0, 1]) {
+    await page.waitForFunction((i) => window.inner?.[i]?.shadowRoot.querySelector(".band"), shadow);
+    const text = await page.evaluate((i) => window.inner[i].shadowRoot.querySelector(".box").innerText, shadow);
+    assert.match(text, /^(In stock|Only \d left)\n[\s\S]*within 50 km · updated live/, ["open", "closed"][shadow]);
+  }
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
