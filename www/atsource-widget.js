@@ -237,7 +237,8 @@ class AtsourceAvailability extends HTMLElement {
     if (!a) return box.replaceChildren(el("p", { class: "muted" }, t.loading));
     const [cls, text] = band(a, t, lang);
     const where = el("p", { class: "muted" }, `${place.name ? t.around(place.name) + ", " : ""}${t.near(formatNumber(this.#radius, lang))} · ${t.live} `,
-      el("button", { class: "link", onclick: () => { this.#asking = true; this.#render(); } }, t.change));
+      // The button gives way to the form: the focus goes to its field, not back to the page's top.
+      el("button", { class: "link", onclick: () => { this.#asking = true; this.#render(); box.querySelector("input").focus(); } }, t.change));
     const o = this.#offers, parts = [el("p", { class: `band ${cls}`, "data-band": cls }, text), where];
     if (this.#mode === "ship" && o) {
       const h = o.home?.[0];

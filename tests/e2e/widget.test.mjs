@@ -105,7 +105,7 @@ test("English, click & collect mode, on a phone-sized screen", { timeout: 60_000
   await page.context().close();
 });
 
-test("without lat/lon it asks: an unknown place, then a postcode typed and sent with the keyboard", { timeout: 60_000 }, async () => {
+test("without lat/lon it asks: an unknown place, then a postcode typed and sent with the keyboard; 'Changer de lieu' puts the focus in the field", { timeout: 60_000 }, async () => {
   const page = await embed("ask", { sku: "LUM-0001-SAU", lang: "fr" });
   const w = page.locator("atsource-availability");
   const input = w.getByLabel("Code postal ou ville");
@@ -125,6 +125,11 @@ test("without lat/lon it asks: an unknown place, then a postcode typed and sent 
   await w.getByRole("button", { name: "Changer de lieu" }).focus();
   await page.keyboard.press("Enter");
   await w.getByLabel("Code postal ou ville").waitFor();
+  // The button is gone: the focus moves to the field, not to the top of the page.
+  assert.equal(await w.evaluate((e) => e.shadowRoot.activeElement?.name), "place");
+  await page.keyboard.type("Bordeaux");
+  await page.keyboard.press("Enter");
+  await w.locator("p", { hasText: "Près de Bordeaux" }).waitFor();
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
