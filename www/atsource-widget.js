@@ -6,6 +6,11 @@ import { CITIES } from "./atsource-cities.js";
 import "./atsource-delivery-options.js";
 
 const PLACE_KEY = "atsource:place";
+// One shopper, one place: setPlace tells every widget of the page (and the page) with this
+// window event, other tabs hear the `storage` event. `chosen` stands in for a localStorage the
+// browser refuses (private mode).
+const PLACE_EVENT = "atsource-place";
+let chosen = null;
 
 /** How a shopper may type a town: any case and accents, "-", "'" or spaces between words, "St" for "Saint". */
 const plain = (s) => s.toLowerCase().normalize("NFD").replace(/\p{Diacritic}/gu, "").replace(/[\s'’-]+/g, " ").trim()
@@ -58,25 +63,42 @@ class AtsourceAvailability extends HTMLElement {
   get #place() {
     const num = (a) => { const v = this.getAttribute(a); return v === null || !v.trim() ? NaN : Number(v); };
     const lat = num("lat"), lon = num("lon");
-    if (Math.abs(lat) <= 90 && Math.abs(lon) <= 180) return { lat, lon, name: this.getAttribute("place") || "" };
-    try { return JSON.parse(localStorage.getItem(PLACE_KEY)); } catch { return null; }
+    if (Math.abs(lat) <= 90 && Math.abs(lon) <= 180) return { lat, lon, name: this.getAttribute("place") || "", own: true };
+    try { return JSON.parse(localStorage.getItem(PLACE_KEY)) || chosen; } catch { return chosen; }
   }
 
-  connectedCallback() { this.#queue(); }
+  /** The shopper's place changed (another widget, another tab): follow it unless given a point. */
+  #follow = (e) => {
+    if (e.key && e.key !== PLACE_KEY || this.#place?.own) return;
+    this.#asking = false;
+    this.#queue();
+  };
+
+  connectedCallback() {
+    for (const type of [PLACE_EVENT, "storage"]) addEventListener(type, this.#follow);
+    this.#queue();
+  }
+
   // Leaving the page ends everything under way: a load in flight, a reconnection pending.
-  disconnectedCallback() { this.#gen++; this.#closeSocket(); clearTimeout(this.#estimateTimer); }
+  disconnectedCallback() {
+    for (const type of [PLACE_EVENT, "storage"]) removeEventListener(type, this.#follow);
+    this.#gen++; this.#closeSocket(); clearTimeout(this.#estimateTimer);
+  }
   attributeChangedCallback(_n, old, now) { if (old !== now) this.#queue(); }
 
   /** One load per settled set of attributes: an element parsed before this module ran gets
    *  every attribute, then connectedCallback, in one go when it upgrades. */
   #queue = settled(this, () => this.#load());
 
-  /** Sets the shopper's place (also remembered for the next product page). */
+  /** Sets the shopper's place: this widget's, every other one's without lat/lon, and remembered
+   *  for the next product page. */
   setPlace(place) {
+    chosen = place;
     try { localStorage.setItem(PLACE_KEY, JSON.stringify(place)); } catch { /* private mode */ }
     this.#asking = false;
     for (const a of ["lat", "lon"]) this.removeAttribute(a);
     this.#queue();
+    dispatchEvent(new CustomEvent(PLACE_EVENT, { detail: place }));
   }
 
   async #load() {

@@ -134,6 +134,34 @@ test("without lat/lon it asks: an unknown place, then a postcode typed and sent 
   await page.context().close();
 });
 
+test("one shopper, one place: a place chosen in one widget is every widget's without lat/lon, in the page and the shop's other tabs", { timeout: 60_000 }, async () => {
+  const markup = `<atsource-availability id="a" sku="LUM-0001-TER"></atsource-availability>
+<atsource-availability id="b" sku="LUM-0001-NOI"></atsource-availability>
+<atsource-availability id="fixed" sku="LUM-0001-TER" lat="43.2965" lon="5.3698" place="Marseille"></atsource-availability>`;
+  const page = await embed("shared", markup);
+  const [a, b] = [page.locator("#a"), page.locator("#b")];
+  await a.getByLabel("Code postal ou ville").fill("Lyon");
+  await a.getByLabel("Code postal ou ville").press("Enter");
+  for (const w of [a, b]) await w.locator("p", { hasText: "Près de Lyon" }).waitFor({ timeout: 5000 });
+  // Another product page of the same shop, open in a second tab.
+  const other = await page.context().newPage();
+  await other.goto(`${hostBase}/shared.html`);
+  await other.locator("#b p", { hasText: "Près de Lyon" }).waitFor();
+  // "Changer de lieu" → Paris in the second widget: the first follows, and so does the other tab.
+  await b.getByRole("button", { name: "Changer de lieu" }).click();
+  await b.getByLabel("Code postal ou ville").fill("Paris");
+  await b.getByLabel("Code postal ou ville").press("Enter");
+  for (const w of [a, b, other.locator("#a"), other.locator("#b")]) await w.locator("p", { hasText: "Près de Paris" }).waitFor({ timeout: 5000 });
+  const paris = await demo.api("GET", "/v1/availability?skus=LUM-0001-TER&lat=48.8603&lon=2.3412&radiusKm=50&mode=ship");
+  await page.waitForFunction((total) => document.querySelector("#a").availability?.total === total, paris.json[0].total);
+  assert.deepEqual(await page.evaluate(() => document.querySelector("#a").availability), paris.json[0]);
+  // A widget given its own point keeps it.
+  await page.locator("#fixed p", { hasText: "Près de Marseille" }).waitFor();
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(other.errors ?? [], []);
+  await page.context().close();
+});
+
 test("without lat/lon, the browser's position when the shopper allows it", { timeout: 60_000 }, async () => {
   const bordeaux = { latitude: 44.8378, longitude: -0.5792 };
   const page = await embed("geo", { sku: "LUM-0001-TER", lang: "fr" }, "fr",
