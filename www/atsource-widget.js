@@ -185,7 +185,7 @@ class AtsourceAvailability extends HTMLElement {
     ws.onmessage = (m) => {
       let msg;
       try { msg = JSON.parse(m.data); } catch { return; }
-      if (msg.type === "ats" && gen === this.#gen) this.#apply(msg.changes.filter((c) => c.sku === sku));
+      if (msg.type === "ats" && gen === this.#gen) this.#apply(msg.changes.filter((c) => c.sku === sku), msg.version);
     };
     // Pushes are best effort: after a drop, reconnect and re-read the exact numbers.
     ws.onclose = () => {
@@ -196,9 +196,23 @@ class AtsourceAvailability extends HTMLElement {
     };
   }
 
-  /** Applies the stream's deltas in place: the answer changes with no round trip. */
-  #apply(changes) {
+  /** A push of this SKU's changes: ATS deltas in place, then GET /v1/availability again. */
+  #apply(changes, version) {
     if (!changes.length || !this.#state) return;
+    const moves = changes.filter((c) => !c.supply);
+    if (moves.length) this.#move(moves);
+    this.#pushes++;
+    clearTimeout(this.#estimateTimer);
+    const gen = this.#gen;
+    // Expected supply (`supply`, delta 0) moves no ATS, its date is the API's: asked at once, of a
+    // replica holding this push's version. Other changes: the API stays the reference and the
+    // dates depend on where stock is, so both are re-read once the edge replica has caught up (<= 1 s).
+    if (moves.length < changes.length) this.#refresh(gen, version);
+    else this.#estimateTimer = setTimeout(() => this.#refresh(gen), 1200);
+  }
+
+  /** Applies ATS deltas in place: the answer changes with no round trip. */
+  #move(changes) {
     const locs = new Map(this.#state.locations.map((l) => [l.id, l]));
     for (const c of changes) {
       if (c.after > 0) locs.set(c.location, { ...locs.get(c.location), id: c.location, ats: c.after, distanceKm: c.distanceKm ?? locs.get(c.location)?.distanceKm });
@@ -213,18 +227,12 @@ class AtsourceAvailability extends HTMLElement {
     let due = total;
     const availableFrom = total < 1 && incoming?.find((s) => (due += s.qty) >= 1)?.date;
     this.#set({ sku, total, locations, ...(availableFrom ? { availableFrom } : {}), ...(incoming ? { incoming } : {}) });
-    this.#pushes++;
-    // The API stays the reference (an `incoming` event pushes no ATS change) and the dates depend
-    // on where stock is: re-read both once the edge replica has caught up (<= 1 s).
-    clearTimeout(this.#estimateTimer);
-    const gen = this.#gen;
-    this.#estimateTimer = setTimeout(() => this.#refresh(gen), 1200);
   }
 
-  async #refresh(gen) {
+  async #refresh(gen, version) {
     const pushes = this.#pushes;
     try {
-      const [a] = await call(apiOf(this), `/v1/availability?${this.#query(this.#state.sku, this.#place)}`);
+      const [a] = await call(apiOf(this), `/v1/availability?${this.#query(this.#state.sku, this.#place)}${version ? `&version=${version}` : ""}`);
       // A push that arrived meanwhile is newer than this answer: its own re-read follows.
       if (gen === this.#gen && pushes === this.#pushes && JSON.stringify(a) !== JSON.stringify(this.#state)) this.#set(a);
     } catch { /* the pushed numbers stay; the next push or reconnect re-reads */ }

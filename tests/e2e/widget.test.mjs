@@ -283,6 +283,29 @@ test("live updates keep future supply: after each push the state is GET /v1/avai
   await page.context().close();
 });
 
+test("expected supply shows live: an incoming event for a SKU out of stock near the widget dates it within a second", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0002-TER";
+  await stockOnly(demo, sku, { "ST-PARIS-01": 0 }, "incoming");
+  const before = await settledApi(sku, 48.85, 2.35);
+  assert.ok(before.total === 0 && !before.availableFrom, JSON.stringify(before));
+  const versions = []; // the re-reads that name the ledger version they need
+  const page = await embed("incoming", { sku, lat: 48.85, lon: 2.35, lang: "fr" }, "fr",
+    { setup: (p) => p.on("request", (r) => { const v = new URL(r.url()).searchParams.get("version"); if (v) versions.push(Number(v)); }) });
+  await page.locator("atsource-availability[data-live]").waitFor();
+  const due = await demo.api("POST", "/v1/inventory/events",
+    { events: [{ id: "incoming-due", type: "incoming", sku, location: "ST-PARIS-01", qty: 3, date: "2027-02-12" }] }, { token: true });
+  assert.equal(due.status, 200);
+  // The push says supply moved; the widget asks at once for an answer at least that recent.
+  await page.waitForFunction(() => document.querySelector("atsource-availability").availability.availableFrom, null, { timeout: 1000 });
+  assert.ok(versions.length === 1 && versions[0] >= due.json.version, `${versions} after ${due.json.version}`);
+  assert.equal((await state(page)).availableFrom, "2027-02-12");
+  assert.equal((await page.evaluate(() => window.changes)).at(-1).availableFrom, "2027-02-12", "atsource-change carries it");
+  assert.match(await page.locator("atsource-availability .band").innerText(), /^Disponible à partir du \w+ 12 février$/);
+  assert.deepEqual(await state(page), await settledApi(sku, 48.85, 2.35));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test("a live update while the shopper types a new place leaves the field, its caret and focus alone", { timeout: 60_000 }, async () => {
   const sku = "LUM-0002-BLC";
   await stockOnly(demo, sku, { "ST-PARIS-01": 2 }, "typing");
