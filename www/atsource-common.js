@@ -43,8 +43,7 @@ export const STRINGS = {
   },
 };
 
-/** The element's language, else its ancestors', through the shadow roots of the components
- *  that hold it (open or closed) up to the page's <html lang>; French by default. */
+/** The nearest `lang`, through the shadow roots that hold the element up to <html>; else French. */
 export function langOf(el) {
   let l;
   for (let n = el; n && !l; n = n.getRootNode().host) l = n.closest("[lang]")?.getAttribute("lang");

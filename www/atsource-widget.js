@@ -6,9 +6,8 @@ import { CITIES } from "./atsource-cities.js";
 import "./atsource-delivery-options.js";
 
 const PLACE_KEY = "atsource:place";
-// One shopper, one place: setPlace tells every widget of the page (and the page) with this
-// window event, other tabs hear the `storage` event. `chosen` stands in for a localStorage the
-// browser refuses (private mode).
+// One shopper, one place: setPlace announces it on window (other tabs: `storage`); `chosen`
+// stands in for a refused localStorage.
 const PLACE_EVENT = "atsource-place";
 let chosen = null;
 
@@ -55,7 +54,7 @@ class AtsourceAvailability extends HTMLElement {
   get #t() { return STRINGS[langOf(this)]; }
   // A radius the API would refuse ("abc", negative, 0, beyond 40,000 km) is a typo: the default.
   get #radius() { const r = Number(this.getAttribute("radius-km")); return r > 0 && r <= 40000 ? r : 50; }
-  // An enumerated attribute: any case, as HTML matches its own ("PICKUP").
+  // Any case, as HTML matches enumerated attributes.
   get #mode() { return this.getAttribute("mode")?.toLowerCase() === "pickup" ? "pickup" : "ship"; }
 
   // A point the API would refuse ("abc", "48.85abc", a latitude of 200) is no point: the shopper
@@ -120,7 +119,7 @@ class AtsourceAvailability extends HTMLElement {
       await this.#estimate(gen);
     } catch (e) {
       if (gen !== this.#gen) return;
-      // Refused (a 4xx): the last answer was to another question, and asking again would not help.
+      // Refused (a 4xx): the last answer was to another question; asking again would not help.
       if (e.status) this.#clear();
       else this.#retry(gen);
       this.#error = e;
@@ -128,8 +127,7 @@ class AtsourceAvailability extends HTMLElement {
     }
   }
 
-  /** Loads again after the back-off (0.5 s doubling to 15 s, reset once the stream is open): a
-   *  worker that was down or a network that dropped recovers with no click. */
+  /** Loads again after a back-off (0.5 s doubling to 15 s, reset once live): recovers with no click. */
   #retry(gen) {
     setTimeout(() => gen === this.#gen && this.#load(), this.#retryMs);
     this.#retryMs = Math.min(this.#retryMs * 2, 15000);
@@ -204,9 +202,9 @@ class AtsourceAvailability extends HTMLElement {
     this.#pushes++;
     clearTimeout(this.#estimateTimer);
     const gen = this.#gen;
-    // Expected supply (`supply`, delta 0) moves no ATS, its date is the API's: asked at once, of a
-    // replica holding this push's version. Other changes: the API stays the reference and the
-    // dates depend on where stock is, so both are re-read once the edge replica has caught up (<= 1 s).
+    // Expected supply (delta 0) is dated by the API: asked at once, of a replica at this version.
+    // Otherwise the API stays the reference and dates depend on where stock is: re-read once the
+    // edge replica has caught up (<= 1 s).
     if (moves.length < changes.length) this.#refresh(gen, version);
     else this.#estimateTimer = setTimeout(() => this.#refresh(gen), 1200);
   }
@@ -258,8 +256,7 @@ class AtsourceAvailability extends HTMLElement {
     // Refused (a 4xx): retrying would not help; the API's message says why.
     if (this.#error?.status) return box.replaceChildren(el("p", { class: "err", role: "alert" }, t.refused(this.#error.message)));
     if (this.#error) {
-      // Each automatic retry that fails leaves the message alone: not read out again, the focus
-      // kept on "Réessayer".
+      // A failed automatic retry keeps it: not read out again, the focus stays on the button.
       if (box.querySelector(".err")?.textContent === t.unreachable) return;
       return box.replaceChildren(el("p", { class: "err", role: "alert" }, t.unreachable), el("button", { onclick: () => this.#load() }, t.retry));
     }
@@ -267,7 +264,7 @@ class AtsourceAvailability extends HTMLElement {
     if (!a) return box.replaceChildren(el("p", { class: "muted" }, t.loading));
     const [cls, text] = band(a, t, lang);
     const where = el("p", { class: "muted" }, `${place.name ? t.around(place.name) + ", " : ""}${t.near(formatNumber(this.#radius, lang))} · ${t.live} `,
-      // The button gives way to the form: the focus goes to its field, not back to the page's top.
+      // The form replaces the button: the focus goes to its field, not to the page's top.
       el("button", { class: "link", onclick: () => { this.#asking = true; this.#render(); box.querySelector("input").focus(); } }, t.change));
     const o = this.#offers, parts = [el("p", { class: `band ${cls}`, "data-band": cls }, text), where];
     if (this.#mode === "ship" && o) {
