@@ -65,6 +65,11 @@ test("created → picked → shipped → delivered: reserve → pick → ship", 
   assert.equal(tracked.json.timeline[2].detail.note, "Colissimo 6A123");
   const req = await api.post(`/v1/orders/${o.id}/returns?token=${o.trackingToken}`, { reason: "wrong size" });
   assert.equal(req.status, 201, req.text);
+  // The shopper's request sent again (a double click, a lost answer): the same answer, once.
+  const retry = await api.post(`/v1/orders/${o.id}/returns?token=${o.trackingToken}`, { reason: "wrong size" });
+  assert.equal(retry.status, 201, retry.text);
+  assert.equal(retry.headers.get("idempotent-replayed"), "true");
+  assert.deepEqual(retry.json, req.json);
   const ret = await event(o, { type: "returned", location: "L1", lines: [{ sku: "S", qty: 2 }] });
   assert.equal(ret.status, "returned");
   assert.deepEqual(ret.timeline.at(-1).detail, { lines: [{ location: "L1", sku: "S", qty: 2 }], restocked: true });

@@ -489,6 +489,10 @@ export function requestReturn(tx: Tx, id: string, token: string | null, admin: b
     if (token === null) return fail(401, "unauthorized", "the tracking token is required (?token=)");
     if (!sameToken(token, row.token)) return fail(403, "forbidden", "the tracking token does not match this order");
   }
+  // A retry (the shopper's click sent twice, a lost answer) is answered as the request was.
+  if (row.status === "return_requested") {
+    return ok({ id, status: row.status, timeline: timeline(tx, id) }, 201, { "idempotent-replayed": "true" });
+  }
   if (row.status !== "delivered") {
     return fail(409, "invalid_transition", `an order that is ${row.status} cannot be returned: only a delivered order can`, {
       status: row.status,
