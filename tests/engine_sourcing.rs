@@ -33,13 +33,7 @@ fn a_named_profile_sources_and_survives_a_snapshot() {
     );
     let plan = e.source(&req).unwrap();
     assert_eq!(plan.status, Status::Complete);
-    let shipped: u64 = plan
-        .shipments
-        .iter()
-        .flat_map(|s| &s.lines)
-        .map(|l| l.qty)
-        .sum();
-    assert_eq!(shipped, 3);
+    assert_eq!(common::shipped(&plan), 3);
     assert!(
         plan.shipments.iter().all(|s| s.location != "W1"),
         "the Lyon warehouse is beyond 50 km"

@@ -1,5 +1,6 @@
 //! The node budget: a search stopped early says so, and its lower bound is a true bound.
 
+mod common;
 mod sourcing_common;
 
 use atsource::sourcing::optimizer::{solve, Candidate, Problem, Status};
@@ -154,21 +155,7 @@ fn a_partial_plan_under_a_tiny_budget_through_source() {
     use atsource::Engine;
 
     let mut e = Engine::new();
-    let store = |id: &str, lat: f64, lon: f64| atsource::network::LocationInput {
-        id: id.into(),
-        name: None,
-        kind: LocationKind::Store,
-        lat,
-        lon,
-        active: None,
-        ship: None,
-        pickup: None,
-        cost_per_shipment: None,
-        cost_per_unit: None,
-        performance: None,
-        capacity_units: None,
-        safety_stock: None,
-    };
+    let store = |id: &str, lat: f64, lon: f64| common::loc(id, LocationKind::Store, lat, lon);
     e.upsert_locations(vec![
         store("L0", 48.27, 2.66),
         store("L1", 48.30, 2.25),
@@ -192,12 +179,7 @@ fn a_partial_plan_under_a_tiny_budget_through_source() {
         ))
         .unwrap();
         let plan = e.source(&req).unwrap();
-        let shipped: u64 = plan
-            .shipments
-            .iter()
-            .flat_map(|s| &s.lines)
-            .map(|l| l.qty)
-            .sum();
+        let shipped = common::shipped(&plan);
         assert_eq!(
             plan.status,
             atsource::sourcing::Status::Partial,

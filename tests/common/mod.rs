@@ -54,3 +54,12 @@ pub fn set(id: &str, sku: &str, location: &str, on_hand: i32, version: Option<u6
         version,
     }
 }
+
+/// Units a plan ships, in all.
+pub fn shipped(plan: &atsource::sourcing::Plan) -> u64 {
+    plan.shipments
+        .iter()
+        .flat_map(|s| &s.lines)
+        .map(|l| l.qty)
+        .sum()
+}
