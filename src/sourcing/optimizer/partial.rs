@@ -93,7 +93,7 @@ pub(super) fn solve(p: &Problem, start: &[usize], searched: Option<bool>) -> Sol
     }
     let (units, proven_units, used, shipping) = match units_found {
         _ if inst.k >= inst.n() => (most, true, 0, all),
-        // Proven, or found on its own budget: no search again.
+        // Proven by the units' search above: not searched again.
         Some((units, true, _, set)) => (units, true, 0, set),
         _ => most_units(&inst, &mut inc, budget),
     };
