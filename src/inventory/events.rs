@@ -150,38 +150,6 @@ pub struct RawEvent<'a> {
     on_hand: Option<Scalar<'a>>,
     version: Option<Scalar<'a>>,
     date: Option<Scalar<'a>>,
-    /// The first field whose name is an event field's but for case or separators (`Version`,
-    /// `on_hand`), with that field: a typo, not a feed's own field.
-    misspelt: Option<(Cow<'a, str>, &'static str)>,
-}
-
-/// The fields events read.
-const FIELDS: [&str; 9] = [
-    "id", "type", "sku", "location", "qty", "delta", "onHand", "version", "date",
-];
-
-/// The event field that `name` spells but for case, `_`, `-` or spaces (`Version`, `on_hand`,
-/// `QTY`); `None` for the field itself or any other name.
-fn misspelling(name: &str) -> Option<&'static str> {
-    if name.len() > 12 {
-        return None;
-    }
-    let mut plain = [0u8; 12];
-    let mut n = 0;
-    for b in name.bytes().filter(|b| !matches!(b, b'_' | b'-' | b' ')) {
-        *plain.get_mut(n)? = b.to_ascii_lowercase();
-        n += 1;
-    }
-    let plain = plain.get(..n)?;
-    FIELDS
-        .into_iter()
-        .find(|f| {
-            f.len() == n
-                && f.bytes()
-                    .map(|b| b.to_ascii_lowercase())
-                    .eq(plain.iter().copied())
-        })
-        .filter(|&f| f != name)
 }
 
 /// serde's reading of a batch: the reference the decoder in `scan` is tested against.
@@ -200,7 +168,7 @@ pub(super) mod reference {
         OnHand,
         Version,
         Date,
-        Other(String),
+        Other,
     }
 
     impl<'de> Deserialize<'de> for Key {
@@ -222,7 +190,7 @@ pub(super) mod reference {
                         "onHand" => Key::OnHand,
                         "version" => Key::Version,
                         "date" => Key::Date,
-                        other => Key::Other(other.to_string()),
+                        _ => Key::Other,
                     })
                 }
             }
@@ -251,8 +219,7 @@ pub(super) mod reference {
                             Key::OnHand => &mut e.on_hand,
                             Key::Version => &mut e.version,
                             Key::Date => &mut e.date,
-                            Key::Other(name) => {
-                                e.other(Cow::Owned(name));
+                            Key::Other => {
                                 map.next_value::<IgnoredAny>()?;
                                 continue;
                             }
@@ -373,23 +340,8 @@ impl<'a> RawEvent<'a> {
         })
     }
 
-    /// Notes a field events do not read: a misspelt one refuses the event.
-    pub(super) fn other(&mut self, name: Cow<'a, str>) {
-        if self.misspelt.is_none() {
-            if let Some(field) = misspelling(&name) {
-                self.misspelt = Some((name, field));
-            }
-        }
-    }
-
     /// Checks the event: a typed [`Event`], or a `(code, message)` reason.
     pub fn validate(self) -> Result<Event<'a>, (&'static str, String)> {
-        if let Some((name, field)) = self.misspelt {
-            return Err((
-                "invalid_field",
-                format!("unknown field `{name}`: a misspelt `{field}`?"),
-            ));
-        }
         let id = text("id", self.id)?;
         let kind_name = text("type", self.kind)?;
         let sku = text("sku", self.sku)?;
