@@ -153,10 +153,16 @@ test("POST /v1/inventory/events: 401, report with per-event rejections, reserved
       { id: "e4", type: "set", sku: "S".repeat(201), location: "L0", onHand: 5 },
       { id: "i".repeat(201), type: "set", sku: "A", location: "L0", onHand: 50 },
       { id: "e5", type: "set", sku: "S".repeat(200), location: "L0", onHand: 0 },
+      // Not an event, beside good ones: refused alone.
+      null,
+      // A count whose `version` is mistyped would overwrite a newer one: refused.
+      { id: "e6", type: "set", sku: "A", location: "L0", onHand: 1, Version: 3 },
+      // A feed's own fields, whatever their names, are not the engine's business.
+      { id: "e7", type: "adjust", sku: "A", location: "L0", delta: 1, _id: "5f1d7c", ID: "x", Date: "2026-12-07", Type: "feed" },
     ],
   });
   assert.equal(res.status, 200, res.text);
-  assert.equal(res.json.applied, 2);
+  assert.equal(res.json.applied, 3);
   assert.equal(res.json.duplicates, 1);
   assert.deepEqual(res.json.rejected.map((r) => [r.index, r.code]), [
     [1, "unknown_location"],
@@ -164,11 +170,14 @@ test("POST /v1/inventory/events: 401, report with per-event rejections, reserved
     [4, "invalid_quantity"],
     [5, "invalid_field"],
     [6, "invalid_field"],
+    [8, "not_an_object"],
+    [9, "invalid_field"],
   ]);
   assert.equal(res.json.rejected[3].message, "sku: at most 200 characters");
   assert.equal(res.json.rejected[4].message, "id: at most 200 characters");
-  assert.deepEqual(res.json.changes, [{ sku: "A", location: "L0", before: 5, after: 7 }]);
-  assert.equal((await positionMap(api, ["A"]))["A@L0"].onHand, 7);
+  assert.equal(res.json.rejected[6].message, "unknown field `Version`: a misspelt `version`?");
+  assert.deepEqual(res.json.changes, [{ sku: "A", location: "L0", before: 5, after: 8 }]);
+  assert.equal((await positionMap(api, ["A"]))["A@L0"].onHand, 8);
   assertError(await api.admin.post("/v1/inventory/events", { events: "nope" }), 400, "invalid_input");
   assertError(await api.admin.post("/v1/inventory/events", [1, 2]), 400, "invalid_input");
   assertError(await api.call("POST", "/v1/inventory/events", { raw: "[", token: TOKEN }), 400, "bad_json");

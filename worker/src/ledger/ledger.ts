@@ -36,6 +36,11 @@ class UndoneWrite extends Error {
 
 const EMPTY_REPORT: ApplyReport = { applied: 0, duplicates: 0, stale: 0, rejected: [], changes: [], alerts: [] };
 
+/** A key that is `version` but for case, `_`, `-` or spaces, and not `version` itself. */
+function isMisspeltVersion(key: string): boolean {
+  return key !== "version" && key.replace(/[\s_-]/g, "").toLowerCase() === "version";
+}
+
 export class Ledger extends DurableObject<Env> {
   private engine!: Engine;
   private store!: Store;
@@ -116,7 +121,7 @@ export class Ledger extends DurableObject<Env> {
       if (report.applied > 0) {
         const refused = new Set(report.rejected.map((r) => r.index));
         events.forEach((e, i) => {
-          if (e.type !== "incoming" || refused.has(i)) return;
+          if (refused.has(i) || e?.type !== "incoming") return;
           const ats = this.engine.ats(e.sku, e.location);
           changes.push({ sku: e.sku, location: e.location, before: ats, after: ats, supply: true });
         });
@@ -248,14 +253,19 @@ export class Ledger extends DurableObject<Env> {
       const index: number[] = [];
       const reserved: ApplyReport["rejected"] = [];
       events.forEach((e, i) => {
-        const { id, sku } = (e ?? {}) as { id?: unknown; sku?: unknown };
+        const { id, sku, type } = (e ?? {}) as { id?: unknown; sku?: unknown; type?: unknown };
         const tooLong = [["id", id], ["sku", sku]].find(([, v]) => typeof v === "string" && v.length > MAX_SKU_LENGTH);
+        // A feed's own fields are ignored, but one spelling `version` otherwise (`Version`,
+        // `VERSION`, `ver_sion`) on a count is a typo that would make it overwrite a newer one.
+        const misspelt = type === "set" && e !== null && typeof e === "object" ? Object.keys(e).find(isMisspeltVersion) : undefined;
         if (typeof id === "string" && id.startsWith(INTERNAL_PREFIX)) {
           reserved.push({ index: i, code: "reserved_id", message: `id: ids starting with "${INTERNAL_PREFIX}" belong to the ledger` });
         } else if (tooLong) {
           // No cart, reservation or availability query may name a longer SKU: such stock could
           // never be seen or sold. Ids: the ledger remembers 100,000 of them.
           reserved.push({ index: i, code: "invalid_field", message: `${tooLong[0]}: at most ${MAX_SKU_LENGTH} characters` });
+        } else if (misspelt !== undefined) {
+          reserved.push({ index: i, code: "invalid_field", message: `unknown field \`${misspelt}\`: a misspelt \`version\`?` });
         } else {
           passed.push(e as EventInput);
           index.push(i);
