@@ -101,6 +101,22 @@ test("within the bound and with no write since, every read route answers from th
   await api.dispose();
 });
 
+test("a read at a ledger version reads that write; reads naming a version ahead of the ledger share their syncs", async () => {
+  const api = await fx.start({ vars: { READ_MAX_STALENESS_MS: "60000" } });
+  await seed(api, TEN_LOCATIONS, { K: { L0: 2 } });
+  await api.get("/v1/availability?skus=K"); // the replica syncs after the seed
+  const write = await api.admin.post("/v1/inventory/events", { events: [{ id: "k1", type: "adjust", sku: "K", location: "L0", delta: 3 }] });
+  assert.equal(write.status, 200, write.text);
+  assert.equal((await api.get(`/v1/availability?skus=K&version=${write.json.version}`)).json[0].total, 5);
+  // Twenty reads at once naming a version the ledger never reached share their syncs.
+  const before = (await api.admin.get("/v1/ledger")).json.replicaSyncs;
+  const ahead = await Promise.all(Array.from({ length: 20 }, () => api.get("/v1/availability?skus=K&version=999999999")));
+  for (const res of ahead) assert.equal(res.json[0].total, 5);
+  const syncs = (await api.admin.get("/v1/ledger")).json.replicaSyncs - before;
+  assert.ok(syncs <= 6, `${syncs} syncs for 20 reads`);
+  await api.dispose();
+});
+
 test("the demo network loads on the first start and answers every read", async () => {
   const api = await fx.start({ vars: { DEMO_NETWORK: "true" } });
   const started = performance.now();

@@ -60,9 +60,13 @@ export function maxStaleness(env: Env): number {
 }
 
 /** The replica when its sync started at most `bound` ms before `arrived` and after the
- *  `need`-th write of this isolate, holding ledger version `atLeast` or a later one. */
+ *  `need`-th write of this isolate, holding ledger version `atLeast` or synced after `arrived`
+ *  (then it holds every write committed before the request came: a version beyond them is one
+ *  the ledger had not reached, and is not waited for). */
 function fresh(arrived: number, bound: number, need: number, atLeast: number): ReadEngine | null {
-  return current && current.writesSeen >= need && arrived - current.syncedAt <= bound && current.version >= atLeast ? current : null;
+  return current && current.writesSeen >= need && arrived - current.syncedAt <= bound && (current.version >= atLeast || current.syncedAt >= arrived)
+    ? current
+    : null;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -70,8 +74,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /**
  * An engine at most `maxStaleness` old, syncing first when the cached one is older, or when it
  * does not hold ledger version `atLeast` yet (a live push names the version of its change: a
- * client re-reading on a push reads that change). One sync is done for it: a version the ledger
- * has not reached is not waited for.
+ * client re-reading on a push reads that change). For such a version a sync that started after
+ * the request arrived is enough, whatever version it brings, and requests share it: a version
+ * ahead of the ledger costs no more syncs than any read that must sync.
  *
  * Concurrent requests share one sync, but a request never awaits a promise created by another
  * request: workerd cancels a request left with no I/O of its own pending as hung (a 500 "Worker's
@@ -85,10 +90,12 @@ export async function readEngine(env: Env, atLeast = -1): Promise<ReadEngine> {
   const ready = fresh(arrived, bound, need, atLeast);
   if (ready) return ready;
   // Join a sync already under way only if it started recently enough for this request, and
-  // after the writes it has seen.
-  const sync = inflight;
-  if (sync && !sync.settled && arrived - sync.started <= bound && sync.writes >= need) {
-    const giveUp = arrived + JOIN_GIVE_UP_MS; // workerd's clock moves on across timers
+  // after the writes it has seen; then, for a version the replica still lacks, one that another
+  // request started since this one came.
+  const giveUp = arrived + JOIN_GIVE_UP_MS; // workerd's clock moves on across timers
+  for (const since of [arrived - bound, arrived]) {
+    const sync = inflight;
+    if (!sync || sync.settled || sync.started < since || sync.writes < need) continue;
     while (!sync.settled && Date.now() < giveUp) await sleep(JOIN_POLL_MS);
     const joined = fresh(arrived, bound, need, atLeast);
     if (joined) return joined;
