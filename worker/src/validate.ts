@@ -86,16 +86,6 @@ export function queryMode(url: URL): "ship" | "pickup" {
 
 /** A comma-separated list of SKUs: 1 to `max` non-empty names. */
 export function querySkus(url: URL, max: number): string[] {
-  // URLSearchParams reads a percent-encoding that is not UTF-8 (`%ff`) as U+FFFD: a SKU the
-  // client never named.
-  for (const pair of url.search.slice(1).split("&")) {
-    if (!pair.startsWith("skus=")) continue;
-    try {
-      decodeURIComponent(pair.slice(5).replaceAll("+", " "));
-    } catch {
-      throw new HttpError(400, "bad_encoding", "skus: not UTF-8 percent-encoding");
-    }
-  }
   // `skus=A,B`, and also `skus=A&skus=B` (as a form or an HTTP client's array encoding writes).
   const given = url.searchParams.getAll("skus");
   const raw = given.length === 0 ? null : given.join(",");
