@@ -18,7 +18,9 @@ pub struct GeoPoint {
 /// `{lat, lon}`, each once, nothing else. Written out rather than derived: a derived struct also
 /// reads an array in field order, and a coordinate pair is ambiguous — GeoJSON writes `[lon,
 /// lat]`, Leaflet `[lat, lng]` — so `[2.35, 48.85]` (Paris, GeoJSON) would silently be a point
-/// off the Horn of Africa. An array is refused as not an object.
+/// off the Horn of Africa. An array is refused as not an object, so a point does not round-trip
+/// through a format that writes structs as sequences (postcard): snapshots store coordinates as
+/// plain numbers.
 impl<'de> serde::Deserialize<'de> for GeoPoint {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_struct("GeoPoint", FIELDS, PointVisitor)

@@ -99,6 +99,9 @@ pub(super) fn solve(p: &Problem, start: &[usize], searched: Option<bool>) -> Sol
     };
     nodes += used;
     budget = budget.saturating_sub(used);
+    // The most units proven short of the demand: no complete plan exists, whatever the cost
+    // search found out (after `solve_partial`'s caller ran out of budget, say).
+    proven_none |= proven_units && units < inst.total;
     if units == 0 {
         return unfulfillable(&inst, proven_none && proven_units, nodes);
     }
