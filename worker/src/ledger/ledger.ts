@@ -111,20 +111,17 @@ export class Ledger extends DurableObject<Env> {
         }
         throw new Error(`ledger event refused by the engine: ${JSON.stringify(r)}`);
       }
+      for (const c of report.changes) changes.push(c); // no spread: a batch may change 100,000 positions
       if (report.applied > 0) {
         const refused = new Set(report.rejected.map((r) => r.index));
         const kept = refused.size === 0 ? events : events.filter((_, i) => !refused.has(i));
         for (const payload of eventPayloads(kept)) this.version = this.store.append("events", payload);
-      }
-      for (const c of report.changes) changes.push(c); // no spread: a batch may change 100,000 positions
-      // Expected supply moves no ATS, but it moves `availableFrom`: subscribers are told so.
-      if (report.applied > 0) {
-        const refused = new Set(report.rejected.map((r) => r.index));
-        events.forEach((e, i) => {
-          if (refused.has(i) || e?.type !== "incoming") return;
+        // Expected supply moves no ATS, but it moves `availableFrom`: subscribers are told so.
+        for (const e of kept) {
+          if (e.type !== "incoming") continue;
           const ats = this.engine.ats(e.sku, e.location);
           changes.push({ sku: e.sku, location: e.location, before: ats, after: ats, supply: true });
-        });
+        }
       }
       for (const a of report.alerts) alerts.push({ type: "stock", at: iso(now), ...a });
       return report;
