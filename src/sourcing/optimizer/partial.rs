@@ -68,9 +68,10 @@ pub(super) fn solve(p: &Problem, start: &[usize], searched: Option<bool>) -> Sol
         };
         nodes += used;
         budget = budget.saturating_sub(used);
-        if inc.best.is_none() && !finished && inst.k < inst.n() {
+        if inc.best.is_none() && !finished && inst.k < inst.n() && units_found.is_none() {
             // The budget ran out before any complete plan showed up, the shipment limit in the
-            // way of the cost greedy: the units' greedy (no search) may still find one.
+            // way of the cost greedy: the units' greedy (no search) may still find one, unless
+            // the units' search above (which starts with it) already ran.
             let (units, _, _, set) = most_units(&inst, &mut inc, 0);
             if units == inst.total {
                 let _ = inc.offer_and_polish(&inst, &set);
