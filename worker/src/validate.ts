@@ -69,6 +69,13 @@ export function queryNumber(url: URL, name: string, min: number, max: number): n
   return n;
 }
 
+/** A query parameter as a whole number, or undefined when absent. */
+export function queryInteger(url: URL, name: string, min: number, max: number): number | undefined {
+  const n = queryNumber(url, name, min, max);
+  if (n !== undefined && !Number.isInteger(n)) throw invalid(name, "must be an integer");
+  return n;
+}
+
 /** `lat` and `lon` query parameters: both or neither. */
 export function queryPoint(url: URL): { lat: number; lon: number } | undefined {
   const lat = queryNumber(url, "lat", -90, 90);

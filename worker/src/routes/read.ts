@@ -5,7 +5,7 @@ import { readEngine } from "../read";
 import { engineError } from "../reply";
 import type { Ctx } from "../router";
 import { MAX_LINE_QTY } from "./shop";
-import { invalid, MAX_SKU_LENGTH, object, quantity, queryMode, queryNumber, queryPoint, querySkus, string } from "../validate";
+import { invalid, MAX_SKU_LENGTH, object, quantity, queryInteger, queryMode, queryNumber, queryPoint, querySkus, string } from "../validate";
 import spec from "../../openapi.yaml";
 
 /** At most this many SKUs per availability query. */
@@ -70,16 +70,10 @@ export async function availability({ url, env }: Ctx): Promise<Response> {
     if (!near) throw invalid("radiusKm", "needs lat and lon");
     query.radiusKm = radiusKm;
   }
-  const limit = queryNumber(url, "limit", 0, 10_000);
-  if (limit !== undefined) {
-    if (!Number.isInteger(limit)) throw invalid("limit", "must be an integer");
-    query.limit = limit;
-  }
-  const qty = queryNumber(url, "qty", 1, 1e9);
-  if (qty !== undefined) {
-    if (!Number.isInteger(qty)) throw invalid("qty", "must be an integer");
-    query.qty = qty;
-  }
+  const limit = queryInteger(url, "limit", 0, 10_000);
+  if (limit !== undefined) query.limit = limit;
+  const qty = queryInteger(url, "qty", 1, 1e9);
+  if (qty !== undefined) query.qty = qty;
   const today = url.searchParams.get("today");
   if (today !== null) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw invalid("today", "must be a date YYYY-MM-DD");
@@ -88,9 +82,7 @@ export async function availability({ url, env }: Ctx): Promise<Response> {
     // A shopper is never told of supply due on a day already past: late supply is ignored.
     query.today = localToday();
   }
-  const atLeast = queryNumber(url, "version", 0, Number.MAX_SAFE_INTEGER);
-  if (atLeast !== undefined && !Number.isInteger(atLeast)) throw invalid("version", "must be an integer");
-  const { engine, version } = await readEngine(env, atLeast);
+  const { engine, version } = await readEngine(env, queryInteger(url, "version", 0, Number.MAX_SAFE_INTEGER));
   try {
     return jsonWith(engine.availability(query), versionHeaders(version));
   } catch (err) {
