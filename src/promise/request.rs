@@ -83,8 +83,7 @@ pub struct Checked {
 impl DeliveryRequest {
     /// Decodes a JSON request. Field errors inside an inline profile are `invalid_profile`,
     /// inside a delivery configuration (`delivery`, `profile.delivery`) `invalid_delivery_config`,
-    /// the others
-    /// `invalid_input`; each names the field.
+    /// at a line's `qty` `invalid_quantity`, the others `invalid_input`; each names the field.
     pub fn from_json(json: &str) -> Result<Self, PromiseError> {
         crate::from_json(json).map_err(|e| {
             let under = |root: &str| {

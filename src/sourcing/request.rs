@@ -118,7 +118,8 @@ pub(crate) fn is_line_qty(field: &str) -> bool {
 
 impl SourceRequest {
     /// Decodes a JSON request. Field errors inside an inline profile are `invalid_profile`
-    /// (`invalid_delivery_config` in its `delivery`), the others `invalid_input`; each names the
+    /// (`invalid_delivery_config` in its `delivery`), at a line's `qty` `invalid_quantity`, the
+    /// others `invalid_input`; each names the
     /// field.
     pub fn from_json(json: &str) -> Result<Self, SourcingError> {
         crate::from_json(json).map_err(|e| {
