@@ -708,3 +708,35 @@ fn stored_profiles_load_as_an_earlier_build_accepted_them() {
         .set("chf", profile(r#"{"delivery":{"currency":"chf"}}"#))
         .unwrap();
 }
+
+#[test]
+fn a_location_at_exactly_max_distance_is_eligible_however_near() {
+    // The auditor's case: a warehouse 2.3 cm from the destination, maxDistanceKm set to exactly
+    // that distance (the spatial index's rounding at such distances once left it out).
+    let network = Network::from_locations(vec![place(
+        "W",
+        LocationKind::Warehouse,
+        48.80026410065731,
+        2.299829037372954,
+    )]);
+    let inventory = stocked(&network, &[("S", "W", 2)]);
+    let destination = atsource::network::GeoPoint {
+        lat: 48.80026430460089,
+        lon: 2.299829037372954,
+    };
+    let d = haversine_km(destination, network.get(0).expect("W").point());
+    assert!(d < 1e-4, "{d}");
+    let req = |km: f64| {
+        request(&format!(
+            r#"{{"lines":[{{"sku":"S","qty":1}}],"destination":{{"lat":{},"lon":{}}},
+                "profile":{{"maxDistanceKm":{km:?}}}}}"#,
+            destination.lat, destination.lon
+        ))
+    };
+    let plan = source(&network, &inventory, &Profiles::new(), &req(d)).expect("sourced");
+    assert_eq!(plan.status, Status::Complete);
+    assert_eq!(locations(&plan), ["W"]);
+    let below = f64::from_bits(d.to_bits() - 1);
+    let plan = source(&network, &inventory, &Profiles::new(), &req(below)).expect("sourced");
+    assert_eq!(plan.status, Status::Unfulfillable);
+}

@@ -125,8 +125,23 @@ pub fn haversine_km(a: GeoPoint, b: GeoPoint) -> f64 {
 /// Chord length grows monotonically with arc length, so a Euclidean radius query on unit vectors
 /// finds exactly the points within a great-circle radius.
 pub fn chord2_for_km(km: f64) -> f64 {
+    let chord = chord_for_km(km);
+    chord * chord
+}
+
+fn chord_for_km(km: f64) -> f64 {
     let angle = (km / EARTH_RADIUS_KM).min(std::f64::consts::PI);
-    let chord = 2.0 * (angle / 2.0).sin();
+    2.0 * (angle / 2.0).sin()
+}
+
+/// The squared chord a Euclidean query on unit vectors must search within so as to miss no point
+/// whose haversine distance is at most `km` (the exact distance then decides): [`chord2_for_km`]
+/// widened for rounding. Relatively (1e-9) for the two formulas' rounding at any distance, and
+/// absolutely: a unit vector's coordinates are each a few ulps of 1 (about 1e-16) off, so the
+/// chord between two points centimetres apart (about 1e-9) is off by up to 1e-7 of itself, which
+/// no relative margin of that size covers. 1e-12 of the unit sphere is 6 micrometres.
+pub fn search_chord2_for_km(km: f64) -> f64 {
+    let chord = chord_for_km(km) * (1.0 + 1e-9) + 1e-12;
     chord * chord
 }
 
