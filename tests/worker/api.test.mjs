@@ -362,6 +362,14 @@ test("orders: 201, replay, 404, 409, tracking token, events, returns, report", a
   assert.equal(report.status, 200);
   assert.equal(report.json.orders, 1);
   assert.deepEqual(report.json.byStatus, { return_requested: 1 });
+  // Parameters left empty by the documented templates (`?from=&to=`, `?status=&limit=`) are absent.
+  assert.deepEqual((await api.admin.get("/v1/reports/orders?from=&to=")).json, report.json);
+  const listed = await api.admin.get("/v1/orders?status=&limit=");
+  assert.equal(listed.status, 200, listed.text);
+  assert.deepEqual(listed.json, (await api.admin.get("/v1/orders")).json);
+  assert.equal((await api.admin.get("/v1/orders?status=%20return_requested")).json.orders.length, 1);
+  assertError(await api.admin.get("/v1/orders?status=lost"), 400, "invalid_input");
+  assertError(await api.admin.get("/v1/orders?limit=1.5"), 400, "invalid_input");
 });
 
 test("alerts and live routes: 401 without the token, 426 without an upgrade, 400 bad subscription", async () => {

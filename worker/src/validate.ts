@@ -69,6 +69,15 @@ export function queryNumber(url: URL, name: string, min: number, max: number): n
   return n;
 }
 
+/**
+ * A query parameter's text, trimmed, or undefined when absent or blank: a query built from a
+ * template (`?status=&limit=`) leaves an unset parameter empty, as `queryNumber` reads it.
+ */
+export function queryText(url: URL, name: string): string | undefined {
+  const raw = url.searchParams.get(name)?.trim();
+  return raw === undefined || raw === "" ? undefined : raw;
+}
+
 /** A query parameter as a whole number, or undefined when absent. */
 export function queryInteger(url: URL, name: string, min: number, max: number): number | undefined {
   const n = queryNumber(url, name, min, max);
@@ -86,7 +95,7 @@ export function queryPoint(url: URL): { lat: number; lon: number } | undefined {
 
 /** `mode=ship|pickup`, default ship. */
 export function queryMode(url: URL): "ship" | "pickup" {
-  const mode = url.searchParams.get("mode")?.trim() || "ship";
+  const mode = queryText(url, "mode") ?? "ship";
   if (mode !== "ship" && mode !== "pickup") throw invalid("mode", "must be ship or pickup");
   return mode;
 }

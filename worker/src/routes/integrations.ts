@@ -5,7 +5,7 @@ import { hubOf, ledgerOf } from "../env";
 import { INGEST_LIMIT, json, readJson, readText, replyResponse, requireIngestToken } from "../http";
 import { ORDER_STATUSES, type OrderStatus } from "../ledger/orders";
 import type { Ctx } from "../router";
-import { array, integer, invalid, known, object, queryNumber, querySkus, string } from "../validate";
+import { array, invalid, known, object, queryInteger, querySkus, queryText, string } from "../validate";
 
 /** At most this many events per batch (the body limit usually binds first). */
 const MAX_EVENTS = 100_000;
@@ -76,8 +76,7 @@ export async function setThreshold({ request, url, env }: Ctx): Promise<Response
 export async function positions({ request, url, env }: Ctx): Promise<Response> {
   requireIngestToken(request, url, env);
   const skus = querySkus(url, 200);
-  const location = url.searchParams.get("location");
-  return replyResponse(await ledgerOf(env).positions(skus, location === "" ? null : location));
+  return replyResponse(await ledgerOf(env).positions(skus, queryText(url, "location") ?? null));
 }
 
 /** GET /v1/ledger: the ledger's version, journal and counts. */
@@ -90,10 +89,9 @@ export async function ledgerStatus({ request, url, env }: Ctx): Promise<Response
 /** GET /v1/orders?status=&limit=: the latest orders for operations (newest first). */
 export async function listOrders({ request, url, env }: Ctx): Promise<Response> {
   requireIngestToken(request, url, env);
-  const status = url.searchParams.get("status");
+  const status = queryText(url, "status") ?? null;
   if (status !== null && !ORDER_STATUSES.includes(status as OrderStatus)) throw invalid("status", `must be one of ${ORDER_STATUSES.join(", ")}`);
-  const limit = queryNumber(url, "limit", 1, 200) ?? 50;
-  if (!Number.isInteger(limit)) throw invalid("limit", "must be an integer in [1, 200]");
+  const limit = queryInteger(url, "limit", 1, 200) ?? 50;
   return replyResponse(await ledgerOf(env).orders(status, limit));
 }
 
@@ -101,8 +99,8 @@ export async function listOrders({ request, url, env }: Ctx): Promise<Response> 
 export async function ordersReport({ request, url, env }: Ctx): Promise<Response> {
   requireIngestToken(request, url, env);
   const day = (name: string): string | null => {
-    const v = url.searchParams.get(name);
-    if (v === null) return null;
+    const v = queryText(url, name);
+    if (v === undefined) return null;
     const t = Date.parse(`${v}T00:00:00Z`);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== v) {
       throw invalid(name, "must be a date YYYY-MM-DD");
@@ -117,7 +115,7 @@ export async function ordersReport({ request, url, env }: Ctx): Promise<Response
 /** GET /v1/alerts?limit=: the latest alerts (the operations stream's history). */
 export async function recentAlerts({ request, url, env }: Ctx): Promise<Response> {
   requireIngestToken(request, url, env);
-  const limit = queryNumber(url, "limit", 1, 200) ?? 50;
-  return json({ alerts: await hubOf(env).recentAlerts(integer(limit, "limit", 1, 200)) });
+  const limit = queryInteger(url, "limit", 1, 200) ?? 50;
+  return json({ alerts: await hubOf(env).recentAlerts(limit) });
 }
 

@@ -5,7 +5,7 @@ import { readEngine } from "../read";
 import { engineError } from "../reply";
 import type { Ctx } from "../router";
 import { MAX_LINE_QTY } from "./shop";
-import { invalid, MAX_SKU_LENGTH, object, quantity, queryInteger, queryMode, queryNumber, queryPoint, querySkus, string } from "../validate";
+import { invalid, MAX_SKU_LENGTH, object, quantity, queryInteger, queryMode, queryNumber, queryPoint, querySkus, queryText, string } from "../validate";
 import spec from "../../openapi.yaml";
 
 /** At most this many SKUs per availability query. */
@@ -74,8 +74,8 @@ export async function availability({ url, env }: Ctx): Promise<Response> {
   if (limit !== undefined) query.limit = limit;
   const qty = queryInteger(url, "qty", 1, 1e9);
   if (qty !== undefined) query.qty = qty;
-  const today = url.searchParams.get("today");
-  if (today !== null) {
+  const today = queryText(url, "today");
+  if (today !== undefined) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw invalid("today", "must be a date YYYY-MM-DD");
     query.today = today;
   } else {
