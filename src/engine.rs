@@ -293,8 +293,9 @@ impl Engine {
             postcard::from_bytes(payload).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
         let mut ids = rustc_hash::FxHashSet::default();
         for (i, l) in state.locations.iter().enumerate() {
-            // What upsertLocations would refuse, a snapshot cannot bring in either.
-            if let Err(e) = l.check(&format!("locations[{i}]")) {
+            // What upsertLocations would refuse, a snapshot cannot bring in either (costs
+            // aside: any finite one an earlier build took).
+            if let Err(e) = l.check(&format!("locations[{i}]"), f64::MAX) {
                 return Err(SnapshotError::Corrupt(e.to_string()).into());
             }
             if !ids.insert(l.id.as_str()) {

@@ -553,6 +553,11 @@ fn bad_locations_are_refused_whole() {
             "[1].costPerUnit",
             Box::new(|l| l.cost_per_unit = Some(-1.0)),
         ),
+        // A cost so large that a plan's cost would overflow to Infinity (an auditor's 1e308).
+        (
+            "[1].costPerShipment",
+            Box::new(|l| l.cost_per_shipment = Some(1e308)),
+        ),
         (
             "[1].capacityUnits",
             Box::new(|l| l.capacity_units = Some(-3.0)),

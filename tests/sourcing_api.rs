@@ -256,6 +256,12 @@ fn bad_input_is_refused_with_a_code_and_a_field() {
     );
     assert_eq!(
         err(&format!(
+            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"costPerUnitKm":1e308}}}}"#
+        )),
+        ("invalid_profile", "profile.costPerUnitKm".into())
+    );
+    assert_eq!(
+        err(&format!(
             r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"ranks":{{"ST-PARIS-1":0}}}}}}"#
         )),
         ("invalid_profile", "profile.ranks.ST-PARIS-1".into())
@@ -739,4 +745,31 @@ fn a_location_at_exactly_max_distance_is_eligible_however_near() {
     let below = f64::from_bits(d.to_bits() - 1);
     let plan = source(&network, &inventory, &Profiles::new(), &req(below)).expect("sourced");
     assert_eq!(plan.status, Status::Unfulfillable);
+}
+
+#[test]
+fn the_largest_costs_allowed_still_price_every_plan_with_a_number() {
+    // Every cost at its ceiling, the largest cart and the farthest location: no cost of the plan
+    // overflows (an auditor's costPerUnit of 1e308 answered totalCost null, optimal true).
+    let max = atsource::network::MAX_COST;
+    let mut far = place("FAR", LocationKind::Warehouse, -45.0, 179.0);
+    far.cost_per_shipment = max;
+    far.cost_per_unit = max;
+    far.performance = 0.0;
+    let network = Network::from_locations(vec![far]);
+    let inventory = stocked(&network, &[("S", "FAR", i32::MAX)]);
+    let req = request(&format!(
+        r#"{{"lines":[{{"sku":"S","qty":1000000000}}],"destination":{{"lat":45,"lon":-1}},
+            "profile":{{"costPerShipment":{max},"costPerKm":{max},"costPerUnitKm":{max},
+                        "performancePenalty":{max}}}}}"#
+    ));
+    let plan = source(&network, &inventory, &Profiles::new(), &req).expect("sourced");
+    assert_eq!(plan.status, Status::Complete);
+    assert!(
+        plan.total_cost.is_finite() && plan.total_cost > 1e20,
+        "{}",
+        plan.total_cost
+    );
+    assert!(plan.lower_bound.is_finite());
+    assert!(plan.shipments.iter().all(|s| s.cost.is_finite()));
 }

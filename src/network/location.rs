@@ -5,6 +5,24 @@ use serde::{Deserialize, Serialize};
 use super::geo::GeoPoint;
 use crate::InputError;
 
+/// The largest cost a location or a sourcing profile may name, per shipment, unit or km: far
+/// beyond any currency's prices, and small enough that no plan's cost can overflow (at most about
+/// 1e26 with the largest carts and distances), so that every cost a plan reports is a number.
+pub const MAX_COST: f64 = 1e9;
+
+/// Checks a cost field: a number in [0, [`MAX_COST`]], else the message saying so.
+pub fn check_cost(cost: f64) -> Result<f64, String> {
+    if (0.0..=MAX_COST).contains(&cost) {
+        Ok(cost)
+    } else {
+        Err(cost_range())
+    }
+}
+
+fn cost_range() -> String {
+    format!("must be a number in [0, {MAX_COST}]")
+}
+
 /// Whether a location is a store (sells over the counter, may offer click & collect) or a warehouse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -114,7 +132,9 @@ impl Location {
     /// performance and costs; counts are unsigned by type): [`LocationInput::validate`] checks
     /// an input with it, and a snapshot's locations are checked with it when read back (the
     /// checksum proves only that the bytes are the ones written). `at` names it in errors.
-    pub fn check(&self, at: &str) -> Result<(), InputError> {
+    /// Costs go up to `max_cost`: [`MAX_COST`] for an input, `f64::MAX` for a snapshot, which
+    /// holds what earlier builds accepted (any finite cost) and must load as it was written.
+    pub fn check(&self, at: &str, max_cost: f64) -> Result<(), InputError> {
         let f = |name: &str| format!("{at}.{name}");
         if self.id.is_empty() {
             return Err(InputError::new(f("id"), "must not be empty"));
@@ -130,8 +150,8 @@ impl Location {
             ("costPerShipment", self.cost_per_shipment),
             ("costPerUnit", self.cost_per_unit),
         ] {
-            if !(cost.is_finite() && cost >= 0.0) {
-                return Err(InputError::new(f(name), "must be a finite number >= 0"));
+            if !(cost.is_finite() && (0.0..=max_cost).contains(&cost)) {
+                return Err(InputError::new(f(name), cost_range()));
             }
         }
         Ok(())
@@ -170,7 +190,7 @@ impl LocationInput {
         };
         // The fields a location holds as given first, then the counts: errors name the first
         // bad field in this order.
-        location.check(at)?;
+        location.check(at, MAX_COST)?;
         location.capacity_units = self
             .capacity_units
             .map(|c| count(f("capacityUnits"), c))

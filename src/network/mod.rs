@@ -9,7 +9,7 @@ use thiserror::Error;
 
 pub use geo::{haversine_km, GeoPoint};
 pub use index::GeoIndex;
-pub use location::{Location, LocationInput, LocationKind};
+pub use location::{check_cost, Location, LocationInput, LocationKind, MAX_COST};
 
 use crate::InputError;
 

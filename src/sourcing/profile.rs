@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::optimizer::DEFAULT_BUDGET;
 use super::SourcingError;
-use crate::network::LocationKind;
+use crate::network::{check_cost, LocationKind};
 use crate::promise::{DeliveryConfig, PromiseError};
 
 /// Most strategies a profile may list.
@@ -479,8 +479,8 @@ impl Profile {
             ("costPerRank", self.cost_per_rank, &mut s.cost_per_rank),
         ];
         for (field, value, slot) in costs {
-            if let Some(v) = non_negative(at, field, value)? {
-                *slot = v;
+            if let Some(v) = value {
+                *slot = check_cost(v).map_err(|m| SourcingError::profile(path(at, field), m))?;
             }
         }
         if let Some(ranks) = &self.ranks {
