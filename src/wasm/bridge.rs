@@ -116,8 +116,8 @@ pub fn request_text_under(value: &JsValue, what: &str, under: &str) -> Result<St
         return text(value, what);
     }
     let s = stringify_finite(value).map_err(|thrown| {
-        // `path \0 value` for a non-finite number, the path within `value` as the core's
-        // errors name fields (`lines[1].qty`); an Error for a BigInt or a cycle.
+        // `path \0 value` for a non-finite number or a BigInt (`5n`), the path within `value`
+        // as the core's errors name fields (`lines[1].qty`); an Error for a cycle.
         let named = thrown.as_string();
         match named.as_deref().and_then(|t| t.rsplit_once('\0')) {
             Some((path, got)) => {
@@ -126,7 +126,12 @@ pub fn request_text_under(value: &JsValue, what: &str, under: &str) -> Result<St
                     (p, "") => p.to_string(),
                     (p, u) => prefixed(u, p),
                 };
-                let e = InputError::new(field, format!("must be a finite number, got {got}"));
+                let message = if got.ends_with('n') {
+                    format!("is a BigInt ({got}), which JSON cannot hold: pass a number")
+                } else {
+                    format!("must be a finite number, got {got}")
+                };
+                let e = InputError::new(field, message);
                 to_js(non_finite(e, what))
             }
             None => unserializable(what, &thrown),

@@ -142,13 +142,21 @@ export function encodeInto(s, memory, ptr, cap) {
 // JSON text of a request object, refusing NaN and ±Infinity: JSON.stringify writes them as null,
 // which an optional field would read as "absent" (a NaN cost would silently become 0). Throws
 // the string `path \0 value` naming where the number is (`lines[1].qty`, empty for the value
-// itself) and what it held. The text comes from a plain JSON.stringify (a replacer function
-// would run for every value, strings included: a tenth of an availability call); only a text
-// holding `null` is walked, to tell a null given from a number that became one.
+// itself) and what it held (a BigInt, which JSON.stringify refuses, as `5n`). The text comes
+// from a plain JSON.stringify (a replacer function would run for every value, strings included:
+// a tenth of an availability call); only a text holding `null`, or one JSON.stringify refused,
+// is walked, to tell a null given from a number that became one and to find the BigInt.
 export function stringifyFinite(value) {
-  const text = JSON.stringify(value);
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch (err) {
+    const bad = nonFinite(value, "", "", new Set());
+    if (bad !== undefined) throw `${bad.path}\0${bad.value}`;
+    throw err; // a cycle, a throwing getter or toJSON: said as it is
+  }
   if (text !== undefined && text.includes("null")) {
-    const bad = nonFinite(value, "", "");
+    const bad = nonFinite(value, "", "", new Set());
     if (bad !== undefined) throw `${bad.path}\0${bad.value}`;
   }
   return text;
@@ -282,24 +290,27 @@ function messageOf(e) {
 // `path` (the value's own) with the keys and indexes leading to it, and `key` is the name a
 // JSON.stringify replacer would see (what `toJSON` is given); undefined when there is none.
 // Called only on values that JSON.stringify accepted, so there is no cycle.
-function nonFinite(value, key, path) {
+function nonFinite(value, key, path, open) {
   if (typeof value === "number") {
     return Number.isFinite(value) ? undefined : { path, value: String(value) };
   }
+  if (typeof value === "bigint") return { path, value: `${value}n` };
   if (typeof value !== "object" || value === null) return undefined;
-  if (typeof value.toJSON === "function") return nonFinite(value.toJSON(key), key, path);
+  if (typeof value.toJSON === "function") return nonFinite(value.toJSON(key), key, path, open);
+  // A cycle (which JSON.stringify refused) is not walked round: the objects being walked.
+  if (open.has(value)) return undefined;
+  open.add(value);
+  let bad;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const bad = nonFinite(value[i], String(i), `${path}[${i}]`);
-      if (bad !== undefined) return bad;
+    for (let i = 0; i < value.length && bad === undefined; i++) bad = nonFinite(value[i], String(i), `${path}[${i}]`, open);
+  } else {
+    for (const k of Object.keys(value)) {
+      bad = nonFinite(value[k], k, path === "" ? k : `${path}.${k}`, open);
+      if (bad !== undefined) break;
     }
-    return undefined;
   }
-  for (const k of Object.keys(value)) {
-    const bad = nonFinite(value[k], k, path === "" ? k : `${path}.${k}`);
-    if (bad !== undefined) return bad;
-  }
-  return undefined;
+  open.delete(value);
+  return bad;
 }
 
 // The engine's errors: an Error with a stable `code`, and `field` when one is known. Built here
