@@ -267,3 +267,61 @@ test("ids holding ':' never make two held lines share an event id: every unit is
   assert.deepEqual([p["X:Y@A"].picking, p["Y@A:X"].picking], [2, 3]);
   await api.dispose();
 });
+
+test("an integration's release, pick or ship cannot free units the ledger's reservations and orders hold (held_units)", async () => {
+  const api = await fx.start();
+  await seed(api, TEN_LOCATIONS.slice(0, 1), { H: { L0: 10 } });
+  const ingest = async (events) => {
+    const res = await api.admin.post("/v1/inventory/events", { events });
+    assert.equal(res.status, 200, res.text);
+    return res.json;
+  };
+  const hold = await api.post("/v1/reservations", { idempotencyKey: "h-1", lines: [{ sku: "H", qty: 3 }], destination: PARIS });
+  assert.equal(hold.status, 201, hold.text);
+  // The POS holds 2 of its own beside the shopper's 3: reserved 5, ATS 5.
+  assert.equal((await ingest([{ id: "pos-r1", type: "reserve", sku: "H", location: "L0", qty: 2 }])).applied, 1);
+
+  // Releasing 3 would free one of the shopper's units: refused, nothing moves (and the batch's
+  // other events apply). The POS's own 2 release.
+  const mixed = await ingest([
+    { id: "pos-x1", type: "release", sku: "H", location: "L0", qty: 2 },
+    { id: "pos-x2", type: "release", sku: "H", location: "L0", qty: 1 },
+    { id: "pos-a1", type: "adjust", sku: "H", location: "L0", delta: 1 },
+  ]);
+  assert.equal(mixed.applied, 2);
+  assert.deepEqual(mixed.rejected.map((r) => [r.index, r.code]), [[1, "held_units"]]);
+  assert.match(mixed.rejected[0].message, /release would take reserved at L0 below the 3 units/);
+  let p = (await positionMap(api, ["H"]))["H@L0"];
+  assert.deepEqual(p, { onHand: 11, reserved: 3, picking: 0, ats: 8 });
+
+  // A retry of the applied ones is a duplicate, not a refusal; the refused one is refused again.
+  const retry = await ingest([
+    { id: "pos-x1", type: "release", sku: "H", location: "L0", qty: 2 },
+    { id: "pos-x2", type: "release", sku: "H", location: "L0", qty: 1 },
+  ]);
+  assert.equal(retry.duplicates, 1);
+  assert.deepEqual(retry.rejected.map((r) => [r.index, r.code]), [[1, "held_units"]]);
+
+  // The order keeps the units; a WMS pick of them outside the order's events is refused, and so
+  // is a ship of the picked units once the order is picked.
+  const order = await api.post("/v1/orders", { reservationId: hold.json.id });
+  assert.equal(order.status, 201, order.text);
+  assert.deepEqual((await ingest([{ id: "wms-p1", type: "pick", sku: "H", location: "L0", qty: 3 }])).rejected.map((r) => r.code), ["held_units"]);
+  const picked = await api.admin.post(`/v1/orders/${order.json.id}/events`, { type: "picked" });
+  assert.equal(picked.status, 200, picked.text);
+  assert.deepEqual((await ingest([{ id: "wms-s1", type: "ship", sku: "H", location: "L0", qty: 1 }])).rejected.map((r) => r.code), ["held_units"]);
+  p = (await positionMap(api, ["H"]))["H@L0"];
+  assert.deepEqual(p, { onHand: 11, reserved: 0, picking: 3, ats: 8 });
+  // Units the WMS picked for itself ship as it says.
+  const own = await ingest([
+    { id: "wms-r2", type: "reserve", sku: "H", location: "L0", qty: 1 },
+    { id: "wms-p2", type: "pick", sku: "H", location: "L0", qty: 1 },
+    { id: "wms-s2", type: "ship", sku: "H", location: "L0", qty: 1 },
+  ]);
+  assert.deepEqual([own.applied, own.rejected], [3, []]);
+  const shipped = await api.admin.post(`/v1/orders/${order.json.id}/events`, { type: "shipped" });
+  assert.equal(shipped.status, 200, shipped.text);
+  p = (await positionMap(api, ["H"]))["H@L0"];
+  assert.deepEqual(p, { onHand: 7, reserved: 0, picking: 0, ats: 7 });
+  await api.dispose();
+});

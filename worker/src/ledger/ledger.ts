@@ -10,6 +10,7 @@ import type { LiveAlert, LiveChange } from "../live/messages";
 import { engineError, fail, ok, type Reply } from "../reply";
 import { MAX_SKU_LENGTH } from "../validate";
 import { loadDemo } from "./demo";
+import { ledgerHolds, overdrawn, positionKey, watchedPositions, type Held } from "./holds";
 import { applyOrderEvent, createOrder, getOrder, listOrders, requestReturn, type OrderEvent } from "./orders";
 import { ordersReport } from "./reports";
 import { findReservation, nextExpiry, release, reserve, sweepExpired, view, type ReservationRequest } from "./reservations";
@@ -31,6 +32,16 @@ function readOnly(): never {
 class UndoneWrite extends Error {
   constructor(readonly reply: Reply<never>) {
     super("write undone");
+  }
+}
+
+/**
+ * Thrown inside an ingest write whose batch took positions below what the ledger holds there:
+ * the write is undone, and the batch applied again without `refused` (index → why).
+ */
+class Overdrawn extends Error {
+  constructor(readonly refused: Map<number, string>) {
+    super("the ledger's holds overdrawn");
   }
 }
 
@@ -243,13 +254,36 @@ export class Ledger extends DurableObject<Env> {
 
   // ---- integrations ------------------------------------------------------------------------
 
-  /** A batch of inventory events from an ERP/WMS/POS: each stands alone, as in `applyEvents`. */
+  /**
+   * A batch of inventory events from an ERP/WMS/POS: each stands alone, as in `applyEvents`. A
+   * `release`, `pick` or `ship` that would take a position below what the ledger's reservations
+   * and orders hold there is refused (`held_units`, see ./holds.ts): the batch is applied, and
+   * when it overdrew, undone and applied again without those events (each round refuses at
+   * least one more, so it ends).
+   */
   ingest(events: unknown[]): Reply {
+    const held = new Map<number, string>();
+    for (;;) {
+      try {
+        return this.ingestOnce(events, held);
+      } catch (err) {
+        if (!(err instanceof Overdrawn)) throw err;
+        for (const [i, why] of err.refused) held.set(i, why);
+      }
+    }
+  }
+
+  private ingestOnce(events: unknown[], held: ReadonlyMap<number, string>): Reply {
     return this.write((tx) => {
       const passed: EventInput[] = [];
       const index: number[] = [];
       const reserved: ApplyReport["rejected"] = [];
       events.forEach((e, i) => {
+        const why = held.get(i);
+        if (why !== undefined) {
+          reserved.push({ index: i, code: "held_units", message: why });
+          return;
+        }
         const { id, sku, type } = (e ?? {}) as { id?: unknown; sku?: unknown; type?: unknown };
         const tooLong = [["id", id], ["sku", sku]].find(([, v]) => typeof v === "string" && v.length > MAX_SKU_LENGTH);
         // A feed's own fields are ignored, but one spelling `version` otherwise (`Version`,
@@ -268,7 +302,23 @@ export class Ledger extends DurableObject<Env> {
           index.push(i);
         }
       });
+      const watched = watchedPositions(passed);
+      const counts = (key: string): Held => {
+        const [sku, location] = key.split("\u0000") as [string, string];
+        let p: PositionView | undefined;
+        try {
+          p = tx.engine.position(sku, location);
+        } catch {
+          p = undefined; // an unknown location or a malformed id: the engine refuses its events
+        }
+        return { reserved: p?.reserved ?? 0, picking: p?.picking ?? 0 };
+      };
+      const before = new Map([...watched].map((key) => [key, counts(key)]));
       const report = tx.ingest(passed);
+      if (report.applied > 0 && watched.size > 0) {
+        const over = overdrawn(passed, ledgerHolds(tx, watched), before, (sku, location) => counts(positionKey(sku, location)));
+        if (over.size > 0) throw new Overdrawn(new Map([...over].map(([i, why]) => [index[i]!, why])));
+      }
       const rejected = [...report.rejected.map((r) => ({ ...r, index: index[r.index]! })), ...reserved].sort((a, b) => a.index - b.index);
       return ok({ ...report, rejected, version: this.version });
     });

@@ -1,0 +1,91 @@
+// What the ledger's own commitments keep in a position's counts: held reservations and orders not
+// yet picked in `reserved`, picked orders not yet shipped in `picking`. An integration's batch
+// (a WMS, a POS) moves the same counts with `release`, `pick` and `ship`; one that took a position
+// below what the ledger holds there would hand units promised to a shopper back to the shelf, and
+// they would sell twice. The ingest route refuses such events (`held_units`): the ledger's units
+// move through its own routes (DELETE /v1/reservations/{id}, POST /v1/orders/{id}/events).
+import type { EventInput, Plan } from "atsource";
+import { heldUnits } from "./reservations";
+import type { Tx } from "./tx";
+
+/** The counts an integration's event may lower, and the event types that lower each. */
+const LOWERS = { reserved: ["release", "pick"], picking: ["ship"] } as const;
+
+type Count = keyof typeof LOWERS;
+
+/** Units the ledger holds at one position. */
+export type Held = Record<Count, number>;
+
+/** The key of a position in the maps below. */
+export function positionKey(sku: string, location: string): string {
+  return `${sku}\u0000${location}`;
+}
+
+/** The positions whose `reserved` or `picking` the batch may lower (each event's type decides). */
+export function watchedPositions(events: readonly EventInput[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of events) {
+    if (typeof e.sku !== "string" || typeof e.location !== "string") continue;
+    if (LOWERS.reserved.includes(e.type as never) || LOWERS.picking.includes(e.type as never)) out.add(positionKey(e.sku, e.location));
+  }
+  return out;
+}
+
+/** What the ledger holds at each of `positions` (absent: nothing). */
+export function ledgerHolds(tx: Pick<Tx, "store">, positions: ReadonlySet<string>): Map<string, Held> {
+  const out = new Map<string, Held>();
+  const add = (sku: string, location: string, count: Count, qty: number) => {
+    const key = positionKey(sku, location);
+    if (!positions.has(key)) return;
+    const held = out.get(key) ?? { reserved: 0, picking: 0 };
+    held[count] += qty;
+    out.set(key, held);
+  };
+  for (const { plan } of tx.store.sql.exec<{ plan: string }>("SELECT plan FROM reservations WHERE status = 'held'")) {
+    for (const u of heldUnits(JSON.parse(plan) as Plan)) add(u.sku, u.location, "reserved", u.qty);
+  }
+  const lines = tx.store.sql.exec<{ sku: string; location: string; qty: number; status: string }>(
+    `SELECT l.sku, l.location, l.qty, o.status FROM order_lines l JOIN orders o ON o.id = l.order_id
+      WHERE o.status IN ('created', 'picked')`,
+  );
+  for (const l of lines) add(l.sku, l.location, l.status === "created" ? "reserved" : "picking", l.qty);
+  return out;
+}
+
+/**
+ * Events of `events` (by index, with why) to refuse so that no position ends below what the
+ * ledger holds there: where the batch took a count below the ledger's hold (and lower than it was
+ * before the batch: a position already below is not held against unrelated events), the last
+ * events lowering that count there, as many as cover the shortfall. The caller applies the batch
+ * again without them and asks again (a refused `pick` gives `reserved` back but takes `picking`
+ * down, an event may have been a duplicate that moved nothing). `before` and `after` read a
+ * position's counts before and after the batch; `held` is [`ledgerHolds`]'s answer.
+ */
+export function overdrawn(
+  events: readonly EventInput[],
+  held: ReadonlyMap<string, Held>,
+  before: ReadonlyMap<string, Held>,
+  after: (sku: string, location: string) => Held,
+): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const [key, h] of held) {
+    const [sku, location] = key.split("\u0000") as [string, string];
+    const now = after(sku, location);
+    const was = before.get(key) ?? { reserved: 0, picking: 0 };
+    for (const count of Object.keys(LOWERS) as Count[]) {
+      let short = Math.min(h[count], was[count]) - now[count];
+      for (let i = events.length - 1; i >= 0 && short > 0; i--) {
+        const e = events[i]!;
+        if (e.sku !== sku || e.location !== location || !(LOWERS[count] as readonly string[]).includes(e.type)) continue;
+        out.set(
+          i,
+          `${e.type} would take ${count} at ${location} below the ${h[count]} units the ledger's ` +
+            `${count === "reserved" ? "reservations and orders hold" : "picked orders hold"} there: ` +
+            "release a reservation with DELETE /v1/reservations/{id}, move an order with POST /v1/orders/{id}/events",
+        );
+        short -= "qty" in e && typeof e.qty === "number" && e.qty > 0 ? e.qty : 1;
+      }
+    }
+  }
+  return out;
+}
