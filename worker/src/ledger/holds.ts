@@ -4,8 +4,7 @@
 // below what the ledger holds there would hand units promised to a shopper back to the shelf, and
 // they would sell twice. The ingest route refuses such events (`held_units`): the ledger's units
 // move through its own routes (DELETE /v1/reservations/{id}, POST /v1/orders/{id}/events).
-import type { EventInput, Plan } from "atsource";
-import { heldUnits } from "./reservations";
+import type { EventInput } from "atsource";
 import type { Tx } from "./tx";
 
 /** The counts an integration's event may lower, and the event types that lower each. */
@@ -41,12 +40,21 @@ export function ledgerHolds(tx: Pick<Tx, "store">, positions: ReadonlySet<string
     held[count] += qty;
     out.set(key, held);
   };
-  for (const { plan } of tx.store.sql.exec<{ plan: string }>("SELECT plan FROM reservations WHERE status = 'held'")) {
-    for (const u of heldUnits(JSON.parse(plan) as Plan)) add(u.sku, u.location, "reserved", u.qty);
-  }
+  // The held reservations' units, read from their plans by SQLite (`heldUnits` in SQL: a plan's
+  // explanations are not parsed), only for the batch's SKUs.
+  const skus = JSON.stringify([...new Set([...positions].map((k) => k.split("\u0000")[0]))]);
+  const holds = tx.store.sql.exec<{ sku: string; location: string; qty: number }>(
+    `SELECT json_extract(l.value, '$.sku') AS sku, json_extract(s.value, '$.location') AS location,
+            json_extract(l.value, '$.qty') AS qty
+       FROM reservations r, json_each(r.plan, '$.shipments') s, json_each(s.value, '$.lines') l
+      WHERE r.status = 'held' AND json_extract(l.value, '$.sku') IN (SELECT value FROM json_each(?))`,
+    skus,
+  );
+  for (const u of holds) add(u.sku, u.location, "reserved", u.qty);
   const lines = tx.store.sql.exec<{ sku: string; location: string; qty: number; status: string }>(
     `SELECT l.sku, l.location, l.qty, o.status FROM order_lines l JOIN orders o ON o.id = l.order_id
-      WHERE o.status IN ('created', 'picked')`,
+      WHERE o.status IN ('created', 'picked') AND l.sku IN (SELECT value FROM json_each(?))`,
+    skus,
   );
   for (const l of lines) add(l.sku, l.location, l.status === "created" ? "reserved" : "picking", l.qty);
   return out;
