@@ -61,9 +61,15 @@ else
   mv "$staging/atsource_bg.opt.wasm" "$staging/atsource_bg.wasm"
   # Internal declarations of the raw exports: nothing imports them and they are full of `any`.
   rm -f "$staging/atsource_bg.wasm.d.ts"
-  # The same raw exports typed on `InitOutput` (what initSync returns): `unknown`, not `any`,
-  # so that no public signature of the package is `any`.
-  sed -i '/^export interface InitOutput {/,/^}/ s/\bany\b/unknown/g' "$staging/atsource.d.ts"
+  # wasm-bindgen's own loaders (`initSync`, the default export) and their types, which name web
+  # types (RequestInfo, Response, BufferSource) that a Node or workerd consumer's TypeScript does
+  # not declare, and the raw exports full of `any`: the package's entry is `init`, declared in
+  # pkg/index.d.ts. They come last in the file; the build fails if that changes.
+  grep -q '^export type InitInput = ' "$staging/atsource.d.ts" || { echo "build: InitInput not found in atsource.d.ts" >&2; exit 1; }
+  sed -i '/^export type InitInput = /,$d' "$staging/atsource.d.ts"
+  if grep -qE 'initSync|InitOutput|RequestInfo|BufferSource' "$staging/atsource.d.ts"; then
+    echo "build: wasm-bindgen's loader types left in atsource.d.ts" >&2; exit 1
+  fi
   printf '%s\n' "$key" > "$staging/.stamp"
   rm -rf "$out"
   mv "$staging" "$out"

@@ -54,7 +54,7 @@ pub const MAX_PAIRS: u64 = 2_000_000;
 pub struct DemoOptions {
     /// Seed of every random draw (default 42).
     pub seed: u64,
-    /// Number of stores (default 150, one per town of [`CITIES`]; beyond, further stores open
+    /// Number of stores (default 150, one per town of `cities()`; beyond, further stores open
     /// in the same towns a few kilometres apart).
     pub stores: u32,
     /// Number of distribution centres (default 4: Roissy, Saint-Quentin-Fallavier, Lesquin,
@@ -105,7 +105,7 @@ impl DemoOptions {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct DemoNetwork {
-    /// The demo's reference day ([`DEMO_TODAY`]), to pass as `today` to availability queries.
+    /// The demo's reference day (2026-12-01), to pass as `today` to availability queries.
     pub today: String,
     /// Warehouses first, then stores.
     pub locations: Vec<LocationInput>,

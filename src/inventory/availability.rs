@@ -43,7 +43,7 @@ pub struct AvailabilityQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub near: Option<GeoPoint>,
-    /// Only locations within this distance of `near`, in km.
+    /// Only locations within this distance of `near`, in km (refused without `near`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub radius_km: Option<f64>,

@@ -75,9 +75,9 @@ pub struct LocationInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub performance: Option<f64>,
-    /// Units it can still ship today (default unlimited).
+    /// Units it can still ship today (default, or null: unlimited, as `locations()` answers it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "number | null"))]
     pub capacity_units: Option<f64>,
     /// Default safety stock for each SKU here, in units (default 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,7 +112,7 @@ pub struct Location {
     pub cost_per_unit: f64,
     /// Fulfilment score in [0, 1].
     pub performance: f64,
-    /// Units it can still ship today; `None` (null) is unlimited.
+    /// Units it can still ship today; null is unlimited.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "number | null"))]
     pub capacity_units: Option<u32>,
     /// Default safety stock for each SKU here.

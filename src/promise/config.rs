@@ -32,9 +32,9 @@ pub struct DeliveryConfig {
     pub country: Option<Country>,
     /// Further closed days, `YYYY-MM-DD` (regional holidays, a carrier strike...).
     pub holidays: Vec<String>,
-    /// Hours of stores (unset fields: [`SiteHours::builtin`]).
+    /// Hours of stores (unset fields: Monday to Saturday 10:00–19:00, cutoff 17:00, 2 h to prepare).
     pub store: SiteHours,
-    /// Hours of warehouses (unset fields: [`SiteHours::builtin`]).
+    /// Hours of warehouses (unset fields: Monday to Friday 06:00–22:00, cutoff 14:00, 4 h to pick).
     pub warehouse: SiteHours,
     /// Per-location hours by location id, over its kind's; unknown ids are ignored.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, SiteHours>"))]

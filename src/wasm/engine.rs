@@ -369,7 +369,8 @@ impl JsEngine {
     /// `invalid_input`.
     #[wasm_bindgen(js_name = fromSnapshot)]
     pub fn from_snapshot(
-        #[wasm_bindgen(unchecked_param_type = "Uint8Array | number[]")] bytes: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | number[]")]
+        bytes: JsValue,
     ) -> Result<JsEngine, JsValue> {
         let Some(bytes) = snapshot_bytes(&bytes).ok().flatten() else {
             return Err(invalid(

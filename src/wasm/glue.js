@@ -182,7 +182,12 @@ export function availabilityText(query) {
     if (typeof s !== "string" || s.includes("\n") || !s.isWellFormed?.()) return undefined;
     names[i] = s;
   }
-  const rest = JSON.stringify({ ...query, skus: [] });
+  // The other fields copied one by one: a spread would read `skus` (a getter, maybe) again.
+  // No prototype: a `__proto__` key is copied as the field it is (and refused as unknown).
+  const copy = Object.create(null);
+  copy.skus = [];
+  for (const key of Object.keys(query)) if (key !== "skus") copy[key] = query[key];
+  const rest = JSON.stringify(copy);
   if (rest.includes("null")) return undefined;
   textNames = names;
   return names.length === 0 ? `${rest}\n` : `${rest}\n${names.join("\n")}\n`;

@@ -39,9 +39,11 @@ pub fn distance_km(
             lat: lat.as_f64().unwrap_or(f64::NAN),
             lon: lon.as_f64().unwrap_or(f64::NAN),
         };
-        p.validate(field)
-            .map(|()| p)
-            .map_err(|e| bridge::to_js(crate::Error::from(e)))
+        p.validate(field).map(|()| p).map_err(|mut e| {
+            // Named as the parameters are: `from.lat` is `fromLat`.
+            e.field = e.field.replace(".lat", "Lat").replace(".lon", "Lon");
+            bridge::to_js(crate::Error::from(e))
+        })
     };
     let from = point(&from_lat, &from_lon, "from")?;
     let to = point(&to_lat, &to_lon, "to")?;
@@ -49,10 +51,14 @@ pub fn distance_km(
 }
 
 /// The inventory events that hold (`reserve`), give back (`release`), prepare (`pick`) or ship
-/// exactly what `plan` promised. Ids derive from `key`, so re-applying them is idempotent.
+/// exactly what `plan` promised. Ids derive from `key`, so re-applying them is idempotent. Only
+/// the shipments' locations and lines are read: a plan stored trimmed to them serves as well.
 #[wasm_bindgen(js_name = planEvents, unchecked_return_type = "EventInput[]")]
 pub fn plan_events(
-    #[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "{ shipments: readonly Pick<Shipment, \"location\" | \"lines\">[] }"
+    )]
+    plan: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Hold")] hold: JsValue,
 ) -> Result<JsValue, JsValue> {

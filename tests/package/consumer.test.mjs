@@ -503,6 +503,13 @@ test("availability names each SKU as it read it, once, even when a getter answer
   assert.equal(reads, 1, "each SKU read once");
   assert.deepEqual(answer.map((a) => [a.sku, a.total]), [["SKU-1", 51], ["SKU-3", 0]]);
   assert.deepEqual(nested.map((a) => [a.sku, a.total]), [["SKU-2", 1], ["SKU-9", 0]]);
+  // The query's `skus` itself, a getter, is read once too (a second read that threw failed the call).
+  let listReads = 0;
+  const query = { near: { lat: 48.85, lon: 2.35 }, get skus() { if (listReads++ > 0) throw new Error("read again"); return ["SKU-1"]; } };
+  assert.deepEqual(engine.availability(query).map((a) => a.sku), ["SKU-1"]);
+  assert.equal(listReads, 1);
+  // A `__proto__` field is a field like any other: unknown, refused by name.
+  assert.throws(() => engine.availability(JSON.parse('{"skus":["SKU-1"],"__proto__":{"limit":1}}')), { code: "invalid_input", field: "__proto__" });
   // A query refused after its text was written leaves nothing for the next answer to take.
   assert.throws(() => engine.availability({ skus: ["SKU-2"], limit: -1 }), { code: "invalid_input" });
   // (A SKU holding a newline crosses as JSON, named from the engine's own text.)
@@ -561,9 +568,9 @@ test("a corrupt or foreign snapshot is refused with a snapshot_* code", () => {
 });
 
 test("the declarations type-check a strict TypeScript consumer (tsc --strict --noEmit)", () => {
-  // No skipLibCheck: the package's own .d.ts files are checked too. The fixture's tsconfig
-  // documents the one lib a consumer needs beyond ES2022 + DOM: ESNext.Disposable, for the
-  // `[Symbol.dispose]()` that wasm-bindgen declares on classes.
+  // No skipLibCheck: the package's own .d.ts files are checked too, with ES2022 alone: a Node or
+  // workerd project declares no DOM types (the build cuts wasm-bindgen's loader types, which
+  // name them), and `[Symbol.dispose]()` comes from the lib reference in index.d.ts.
   for (const f of ["consumer.ts", "tsconfig.json"]) {
     copyFileSync(join(repoRoot, "tests", "package", "fixtures", f), join(project, f));
   }

@@ -794,7 +794,7 @@ pub fn distance_km_is_the_engines() {
             0.into(),
             0.into()
         )),
-        invalid("from.lat")
+        invalid("fromLat")
     );
     assert_eq!(
         refused(atsource::wasm::distance_km(
@@ -803,7 +803,7 @@ pub fn distance_km_is_the_engines() {
             0.into(),
             "east".into()
         )),
-        invalid("to.lon")
+        invalid("toLon")
     );
 }
 
