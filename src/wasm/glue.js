@@ -174,7 +174,9 @@ export function stringifyFinite(value) {
 export function availabilityText(query) {
   if (typeof query !== "object" || query === null || Array.isArray(query)) return undefined;
   if (typeof query.toJSON === "function") return undefined;
-  const skus = query.skus;
+  // `skus` read once (a getter), the other fields copied as the JSON way would read them (a
+  // `__proto__` key as the field it is, refused as unknown).
+  const { skus, ...rest } = query;
   if (!Array.isArray(skus)) return undefined;
   const names = new Array(skus.length);
   for (let i = 0; i < names.length; i++) {
@@ -182,15 +184,11 @@ export function availabilityText(query) {
     if (typeof s !== "string" || s.includes("\n") || !s.isWellFormed?.()) return undefined;
     names[i] = s;
   }
-  // The other fields copied one by one: a spread would read `skus` (a getter, maybe) again.
-  // No prototype: a `__proto__` key is copied as the field it is (and refused as unknown).
-  const copy = Object.create(null);
-  copy.skus = [];
-  for (const key of Object.keys(query)) if (key !== "skus") copy[key] = query[key];
-  const rest = JSON.stringify(copy);
-  if (rest.includes("null")) return undefined;
+  rest.skus = [];
+  const head = JSON.stringify(rest);
+  if (head.includes("null")) return undefined;
   textNames = names;
-  return names.length === 0 ? `${rest}\n` : `${rest}\n${names.join("\n")}\n`;
+  return names.length === 0 ? `${head}\n` : `${head}\n${names.join("\n")}\n`;
 }
 
 // The SKUs of the text `availabilityText` wrote last, each read once from the caller's array:
