@@ -412,3 +412,24 @@ test("a return retried under its id names the same units, or it is 422", async (
   assert.equal(other.json.error.code, "idempotency_conflict");
   assert.equal((await positionMap(api, ["RMA"]))["RMA@L0"].onHand, 2, "one unit back, once");
 });
+
+test("a partial restock of a SKU whose id holds a NUL puts the rest back on that SKU, not on a prefix of it", async () => {
+  // Pairs were map keys joined by "\0": "A\0B" at L0 came back as SKU "A".
+  const sku = "N\u0000B";
+  const stocked = await api.admin.post("/v1/inventory/events", {
+    events: [
+      { id: "nul-1", type: "set", sku, location: "L0", onHand: 10 },
+      { id: "nul-2", type: "set", sku: "N", location: "L0", onHand: 10 },
+    ],
+  });
+  assert.equal(stocked.json.applied, 2, stocked.text);
+  const o = await order([{ sku, qty: 4 }]);
+  for (const type of ["picked", "shipped", "delivered"]) await event(o, { type });
+  await event(o, { type: "returned", restock: false });
+  await event(o, { type: "restocked", lines: [{ sku, qty: 1 }] });
+  const rest = await event(o, { type: "restocked" });
+  assert.equal(rest.status, "returned");
+  const p = await positionMap(api, [sku, "N"]);
+  assert.equal(p[`${sku}@L0`].onHand, 10, "all 4 back on N\\0B");
+  assert.equal(p["N@L0"].onHand, 10, "N untouched");
+});

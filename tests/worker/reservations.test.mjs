@@ -323,5 +323,15 @@ test("an integration's release, pick or ship cannot free units the ledger's rese
   assert.equal(shipped.status, 200, shipped.text);
   p = (await positionMap(api, ["H"]))["H@L0"];
   assert.deepEqual(p, { onHand: 7, reserved: 0, picking: 0, ats: 7 });
+
+  // Ids holding the character positions were keyed by ("\0") are positions like any other, and
+  // a null beside them is rejected alone (it made the guard throw: a 500).
+  const sku = "H\u0000X";
+  await ingest([{ id: "nul-set", type: "set", sku, location: "L0", onHand: 5 }]);
+  const nulHold = await api.post("/v1/reservations", { idempotencyKey: "h-nul", lines: [{ sku, qty: 3 }], destination: PARIS });
+  assert.equal(nulHold.status, 201, nulHold.text);
+  const nul = await ingest([null, { id: "nul-rel", type: "release", sku, location: "L0", qty: 3 }]);
+  assert.deepEqual(nul.rejected.map((r) => [r.index, r.code]), [[0, "not_an_object"], [1, "held_units"]]);
+  assert.equal((await positionMap(api, [sku]))[`${sku}@L0`].reserved, 3);
   await api.dispose();
 });

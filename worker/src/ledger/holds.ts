@@ -4,8 +4,7 @@
 // below what the ledger holds there would hand units promised to a shopper back to the shelf, and
 // they would sell twice. The ingest route refuses such events (`held_units`): the ledger's units
 // move through its own routes (DELETE /v1/reservations/{id}, POST /v1/orders/{id}/events).
-import type { EventInput } from "atsource";
-import type { Tx } from "./tx";
+import { fromPairKey, pairKey, type Tx } from "./tx";
 
 /** The counts an integration's event may lower, and the event types that lower each. */
 const LOWERS = { reserved: ["release", "pick"], picking: ["ship"] } as const;
@@ -15,16 +14,24 @@ type Count = keyof typeof LOWERS;
 /** Units the ledger holds at one position. */
 export type Held = Record<Count, number>;
 
-/** The key of a position in the maps below. */
+/** The key of a position in the maps below ([`fromPairKey`] gives `[sku, location]` back). */
 export function positionKey(sku: string, location: string): string {
-  return `${sku}\u0000${location}`;
+  return pairKey(sku, location);
+}
+
+/** An event's SKU and location when both are strings (the engine rejects it otherwise). */
+function position(e: unknown): { sku: string; location: string; type: unknown; qty: unknown } | undefined {
+  if (e === null || typeof e !== "object") return undefined;
+  const { sku, location, type, qty } = e as Record<string, unknown>;
+  return typeof sku === "string" && typeof location === "string" ? { sku, location, type, qty } : undefined;
 }
 
 /** The positions whose `reserved` or `picking` the batch may lower (each event's type decides). */
-export function watchedPositions(events: readonly EventInput[]): Set<string> {
+export function watchedPositions(events: readonly unknown[]): Set<string> {
   const out = new Set<string>();
-  for (const e of events) {
-    if (typeof e.sku !== "string" || typeof e.location !== "string") continue;
+  for (const event of events) {
+    const e = position(event);
+    if (e === undefined) continue;
     if (LOWERS.reserved.includes(e.type as never) || LOWERS.picking.includes(e.type as never)) out.add(positionKey(e.sku, e.location));
   }
   return out;
@@ -42,7 +49,7 @@ export function ledgerHolds(tx: Pick<Tx, "store">, positions: ReadonlySet<string
   };
   // The held reservations' units, read from their plans by SQLite (`heldUnits` in SQL: a plan's
   // explanations are not parsed), only for the batch's SKUs.
-  const skus = JSON.stringify([...new Set([...positions].map((k) => k.split("\u0000")[0]))]);
+  const skus = JSON.stringify([...new Set([...positions].map((k) => fromPairKey(k)[0]))]);
   const holds = tx.store.sql.exec<{ sku: string; location: string; qty: number }>(
     `SELECT json_extract(l.value, '$.sku') AS sku, json_extract(s.value, '$.location') AS location,
             json_extract(l.value, '$.qty') AS qty
@@ -70,28 +77,28 @@ export function ledgerHolds(tx: Pick<Tx, "store">, positions: ReadonlySet<string
  * position's counts before and after the batch; `held` is [`ledgerHolds`]'s answer.
  */
 export function overdrawn(
-  events: readonly EventInput[],
+  events: readonly unknown[],
   held: ReadonlyMap<string, Held>,
   before: ReadonlyMap<string, Held>,
   after: (sku: string, location: string) => Held,
 ): Map<number, string> {
   const out = new Map<number, string>();
   for (const [key, h] of held) {
-    const [sku, location] = key.split("\u0000") as [string, string];
+    const [sku, location] = fromPairKey(key);
     const now = after(sku, location);
     const was = before.get(key) ?? { reserved: 0, picking: 0 };
     for (const count of Object.keys(LOWERS) as Count[]) {
       let short = Math.min(h[count], was[count]) - now[count];
       for (let i = events.length - 1; i >= 0 && short > 0; i--) {
-        const e = events[i]!;
-        if (e.sku !== sku || e.location !== location || !(LOWERS[count] as readonly string[]).includes(e.type)) continue;
+        const e = position(events[i]);
+        if (e === undefined || e.sku !== sku || e.location !== location || !(LOWERS[count] as readonly unknown[]).includes(e.type)) continue;
         out.set(
           i,
           `${e.type} would take ${count} at ${location} below the ${h[count]} units the ledger's ` +
             `${count === "reserved" ? "reservations and orders hold" : "picked orders hold"} there: ` +
             "release a reservation with DELETE /v1/reservations/{id}, move an order with POST /v1/orders/{id}/events",
         );
-        short -= "qty" in e && typeof e.qty === "number" && e.qty > 0 ? e.qty : 1;
+        short -= typeof e.qty === "number" && e.qty > 0 ? e.qty : 1;
       }
     }
   }

@@ -15,7 +15,7 @@ import { applyOrderEvent, createOrder, getOrder, listOrders, requestReturn, type
 import { ordersReport } from "./reports";
 import { findReservation, nextExpiry, release, reserve, sweepExpired, view, type ReservationRequest } from "./reservations";
 import { Store } from "./store";
-import { INTERNAL_PREFIX, iso, type Tx } from "./tx";
+import { fromPairKey, INTERNAL_PREFIX, iso, pairKey, type Tx } from "./tx";
 
 /** A reader further behind than this many journal entries gets a snapshot instead. */
 const MAX_DELTA_ENTRIES = 2000;
@@ -198,7 +198,7 @@ export class Ledger extends DurableObject<Env> {
 
   private queueLive(changes: (AtsChange & { supply?: true })[], alerts: LiveAlert[]): void {
     for (const c of changes) {
-      const key = `${c.sku}\u0000${c.location}`;
+      const key = pairKey(c.sku, c.location);
       const have = this.liveChanges.get(key);
       if (have) {
         have.after = c.after;
@@ -304,7 +304,7 @@ export class Ledger extends DurableObject<Env> {
       });
       const watched = watchedPositions(passed);
       const counts = (key: string): Held => {
-        const [sku, location] = key.split("\u0000") as [string, string];
+        const [sku, location] = fromPairKey(key);
         let p: PositionView | undefined;
         try {
           p = tx.engine.position(sku, location);

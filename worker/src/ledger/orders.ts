@@ -15,7 +15,7 @@
 import type { EventInput, GeoPoint, Plan } from "atsource";
 import { fail, ok, type Reply } from "../reply";
 import { findReservation, heldUnits } from "./reservations";
-import { eventId, iso, newId, type Tx } from "./tx";
+import { eventId, fromPairKey, iso, newId, pairKey, type Tx } from "./tx";
 
 export type OrderStatus = "created" | "picked" | "shipped" | "delivered" | "cancelled" | "return_requested" | "returned";
 
@@ -456,14 +456,18 @@ function restock(tx: Tx, row: OrderRow, event: OrderEvent, move: Move): Reply {
   }
   const seq = addTimeline(tx, row.id, "returned", "restocked", event.id, detailOf(event, { lines: mergeLines(chosen) }));
   const leftover = new Map<string, number>();
-  for (const p of pending) leftover.set(`${p.location}\u0000${p.sku}`, (leftover.get(`${p.location}\u0000${p.sku}`) ?? 0) + p.qty);
-  for (const c of chosen) leftover.set(`${c.location}\u0000${c.sku}`, (leftover.get(`${c.location}\u0000${c.sku}`) ?? 0) - c.qty);
+  const add = (location: string, sku: string, qty: number) => {
+    const key = pairKey(location, sku);
+    leftover.set(key, (leftover.get(key) ?? 0) + qty);
+  };
+  for (const p of pending) add(p.location, p.sku, p.qty);
+  for (const c of chosen) add(c.location, c.sku, -c.qty);
   for (const l of mergeLines(chosen)) {
     tx.store.sql.exec("INSERT INTO order_returns (order_id, seq, sku, location, qty, restocked) VALUES (?, ?, ?, ?, ?, 1)", row.id, seq, l.sku, l.location, l.qty);
   }
   for (const [key, qty] of leftover) {
     if (qty <= 0) continue;
-    const [location, sku] = key.split("\u0000") as [string, string];
+    const [location, sku] = fromPairKey(key);
     tx.store.sql.exec("INSERT INTO order_returns (order_id, seq, sku, location, qty, restocked) VALUES (?, ?, ?, ?, ?, 0)", row.id, seq, sku, location, qty);
   }
   if (chosen.length > 0) tx.apply(move("return", mergeLines(chosen)));
@@ -473,7 +477,7 @@ function restock(tx: Tx, row: OrderRow, event: OrderEvent, move: Move): Reply {
 function mergeLines(lines: Line[]): Line[] {
   const m = new Map<string, Line>();
   for (const l of lines) {
-    const key = `${l.location}\u0000${l.sku}`;
+    const key = pairKey(l.location, l.sku);
     const have = m.get(key);
     if (have) have.qty += l.qty;
     else m.set(key, { ...l });

@@ -41,6 +41,20 @@ export function eventId(owner: string, tag: string, location: string, sku: strin
   return `${INTERNAL_PREFIX}${owner}:${tag}:${esc(location)}:${esc(sku)}`;
 }
 
+/**
+ * A map key for a pair of ids (a SKU and a location, a location and a SKU): their JSON, so that
+ * no two pairs share a key whatever characters the ids hold (joined by a separator, `A\0B` + `C`
+ * and `A` + `B\0C` would). [`fromPairKey`] gives the pair back.
+ */
+export function pairKey(a: string, b: string): string {
+  return JSON.stringify([a, b]);
+}
+
+/** The ids of a [`pairKey`]. */
+export function fromPairKey(key: string): [string, string] {
+  return JSON.parse(key) as [string, string];
+}
+
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
