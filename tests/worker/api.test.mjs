@@ -472,3 +472,42 @@ test("strings with a lone surrogate and over-long SKUs are refused, not stored a
   assert.equal(long.json.error.field, "skus[1]");
   assert.equal((await api.get(`/v1/availability?skus=A,${"S".repeat(200)}`)).status, 200);
 });
+
+test("what the journal could not hold is refused, not a 500: an event over 64 KB alone, locations over 512 KB journaled in parts", async () => {
+  // SQLite holds 2 MB a value: a 3 MB field the engine ignores, one entry, was SQLITE_TOOBIG.
+  const big = await api.admin.post("/v1/inventory/events", {
+    events: [
+      { id: "big-1", type: "adjust", sku: "A", location: "L0", delta: 1, note: "x".repeat(70_000) },
+      { id: "big-2", type: "adjust", sku: "A", location: "L0", delta: 1 },
+    ],
+  });
+  assert.equal(big.status, 200, big.text);
+  assert.deepEqual([big.json.applied, big.json.rejected.map((r) => [r.index, r.code])], [1, [[0, "event_too_large"]]]);
+  const undo = await api.admin.post("/v1/inventory/events", { events: [{ id: "big-3", type: "adjust", sku: "A", location: "L0", delta: -1 }] });
+  // The edge replica at the ledger's version, then its locations.
+  const locationsAt = async (version) => {
+    assert.equal((await api.get(`/v1/availability?skus=A&version=${version}`)).status, 200);
+    return (await api.get("/v1/locations")).json.length;
+  };
+  const before = await locationsAt(undo.json.version);
+
+  // 6,000 stores (about 1.3 MB of JSON): validated whole, applied and journaled in parts, which
+  // the edge replicas replay.
+  const stores = Array.from({ length: 6000 }, (_, i) => ({
+    id: `BULK-${String(i).padStart(5, "0")}`, name: `Store ${i} ${"n".repeat(150)}`, kind: "store",
+    lat: 43 + (i % 80) * 0.1, lon: -1 + Math.floor(i / 80) * 0.1,
+  }));
+  const bad = stores.map((s, i) => (i === 5500 ? { ...s, lat: 91 } : s));
+  const refused = await api.admin.post("/v1/locations", bad);
+  assertError(refused, 400, "invalid_input");
+  assert.equal(refused.json.error.field, "[5500].lat");
+  assert.equal(await locationsAt(undo.json.version), before, "nothing of a refused list applied");
+  const up = await api.admin.post("/v1/locations", stores);
+  assert.equal(up.status, 200, up.text);
+  assert.equal(up.json.upserted, 6000);
+  assert.equal(await locationsAt(up.json.version), before + 6000);
+  // An id or name longer than a SKU may be is refused by name.
+  const long = await api.admin.post("/v1/locations", [{ id: "L-long", name: "n".repeat(201), kind: "store", lat: 45, lon: 4 }]);
+  assertError(long, 400, "invalid_input");
+  assert.equal(long.json.error.field, "[0].name");
+});

@@ -2,7 +2,7 @@
 // mutation of the ledger's engine is one or more journal entries, numbered by the ledger's
 // version. Replaying a snapshot plus the entries after its version, in order, rebuilds the
 // same engine (the engine is deterministic and its event de-duplication is in the snapshot).
-import type { Engine, EventInput, LocationInput, Profile, ThresholdRule } from "atsource";
+import type { Engine, LocationInput, Profile, ThresholdRule } from "atsource";
 
 export type JournalKind = "events" | "locations" | "profile" | "removeProfile" | "threshold";
 
@@ -53,21 +53,33 @@ export function replay(engine: Engine, kind: JournalKind, payload: string): void
 /** Largest journal payload; SQLite values in Durable Objects are capped at 2 MB. */
 const MAX_PAYLOAD = 512 * 1024;
 
-/** An event batch as JSON payloads of at most ~512 KB each, in order. */
-export function eventPayloads(events: readonly EventInput[]): string[] {
-  const out: string[] = [];
+/**
+ * Items of a batch (events, locations: their JSON texts, in order) joined into JSON array payloads
+ * of at most ~512 KB each, with the indexes of the items each holds. An item longer than that
+ * alone gets an entry of its own; callers refuse such items first (the ingest route refuses an
+ * event over `MAX_EVENT_JSON`, and a location's strings are bounded), since SQLite refuses a value
+ * over 2 MB.
+ */
+export function joinPayloads(texts: readonly string[]): { text: string; items: number[] }[] {
+  const out: { text: string; items: number[] }[] = [];
   let part: string[] = [];
+  let items: number[] = [];
   let size = 2;
-  for (const e of events) {
-    const text = JSON.stringify(e);
+  texts.forEach((text, i) => {
     if (part.length > 0 && size + text.length + 1 > MAX_PAYLOAD) {
-      out.push(`[${part.join(",")}]`);
+      out.push({ text: `[${part.join(",")}]`, items });
       part = [];
+      items = [];
       size = 2;
     }
     part.push(text);
+    items.push(i);
     size += text.length + 1;
-  }
-  if (part.length > 0) out.push(`[${part.join(",")}]`);
+  });
+  if (part.length > 0) out.push({ text: `[${part.join(",")}]`, items });
   return out;
 }
+
+/** Longest event an integration may send, as JSON (a feed's own fields included). */
+export const MAX_EVENT_JSON = 64 * 1024;
+

@@ -40,12 +40,15 @@ export class HttpError extends Error {
 }
 
 /**
- * The engine throws JS `Error`s carrying a stable `code` for bad input: those are the caller's
- * fault (400). Anything else is a bug and is rethrown.
+ * The engine throws JS `Error`s carrying a stable `code` (and `field`, when one field is at
+ * fault) for bad input: those are the caller's fault (400), answered with both. Anything else is
+ * a bug and is rethrown.
  */
 export function engineError(err: unknown): Reply<never> {
   if (err instanceof HttpError) return err.reply();
-  const code = (err as { code?: unknown } | null)?.code;
-  if (err instanceof Error && typeof code === "string") return fail(400, code, err.message);
+  const { code, field } = (err ?? {}) as { code?: unknown; field?: unknown };
+  if (err instanceof Error && typeof code === "string") {
+    return fail(400, code, err.message, typeof field === "string" ? { field } : undefined);
+  }
   throw err;
 }

@@ -3,9 +3,9 @@
 // changing it), so the object's input gate serialises them: two carts can never both take the
 // last unit, and a cart holds all its lines or none. See worker/README.md for the design.
 import { DurableObject } from "cloudflare:workers";
-import { init, Engine, type ApplyReport, type AtsChange, type EventInput, type Location, type PositionView } from "atsource";
+import { init, Engine, type ApplyReport, type AtsChange, type EventInput, type Location, type LocationInput, type PositionView } from "atsource";
 import { hubOf, type Env } from "../env";
-import { eventPayloads, type SyncReply } from "../journal";
+import { joinPayloads, MAX_EVENT_JSON, type SyncReply } from "../journal";
 import type { LiveAlert, LiveChange } from "../live/messages";
 import { engineError, fail, ok, type Reply } from "../reply";
 import { MAX_SKU_LENGTH } from "../validate";
@@ -108,7 +108,7 @@ export class Ledger extends DurableObject<Env> {
     let touched = false;
     const changes: (AtsChange & { supply?: true })[] = [];
     const alerts: LiveAlert[] = [];
-    const applyBatch = (events: EventInput[], strict: boolean): ApplyReport => {
+    const applyBatch = (events: EventInput[], strict: boolean, texts?: string[]): ApplyReport => {
       if (events.length === 0) return EMPTY_REPORT;
       touched = true;
       const report = this.engine.applyEvents(events);
@@ -126,7 +126,8 @@ export class Ledger extends DurableObject<Env> {
       if (report.applied > 0) {
         const refused = new Set(report.rejected.map((r) => r.index));
         const kept = refused.size === 0 ? events : events.filter((_, i) => !refused.has(i));
-        for (const payload of eventPayloads(kept)) this.version = this.store.append("events", payload);
+        const keptTexts = texts === undefined ? kept.map((e) => JSON.stringify(e)) : texts.filter((_, i) => !refused.has(i));
+        for (const { text } of joinPayloads(keptTexts)) this.version = this.store.append("events", text);
         // Expected supply moves no ATS, but it moves `availableFrom`: subscribers are told so.
         for (const e of kept) {
           if (e.type !== "incoming") continue;
@@ -142,7 +143,7 @@ export class Ledger extends DurableObject<Env> {
       store: this.store,
       now,
       apply: (events) => applyBatch(events, true),
-      ingest: (events) => applyBatch(events, false),
+      ingest: (events, texts) => applyBatch(events, false, texts),
       journal: (kind, payload) => {
         touched = true;
         this.version = this.store.append(kind, payload);
@@ -276,12 +277,20 @@ export class Ledger extends DurableObject<Env> {
   private ingestOnce(events: unknown[], held: ReadonlyMap<number, string>): Reply {
     return this.write((tx) => {
       const passed: EventInput[] = [];
+      const texts: string[] = [];
       const index: number[] = [];
       const reserved: ApplyReport["rejected"] = [];
       events.forEach((e, i) => {
         const why = held.get(i);
         if (why !== undefined) {
           reserved.push({ index: i, code: "held_units", message: why });
+          return;
+        }
+        // Measured here, journaled as it is: an event the journal could not hold (SQLite takes
+        // 2 MB a value; a feed's own fields may be anything) is refused alone.
+        const text = JSON.stringify(e) ?? "null";
+        if (text.length > MAX_EVENT_JSON) {
+          reserved.push({ index: i, code: "event_too_large", message: `the event is ${text.length} characters of JSON: at most ${MAX_EVENT_JSON}` });
           return;
         }
         const { id, sku, type } = (e ?? {}) as { id?: unknown; sku?: unknown; type?: unknown };
@@ -299,6 +308,7 @@ export class Ledger extends DurableObject<Env> {
           reserved.push({ index: i, code: "invalid_field", message: `unknown field \`${misspelt}\`: a misspelt \`version\`?` });
         } else {
           passed.push(e as EventInput);
+          texts.push(text);
           index.push(i);
         }
       });
@@ -314,7 +324,7 @@ export class Ledger extends DurableObject<Env> {
         return { reserved: p?.reserved ?? 0, picking: p?.picking ?? 0 };
       };
       const before = new Map([...watched].map((key) => [key, counts(key)]));
-      const report = tx.ingest(passed);
+      const report = tx.ingest(passed, texts);
       if (report.applied > 0 && watched.size > 0) {
         const over = overdrawn(passed, ledgerHolds(tx, watched), before, (sku, location) => counts(positionKey(sku, location)));
         if (over.size > 0) throw new Overdrawn(new Map([...over].map(([i, why]) => [index[i]!, why])));
@@ -324,12 +334,32 @@ export class Ledger extends DurableObject<Env> {
     });
   }
 
+  /**
+   * Upserts locations, journaled in entries of at most ~512 KB (SQLite takes 2 MB a value): a
+   * large list is applied part by part, as the replicas replay it, after the whole list is
+   * validated on a scratch engine (nothing applies when any location is refused, and the error
+   * names it by its index in the list).
+   */
   upsertLocations(locations: unknown): Reply {
     return this.write((tx) => {
-      const result = tx.engine.upsertLocations(locations as Parameters<Engine["upsertLocations"]>[0]);
-      const version = tx.journal("locations", JSON.stringify(locations));
+      const list = locations as LocationInput[];
+      const parts = joinPayloads(list.map((l) => JSON.stringify(l)));
+      if (parts.length > 1) {
+        const scratch = new Engine();
+        try {
+          scratch.upsertLocations(list);
+        } finally {
+          scratch.free();
+        }
+      }
+      let upserted = 0;
+      let version = this.version;
+      for (const part of parts) {
+        upserted += tx.engine.upsertLocations(part.items.map((i) => list[i]!)).upserted;
+        version = tx.journal("locations", part.text);
+      }
       this.refreshLocations();
-      return ok({ ...result, version });
+      return ok({ upserted, version });
     });
   }
 

@@ -15,8 +15,11 @@ export interface Tx {
    * live hub. Every event must apply: they are derived from a state this request just read.
    */
   apply(events: EventInput[]): ApplyReport;
-  /** Applies an integration's batch: each event stands alone, refused ones are reported. */
-  ingest(events: EventInput[]): ApplyReport;
+  /**
+   * Applies an integration's batch: each event stands alone, refused ones are reported. `texts`
+   * are the events' JSON (the ingest route measured them), journaled as they are.
+   */
+  ingest(events: EventInput[], texts: string[]): ApplyReport;
   /** Journals a change the caller made to the engine's configuration; returns the new version. */
   journal(kind: JournalKind, payload: string): number;
   /** Queues an alert for the operations stream. */

@@ -5,7 +5,7 @@ import { hubOf, ledgerOf } from "../env";
 import { INGEST_LIMIT, json, readJson, readText, replyResponse, requireIngestToken } from "../http";
 import { ORDER_STATUSES, type OrderStatus } from "../ledger/orders";
 import type { Ctx } from "../router";
-import { array, invalid, known, object, queryInteger, querySkus, queryText, string } from "../validate";
+import { array, invalid, known, MAX_SKU_LENGTH, object, queryInteger, querySkus, queryText, string } from "../validate";
 
 /** At most this many events per batch (the body limit usually binds first). */
 const MAX_EVENTS = 100_000;
@@ -47,8 +47,17 @@ async function sha256(text: string): Promise<string> {
 export async function upsertLocations({ request, url, env }: Ctx): Promise<Response> {
   requireIngestToken(request, url, env);
   const body = await readJson(request, INGEST_LIMIT);
-  const list = Array.isArray(body) ? body : known(object(body, "body"), "body", ["locations"]).locations;
-  return replyResponse(await ledgerOf(env).upsertLocations(array(list, "locations", 100_000)));
+  const list = array(Array.isArray(body) ? body : known(object(body, "body"), "body", ["locations"]).locations, "locations", 100_000);
+  // Ids and names bounded as SKUs are (the engine takes any length): a location's JSON then
+  // always fits a journal entry, and no cart or query could name a longer id.
+  list.forEach((l, i) => {
+    if (l === null || typeof l !== "object") return;
+    for (const field of ["id", "name"]) {
+      const v = (l as Record<string, unknown>)[field];
+      if (typeof v === "string" && v.length > MAX_SKU_LENGTH) throw invalid(`[${i}].${field}`, `at most ${MAX_SKU_LENGTH} characters`);
+    }
+  });
+  return replyResponse(await ledgerOf(env).upsertLocations(list));
 }
 
 /** PUT /v1/profiles/{name}: register a sourcing profile. */
