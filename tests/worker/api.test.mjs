@@ -266,7 +266,9 @@ test("reservations: 201, replay, 409 insufficient_stock, 422 key reuse, GET, DEL
   assert.equal(replay.status, 201);
   assert.equal(replay.json.id, res.json.id);
   assert.equal(replay.headers.get("idempotent-replayed"), "true");
-  assertError(await api.post("/v1/reservations", { ...req, lines: [{ sku: "B", qty: 1 }] }), 422, "idempotency_conflict");
+  const clash = await api.post("/v1/reservations", { ...req, lines: [{ sku: "B", qty: 1 }] });
+  assertError(clash, 422, "idempotency_conflict");
+  assert.equal(clash.json.error.reservationId, undefined, "another request's key does not lead to its reservation");
   // The same cart written otherwise (a line split in two, keys in another order) is the same
   // request: replayed, not a conflict, and nothing more is held.
   const rewritten = await api.post("/v1/reservations", {
@@ -322,8 +324,9 @@ test("orders: 201, replay, 404, 409, tracking token, events, returns, report", a
   assert.equal(o.status, 201, o.text);
   assert.equal(o.json.status, "created");
   assert.match(o.json.trackingToken, /^[0-9a-f]{32}$/);
-  const replay = await api.post("/v1/orders", { reservationId: r.json.id });
+  const replay = await api.post("/v1/orders", { reservationId: r.json.id, customer: { name: "Bob" } });
   assert.equal(replay.json.id, o.json.id);
+  assertError(await api.post("/v1/orders", { reservationId: r.json.id }), 409, "reservation_ordered");
   assertError(await api.del(`/v1/reservations/${r.json.id}`), 409, "reservation_ordered");
 
   const path = `/v1/orders/${o.json.id}`;

@@ -195,11 +195,12 @@ export function createOrder(tx: Tx, reservationId: string, customer: unknown): R
   const customerText = customer === undefined ? null : JSON.stringify(customer);
   if (r.status === "ordered" && r.order_id !== null) {
     const existing = findOrder(tx, r.order_id)!;
-    // A retry answers the order it made (with its customer, or none); another customer for the
-    // same hold would be another order, silently dropped. A guard against lost data, not access
-    // control: the order is the reservation's either way.
-    if (customer !== undefined && !sameJson(existing.customer === null ? undefined : JSON.parse(existing.customer), customer)) {
-      return fail(409, "reservation_ordered", `reservation ${reservationId} already became order ${existing.id}, with a different customer`, {
+    // A retry, the same body again, answers the order it made with its tracking token. Another
+    // customer (or none, for an order that has one) is refused: another customer for the same
+    // hold would be another order, silently dropped, and the token reads the customer's data,
+    // which only who sent them may see again.
+    if (!sameJson(existing.customer === null ? undefined : JSON.parse(existing.customer), customer)) {
+      return fail(409, "reservation_ordered", `reservation ${reservationId} already became order ${existing.id}, for another customer`, {
         orderId: existing.id,
       });
     }

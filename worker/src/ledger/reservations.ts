@@ -102,9 +102,9 @@ export function reserve(tx: Tx, req: ReservationRequest): Reply<ReservationView>
     .toArray()[0];
   if (existing) {
     if (existing.request !== requestText(req)) {
-      return fail(422, "idempotency_conflict", "idempotencyKey was already used for a different request", {
-        reservationId: existing.id,
-      });
+      // Not said which reservation: the key is all the caller showed, and a reservation's id
+      // leads to its order (a guessed key would reach another shopper's).
+      return fail(422, "idempotency_conflict", "idempotencyKey was already used for a different request");
     }
     return ok(view(existing), 201, { "idempotent-replayed": "true" });
   }
