@@ -29,6 +29,9 @@ test("make demo's worker: storefront, package, demo network, dev token, and a re
     assert.equal(wasm.status, 200);
     assert.equal(wasm.headers.get("content-type"), "application/wasm");
     assert.equal((await fetch(`${base}/pkg/index.browser.js`)).status, 200);
+    for (const dts of ["/pkg/index.d.ts", "/pkg/wasm/atsource.d.ts"]) {
+      assert.equal((await fetch(`${base}${dts}`)).headers.get("content-type"), "text/plain; charset=utf-8", dts);
+    }
     // Every module the browser entry imports, transitively (wasm-bindgen's JS snippets
     // included), is served: the engine page (/engine.html) loads the package from /pkg/.
     const pending = ["/pkg/index.browser.js"];

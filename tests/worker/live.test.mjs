@@ -135,6 +135,22 @@ test("a reservation reaches the subscriber within 1 s; subscriptions can change"
   assert.equal((await sub.next((m) => m.type === "error")).error.code, "bad_json");
   sub.send({ type: "subscribe", skus: [] });
   assert.equal((await sub.next((m) => m.type === "error")).error.code, "invalid_input");
+  // Values are read as the JSON they are: not coerced to text (an object was "[object Object]",
+  // a SKU with commas three SKUs), and the error names the field.
+  for (const [message, field] of [
+    [{ type: "subscribe", skus: [null, {}] }, "skus[0]"],
+    [{ type: "subscribe", skus: ["\ud800"] }, "skus[0]"],
+    [{ type: "subscribe", skus: ["W"], mode: { toString: 1 } }, "mode"],
+    [{ type: "subscribe", skus: ["W"], lat: "48.85", lon: 2.35 }, "lat"],
+    [{ type: "subscribe", skus: ["W"], radiusKm: 5 }, "radiusKm"],
+    [{ type: "subscribe", skus: ["W"], colour: "red" }, "colour"],
+  ]) {
+    sub.send(message);
+    const error = (await sub.next((m) => m.type === "error")).error;
+    assert.deepEqual([error.code, error.field], ["invalid_input", field], JSON.stringify(message));
+  }
+  sub.send({ type: "subscribe", skus: ["W,Z,Q"] });
+  assert.deepEqual((await sub.next((m) => m.type === "subscribed")).subscription.skus, ["W,Z,Q"]);
   sub.close();
 });
 

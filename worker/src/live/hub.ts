@@ -6,7 +6,8 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { distanceKm, init } from "atsource";
 import type { LiveAlert, LiveBatch } from "./messages";
-import { parseSubscription, type Subscription } from "./subscription";
+import { parseSubscription, subscriptionOf, type Subscription } from "./subscription";
+import type { JsonObject } from "../validate";
 
 /** Alerts kept for `GET /v1/alerts` and for an operations page that connects late. */
 const RECENT_ALERTS = 200;
@@ -55,15 +56,12 @@ export class LiveHub extends DurableObject<Env> {
       return;
     }
     try {
-      const params = new URLSearchParams();
-      if (Array.isArray(m.skus)) params.set("skus", m.skus.join(","));
-      for (const k of ["lat", "lon", "radiusKm", "mode"]) if (m[k] !== undefined) params.set(k, String(m[k]));
-      const sub = parseSubscription(params);
+      const sub = subscriptionOf(m as JsonObject);
       ws.serializeAttachment(sub);
       ws.send(JSON.stringify({ type: "subscribed", subscription: sub }));
     } catch (err) {
-      const e = err as { code?: string; message: string };
-      ws.send(JSON.stringify({ type: "error", error: { code: e.code ?? "invalid_input", message: e.message } }));
+      const e = err as { code?: string; message: string; details?: Record<string, unknown> };
+      ws.send(JSON.stringify({ type: "error", error: { code: e.code ?? "invalid_input", message: e.message, ...e.details } }));
     }
   }
 

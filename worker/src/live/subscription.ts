@@ -1,5 +1,5 @@
 // A storefront's subscription: SKUs near a point, by fulfilment mode.
-import { invalid, queryMode, queryNumber, queryPoint, querySkus } from "../validate";
+import { array, finite, invalid, known, MAX_SKU_LENGTH, optional, queryMode, queryNumber, queryPoint, querySkus, string, type JsonObject } from "../validate";
 
 export interface Subscription {
   skus: string[];
@@ -22,6 +22,29 @@ export function parseSubscription(params: URLSearchParams): Subscription {
   if (radiusKm !== undefined) {
     if (!near) throw invalid("radiusKm", "needs lat and lon");
     sub.radiusKm = radiusKm;
+  }
+  return sub;
+}
+
+/**
+ * A `subscribe` message's subscription (`{ type, skus, lat?, lon?, radiusKm?, mode? }`, JSON
+ * values as they are: a SKU is any string, commas included); throws a 400 naming the field, by
+ * the rules of [`parseSubscription`].
+ */
+export function subscriptionOf(message: JsonObject): Subscription {
+  known(message, "body", ["type", "skus", "lat", "lon", "radiusKm", "mode"]);
+  const skus = array(message.skus, "skus", MAX_SUBSCRIBED_SKUS).map((s, i) => string(s, `skus[${i}]`, MAX_SKU_LENGTH));
+  if (skus.length === 0) throw invalid("skus", "required: at least one SKU");
+  const mode = optional(message.mode) ?? "ship";
+  if (mode !== "ship" && mode !== "pickup") throw invalid("mode", "must be ship or pickup");
+  const sub: Subscription = { skus, mode };
+  const [lat, lon] = [optional(message.lat), optional(message.lon)];
+  if ((lat === undefined) !== (lon === undefined)) throw invalid(lat === undefined ? "lat" : "lon", "lat and lon go together");
+  if (lat !== undefined && lon !== undefined) sub.near = { lat: finite(lat, "lat", -90, 90), lon: finite(lon, "lon", -180, 180) };
+  const radiusKm = optional(message.radiusKm);
+  if (radiusKm !== undefined) {
+    if (!sub.near) throw invalid("radiusKm", "needs lat and lon");
+    sub.radiusKm = finite(radiusKm, "radiusKm", 0, 40_000);
   }
   return sub;
 }

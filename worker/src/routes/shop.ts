@@ -5,7 +5,7 @@ import { hasIngestToken, readJson, readOptionalJson, replyResponse, requireInges
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderEventType } from "../ledger/orders";
 import type { ReservationRequest } from "../ledger/reservations";
 import type { Ctx } from "../router";
-import { array, finite, integer, invalid, known, MAX_SKU_LENGTH, object, optional, quantity, string, type Json } from "../validate";
+import { array, finite, integer, invalid, known, MAX_SKU_LENGTH, object, optional, quantity, queryText, string, type Json } from "../validate";
 
 /** Reservation hold time when the request names none, seconds. */
 export const DEFAULT_TTL_SECONDS = 900;
@@ -108,7 +108,7 @@ export async function createOrder({ request, env }: Ctx): Promise<Response> {
 /** GET /v1/orders/{id}?token=: the order and its timeline (tracking token, or the bearer token). */
 export async function getOrder({ request, url, env, params }: Ctx): Promise<Response> {
   const admin = hasIngestToken(request, url, env);
-  return replyResponse(await ledgerOf(env).order(string(params.id, "id"), url.searchParams.get("token"), admin));
+  return replyResponse(await ledgerOf(env).order(string(params.id, "id"), queryText(url, "token") ?? null, admin));
 }
 
 /** The fields of an order event the worker reads; any other is kept in the timeline entry. */
@@ -154,7 +154,8 @@ export async function requestReturn({ request, url, env, params }: Ctx): Promise
   const admin = hasIngestToken(request, url, env);
   // An empty body is a return request without a reason.
   const body = known(object(await readOptionalJson(request), "body"), "body", ["token", "reason"]);
-  const token = url.searchParams.get("token") ?? (typeof body.token === "string" ? body.token : null);
+  // `?token=` left empty is absent (as every query parameter), and the body's then counts.
+  const token = queryText(url, "token") ?? (typeof body.token === "string" && body.token !== "" ? body.token : null);
   const reason = optional(body.reason) === undefined ? undefined : string(body.reason, "reason", 1000);
   return replyResponse(await ledgerOf(env).requestReturn(string(params.id, "id"), token, admin, reason));
 }
