@@ -218,6 +218,10 @@ test("POST /v1/inventory/counts: a CSV stock count, idempotent per file", async 
   assert.equal(p["C@L2"].onHand, 4);
   assertError(await api.call("POST", "/v1/inventory/counts", { raw: "a,b\n1,2\n", token: TOKEN }), 400, "invalid_csv");
   assertError(await api.call("POST", "/v1/inventory/counts", { raw: "", token: TOKEN }), 400, "invalid_csv");
+  // Two columns for one field: which counts would be a guess.
+  for (const head of ["sku,sku,location,onHand", "sku,location,onHand,qty", "sku,Location,location id,onHand"]) {
+    assertError(await api.call("POST", "/v1/inventory/counts", { raw: `${head}\nC,L0,9,9\n`, token: TOKEN }), 400, "invalid_csv");
+  }
   assertError(await api.call("POST", "/v1/inventory/counts", { raw: 'sku,location,onHand\n"A,L0,1\n', token: TOKEN }), 400, "invalid_csv");
   // One file is one ledger transaction: at most 100,000 rows, and at most 4 MiB.
   const many = "sku,location,onHand\n" + "Z,L0,1\n".repeat(100_001);

@@ -74,6 +74,12 @@ export function countEvents(text: string, digest: string): CountRows {
   const rows = parseCsv(text);
   if (rows.length === 0) throw new HttpError(400, "invalid_csv", "the file is empty: a header row is expected");
   const header = rows[0]!.map((h) => COLUMNS[h.trim().toLowerCase().replaceAll(" ", "")]);
+  // Two columns for one field (`sku,sku`, or `onHand` beside `qty`) leave which one counts a
+  // guess: refused rather than read from the first.
+  const twice = header.find((c, i) => c !== undefined && header.indexOf(c) !== i);
+  if (twice !== undefined) {
+    throw new HttpError(400, "invalid_csv", `the header row names ${twice} more than once (${rows[0]!.map((h) => h.trim()).join(",")})`);
+  }
   const col = (name: string) => header.indexOf(name as never);
   const [sku, location, onHand, version] = [col("sku"), col("location"), col("onHand"), col("version")];
   if (sku < 0 || location < 0 || onHand < 0) {
