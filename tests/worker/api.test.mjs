@@ -62,6 +62,13 @@ test("GET /v1/locations: no costs; nearest first with a radius", async () => {
   assertError(await api.get("/v1/locations?radiusKm=5"), 400, "invalid_input");
   assertError(await api.get("/v1/locations?lat=abc&lon=2"), 400, "invalid_input");
   assertError(await api.get("/v1/locations?lat=91&lon=2"), 400, "invalid_input");
+  // Decimal numbers only (Number() reads 0x10 as 16), and one value per parameter.
+  for (const q of ["lat=0x10&lon=2", "lat=48.8&lon=2&lat=45", "lat=1e1&lon=0b1"]) {
+    const res = await api.get(`/v1/locations?${q}`);
+    assertError(res, 400, "invalid_input");
+  }
+  assert.equal((await api.get("/v1/locations?lat=+4.88e1&lon=.235e1")).status, 200);
+  assertError(await api.admin.get("/v1/orders?status=created&status=shipped"), 400, "invalid_input");
 });
 
 test("POST /v1/locations upserts with the token only", async () => {

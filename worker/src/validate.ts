@@ -60,21 +60,26 @@ export function finite(value: unknown, field: string, min: number, max: number):
 
 /** A query parameter as a finite number, or undefined when absent. */
 export function queryNumber(url: URL, name: string, min: number, max: number): number | undefined {
-  const raw = url.searchParams.get(name);
-  // An empty value is an absent one, as a query built from the contract's template
-  // (`lat=&lon=&radiusKm=&mode=`) leaves an unset parameter.
-  if (raw === null || raw.trim() === "") return undefined;
-  const n = Number(raw);
+  const raw = queryText(url, name);
+  if (raw === undefined) return undefined;
+  // Decimal only: Number() also reads `0x10` as 16 and `0b1` as 1.
+  const n = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isFinite(n) || n < min || n > max) throw invalid(name, `must be a number in [${min}, ${max}]`);
   return n;
 }
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /**
  * A query parameter's text, trimmed, or undefined when absent or blank: a query built from a
  * template (`?status=&limit=`) leaves an unset parameter empty, as `queryNumber` reads it.
  */
 export function queryText(url: URL, name: string): string | undefined {
-  const raw = url.searchParams.get(name)?.trim();
+  const given = url.searchParams.getAll(name);
+  // Which of two values counts would be a guess (a form sending a field twice, a client's array
+  // encoding of a single value): refused. (`skus`, a list, adds its values up instead.)
+  if (given.length > 1) throw invalid(name, "given more than once");
+  const raw = given[0]?.trim();
   return raw === undefined || raw === "" ? undefined : raw;
 }
 
