@@ -312,7 +312,10 @@ export class Ledger extends DurableObject<Env> {
           index.push(i);
         }
       });
+      // What the ledger holds where the batch may lower a count (ingest moves no hold, so it is
+      // read before): positions it holds nothing at are not read at all.
       const watched = watchedPositions(passed);
+      const holds = watched.size > 0 ? ledgerHolds(tx, watched) : new Map<string, Held>();
       const counts = (key: string): Held => {
         const [sku, location] = fromPairKey(key);
         let p: PositionView | undefined;
@@ -323,10 +326,10 @@ export class Ledger extends DurableObject<Env> {
         }
         return { reserved: p?.reserved ?? 0, picking: p?.picking ?? 0 };
       };
-      const before = new Map([...watched].map((key) => [key, counts(key)]));
+      const before = new Map([...holds.keys()].map((key) => [key, counts(key)]));
       const report = tx.ingest(passed, texts);
-      if (report.applied > 0 && watched.size > 0) {
-        const over = overdrawn(passed, ledgerHolds(tx, watched), before, (sku, location) => counts(positionKey(sku, location)));
+      if (report.applied > 0 && holds.size > 0) {
+        const over = overdrawn(passed, holds, before, (sku, location) => counts(positionKey(sku, location)));
         if (over.size > 0) throw new Overdrawn(new Map([...over].map(([i, why]) => [index[i]!, why])));
       }
       const rejected = [...report.rejected.map((r) => ({ ...r, index: index[r.index]! })), ...reserved].sort((a, b) => a.index - b.index);
