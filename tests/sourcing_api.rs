@@ -697,15 +697,17 @@ fn stored_profiles_load_as_an_earlier_build_accepted_them() {
     let stored = r#"{
         "dup": {"strategies":[{"name":"x"},{"name":"x","maxShipments":1}]},
         "ranked": {"ranks":{"WH-LYON":1}},
-        "euro": {"delivery":{"currency":"€"}}
+        "euro": {"delivery":{"currency":"€"}},
+        "dear": {"costPerKm":1e12,"strategies":[{"costPerShipment":5e9}]}
     }"#;
     let profiles: Profiles = serde_json::from_str(stored).unwrap();
-    for name in ["dup", "ranked", "euro"] {
+    for name in ["dup", "ranked", "euro", "dear"] {
         assert!(profiles.strategies(name).is_some(), "{name}");
     }
     // A stored profile that was never valid is still refused.
     assert!(serde_json::from_str::<Profiles>(r#"{"bad":{"maxShipments":0}}"#).is_err());
     // Coming in, the same profiles are refused.
+    assert_eq!(refused(r#"{"costPerKm":1e12}"#).1, "costPerKm");
     assert_eq!(
         refused(r#"{"delivery":{"currency":"€"}}"#).1,
         "delivery.currency"

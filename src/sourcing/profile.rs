@@ -286,7 +286,7 @@ impl Profile {
     /// stored one read back need not (an earlier build accepted it): distinct strategy names,
     /// ranks priced by a `costPerRank`, a three-letter currency.
     fn checked(&self, at: &str, strict: bool) -> Result<Vec<Strategy>, SourcingError> {
-        let base = self.resolve(&Strategy::default(), at, "default")?;
+        let base = self.resolve(&Strategy::default(), at, "default", strict)?;
         if let Some(d) = &self.delivery {
             let at = path(at, "delivery");
             let currency = match strict {
@@ -315,14 +315,14 @@ impl Profile {
                 for (i, s) in list.iter().enumerate() {
                     let here = path(at, &format!("strategies[{i}]"));
                     s.nested(&here)?;
-                    out.push(s.resolve(&base, &here, &format!("strategy-{}", i + 1))?);
+                    out.push(s.resolve(&base, &here, &format!("strategy-{}", i + 1), strict)?);
                 }
             }
         }
         if let Some(f) = &self.fallback {
             let here = path(at, "fallback");
             f.nested(&here)?;
-            out.push(f.resolve(&base, &here, "fallback")?);
+            out.push(f.resolve(&base, &here, "fallback", strict)?);
         }
         if !strict {
             return Ok(out);
@@ -404,6 +404,7 @@ impl Profile {
         base: &Strategy,
         at: &str,
         default_name: &str,
+        strict: bool,
     ) -> Result<Strategy, SourcingError> {
         let mut s = base.clone();
         s.name = match &self.name {
@@ -480,7 +481,14 @@ impl Profile {
         ];
         for (field, value, slot) in costs {
             if let Some(v) = value {
-                *slot = check_cost(v).map_err(|m| SourcingError::profile(path(at, field), m))?;
+                // The ceiling is for a profile coming in; a stored one loads with any finite
+                // cost an earlier build took.
+                *slot = match strict {
+                    true => {
+                        check_cost(v).map_err(|m| SourcingError::profile(path(at, field), m))?
+                    }
+                    false => non_negative(at, field, Some(v))?.unwrap_or(v),
+                };
             }
         }
         if let Some(ranks) = &self.ranks {

@@ -289,10 +289,11 @@ function messageOf(e) {
   }
 }
 
-// The first number in `value` that JSON cannot hold, as `{ path, value }`, where path extends
-// `path` (the value's own) with the keys and indexes leading to it, and `key` is the name a
-// JSON.stringify replacer would see (what `toJSON` is given); undefined when there is none.
-// Called only on values that JSON.stringify accepted, so there is no cycle.
+// The first number in `value` that JSON cannot hold (NaN, ±Infinity, a BigInt), as
+// `{ path, value }`, where path extends `path` (the value's own) with the keys and indexes
+// leading to it, and `key` is the name a JSON.stringify replacer would see (what `toJSON` is
+// given); undefined when there is none. `open` holds the objects being walked: called also on a
+// value JSON.stringify refused, which may hold a cycle.
 function nonFinite(value, key, path, open) {
   if (typeof value === "number") {
     return Number.isFinite(value) ? undefined : { path, value: String(value) };

@@ -47,3 +47,19 @@ test("replay leaves out a journalled profile this build refuses, and keeps going
   assert.throws(() => replay(engine, "profile", "{"), SyntaxError);
   engine.free();
 });
+
+test("replay takes a journalled location's cost above today's ceiling (1e9), which earlier builds took, at the ceiling", async () => {
+  const { replay } = await journal();
+  const { init, Engine } = await import(pathToFileURL(join(repoRoot, "pkg", "index.node.js")).href);
+  await init();
+  const engine = new Engine();
+  const stored = [
+    { id: "DEAR", kind: "warehouse", lat: 45, lon: 4, costPerShipment: 9e9, costPerUnit: 2e12 },
+    { id: "FAIR", kind: "store", lat: 45.1, lon: 4.1, costPerShipment: 4 },
+  ];
+  assert.throws(() => engine.upsertLocations(stored), (e) => e.code === "invalid_input", "refused coming in");
+  replay(engine, "locations", JSON.stringify(stored));
+  const byId = Object.fromEntries(engine.locations().map((l) => [l.id, l]));
+  assert.deepEqual([byId.DEAR.costPerShipment, byId.DEAR.costPerUnit, byId.FAIR.costPerShipment], [1e9, 1e9, 4]);
+  engine.free();
+});

@@ -301,6 +301,14 @@ test("an integration's release, pick or ship cannot free units the ledger's rese
   ]);
   assert.equal(retry.duplicates, 1);
   assert.deepEqual(retry.rejected.map((r) => [r.index, r.code]), [[1, "held_units"]]);
+  // An overdrawing release before 2,000 duplicates (which move nothing, so refusing them covers
+  // no shortfall): the second round refuses every release there, instead of one per round.
+  const dups = Array.from({ length: 2000 }, () => ({ id: "pos-x1", type: "release", sku: "H", location: "L0", qty: 2 }));
+  const many = await ingest([{ id: "pos-x3", type: "release", sku: "H", location: "L0", qty: 1 }, ...dups, { id: "pos-a2", type: "adjust", sku: "H", location: "L0", delta: 0 }]);
+  assert.equal(many.rejected.length, 2001);
+  assert.ok(many.rejected.every((r) => r.code === "held_units"));
+  assert.equal(many.applied, 1, "the adjust beside them applies");
+  assert.equal((await positionMap(api, ["H"]))["H@L0"].reserved, 3);
 
   // The order keeps the units; a WMS pick of them outside the order's events is refused, and so
   // is a ship of the picked units once the order is picked.

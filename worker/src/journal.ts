@@ -26,7 +26,7 @@ export function replay(engine: Engine, kind: JournalKind, payload: string): void
       engine.applyEvents(payload, { changes: false });
       return;
     case "locations":
-      engine.upsertLocations(JSON.parse(payload) as LocationInput[]);
+      engine.upsertLocations((JSON.parse(payload) as LocationInput[]).map(withinCostCeiling));
       return;
     case "profile": {
       const { name, profile } = JSON.parse(payload) as { name: string; profile: Profile };
@@ -48,6 +48,24 @@ export function replay(engine: Engine, kind: JournalKind, payload: string): void
       engine.setAlertThreshold(JSON.parse(payload) as ThresholdRule);
       return;
   }
+}
+
+/** The engine's ceiling on a cost (`MAX_COST`, src/network/location.rs). */
+const MAX_COST = 1e9;
+
+/**
+ * A journaled location with its costs at most the engine's ceiling: earlier builds took any
+ * finite cost, and an entry this build refuses would keep the ledger from starting. Ledger and
+ * replicas replay alike, so they agree; a cost that high meant "never from here" either way.
+ */
+function withinCostCeiling(location: LocationInput): LocationInput {
+  const over = (c: unknown) => typeof c === "number" && c > MAX_COST;
+  if (!over(location.costPerShipment) && !over(location.costPerUnit)) return location;
+  return {
+    ...location,
+    ...(over(location.costPerShipment) ? { costPerShipment: MAX_COST } : {}),
+    ...(over(location.costPerUnit) ? { costPerUnit: MAX_COST } : {}),
+  };
 }
 
 /** Largest journal payload; SQLite values in Durable Objects are capped at 2 MB. */

@@ -71,16 +71,18 @@ export function queryNumber(url: URL, name: string, min: number, max: number): n
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /**
- * A query parameter's text, trimmed, or undefined when absent or blank: a query built from a
- * template (`?status=&limit=`) leaves an unset parameter empty, as `queryNumber` reads it.
+ * A query parameter's text, or undefined when absent or blank: a query built from a template
+ * (`?status=&limit=`) leaves an unset parameter empty, as `queryNumber` reads it. Trimmed, but for
+ * an id (`trim: false`: a location id may hold spaces, and a token is compared as it is).
  */
-export function queryText(url: URL, name: string): string | undefined {
+export function queryText(url: URL, name: string, { trim = true } = {}): string | undefined {
   const given = url.searchParams.getAll(name);
   // Which of two values counts would be a guess (a form sending a field twice, a client's array
   // encoding of a single value): refused. (`skus`, a list, adds its values up instead.)
   if (given.length > 1) throw invalid(name, "given more than once");
-  const raw = given[0]?.trim();
-  return raw === undefined || raw === "" ? undefined : raw;
+  const raw = given[0];
+  if (raw === undefined || raw.trim() === "") return undefined;
+  return trim ? raw.trim() : raw;
 }
 
 /** A query parameter as a whole number, or undefined when absent. */

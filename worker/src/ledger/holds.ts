@@ -47,52 +47,64 @@ export function ledgerHolds(tx: Pick<Tx, "store">, positions: ReadonlySet<string
     held[count] += qty;
     out.set(key, held);
   };
-  // The held reservations' units, read from their plans by SQLite (`heldUnits` in SQL: a plan's
-  // explanations are not parsed), only for the batch's SKUs.
+  // Held reservations' lines and orders' lines, by the batch's SKUs (both indexed by SKU).
   const skus = JSON.stringify([...new Set([...positions].map((k) => fromPairKey(k)[0]))]);
   const holds = tx.store.sql.exec<{ sku: string; location: string; qty: number }>(
-    `SELECT json_extract(l.value, '$.sku') AS sku, json_extract(s.value, '$.location') AS location,
-            json_extract(l.value, '$.qty') AS qty
-       FROM reservations r, json_each(r.plan, '$.shipments') s, json_each(s.value, '$.lines') l
-      WHERE r.status = 'held' AND json_extract(l.value, '$.sku') IN (SELECT value FROM json_each(?))`,
+    "SELECT sku, location, qty FROM reservation_lines WHERE sku IN (SELECT value FROM json_each(?))",
     skus,
   );
   for (const u of holds) add(u.sku, u.location, "reserved", u.qty);
+  // Driven by the orders still holding units (orders_by_status: a few, however long the history),
+  // each one's lines by its key; `+l.sku` keeps SQLite from walking a SKU's whole history instead.
   const lines = tx.store.sql.exec<{ sku: string; location: string; qty: number; status: string }>(
-    `SELECT l.sku, l.location, l.qty, o.status FROM order_lines l JOIN orders o ON o.id = l.order_id
-      WHERE o.status IN ('created', 'picked') AND l.sku IN (SELECT value FROM json_each(?))`,
+    `SELECT l.sku, l.location, l.qty, o.status FROM orders o JOIN order_lines l ON l.order_id = o.id
+      WHERE o.status IN ('created', 'picked') AND +l.sku IN (SELECT value FROM json_each(?))`,
     skus,
   );
   for (const l of lines) add(l.sku, l.location, l.status === "created" ? "reserved" : "picking", l.qty);
   return out;
 }
 
+/** What [`overdrawn`] found: events to refuse (by index, with why), and where the batch fell short. */
+export interface Overdraft {
+  refused: Map<number, string>;
+  /** `pairKey(count, position key)` of every count the batch took below the ledger's hold. */
+  short: Set<string>;
+}
+
 /**
- * Events of `events` (by index, with why) to refuse so that no position ends below what the
- * ledger holds there: where the batch took a count below the ledger's hold (and lower than it was
- * before the batch: a position already below is not held against unrelated events), the last
- * events lowering that count there, as many as cover the shortfall. The caller applies the batch
- * again without them and asks again (a refused `pick` gives `reserved` back but takes `picking`
- * down, an event may have been a duplicate that moved nothing). `before` and `after` read a
- * position's counts before and after the batch; `held` is [`ledgerHolds`]'s answer.
+ * Events of `events` to refuse so that no position ends below what the ledger holds there: where
+ * the batch took a count below the ledger's hold (and lower than it was before the batch: a
+ * position already below is not held against unrelated events), the last events lowering that
+ * count there, as many as cover the shortfall by their quantities; where an earlier round already
+ * fell short (`again`: a refused event had moved nothing, being a duplicate or clamped at 0),
+ * every event lowering that count there. The caller applies the batch again without them and asks
+ * again, at most a few rounds (a refused `pick` gives `reserved` back but takes `picking` down).
+ * `before` and `after` read a position's counts before and after the batch; `held` is
+ * [`ledgerHolds`]'s answer.
  */
 export function overdrawn(
   events: readonly unknown[],
   held: ReadonlyMap<string, Held>,
   before: ReadonlyMap<string, Held>,
   after: (sku: string, location: string) => Held,
-): Map<number, string> {
-  const out = new Map<number, string>();
+  again: ReadonlySet<string>,
+): Overdraft {
+  const out: Overdraft = { refused: new Map(), short: new Set() };
   for (const [key, h] of held) {
     const [sku, location] = fromPairKey(key);
     const now = after(sku, location);
     const was = before.get(key) ?? { reserved: 0, picking: 0 };
     for (const count of Object.keys(LOWERS) as Count[]) {
       let short = Math.min(h[count], was[count]) - now[count];
-      for (let i = events.length - 1; i >= 0 && short > 0; i--) {
+      if (short <= 0) continue;
+      const shortKey = pairKey(count, key);
+      out.short.add(shortKey);
+      const all = again.has(shortKey);
+      for (let i = events.length - 1; i >= 0 && (all || short > 0); i--) {
         const e = position(events[i]);
         if (e === undefined || e.sku !== sku || e.location !== location || !(LOWERS[count] as readonly unknown[]).includes(e.type)) continue;
-        out.set(
+        out.refused.set(
           i,
           `${e.type} would take ${count} at ${location} below the ${h[count]} units the ledger's ` +
             `${count === "reserved" ? "reservations and orders hold" : "picked orders hold"} there: ` +

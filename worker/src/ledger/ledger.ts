@@ -40,7 +40,10 @@ class UndoneWrite extends Error {
  * the write is undone, and the batch applied again without `refused` (index → why).
  */
 class Overdrawn extends Error {
-  constructor(readonly refused: Map<number, string>) {
+  constructor(
+    readonly refused: Map<number, string>,
+    readonly short: Set<string>,
+  ) {
     super("the ledger's holds overdrawn");
   }
 }
@@ -264,17 +267,21 @@ export class Ledger extends DurableObject<Env> {
    */
   ingest(events: unknown[]): Reply {
     const held = new Map<number, string>();
+    // Counts (pairKey(count, position)) an earlier round took below a hold: the next refuses
+    // every event lowering them, so that the rounds are few (at most two per count and position).
+    const short = new Set<string>();
     for (;;) {
       try {
-        return this.ingestOnce(events, held);
+        return this.ingestOnce(events, held, short);
       } catch (err) {
         if (!(err instanceof Overdrawn)) throw err;
         for (const [i, why] of err.refused) held.set(i, why);
+        for (const k of err.short) short.add(k);
       }
     }
   }
 
-  private ingestOnce(events: unknown[], held: ReadonlyMap<number, string>): Reply {
+  private ingestOnce(events: unknown[], held: ReadonlyMap<number, string>, short: ReadonlySet<string>): Reply {
     return this.write((tx) => {
       const passed: EventInput[] = [];
       const texts: string[] = [];
@@ -329,8 +336,8 @@ export class Ledger extends DurableObject<Env> {
       const before = new Map([...holds.keys()].map((key) => [key, counts(key)]));
       const report = tx.ingest(passed, texts);
       if (report.applied > 0 && holds.size > 0) {
-        const over = overdrawn(passed, holds, before, (sku, location) => counts(positionKey(sku, location)));
-        if (over.size > 0) throw new Overdrawn(new Map([...over].map(([i, why]) => [index[i]!, why])));
+        const over = overdrawn(passed, holds, before, (sku, location) => counts(positionKey(sku, location)), short);
+        if (over.refused.size > 0) throw new Overdrawn(new Map([...over.refused].map(([i, why]) => [index[i]!, why])), over.short);
       }
       const rejected = [...report.rejected.map((r) => ({ ...r, index: index[r.index]! })), ...reserved].sort((a, b) => a.index - b.index);
       return ok({ ...report, rejected, version: this.version });

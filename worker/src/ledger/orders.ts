@@ -237,6 +237,7 @@ export function createOrder(tx: Tx, reservationId: string, customer: unknown): R
   }
   addTimeline(tx, id, "created", "created", undefined, { reservationId });
   tx.store.sql.exec("UPDATE reservations SET status = 'ordered', order_id = ?, ended_at = ? WHERE id = ?", id, tx.now, reservationId);
+  tx.store.sql.exec("DELETE FROM reservation_lines WHERE reservation_id = ?", reservationId); // the order's lines hold them now
   return ok({ id, status: "created", trackingToken: token }, 201);
 }
 

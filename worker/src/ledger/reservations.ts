@@ -133,7 +133,8 @@ export function reserve(tx: Tx, req: ReservationRequest): Reply<ReservationView>
   }
 
   const id = newId("rsv");
-  const events: EventInput[] = heldUnits(plan).map((u) => ({
+  const units = heldUnits(plan);
+  const events: EventInput[] = units.map((u) => ({
     id: eventId(id, "reserve", u.location, u.sku),
     type: "reserve",
     sku: u.sku,
@@ -152,6 +153,9 @@ export function reserve(tx: Tx, req: ReservationRequest): Reply<ReservationView>
     JSON.stringify(plan),
     offer === undefined ? null : JSON.stringify(offer),
   );
+  for (const u of units) {
+    tx.store.sql.exec("INSERT INTO reservation_lines (reservation_id, sku, location, qty) VALUES (?, ?, ?, ?)", id, u.sku, u.location, u.qty);
+  }
   const row = findReservation(tx, id);
   return ok(view(row!), 201);
 }
@@ -241,6 +245,7 @@ function end(tx: Tx, row: ReservationRow, status: "released" | "expired"): { sku
     })),
   );
   tx.store.sql.exec("UPDATE reservations SET status = ?, ended_at = ? WHERE id = ?", status, tx.now, row.id);
+  tx.store.sql.exec("DELETE FROM reservation_lines WHERE reservation_id = ?", row.id);
   return units;
 }
 

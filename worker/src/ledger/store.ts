@@ -37,6 +37,15 @@ CREATE TABLE IF NOT EXISTS orders (
   distance_km_sum REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS orders_by_day ON orders (created_at);
+CREATE TABLE IF NOT EXISTS reservation_lines (
+  reservation_id TEXT NOT NULL,
+  sku TEXT NOT NULL,
+  location TEXT NOT NULL,
+  qty INTEGER NOT NULL,
+  PRIMARY KEY (reservation_id, location, sku)
+);
+CREATE INDEX IF NOT EXISTS reservation_lines_by_sku ON reservation_lines (sku, location);
+CREATE INDEX IF NOT EXISTS orders_by_status ON orders (status);
 CREATE TABLE IF NOT EXISTS order_lines (
   order_id TEXT NOT NULL,
   location TEXT NOT NULL,
@@ -82,6 +91,30 @@ export class Store {
     sql.exec(SCHEMA);
     this.renameOrderStatuses();
     this.addReservationPickup();
+    this.addReservationLines();
+  }
+
+  /**
+   * `reservation_lines` (what each held reservation holds, indexed by SKU: what ingest's
+   * `held_units` check reads) filled from the plans of the reservations held when it came in;
+   * once per store.
+   */
+  private addReservationLines(): void {
+    if (this.meta("reservation_lines") === "1") return;
+    // Read in JS, not with SQLite's json_extract, which cuts a string at a NUL character.
+    type Held = { shipments: { location: string; lines: { sku: string; qty: number }[] }[] };
+    for (const { id, plan } of this.sql.exec<{ id: string; plan: string }>("SELECT id, plan FROM reservations WHERE status = 'held'").toArray()) {
+      for (const s of (JSON.parse(plan) as Held).shipments) {
+        for (const l of s.lines) {
+          this.sql.exec(
+            `INSERT INTO reservation_lines (reservation_id, sku, location, qty) VALUES (?, ?, ?, ?)
+               ON CONFLICT (reservation_id, location, sku) DO UPDATE SET qty = qty + excluded.qty`,
+            id, l.sku, s.location, l.qty,
+          );
+        }
+      }
+    }
+    this.setMeta("reservation_lines", "1");
   }
 
   /** Reservations gained `pickup` (the click & collect offer held); once per store. */

@@ -35,7 +35,8 @@ export function subscriptionOf(message: JsonObject): Subscription {
   known(message, "body", ["type", "skus", "lat", "lon", "radiusKm", "mode"]);
   const skus = array(message.skus, "skus", MAX_SUBSCRIBED_SKUS).map((s, i) => string(s, `skus[${i}]`, MAX_SKU_LENGTH));
   if (skus.length === 0) throw invalid("skus", "required: at least one SKU");
-  const mode = optional(message.mode) ?? "ship";
+  const given = optional(message.mode);
+  const mode = given === undefined || given === "" ? "ship" : given; // blank, as `mode=` in the URL
   if (mode !== "ship" && mode !== "pickup") throw invalid("mode", "must be ship or pickup");
   const sub: Subscription = { skus, mode };
   const [lat, lon] = [optional(message.lat), optional(message.lon)];

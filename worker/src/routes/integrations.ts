@@ -85,7 +85,7 @@ export async function setThreshold({ request, url, env }: Ctx): Promise<Response
 export async function positions({ request, url, env }: Ctx): Promise<Response> {
   requireIngestToken(request, url, env);
   const skus = querySkus(url, 200);
-  return replyResponse(await ledgerOf(env).positions(skus, queryText(url, "location") ?? null));
+  return replyResponse(await ledgerOf(env).positions(skus, queryText(url, "location", { trim: false }) ?? null));
 }
 
 /** GET /v1/ledger: the ledger's version, journal and counts. */

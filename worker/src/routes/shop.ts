@@ -108,7 +108,7 @@ export async function createOrder({ request, env }: Ctx): Promise<Response> {
 /** GET /v1/orders/{id}?token=: the order and its timeline (tracking token, or the bearer token). */
 export async function getOrder({ request, url, env, params }: Ctx): Promise<Response> {
   const admin = hasIngestToken(request, url, env);
-  return replyResponse(await ledgerOf(env).order(string(params.id, "id"), queryText(url, "token") ?? null, admin));
+  return replyResponse(await ledgerOf(env).order(string(params.id, "id"), queryText(url, "token", { trim: false }) ?? null, admin));
 }
 
 /** The fields of an order event the worker reads; any other is kept in the timeline entry. */
@@ -155,7 +155,7 @@ export async function requestReturn({ request, url, env, params }: Ctx): Promise
   // An empty body is a return request without a reason.
   const body = known(object(await readOptionalJson(request), "body"), "body", ["token", "reason"]);
   // `?token=` left empty is absent (as every query parameter), and the body's then counts.
-  const token = queryText(url, "token") ?? (typeof body.token === "string" && body.token !== "" ? body.token : null);
+  const token = queryText(url, "token", { trim: false }) ?? (typeof body.token === "string" && body.token !== "" ? body.token : null);
   const reason = optional(body.reason) === undefined ? undefined : string(body.reason, "reason", 1000);
   return replyResponse(await ledgerOf(env).requestReturn(string(params.id, "id"), token, admin, reason));
 }
