@@ -57,6 +57,8 @@ details{margin:.25rem 0 0}summary{cursor:pointer;color:#1d4ed8;text-decoration:u
     } catch (e) {
       if (gen !== this.#gen) return;
       this.#error = e;
+      // Nothing can be chosen: a page offering checkout (on its last choice) must withdraw it.
+      this.#choose(null);
     }
     this.#render();
   }
@@ -68,7 +70,12 @@ details{margin:.25rem 0 0}summary{cursor:pointer;color:#1d4ed8;text-decoration:u
 
   #render() {
     const t = STRINGS[langOf(this)], lang = langOf(this), box = this.shadowRoot.querySelector(".box");
-    if (this.#error) return box.replaceChildren(el("p", { class: "err", role: "alert" }, t.unreachable), el("button", { onclick: () => this.#load() }, t.retry));
+    // The service down (retry), or the cart refused (a 4xx: its message, retrying would not help).
+    if (this.#error) {
+      return this.#error.code === "unreachable"
+        ? box.replaceChildren(el("p", { class: "err", role: "alert" }, t.unreachable), el("button", { onclick: () => this.#load() }, t.retry))
+        : box.replaceChildren(el("p", { class: "err", role: "alert" }, t.refused(this.#error.message)));
+    }
     const d = this.#answer?.deliveryOptions;
     if (!d) return box.replaceChildren(el("p", { class: "muted" }, t.loading));
     if (!d.home.length && !d.clickAndCollect.length) return box.replaceChildren(el("p", { class: "err" }, t.noOption));

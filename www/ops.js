@@ -68,14 +68,21 @@ async function orders() {
     const act = (type) => async (e) => {
       e.target.disabled = true;
       await call(api, `/v1/orders/${encodeURIComponent(o.id)}/events`, { method: "POST", headers: auth(), body: JSON.stringify(type === "returned" ? { type, restock: true } : { type }) })
-        .catch((err) => alert(err.message));
+        .catch((err) => { $("conn").textContent = err.code === "invalid_transition" ? `Commande ${o.id} : elle a changé entre-temps, action impossible.` : `Commande ${o.id} : ${err.message}`; });
       refresh();
     };
     rows.push(el("tr", { "data-order": o.id }, el("td", {}, o.id, el("br"), el("span", { class: "muted" }, order.shipments.map((s) => s.name).join(", "))),
       el("td", { class: "status", "data-status": order.status }, STATUS[order.status] || order.status),
       el("td", {}, (NEXT[order.status] || []).map(([type, label]) => el("button", { "data-action": type, onclick: act(type), class: type === "cancelled" ? "secondary" : null }, label)).flatMap((b) => [b, " "]))));
   }
+  // Rows are rebuilt every few seconds: the button a keyboard user is on keeps the focus.
+  const focused = document.activeElement?.closest?.("#orders tr[data-order]") ? document.activeElement : null;
+  const at = focused && [focused.closest("tr").dataset.order, focused.dataset.action];
   $("orders").replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 3 }, "Aucune commande pour le moment : passez commande dans la boutique."))]));
+  if (at) {
+    const row = [...$("orders").querySelectorAll("tr[data-order]")].find((r) => r.dataset.order === at[0]);
+    (row?.querySelector(`button[data-action="${at[1]}"]`) ?? row?.querySelector("button"))?.focus();
+  }
 }
 
 async function report() {
@@ -125,19 +132,28 @@ $("add-order").addEventListener("submit", (e) => {
   $("order-id").value = "";
   refresh();
 });
+// Why a count line was refused, in French (the API's messages are English).
+const WHY = { unknown_location: "site inconnu", invalid_quantity: "quantité invalide (un nombre entier ≥ 0)",
+  invalid_version: "version invalide (un nombre entier)", missing_field: "sku et site requis", invalid_field: "valeur invalide" };
 // French plurals start at 2: "0 ligne appliquée", "1 ligne appliquée", "2 lignes appliquées".
 const plural = (n) => (n > 1 ? "s" : "");
 const lines = (n) => `${n} ligne${plural(n)}`;
 $("counts").addEventListener("submit", async (e) => {
   e.preventDefault();
+  // A file chosen is sent once: the field is cleared after, so that text pasted next is what counts.
   const file = $("csv-file").files[0];
   const text = file ? await file.text() : $("csv-text").value;
+  $("csv-file").value = "";
   try {
     const r = await call(api, "/v1/inventory/counts", { method: "POST", headers: { ...auth(), "content-type": "text/csv" }, body: text });
     $("csv-result").textContent = `${lines(r.applied)} appliquée${plural(r.applied)}, ${r.duplicates} déjà importée${plural(r.duplicates)}, ` +
       `${r.rejected.length} refusée${plural(r.rejected.length)}` +
-      r.rejected.slice(0, 5).map((x) => ` — ligne ${x.line} : ${x.message}`).join("");
-  } catch (err) { $("csv-result").textContent = `Import refusé : ${err.message}`; }
+      r.rejected.slice(0, 5).map((x) => ` — ligne ${x.line} : ${WHY[x.code] ?? x.message}`).join("");
+  } catch (err) {
+    $("csv-result").textContent = err.code === "invalid_csv"
+      ? "Import refusé : la première ligne doit nommer les colonnes sku, location et onHand (version facultative), chacune une fois."
+      : `Import refusé : ${err.message}`;
+  }
 });
 connectAlerts();
 refresh();

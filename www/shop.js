@@ -70,9 +70,15 @@ function page(title, ...children) {
   $main.focus({ preventScroll: true });
 }
 
+// What the shop says of the API's refusals (its messages are English, for developers).
+const REFUSED = { reservation_expired: "La réservation a expiré : revenez au panier pour réserver à nouveau.",
+  reservation_released: "La réservation a été annulée : revenez au panier pour réserver à nouveau.",
+  reservation_ordered: "Cette réservation a déjà été commandée.", insufficient_stock: "Un article n'est plus disponible en quantité suffisante.",
+  invalid_quantity: "Une quantité du panier est invalide.", not_found: "Introuvable.", invalid_input: "Une information saisie est invalide." };
+const refusal = (e) => (e.code === "unreachable" ? "Impossible de joindre la boutique pour le moment." : REFUSED[e.code] ?? e.message);
+
 function failure(e, retry) {
-  page("Service indisponible", el("p", { class: "err", role: "alert" },
-    e.code === "unreachable" ? "Impossible de joindre la boutique pour le moment." : e.message), el("button", { onclick: retry }, "Réessayer"));
+  page("Service indisponible", el("p", { class: "err", role: "alert" }, refusal(e)), el("button", { onclick: retry }, "Réessayer"));
 }
 
 async function catalogueRoute(params) {
@@ -129,7 +135,7 @@ async function cartRoute() {
   });
   const rows = lines.map((l, i) => el("tr", {}, el("td", {}, el("a", { href: `#/p/${encodeURIComponent(l.sku)}` }, l.name)),
     el("td", {}, el("input", { type: "number", min: 0, max: MAX_QTY, value: l.qty, "aria-label": `Quantité de ${l.name}`,
-      onchange: (e) => { const n = Math.min(MAX_QTY, parseInt(e.target.value, 10) || 0); const next = cart(); if (n) next[i].qty = n; else next.splice(i, 1); saveCart(next); cartRoute(); } })),
+      onchange: (e) => { const n = Math.max(0, Math.min(MAX_QTY, parseInt(e.target.value, 10) || 0)); const next = cart(); if (n) next[i].qty = n; else next.splice(i, 1); saveCart(next); cartRoute(); } })),
     el("td", {}, euro(l.price * l.qty))));
   const total = lines.reduce((n, l) => n + l.price * l.qty, 0);
   page("Panier", el("table", {}, el("caption", { class: "muted" }, "Articles du panier"),
@@ -151,7 +157,8 @@ async function checkoutRoute() {
   // Another choice, another hold: the old one is released once the new one is held, so that a
   // refused choice leaves the shopper the hold they had.
   let replaced = null;
-  if (r && Date.parse(r.expiresAt) >= Date.now() && r.pickup?.location !== pickup) [replaced, r] = [r, null];
+  const elsewhere = r && (r.destination?.lat !== where.lat || r.destination?.lon !== where.lon); // the shopper moved
+  if (r && Date.parse(r.expiresAt) >= Date.now() && (r.pickup?.location !== pickup || elsewhere)) [replaced, r] = [r, null];
   if (!r || Date.parse(r.expiresAt) < Date.now()) {
     const key = `cart-${crypto.randomUUID()}`;
     try {
@@ -162,23 +169,38 @@ async function checkoutRoute() {
       if (e.code === "not_collectable") return page("Retrait indisponible", el("p", { class: "err", role: "alert" }, "Ce magasin ne peut plus préparer ce panier : choisissez un autre mode."), el("a", { href: "#/cart" }, "Retour au panier"));
       throw e;
     }
+    // Kept with the place it was held for: a shopper who moves needs another hold.
+    r = { ...r, destination: { lat: where.lat, lon: where.lon } };
     sessionStorage.setItem("shop:reservation", JSON.stringify(r));
     if (replaced) await call(api, `/v1/reservations/${replaced.id}`, { method: "DELETE" }).catch(() => {});
   }
   const timer = el("span", { class: "timer", id: "hold-timer", role: "timer", "aria-live": "off" });
+  let interval;
   const tick = () => {
     const s = Math.max(0, Math.round((Date.parse(r.expiresAt) - Date.now()) / 1000));
     timer.textContent = `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
-    if (s === 0) { sessionStorage.removeItem("shop:reservation"); checkoutRoute(); }
+    if (s > 0) return;
+    // The hold is over (the worker releases it): said once, and another taken only if asked.
+    clearInterval(interval);
+    sessionStorage.removeItem("shop:reservation");
+    page("Réservation expirée", el("p", { role: "alert" }, "Le délai de réservation est écoulé : les articles ont été remis en vente."),
+      el("p", {}, el("button", { id: "hold-again", onclick: () => route() }, "Réserver à nouveau"), " ", el("a", { href: "#/cart" }, "Retour au panier")));
   };
-  tick();
-  const interval = setInterval(tick, 1000);
+  interval = setInterval(tick, 1000);
   leave = () => clearInterval(interval);
+  tick();
+  if (Date.parse(r.expiresAt) <= Date.now()) return;
   const name = el("input", { id: "name", autocomplete: "name", required: true });
   const email = el("input", { id: "email", type: "email", autocomplete: "email", required: true });
   const msg = el("p", { role: "alert", class: "err" });
   const submit = async (e) => {
     e.preventDefault();
+    // The cart is shared by the shop's tabs: ordered (or changed) in another, this hold is not it.
+    if (JSON.stringify(cart()) !== JSON.stringify(lines)) {
+      await call(api, `/v1/reservations/${r.id}`, { method: "DELETE" }).catch(() => {});
+      sessionStorage.removeItem("shop:reservation");
+      return page("Panier modifié", el("p", { role: "alert" }, "Votre panier a changé dans un autre onglet : la réservation a été annulée."), el("a", { href: "#/cart" }, "Voir le panier"));
+    }
     e.submitter.disabled = true;
     try {
       const o = await call(api, "/v1/orders", { method: "POST", body: JSON.stringify({ reservationId: r.id,
@@ -187,7 +209,7 @@ async function checkoutRoute() {
       sessionStorage.removeItem("shop:reservation"); // it became the order: nothing to release
       saveCart([]);
       location.hash = `#/order/${o.id}/${o.trackingToken}`;
-    } catch (err) { msg.textContent = err.message; e.submitter.disabled = false; }
+    } catch (err) { msg.textContent = refusal(err); e.submitter.disabled = false; }
   };
   const amount = amountOf(lines, delivery), nameOf = await locationName();
   const held = await Promise.all(r.plan.shipments.map(async (s) => `${await linesText(s.lines)} — depuis ${nameOf(s.location)} (${formatKm(s.distanceKm, "fr")})`));
@@ -246,7 +268,19 @@ function trackingRefused(id, status) {
   else page("Lien de suivi invalide", el("p", { class: "err", role: "alert" }, `Ce lien ne permet pas de suivre la commande ${id} : ouvrez le lien complet reçu avec la confirmation.`), back);
 }
 
-async function route() {
+// Routes run one after another, each to its end, and hash changes met while one runs come to
+// one more run: a slow earlier route (a reservation being taken) can no longer draw its page over
+// the one the address now names, and its timers are stopped by the next.
+let routing = Promise.resolve();
+let queued = false;
+function route() {
+  if (queued) return routing;
+  queued = true;
+  routing = routing.then(() => { queued = false; return show(); });
+  return routing;
+}
+
+async function show() {
   leave();
   leave = () => {};
   const [path, query = ""] = location.hash.slice(1).split("?");
@@ -263,5 +297,11 @@ async function route() {
 }
 
 window.addEventListener("hashchange", route);
+// Another tab changed the cart: the count, and the cart page if it is the one shown.
+window.addEventListener("storage", (e) => {
+  if (e.key !== "shop:cart") return;
+  showCount();
+  if (document.body.dataset.route === "cart") route();
+});
 showCount();
 route();

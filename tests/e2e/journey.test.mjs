@@ -334,3 +334,40 @@ test("operations: an unknown order number is said to be unknown and not asked fo
   assert.deepEqual(ops.errors, []);
   await ops.context().close();
 });
+
+test("checkout: an expired hold is said once (no new hold unless asked), a move takes another hold, a negative quantity is none", { timeout: 120_000 }, async () => {
+  const sku = "LUM-0003-NOI";
+  await stockOnly(demo, sku, { "WH-PARIS": 5 }, "expiry");
+  const shop = await shopWithCart([{ sku, qty: 1, price: 30, name: "Lampe" }]);
+  let holds = 0;
+  shop.on("request", (r) => { if (r.method() === "POST" && r.url().endsWith("/v1/reservations")) holds++; });
+  // A hold of 4 s, as checkout keeps it, for the shopper's place.
+  const r = await demo.api("POST", "/v1/reservations", { idempotencyKey: `expiry-${Date.now()}`, lines: [{ sku, qty: 1 }], destination: { lat: 48.8566, lon: 2.3522 }, ttlSeconds: 4 });
+  assert.equal(r.status, 201, r.text);
+  await shop.evaluate((held) => sessionStorage.setItem("shop:reservation", JSON.stringify({ ...held, destination: { lat: 48.8566, lon: 2.3522 } })), r.json);
+  await shop.goto(`${demo.base}/#/checkout`);
+  await shop.getByRole("heading", { name: "Réservation expirée" }).waitFor({ timeout: 6000 });
+  await new Promise((res) => setTimeout(res, 2500)); // the page used to hold again every second
+  assert.equal(holds, 0, "no hold taken by itself");
+  await shop.locator("#hold-again").click();
+  await shop.locator("#hold-timer").waitFor();
+  assert.equal(holds, 1);
+  // The shopper moves to Marseille: checkout holds again, for Marseille.
+  await shop.evaluate(() => localStorage.setItem("atsource:place", JSON.stringify({ lat: 43.2965, lon: 5.3698, name: "Marseille" })));
+  await shop.goto(`${demo.base}/#/cart`);
+  await shop.locator("#checkout[href]").waitFor();
+  await shop.locator("#checkout").click();
+  await shop.locator("#hold-timer").waitFor();
+  assert.equal(holds, 2);
+  const held = await shop.evaluate(() => JSON.parse(sessionStorage.getItem("shop:reservation")));
+  assert.deepEqual(held.destination, { lat: 43.2965, lon: 5.3698 });
+  // A negative quantity typed in the cart is no quantity: the line goes, never "-3".
+  await shop.goto(`${demo.base}/#/cart`);
+  const qty = shop.getByLabel("Quantité de Lampe");
+  await qty.fill("-3");
+  await qty.press("Enter");
+  await shop.getByText("Votre panier est vide.").waitFor();
+  assert.equal(await shop.locator("#cart-count").innerText(), "0");
+  assert.deepEqual(shop.errors, []);
+  await shop.context().close();
+});
