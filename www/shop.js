@@ -228,8 +228,9 @@ async function orderRoute(id, token) {
   const ships = el("ul", { id: "shipments" });
   const amount = el("p", { class: "price", id: "order-amount" });
   const actions = el("div", {});
+  const parcels = el("h2", {}, "Colis");
   page("Merci pour votre commande", el("p", {}, "Commande ", el("strong", { id: "order-id" }, id)), status, amount,
-    el("h2", {}, "Suivi"), timeline, el("h2", {}, "Colis"), ships, actions);
+    el("h2", {}, "Suivi"), timeline, parcels, ships, actions);
   let last = "", interval = 0, gone = false;
   const refresh = async () => {
     let o;
@@ -244,6 +245,9 @@ async function orderRoute(id, token) {
     last = key;
     status.textContent = STATUS[o.status] || o.status;
     status.dataset.status = o.status;
+    if (o.status === "cancelled") $main.querySelector("h1").textContent = "Commande annulée";
+    // Click & collect: the shopper fetches it from the store, no parcel comes.
+    if (o.customer?.delivery?.kind === "pickup") parcels.textContent = "Retrait en magasin";
     timeline.replaceChildren(...o.timeline.map((t) => el("li", { "data-status": t.status, "data-event": t.event }, el("strong", {}, entryLabel(t)), " — ",
       new Date(t.at).toLocaleString("fr-FR", { dateStyle: "medium", timeStyle: "short" }))));
     // What the shopper agreed to pay at checkout (an order placed elsewhere may not say).
@@ -289,7 +293,7 @@ async function show() {
     if (parts[0] === "p") return productRoute(parts[1]);
     if (parts[0] === "cart") return cartRoute();
     if (parts[0] === "checkout") return checkoutRoute();
-    if (parts[0] === "order") return orderRoute(parts[1], parts[2]);
+    if (parts[0] === "order" && parts[1]) return orderRoute(parts[1], parts[2]);
     return catalogueRoute(new URLSearchParams(query));
   };
   try { await run(); } catch (e) { failure(e, route); }
