@@ -190,6 +190,19 @@ test("a WebSocket with a bad subscription or without the token is refused before
   assert.equal(bad.status, 400);
   const noToken = await api.mf.dispatchFetch(`${BASE}/v1/live/alerts`, { headers: { upgrade: "websocket" } });
   assert.equal(noToken.status, 401);
+  // 200 SKUs of 200 characters (each within its limit): too long for a socket's attachment (16 KiB
+  // in workerd), refused by name rather than a 500.
+  const long = Array.from({ length: 200 }, (_, i) => `S${i}`.padEnd(200, "x"));
+  const big = await api.mf.dispatchFetch(`${BASE}/v1/live?skus=${long.join(",")}`, { headers: { upgrade: "websocket" } });
+  assert.equal(big.status, 400);
+  assert.equal((await big.json()).error.field, "skus");
+  const sub = await connect("/v1/live?skus=V");
+  await sub.next((m) => m.type === "hello");
+  sub.send({ type: "subscribe", skus: long });
+  assert.deepEqual(Object.values((({ code, field }) => ({ code, field }))((await sub.next((m) => m.type === "error")).error)), ["invalid_input", "skus"]);
+  sub.send({ type: "subscribe", skus: long.slice(0, 60) });
+  assert.equal((await sub.next((m) => m.type === "subscribed")).subscription.skus.length, 60);
+  sub.close();
 });
 
 test("a pushed change carries the API's distance, unrounded", async () => {

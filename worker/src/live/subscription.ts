@@ -11,6 +11,21 @@ export interface Subscription {
 /** At most this many SKUs per subscription. */
 export const MAX_SUBSCRIBED_SKUS = 200;
 
+/**
+ * Most characters of a subscription's JSON: it is kept as its socket's attachment, which workerd
+ * caps at 16 KiB (200 SKUs of 200 characters would be 40 KB: a 500 before this check).
+ */
+export const MAX_SUBSCRIPTION_JSON = 15_000;
+
+/** `sub`, or a 400 naming `skus` when it is too long to keep. */
+function kept(sub: Subscription): Subscription {
+  const size = JSON.stringify(sub).length;
+  if (size > MAX_SUBSCRIPTION_JSON) {
+    throw invalid("skus", `${size} characters of subscription: at most ${MAX_SUBSCRIPTION_JSON} (fewer or shorter SKUs per connection)`);
+  }
+  return sub;
+}
+
 /** `skus=A,B&lat=&lon=&radiusKm=&mode=`; throws a 400 naming the field. */
 export function parseSubscription(params: URLSearchParams): Subscription {
   const url = new URL("http://x/");
@@ -23,7 +38,7 @@ export function parseSubscription(params: URLSearchParams): Subscription {
     if (!near) throw invalid("radiusKm", "needs lat and lon");
     sub.radiusKm = radiusKm;
   }
-  return sub;
+  return kept(sub);
 }
 
 /**
@@ -47,5 +62,5 @@ export function subscriptionOf(message: JsonObject): Subscription {
     if (!sub.near) throw invalid("radiusKm", "needs lat and lon");
     sub.radiusKm = finite(radiusKm, "radiusKm", 0, 40_000);
   }
-  return sub;
+  return kept(sub);
 }
