@@ -1,6 +1,7 @@
 // Browser entry (also the default for bundlers and plain ESM): fetches the .wasm next to this
-// file and compiles it while it streams. Bundlers (Vite, webpack, esbuild) recognise the
-// `new URL(..., import.meta.url)` pattern and ship the .wasm as an asset.
+// file and compiles it while it streams. Vite and webpack 5 recognise the
+// `new URL(..., import.meta.url)` pattern and ship the .wasm as an asset; with esbuild, the .wasm
+// is copied to wasm/ beside the bundle (README.md).
 import wasmBindgenInit from "./wasm/atsource.js";
 
 export * from "./wasm/atsource.js";

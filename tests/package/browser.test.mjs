@@ -3,7 +3,8 @@
 // .wasm as application/wasm (the browser entry compiles while streaming).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { build } from "esbuild";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { createStaticServer } from "../../scripts/serve.mjs";
@@ -20,16 +21,8 @@ const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
-const PAGE = `<!doctype html>
-<html>
-<head>
-<meta charset="utf-8">
-<link rel="icon" href="data:,">
-<script type="importmap">{ "imports": { "atsource": "/pkg/index.browser.js" } }</script>
-</head>
-<body>
-<script type="module">
-import { init, Engine, buildInfo } from "atsource";
+// What both pages run: the package as a page's module, then as a bundler's output.
+const SCRIPT = `import { init, Engine, buildInfo } from "atsource";
 const first = init();
 const same = first === init();
 await first;
@@ -64,7 +57,18 @@ window.__result = {
   restored: Engine.fromSnapshot(engine.snapshot()).ats("S"),
   version: buildInfo().version,
 };
-</script>
+`;
+
+const PAGE = `<!doctype html>
+<html>
+<head>
+<meta charset="utf-8">
+<link rel="icon" href="data:,">
+<script type="importmap">{ "imports": { "atsource": "/pkg/index.browser.js" } }</script>
+</head>
+<body>
+<script type="module">
+${SCRIPT}</script>
 </body>
 </html>
 `;
@@ -79,6 +83,18 @@ before(async () => {
   tmp = tempDir("browser");
   mkdirSync(join(tmp.dir, "www"));
   writeFileSync(join(tmp.dir, "www", "index.html"), PAGE);
+  // The same script bundled by esbuild, as an app would ship it: esbuild leaves the package's
+  // `new URL("./wasm/atsource_bg.wasm", import.meta.url)` as it is, so the .wasm is copied
+  // beside the bundle, in wasm/ (pkg/README.md says so).
+  const app = join(tmp.dir, "www", "app");
+  mkdirSync(join(app, "wasm"), { recursive: true });
+  writeFileSync(join(tmp.dir, "main.js"), SCRIPT);
+  await build({
+    entryPoints: [join(tmp.dir, "main.js")], bundle: true, format: "esm", platform: "browser",
+    alias: { atsource: join(pkgDir, "index.browser.js") }, outfile: join(app, "main.js"), logLevel: "silent",
+  });
+  copyFileSync(join(pkgDir, "wasm", "atsource_bg.wasm"), join(app, "wasm", "atsource_bg.wasm"));
+  writeFileSync(join(app, "index.html"), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="main.js"></script>');
   server = createStaticServer({ "/pkg/": pkgDir, "/": join(tmp.dir, "www") });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${server.address().port}`;
@@ -91,7 +107,8 @@ after(async () => {
   if (chromiumBefore) cleanChromiumTemp(chromiumBefore);
 });
 
-test("native ES module page: init, events, ATS, errors, snapshot; no console error", async () => {
+/** Opens `path` and checks what SCRIPT computed, and that nothing went wrong on the page. */
+async function runs(path) {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
@@ -108,7 +125,7 @@ test("native ES module page: init, events, ATS, errors, snapshot; no console err
       if (res.url().endsWith(".wasm")) wasmTypes.push(res.headers()["content-type"]);
     });
 
-    await page.goto(`${origin}/`);
+    await page.goto(`${origin}${path}`);
     // On a failure the page never sets __result: the problems list below says why.
     await page
       .waitForFunction(() => window.__result !== undefined, null, { timeout: 10_000 })
@@ -132,4 +149,8 @@ test("native ES module page: init, events, ATS, errors, snapshot; no console err
   } finally {
     await browser.close();
   }
-});
+}
+
+test("native ES module page: init, events, ATS, errors, snapshot; no console error", () => runs("/"));
+
+test("the same code bundled by esbuild (the .wasm beside the bundle) runs alike", () => runs("/app/"));
