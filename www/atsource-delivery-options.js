@@ -27,6 +27,8 @@ details{margin:.25rem 0 0}summary{cursor:pointer;color:#1d4ed8;text-decoration:u
   set lines(v) { this.#lines = Array.isArray(v) ? v : []; this.#queue(); }
   /** The chosen option: `{ kind: "home" | "pickup", id, price, ... }`. */
   get selected() { return this.#selected; }
+  /** Why the options could not be read (a `code`, `unreachable` or the API's), or null. */
+  get error() { return this.#error; }
   /** The last answer of POST /v1/source: `{ plan, deliveryOptions }`. */
   get answer() { return this.#answer; }
 

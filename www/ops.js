@@ -68,7 +68,7 @@ async function orders() {
     const act = (type) => async (e) => {
       e.target.disabled = true;
       await call(api, `/v1/orders/${encodeURIComponent(o.id)}/events`, { method: "POST", headers: auth(), body: JSON.stringify(type === "returned" ? { type, restock: true } : { type }) })
-        .catch((err) => { $("conn").textContent = err.code === "invalid_transition" ? `Commande ${o.id} : elle a changé entre-temps, action impossible.` : `Commande ${o.id} : ${err.message}`; });
+        .catch((err) => { $("add-order-msg").textContent = err.code === "invalid_transition" ? `Commande ${o.id} : elle a changé entre-temps, action impossible.` : `Commande ${o.id} : ${err.message}`; });
       refresh();
     };
     rows.push(el("tr", { "data-order": o.id }, el("td", {}, o.id, el("br"), el("span", { class: "muted" }, order.shipments.map((s) => s.name).join(", "))),
@@ -150,9 +150,11 @@ $("counts").addEventListener("submit", async (e) => {
       `${r.rejected.length} refusée${plural(r.rejected.length)}` +
       r.rejected.slice(0, 5).map((x) => ` — ligne ${x.line} : ${WHY[x.code] ?? x.message}`).join("");
   } catch (err) {
-    $("csv-result").textContent = err.code === "invalid_csv"
+    // The worker's invalid_csv covers the header, an empty file and an unclosed quote.
+    const header = err.code === "invalid_csv" && /header row/.test(err.message);
+    $("csv-result").textContent = header
       ? "Import refusé : la première ligne doit nommer les colonnes sku, location et onHand (version facultative), chacune une fois."
-      : `Import refusé : ${err.message}`;
+      : err.code === "invalid_csv" ? `Import refusé : fichier CSV illisible (${err.message}).` : `Import refusé : ${err.message}`;
   }
 });
 connectAlerts();

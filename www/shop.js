@@ -127,15 +127,17 @@ async function cartRoute() {
   const why = el("p", { class: "err", id: "undeliverable", role: "status" });
   options.addEventListener("atsource-select", (e) => {
     sessionStorage.setItem("shop:delivery", JSON.stringify(e.detail));
-    // No option at all: checkout could only be refused, so it is not offered.
+    // No option at all: checkout could only be refused, so it is not offered (nor when the
+    // options could not be read: the widget says why, and the "cannot be delivered" line is not).
     const none = !e.detail;
+    const unread = none && options.error;
     if (none) { checkout.removeAttribute("href"); checkout.setAttribute("aria-disabled", "true"); }
     else { checkout.setAttribute("href", "#/checkout"); checkout.removeAttribute("aria-disabled"); }
-    why.textContent = none ? `Ce panier ne peut pas être livré ni retiré près de ${where.name || "votre position"} : retirez les articles indisponibles ou changez de lieu.` : "";
+    why.textContent = none && !unread ? `Ce panier ne peut pas être livré ni retiré près de ${where.name || "votre position"} : retirez les articles indisponibles ou changez de lieu.` : "";
   });
   const rows = lines.map((l, i) => el("tr", {}, el("td", {}, el("a", { href: `#/p/${encodeURIComponent(l.sku)}` }, l.name)),
     el("td", {}, el("input", { type: "number", min: 0, max: MAX_QTY, value: l.qty, "aria-label": `Quantité de ${l.name}`,
-      onchange: (e) => { const n = Math.max(0, Math.min(MAX_QTY, parseInt(e.target.value, 10) || 0)); const next = cart(); if (n) next[i].qty = n; else next.splice(i, 1); saveCart(next); cartRoute(); } })),
+      onchange: (e) => { const n = Math.max(0, Math.min(MAX_QTY, parseInt(e.target.value, 10) || 0)); const next = cart(); if (n) next[i].qty = n; else next.splice(i, 1); saveCart(next); route(); } })),
     el("td", {}, euro(l.price * l.qty))));
   const total = lines.reduce((n, l) => n + l.price * l.qty, 0);
   page("Panier", el("table", {}, el("caption", { class: "muted" }, "Articles du panier"),
@@ -157,8 +159,10 @@ async function checkoutRoute() {
   // Another choice, another hold: the old one is released once the new one is held, so that a
   // refused choice leaves the shopper the hold they had.
   let replaced = null;
+  const items = lines.map(({ sku, qty }) => ({ sku, qty }));
   const elsewhere = r && (r.destination?.lat !== where.lat || r.destination?.lon !== where.lon); // the shopper moved
-  if (r && Date.parse(r.expiresAt) >= Date.now() && (r.pickup?.location !== pickup || elsewhere)) [replaced, r] = [r, null];
+  const otherCart = r && JSON.stringify(r.lines) !== JSON.stringify(items); // changed in another tab
+  if (r && Date.parse(r.expiresAt) >= Date.now() && (r.pickup?.location !== pickup || elsewhere || otherCart)) [replaced, r] = [r, null];
   if (!r || Date.parse(r.expiresAt) < Date.now()) {
     const key = `cart-${crypto.randomUUID()}`;
     try {
@@ -169,18 +173,20 @@ async function checkoutRoute() {
       if (e.code === "not_collectable") return page("Retrait indisponible", el("p", { class: "err", role: "alert" }, "Ce magasin ne peut plus préparer ce panier : choisissez un autre mode."), el("a", { href: "#/cart" }, "Retour au panier"));
       throw e;
     }
-    // Kept with the place it was held for: a shopper who moves needs another hold.
-    r = { ...r, destination: { lat: where.lat, lon: where.lon } };
+    // Kept with the place and the cart it was held for: another of either needs another hold.
+    r = { ...r, destination: { lat: where.lat, lon: where.lon }, lines: items };
     sessionStorage.setItem("shop:reservation", JSON.stringify(r));
     if (replaced) await call(api, `/v1/reservations/${replaced.id}`, { method: "DELETE" }).catch(() => {});
   }
   const timer = el("span", { class: "timer", id: "hold-timer", role: "timer", "aria-live": "off" });
   let interval;
+  let expired = false;
   const tick = () => {
     const s = Math.max(0, Math.round((Date.parse(r.expiresAt) - Date.now()) / 1000));
     timer.textContent = `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
     if (s > 0) return;
     // The hold is over (the worker releases it): said once, and another taken only if asked.
+    expired = true;
     clearInterval(interval);
     sessionStorage.removeItem("shop:reservation");
     page("Réservation expirée", el("p", { role: "alert" }, "Le délai de réservation est écoulé : les articles ont été remis en vente."),
@@ -189,7 +195,7 @@ async function checkoutRoute() {
   interval = setInterval(tick, 1000);
   leave = () => clearInterval(interval);
   tick();
-  if (Date.parse(r.expiresAt) <= Date.now()) return;
+  if (expired) return;
   const name = el("input", { id: "name", autocomplete: "name", required: true });
   const email = el("input", { id: "email", type: "email", autocomplete: "email", required: true });
   const msg = el("p", { role: "alert", class: "err" });
@@ -213,6 +219,7 @@ async function checkoutRoute() {
   };
   const amount = amountOf(lines, delivery), nameOf = await locationName();
   const held = await Promise.all(r.plan.shipments.map(async (s) => `${await linesText(s.lines)} — depuis ${nameOf(s.location)} (${formatKm(s.distanceKm, "fr")})`));
+  if (expired) return; // the hold ended during those reads: its page stands
   const release = async () => { await call(api, `/v1/reservations/${r.id}`, { method: "DELETE" }).catch(() => {}); sessionStorage.removeItem("shop:reservation"); location.hash = "#/cart"; };
   page("Paiement", el("p", {}, "Vos articles sont réservés pendant ", timer, "."),
     el("p", { class: "muted" }, delivery ? `Mode : ${delivery.name ?? delivery.id} — ${delivery.price ? euro(delivery.price) : "gratuit"}` : ""),
@@ -245,7 +252,10 @@ async function orderRoute(id, token) {
     last = key;
     status.textContent = STATUS[o.status] || o.status;
     status.dataset.status = o.status;
-    if (o.status === "cancelled") $main.querySelector("h1").textContent = "Commande annulée";
+    if (o.status === "cancelled") {
+      $main.querySelector("h1").textContent = "Commande annulée";
+      document.title = "Commande annulée — Maison Atsource";
+    }
     // Click & collect: the shopper fetches it from the store, no parcel comes.
     if (o.customer?.delivery?.kind === "pickup") parcels.textContent = "Retrait en magasin";
     timeline.replaceChildren(...o.timeline.map((t) => el("li", { "data-status": t.status, "data-event": t.event }, el("strong", {}, entryLabel(t)), " — ",
@@ -280,7 +290,8 @@ let queued = false;
 function route() {
   if (queued) return routing;
   queued = true;
-  routing = routing.then(() => { queued = false; return show(); });
+  // A route that throws must not stop the ones after it: the chain goes on whatever happens.
+  routing = routing.then(() => { queued = false; return show(); }).catch(() => {});
   return routing;
 }
 
@@ -288,7 +299,9 @@ async function show() {
   leave();
   leave = () => {};
   const [path, query = ""] = location.hash.slice(1).split("?");
-  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  // A malformed escape (#/p/%E0) reads as the catalogue rather than failing the route.
+  const decode = (x) => { try { return decodeURIComponent(x); } catch { return ""; } };
+  const parts = path.split("/").filter(Boolean).map(decode);
   const run = async () => {
     if (parts[0] === "p") return productRoute(parts[1]);
     if (parts[0] === "cart") return cartRoute();

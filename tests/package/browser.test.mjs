@@ -8,7 +8,7 @@ import { build } from "esbuild";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { createStaticServer } from "../../scripts/serve.mjs";
-import { chromiumTempDirs, cleanChromiumTemp, pkgDir, requireBuild, tempDir } from "./helpers.mjs";
+import { chromiumTempDirs, cleanChromiumTemp, pkgDir, repoRoot, requireBuild, tempDir } from "./helpers.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -91,7 +91,9 @@ before(async () => {
   writeFileSync(join(tmp.dir, "main.js"), SCRIPT);
   await build({
     entryPoints: [join(tmp.dir, "main.js")], bundle: true, format: "esm", platform: "browser",
-    alias: { atsource: join(pkgDir, "index.browser.js") }, outfile: join(app, "main.js"), logLevel: "silent",
+    // "atsource" resolved as an app resolves it: the installed package (file:pkg), through its
+    // exports map under the browser conditions.
+    nodePaths: [join(repoRoot, "node_modules")], outfile: join(app, "main.js"), logLevel: "silent",
   });
   copyFileSync(join(pkgDir, "wasm", "atsource_bg.wasm"), join(app, "wasm", "atsource_bg.wasm"));
   writeFileSync(join(app, "index.html"), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="main.js"></script>');

@@ -12,16 +12,19 @@ export interface Subscription {
 export const MAX_SUBSCRIBED_SKUS = 200;
 
 /**
- * Most characters of a subscription's JSON: it is kept as its socket's attachment, which workerd
- * caps at 16 KiB (200 SKUs of 200 characters would be 40 KB: a 500 before this check).
+ * Most bytes of a subscription's JSON, as V8 serialises it (a character one byte, or two when any
+ * is beyond Latin-1): it is kept as its socket's attachment, which workerd caps at 16 KiB (200
+ * SKUs of 200 characters would be 40 KB: a 500 before this check).
  */
 export const MAX_SUBSCRIPTION_JSON = 15_000;
 
 /** `sub`, or a 400 naming `skus` when it is too long to keep. */
 function kept(sub: Subscription): Subscription {
-  const size = JSON.stringify(sub).length;
+  // V8 serialises a string of Latin-1 characters one byte each, any other two: counted so.
+  const json = JSON.stringify(sub);
+  const size = /[^\u0000-\u00ff]/.test(json) ? 2 * json.length : json.length;
   if (size > MAX_SUBSCRIPTION_JSON) {
-    throw invalid("skus", `${size} characters of subscription: at most ${MAX_SUBSCRIPTION_JSON} (fewer or shorter SKUs per connection)`);
+    throw invalid("skus", `${size} bytes of subscription: at most ${MAX_SUBSCRIPTION_JSON} (fewer or shorter SKUs per connection)`);
   }
   return sub;
 }
