@@ -35,6 +35,8 @@ class AtsourceAvailability extends HTMLElement {
   #offers = null; // the delivery options of one unit to the shopper
   #error = null;
   #asking = false;
+  /** A place was just given from the form: the focus goes back to the answer's "change" button. */
+  #refocus = false;
   #socket = null;
   #retryMs = 500;
   #gen = 0; // answers of an older load are dropped
@@ -279,7 +281,9 @@ class AtsourceAvailability extends HTMLElement {
       el("span", { class: readiness(s, t, lang)[0] }, readiness(s, t, lang)[1],
         stock.get(s.location) ? ` · ${t.units(stock.get(s.location))}` : "")))) : el("p", { class: "muted" }, o ? t.noStore : t.loading));
     // A keyboard user on "Changer de lieu" stays there when a push redraws the answer.
-    const focused = this.shadowRoot.activeElement?.className === "link";
+    // So does one who has just given a place in the form (it is gone: focus would fall to the page).
+    const focused = this.shadowRoot.activeElement?.className === "link" || this.#refocus;
+    this.#refocus = false;
     box.replaceChildren(...parts);
     if (focused) box.querySelector(".link").focus();
   }
@@ -291,6 +295,7 @@ class AtsourceAvailability extends HTMLElement {
     const submit = (e) => {
       e.preventDefault();
       const c = findPlace(input.value);
+      this.#refocus = Boolean(c);
       if (c) this.setPlace({ name: c.name, postcode: c.postcode, lat: c.lat, lon: c.lon });
       else msg.textContent = t.unknownPlace;
     };

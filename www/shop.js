@@ -236,7 +236,8 @@ async function orderRoute(id, token) {
   const amount = el("p", { class: "price", id: "order-amount" });
   const actions = el("div", {});
   const parcels = el("h2", {}, "Colis");
-  page("Merci pour votre commande", el("p", {}, "Commande ", el("strong", { id: "order-id" }, id)), status, amount,
+  const offline = el("p", { class: "err", id: "tracking-offline", role: "status" });
+  page("Merci pour votre commande", el("p", {}, "Commande ", el("strong", { id: "order-id" }, id)), status, offline, amount,
     el("h2", {}, "Suivi"), timeline, parcels, ships, actions);
   let last = "", interval = 0, gone = false;
   const refresh = async () => {
@@ -244,8 +245,11 @@ async function orderRoute(id, token) {
     try { o = await call(api, `/v1/orders/${encodeURIComponent(id)}?token=${encodeURIComponent(token ?? "")}`); } catch (e) {
       // A wrong link does not heal by asking again (a 5xx or the network may): say why, stop polling.
       if (e.status >= 400 && !gone) { gone = true; clearInterval(interval); trackingRefused(id, e.status); }
+      // The shop unreachable: the status shown may be old; said until an answer comes back.
+      else if (!gone) offline.textContent = "Connexion perdue : le suivi reprendra dès que possible.";
       return;
     }
+    offline.textContent = "";
     if (gone) return;
     const key = JSON.stringify([o.status, o.timeline.length]);
     if (key === last) return; // no re-render, no layout shift, no repeated announcement

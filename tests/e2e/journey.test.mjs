@@ -39,6 +39,8 @@ test("catalogue → product (postcode) → live event → cart → checkout hold
   await widget.locator("input[name=place]").fill("75001");
   await widget.locator("button[type=submit]").click();
   await shop.waitForFunction(() => document.querySelector("atsource-availability").availability?.total === 2);
+  // The form is gone: the focus is on the answer's "Changer de lieu", not back at the page's top.
+  await shop.waitForFunction(() => document.querySelector("atsource-availability").shadowRoot.activeElement?.className === "link");
   const fromApi = (await widgetState(shop)).locations;
   assert.deepEqual(fromApi.map((l) => [l.id, l.ats]), [[STORE, 2]]);
   await widget.locator(".band", { hasText: "Plus que 2" }).waitFor();
