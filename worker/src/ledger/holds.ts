@@ -14,11 +14,6 @@ type Count = keyof typeof LOWERS;
 /** Units the ledger holds at one position. */
 export type Held = Record<Count, number>;
 
-/** The key of a position in the maps below ([`fromPairKey`] gives `[sku, location]` back). */
-export function positionKey(sku: string, location: string): string {
-  return pairKey(sku, location);
-}
-
 /** An event's SKU and location when both are strings (the engine rejects it otherwise). */
 function position(e: unknown): { sku: string; location: string; type: unknown; qty: unknown } | undefined {
   if (e === null || typeof e !== "object") return undefined;
@@ -32,16 +27,16 @@ export function watchedPositions(events: readonly unknown[]): Set<string> {
   for (const event of events) {
     const e = position(event);
     if (e === undefined) continue;
-    if (LOWERS.reserved.includes(e.type as never) || LOWERS.picking.includes(e.type as never)) out.add(positionKey(e.sku, e.location));
+    if (LOWERS.reserved.includes(e.type as never) || LOWERS.picking.includes(e.type as never)) out.add(pairKey(e.sku, e.location));
   }
   return out;
 }
 
-/** What the ledger holds at each of `positions` (absent: nothing). */
+/** What the ledger holds at each of `positions` (`pairKey(sku, location)`; absent: nothing). */
 export function ledgerHolds(tx: Pick<Tx, "store">, positions: ReadonlySet<string>): Map<string, Held> {
   const out = new Map<string, Held>();
   const add = (sku: string, location: string, count: Count, qty: number) => {
-    const key = positionKey(sku, location);
+    const key = pairKey(sku, location);
     if (!positions.has(key)) return;
     const held = out.get(key) ?? { reserved: 0, picking: 0 };
     held[count] += qty;
@@ -80,20 +75,20 @@ export interface Overdraft {
  * fell short (`again`: a refused event had moved nothing, being a duplicate or clamped at 0),
  * every event lowering that count there. The caller applies the batch again without them and asks
  * again, at most a few rounds (a refused `pick` gives `reserved` back but takes `picking` down).
- * `before` and `after` read a position's counts before and after the batch; `held` is
- * [`ledgerHolds`]'s answer.
+ * `before` and `after` read a position's counts (by its key) before and after the batch; `held`
+ * is [`ledgerHolds`]'s answer.
  */
 export function overdrawn(
   events: readonly unknown[],
   held: ReadonlyMap<string, Held>,
   before: ReadonlyMap<string, Held>,
-  after: (sku: string, location: string) => Held,
+  after: (key: string) => Held,
   again: ReadonlySet<string>,
 ): Overdraft {
   const out: Overdraft = { refused: new Map(), short: new Set() };
   for (const [key, h] of held) {
     const [sku, location] = fromPairKey(key);
-    const now = after(sku, location);
+    const now = after(key);
     const was = before.get(key) ?? { reserved: 0, picking: 0 };
     for (const count of Object.keys(LOWERS) as Count[]) {
       let short = Math.min(h[count], was[count]) - now[count];

@@ -10,7 +10,7 @@ import type { LiveAlert, LiveChange } from "../live/messages";
 import { engineError, fail, ok, type Reply } from "../reply";
 import { MAX_SKU_LENGTH } from "../validate";
 import { loadDemo } from "./demo";
-import { ledgerHolds, overdrawn, positionKey, watchedPositions, type Held } from "./holds";
+import { ledgerHolds, overdrawn, watchedPositions, type Held } from "./holds";
 import { applyOrderEvent, createOrder, getOrder, listOrders, requestReturn, type OrderEvent } from "./orders";
 import { ordersReport } from "./reports";
 import { findReservation, nextExpiry, release, reserve, sweepExpired, view, type ReservationRequest } from "./reservations";
@@ -336,7 +336,7 @@ export class Ledger extends DurableObject<Env> {
       const before = new Map([...holds.keys()].map((key) => [key, counts(key)]));
       const report = tx.ingest(passed, texts);
       if (report.applied > 0 && holds.size > 0) {
-        const over = overdrawn(passed, holds, before, (sku, location) => counts(positionKey(sku, location)), short);
+        const over = overdrawn(passed, holds, before, counts, short);
         if (over.refused.size > 0) throw new Overdrawn(new Map([...over.refused].map(([i, why]) => [index[i]!, why])), over.short);
       }
       const rejected = [...report.rejected.map((r) => ({ ...r, index: index[r.index]! })), ...reserved].sort((a, b) => a.index - b.index);

@@ -2,7 +2,8 @@
 // 2 MB value limit) at `base_version` plus the journal after it; the reservations, orders and
 // their timelines as tables. Every method is synchronous: the ledger calls them inside one
 // `transactionSync` per request, with no await between its check and its write.
-import { Engine } from "atsource";
+import { Engine, type Plan } from "atsource";
+import { heldUnits } from "./reservations";
 import { replay, type JournalEntry, type JournalKind } from "../journal";
 
 const SCHEMA = `
@@ -101,17 +102,11 @@ export class Store {
    */
   private addReservationLines(): void {
     if (this.meta("reservation_lines") === "1") return;
-    // Read in JS, not with SQLite's json_extract, which cuts a string at a NUL character.
-    type Held = { shipments: { location: string; lines: { sku: string; qty: number }[] }[] };
+    // Read in JS (`heldUnits`, as reserve() writes them), not with SQLite's json_extract, which
+    // cuts a string at a NUL character.
     for (const { id, plan } of this.sql.exec<{ id: string; plan: string }>("SELECT id, plan FROM reservations WHERE status = 'held'").toArray()) {
-      for (const s of (JSON.parse(plan) as Held).shipments) {
-        for (const l of s.lines) {
-          this.sql.exec(
-            `INSERT INTO reservation_lines (reservation_id, sku, location, qty) VALUES (?, ?, ?, ?)
-               ON CONFLICT (reservation_id, location, sku) DO UPDATE SET qty = qty + excluded.qty`,
-            id, l.sku, s.location, l.qty,
-          );
-        }
+      for (const u of heldUnits(JSON.parse(plan) as Plan)) {
+        this.sql.exec("INSERT INTO reservation_lines (reservation_id, sku, location, qty) VALUES (?, ?, ?, ?)", id, u.sku, u.location, u.qty);
       }
     }
     this.setMeta("reservation_lines", "1");

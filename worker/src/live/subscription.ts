@@ -1,5 +1,5 @@
 // A storefront's subscription: SKUs near a point, by fulfilment mode.
-import { array, finite, invalid, known, MAX_SKU_LENGTH, optional, queryMode, queryNumber, queryPoint, querySkus, string, type JsonObject } from "../validate";
+import { array, finite, invalid, known, MAX_SKU_LENGTH, optional, queryNumber, querySkus, queryText, string, type JsonObject } from "../validate";
 
 export interface Subscription {
   skus: string[];
@@ -29,25 +29,26 @@ function kept(sub: Subscription): Subscription {
   return sub;
 }
 
-/** `skus=A,B&lat=&lon=&radiusKm=&mode=`; throws a 400 naming the field. */
+/** The numbers of a subscription and their ranges. */
+const RANGE = { lat: [-90, 90], lon: [-180, 180], radiusKm: [0, 40_000] } as const;
+
+/**
+ * `skus=A,B&lat=&lon=&radiusKm=&mode=`; throws a 400 naming the field. The query's text read as
+ * values (a comma-separated list, decimal numbers, blank as absent), then the rules of
+ * [`subscriptionOf`].
+ */
 export function parseSubscription(params: URLSearchParams): Subscription {
   const url = new URL("http://x/");
   url.search = params.toString();
-  const sub: Subscription = { skus: querySkus(url, MAX_SUBSCRIBED_SKUS), mode: queryMode(url) };
-  const near = queryPoint(url);
-  if (near) sub.near = near;
-  const radiusKm = queryNumber(url, "radiusKm", 0, 40_000);
-  if (radiusKm !== undefined) {
-    if (!near) throw invalid("radiusKm", "needs lat and lon");
-    sub.radiusKm = radiusKm;
-  }
-  return kept(sub);
+  const message: JsonObject = { skus: querySkus(url, MAX_SUBSCRIBED_SKUS), mode: queryText(url, "mode") ?? null };
+  for (const [k, [min, max]] of Object.entries(RANGE)) message[k] = queryNumber(url, k, min, max) ?? null;
+  return subscriptionOf(message);
 }
 
 /**
  * A `subscribe` message's subscription (`{ type, skus, lat?, lon?, radiusKm?, mode? }`, JSON
- * values as they are: a SKU is any string, commas included); throws a 400 naming the field, by
- * the rules of [`parseSubscription`].
+ * values as they are: a SKU is any string, commas included); throws a 400 naming the field. The
+ * rules of every subscription ([`parseSubscription`] reads a URL's into such a message).
  */
 export function subscriptionOf(message: JsonObject): Subscription {
   known(message, "body", ["type", "skus", "lat", "lon", "radiusKm", "mode"]);
@@ -59,11 +60,11 @@ export function subscriptionOf(message: JsonObject): Subscription {
   const sub: Subscription = { skus, mode };
   const [lat, lon] = [optional(message.lat), optional(message.lon)];
   if ((lat === undefined) !== (lon === undefined)) throw invalid(lat === undefined ? "lat" : "lon", "lat and lon go together");
-  if (lat !== undefined && lon !== undefined) sub.near = { lat: finite(lat, "lat", -90, 90), lon: finite(lon, "lon", -180, 180) };
+  if (lat !== undefined && lon !== undefined) sub.near = { lat: finite(lat, "lat", ...RANGE.lat), lon: finite(lon, "lon", ...RANGE.lon) };
   const radiusKm = optional(message.radiusKm);
   if (radiusKm !== undefined) {
     if (!sub.near) throw invalid("radiusKm", "needs lat and lon");
-    sub.radiusKm = finite(radiusKm, "radiusKm", 0, 40_000);
+    sub.radiusKm = finite(radiusKm, "radiusKm", ...RANGE.radiusKm);
   }
   return kept(sub);
 }
