@@ -10,17 +10,14 @@ use crate::InputError;
 /// 1e26 with the largest carts and distances), so that every cost a plan reports is a number.
 pub const MAX_COST: f64 = 1e9;
 
-/// Checks a cost field: a number in [0, [`MAX_COST`]], else the message saying so.
-pub fn check_cost(cost: f64) -> Result<f64, String> {
-    if (0.0..=MAX_COST).contains(&cost) {
+/// Checks a cost field against `max`: [`MAX_COST`] for an input, `f64::MAX` for what is read
+/// back from storage (earlier builds took any finite cost); else the message saying so.
+pub fn check_cost(cost: f64, max: f64) -> Result<f64, String> {
+    if cost.is_finite() && (0.0..=max).contains(&cost) {
         Ok(cost)
     } else {
-        Err(cost_range())
+        Err(format!("must be a number in [0, {MAX_COST}]"))
     }
-}
-
-fn cost_range() -> String {
-    format!("must be a number in [0, {MAX_COST}]")
 }
 
 /// Whether a location is a store (sells over the counter, may offer click & collect) or a warehouse.
@@ -150,9 +147,7 @@ impl Location {
             ("costPerShipment", self.cost_per_shipment),
             ("costPerUnit", self.cost_per_unit),
         ] {
-            if !(cost.is_finite() && (0.0..=max_cost).contains(&cost)) {
-                return Err(InputError::new(f(name), cost_range()));
-            }
+            check_cost(cost, max_cost).map_err(|m| InputError::new(f(name), m))?;
         }
         Ok(())
     }

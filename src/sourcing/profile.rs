@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::optimizer::DEFAULT_BUDGET;
 use super::SourcingError;
-use crate::network::{check_cost, LocationKind};
+use crate::network::{check_cost, LocationKind, MAX_COST};
 use crate::promise::{DeliveryConfig, PromiseError};
 
 /// Most strategies a profile may list.
@@ -483,12 +483,9 @@ impl Profile {
             if let Some(v) = value {
                 // The ceiling is for a profile coming in; a stored one loads with any finite
                 // cost an earlier build took.
-                *slot = match strict {
-                    true => {
-                        check_cost(v).map_err(|m| SourcingError::profile(path(at, field), m))?
-                    }
-                    false => non_negative(at, field, Some(v))?.unwrap_or(v),
-                };
+                let max = if strict { MAX_COST } else { f64::MAX };
+                *slot =
+                    check_cost(v, max).map_err(|m| SourcingError::profile(path(at, field), m))?;
             }
         }
         if let Some(ranks) = &self.ranks {
