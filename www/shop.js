@@ -22,13 +22,15 @@ const store = {
 };
 const cart = () => store.get("shop:cart", []);
 let releasing = Promise.resolve(); // the release of a hold the cart no longer matches
+// Gives a hold back; a failure is the worker's to mend (the hold expires anyway).
+const releaseHold = (id) => call(api, `/v1/reservations/${id}`, { method: "DELETE" }).catch(() => {});
 function saveCart(lines) {
   store.set("shop:cart", lines);
   // Another cart needs another hold. The old one is released at once: left to expire, it keeps
   // the units from everyone, the shopper's own next checkout included.
   const held = heldReservation();
   sessionStorage.removeItem("shop:reservation");
-  if (held) releasing = call(api, `/v1/reservations/${held.id}`, { method: "DELETE" }).catch(() => {});
+  if (held) releasing = releaseHold(held.id);
   showCount();
 }
 function heldReservation() {
@@ -176,7 +178,7 @@ async function checkoutRoute() {
     // Kept with the place and the cart it was held for: another of either needs another hold.
     r = { ...r, destination: { lat: where.lat, lon: where.lon }, lines: items };
     sessionStorage.setItem("shop:reservation", JSON.stringify(r));
-    if (replaced) await call(api, `/v1/reservations/${replaced.id}`, { method: "DELETE" }).catch(() => {});
+    if (replaced) await releaseHold(replaced.id);
   }
   const timer = el("span", { class: "timer", id: "hold-timer", role: "timer", "aria-live": "off" });
   let interval;
@@ -203,7 +205,7 @@ async function checkoutRoute() {
     e.preventDefault();
     // The cart is shared by the shop's tabs: ordered (or changed) in another, this hold is not it.
     if (JSON.stringify(cart()) !== JSON.stringify(lines)) {
-      await call(api, `/v1/reservations/${r.id}`, { method: "DELETE" }).catch(() => {});
+      await releaseHold(r.id);
       sessionStorage.removeItem("shop:reservation");
       return page("Panier modifié", el("p", { role: "alert" }, "Votre panier a changé dans un autre onglet : la réservation a été annulée."), el("a", { href: "#/cart" }, "Voir le panier"));
     }
@@ -220,7 +222,7 @@ async function checkoutRoute() {
   const amount = amountOf(lines, delivery), nameOf = await locationName();
   const held = await Promise.all(r.plan.shipments.map(async (s) => `${await linesText(s.lines)} — depuis ${nameOf(s.location)} (${formatKm(s.distanceKm, "fr")})`));
   if (expired) return; // the hold ended during those reads: its page stands
-  const release = async () => { await call(api, `/v1/reservations/${r.id}`, { method: "DELETE" }).catch(() => {}); sessionStorage.removeItem("shop:reservation"); location.hash = "#/cart"; };
+  const release = async () => { await releaseHold(r.id); sessionStorage.removeItem("shop:reservation"); location.hash = "#/cart"; };
   page("Paiement", el("p", {}, "Vos articles sont réservés pendant ", timer, "."),
     el("p", { class: "muted" }, delivery ? `Mode : ${delivery.name ?? delivery.id} — ${delivery.price ? euro(delivery.price) : "gratuit"}` : ""),
     el("ul", { id: "shipments" }, held.map((text) => el("li", {}, text))), el("p", { class: "price", id: "amount" }, amountText(amount)),
