@@ -1,7 +1,8 @@
 // A quick look at engine.source latency through the wasm package, without the MILP cross-check:
 // the instances and timing loop of bench/sourcing.mjs (same generator, same seeds, same counts),
-// p50/p99 per family x size, plus the worst certified gap under searchBudget 200.
-// Run: node bench/sourcing-quick.mjs [5x20,10x50,...]   (default: every size)
+// p50/p99 per family x size, plus the worst certified gap under searchBudget 200. Unpriced
+// (`priceExplanations: false`), as the benchmark's p50/p99 columns; `priced` times the default.
+// Run: node bench/sourcing-quick.mjs [5x20,10x50,...] [priced]   (default: every size)
 import { Engine, init } from "../pkg/index.node.js";
 import { buildEngine, family as familyInstances, request } from "./sourcing/instances.mjs";
 
@@ -11,7 +12,8 @@ const SIZES = [
   [20, 200, 12, 5, 1000],
   [40, 1000, 3, 2, 20000],
 ];
-const pick = process.argv[2]?.split(",");
+const pick = process.argv[2] && process.argv[2] !== "priced" ? process.argv[2].split(",") : undefined;
+const priced = process.argv.includes("priced");
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 await init();
@@ -21,10 +23,14 @@ for (const [lines, n, count, reps, target] of SIZES) {
     const locations = family === "demo" ? Math.min(n, 154) : n;
     const items = familyInstances(family, { lines, n, count }).map((inst) => {
       const engine = buildEngine(Engine, inst);
-      return { engine, req: request(inst), small: request(inst, { searchBudget: 200 }) };
+      const ask = (r) => (priced ? r : { ...r, priceExplanations: false });
+      return { engine, req: ask(request(inst)), small: ask(request(inst, { searchBudget: 200 })) };
     });
     const run = (key) => {
-      for (const it of items) it.engine.source(it[key]);
+      // At least 300 ms of warm-up, as bench/sourcing.mjs: V8 tiers the wasm up in the background.
+      const warm = performance.now() + 300;
+      do for (const it of items) it.engine.source(it[key]);
+      while (performance.now() < warm);
       const samples = [];
       for (let r = 0; r < reps; r++) {
         for (const it of items) {

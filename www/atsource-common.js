@@ -8,7 +8,7 @@ export const DEFAULT_API = new URL("/", import.meta.url).origin;
 
 export const STRINGS = {
   fr: {
-    inStock: "En stock", only: (n) => `Plus que ${n}`, out: "Rupture", from: (d) => `Disponible à partir du ${d}`,
+    inStock: "En stock", only: (n) => `Plus que ${n}`, out: "Rupture", deliverable: "Livrable à domicile", from: (d) => `Disponible à partir du ${d}`,
     near: (r) => `dans un rayon de ${r} km`, delivery: (a, b) => a === b ? `Livraison estimée le ${a}` : `Livraison estimée entre le ${a} et le ${b}`,
     noDelivery: "Livraison à domicile indisponible", stores: "Magasins les plus proches",
     readyToday: "Retrait prêt aujourd'hui", readyOn: (d) => `Retrait prêt le ${d}`, units: (n) => `${n} en stock`,
@@ -25,7 +25,7 @@ export const STRINGS = {
       kind_excluded: "type exclu", not_listed: "non retenu", chosen: "choisi" },
   },
   en: {
-    inStock: "In stock", only: (n) => `Only ${n} left`, out: "Out of stock", from: (d) => `Available from ${d}`,
+    inStock: "In stock", only: (n) => `Only ${n} left`, out: "Out of stock", deliverable: "Available for home delivery", from: (d) => `Available from ${d}`,
     near: (r) => `within ${r} km`, delivery: (a, b) => a === b ? `Estimated delivery on ${a}` : `Estimated delivery between ${a} and ${b}`,
     noDelivery: "Home delivery unavailable", stores: "Nearest stores",
     readyToday: "Pickup ready today", readyOn: (d) => `Pickup ready on ${d}`, units: (n) => `${n} in stock`,
@@ -76,9 +76,11 @@ export function formatNumber(n, lang, digits) {
 export const formatKm = (n, lang, digits = 1) => `${formatNumber(n, lang, digits)} km`;
 
 /** The stock band a shopper sees: precise counts only when they help decide ("Plus que 3"). */
-export function band(a, t, lang) {
+export function band(a, t, lang, deliverable = false) {
   if (a.total > 3) return ["in", t.inStock];
   if (a.total > 0) return ["low", t.only(a.total)];
+  // None near, but the network delivers it home: sellable now, not "out of stock".
+  if (deliverable) return ["ship", t.deliverable];
   if (a.availableFrom) return ["soon", t.from(formatDay(a.availableFrom, lang))];
   return ["out", t.out];
 }
@@ -137,7 +139,7 @@ export const BASE_CSS = `
 :host{display:block;font:inherit;color:#1a1a1a;contain:layout;min-height:var(--atsource-min-height,19rem)}
 *{box-sizing:border-box}
 .box{border:1px solid #c9c9c9;border-radius:8px;padding:.75rem 1rem;background:#fff}
-.in{color:#0b6b2b}.low,.soon{color:#8a4b00}.out{color:#a4000f}
+.in{color:#0b6b2b}.low,.soon,.ship{color:#8a4b00}.out{color:#a4000f}
 .band{font-weight:700;font-size:1.1em;margin:0 0 .25rem}
 .muted{color:#555;font-size:.9em}
 ul{list-style:none;margin:.25rem 0 0;padding:0}

@@ -40,7 +40,8 @@ class AtsourceAvailability extends HTMLElement {
   #socket = null;
   #retryMs = 500;
   #gen = 0; // answers of an older load are dropped
-  #estimateTimer = 0;
+  #estimateTimer = 0; // a re-read pending after pushes
+  #pendingSince = 0; // when the first push it waits for arrived
   #pushes = 0; // live pushes applied, so that a re-read older than one is dropped
 
   constructor() {
@@ -83,7 +84,7 @@ class AtsourceAvailability extends HTMLElement {
   // Leaving the page ends everything under way: a load in flight, a reconnection pending.
   disconnectedCallback() {
     for (const type of [PLACE_EVENT, "storage"]) removeEventListener(type, this.#follow);
-    this.#gen++; this.#closeSocket(); clearTimeout(this.#estimateTimer);
+    this.#gen++; this.#closeSocket(); this.#cancelRefresh();
   }
   attributeChangedCallback(_n, old, now) { if (old !== now) this.#queue(); }
 
@@ -105,6 +106,7 @@ class AtsourceAvailability extends HTMLElement {
   async #load() {
     const gen = ++this.#gen;
     this.#closeSocket();
+    this.#cancelRefresh();
     if (!this.isConnected) return;
     const sku = this.getAttribute("sku"), place = this.#place;
     // No product, or no place: no answer either (the last one was for another question).
@@ -114,11 +116,12 @@ class AtsourceAvailability extends HTMLElement {
     this.#error = null;
     this.shadowRoot.querySelector(".box").setAttribute("aria-busy", "true");
     try {
-      const [a] = await call(apiOf(this), `/v1/availability?${this.#query(sku, place)}`);
+      // Both at once: the band reads the delivery estimate too (none near, yet delivered home).
+      const [[a], offers] = await Promise.all([call(apiOf(this), `/v1/availability?${this.#query(sku, place)}`), this.#offersFor(sku, place)]);
       if (gen !== this.#gen) return;
+      this.#offers = offers;
       this.#set(a);
       this.#listen(sku, place, gen);
-      await this.#estimate(gen);
     } catch (e) {
       if (gen !== this.#gen) return;
       // Refused (a 4xx): the last answer was to another question; asking again would not help.
@@ -140,24 +143,42 @@ class AtsourceAvailability extends HTMLElement {
     return new URLSearchParams({ skus: sku, lat: place.lat, lon: place.lon, radiusKm: this.#radius, mode: this.#mode });
   }
 
-  /** Home delivery dates and pickup readiness of one unit (the cart element prices the whole cart). */
-  async #estimate(gen) {
-    const place = this.#place;
+  /** Home delivery dates and pickup readiness of one unit (the cart element prices the whole
+   *  cart), or null when they cannot be read. */
+  async #offersFor(sku, place) {
     try {
       const r = await call(apiOf(this), "/v1/source", { method: "POST",
-        body: JSON.stringify({ lines: [{ sku: this.getAttribute("sku"), qty: 1 }], destination: { lat: place.lat, lon: place.lon } }) });
-      if (gen === this.#gen) this.#offers = r.deliveryOptions;
-    } catch { if (gen === this.#gen) this.#offers = null; }
-    if (gen === this.#gen) this.#render();
+        body: JSON.stringify({ lines: [{ sku, qty: 1 }], destination: { lat: place.lat, lon: place.lon } }) });
+      return r.deliveryOptions;
+    } catch { return null; }
+  }
+
+  /** Reads the delivery estimate again (after stock moved). */
+  async #estimate(gen) {
+    const offers = await this.#offersFor(this.getAttribute("sku"), this.#place);
+    if (gen !== this.#gen) return;
+    const before = this.#band()[1];
+    this.#offers = offers;
+    this.#render();
+    this.#announce(before);
+  }
+
+  /** The stock band of the current answer: [class, text]. */
+  #band(a = this.#state) {
+    return a ? band(a, this.#t, langOf(this), this.#mode === "ship" && this.#offers?.home?.length > 0) : [null, null];
+  }
+
+  /** Announces the band when its text changed, not every re-render, so a screen reader hears what changed. */
+  #announce(before) {
+    const now = this.#band()[1];
+    if (now && before !== now) this.shadowRoot.querySelector("[role=status]").textContent = now;
   }
 
   #set(a) {
-    const before = this.#state && band(this.#state, this.#t, langOf(this))[1];
+    const before = this.#band()[1];
     this.#state = a;
     this.#render();
-    const now = band(a, this.#t, langOf(this))[1];
-    // Announce the band, not every re-render, so a screen reader hears what changed.
-    if (before !== now) this.shadowRoot.querySelector("[role=status]").textContent = now;
+    this.#announce(before);
     this.#changed();
   }
 
@@ -178,6 +199,9 @@ class AtsourceAvailability extends HTMLElement {
   #listen(sku, place, gen) {
     const url = new URL(apiOf(this).replace(/^http/, "ws") + "/v1/live");
     url.search = this.#query(sku, place);
+    // Home delivery ships from anywhere: the stream follows the whole network, so that a far
+    // warehouse selling out dates the delivery again (#apply keeps the radius for the stock).
+    if (this.#mode === "ship") url.searchParams.delete("radiusKm");
     const ws = new WebSocket(url);
     this.#socket = ws;
     // data-live tells the page (and its tests) that pushes now arrive.
@@ -199,16 +223,29 @@ class AtsourceAvailability extends HTMLElement {
   /** A push of this SKU's changes: ATS deltas in place, then GET /v1/availability again. */
   #apply(changes, version) {
     if (!changes.length || !this.#state) return;
-    const moves = changes.filter((c) => !c.supply);
+    // Beyond the radius (a ship stream follows every location): only the delivery estimate moves.
+    const near = changes.filter((c) => !(c.distanceKm > this.#radius));
+    const moves = near.filter((c) => !c.supply);
     if (moves.length) this.#move(moves);
     this.#pushes++;
-    clearTimeout(this.#estimateTimer);
     const gen = this.#gen;
     // Expected supply (delta 0) is dated by the API: asked at once, of a replica at this version.
     // Otherwise the API stays the reference and dates depend on where stock is: re-read once the
-    // edge replica has caught up (<= 1 s).
-    if (moves.length < changes.length) this.#refresh(gen, version);
-    else this.#estimateTimer = setTimeout(() => this.#refresh(gen), 1200);
+    // edge replica has caught up (<= 1 s) with the last push; under a steady stream of pushes
+    // (a popular SKU, followed over the whole network), at least every 3 s or so.
+    if (moves.length < near.length) {
+      this.#cancelRefresh();
+      this.#refresh(gen, version);
+    } else if (!this.#estimateTimer || Date.now() - this.#pendingSince < 3000) {
+      if (!this.#estimateTimer) this.#pendingSince = Date.now();
+      clearTimeout(this.#estimateTimer);
+      this.#estimateTimer = setTimeout(() => { this.#estimateTimer = 0; this.#refresh(gen); }, 1200);
+    }
+  }
+
+  #cancelRefresh() {
+    clearTimeout(this.#estimateTimer);
+    this.#estimateTimer = 0;
   }
 
   /** Applies ATS deltas in place: the answer changes with no round trip. */
@@ -224,6 +261,9 @@ class AtsourceAvailability extends HTMLElement {
     // Expected supply does not move with ATS: it stays, and dates the first unit as the API
     // does (qty 1) when none is left.
     const { sku, incoming } = this.#state;
+    // The last unit near gone: whether home delivery still comes from farther is for the
+    // estimate that follows to say, not the one read when there was stock near.
+    if (total === 0 && this.#state.total > 0) this.#offers = null;
     let due = total;
     const availableFrom = total < 1 && incoming?.find((s) => (due += s.qty) >= 1)?.date;
     this.#set({ sku, total, locations, ...(availableFrom ? { availableFrom } : {}), ...(incoming ? { incoming } : {}) });
@@ -264,7 +304,7 @@ class AtsourceAvailability extends HTMLElement {
     }
     const a = this.#state;
     if (!a) return box.replaceChildren(el("p", { class: "muted" }, t.loading));
-    const [cls, text] = band(a, t, lang);
+    const [cls, text] = this.#band(a);
     const where = el("p", { class: "muted" }, `${place.name ? t.around(place.name) + ", " : ""}${t.near(formatNumber(this.#radius, lang))} · ${t.live} `,
       // The form replaces the button: the focus goes to its field, not to the page's top.
       el("button", { class: "link", onclick: () => { this.#asking = true; this.#render(); box.querySelector("input").focus(); } }, t.change));

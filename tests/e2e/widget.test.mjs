@@ -199,6 +199,30 @@ test("a SKU out of stock everywhere says so; one with supply on the way gives it
   await soon.context().close();
 });
 
+test("none within the radius but a warehouse far away delivers: the band says home delivery, not out of stock", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0004-NAT"; // no supply expected in the demo network
+  await stockOnly(demo, sku, { "WH-LYON": 12 }, "far"); // ~390 km from Paris
+  await new Promise((r) => setTimeout(r, 1100)); // edge replicas <= 1 s behind
+  const page = await embed("far", { sku, lat: 48.85, lon: 2.35, lang: "fr" });
+  await page.waitForFunction(() => document.querySelector("atsource-availability").availability?.total === 0);
+  const w = page.locator("atsource-availability");
+  await w.locator(".delivery", { hasText: /^Livraison estimée / }).waitFor();
+  assert.equal(await w.locator(".band").innerText(), "Livrable à domicile");
+  assert.equal(await w.locator(".band").getAttribute("data-band"), "ship");
+  // In pickup mode the same SKU has nothing to offer near the shopper: out of stock.
+  await w.evaluate((el) => el.setAttribute("mode", "pickup"));
+  await w.locator(".band", { hasText: /^Rupture$/ }).waitFor();
+  // Back to ship: a sale closing the warehouse's stock makes it out of stock, once the
+  // delivery estimate is read again.
+  await w.evaluate((el) => el.setAttribute("mode", "ship"));
+  await w.locator(".band", { hasText: /^Livrable à domicile$/ }).waitFor();
+  await page.locator("atsource-availability[data-live]").waitFor();
+  await stockOnly(demo, sku, {}, "far-gone");
+  await w.locator(".band", { hasText: /^Rupture$/ }).waitFor({ timeout: 5000 });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test("the worker unreachable: a clear message, tries again by itself, and 'Réessayer' recovers at once, no uncaught error", { timeout: 60_000 }, async () => {
   let reads = 0;
   const page = await embed("down", { sku: "LUM-0001-TER", lat: 48.85, lon: 2.35, lang: "fr" }, "fr", {
