@@ -267,3 +267,27 @@ fn a_parcel_ready_at_a_midnight_close_leaves_that_day() {
     assert_eq!(home(&o, "express").shipments[0].dispatch_on, "2026-12-14");
     assert_eq!(refused(&o, "next-day").as_deref(), Some("after_cutoff"));
 }
+
+/// A promise years away still skips the holidays of its years: a store open one hour a week
+/// (Mondays 10:00-11:00) preparing for 240 hours is ready on its 240th open Monday, 17 holiday
+/// Mondays later (Easter and Whit Mondays, 1 and 8 May 2028, 14 July 2031, ...: counted by an
+/// independent script, Easter by the anonymous Gregorian algorithm).
+#[test]
+fn a_promise_years_away_skips_the_holidays_of_those_years() {
+    let mut e = network();
+    stock(&mut e, &[("A", "S-LOUVRE", 1)]);
+    let monday = json!({ "openDays": ["monday"], "openHour": 10, "closeHour": 11, "cutoffHour": 11, "processingHours": 240 });
+    let r = request(
+        &[("A", 1)],
+        PARIS,
+        "2026-11-27T10:00",
+        json!({ "delivery": { "store": monday } }),
+    );
+    let o = options(&e, &r).unwrap();
+    let louvre = o
+        .click_and_collect
+        .iter()
+        .find(|c| c.location == "S-LOUVRE")
+        .unwrap();
+    assert_eq!(louvre.ready_at.as_deref(), Some("2031-10-27T11:00"));
+}

@@ -760,3 +760,34 @@ fn the_default_configuration_is_valid_and_round_trips_through_json() {
         ("invalid_delivery_config", "profile.delivery.currency")
     );
 }
+
+/// A transfer leaves the warehouse as a parcel would: a warehouse that does not ship, or whose
+/// capacity for the day cannot take the missing units, sends none; the next nearest that can does.
+#[test]
+fn a_transfer_comes_only_from_a_warehouse_that_can_send_it() {
+    for (near, sends) in [
+        (json!({}), "W-NEAR"),
+        (json!({ "ship": false }), "W-LYON"),
+        (json!({ "capacityUnits": 0 }), "W-LYON"),
+        (json!({ "capacityUnits": 2 }), "W-LYON"), // 3 units missing
+        (json!({ "capacityUnits": 3 }), "W-NEAR"),
+        (json!({ "active": false }), "W-LYON"),
+    ] {
+        let mut e = network();
+        let mut wh = json!({ "id": "W-NEAR", "kind": "warehouse", "lat": 48.86, "lon": 2.34 });
+        if let (Some(wh), Value::Object(extra)) = (wh.as_object_mut(), near.clone()) {
+            wh.extend(extra);
+        }
+        e.upsert_locations(serde_json::from_value(json!([wh])).unwrap())
+            .unwrap();
+        stock(&mut e, &[("A", "W-NEAR", 5), ("A", "W-LYON", 5)]);
+        let o = options(&e, &request(&[("A", 3)], PARIS, TUESDAY, json!({}))).unwrap();
+        let louvre = o
+            .click_and_collect
+            .iter()
+            .find(|c| c.location == "S-LOUVRE")
+            .unwrap_or_else(|| panic!("{near}: {o:#?}"));
+        assert_eq!(louvre.source, CollectSource::Transfer, "{near}");
+        assert_eq!(louvre.transfer_from.as_deref(), Some(sends), "{near}");
+    }
+}

@@ -4,7 +4,7 @@
 mod promise_common;
 
 use atsource::promise::{DeliveryOptions, DeliveryRequest};
-use atsource::sourcing::{Profile, SourceRequest};
+use atsource::sourcing::{Profile, Profiles, SourceRequest};
 use atsource::Engine;
 use promise_common::{dates, home, network, request, stock, PARIS};
 use serde_json::{json, Value};
@@ -193,4 +193,108 @@ fn service_level_plans_give_reasons_without_pricing_them() {
         .unwrap();
     assert_eq!(louvre.costlier_by_exact, Some(true));
     assert!(louvre.costlier_by.unwrap() > 0.0);
+}
+
+/// A location's own hours merge with its kind's at request time: coming in, they must hold with
+/// either kind's (the location may be added later or change kind), or one store's hours would
+/// refuse every request under the profile. Stored by an earlier build, such hours are left out
+/// and the rest of the network is served.
+#[test]
+fn a_location_s_own_hours_must_hold_whichever_its_kind() {
+    let mut e = stocked();
+    // Closing at noon under the default store cutoff (17:00): refused, and nothing is stored.
+    let noon = json!({ "delivery": { "locations": { "S-NEW": { "closeHour": 12 } } } });
+    for name in ["default", "web"] {
+        let err = e.set_profile(name, profile(noon.clone())).unwrap_err();
+        assert_eq!(
+            (err.code(), err.field()),
+            (
+                "invalid_delivery_config",
+                Some("delivery.locations.S-NEW.cutoffHour")
+            )
+        );
+        assert!(err.to_string().contains("store hours"), "{err}");
+    }
+    assert!(e.profiles().get("web").is_none());
+    // Inline in a request, the same.
+    let inline = json!({ "delivery": noon["delivery"].clone() });
+    let r = request(&[("A", 1)], PARIS, TUESDAY, inline).to_string();
+    let err = e
+        .delivery_options(&DeliveryRequest::from_json(&r).unwrap())
+        .unwrap_err();
+    assert_eq!(err.field(), Some("delivery.locations.S-NEW.cutoffHour"));
+    // With its own cutoff it holds for either kind; the store added afterwards keeps its hours.
+    let own =
+        json!({ "delivery": { "locations": { "S-NEW": { "closeHour": 12, "cutoffHour": 11 } } } });
+    e.set_profile("default", profile(own)).unwrap();
+    e.upsert_locations(
+        serde_json::from_value(
+            json!([{ "id": "S-NEW", "kind": "store", "lat": 48.857, "lon": 2.35 }]),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    stock(&mut e, &[("A", "S-NEW", 3)]);
+    let o = offer(&e, json!({}));
+    assert!(!o.home.is_empty(), "{:#?}", o.unavailable);
+    assert!(o
+        .click_and_collect
+        .iter()
+        .any(|c| c.location == "S-NEW" && c.ready_at.is_some()));
+
+    // An earlier build stored the noon hours (and a store of that id exists): requests are
+    // answered, the store on its kind's hours.
+    let stored: Profiles = serde_json::from_value(json!({ "default": noon })).unwrap();
+    let r = request(&[("A", 1)], PARIS, TUESDAY, json!({})).to_string();
+    let o = atsource::promise::delivery_options(
+        e.network(),
+        e.inventory(),
+        &stored,
+        &DeliveryRequest::from_json(&r).unwrap(),
+        &atsource::promise::DeliveryConfig::default(),
+    )
+    .unwrap();
+    assert!(!o.home.is_empty(), "{:#?}", o.unavailable);
+    assert!(o.click_and_collect.iter().any(|c| c.location == "S-NEW"));
+}
+
+/// Prices coming in are at most 1e9 (as sourcing costs), so that a price summed over parcels
+/// stays a number; one stored above it by an earlier build is read at the ceiling.
+#[test]
+fn prices_stay_finite() {
+    let mut e = stocked();
+    let dear = |v: f64| {
+        json!({ "delivery": { "serviceLevels": [{ "id": "x", "basePrice": v, "extraParcelSurcharge": v,
+            "transit": [{ "minDays": 1, "maxDays": 2 }] }], "clickAndCollect": { "price": v } } })
+    };
+    let err = e.set_profile("dear", profile(dear(1e307))).unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        (
+            "invalid_delivery_config",
+            Some("delivery.serviceLevels[0].basePrice")
+        )
+    );
+    let mut c = dear(1.0);
+    c["delivery"]["clickAndCollect"]["price"] = json!(2e9);
+    let err = e.set_profile("dear", profile(c)).unwrap_err();
+    assert_eq!(err.field(), Some("delivery.clickAndCollect.price"));
+    e.set_profile("dear", profile(dear(1e9))).unwrap();
+    assert_eq!(
+        home(&offer(&e, json!({ "profile": "dear" })), "x").price,
+        1e9
+    );
+
+    let stored: Profiles = serde_json::from_value(json!({ "dear": dear(1e307) })).unwrap();
+    let r = request(&[("A", 1)], PARIS, TUESDAY, json!({ "profile": "dear" })).to_string();
+    let o = atsource::promise::delivery_options(
+        e.network(),
+        e.inventory(),
+        &stored,
+        &DeliveryRequest::from_json(&r).unwrap(),
+        &atsource::promise::DeliveryConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(home(&o, "x").price, 1e9);
+    assert!(o.click_and_collect.iter().all(|c| c.price == 1e9));
 }

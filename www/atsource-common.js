@@ -43,11 +43,18 @@ export const STRINGS = {
   },
 };
 
-/** The nearest `lang`, through the shadow roots that hold the element up to <html>; else French. */
+/** The nearest `lang` that is French or English (`fr`, `en-GB`, ...), through the shadow roots
+ *  that hold the element up to <html>; else French. */
 export function langOf(el) {
-  let l;
-  for (let n = el; n && !l; n = n.getRootNode().host) l = n.closest("[lang]")?.getAttribute("lang");
-  return l?.slice(0, 2) === "en" ? "en" : "fr";
+  let n = el;
+  while (n) {
+    const tagged = n.closest("[lang]");
+    if (!tagged) { n = n.getRootNode().host; continue; }
+    const l = tagged.getAttribute("lang").slice(0, 2).toLowerCase();
+    if (l === "en" || l === "fr") return l;
+    n = tagged.parentElement || tagged.getRootNode().host;
+  }
+  return "fr";
 }
 
 export function apiOf(el) {

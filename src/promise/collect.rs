@@ -67,7 +67,8 @@ fn in_store(ctx: &Context<'_>, i: u32, l: &Location, d: f64) -> CollectOption {
     }
 }
 
-/// The store's offer when the nearest active warehouse holding every missing unit sends them.
+/// The store's offer when the nearest warehouse that holds every missing unit and can send them
+/// does: active, shipping (`ship`), with room for them in its `capacityUnits`.
 fn by_transfer(
     ctx: &Context<'_>,
     stocks: &[Option<&SkuStock>],
@@ -76,13 +77,18 @@ fn by_transfer(
     d: f64,
     lacking: &[(usize, u64)],
 ) -> Option<CollectOption> {
+    let units: u64 = lacking.iter().map(|&(_, need)| need).sum();
     let (w, wh) = ctx
         .network
         .all()
         .iter()
         .enumerate()
         // Another warehouse: a pickup warehouse that lacks units cannot send them to itself.
-        .filter(|(w, wh)| wh.kind == LocationKind::Warehouse && wh.active && *w as u32 != i)
+        .filter(|(w, wh)| {
+            wh.kind == LocationKind::Warehouse && wh.active && wh.ship && *w as u32 != i
+        })
+        // A transfer leaves as a parcel would: it takes its units from the day's capacity.
+        .filter(|(_, wh)| wh.capacity_units.is_none_or(|c| u64::from(c) >= units))
         .filter(|(w, wh)| {
             lacking
                 .iter()

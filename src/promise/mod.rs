@@ -61,7 +61,7 @@ pub use options::{
     UnavailableReason,
 };
 pub use request::{Checked, DeliveryLine, DeliveryRequest};
-pub use rules::{check_currency, Rules, Site};
+pub use rules::{check_incoming, Rules, Site, MAX_PRICE};
 pub use time::Moment;
 
 use crate::inventory::{Inventory, SkuStock};
@@ -193,14 +193,14 @@ fn offer(
 ) -> Result<DeliveryOptions, PromiseError> {
     // A configuration coming in with the request; a profile's was checked when it was set.
     if let Some(inline) = &request.delivery {
-        rules::check_currency(inline, "delivery")?;
+        rules::check_incoming(inline, "delivery")?;
     }
     let (config, at) = configured(profiles, request).unwrap_or((config, ""));
     let rules = Rules::compile(config, at)?;
     let ctx = Context {
         network,
         rules: &rules,
-        sites: rules.located_sites(network, at)?,
+        sites: rules.located_sites(network),
         holidays: rules.holidays(checked.now),
         now: checked.now,
         cart: &checked.cart,

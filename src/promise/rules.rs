@@ -184,9 +184,14 @@ fn path(at: &str, field: &str) -> String {
     }
 }
 
+/// The most a price of a configuration coming in may be ([`check_incoming`]): as a sourcing
+/// cost, so that a price summed over parcels never overflows. A stored configuration above it
+/// (an earlier build accepted any finite price) is read at this ceiling.
+pub const MAX_PRICE: f64 = crate::network::MAX_COST;
+
 fn money(at: &str, field: &str, v: f64) -> Result<f64, PromiseError> {
     if v.is_finite() && v >= 0.0 {
-        Ok(v)
+        Ok(v.min(MAX_PRICE))
     } else {
         Err(PromiseError::config(
             path(at, field),
@@ -370,11 +375,63 @@ fn check_level(at: &str, l: &ServiceLevel) -> Result<Level, PromiseError> {
     })
 }
 
-/// Refuses a `currency` that is not a currency code (three letters, `EUR`, `chf`): checkout
-/// pages format prices with it, and `Intl.NumberFormat` throws on anything else. Checked where a
-/// configuration comes in (`setProfile`, a request's `delivery`), not where a stored one is read
-/// back (a snapshot, a journal): a configuration an earlier build accepted still loads.
-pub fn check_currency(config: &DeliveryConfig, at: &str) -> Result<(), PromiseError> {
+/// What a configuration coming in must pass beyond [`Rules::compile`]'s checks. Checked where
+/// it comes in (`setProfile`, a request's `delivery`), not where a stored one is read back (a
+/// snapshot, a journal): a configuration an earlier build accepted still loads.
+/// - `currency` is a currency code (three letters, `EUR`, `chf`): checkout pages format prices
+///   with it, and `Intl.NumberFormat` throws on anything else;
+/// - prices are at most [`MAX_PRICE`];
+/// - each location's own hours hold with the hours of either kind that they leave unset: the
+///   location may be added later or change kind, and its hours must not then refuse every
+///   request under the configuration.
+pub fn check_incoming(config: &DeliveryConfig, at: &str) -> Result<(), PromiseError> {
+    check_currency(config, at)?;
+    let priced = config.service_levels.iter().enumerate().flat_map(|(i, l)| {
+        let here = path(at, &format!("serviceLevels[{i}]"));
+        [
+            (path(&here, "basePrice"), Some(l.base_price)),
+            (path(&here, "freeAbove"), l.free_above),
+            (
+                path(&here, "extraParcelSurcharge"),
+                l.extra_parcel_surcharge,
+            ),
+        ]
+    });
+    let collect = (
+        path(at, "clickAndCollect.price"),
+        Some(config.click_and_collect.price),
+    );
+    for (field, v) in priced.chain([collect]) {
+        if v.is_some_and(|v| v > MAX_PRICE) {
+            return Err(PromiseError::config(
+                field,
+                format!("must be a number in [0, {MAX_PRICE}]"),
+            ));
+        }
+    }
+    for (id, h) in &config.locations {
+        let here = path(at, &format!("locations.{id}"));
+        for (kind, name, hours) in [
+            (LocationKind::Store, "store", &config.store),
+            (LocationKind::Warehouse, "warehouse", &config.warehouse),
+        ] {
+            resolve_site(&here, kind, &[h, hours]).map_err(|e| match e {
+                PromiseError::InvalidConfig(e) => PromiseError::config(
+                    e.field,
+                    format!(
+                        "{}, with the {name} hours it leaves unset (a location's own hours \
+                         must hold whichever its kind)",
+                        e.message
+                    ),
+                ),
+                e => e,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn check_currency(config: &DeliveryConfig, at: &str) -> Result<(), PromiseError> {
     let c = config.currency.as_bytes();
     if c.len() == 3 && c.iter().all(u8::is_ascii_alphabetic) {
         return Ok(());
@@ -471,14 +528,15 @@ impl Rules {
     }
 
     /// The holidays in force around `now`: the country's for the years from the one before
-    /// `now` to two years after (far beyond any promise), plus the extra days.
+    /// `now` to ten years after (as far as a calendar walks: the longest processing at one
+    /// open hour a week, then the longest transit, reach about six), plus the extra days.
     pub fn holidays(&self, now: Moment) -> Holidays {
         match self.country {
             Some(Country::France) => {
                 let year = now.day().date().year();
                 Holidays::french(
                     year.saturating_sub(1),
-                    year.saturating_add(2),
+                    year.saturating_add(10),
                     &self.extra_holidays,
                 )
             }
@@ -487,8 +545,11 @@ impl Rules {
     }
 
     /// The hours of every location of `network` that has its own, by location index
-    /// (overrides naming unknown ids are ignored). `at` prefixes field paths in errors.
-    pub fn located_sites(&self, network: &Network, at: &str) -> Result<Sites, PromiseError> {
+    /// (overrides naming unknown ids are ignored). Own hours that do not hold with the kind's
+    /// they leave unset (only a configuration stored by an earlier build has them:
+    /// [`check_incoming`] refuses them coming in) are left out: the location keeps its kind's
+    /// hours, and the rest of the network its own.
+    pub fn located_sites(&self, network: &Network) -> Sites {
         let mut by_location = FxHashMap::default();
         for (id, h) in &self.overrides {
             let Some(i) = network.lookup(id) else {
@@ -499,14 +560,15 @@ impl Rules {
                 LocationKind::Store => &self.store_hours,
                 LocationKind::Warehouse => &self.warehouse_hours,
             };
-            let here = path(at, &format!("locations.{id}"));
-            by_location.insert(i, resolve_site(&here, l.kind, &[h, kind])?);
+            if let Ok(site) = resolve_site("", l.kind, &[h, kind]) {
+                by_location.insert(i, site);
+            }
         }
-        Ok(Sites {
+        Sites {
             store: self.store,
             warehouse: self.warehouse,
             by_location,
-        })
+        }
     }
 }
 

@@ -290,7 +290,7 @@ impl Profile {
         if let Some(d) = &self.delivery {
             let at = path(at, "delivery");
             let currency = match strict {
-                true => crate::promise::check_currency(d, &at),
+                true => crate::promise::check_incoming(d, &at),
                 false => Ok(()),
             };
             currency

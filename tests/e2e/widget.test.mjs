@@ -556,6 +556,18 @@ test("inside a framework's open or closed shadow root it speaks the page's langu
   await page.context().close();
 });
 
+test("a lang it does not speak (de, es) gives way to the nearest ancestor's French or English", { timeout: 60_000 }, async () => {
+  const widget = (id, lang) => `<atsource-availability id="${id}" lang="${lang}" sku="LUM-0001-TER" lat="48.85" lon="2.35"></atsource-availability>`;
+  const markup = `<div lang="es">${widget("de-in-es", "de")}</div><div lang="FR-ch">${widget("de-in-fr", "de")}</div>${widget("en-gb", "en-GB")}`;
+  const page = await embed("lang-fallback", markup, "en");
+  for (const [id, said] of [["de-in-es", /within 50 km/], ["de-in-fr", /dans un rayon de 50 km/], ["en-gb", /within 50 km/]]) {
+    await page.waitForFunction((i) => document.getElementById(i)?.shadowRoot.querySelector(".band"), id);
+    assert.match(await page.locator(`#${id} .box`).innerText(), said, id);
+  }
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test("mode matches whatever its case, as HTML's enumerated attributes do: PICKUP is click & collect", { timeout: 60_000 }, async () => {
   const sku = "LUM-0004-TER";
   await stockOnly(demo, sku, { "WH-PARIS": 5 }, "upper");
