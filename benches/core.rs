@@ -99,7 +99,13 @@ fn events(c: &mut Criterion) {
         b.iter_batched(
             || base.clone(),
             |mut e| {
-                let report = e.apply_events_with(&events, ApplyOptions { changes: false });
+                let report = e.apply_events_with(
+                    &events,
+                    ApplyOptions {
+                        changes: false,
+                        ..Default::default()
+                    },
+                );
                 (e, black_box(report))
             },
             BatchSize::LargeInput,

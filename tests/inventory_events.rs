@@ -215,6 +215,47 @@ fn event_ids_are_remembered_for_the_last_100000() {
 }
 
 #[test]
+fn events_applied_with_remember_false_neither_check_nor_take_room_among_the_remembered_ids() {
+    use atsource::inventory::ApplyOptions;
+    let mut e = engine();
+    apply(&mut e, &[common::set("erp-1", "A", "S1", 10, None)]);
+    let unremembered = ApplyOptions {
+        remember: false,
+        ..Default::default()
+    };
+    // 100,001 moves of the writer's own (one id, applied each time): the integration's id is
+    // still remembered, the writer's never was.
+    let holds: Vec<_> = (0..100_001)
+        .map(|i| {
+            format!(
+                r#"{{"id":"own","type":"{}","sku":"A","location":"S1","qty":1}}"#,
+                ["reserve", "release"][i % 2]
+            )
+        })
+        .collect();
+    let report = e
+        .apply_events_json_with(&format!("[{}]", holds.join(",")), unremembered)
+        .unwrap();
+    assert_eq!((report.applied, report.duplicates), (100_001, 0));
+    assert_eq!(e.stats().remembered_events, 1);
+    assert_eq!(e.position("A", "S1").unwrap().unwrap().reserved, 1);
+    let retry = apply(&mut e, &[common::set("erp-1", "A", "S1", 99, None)]);
+    assert_eq!(
+        retry.duplicates, 1,
+        "the integration's retry is still a duplicate"
+    );
+    // Remembered ids do not stop an unremembered event either.
+    let again = e
+        .apply_events_json_with(
+            r#"[{"id":"erp-1","type":"adjust","sku":"A","location":"S1","delta":1}]"#,
+            unremembered,
+        )
+        .unwrap();
+    assert_eq!(again.applied, 1);
+    assert_eq!(e.position("A", "S1").unwrap().unwrap().on_hand, 11);
+}
+
+#[test]
 fn alerts_report_low_out_and_back_in_stock() {
     let mut e = engine();
     e.set_alert_threshold(ThresholdRule {

@@ -164,7 +164,13 @@ pub fn load(engine: &mut Engine, opts: &DemoOptions) -> Result<DemoNetwork, Erro
                 index.push(i);
             }
         }
-        let report = engine.apply_events_with(&typed, ApplyOptions { changes: false });
+        let report = engine.apply_events_with(
+            &typed,
+            ApplyOptions {
+                changes: false,
+                ..Default::default()
+            },
+        );
         if let Some(r) = report.rejected.first() {
             let i = index.get(r.index).copied().unwrap_or(r.index);
             let message = format!("{} ({})", r.message, r.code);

@@ -55,6 +55,13 @@ pub struct ApplyOptions {
     #[serde(default = "yes")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub changes: bool,
+    /// Check event ids against the remembered ones and remember them (default true). A writer
+    /// that never sends an event twice (the edge ledger's own holds and order moves, made once
+    /// under its own idempotency keys) sets it to false: its events then take no room among
+    /// the last 100,000 ids that an integration's retries are de-duplicated by.
+    #[serde(default = "yes")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub remember: bool,
 }
 
 fn yes() -> bool {
@@ -63,7 +70,10 @@ fn yes() -> bool {
 
 impl Default for ApplyOptions {
     fn default() -> Self {
-        Self { changes: true }
+        Self {
+            changes: true,
+            remember: true,
+        }
     }
 }
 
@@ -111,6 +121,8 @@ struct Batch<'n> {
     network: &'n Network,
     report: ApplyReport,
     track: bool,
+    /// Event ids are de-duplicated and remembered ([`ApplyOptions::remember`]).
+    remember: bool,
     moves: Moves,
     /// Positions created so far (see [`Resolved`]).
     created: u32,
@@ -125,6 +137,7 @@ impl<'n> Batch<'n> {
             network,
             report: ApplyReport::default(),
             track: opts.changes,
+            remember: opts.remember,
             moves: Moves::with_capacity(expected),
             created: 0,
         }
@@ -345,6 +358,9 @@ impl Inventory {
         e: &Event<'_>,
         r: Resolved,
     ) -> Result<Outcome, (&'static str, String)> {
+        if !batch.remember {
+            return self.apply_new(batch, e, r);
+        }
         if !self.log.claim(r.h) {
             return Ok(Outcome::Duplicate);
         }

@@ -140,7 +140,14 @@ pub fn scenario(family: Family, lines: usize, locations: usize, seed: u64) -> Sc
         }
     }
     let mut inventory = Inventory::default();
-    let report = inventory.apply_events(&network, &events, ApplyOptions { changes: false });
+    let report = inventory.apply_events(
+        &network,
+        &events,
+        ApplyOptions {
+            changes: false,
+            ..Default::default()
+        },
+    );
     assert!(report.rejected.is_empty());
     let request = SourceRequest {
         lines: skus
@@ -202,7 +209,14 @@ pub fn stocked(network: &Network, counts: &[(&str, &str, i32)]) -> Inventory {
         })
         .collect();
     let mut inventory = Inventory::default();
-    let report = inventory.apply_events(network, &events, ApplyOptions { changes: false });
+    let report = inventory.apply_events(
+        network,
+        &events,
+        ApplyOptions {
+            changes: false,
+            ..Default::default()
+        },
+    );
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
     inventory
 }
@@ -293,7 +307,14 @@ pub fn bench_scenario(family: Family, lines: usize, n: usize, seed: u64) -> Scen
     }
     let network = Network::from_locations(locs);
     let mut inventory = Inventory::default();
-    let report = inventory.apply_events(&network, &events, ApplyOptions { changes: false });
+    let report = inventory.apply_events(
+        &network,
+        &events,
+        ApplyOptions {
+            changes: false,
+            ..Default::default()
+        },
+    );
     assert!(report.rejected.is_empty());
     let lines_in: Vec<LineInput> = skus
         .iter()

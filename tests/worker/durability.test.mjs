@@ -147,3 +147,72 @@ for path in sys.argv[1:]:
   assert.equal((await api.admin.post(`/v1/orders/${picked.id}/events`, { type: "shipped" })).json.status, "shipped");
   await api.dispose();
 });
+
+test("a batch of stale counts alone is journaled: its ids stay remembered across a restart and on the edge", async () => {
+  const persist = join(fx.dir, "state-stale");
+  let api = await fx.start({ persist });
+  await seed(api, TEN_LOCATIONS, {});
+  const post = (events) => api.admin.post("/v1/inventory/events", { events });
+  assert.equal((await post([{ id: "c1", type: "set", sku: "X", location: "L0", onHand: 5, version: 10 }])).json.applied, 1);
+  // Stale: nothing applies, but the id is remembered...
+  assert.equal((await post([{ id: "c2", type: "set", sku: "X", location: "L0", onHand: 9, version: 3 }])).json.stale, 1);
+  // ...so the same id again is a duplicate (an integration's misuse: another payload).
+  const again = (await post([{ id: "c2", type: "set", sku: "X", location: "L0", onHand: 1, version: 11 }, { id: "y1", type: "adjust", sku: "Y", location: "L0", delta: 1 }])).json;
+  assert.deepEqual([again.applied, again.duplicates], [1, 1]);
+  const held = await api.post("/v1/reservations", { idempotencyKey: "stale-hold", lines: [{ sku: "X", qty: 5 }], destination: PARIS });
+  assert.equal(held.status, 201);
+  const before = await positionMap(api, ["X"]);
+  assert.deepEqual([before["X@L0"].onHand, before["X@L0"].reserved], [5, 5]);
+  await sleep(1100); // the edge replica catches up by the journal
+  assert.equal((await api.get("/v1/availability?skus=X")).json[0]?.total ?? 0, 0);
+  await api.dispose();
+
+  api = await fx.start({ persist });
+  assert.deepEqual(await positionMap(api, ["X"]), before, "the restarted ledger replays what was answered");
+  await api.dispose();
+});
+
+test("the ledger's own holds and moves take no room among the ids that integrations' retries are de-duplicated by", async () => {
+  const persist = join(fx.dir, "state-window");
+  let api = await fx.start({ persist });
+  await seed(api, TEN_LOCATIONS, { W: { L0: 10 } });
+  const remembered = async () => (await api.admin.get("/v1/ledger")).json.engine.rememberedEvents;
+  const start = await remembered();
+  for (let i = 0; i < 3; i++) {
+    const r = await api.post("/v1/reservations", { idempotencyKey: `win-${i}`, lines: [{ sku: "W", qty: 1 }], destination: PARIS });
+    if (i === 0) assert.equal((await api.del(`/v1/reservations/${r.json.id}`)).status, 200);
+    else {
+      const o = await api.post("/v1/orders", { reservationId: r.json.id });
+      for (const type of ["picked", "shipped"]) assert.equal((await api.admin.post(`/v1/orders/${o.json.id}/events`, { type })).status, 200);
+    }
+  }
+  assert.equal(await remembered(), start, "holds, releases, picks and ships are not remembered");
+  const p = await positionMap(api, ["W"]);
+  assert.deepEqual([p["W@L0"].onHand, p["W@L0"].reserved, p["W@L0"].picking], [8, 0, 0]);
+  await api.dispose();
+  // Replayed the same way after a restart, and on the edge.
+  api = await fx.start({ persist });
+  assert.deepEqual(await positionMap(api, ["W"]), p);
+  assert.equal(await remembered(), start);
+  assert.equal((await api.get("/v1/availability?skus=W")).json[0].total, 8);
+  await api.dispose();
+});
+
+test("an edge replica far behind (a 40 MB count) catches up by snapshot, not by a delta too large for one RPC", { timeout: 240_000 }, async () => {
+  const persist = join(fx.dir, "state-big");
+  const api = await fx.start({ persist });
+  await seed(api, TEN_LOCATIONS, { B: { L0: 1 } });
+  assert.equal((await api.get("/v1/availability?skus=B")).json[0].total, 1); // the replica is warm
+  // 12 batches of 55 events, each carrying a feed's 60 KB field (ingest keeps an event's own
+  // fields in the journal): about 40 MB of journal, behind the 32 MiB an RPC reply carries.
+  const note = "x".repeat(60_000);
+  for (let b = 0; b < 12; b++) {
+    const events = Array.from({ length: 55 }, (_, i) => ({ id: `big-${b}-${i}`, type: "adjust", sku: "B", location: "L0", delta: 1, note }));
+    const r = await api.admin.post("/v1/inventory/events", { events });
+    assert.equal(r.status, 200, JSON.stringify(r.json).slice(0, 300));
+  }
+  const read = await api.get("/v1/availability?skus=B");
+  assert.equal(read.status, 200, JSON.stringify(read.json).slice(0, 300));
+  assert.equal(read.json[0].total, 1 + 12 * 55);
+  await api.dispose();
+});

@@ -4,12 +4,16 @@
 // same engine (the engine is deterministic and its event de-duplication is in the snapshot).
 import type { Engine, LocationInput, Profile, ThresholdRule } from "atsource";
 
-export type JournalKind = "events" | "locations" | "profile" | "removeProfile" | "threshold";
+export type JournalKind = "events" | "ledgerEvents" | "locations" | "profile" | "removeProfile" | "threshold";
 
 export interface JournalEntry {
   seq: number;
   kind: JournalKind;
-  /** JSON text: an event array, a location array, `{ name, profile }`, `{ name }` or a rule. */
+  /**
+   * JSON text: an event array (`events`: an integration's, de-duplicated by id; `ledgerEvents`:
+   * the ledger's own holds and order moves, applied with `remember: false`), a location array,
+   * `{ name, profile }`, `{ name }` or a rule.
+   */
   payload: string;
 }
 
@@ -24,6 +28,9 @@ export function replay(engine: Engine, kind: JournalKind, payload: string): void
   switch (kind) {
     case "events":
       engine.applyEvents(payload, { changes: false });
+      return;
+    case "ledgerEvents":
+      engine.applyEvents(payload, { changes: false, remember: false });
       return;
     case "locations":
       engine.upsertLocations((JSON.parse(payload) as LocationInput[]).map(withinCostCeiling));

@@ -17,8 +17,11 @@ import { findReservation, nextExpiry, release, reserve, sweepExpired, view, type
 import { Store } from "./store";
 import { fromPairKey, INTERNAL_PREFIX, iso, pairKey, type Tx } from "./tx";
 
-/** A reader further behind than this many journal entries gets a snapshot instead. */
+/** A reader further behind than this many journal entries gets a snapshot instead... */
 const MAX_DELTA_ENTRIES = 2000;
+/** ...or than this many characters of journal: an RPC reply carries at most 32 MiB, and a
+ *  character takes one byte (two beyond Latin-1). */
+const MAX_DELTA_CHARS = 8 * 1024 * 1024;
 /** Live pushes are coalesced over this window, then sent to the hub (well within 1 s). */
 const LIVE_FLUSH_MS = 25;
 /** Changes per push to the hub. */
@@ -114,7 +117,9 @@ export class Ledger extends DurableObject<Env> {
     const applyBatch = (events: EventInput[], strict: boolean, texts?: string[]): ApplyReport => {
       if (events.length === 0) return EMPTY_REPORT;
       touched = true;
-      const report = this.engine.applyEvents(events);
+      // The ledger's own events (strict) are made once, under its own idempotency keys: they
+      // take no room among the 100,000 ids that integrations' retries are de-duplicated by.
+      const report = this.engine.applyEvents(events, strict ? { remember: false } : undefined);
       if (strict && report.rejected.length > 0) {
         const r = report.rejected[0]!;
         // A count at the position's limit (a return onto 2^31 - 1 units on hand) refuses the
@@ -126,11 +131,14 @@ export class Ledger extends DurableObject<Env> {
         throw new Error(`ledger event refused by the engine: ${JSON.stringify(r)}`);
       }
       for (const c of report.changes) changes.push(c); // no spread: a batch may change 100,000 positions
-      if (report.applied > 0) {
+      // Journaled whenever the engine's memory moved: a stale count applies nothing, but its id
+      // is remembered, and a replay that did not see it would take a later event of that id as new.
+      if (report.applied > 0 || report.stale > 0) {
         const refused = new Set(report.rejected.map((r) => r.index));
         const kept = refused.size === 0 ? events : events.filter((_, i) => !refused.has(i));
         const keptTexts = texts === undefined ? kept.map((e) => JSON.stringify(e)) : texts.filter((_, i) => !refused.has(i));
-        for (const { text } of joinPayloads(keptTexts)) this.version = this.store.append("events", text);
+        const kind = strict ? "ledgerEvents" : "events";
+        for (const { text } of joinPayloads(keptTexts)) this.version = this.store.append(kind, text);
         // Expected supply moves no ATS, but it moves `availableFrom`: subscribers are told so.
         for (const e of kept) {
           if (e.type !== "incoming") continue;
@@ -249,7 +257,7 @@ export class Ledger extends DurableObject<Env> {
     const version = this.version;
     if (epoch === this.epoch && since === version) return { kind: "current", epoch, version };
     if (epoch === this.epoch && since >= 0 && since < version) {
-      const entries = this.store.journalSince(since, MAX_DELTA_ENTRIES);
+      const entries = this.store.journalSince(since, MAX_DELTA_ENTRIES, MAX_DELTA_CHARS);
       if (entries !== null) return { kind: "delta", epoch, version, entries };
     }
     if (this.snapshotCache?.version !== version) this.snapshotCache = { version, bytes: this.engine.snapshot() };

@@ -211,12 +211,17 @@ export class Store {
     this.bytesSinceBase = 0;
   }
 
-  /** Journal entries after `since`, or null when the journal no longer reaches back that far. */
-  journalSince(since: number, max: number): JournalEntry[] | null {
+  /**
+   * Journal entries after `since`, or null when the journal no longer reaches back that far, or
+   * when they are more than `max` entries or `maxChars` characters of payload.
+   */
+  journalSince(since: number, max: number, maxChars: number): JournalEntry[] | null {
     const version = this.version;
     if (version - since > max) return null;
     const first = this.sql.exec<{ seq: number | null }>("SELECT min(seq) AS seq FROM journal").toArray()[0]?.seq ?? null;
     if (first === null || first > since + 1) return null;
+    const chars = this.sql.exec<{ n: number | null }>("SELECT sum(length(payload)) AS n FROM journal WHERE seq > ?", since).one().n ?? 0;
+    if (chars > maxChars) return null;
     return this.sql
       .exec<{ seq: number; kind: JournalKind; payload: string }>("SELECT seq, kind, payload FROM journal WHERE seq > ? ORDER BY seq", since)
       .toArray()
