@@ -254,6 +254,29 @@ test("tracking with a wrong token or an unknown order: a clear message, and poll
   await shop.context().close();
 });
 
+test("tracking while the shop is unreachable: the last status stays, a message says so, and it clears when answers return", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0001-NOI";
+  await stockOnly(demo, sku, { "WH-PARIS": 20 }, "offline");
+  const held = await demo.api("POST", "/v1/reservations", { idempotencyKey: "offline-1", lines: [{ sku, qty: 1 }], destination: { lat: 48.85, lon: 2.35 } });
+  assert.equal(held.status, 201, JSON.stringify(held.json));
+  const order = await demo.api("POST", "/v1/orders", { reservationId: held.json.id });
+  const shop = await openPage(browser);
+  await shop.goto(`${demo.base}/#/order/${order.json.id}/${order.json.trackingToken}`);
+  await shop.locator("#order-status[data-status=created]").waitFor({ timeout: 5000 });
+  assert.equal(await shop.locator("#tracking-offline").innerText(), "");
+  // The network drops the tracking reads (as a lost connection would), then lets them through.
+  const orders = (url) => new URL(url).pathname.startsWith("/v1/orders/");
+  await shop.route(orders, (r) => r.abort("internetdisconnected"));
+  await shop.locator("#tracking-offline", { hasText: "Connexion perdue" }).waitFor({ timeout: 8000 });
+  assert.equal(await shop.locator("#order-status").getAttribute("data-status"), "created", "the last status known stays");
+  await demo.api("POST", `/v1/orders/${order.json.id}/events`, { type: "picked" }, { token: true });
+  await shop.unroute(orders);
+  await shop.locator("#order-status[data-status=picked]").waitFor({ timeout: 8000 });
+  assert.equal(await shop.locator("#tracking-offline").innerText(), "");
+  assert.deepEqual(shop.errors, []);
+  await shop.context().close();
+});
+
 /** A shop page (its catalogue route rendered) with `lines` in the cart near Paris and nothing held. */
 async function shopWithCart(lines) {
   const shop = await openPage(browser);
