@@ -10,9 +10,9 @@ use crate::inventory::{
     InventoryPartsRef, Position, SkuAvailability, ThresholdRule,
 };
 use crate::network::{Location, LocationInput, Network};
-use crate::promise::{self, DeliveryConfig, DeliveryOptions, DeliveryRequest};
+use crate::promise::{self, DeliveryConfig, DeliveryOptions, DeliveryRequest, PromiseError};
 use crate::snapshot::{self, SnapshotError};
-use crate::sourcing::{self, Plan, Profile, Profiles, SourceRequest};
+use crate::sourcing::{self, Plan, Profile, Profiles, SourceRequest, SourcingError};
 use crate::Error;
 
 /// The availability engine.
@@ -208,6 +208,14 @@ impl Engine {
 
     /// Registers (or replaces) the sourcing profile `name`, validated whole first.
     pub fn set_profile(&mut self, name: &str, profile: Profile) -> Result<(), Error> {
+        if let Some(d) = &profile.delivery {
+            // The hours of the locations it names, with their kind's (unknown ids are checked
+            // with either kind's by `Profiles::set`).
+            promise::check_located(d, "delivery", &self.network).map_err(|e| match e {
+                PromiseError::InvalidConfig(e) => SourcingError::InvalidDeliveryConfig(e).into(),
+                e => Error::from(e),
+            })?;
+        }
         Ok(self.profiles.set(name, profile)?)
     }
 

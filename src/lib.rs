@@ -18,6 +18,7 @@ pub mod demo;
 mod engine;
 mod error;
 pub mod inventory;
+pub(crate) mod json_object;
 mod json_path;
 mod memcmp;
 pub mod network;

@@ -196,14 +196,16 @@ fn service_level_plans_give_reasons_without_pricing_them() {
 }
 
 /// A location's own hours merge with its kind's at request time: coming in, they must hold with
-/// either kind's (the location may be added later or change kind), or one store's hours would
-/// refuse every request under the profile. Stored by an earlier build, such hours are left out
-/// and the rest of the network is served.
+/// its kind's (with either kind's for an id not in the network yet), or one store's hours would
+/// refuse every request under the profile. Stored by an earlier build, hours that do not hold
+/// are left out and the rest of the network is served.
 #[test]
-fn a_location_s_own_hours_must_hold_whichever_its_kind() {
+fn a_location_s_own_hours_must_hold_with_its_kind_s() {
     let mut e = stocked();
-    // Closing at noon under the default store cutoff (17:00): refused, and nothing is stored.
-    let noon = json!({ "delivery": { "locations": { "S-NEW": { "closeHour": 12 } } } });
+    let hours = |id: &str, h: Value| json!({ "delivery": { "locations": { id: h } } });
+    // A store to come, closing at noon: under the default cutoffs (stores 17:00, warehouses
+    // 14:00) it holds as neither. Refused, and nothing is stored.
+    let noon = hours("S-NEW", json!({ "closeHour": 12 }));
     for name in ["default", "web"] {
         let err = e.set_profile(name, profile(noon.clone())).unwrap_err();
         assert_eq!(
@@ -213,19 +215,50 @@ fn a_location_s_own_hours_must_hold_whichever_its_kind() {
                 Some("delivery.locations.S-NEW.cutoffHour")
             )
         );
-        assert!(err.to_string().contains("store hours"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("neither with a store's nor with a warehouse's"),
+            "{err}"
+        );
     }
     assert!(e.profiles().get("web").is_none());
-    // Inline in a request, the same.
-    let inline = json!({ "delivery": noon["delivery"].clone() });
-    let r = request(&[("A", 1)], PARIS, TUESDAY, inline).to_string();
-    let err = e
-        .delivery_options(&DeliveryRequest::from_json(&r).unwrap())
-        .unwrap_err();
-    assert_eq!(err.field(), Some("delivery.locations.S-NEW.cutoffHour"));
+    // What holds for the location's own kind is accepted (a warehouse closing at 16:00, after
+    // its 14:00 cutoff; a store opening at 15:00, before its 17:00 cutoff)...
+    for (id, h) in [
+        ("W-PARIS", json!({ "closeHour": 16 })),
+        ("S-LOUVRE", json!({ "openHour": 15 })),
+    ] {
+        e.set_profile("ok", profile(hours(id, h.clone())))
+            .unwrap_or_else(|err| panic!("{id} {h}: {err}"));
+    }
+    // ...and what holds only for the other kind is refused, naming the kind.
+    let late = hours("W-PARIS", json!({ "openHour": 15 }));
+    let err = e.set_profile("late", profile(late.clone())).unwrap_err();
+    assert_eq!(err.field(), Some("delivery.locations.W-PARIS.cutoffHour"));
+    assert!(err.to_string().contains("a warehouse's"), "{err}");
+    // Inline in a request, the same: its own `delivery`, or its profile's.
+    for (extra, field) in [
+        (
+            json!({ "delivery": noon["delivery"].clone() }),
+            "delivery.locations.S-NEW.cutoffHour",
+        ),
+        (
+            json!({ "delivery": late["delivery"].clone() }),
+            "delivery.locations.W-PARIS.cutoffHour",
+        ),
+        (
+            json!({ "profile": late.clone() }),
+            "profile.delivery.locations.W-PARIS.cutoffHour",
+        ),
+    ] {
+        let r = request(&[("A", 1)], PARIS, TUESDAY, extra).to_string();
+        let err = e
+            .delivery_options(&DeliveryRequest::from_json(&r).unwrap())
+            .unwrap_err();
+        assert_eq!(err.field(), Some(field));
+    }
     // With its own cutoff it holds for either kind; the store added afterwards keeps its hours.
-    let own =
-        json!({ "delivery": { "locations": { "S-NEW": { "closeHour": 12, "cutoffHour": 11 } } } });
+    let own = hours("S-NEW", json!({ "closeHour": 12, "cutoffHour": 11 }));
     e.set_profile("default", profile(own)).unwrap();
     e.upsert_locations(
         serde_json::from_value(

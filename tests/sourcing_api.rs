@@ -775,3 +775,50 @@ fn the_largest_costs_allowed_still_price_every_plan_with_a_number() {
     assert!(plan.lower_bound.is_finite());
     assert!(plan.shipments.iter().all(|s| s.cost.is_finite()));
 }
+
+/// JSON arrays are not objects: serde's derived decoders would read a struct from an array,
+/// field by field in order (`"fallback": [null, 5]` a strategy, `["A", 2]` a line); they are
+/// refused, named at their path (a list's, for an element). Snapshots (postcard, where structs are sequences) still load.
+#[test]
+fn arrays_where_objects_belong_are_refused() {
+    for (json, field) in [
+        (r#"{"fallback":[null,null]}"#, "fallback"),
+        (r#"{"strategies":[[null]]}"#, "strategies"),
+        (r#"{"delivery":[]}"#, "delivery"),
+        (r#"{"delivery":["USD"]}"#, "delivery"),
+        (
+            r#"{"delivery":{"store":[["monday"],8,20,12,2]}}"#,
+            "delivery.store",
+        ),
+        (
+            r#"{"delivery":{"locations":{"A":[1]}}}"#,
+            "delivery.locations.A",
+        ),
+        (
+            r#"{"delivery":{"serviceLevels":[["x","X",5]]}}"#,
+            "delivery.serviceLevels",
+        ),
+        (
+            r#"{"delivery":{"serviceLevels":[{"id":"x","basePrice":1,"transit":[[null,1,2]]}]}}"#,
+            "delivery.serviceLevels[0].transit",
+        ),
+        (
+            r#"{"delivery":{"clickAndCollect":[true]}}"#,
+            "delivery.clickAndCollect",
+        ),
+    ] {
+        let err = atsource::from_json::<Profile>(json).unwrap_err();
+        assert_eq!(err.field, field, "{json}: {err}");
+        assert!(err.message.contains("expected"), "{json}: {err}");
+    }
+    let err =
+        SourceRequest::from_json(r#"{"lines":[["A",2]],"destination":{"lat":48.86,"lon":2.35}}"#)
+            .unwrap_err();
+    assert_eq!(err.field(), "lines");
+    // Objects, null and absence read as before.
+    let p = profile(
+        r#"{"fallback":null,"strategies":null,"delivery":{"store":{"openHour":9},"locations":{"A":{"closeHour":18}}}}"#,
+    );
+    assert!(p.fallback.is_none() && p.strategies.is_none());
+    assert_eq!(p.delivery.unwrap().locations["A"].close_hour, Some(18.0));
+}

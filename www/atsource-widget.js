@@ -42,7 +42,9 @@ class AtsourceAvailability extends HTMLElement {
   #gen = 0; // answers of an older load are dropped
   #estimateTimer = 0; // a re-read pending after pushes
   #pendingSince = 0; // when the first push it waits for arrived
-  #pushes = 0; // live pushes applied, so that a re-read older than one is dropped
+  #pushes = 0; // pushes within the radius applied: a re-read older than one is dropped
+  #quoteWait = 0; // the estimate's pause between reads
+  #quoteVersion = -1; // the version the next read waits for, -1: none
 
   constructor() {
     super();
@@ -107,6 +109,7 @@ class AtsourceAvailability extends HTMLElement {
     const gen = ++this.#gen;
     this.#closeSocket();
     this.#cancelRefresh();
+    this.#offers = null; // another question: its estimate is read anew
     if (!this.isConnected) return;
     const sku = this.getAttribute("sku"), place = this.#place;
     // No product, or no place: no answer either (the last one was for another question).
@@ -116,12 +119,15 @@ class AtsourceAvailability extends HTMLElement {
     this.#error = null;
     this.shadowRoot.querySelector(".box").setAttribute("aria-busy", "true");
     try {
-      // Both at once: the band reads the delivery estimate too (none near, yet delivered home).
-      const [[a], offers] = await Promise.all([call(apiOf(this), `/v1/availability?${this.#query(sku, place)}`), this.#offersFor(sku, place)]);
+      // Both at once; nothing near (ship): the band waits for the estimate (delivered from afar?).
+      const offers = this.#offersFor(sku, place);
+      const [a] = await call(apiOf(this), `/v1/availability?${this.#query(sku, place)}`);
       if (gen !== this.#gen) return;
-      this.#offers = offers;
+      if (a.total === 0 && this.#mode === "ship") this.#offers = await offers;
+      if (gen !== this.#gen) return;
       this.#set(a);
       this.#listen(sku, place, gen);
+      if (!this.#offers) this.#showOffers(gen, await offers);
     } catch (e) {
       if (gen !== this.#gen) return;
       // Refused (a 4xx): the last answer was to another question; asking again would not help.
@@ -143,24 +149,40 @@ class AtsourceAvailability extends HTMLElement {
     return new URLSearchParams({ skus: sku, lat: place.lat, lon: place.lon, radiusKm: this.#radius, mode: this.#mode });
   }
 
-  /** Home delivery dates and pickup readiness of one unit (the cart element prices the whole
-   *  cart), or null when they cannot be read. */
-  async #offersFor(sku, place) {
+  /** Delivery dates and pickup readiness of one unit, of a replica at `version` or later; null if unread. */
+  async #offersFor(sku, place, version = -1) {
     try {
-      const r = await call(apiOf(this), "/v1/source", { method: "POST",
+      const r = await call(apiOf(this), `/v1/source${version >= 0 ? `?version=${version}` : ""}`, { method: "POST",
         body: JSON.stringify({ lines: [{ sku, qty: 1 }], destination: { lat: place.lat, lon: place.lon } }) });
       return r.deliveryOptions;
     } catch { return null; }
   }
 
-  /** Reads the delivery estimate again (after stock moved). */
-  async #estimate(gen) {
-    const offers = await this.#offersFor(this.getAttribute("sku"), this.#place);
+  /** Reads the estimate again (unreadable: the one before stays). */
+  async #estimate(gen, version) {
+    const offers = await this.#offersFor(this.getAttribute("sku"), this.#place, version);
+    if (offers || !this.#offers) this.#showOffers(gen, offers);
+  }
+
+  #showOffers(gen, offers) {
     if (gen !== this.#gen) return;
     const before = this.#band()[1];
     this.#offers = offers;
     this.#render();
     this.#announce(before);
+  }
+
+  /** The estimate at a push's `version`: at once, then at most every 2 s (a sale moves a SKU often). */
+  #quoteAt(gen, version) {
+    this.#quoteVersion = Math.max(this.#quoteVersion, version ?? 0);
+    if (this.#quoteWait) return;
+    const v = this.#quoteVersion;
+    this.#quoteVersion = -1;
+    this.#estimate(gen, v);
+    this.#quoteWait = setTimeout(() => {
+      this.#quoteWait = 0;
+      if (gen === this.#gen && this.#quoteVersion >= 0) this.#quoteAt(gen, this.#quoteVersion);
+    }, 2000);
   }
 
   /** The stock band of the current answer: [class, text]. */
@@ -223,16 +245,18 @@ class AtsourceAvailability extends HTMLElement {
   /** A push of this SKU's changes: ATS deltas in place, then GET /v1/availability again. */
   #apply(changes, version) {
     if (!changes.length || !this.#state) return;
-    // Beyond the radius (a ship stream follows every location): only the delivery estimate moves.
+    const gen = this.#gen;
+    // Beyond the radius (ship mode follows every location): only the estimate moves.
     const near = changes.filter((c) => !(c.distanceKm > this.#radius));
+    if (!near.length) return this.#quoteAt(gen, version);
     const moves = near.filter((c) => !c.supply);
+    const had = this.#state.total;
     if (moves.length) this.#move(moves);
     this.#pushes++;
-    const gen = this.#gen;
+    // The last unit near gone: delivered from afar, or out of stock?
+    if (had > 0 && this.#state.total === 0 && this.#mode === "ship") this.#quoteAt(gen, version);
     // Expected supply (delta 0) is dated by the API: asked at once, of a replica at this version.
-    // Otherwise the API stays the reference and dates depend on where stock is: re-read once the
-    // edge replica has caught up (<= 1 s) with the last push; under a steady stream of pushes
-    // (a popular SKU, followed over the whole network), at least every 3 s or so.
+    // Otherwise re-read once the replica has caught up (<= 1 s), at least every ~3 s.
     if (moves.length < near.length) {
       this.#cancelRefresh();
       this.#refresh(gen, version);
@@ -245,7 +269,9 @@ class AtsourceAvailability extends HTMLElement {
 
   #cancelRefresh() {
     clearTimeout(this.#estimateTimer);
-    this.#estimateTimer = 0;
+    clearTimeout(this.#quoteWait);
+    this.#estimateTimer = this.#quoteWait = 0;
+    this.#quoteVersion = -1;
   }
 
   /** Applies ATS deltas in place: the answer changes with no round trip. */
@@ -261,8 +287,7 @@ class AtsourceAvailability extends HTMLElement {
     // Expected supply does not move with ATS: it stays, and dates the first unit as the API
     // does (qty 1) when none is left.
     const { sku, incoming } = this.#state;
-    // The last unit near gone: whether home delivery still comes from farther is for the
-    // estimate that follows to say, not the one read when there was stock near.
+    // The last unit near gone: the estimate read with stock near no longer holds.
     if (total === 0 && this.#state.total > 0) this.#offers = null;
     let due = total;
     const availableFrom = total < 1 && incoming?.find((s) => (due += s.qty) >= 1)?.date;

@@ -33,16 +33,21 @@ pub struct DeliveryConfig {
     /// Further closed days, `YYYY-MM-DD` (regional holidays, a carrier strike...).
     pub holidays: Vec<String>,
     /// Hours of stores (unset fields: Monday to Saturday 10:00–19:00, cutoff 17:00, 2 h to prepare).
+    #[serde(deserialize_with = "crate::json_object::object")]
     pub store: SiteHours,
     /// Hours of warehouses (unset fields: Monday to Friday 06:00–22:00, cutoff 14:00, 4 h to pick).
+    #[serde(deserialize_with = "crate::json_object::object")]
     pub warehouse: SiteHours,
     /// Per-location hours by location id, over its kind's; unknown ids are ignored.
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, SiteHours>"))]
+    #[serde(deserialize_with = "crate::json_object::object_values")]
     pub locations: BTreeMap<String, SiteHours>,
     /// Home delivery service levels, in the order a checkout lists them (0 to 16; none: click &
     /// collect only).
+    #[serde(deserialize_with = "crate::json_object::objects")]
     pub service_levels: Vec<ServiceLevel>,
     /// Click & collect.
+    #[serde(deserialize_with = "crate::json_object::object")]
     pub click_and_collect: ClickAndCollect,
 }
 
@@ -139,6 +144,7 @@ pub struct ServiceLevel {
     /// Transit times by distance from the shipping location, nearest band first (1 to 16
     /// bands). Only the last band may omit `maxKm`; locations beyond the last `maxKm` cannot
     /// ship this level.
+    #[serde(deserialize_with = "crate::json_object::objects")]
     pub transit: Vec<TransitBand>,
     /// Weekdays the carrier delivers this level (default Monday to Friday; never on holidays).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -61,7 +61,7 @@ pub use options::{
     UnavailableReason,
 };
 pub use request::{Checked, DeliveryLine, DeliveryRequest};
-pub use rules::{check_incoming, Rules, Site, MAX_PRICE};
+pub use rules::{check_incoming, check_located, Rules, Site, MAX_PRICE};
 pub use time::Moment;
 
 use crate::inventory::{Inventory, SkuStock};
@@ -191,9 +191,15 @@ fn offer(
     strategies: &[Strategy],
     cache: home::PlanCache,
 ) -> Result<DeliveryOptions, PromiseError> {
-    // A configuration coming in with the request; a profile's was checked when it was set.
+    // A configuration coming in with the request; a profile's was checked when it was set
+    // (an inline profile's, but for its locations' hours, when the request was read).
     if let Some(inline) = &request.delivery {
         rules::check_incoming(inline, "delivery")?;
+        rules::check_located(inline, "delivery", network)?;
+    } else if let Some(ProfileRef::Inline(p)) = &request.profile {
+        if let Some(d) = &p.delivery {
+            rules::check_located(d, "profile.delivery", network)?;
+        }
     }
     let (config, at) = configured(profiles, request).unwrap_or((config, ""));
     let rules = Rules::compile(config, at)?;

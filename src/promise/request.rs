@@ -19,6 +19,7 @@ pub const MAX_YEAR: i16 = 9000;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeliveryRequest {
     /// The cart, as for `engine.source`, optionally with unit prices.
+    #[serde(deserialize_with = "crate::json_object::objects")]
     pub lines: Vec<DeliveryLine>,
     /// Where the parcel goes (and around which click & collect stores are looked for).
     pub destination: GeoPoint,
@@ -38,7 +39,11 @@ pub struct DeliveryRequest {
     pub cart_value: Option<f64>,
     /// A delivery configuration for this request only, instead of the profile's `delivery` or the
     /// built-in default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json_object::object_opt"
+    )]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub delivery: Option<DeliveryConfig>,
     /// `quote` only: price the plan's `costlier` explanations (default true), as

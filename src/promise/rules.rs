@@ -189,9 +189,15 @@ fn path(at: &str, field: &str) -> String {
 /// (an earlier build accepted any finite price) is read at this ceiling.
 pub const MAX_PRICE: f64 = crate::network::MAX_COST;
 
+/// A price: a finite number >= 0, read at most [`MAX_PRICE`].
+fn price(at: &str, field: &str, v: f64) -> Result<f64, PromiseError> {
+    Ok(money(at, field, v)?.min(MAX_PRICE))
+}
+
+/// A finite number >= 0 (a price, a distance).
 fn money(at: &str, field: &str, v: f64) -> Result<f64, PromiseError> {
     if v.is_finite() && v >= 0.0 {
-        Ok(v.min(MAX_PRICE))
+        Ok(v)
     } else {
         Err(PromiseError::config(
             path(at, field),
@@ -358,12 +364,12 @@ fn check_level(at: &str, l: &ServiceLevel) -> Result<Level, PromiseError> {
     Ok(Level {
         id: l.id.clone(),
         name,
-        base_price: money(at, "basePrice", l.base_price)?,
+        base_price: price(at, "basePrice", l.base_price)?,
         free_above: l
             .free_above
-            .map(|f| money(at, "freeAbove", f))
+            .map(|f| price(at, "freeAbove", f))
             .transpose()?,
-        surcharge: money(
+        surcharge: price(
             at,
             "extraParcelSurcharge",
             l.extra_parcel_surcharge.unwrap_or(0.0),
@@ -381,9 +387,8 @@ fn check_level(at: &str, l: &ServiceLevel) -> Result<Level, PromiseError> {
 /// - `currency` is a currency code (three letters, `EUR`, `chf`): checkout pages format prices
 ///   with it, and `Intl.NumberFormat` throws on anything else;
 /// - prices are at most [`MAX_PRICE`];
-/// - each location's own hours hold with the hours of either kind that they leave unset: the
-///   location may be added later or change kind, and its hours must not then refuse every
-///   request under the configuration.
+/// - each location's own hours hold with the unset hours of at least one kind (which kind is the
+///   network's to say: [`check_located`]).
 pub fn check_incoming(config: &DeliveryConfig, at: &str) -> Result<(), PromiseError> {
     check_currency(config, at)?;
     let priced = config.service_levels.iter().enumerate().flat_map(|(i, l)| {
@@ -411,24 +416,60 @@ pub fn check_incoming(config: &DeliveryConfig, at: &str) -> Result<(), PromiseEr
     }
     for (id, h) in &config.locations {
         let here = path(at, &format!("locations.{id}"));
-        for (kind, name, hours) in [
-            (LocationKind::Store, "store", &config.store),
-            (LocationKind::Warehouse, "warehouse", &config.warehouse),
-        ] {
-            resolve_site(&here, kind, &[h, hours]).map_err(|e| match e {
-                PromiseError::InvalidConfig(e) => PromiseError::config(
-                    e.field,
-                    format!(
-                        "{}, with the {name} hours it leaves unset (a location's own hours \
-                         must hold whichever its kind)",
-                        e.message
-                    ),
-                ),
-                e => e,
-            })?;
+        let as_store = own_hours(config, &here, h, LocationKind::Store);
+        if as_store.is_err() && own_hours(config, &here, h, LocationKind::Warehouse).is_ok() {
+            continue;
         }
+        as_store.map_err(|e| unset_hours(e, "neither with a store's nor with a warehouse's"))?;
     }
     Ok(())
+}
+
+/// Checks the own hours of the locations of `network` that `config` names, with the unset hours
+/// of their kind: a configuration coming in (`setProfile`, a request's own) is refused when they
+/// do not hold, rather than have them left out at request time ([`Rules::located_sites`]).
+pub fn check_located(
+    config: &DeliveryConfig,
+    at: &str,
+    network: &Network,
+) -> Result<(), PromiseError> {
+    for (id, h) in &config.locations {
+        let Some(l) = network.lookup(id).and_then(|i| network.get(i)) else {
+            continue;
+        };
+        let here = path(at, &format!("locations.{id}"));
+        let kind = match l.kind {
+            LocationKind::Store => "a store's",
+            LocationKind::Warehouse => "a warehouse's",
+        };
+        own_hours(config, &here, h, l.kind).map_err(|e| unset_hours(e, kind))?;
+    }
+    Ok(())
+}
+
+/// A location's own hours completed by `kind`'s in `config`.
+fn own_hours(
+    config: &DeliveryConfig,
+    at: &str,
+    h: &SiteHours,
+    kind: LocationKind,
+) -> Result<Site, PromiseError> {
+    let hours = match kind {
+        LocationKind::Store => &config.store,
+        LocationKind::Warehouse => &config.warehouse,
+    };
+    resolve_site(at, kind, &[h, hours])
+}
+
+/// `e` saying which kind's hours, left unset by the location, it was checked with.
+fn unset_hours(e: PromiseError, kind: &str) -> PromiseError {
+    match e {
+        PromiseError::InvalidConfig(e) => PromiseError::config(
+            e.field,
+            format!("{}, with {kind} hours it leaves unset", e.message),
+        ),
+        e => e,
+    }
 }
 
 fn check_currency(config: &DeliveryConfig, at: &str) -> Result<(), PromiseError> {
@@ -508,7 +549,7 @@ impl Rules {
         let here = path(at, "clickAndCollect");
         let collect = Collect {
             enabled: c.enabled,
-            price: money(&here, "price", c.price)?,
+            price: price(&here, "price", c.price)?,
             max_km: money(&here, "maxDistanceKm", c.max_distance_km)?,
             max_stores: whole(&here, "maxStores", c.max_stores, 1, 50)? as usize,
             transfer_days: whole(&here, "transferDays", c.transfer_days, 0, MAX_DAYS)?,

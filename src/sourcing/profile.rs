@@ -102,17 +102,29 @@ pub struct Profile {
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub explain_budget: Option<f64>,
     /// Strategies tried in order (top level only); each inherits the fields it does not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json_object::objects_opt"
+    )]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub strategies: Option<Vec<Profile>>,
     /// The strategy tried after every other (top level only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json_object::object_opt"
+    )]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub fallback: Option<Box<Profile>>,
     /// How `deliveryOptions` promises delivery under this profile (top level only): service
     /// levels, price rules, hours, calendars, click & collect. A request's own `delivery` wins
     /// over it; without either, the built-in default applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::json_object::object_opt"
+    )]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub delivery: Option<DeliveryConfig>,
 }

@@ -22,6 +22,7 @@ pub const MAX_UNITS: u64 = 1_000_000_000;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SourceRequest {
     /// The cart. Lines with the same SKU are merged.
+    #[serde(deserialize_with = "crate::json_object::objects")]
     pub lines: Vec<LineInput>,
     /// Where the parcel goes.
     pub destination: GeoPoint,

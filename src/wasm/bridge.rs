@@ -199,12 +199,13 @@ pub fn input<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsVa
     decode(&object_text(value, what)?, what)
 }
 
-/// Decodes a JS array into a list of a core type.
+/// Decodes a JS array into a list of a core type, each element an object.
 pub fn input_list<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<Vec<T>, JsValue> {
     if !js_sys::Array::is_array(value) {
         return Err(invalid(what, "must be an array"));
     }
-    decode(&request_text(value, what)?, what)
+    let list: crate::json_object::Objects<T> = decode(&request_text(value, what)?, what)?;
+    Ok(list.0)
 }
 
 /// Decodes JSON text into a core type; an error about the value as a whole names `what`.

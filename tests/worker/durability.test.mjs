@@ -159,12 +159,12 @@ test("a batch of stale counts alone is journaled: its ids stay remembered across
   // ...so the same id again is a duplicate (an integration's misuse: another payload).
   const again = (await post([{ id: "c2", type: "set", sku: "X", location: "L0", onHand: 1, version: 11 }, { id: "y1", type: "adjust", sku: "Y", location: "L0", delta: 1 }])).json;
   assert.deepEqual([again.applied, again.duplicates], [1, 1]);
-  const held = await api.post("/v1/reservations", { idempotencyKey: "stale-hold", lines: [{ sku: "X", qty: 5 }], destination: PARIS });
+  const held = await api.post("/v1/reservations", { idempotencyKey: "stale-hold", lines: [{ sku: "X", qty: 2 }], destination: PARIS });
   assert.equal(held.status, 201);
   const before = await positionMap(api, ["X"]);
-  assert.deepEqual([before["X@L0"].onHand, before["X@L0"].reserved], [5, 5]);
+  assert.deepEqual([before["X@L0"].onHand, before["X@L0"].reserved], [5, 2]);
   await sleep(1100); // the edge replica catches up by the journal
-  assert.equal((await api.get("/v1/availability?skus=X")).json[0]?.total ?? 0, 0);
+  assert.equal((await api.get("/v1/availability?skus=X")).json[0]?.total, 3);
   await api.dispose();
 
   api = await fx.start({ persist });

@@ -63,3 +63,22 @@ test("replay takes a journalled location's cost above today's ceiling (1e9), whi
   assert.deepEqual([byId.DEAR.costPerShipment, byId.DEAR.costPerUnit, byId.FAIR.costPerShipment], [1e9, 1e9, 4]);
   engine.free();
 });
+
+test("replay applies the ledger's own events without remembering their ids, an integration's remembered, and refuses an unknown kind", async () => {
+  const { replay } = await journal();
+  const { init, Engine } = await import(pathToFileURL(join(repoRoot, "pkg", "index.node.js")).href);
+  await init();
+  const engine = new Engine();
+  replay(engine, "locations", JSON.stringify([{ id: "L", kind: "store", lat: 45, lon: 4 }]));
+  replay(engine, "events", JSON.stringify([{ id: "erp-1", type: "set", sku: "A", location: "L", onHand: 5 }]));
+  // What the ledger writes for a hold (id first), as an earlier build wrote it too.
+  const hold = JSON.stringify([{ id: "atsource:rsv_1:reserve:L:A", type: "reserve", sku: "A", location: "L", qty: 2 }]);
+  replay(engine, "events", hold);
+  assert.equal(engine.stats().rememberedEvents, 1, "the hold's id is not remembered");
+  assert.equal(engine.position("A", "L").reserved, 2);
+  // An integration's retry of its own id is still a duplicate; an unknown kind stops the replay.
+  replay(engine, "events", JSON.stringify([{ id: "erp-1", type: "set", sku: "A", location: "L", onHand: 9 }]));
+  assert.equal(engine.position("A", "L").onHand, 5);
+  assert.throws(() => replay(engine, "someday", "[]"), /unknown entry kind "someday"/);
+  engine.free();
+});

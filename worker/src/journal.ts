@@ -4,15 +4,21 @@
 // same engine (the engine is deterministic and its event de-duplication is in the snapshot).
 import type { Engine, LocationInput, Profile, ThresholdRule } from "atsource";
 
-export type JournalKind = "events" | "ledgerEvents" | "locations" | "profile" | "removeProfile" | "threshold";
+export type JournalKind = "events" | "locations" | "profile" | "removeProfile" | "threshold";
+
+/** Ids of the ledger's own events: the ingest route refuses them, so no integration can collide
+ * with (or pre-empt) the ledger's own reserve/release/pick/ship/return events. */
+export const INTERNAL_PREFIX = "atsource:";
+
+/** How an entry of the ledger's own events begins (they are written with `id` first). */
+const OWN_EVENTS = `[{"id":${JSON.stringify(INTERNAL_PREFIX).slice(0, -1)}`;
 
 export interface JournalEntry {
   seq: number;
   kind: JournalKind;
   /**
-   * JSON text: an event array (`events`: an integration's, de-duplicated by id; `ledgerEvents`:
-   * the ledger's own holds and order moves, applied with `remember: false`), a location array,
-   * `{ name, profile }`, `{ name }` or a rule.
+   * JSON text: an event array (an integration's, or the ledger's own holds and order moves:
+   * never both in one entry), a location array, `{ name, profile }`, `{ name }` or a rule.
    */
   payload: string;
 }
@@ -27,10 +33,11 @@ export type SyncReply =
 export function replay(engine: Engine, kind: JournalKind, payload: string): void {
   switch (kind) {
     case "events":
-      engine.applyEvents(payload, { changes: false });
-      return;
-    case "ledgerEvents":
-      engine.applyEvents(payload, { changes: false, remember: false });
+      // The ledger's own events were applied without remembering their ids (they take no room
+      // among the ids integrations' retries are de-duplicated by), and replay so. Entries of an
+      // earlier build that remembered them replay so too: the ids they held in the memory were
+      // never asked for again (ingest refuses the prefix), and ledger and replicas agree.
+      engine.applyEvents(payload, { changes: false, remember: !payload.startsWith(OWN_EVENTS) });
       return;
     case "locations":
       engine.upsertLocations((JSON.parse(payload) as LocationInput[]).map(withinCostCeiling));
@@ -54,6 +61,9 @@ export function replay(engine: Engine, kind: JournalKind, payload: string): void
     case "threshold":
       engine.setAlertThreshold(JSON.parse(payload) as ThresholdRule);
       return;
+    default:
+      // An entry of a later build: skipping it would leave this engine behind the ledger's.
+      throw new Error(`journal: unknown entry kind ${JSON.stringify(kind)}`);
   }
 }
 

@@ -19,8 +19,8 @@ import { fromPairKey, INTERNAL_PREFIX, iso, pairKey, type Tx } from "./tx";
 
 /** A reader further behind than this many journal entries gets a snapshot instead... */
 const MAX_DELTA_ENTRIES = 2000;
-/** ...or than this many characters of journal: an RPC reply carries at most 32 MiB, and a
- *  character takes one byte (two beyond Latin-1). */
+/** ...or than this many UTF-16 code units of journal (16 MiB at most): an RPC reply carries at
+ *  most 32 MiB. */
 const MAX_DELTA_CHARS = 8 * 1024 * 1024;
 /** Live pushes are coalesced over this window, then sent to the hub (well within 1 s). */
 const LIVE_FLUSH_MS = 25;
@@ -137,8 +137,7 @@ export class Ledger extends DurableObject<Env> {
         const refused = new Set(report.rejected.map((r) => r.index));
         const kept = refused.size === 0 ? events : events.filter((_, i) => !refused.has(i));
         const keptTexts = texts === undefined ? kept.map((e) => JSON.stringify(e)) : texts.filter((_, i) => !refused.has(i));
-        const kind = strict ? "ledgerEvents" : "events";
-        for (const { text } of joinPayloads(keptTexts)) this.version = this.store.append(kind, text);
+        for (const { text } of joinPayloads(keptTexts)) this.version = this.store.append("events", text);
         // Expected supply moves no ATS, but it moves `availableFrom`: subscribers are told so.
         for (const e of kept) {
           if (e.type !== "incoming") continue;

@@ -213,19 +213,22 @@ export class Store {
 
   /**
    * Journal entries after `since`, or null when the journal no longer reaches back that far, or
-   * when they are more than `max` entries or `maxChars` characters of payload.
+   * when they are more than `max` entries or `maxUnits` UTF-16 code units of payload (as V8
+   * holds a string: at most two bytes each).
    */
-  journalSince(since: number, max: number, maxChars: number): JournalEntry[] | null {
+  journalSince(since: number, max: number, maxUnits: number): JournalEntry[] | null {
     const version = this.version;
     if (version - since > max) return null;
     const first = this.sql.exec<{ seq: number | null }>("SELECT min(seq) AS seq FROM journal").toArray()[0]?.seq ?? null;
     if (first === null || first > since + 1) return null;
-    const chars = this.sql.exec<{ n: number | null }>("SELECT sum(length(payload)) AS n FROM journal WHERE seq > ?", since).one().n ?? 0;
-    if (chars > maxChars) return null;
-    return this.sql
-      .exec<{ seq: number; kind: JournalKind; payload: string }>("SELECT seq, kind, payload FROM journal WHERE seq > ? ORDER BY seq", since)
-      .toArray()
-      .map((r) => ({ seq: r.seq, kind: r.kind, payload: r.payload }));
+    const out: JournalEntry[] = [];
+    let units = 0;
+    for (const r of this.sql.exec<{ seq: number; kind: JournalKind; payload: string }>("SELECT seq, kind, payload FROM journal WHERE seq > ? ORDER BY seq", since)) {
+      units += r.payload.length;
+      if (units > maxUnits) return null;
+      out.push({ seq: r.seq, kind: r.kind, payload: r.payload });
+    }
+    return out;
   }
 
   journalEntries(): number {

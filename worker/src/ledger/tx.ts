@@ -1,7 +1,7 @@
 // What the ledger's domain modules (reservations, orders) get while a write runs: the engine
 // of record, the store, the request's clock, and one way to move stock.
 import type { ApplyReport, Engine, EventInput, Location } from "atsource";
-import type { JournalKind } from "../journal";
+import { INTERNAL_PREFIX, type JournalKind } from "../journal";
 import type { Store } from "./store";
 import type { LiveAlert } from "../live/messages";
 
@@ -28,9 +28,7 @@ export interface Tx {
   location(id: string): Location | undefined;
 }
 
-/** Internal event ids: the ingest route refuses ids with this prefix, so no integration can
- * collide with (or pre-empt) the ledger's own reserve/release/pick/ship/return events. */
-export const INTERNAL_PREFIX = "atsource:";
+export { INTERNAL_PREFIX };
 
 /**
  * The id of the ledger's event moving `sku` at `location` for `owner` (a reservation or an

@@ -92,12 +92,14 @@ export async function availability({ url, env }: Ctx): Promise<Response> {
 }
 
 /**
- * POST /v1/source: the plan and its delivery options, on the edge replica (nothing is held).
+ * POST /v1/source[?version=]: the plan and its delivery options, on the edge replica (nothing
+ * is held), one holding at least `version` when given (as GET /v1/availability).
  * The body is `engine.deliveryOptions`'s request (`lines` may carry `unitPrice`; `now`,
  * `cartValue` and `delivery` are optional) plus `priceExplanations` (default false); the plan is
  * `engine.source` on its lines, destination and profile.
  */
-export async function source({ request, env }: Ctx): Promise<Response> {
+export async function source({ request, url, env }: Ctx): Promise<Response> {
+  const atLeast = queryInteger(url, "version", 0, Number.MAX_SAFE_INTEGER);
   const body = object(await readJson(request), "body");
   // The engine takes lines up to 10^9 units and SKUs of any length; the API holds every cart to
   // the reservations' bounds (worker/openapi.yaml `Line`), so what /v1/source prices can be held.
@@ -113,7 +115,7 @@ export async function source({ request, env }: Ctx): Promise<Response> {
   const price = body.priceExplanations ?? false;
   if (typeof price !== "boolean") throw invalid("priceExplanations", "must be a boolean");
   body.priceExplanations = price;
-  const { engine, version } = await readEngine(env);
+  const { engine, version } = await readEngine(env, atLeast);
   try {
     // One call: the plan seeds the service levels' sourcing (standard delivery reuses it). The
     // answer, `{ plan, deliveryOptions }`, comes as JSON text and is sent as it is.
