@@ -230,6 +230,10 @@ test("POST /v1/inventory/counts: a CSV stock count, idempotent per file", async 
     assertError(await api.call("POST", "/v1/inventory/counts", { raw: `${head}\nC,L0,9,9\n`, token: TOKEN }), 400, "invalid_csv");
   }
   assertError(await api.call("POST", "/v1/inventory/counts", { raw: 'sku,location,onHand\n"A,L0,1\n', token: TOKEN }), 400, "invalid_csv");
+  // A line break inside a quoted cell: rejections name the line of the file the row starts on.
+  const multi = 'sku,location,onHand\n"multi\r\nline",L0,1\nM2,NOPE,1\r\nM3,L0,x\n';
+  const lines = await api.call("POST", "/v1/inventory/counts", { raw: multi, token: TOKEN });
+  assert.deepEqual(lines.json.rejected.map((r) => [r.line, r.code]), [[4, "unknown_location"], [5, "invalid_quantity"]]);
   // One file is one ledger transaction: at most 100,000 rows, and at most 4 MiB.
   const many = "sku,location,onHand\n" + "Z,L0,1\n".repeat(100_001);
   assertError(await api.call("POST", "/v1/inventory/counts", { raw: many, token: TOKEN }), 400, "invalid_input");

@@ -343,3 +343,19 @@ test("an integration's release, pick or ship cannot free units the ledger's rese
   assert.equal((await positionMap(api, [sku]))[`${sku}@L0`].reserved, 3);
   await api.dispose();
 });
+
+test("a refused cart's shortfall counts the stock of locations that ship only (the auditor's case: 2 where parcels leave, 4 where none do)", async () => {
+  const api = await fx.start();
+  const locations = TEN_LOCATIONS.map((l) => (l.id === "L1" ? { ...l, ship: false } : l));
+  await seed(api, locations, { B: { L0: 2, L1: 4 } });
+  for (const [qty, short] of [[5, 3], [8, 6]]) {
+    const res = await api.post("/v1/reservations", { idempotencyKey: `short-${qty}`, lines: [{ sku: "B", qty }], destination: PARIS });
+    assert.equal(res.status, 409);
+    assert.deepEqual(res.json.error.unfulfilled, [{ sku: "B", qty: short }], `${qty} wanted`);
+  }
+  await sleep(300); // alerts reach the history ~0.1 s after their write
+  const { alerts } = (await api.admin.get("/v1/alerts?limit=200")).json;
+  const failed = alerts.filter((a) => a.type === "sourcing_failed").map((a) => a.unfulfilled[0].qty);
+  assert.deepEqual(failed.slice(-2), [3, 6]);
+  await api.dispose();
+});

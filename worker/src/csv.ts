@@ -13,13 +13,18 @@ export interface CountRows {
   rejected: (Rejection & { line: number })[];
 }
 
+/** A CSV row: its fields, and the line of the file it starts on (1 = the first). */
+export type CsvRow = string[] & { line?: number };
+
 /** Splits CSV text into rows of fields (RFC 4180 quoting, CRLF or LF). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
+export function parseCsv(text: string): CsvRow[] {
+  const rows: CsvRow[] = [];
+  let row: CsvRow = [];
   let field = "";
   let quoted = false;
   let i = 0;
+  let line = 1; // a line break inside a quoted field counts too
+  row.line = line;
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   while (i < body.length) {
     const ch = body[i]!;
@@ -33,6 +38,7 @@ export function parseCsv(text: string): string[][] {
         quoted = false;
       } else {
         field += ch;
+        if (ch === "\n" || (ch === "\r" && body[i + 1] !== "\n")) line++;
       }
       i++;
       continue;
@@ -45,6 +51,7 @@ export function parseCsv(text: string): string[][] {
       row.push(field);
       rows.push(row);
       row = [];
+      row.line = ++line;
       field = "";
       if (ch === "\r" && body[i + 1] === "\n") i++;
     } else field += ch;
@@ -87,7 +94,7 @@ export function countEvents(text: string, digest: string): CountRows {
   }
   const out: CountRows = { events: [], lines: [], rejected: [] };
   rows.slice(1).forEach((row, i) => {
-    const line = i + 2;
+    const line = row.line ?? i + 2;
     if (row.length === 1 && row[0]!.trim() === "") return; // blank line
     const refuse = (code: string, message: string) => out.rejected.push({ index: line, line, code, message });
     const cell = (c: number) => (row[c] ?? "").trim();

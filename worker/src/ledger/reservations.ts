@@ -220,14 +220,16 @@ function distanceBetween(tx: Tx, from: string, to: string): number {
 }
 
 /**
- * What the shopper is short of: per SKU, the units beyond the network's ATS. When every SKU is
- * in stock somewhere (the profile's limits are what fail), the plan's own unfulfilled lines.
+ * What the shopper is short of: per SKU, the units beyond the ATS of the locations that ship
+ * (stock where nothing ships, `ship: false`, sells no parcel). When every SKU is there (the
+ * profile's limits are what fail), the plan's own unfulfilled lines.
  */
 function shortfall(tx: Tx, lines: LineInput[], plan: Plan): { sku: string; qty: number }[] {
   const m = new Map<string, number>();
   for (const l of lines) m.set(l.sku, (m.get(l.sku) ?? 0) + l.qty);
+  const shipping = new Map(tx.engine.availability({ skus: [...m.keys()], mode: "ship" }).map((a) => [a.sku, a.total]));
   const short = [...m]
-    .map(([sku, qty]) => ({ sku, qty: qty - tx.engine.ats(sku) }))
+    .map(([sku, qty]) => ({ sku, qty: qty - (shipping.get(sku) ?? 0) }))
     .filter((l) => l.qty > 0);
   return short.length > 0 ? short : plan.unfulfilled;
 }
