@@ -40,11 +40,16 @@ class AtsourceAvailability extends HTMLElement {
   #socket = null;
   #retryMs = 500;
   #gen = 0; // answers of an older load are dropped
+  #shown = 0; // the load whose answer is shown
   #estimateTimer = 0; // a re-read pending after pushes
   #pendingSince = 0; // when the first push it waits for arrived
   #pushes = 0; // pushes within the radius applied: a re-read older than one is dropped
-  #quoteWait = 0; // the estimate's pause between reads
-  #quoteVersion = -1; // the version the next read waits for, -1: none
+  #version = 0; // the newest push's ledger version
+  #wait = 0; // #readAt's pause
+  #next = null; // { version, full } read after it
+  #quotes = 0; // estimate reads sent; an answer older than the one shown is dropped
+  #quoted = 0;
+  #held = null; // the band kept while the estimate says if none near is delivered from afar
 
   constructor() {
     super();
@@ -109,7 +114,7 @@ class AtsourceAvailability extends HTMLElement {
     const gen = ++this.#gen;
     this.#closeSocket();
     this.#cancelRefresh();
-    this.#offers = null; // another question: its estimate is read anew
+    this.#offers = this.#held = null; // another question: its estimate is read anew
     if (!this.isConnected) return;
     const sku = this.getAttribute("sku"), place = this.#place;
     // No product, or no place: no answer either (the last one was for another question).
@@ -120,14 +125,14 @@ class AtsourceAvailability extends HTMLElement {
     this.shadowRoot.querySelector(".box").setAttribute("aria-busy", "true");
     try {
       // Both at once; nothing near (ship): the band waits for the estimate (delivered from afar?).
-      const offers = this.#offersFor(sku, place);
+      const offers = this.#estimate(gen);
       const [a] = await call(apiOf(this), `/v1/availability?${this.#query(sku, place)}`);
       if (gen !== this.#gen) return;
-      if (a.total === 0 && this.#mode === "ship") this.#offers = await offers;
+      if (a.total === 0 && this.#mode === "ship") await offers;
       if (gen !== this.#gen) return;
+      this.#shown = gen;
       this.#set(a);
       this.#listen(sku, place, gen);
-      if (!this.#offers) this.#showOffers(gen, await offers);
     } catch (e) {
       if (gen !== this.#gen) return;
       // Refused (a 4xx): the last answer was to another question; asking again would not help.
@@ -160,33 +165,34 @@ class AtsourceAvailability extends HTMLElement {
 
   /** Reads the estimate again (unreadable: the one before stays). */
   async #estimate(gen, version) {
+    const n = ++this.#quotes;
     const offers = await this.#offersFor(this.getAttribute("sku"), this.#place, version);
-    if (offers || !this.#offers) this.#showOffers(gen, offers);
-  }
-
-  #showOffers(gen, offers) {
-    if (gen !== this.#gen) return;
+    if (gen !== this.#gen || n < this.#quoted) return;
+    this.#quoted = n;
     const before = this.#band()[1];
-    this.#offers = offers;
-    this.#render();
+    this.#held = null;
+    this.#offers = offers ?? this.#offers;
+    if (this.#shown === gen) this.#render();
     this.#announce(before);
   }
 
-  /** The estimate at a push's `version`: at once, then at most every 2 s (a sale moves a SKU often). */
-  #quoteAt(gen, version) {
-    this.#quoteVersion = Math.max(this.#quoteVersion, version ?? 0);
-    if (this.#quoteWait) return;
-    const v = this.#quoteVersion;
-    this.#quoteVersion = -1;
-    this.#estimate(gen, v);
-    this.#quoteWait = setTimeout(() => {
-      this.#quoteWait = 0;
-      if (gen === this.#gen && this.#quoteVersion >= 0) this.#quoteAt(gen, this.#quoteVersion);
+  /** Reads at a push's `version` (`full`: availability too): at once, then at most every 2 s. */
+  #readAt(gen, version, full) {
+    this.#next = { version: Math.max(this.#next?.version ?? 0, version ?? 0), full: full || !!this.#next?.full };
+    if (this.#wait) return;
+    const { version: v, full: f } = this.#next;
+    this.#next = null;
+    if (f) this.#refresh(gen, v);
+    else this.#estimate(gen, v);
+    this.#wait = setTimeout(() => {
+      this.#wait = 0;
+      if (gen === this.#gen && this.#next) this.#readAt(gen, this.#next.version, this.#next.full);
     }, 2000);
   }
 
   /** The stock band of the current answer: [class, text]. */
   #band(a = this.#state) {
+    if (this.#held && a === this.#state) return this.#held;
     return a ? band(a, this.#t, langOf(this), this.#mode === "ship" && this.#offers?.home?.length > 0) : [null, null];
   }
 
@@ -248,30 +254,32 @@ class AtsourceAvailability extends HTMLElement {
     const gen = this.#gen;
     // Beyond the radius (ship mode follows every location): only the estimate moves.
     const near = changes.filter((c) => !(c.distanceKm > this.#radius));
-    if (!near.length) return this.#quoteAt(gen, version);
+    if (!near.length) return this.#readAt(gen, version, false);
     const moves = near.filter((c) => !c.supply);
     const had = this.#state.total;
+    this.#version = Math.max(this.#version, version ?? 0);
+    // The last unit near gone: delivered from afar, or out of stock? The band waits for the estimate.
+    const last = had > 0 && this.#mode === "ship" && moves.reduce((n, c) => n + c.delta, had) <= 0;
+    if (last) this.#held = this.#band();
     if (moves.length) this.#move(moves);
     this.#pushes++;
-    // The last unit near gone: delivered from afar, or out of stock?
-    if (had > 0 && this.#state.total === 0 && this.#mode === "ship") this.#quoteAt(gen, version);
+    if (last && this.#state.total === 0) this.#readAt(gen, version, false);
+    else this.#held = null;
     // Expected supply (delta 0) is dated by the API: asked at once, of a replica at this version.
     // Otherwise re-read once the replica has caught up (<= 1 s), at least every ~3 s.
-    if (moves.length < near.length) {
-      this.#cancelRefresh();
-      this.#refresh(gen, version);
-    } else if (!this.#estimateTimer || Date.now() - this.#pendingSince < 3000) {
+    if (moves.length < near.length) this.#readAt(gen, version, true);
+    else if (!this.#estimateTimer || Date.now() - this.#pendingSince < 3000) {
       if (!this.#estimateTimer) this.#pendingSince = Date.now();
       clearTimeout(this.#estimateTimer);
-      this.#estimateTimer = setTimeout(() => { this.#estimateTimer = 0; this.#refresh(gen); }, 1200);
+      this.#estimateTimer = setTimeout(() => { this.#estimateTimer = 0; this.#refresh(gen, this.#version); }, 1200);
     }
   }
 
   #cancelRefresh() {
     clearTimeout(this.#estimateTimer);
-    clearTimeout(this.#quoteWait);
-    this.#estimateTimer = this.#quoteWait = 0;
-    this.#quoteVersion = -1;
+    clearTimeout(this.#wait);
+    this.#estimateTimer = this.#wait = 0;
+    this.#next = null;
   }
 
   /** Applies ATS deltas in place: the answer changes with no round trip. */
@@ -287,8 +295,6 @@ class AtsourceAvailability extends HTMLElement {
     // Expected supply does not move with ATS: it stays, and dates the first unit as the API
     // does (qty 1) when none is left.
     const { sku, incoming } = this.#state;
-    // The last unit near gone: the estimate read with stock near no longer holds.
-    if (total === 0 && this.#state.total > 0) this.#offers = null;
     let due = total;
     const availableFrom = total < 1 && incoming?.find((s) => (due += s.qty) >= 1)?.date;
     this.#set({ sku, total, locations, ...(availableFrom ? { availableFrom } : {}), ...(incoming ? { incoming } : {}) });
@@ -301,7 +307,7 @@ class AtsourceAvailability extends HTMLElement {
       // A push that arrived meanwhile is newer than this answer: its own re-read follows.
       if (gen === this.#gen && pushes === this.#pushes && JSON.stringify(a) !== JSON.stringify(this.#state)) this.#set(a);
     } catch { /* the pushed numbers stay; the next push or reconnect re-reads */ }
-    if (gen === this.#gen) this.#estimate(gen);
+    if (gen === this.#gen) this.#estimate(gen, version);
   }
 
   #closeSocket() {

@@ -52,7 +52,8 @@ pub struct LocationInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub active: Option<bool>,
-    /// May ship parcels (default true).
+    /// May ship parcels (default true): to shoppers, and for a warehouse the click & collect
+    /// transfers to stores too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub ship: Option<bool>,

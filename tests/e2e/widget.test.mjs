@@ -223,6 +223,32 @@ test("none within the radius but a warehouse far away delivers: the band says ho
   await page.context().close();
 });
 
+test("the last unit near sells while a far warehouse holds some: from 'Plus que 1' to 'Livrable à domicile', never a false 'Rupture'", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0003-SAB"; // no supply expected in the demo network
+  await stockOnly(demo, sku, { "ST-PARIS-01": 1, "WH-LYON": 12 }, "last");
+  await new Promise((r) => setTimeout(r, 1100));
+  const page = await embed("last", { sku, lat: 48.85, lon: 2.35, lang: "fr" });
+  const w = page.locator("atsource-availability");
+  await w.locator(".band", { hasText: /^Plus que 1$/ }).waitFor();
+  await page.locator("atsource-availability[data-live]").waitFor();
+  // Every band the page showed and every announcement, from now on.
+  await w.evaluate((el) => {
+    window.said = [];
+    const root = el.shadowRoot;
+    new MutationObserver(() => window.said.push(`band:${root.querySelector(".band")?.textContent}`, `sr:${root.querySelector("[role=status]").textContent}`))
+      .observe(root, { subtree: true, childList: true, characterData: true });
+  });
+  const held = await demo.api("POST", "/v1/reservations", { idempotencyKey: "last-1", lines: [{ sku, qty: 1 }], destination: { lat: 48.85, lon: 2.35 }, pickup: "ST-PARIS-01" });
+  assert.equal(held.status, 201, JSON.stringify(held.json));
+  await w.locator(".band", { hasText: /^Livrable à domicile$/ }).waitFor({ timeout: 5000 });
+  await page.waitForFunction(() => document.querySelector("atsource-availability").availability?.total === 0);
+  const said = await page.evaluate(() => window.said);
+  assert.ok(!said.some((x) => x.endsWith(":Rupture")), said.join(" | "));
+  assert.ok(said.includes("sr:Livrable à domicile"), said.join(" | "));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test("the worker unreachable: a clear message, tries again by itself, and 'Réessayer' recovers at once, no uncaught error", { timeout: 60_000 }, async () => {
   let reads = 0;
   const page = await embed("down", { sku: "LUM-0001-TER", lat: 48.85, lon: 2.35, lang: "fr" }, "fr", {
@@ -302,7 +328,8 @@ test("live updates keep future supply: after each push the state is GET /v1/avai
   assert.ok(last.availableFrom, JSON.stringify(last));
   assert.deepEqual(await state(page), last);
   assert.deepEqual((await page.evaluate(() => window.changes)).at(-1), last, "atsource-change carries it too");
-  assert.match(await page.locator("atsource-availability .band").innerText(), /^Disponible à partir du \w+ 10 janvier$/);
+  // The band, once the delivery estimate says nothing comes from farther away either.
+  await page.locator("atsource-availability .band", { hasText: /^Disponible à partir du \w+ 10 janvier$/ }).waitFor({ timeout: 3000 });
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -314,7 +341,7 @@ test("expected supply shows live: an incoming event for a SKU out of stock near 
   assert.ok(before.total === 0 && !before.availableFrom, JSON.stringify(before));
   const versions = []; // the re-reads that name the ledger version they need
   const page = await embed("incoming", { sku, lat: 48.85, lon: 2.35, lang: "fr" }, "fr",
-    { setup: (p) => p.on("request", (r) => { const v = new URL(r.url()).searchParams.get("version"); if (v) versions.push(Number(v)); }) });
+    { setup: (p) => p.on("request", (r) => { const u = new URL(r.url()), v = u.searchParams.get("version"); if (v && u.pathname === "/v1/availability") versions.push(Number(v)); }) });
   await page.locator("atsource-availability[data-live]").waitFor();
   const due = await demo.api("POST", "/v1/inventory/events",
     { events: [{ id: "incoming-due", type: "incoming", sku, location: "ST-PARIS-01", qty: 3, date: "2027-02-12" }] }, { token: true });
