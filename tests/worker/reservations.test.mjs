@@ -204,6 +204,12 @@ test("click & collect: the cart is held at the store the shopper picked, a trans
   p = await positionMap(api, ["C"]);
   assert.deepEqual([p["C@L3"].reserved, p["C@PK"].reserved, p["C@L8"].reserved], [2, 1, 1]);
 
+  // Ordered, the order says where it is collected (not a parcel to the shopper's address).
+  const order = await api.post("/v1/orders", { reservationId: held.json.id });
+  assert.equal(order.status, 201, order.text);
+  const view = (await api.get(`/v1/orders/${order.json.id}?token=${order.json.trackingToken}`)).json;
+  assert.deepEqual([view.pickup?.location, view.pickup?.source], ["L3", "store"]);
+  assert.deepEqual((await api.admin.get("/v1/orders")).json.orders.find((o) => o.id === order.json.id)?.pickup?.location, "L3");
   // No offer there (a warehouse, an unknown id, a store that now holds nothing to spare with
   // no warehouse stock left): 409, nothing held.
   await api.admin.post("/v1/inventory/events", { events: [{ id: "c-l8-out", type: "set", sku: "C", location: "L8", onHand: 1 }] });

@@ -12,7 +12,7 @@
 //   restocked  returned → returned             return for units received but not yet restocked
 // Restocking moves stock, not the order: it is never a status. A return request by the shopper
 // (delivered → return_requested) moves nothing.
-import type { EventInput, GeoPoint, Plan } from "atsource";
+import type { CollectOption, EventInput, GeoPoint, Plan } from "atsource";
 import { fail, ok, type Reply } from "../reply";
 import { findReservation, heldUnits } from "./reservations";
 import { eventId, fromPairKey, iso, newId, pairKey, type Tx } from "./tx";
@@ -91,6 +91,8 @@ export interface OrderView {
   updatedAt: string;
   destination: GeoPoint;
   customer?: unknown;
+  /** Click & collect: the store's offer the cart was held for (absent for home delivery). */
+  pickup?: CollectOption;
   totalCost: number;
   shipments: { location: string; name: string; distanceKm: number; cost: number; lines: { sku: string; qty: number }[] }[];
   returns: { sku: string; location: string; qty: number; restocked: boolean }[];
@@ -154,6 +156,8 @@ function orderView(tx: Tx, row: OrderRow): OrderView {
     timeline: timeline(tx, row.id),
   };
   if (row.customer !== null) v.customer = JSON.parse(row.customer);
+  const held = tx.store.sql.exec<{ pickup: string | null }>("SELECT pickup FROM reservations WHERE id = ?", row.reservation_id).toArray()[0];
+  if (held?.pickup) v.pickup = JSON.parse(held.pickup) as CollectOption;
   return v;
 }
 

@@ -110,6 +110,7 @@ export async function source({ request, url, env }: Ctx): Promise<Response> {
       if (typeof l.qty === "number") quantity(l.qty, `lines[${i}].qty`, MAX_LINE_QTY);
     });
   }
+  if (typeof body.pickupAt === "string") string(body.pickupAt, "pickupAt", MAX_SKU_LENGTH); // a location id, as `pickup`
   // Pricing `costlier` explanations costs several optimiser runs: the edge's checkout path skips
   // it unless the caller (a support tool, a "why this store" page) asks.
   const price = body.priceExplanations ?? false;
