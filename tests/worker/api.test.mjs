@@ -246,6 +246,10 @@ test("thresholds, positions, profiles and the ledger status (token routes)", asy
   assertError(await api.post("/v1/inventory/thresholds", { low: 2 }), 401);
   assert.equal((await api.admin.post("/v1/inventory/thresholds", { low: 2 })).status, 200);
   assertError(await api.admin.post("/v1/inventory/thresholds", { low: "two" }), 400);
+  // Rules that could never fire: a SKU no event may name, a level above any count.
+  assertError(await api.admin.post("/v1/inventory/thresholds", { sku: "S".repeat(201), low: 2 }), 400, "invalid_input");
+  assertError(await api.admin.post("/v1/inventory/thresholds", { low: 2 ** 31 }), 400, "invalid_input");
+  assert.equal((await api.admin.post("/v1/inventory/thresholds", { sku: "S".repeat(200), low: 2 ** 31 - 1 })).status, 200);
   assertError(await api.get("/v1/inventory/positions?skus=A"), 401);
   assertError(await api.admin.get("/v1/inventory/positions"), 400, "invalid_input");
   assertError(await api.admin.get("/v1/inventory/positions?skus=A&location=NOWHERE"), 404, "not_found");

@@ -74,10 +74,16 @@ export async function deleteProfile({ request, url, env, params }: Ctx): Promise
   return replyResponse(await ledgerOf(env).removeProfile(string(params.name, "name", 100)));
 }
 
+/** The largest count a position holds (2^31 - 1). */
+const MAX_COUNT = 2 ** 31 - 1;
+
 /** POST /v1/inventory/thresholds: a low-stock alert threshold (`{ sku?, location?, low }`). */
 export async function setThreshold({ request, url, env }: Ctx): Promise<Response> {
   requireIngestToken(request, url, env);
   const rule = object(await readJson(request), "body");
+  // As ingest bounds them: a rule on a SKU no event may name, or above any count, never fires.
+  for (const k of ["sku", "location"]) if (typeof rule[k] === "string") string(rule[k], k, MAX_SKU_LENGTH);
+  if (typeof rule.low === "number" && rule.low > MAX_COUNT) throw invalid("low", `must be at most ${MAX_COUNT}`);
   return replyResponse(await ledgerOf(env).setThreshold(rule));
 }
 
