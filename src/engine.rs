@@ -208,15 +208,24 @@ impl Engine {
 
     /// Registers (or replaces) the sourcing profile `name`, validated whole first.
     pub fn set_profile(&mut self, name: &str, profile: Profile) -> Result<(), Error> {
-        if let Some(d) = &profile.delivery {
-            // The hours of the locations it names, with their kind's (unknown ids are checked
-            // with either kind's by `Profiles::set`).
-            promise::check_located(d, "delivery", &self.network).map_err(|e| match e {
-                PromiseError::InvalidConfig(e) => SourcingError::InvalidDeliveryConfig(e).into(),
-                e => Error::from(e),
-            })?;
-        }
-        Ok(self.profiles.set(name, profile)?)
+        // Its own checks first, then the hours of the locations it names, with their kind's
+        // (unknown ids: with either kind's, among its own checks).
+        let network = &self.network;
+        let located = |p: &Profile| match &p.delivery {
+            Some(d) => promise::check_located(d, "delivery", network).map_err(|e| match e {
+                PromiseError::InvalidConfig(e) => SourcingError::InvalidDeliveryConfig(e),
+                PromiseError::Invalid(e) => SourcingError::InvalidDeliveryConfig(e),
+                PromiseError::Sourcing(e) => e,
+            }),
+            None => Ok(()),
+        };
+        Ok(self.profiles.set_checked(name, profile, located)?)
+    }
+
+    /// Registers a profile stored by an earlier build (a journal being replayed), checked as
+    /// that build checked it: what it accepted still loads, as from a snapshot.
+    pub fn restore_profile(&mut self, name: &str, profile: Profile) -> Result<(), Error> {
+        Ok(self.profiles.restore(name, profile)?)
     }
 
     /// Removes the sourcing profile `name`; true when it existed.

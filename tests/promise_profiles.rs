@@ -257,6 +257,16 @@ fn a_location_s_own_hours_must_hold_with_its_kind_s() {
             .unwrap_err();
         assert_eq!(err.field(), Some(field));
     }
+    // A configuration wrong in itself is said so first, not through a location's hours.
+    let wrong =
+        json!({ "delivery": { "store": { "openHour": 30 }, "locations": { "S-LOUVRE": {} } } });
+    let err = e.set_profile("wrong", profile(wrong.clone())).unwrap_err();
+    assert_eq!(err.field(), Some("delivery.store.openHour"));
+    let r = request(&[("A", 1)], PARIS, TUESDAY, wrong).to_string();
+    let err = e
+        .delivery_options(&DeliveryRequest::from_json(&r).unwrap())
+        .unwrap_err();
+    assert_eq!(err.field(), Some("delivery.store.openHour"));
     // With its own cutoff it holds for either kind; the store added afterwards keeps its hours.
     let own = hours("S-NEW", json!({ "closeHour": 12, "cutoffHour": 11 }));
     e.set_profile("default", profile(own)).unwrap();

@@ -50,6 +50,7 @@ class AtsourceAvailability extends HTMLElement {
   #quotes = 0; // estimate reads sent; an answer older than the one shown is dropped
   #quoted = 0;
   #held = null; // the band kept while the estimate says if none near is delivered from afar
+  #heldAt = 0; // estimate reads sent when it was kept
 
   constructor() {
     super();
@@ -124,7 +125,7 @@ class AtsourceAvailability extends HTMLElement {
     this.#error = null;
     this.shadowRoot.querySelector(".box").setAttribute("aria-busy", "true");
     try {
-      // Both at once; nothing near (ship): the band waits for the estimate (delivered from afar?).
+      // Both at once; nothing near (ship): the band waits for the estimate.
       const offers = this.#estimate(gen);
       const [a] = await call(apiOf(this), `/v1/availability?${this.#query(sku, place)}`);
       if (gen !== this.#gen) return;
@@ -154,7 +155,7 @@ class AtsourceAvailability extends HTMLElement {
     return new URLSearchParams({ skus: sku, lat: place.lat, lon: place.lon, radiusKm: this.#radius, mode: this.#mode });
   }
 
-  /** Delivery dates and pickup readiness of one unit, of a replica at `version` or later; null if unread. */
+  /** Delivery dates and pickup readiness of one unit (at `version` or later); null if unread. */
   async #offersFor(sku, place, version = -1) {
     try {
       const r = await call(apiOf(this), `/v1/source${version >= 0 ? `?version=${version}` : ""}`, { method: "POST",
@@ -169,10 +170,13 @@ class AtsourceAvailability extends HTMLElement {
     const offers = await this.#offersFor(this.getAttribute("sku"), this.#place, version);
     if (gen !== this.#gen || n < this.#quoted) return;
     this.#quoted = n;
+    // Asked before the last unit near went: it cannot tell.
+    if (this.#held && n <= this.#heldAt) return void (this.#offers = offers ?? this.#offers);
     const before = this.#band()[1];
+    this.#offers = offers ?? (this.#held ? { ...this.#offers, home: [] } : this.#offers);
     this.#held = null;
-    this.#offers = offers ?? this.#offers;
-    if (this.#shown === gen) this.#render();
+    if (this.#shown !== gen) return;
+    this.#render();
     this.#announce(before);
   }
 
@@ -196,7 +200,7 @@ class AtsourceAvailability extends HTMLElement {
     return a ? band(a, this.#t, langOf(this), this.#mode === "ship" && this.#offers?.home?.length > 0) : [null, null];
   }
 
-  /** Announces the band when its text changed, not every re-render, so a screen reader hears what changed. */
+  /** Announces the band when its text changed (not every re-render). */
   #announce(before) {
     const now = this.#band()[1];
     if (now && before !== now) this.shadowRoot.querySelector("[role=status]").textContent = now;
@@ -227,8 +231,7 @@ class AtsourceAvailability extends HTMLElement {
   #listen(sku, place, gen) {
     const url = new URL(apiOf(this).replace(/^http/, "ws") + "/v1/live");
     url.search = this.#query(sku, place);
-    // Home delivery ships from anywhere: the stream follows the whole network, so that a far
-    // warehouse selling out dates the delivery again (#apply keeps the radius for the stock).
+    // Home delivery ships from anywhere: the stream follows the whole network (#apply keeps the radius for the stock).
     if (this.#mode === "ship") url.searchParams.delete("radiusKm");
     const ws = new WebSocket(url);
     this.#socket = ws;
@@ -248,25 +251,25 @@ class AtsourceAvailability extends HTMLElement {
     };
   }
 
-  /** A push of this SKU's changes: ATS deltas in place, then GET /v1/availability again. */
+  /** A push of this SKU's changes: deltas in place, then a re-read. */
   #apply(changes, version) {
     if (!changes.length || !this.#state) return;
     const gen = this.#gen;
     // Beyond the radius (ship mode follows every location): only the estimate moves.
     const near = changes.filter((c) => !(c.distanceKm > this.#radius));
+    this.#version = Math.max(this.#version, version ?? 0);
     if (!near.length) return this.#readAt(gen, version, false);
     const moves = near.filter((c) => !c.supply);
-    const had = this.#state.total;
-    this.#version = Math.max(this.#version, version ?? 0);
-    // The last unit near gone: delivered from afar, or out of stock? The band waits for the estimate.
-    const last = had > 0 && this.#mode === "ship" && moves.reduce((n, c) => n + c.delta, had) <= 0;
-    if (last) this.#held = this.#band();
+    // The last unit near gone: delivered from afar? The band waits for an estimate asked after.
+    const ats = new Map(this.#state.locations.map((l) => [l.id, l.ats]));
+    for (const c of moves) ats.set(c.location, Math.max(0, c.after));
+    const last = this.#state.total > 0 && this.#mode === "ship" && ![...ats.values()].some((n) => n > 0);
+    if (last) [this.#held, this.#heldAt] = [this.#band(), this.#quotes];
     if (moves.length) this.#move(moves);
     this.#pushes++;
-    if (last && this.#state.total === 0) this.#readAt(gen, version, false);
-    else this.#held = null;
-    // Expected supply (delta 0) is dated by the API: asked at once, of a replica at this version.
-    // Otherwise re-read once the replica has caught up (<= 1 s), at least every ~3 s.
+    if (last) this.#readAt(gen, version, false);
+    else if (this.#state.total > 0) this.#held = null;
+    // Supply (delta 0) is dated by the API: asked now, at this version; else re-read after ~1 s.
     if (moves.length < near.length) this.#readAt(gen, version, true);
     else if (!this.#estimateTimer || Date.now() - this.#pendingSince < 3000) {
       if (!this.#estimateTimer) this.#pendingSince = Date.now();

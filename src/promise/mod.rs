@@ -195,14 +195,19 @@ fn offer(
     // (an inline profile's, but for its locations' hours, when the request was read).
     if let Some(inline) = &request.delivery {
         rules::check_incoming(inline, "delivery")?;
-        rules::check_located(inline, "delivery", network)?;
-    } else if let Some(ProfileRef::Inline(p)) = &request.profile {
-        if let Some(d) = &p.delivery {
-            rules::check_located(d, "profile.delivery", network)?;
-        }
     }
     let (config, at) = configured(profiles, request).unwrap_or((config, ""));
     let rules = Rules::compile(config, at)?;
+    // Its own checks passed, the hours of the locations it names, with their kind's.
+    match (&request.delivery, &request.profile) {
+        (Some(inline), _) => rules::check_located(inline, "delivery", network)?,
+        (None, Some(ProfileRef::Inline(p))) => {
+            if let Some(d) = &p.delivery {
+                rules::check_located(d, "profile.delivery", network)?;
+            }
+        }
+        _ => {}
+    }
     let ctx = Context {
         network,
         rules: &rules,

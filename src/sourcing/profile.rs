@@ -557,20 +557,38 @@ impl Profiles {
 
     /// Validates `profile` and registers it as `name`, replacing any profile of that name.
     pub fn set(&mut self, name: &str, profile: Profile) -> Result<(), SourcingError> {
-        self.insert(name, profile, true)
+        self.set_checked(name, profile, |_| Ok(()))
     }
 
-    /// Registers a stored profile read back (a snapshot): checked as an earlier build checked it,
-    /// so that what it accepted still loads; [`Profiles::set`] checks what comes in.
+    /// [`Profiles::set`], with `also` checking the profile once its own checks passed (what only
+    /// the caller can check: the engine, its locations' hours against the network).
+    pub fn set_checked(
+        &mut self,
+        name: &str,
+        profile: Profile,
+        also: impl FnOnce(&Profile) -> Result<(), SourcingError>,
+    ) -> Result<(), SourcingError> {
+        self.insert(name, profile, true, also)
+    }
+
+    /// Registers a stored profile read back (a snapshot, a journal): checked as an earlier build
+    /// checked it, so that what it accepted still loads; [`Profiles::set`] checks what comes in.
     pub fn restore(&mut self, name: &str, profile: Profile) -> Result<(), SourcingError> {
-        self.insert(name, profile, false)
+        self.insert(name, profile, false, |_| Ok(()))
     }
 
-    fn insert(&mut self, name: &str, profile: Profile, strict: bool) -> Result<(), SourcingError> {
+    fn insert(
+        &mut self,
+        name: &str,
+        profile: Profile,
+        strict: bool,
+        also: impl FnOnce(&Profile) -> Result<(), SourcingError>,
+    ) -> Result<(), SourcingError> {
         if name.is_empty() {
             return Err(SourcingError::profile("name", "must not be empty"));
         }
         let strategies = profile.checked("", strict)?;
+        also(&profile)?;
         match self.find(name) {
             Ok(i) => self.map[i].1 = (profile, strategies),
             Err(i) => self

@@ -260,30 +260,26 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "Profile")] profile: JsValue,
     ) -> Result<(), JsValue> {
         let name = string_arg(&name, "name")?;
-        // Fields are named within the profile (`maxDistanceKm`, `delivery.currency`), as the
-        // core's checks name them; `profile` is the argument as a whole.
-        let json = request_text_under(&profile, "profile", "")?;
-        // serde reads a struct from an array too, field by field in order: `[]` would store the
-        // default profile over the one registered.
-        if !json.trim_start().starts_with('{') {
-            let e = SourcingError::profile("profile", "must be an object");
-            return Err(to_js(e.into()));
-        }
-        let profile: Profile = crate::from_json(&json).map_err(|e| {
-            // Classified by its path within the profile (`delivery` fields have a code of their
-            // own), and named by it; `profile` when the profile as a whole is at fault.
-            let delivery = SourcingError::in_delivery(&e.field);
-            let field = if e.field.is_empty() {
-                "profile".into()
-            } else {
-                e.field
-            };
-            to_js(SourcingError::of_profile(delivery, InputError::new(field, e.message)).into())
-        })?;
+        let profile = profile_arg(&profile)?;
         if let Some(delivery) = &profile.delivery {
             known_zone(&delivery.time_zone)?;
         }
         self.inner.set_profile(&name, profile).map_err(to_js)
+    }
+
+    /// Registers a profile an earlier build stored (a journal being replayed), checked as that
+    /// build checked it, as a snapshot's profiles are: what it accepted still loads (a cost
+    /// above today's ceiling is read at the ceiling; a location's hours that no longer hold are
+    /// left out). `setProfile` is for what comes in.
+    #[wasm_bindgen(js_name = restoreProfile)]
+    pub fn restore_profile(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Profile")] profile: JsValue,
+    ) -> Result<(), JsValue> {
+        let name = string_arg(&name, "name")?;
+        let profile = profile_arg(&profile)?;
+        self.inner.restore_profile(&name, profile).map_err(to_js)
     }
 
     /// Removes a named sourcing profile; true when it existed.
@@ -459,4 +455,28 @@ fn newline_ended(text: &str) -> Vec<&str> {
         }
     }
     lines
+}
+
+/// The profile argument of `setProfile`/`restoreProfile`. Fields are named within the profile
+/// (`maxDistanceKm`, `delivery.currency`), as the core's checks name them; `profile` is the
+/// argument as a whole.
+fn profile_arg(profile: &JsValue) -> Result<Profile, JsValue> {
+    let json = request_text_under(profile, "profile", "")?;
+    // serde reads a struct from an array too, field by field in order: `[]` would store the
+    // default profile over the one registered.
+    if !json.trim_start().starts_with('{') {
+        let e = SourcingError::profile("profile", "must be an object");
+        return Err(to_js(e.into()));
+    }
+    crate::from_json(&json).map_err(|e| {
+        // Classified by its path within the profile (`delivery` fields have a code of their
+        // own), and named by it; `profile` when the profile as a whole is at fault.
+        let delivery = SourcingError::in_delivery(&e.field);
+        let field = if e.field.is_empty() {
+            "profile".into()
+        } else {
+            e.field
+        };
+        to_js(SourcingError::of_profile(delivery, InputError::new(field, e.message)).into())
+    })
 }

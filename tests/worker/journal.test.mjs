@@ -23,26 +23,37 @@ async function journal() {
   return import(pathToFileURL(file).href);
 }
 
-test("replay leaves out a journalled profile this build refuses, and keeps going", async () => {
+test("replay restores a journalled profile as its build accepted it; one it cannot read is left out, and the replay goes on", async () => {
   const { replay } = await journal();
   const { init, Engine } = await import(pathToFileURL(join(repoRoot, "pkg", "index.node.js")).href);
   await init();
   const engine = new Engine();
+  replay(engine, "locations", JSON.stringify([{ id: "W", kind: "warehouse", lat: 48.85, lon: 2.35 }]));
   const warnings = [];
   const warn = console.warn;
   console.warn = (m) => warnings.push(m);
   try {
-    // Two strategies of one name: stored by an earlier build, refused by this one.
-    replay(engine, "profile", JSON.stringify({ name: "old", profile: { strategies: [{ name: "x" }, { name: "x" }] } }));
+    // What setProfile refuses today but an earlier build stored: two strategies of one name, a
+    // price above the ceiling, a warehouse's own hours that hold only for a store.
+    replay(engine, "profile", JSON.stringify({ name: "dup", profile: { strategies: [{ name: "x" }, { name: "x" }] } }));
+    replay(engine, "profile", JSON.stringify({ name: "dear", profile: { delivery: { serviceLevels: [{ id: "x", basePrice: 2e9, transit: [{ minDays: 1, maxDays: 2 }] }] } } }));
+    replay(engine, "profile", JSON.stringify({ name: "hours", profile: { delivery: { locations: { W: { openHour: 15 } } } } }));
+    // An array where an object belongs: no longer read at all.
+    replay(engine, "profile", JSON.stringify({ name: "old", profile: { fallback: [] } }));
     replay(engine, "profile", JSON.stringify({ name: "web", profile: { costPerShipment: 5 } }));
   } finally {
     console.warn = warn;
   }
-  assert.equal(warnings.length, 1);
+  assert.equal(warnings.length, 1, warnings.join("\n"));
   assert.match(warnings[0], /profile old no longer accepted/);
+  assert.throws(() => engine.setProfile("again", { delivery: { serviceLevels: [{ id: "x", basePrice: 2e9, transit: [{ minDays: 1, maxDays: 2 }] }] } }), (e) => e.code === "invalid_delivery_config", "refused coming in");
   const cart = { lines: [{ sku: "A", qty: 1 }], destination: { lat: 48.85, lon: 2.35 } };
   assert.throws(() => engine.source({ ...cart, profile: "old" }), (e) => e.code === "unknown_profile");
-  assert.equal(engine.source({ ...cart, profile: "web" }).status, "unfulfillable");
+  for (const name of ["dup", "web"]) assert.equal(engine.source({ ...cart, profile: name }).status, "unfulfillable");
+  engine.applyEvents([{ id: "a", type: "set", sku: "A", location: "W", onHand: 3 }]);
+  const now = "2026-12-08T10:00";
+  assert.equal(engine.deliveryOptions({ ...cart, profile: "dear", now }).home[0].price, 1e9, "the price at the ceiling");
+  assert.ok(engine.deliveryOptions({ ...cart, profile: "hours", now }).home.length > 0, "the warehouse on its kind's hours");
   // What is not a refusal of the engine's still stops the replay: a payload that is not JSON.
   assert.throws(() => replay(engine, "profile", "{"), SyntaxError);
   engine.free();

@@ -100,7 +100,8 @@ export function countEvents(text: string, digest: string): CountRows {
     const cell = (c: number) => (row[c] ?? "").trim();
     if (!cell(sku) || !cell(location)) return refuse("missing_field", "sku and location are required");
     if (!/^\d+$/.test(cell(onHand))) return refuse("invalid_quantity", `onHand: ${JSON.stringify(cell(onHand))} is not a whole number >= 0`);
-    const event: EventInput = { type: "set", id: `count:${digest}:${line}`, sku: cell(sku), location: cell(location), onHand: Number(cell(onHand)) };
+    // The id counts records as it always did (a file sent again before an upgrade stays a duplicate).
+    const event: EventInput = { type: "set", id: `count:${digest}:${i + 2}`, sku: cell(sku), location: cell(location), onHand: Number(cell(onHand)) };
     if (version >= 0 && cell(version) !== "") {
       if (!/^\d+$/.test(cell(version))) return refuse("invalid_version", `version: ${JSON.stringify(cell(version))} is not a whole number`);
       event.version = Number(cell(version));

@@ -45,16 +45,21 @@ export function replay(engine: Engine, kind: JournalKind, payload: string): void
     case "profile": {
       const { name, profile } = JSON.parse(payload) as { name: string; profile: Profile };
       try {
-        engine.setProfile(name, profile);
+        // Checked as the build that stored it checked it (as a snapshot's profiles are): a
+        // journal replays what was accepted, whatever the checks of today.
+        engine.restoreProfile(name, profile);
       } catch (err) {
-        // A profile an earlier build accepted and this one refuses (its checks grew) must not
+        // One that cannot be read at all any more (an array where an object belongs) must not
         // keep the ledger from starting: it is left out, and requests naming it get
-        // `unknown_profile` until it is registered again. (Snapshots keep such profiles.)
+        // `unknown_profile` until it is registered again.
         if (typeof (err as { code?: unknown }).code !== "string") throw err;
         console.warn(`journal: profile ${name} no longer accepted, left out: ${(err as Error).message}`);
       }
       return;
     }
+    case "ledgerEvents" as JournalKind: // written for a few minutes by eaf12f6, never released
+      engine.applyEvents(payload, { changes: false, remember: false });
+      return;
     case "removeProfile":
       engine.removeProfile((JSON.parse(payload) as { name: string }).name);
       return;

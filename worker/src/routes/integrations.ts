@@ -82,7 +82,8 @@ export async function setThreshold({ request, url, env }: Ctx): Promise<Response
   requireIngestToken(request, url, env);
   const rule = object(await readJson(request), "body");
   // As ingest bounds them: a rule on a SKU no event may name, or above any count, never fires.
-  for (const k of ["sku", "location"]) if (typeof rule[k] === "string") string(rule[k], k, MAX_SKU_LENGTH);
+  // (Removing one, `low: null`, is left open: an earlier build stored any.)
+  if (rule.low !== null) for (const k of ["sku", "location"]) if (typeof rule[k] === "string") string(rule[k], k, MAX_SKU_LENGTH);
   if (typeof rule.low === "number" && rule.low > MAX_COUNT) throw invalid("low", `must be at most ${MAX_COUNT}`);
   return replyResponse(await ledgerOf(env).setThreshold(rule));
 }
