@@ -9,7 +9,7 @@ use crate::inventory::{
     ApplyOptions, ApplyReport, AvailabilityQuery, Event, Inventory, InventoryParts,
     InventoryPartsRef, Position, SkuAvailability, ThresholdRule,
 };
-use crate::network::{Location, LocationInput, Network};
+use crate::network::{Location, LocationInput, Network, MAX_COST};
 use crate::promise::{self, DeliveryConfig, DeliveryOptions, DeliveryRequest, PromiseError};
 use crate::snapshot::{self, SnapshotError};
 use crate::sourcing::{self, Plan, Profile, Profiles, SourceRequest, SourcingError};
@@ -306,15 +306,18 @@ impl Engine {
     /// Rebuilds an engine from [`Engine::snapshot`] bytes; refuses anything else whole.
     pub fn from_snapshot(bytes: &[u8]) -> Result<Self, Error> {
         let payload = snapshot::open(bytes)?;
-        let state: State =
+        let mut state: State =
             postcard::from_bytes(payload).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
         let mut ids = rustc_hash::FxHashSet::default();
-        for (i, l) in state.locations.iter().enumerate() {
+        for (i, l) in state.locations.iter_mut().enumerate() {
             // What upsertLocations would refuse, a snapshot cannot bring in either (costs
-            // aside: any finite one an earlier build took).
+            // aside: any finite one an earlier build took, read at today's ceiling so that
+            // plans stay finite).
             if let Err(e) = l.check(&format!("locations[{i}]"), f64::MAX) {
                 return Err(SnapshotError::Corrupt(e.to_string()).into());
             }
+            l.cost_per_shipment = l.cost_per_shipment.min(MAX_COST);
+            l.cost_per_unit = l.cost_per_unit.min(MAX_COST);
             if !ids.insert(l.id.as_str()) {
                 return Err(
                     SnapshotError::Corrupt(format!("location `{}` appears twice", l.id)).into(),

@@ -274,3 +274,55 @@ fn resealed_snapshots_holding_bad_supply_are_corrupt() {
         );
     }
 }
+
+/// Costs stored by an earlier build above today's ceiling (1e9), in a snapshot's location or in
+/// a restored profile, are read at the ceiling: plans stay finite numbers.
+#[test]
+fn stored_costs_above_the_ceiling_are_read_at_it() {
+    use atsource::snapshot;
+    use atsource::sourcing::{Profile, SourceRequest};
+    let mut e = Engine::new();
+    let locations = r#"[{"id":"S1","kind":"store","lat":48.86,"lon":2.34,"costPerShipment":1234.5678},
+                        {"id":"S2","kind":"store","lat":48.87,"lon":2.36}]"#;
+    e.upsert_locations(serde_json::from_str(locations).unwrap())
+        .unwrap();
+    e.apply_events_json(
+        r#"[{"id":"1","type":"set","sku":"A","location":"S1","onHand":5},
+            {"id":"2","type":"set","sku":"B","location":"S2","onHand":5}]"#,
+    )
+    .unwrap();
+    let payload = snapshot::open(&e.snapshot()).unwrap().to_vec();
+    let cost = 1234.5678f64.to_le_bytes();
+    let at = payload
+        .windows(8)
+        .position(|w| w == cost)
+        .expect("the location's cost");
+    let mut p = payload.clone();
+    p[at..at + 8].copy_from_slice(&1e308f64.to_le_bytes());
+    let mut e = Engine::from_snapshot(&snapshot::seal(&p)).expect("an earlier build's cost loads");
+    let cart = |profile: &str| {
+        SourceRequest::from_json(&format!(
+            r#"{{"lines":[{{"sku":"A","qty":1}},{{"sku":"B","qty":1}}],"destination":{{"lat":48.85,"lon":2.35}}{profile}}}"#
+        ))
+        .unwrap()
+    };
+    let plan = e.source(&cart("")).unwrap();
+    assert!(
+        plan.total_cost.is_finite() && plan.total_cost >= 1e9,
+        "{}",
+        plan.total_cost
+    );
+    // A profile an earlier build stored with a cost far above the ceiling.
+    let old: Profile = atsource::from_json(r#"{"costPerShipment":1e308}"#).unwrap();
+    assert!(
+        e.set_profile("old", old.clone()).is_err(),
+        "refused coming in"
+    );
+    e.restore_profile("old", old).unwrap();
+    let plan = e.source(&cart(r#","profile":"old""#)).unwrap();
+    assert!(
+        plan.total_cost.is_finite() && plan.lower_bound.is_finite(),
+        "{plan:?}"
+    );
+    assert!(plan.total_cost >= 3e9, "{}", plan.total_cost);
+}

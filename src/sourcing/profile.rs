@@ -493,11 +493,12 @@ impl Profile {
         ];
         for (field, value, slot) in costs {
             if let Some(v) = value {
-                // The ceiling is for a profile coming in; a stored one loads with any finite
-                // cost an earlier build took.
+                // The ceiling refuses a profile coming in; a stored one loads with any finite
+                // cost an earlier build took, read at the ceiling (plans stay finite).
                 let max = if strict { MAX_COST } else { f64::MAX };
-                *slot =
-                    check_cost(v, max).map_err(|m| SourcingError::profile(path(at, field), m))?;
+                *slot = check_cost(v, max)
+                    .map_err(|m| SourcingError::profile(path(at, field), m))?
+                    .min(MAX_COST);
             }
         }
         if let Some(ranks) = &self.ranks {
