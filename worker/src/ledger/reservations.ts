@@ -221,8 +221,9 @@ function distanceBetween(tx: Tx, from: string, to: string): number {
 
 /**
  * What the shopper is short of: per SKU, the units beyond the ATS of the locations that ship
- * (stock where nothing ships, `ship: false`, sells no parcel); for the other SKUs, the plan's
- * own unfulfilled lines (the profile's limits are what fail them).
+ * (stock where nothing ships, `ship: false`, sells no parcel). When every SKU is there (the
+ * profile's limits are what fail), the plan's own unfulfilled lines. (Both at once cannot be
+ * told apart from the plan: an unfulfillable plan lists every line, those in stock too.)
  */
 function shortfall(tx: Tx, lines: LineInput[], plan: Plan): { sku: string; qty: number }[] {
   const m = new Map<string, number>();
@@ -231,8 +232,7 @@ function shortfall(tx: Tx, lines: LineInput[], plan: Plan): { sku: string; qty: 
   const short = [...m]
     .map(([sku, qty]) => ({ sku, qty: qty - (shipping.get(sku) ?? 0) }))
     .filter((l) => l.qty > 0);
-  const named = new Set(short.map((l) => l.sku));
-  return [...short, ...plan.unfulfilled.filter((l) => !named.has(l.sku))];
+  return short.length > 0 ? short : plan.unfulfilled;
 }
 
 /** Gives a held reservation's units back and marks it `status`. */
