@@ -10,7 +10,7 @@ use crate::inventory::{
     InventoryPartsRef, Position, SkuAvailability, ThresholdRule,
 };
 use crate::network::{Location, LocationInput, Network, MAX_COST};
-use crate::promise::{self, DeliveryConfig, DeliveryOptions, DeliveryRequest, PromiseError};
+use crate::promise::{self, DeliveryConfig, DeliveryOptions, DeliveryRequest};
 use crate::snapshot::{self, SnapshotError};
 use crate::sourcing::{self, Plan, Profile, Profiles, SourceRequest, SourcingError};
 use crate::Error;
@@ -212,11 +212,9 @@ impl Engine {
         // (unknown ids: with either kind's, among its own checks).
         let network = &self.network;
         let located = |p: &Profile| match &p.delivery {
-            Some(d) => promise::check_located(d, "delivery", network).map_err(|e| match e {
-                PromiseError::InvalidConfig(e) => SourcingError::InvalidDeliveryConfig(e),
-                PromiseError::Invalid(e) => SourcingError::InvalidDeliveryConfig(e),
-                PromiseError::Sourcing(e) => e,
-            }),
+            Some(d) => {
+                promise::check_located(d, "delivery", network).map_err(SourcingError::of_delivery)
+            }
             None => Ok(()),
         };
         Ok(self.profiles.set_checked(name, profile, located)?)

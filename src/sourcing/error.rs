@@ -74,6 +74,18 @@ impl SourcingError {
         rest.is_empty() || rest.starts_with('.') || rest.starts_with('[')
     }
 
+    /// A profile's `delivery` configuration refused by its checks: `invalid_delivery_config`
+    /// (a sourcing error inside it stays what it is).
+    pub fn of_delivery(e: crate::promise::PromiseError) -> Self {
+        use crate::promise::PromiseError;
+        match e {
+            PromiseError::Sourcing(e) => e,
+            PromiseError::Invalid(e) | PromiseError::InvalidConfig(e) => {
+                SourcingError::InvalidDeliveryConfig(e)
+            }
+        }
+    }
+
     /// `invalid_delivery_config` when `delivery`, else `invalid_profile`.
     pub fn of_profile(delivery: bool, e: InputError) -> Self {
         if delivery {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::optimizer::DEFAULT_BUDGET;
 use super::SourcingError;
 use crate::network::{check_cost, LocationKind, MAX_COST};
-use crate::promise::{DeliveryConfig, PromiseError};
+use crate::promise::DeliveryConfig;
 
 /// Most strategies a profile may list.
 pub const MAX_STRATEGIES: usize = 32;
@@ -307,12 +307,7 @@ impl Profile {
             };
             currency
                 .and_then(|()| d.validate(&at))
-                .map_err(|e| match e {
-                    PromiseError::Sourcing(e) => e,
-                    PromiseError::Invalid(e) | PromiseError::InvalidConfig(e) => {
-                        SourcingError::InvalidDeliveryConfig(e)
-                    }
-                })?;
+                .map_err(SourcingError::of_delivery)?;
         }
         let mut out = Vec::new();
         match &self.strategies {
