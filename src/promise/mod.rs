@@ -198,20 +198,14 @@ fn offer(
     }
     let (config, at) = configured(profiles, request).unwrap_or((config, ""));
     let rules = Rules::compile(config, at)?;
-    // Its own checks passed, the hours of the locations it names, with their kind's.
-    match (&request.delivery, &request.profile) {
-        (Some(inline), _) => rules::check_located(inline, "delivery", network)?,
-        (None, Some(ProfileRef::Inline(p))) => {
-            if let Some(d) = &p.delivery {
-                rules::check_located(d, "profile.delivery", network)?;
-            }
-        }
-        _ => {}
-    }
+    // Coming in with the request (its own, or its inline profile's): the hours of the
+    // locations it names must hold with their kind's; a stored one's that do not are left out.
+    let incoming = request.delivery.is_some()
+        || matches!(&request.profile, Some(ProfileRef::Inline(p)) if p.delivery.is_some());
     let ctx = Context {
         network,
         rules: &rules,
-        sites: rules.located_sites(network),
+        sites: rules.located_sites(network, incoming.then_some(at))?,
         holidays: rules.holidays(checked.now),
         now: checked.now,
         cart: &checked.cart,

@@ -168,8 +168,9 @@ pub struct Rules {
     warehouse: Site,
     store_hours: SiteHours,
     warehouse_hours: SiteHours,
-    /// Hours of a location by its id, as written (resolved against its kind's on use).
-    overrides: FxHashMap<String, SiteHours>,
+    /// Hours of a location by its id, as written (resolved against its kind's on use), sorted
+    /// by id: the first that does not hold is the one an error names.
+    overrides: Vec<(String, SiteHours)>,
     /// Service levels in listing order.
     pub levels: Vec<Level>,
     /// Click & collect.
@@ -414,10 +415,13 @@ pub fn check_incoming(config: &DeliveryConfig, at: &str) -> Result<(), PromiseEr
             ));
         }
     }
+    let (store, warehouse) = (&config.store, &config.warehouse);
     for (id, h) in &config.locations {
         let here = path(at, &format!("locations.{id}"));
-        let as_store = own_hours(config, &here, h, LocationKind::Store);
-        if as_store.is_err() && own_hours(config, &here, h, LocationKind::Warehouse).is_ok() {
+        let as_store = own_hours(store, warehouse, &here, h, LocationKind::Store);
+        if as_store.is_err()
+            && own_hours(store, warehouse, &here, h, LocationKind::Warehouse).is_ok()
+        {
             continue;
         }
         as_store.map_err(|e| unset_hours(e, "neither with a store's nor with a warehouse's"))?;
@@ -426,37 +430,30 @@ pub fn check_incoming(config: &DeliveryConfig, at: &str) -> Result<(), PromiseEr
 }
 
 /// Checks the own hours of the locations of `network` that `config` names, with the unset hours
-/// of their kind: a configuration coming in (`setProfile`, a request's own) is refused when they
-/// do not hold, rather than have them left out at request time ([`Rules::located_sites`]).
+/// of their kind: a configuration coming in (`setProfile`) is refused when they do not hold,
+/// rather than have them left out at request time ([`Rules::located_sites`], which a request's
+/// own configuration goes through as it is answered).
 pub fn check_located(
     config: &DeliveryConfig,
     at: &str,
     network: &Network,
 ) -> Result<(), PromiseError> {
-    for (id, h) in &config.locations {
-        let Some(l) = network.lookup(id).and_then(|i| network.get(i)) else {
-            continue;
-        };
-        let here = path(at, &format!("locations.{id}"));
-        let kind = match l.kind {
-            LocationKind::Store => "a store's",
-            LocationKind::Warehouse => "a warehouse's",
-        };
-        own_hours(config, &here, h, l.kind).map_err(|e| unset_hours(e, kind))?;
-    }
-    Ok(())
+    Rules::compile(config, at)?
+        .located_sites(network, Some(at))
+        .map(drop)
 }
 
-/// A location's own hours completed by `kind`'s in `config`.
+/// A location's own hours `h` completed by its kind's (`store` or `warehouse`, as configured).
 fn own_hours(
-    config: &DeliveryConfig,
+    store: &SiteHours,
+    warehouse: &SiteHours,
     at: &str,
     h: &SiteHours,
     kind: LocationKind,
 ) -> Result<Site, PromiseError> {
     let hours = match kind {
-        LocationKind::Store => &config.store,
-        LocationKind::Warehouse => &config.warehouse,
+        LocationKind::Store => store,
+        LocationKind::Warehouse => warehouse,
     };
     resolve_site(at, kind, &[h, hours])
 }
@@ -518,14 +515,14 @@ impl Rules {
             LocationKind::Warehouse,
             &[&config.warehouse],
         )?;
-        let mut overrides = FxHashMap::default();
+        let mut overrides = Vec::with_capacity(config.locations.len());
         for (id, h) in &config.locations {
             let here = path(at, &format!("locations.{id}"));
             if id.is_empty() {
                 return Err(PromiseError::config(here, "location id must not be empty"));
             }
             check_hours(&here, h)?;
-            overrides.insert(id.clone(), h.clone());
+            overrides.push((id.clone(), h.clone()));
         }
         if config.service_levels.len() > MAX_LEVELS {
             return Err(PromiseError::config(
@@ -587,29 +584,41 @@ impl Rules {
 
     /// The hours of every location of `network` that has its own, by location index
     /// (overrides naming unknown ids are ignored). Own hours that do not hold with the kind's
-    /// they leave unset (only a configuration stored by an earlier build has them:
-    /// [`check_incoming`] refuses them coming in) are left out: the location keeps its kind's
-    /// hours, and the rest of the network its own.
-    pub fn located_sites(&self, network: &Network) -> Sites {
+    /// they leave unset: for a configuration coming in (`incoming`, the path it is at), an
+    /// error naming the field; for a stored one (an earlier build took them) left out, the
+    /// location keeping its kind's hours and the rest of the network its own.
+    pub fn located_sites(
+        &self,
+        network: &Network,
+        incoming: Option<&str>,
+    ) -> Result<Sites, PromiseError> {
         let mut by_location = FxHashMap::default();
         for (id, h) in &self.overrides {
             let Some(i) = network.lookup(id) else {
                 continue;
             };
             let Some(l) = network.get(i) else { continue };
-            let kind = match l.kind {
-                LocationKind::Store => &self.store_hours,
-                LocationKind::Warehouse => &self.warehouse_hours,
-            };
-            if let Ok(site) = resolve_site("", l.kind, &[h, kind]) {
-                by_location.insert(i, site);
+            let here = incoming.map(|at| path(at, &format!("locations.{id}")));
+            let at = here.as_deref().unwrap_or("");
+            match own_hours(&self.store_hours, &self.warehouse_hours, at, h, l.kind) {
+                Ok(site) => {
+                    by_location.insert(i, site);
+                }
+                Err(e) if incoming.is_some() => {
+                    let kind = match l.kind {
+                        LocationKind::Store => "a store's",
+                        LocationKind::Warehouse => "a warehouse's",
+                    };
+                    return Err(unset_hours(e, kind));
+                }
+                Err(_) => {}
             }
         }
-        Sites {
+        Ok(Sites {
             store: self.store,
             warehouse: self.warehouse,
             by_location,
-        }
+        })
     }
 }
 
