@@ -7,6 +7,10 @@
 //!
 //! In the JSON decoder a struct is then read through `MapAccessDeserializer` instead of
 //! serde_json's own deserializer: one instantiation of its decoder replaces the other.
+//!
+//! The visitors below repeat what serde's decoders of `Option`, `Vec` and maps do, on purpose:
+//! reading a newtype through those (`Vec<Obj<T>>` and so on) was measured at 4.9 KB more gzip of
+//! the shipped wasm (258.6 against 253.7 KB, over the 256 KB budget).
 
 use std::collections::BTreeMap;
 use std::fmt;
