@@ -286,6 +286,30 @@ function km(a, b) {
   return 2 * 6371.0088 * Math.asin(Math.sqrt(h));
 }
 
+test("applyEvents { remember: false } neither checks nor remembers ids; a bad option is coded and changes nothing", () => {
+  const engine = scenarioEngine();
+  const remembered = engine.stats().rememberedEvents;
+  const own = [ev("own", "reserve", "SKU-1", "PAR", { qty: 1 }), ev("own", "release", "SKU-1", "PAR", { qty: 1 }), ev("e4", "reserve", "SKU-1", "PAR", { qty: 1 })];
+  const report = engine.applyEvents(own, { remember: false });
+  assert.deepEqual([report.applied, report.duplicates], [3, 0], "e4, remembered, does not stop it either");
+  assert.equal(engine.stats().rememberedEvents, remembered);
+  assert.equal(engine.position("SKU-1", "PAR").reserved, 4);
+  assert.deepEqual(codeOf(() => engine.applyEvents([ev("x", "adjust", "SKU-1", "PAR", { delta: 1 })], { remember: "no" }), ["code", "field"]), ["invalid_input", "remember"]);
+  assert.equal(engine.position("SKU-1", "PAR").onHand, 9);
+});
+
+test("restoreProfile loads what an earlier build accepted (a cost above the ceiling, read at it); setProfile refuses it", () => {
+  const engine = scenarioEngine();
+  const dear = { costPerShipment: 5e9 };
+  assert.deepEqual(codeOf(() => engine.setProfile("dear", dear), ["code", "field"]), ["invalid_profile", "costPerShipment"]);
+  engine.restoreProfile("dear", dear);
+  const plan = engine.source({ lines: [{ sku: "SKU-1", qty: 1 }], destination: { lat: 48.85, lon: 2.35 }, profile: "dear" });
+  assert.equal(plan.status, "complete");
+  assert.ok(plan.totalCost >= 1e9 && plan.totalCost < 1.1e9, String(plan.totalCost));
+  assert.deepEqual(codeOf(() => engine.restoreProfile("bad", { fallback: [] }), ["code", "field"]), ["invalid_profile", "fallback"]);
+  assert.throws(() => engine.source({ lines: [{ sku: "SKU-1", qty: 1 }], destination: { lat: 48.85, lon: 2.35 }, profile: "bad" }), (e) => e.code === "unknown_profile");
+});
+
 test("availability near a point: sorted by distance, within the radius, by mode", () => {
   const engine = scenarioEngine();
   const near = { lat: 45.75, lon: 4.85 }; // Lyon
