@@ -23,3 +23,6 @@ export interface AtsourceError extends Error {
  * anything else; later calls are cheap and return the same promise.
  */
 export function init(): Promise<void>;
+
+/** A cart line of `deliveryOptions` and `quote`: the same {@link LineInput} as `source` takes. */
+export type DeliveryLine = import("./wasm/atsource.js").LineInput;

@@ -4,10 +4,8 @@
 mod promise_common;
 
 use atsource::network::GeoPoint;
-use atsource::promise::{
-    self, CollectSource, DeliveryConfig, DeliveryLine, DeliveryRequest, PromiseError,
-};
-use atsource::sourcing::{Profile, Status};
+use atsource::promise::{self, CollectSource, DeliveryConfig, DeliveryRequest, PromiseError};
+use atsource::sourcing::{LineInput, Profile, Status};
 use promise_common::{dates, home, network, options, refused, request, stock, LYON, PARIS};
 use serde_json::{json, Value};
 
@@ -586,7 +584,7 @@ fn bad_requests_are_refused_with_a_code_and_a_field() {
 fn a_nan_destination_is_refused() {
     let e = split_cart();
     let req = DeliveryRequest {
-        lines: vec![DeliveryLine {
+        lines: vec![LineInput {
             sku: "A".into(),
             qty: 1.0,
             unit_price: Some(f64::NAN),

@@ -822,3 +822,52 @@ fn arrays_where_objects_belong_are_refused() {
     assert!(p.fallback.is_none() && p.strategies.is_none());
     assert_eq!(p.delivery.unwrap().locations["A"].close_hour, Some(18.0));
 }
+
+#[test]
+fn a_quoted_cart_with_unit_prices_sources_as_it_prices() {
+    // The lines a checkout prices with `deliveryOptions` (unit prices included) source as they
+    // are: the prices change nothing in the plan, and a bad one is refused at its path.
+    let profiles = Profiles::new();
+    let dest = r#""destination":{"lat":48.86,"lon":2.35}"#;
+    let priced = run(
+        &format!(
+            r#"{{"lines":[{{"sku":"A","qty":2,"unitPrice":19.9}},{{"sku":"B","qty":1,"unitPrice":0}}],{dest}}}"#
+        ),
+        &profiles,
+    );
+    let plain = run(
+        &format!(r#"{{"lines":[{{"sku":"A","qty":2}},{{"sku":"B","qty":1}}],{dest}}}"#),
+        &profiles,
+    );
+    assert_eq!(priced, plain);
+    assert_eq!(priced.status, Status::Complete);
+    let (n, i) = small();
+    for bad in ["-1", "null", "\"9.90\""] {
+        let json = format!(
+            r#"{{"lines":[{{"sku":"A","qty":1}},{{"sku":"B","qty":1,"unitPrice":{bad}}}],{dest}}}"#
+        );
+        let e = match SourceRequest::from_json(&json) {
+            // null reads as absent, as every optional field.
+            Ok(r) if bad == "null" => {
+                assert!(source(&n, &i, &profiles, &r).is_ok());
+                continue;
+            }
+            Ok(r) => source(&n, &i, &profiles, &r).expect_err(bad),
+            Err(e) => e,
+        };
+        assert_eq!(
+            (e.code(), e.field()),
+            ("invalid_input", "lines[1].unitPrice"),
+            "{bad}"
+        );
+    }
+    // Still a typo of a field is refused, not ignored.
+    let e = SourceRequest::from_json(&format!(
+        r#"{{"lines":[{{"sku":"A","qty":1,"unitprice":3}}],{dest}}}"#
+    ))
+    .unwrap_err();
+    assert_eq!(
+        (e.code(), e.field()),
+        ("invalid_input", "lines[0].unitprice")
+    );
+}

@@ -60,7 +60,7 @@ pub use options::{
     CollectOption, CollectSource, DeliveryOptions, HomeOption, Quote, ShipmentTiming, Unavailable,
     UnavailableReason,
 };
-pub use request::{Checked, DeliveryLine, DeliveryRequest};
+pub use request::{Checked, DeliveryRequest};
 pub use rules::{check_incoming, check_located, Rules, Site, MAX_PRICE};
 pub use time::Moment;
 

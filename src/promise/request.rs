@@ -18,9 +18,9 @@ pub const MAX_YEAR: i16 = 9000;
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeliveryRequest {
-    /// The cart, as for `engine.source`, optionally with unit prices.
+    /// The cart, as for `engine.source` (a line's `unitPrice` counts towards the cart value).
     #[serde(deserialize_with = "crate::json_object::objects")]
-    pub lines: Vec<DeliveryLine>,
+    pub lines: Vec<LineInput>,
     /// Where the parcel goes (and around which click & collect stores are looked for).
     pub destination: GeoPoint,
     /// A registered profile's name, or a profile object, as for `engine.source`.
@@ -57,21 +57,6 @@ pub struct DeliveryRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub pickup_at: Option<String>,
-}
-
-/// One cart line.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DeliveryLine {
-    /// The SKU (non-empty).
-    pub sku: String,
-    /// Units wanted: an integer in `1..=1e9`.
-    pub qty: f64,
-    /// Price of one unit in currency units, >= 0, for the cart value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub unit_price: Option<f64>,
 }
 
 /// A request checked whole: cart, moment and cart value.
@@ -111,14 +96,7 @@ impl DeliveryRequest {
     /// The same cart as a sourcing request (without the profile: it is resolved separately).
     pub fn to_source_request(&self) -> SourceRequest {
         SourceRequest {
-            lines: self
-                .lines
-                .iter()
-                .map(|l| LineInput {
-                    sku: l.sku.clone(),
-                    qty: l.qty,
-                })
-                .collect(),
+            lines: self.lines.clone(),
             destination: self.destination,
             profile: None,
             price_explanations: None,
@@ -144,18 +122,12 @@ impl DeliveryRequest {
                 format!("must be a date in the years {MIN_YEAR} to {MAX_YEAR}"),
             ));
         }
-        let mut sum = 0.0;
-        for (i, l) in self.lines.iter().enumerate() {
-            if let Some(p) = l.unit_price {
-                if !(p.is_finite() && p >= 0.0) {
-                    return Err(PromiseError::input(
-                        format!("lines[{i}].unitPrice"),
-                        "must be a finite number >= 0",
-                    ));
-                }
-                sum += p * l.qty;
-            }
-        }
+        // Unit prices were checked with the cart.
+        let sum = self
+            .lines
+            .iter()
+            .filter_map(|l| l.unit_price.map(|p| p * l.qty))
+            .fold(0.0, |sum, v| sum + v);
         let cart_value = match self.cart_value {
             Some(v) if !(v.is_finite() && v >= 0.0) => {
                 return Err(PromiseError::input(

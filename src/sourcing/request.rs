@@ -48,6 +48,12 @@ pub struct LineInput {
     pub sku: String,
     /// Units wanted: an integer in `1..=1e9` (0 is refused: drop the line instead).
     pub qty: f64,
+    /// Price of one unit in currency units, a finite number >= 0: what `deliveryOptions` and
+    /// `quote` add up to the cart value. Sourcing checks it and leaves it aside, so that one
+    /// cart's lines serve every call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub unit_price: Option<f64>,
 }
 
 /// A profile given by name or inline.
@@ -167,6 +173,14 @@ impl SourceRequest {
                     format!("lines[{i}].qty"),
                     format!("must be an integer in 1..={MAX_UNITS}, got {q}"),
                 )));
+            }
+            if let Some(p) = line.unit_price {
+                if !(p.is_finite() && p >= 0.0) {
+                    return Err(SourcingError::Invalid(InputError::new(
+                        format!("lines[{i}].unitPrice"),
+                        "must be a finite number >= 0",
+                    )));
+                }
             }
             let q = q as u64;
             units += q;

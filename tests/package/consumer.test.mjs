@@ -211,6 +211,19 @@ test("duplicates, stale counts and per-event rejections with stable codes", () =
   assert.equal(engine.ats("SKU-1"), 52);
 });
 
+test("one cart with unit prices is priced by deliveryOptions and sourced by source as it is", () => {
+  const engine = scenarioEngine();
+  const destination = { lat: 48.85, lon: 2.35 };
+  const cart = [{ sku: "SKU-1", qty: 2, unitPrice: 19.9 }];
+  const options = engine.deliveryOptions({ lines: cart, destination, now: "2026-12-08T10:00" });
+  assert.equal(options.cartValue, 39.8);
+  const plan = engine.source({ lines: cart, destination });
+  assert.deepEqual(plan, engine.source({ lines: [{ sku: "SKU-1", qty: 2 }], destination }));
+  assert.equal(plan.status, "complete");
+  const bad = codeOf(() => engine.source({ lines: [{ sku: "SKU-1", qty: 1, unitPrice: -1 }], destination }), ["code", "field"]);
+  assert.deepEqual(bad, ["invalid_input", "lines[0].unitPrice"]);
+});
+
 test("a quantity of NaN or Infinity is refused with its event alone, never read as an absent value", () => {
   const engine = scenarioEngine();
   engine.applyEvents([ev("n1", "safetyStock", "SKU-1", "PAR", { qty: 2 })]);

@@ -159,6 +159,7 @@ pub fn scenario(family: Family, lines: usize, locations: usize, seed: u64) -> Sc
                 } else {
                     rng.u32(2..=3) as f64
                 },
+                unit_price: None,
             })
             .collect(),
         destination: dest,
@@ -325,6 +326,7 @@ pub fn bench_scenario(family: Family, lines: usize, n: usize, seed: u64) -> Scen
             } else {
                 t.u32(2..=4) as f64
             },
+            unit_price: None,
         })
         .collect();
     let profile = Profile {
