@@ -50,6 +50,23 @@ test("make demo's worker: storefront, package, demo network, dev token, and a re
     assert.equal((await fetch(`${base}/engine.html`)).status, 200);
     const health = await (await fetch(`${base}/v1/health`)).json();
     assert.equal(health.ok, true);
+    // A chunked body past its limit is refused, and the worker answers the next request at
+    // once (a body cancelled mid-stream left it hanging under wrangler dev).
+    const chunk = new Uint8Array(64 * 1024).fill(120);
+    let sent = 0;
+    const stream = new ReadableStream({
+      pull(c) {
+        if (sent >= 300_000) return c.close();
+        sent += chunk.length;
+        c.enqueue(chunk);
+      },
+    });
+    const big = await fetch(`${base}/v1/source`, { method: "POST", headers: { "content-type": "application/json" }, body: stream, duplex: "half" });
+    assert.equal(big.status, 413);
+    assert.equal((await big.json()).error.code, "payload_too_large");
+    const next = await fetch(`${base}/v1/health`, { signal: AbortSignal.timeout(10_000) });
+    assert.equal(next.status, 200);
+    assert.equal((await next.json()).ok, true);
     const catalogue = await (await fetch(`${base}/v1/catalogue`)).json();
     assert.equal(catalogue.products.length, 2000);
     const sku = catalogue.products[0].sku;

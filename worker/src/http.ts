@@ -50,6 +50,14 @@ export function errorResponse(status: number, code: string, message: string, hea
 }
 
 /**
+ * Most bytes of a chunked body read and thrown away after it passed its limit, so that the 413
+ * ends the request where its body ends (beyond, the stream is cancelled). Cancelling at once
+ * left the connection without its request's end: under `wrangler dev` (`make demo`) the next
+ * request hung until yet another one arrived, or met a plain-text 503.
+ */
+const DRAIN_LIMIT = 64 * 1024 * 1024;
+
+/**
  * The body as text, refused with 413 past `limit` bytes: first on the declared Content-Length,
  * then while streaming (a chunked body declares none).
  */
@@ -71,7 +79,15 @@ export async function readText(request: Request, limit: number): Promise<string>
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => {});
+      for (let left = DRAIN_LIMIT; ; ) {
+        const next = await reader.read();
+        if (next.done) break;
+        left -= next.value.byteLength;
+        if (left < 0) {
+          await reader.cancel().catch(() => {});
+          break;
+        }
+      }
       throw tooLarge(limit);
     }
     chunks.push(value);
