@@ -10,6 +10,8 @@ const PLACE_KEY = "atsource:place";
 // stands in for a refused localStorage.
 const PLACE_EVENT = "atsource-place";
 let chosen = null;
+// The shopper was located without a click (geolocation allowed already): once per page.
+let located = false;
 
 /** How a shopper may type a town: any case and accents, "-", "'" or spaces between words, "St" for "Saint". */
 const plain = (s) => s.toLowerCase().normalize("NFD").replace(/\p{Diacritic}/gu, "").replace(/[\s'’-]+/g, " ").trim()
@@ -373,9 +375,15 @@ class AtsourceAvailability extends HTMLElement {
       if (c) this.setPlace({ name: c.name, postcode: c.postcode, lat: c.lat, lon: c.lon });
       else msg.textContent = t.unknownPlace;
     };
-    const locate = () => navigator.geolocation.getCurrentPosition(
-      (p) => this.setPlace({ name: "", lat: p.coords.latitude, lon: p.coords.longitude }),
-      () => { msg.textContent = t.geoFailed; }, { timeout: 10000, maximumAge: 600000 });
+    // `auto`: on its own, the shopper having allowed it before; a place given meanwhile stays.
+    const locate = (auto) => navigator.geolocation.getCurrentPosition(
+      (p) => auto === true && this.#place || this.setPlace({ name: "", lat: p.coords.latitude, lon: p.coords.longitude }),
+      () => { if (auto !== true) msg.textContent = t.geoFailed; }, { timeout: 10000, maximumAge: 600000 });
+    // Once per page, not when the shopper asked to change their place: never a prompt unasked.
+    if (!located && !this.#asking && "geolocation" in navigator) {
+      located = true;
+      navigator.permissions?.query({ name: "geolocation" }).then((s) => s.state === "granted" && locate(true), () => {});
+    }
     return el("form", { onsubmit: submit, "aria-label": t.where, lang },
       el("label", {}, t.placeLabel, input), list, el("button", { type: "submit" }, t.find),
       "geolocation" in navigator && el("button", { type: "button", class: "link", onclick: locate }, t.locate), msg);

@@ -162,16 +162,43 @@ test("one shopper, one place: a place chosen in one widget is every widget's wit
   await page.context().close();
 });
 
-test("without lat/lon, the browser's position when the shopper allows it", { timeout: 60_000 }, async () => {
+test("without lat/lon: located at once where the shopper allowed it before, asked first elsewhere", { timeout: 90_000 }, async () => {
   const bordeaux = { latitude: 44.8378, longitude: -0.5792 };
-  const page = await embed("geo", { sku: "LUM-0001-TER", lang: "fr" }, "fr",
-    { context: { geolocation: bordeaux, permissions: ["geolocation"] } });
-  await page.locator("atsource-availability").getByRole("button", { name: "Utiliser ma position" }).click();
-  await waitState(page);
   const near = await demo.api("GET", "/v1/availability?skus=LUM-0001-TER&lat=44.8378&lon=-0.5792&radiusKm=50&mode=ship");
-  assert.equal((await state(page)).total, near.json[0].total);
-  assert.deepEqual(page.errors, []);
-  await page.context().close();
+  // Counts the position requests the page makes.
+  const spy = (page) => page.addInitScript(() => {
+    const get = navigator.geolocation.getCurrentPosition.bind(navigator.geolocation);
+    window.located = 0;
+    navigator.geolocation.getCurrentPosition = (...args) => { window.located++; return get(...args); };
+  });
+
+  // Allowed already (this site, an earlier visit): no click needed.
+  const allowed = await embed("geo", { sku: "LUM-0001-TER", lang: "fr" }, "fr",
+    { setup: spy, context: { geolocation: bordeaux, permissions: ["geolocation"] } });
+  await waitState(allowed);
+  assert.equal((await state(allowed)).total, near.json[0].total);
+  // "Changer de lieu" then shows the form and locates nobody unasked.
+  const w = allowed.locator("atsource-availability");
+  await w.getByRole("button", { name: "Changer de lieu" }).click();
+  await w.getByLabel("Code postal ou ville").waitFor();
+  await sleep(500);
+  assert.equal(await allowed.evaluate(() => window.located), 1);
+  assert.deepEqual(allowed.errors, []);
+  await allowed.context().close();
+
+  // Not allowed yet: the form, no prompt until the shopper clicks "Utiliser ma position".
+  const asked = await embed("geo", { sku: "LUM-0001-TER", lang: "fr" }, "fr", { setup: spy, context: { geolocation: bordeaux } });
+  const form = asked.locator("atsource-availability");
+  await form.getByLabel("Code postal ou ville").waitFor();
+  await sleep(500);
+  assert.equal(await asked.evaluate(() => window.located), 0);
+  assert.equal(await state(asked), null);
+  await asked.context().grantPermissions(["geolocation"]);
+  await form.getByRole("button", { name: "Utiliser ma position" }).click();
+  await waitState(asked);
+  assert.equal((await state(asked)).total, near.json[0].total);
+  assert.deepEqual(asked.errors, []);
+  await asked.context().close();
 });
 
 test("a SKU out of stock everywhere says so; one with supply on the way gives its date", { timeout: 60_000 }, async () => {

@@ -3,8 +3,10 @@
 // state in a temporary directory; stopped and started again, it keeps its reservations and orders.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, spawnDemo, tempDir } from "./helpers.mjs";
+import { minifyModule } from "../../worker/scripts/minify.mjs";
+import { freePort, repoRoot, spawnDemo, tempDir } from "./helpers.mjs";
 
 const tmp = tempDir("demo");
 after(() => tmp.cleanup());
@@ -48,6 +50,11 @@ test("make demo's worker: storefront, package, demo network, dev token, and a re
     }
     assert.ok([...seen].some((p) => p.includes("/snippets/")), `the snippets are among ${[...seen].join(", ")}`);
     assert.equal((await fetch(`${base}/engine.html`)).status, 200);
+    // The widget goes out as scripts/widget-size.mjs weighs it: minified.
+    for (const name of ["atsource-widget.js", "atsource-common.js", "atsource-cities.js", "atsource-delivery-options.js"]) {
+      const served = await (await fetch(`${base}/${name}`)).text();
+      assert.equal(served, minifyModule(readFileSync(join(repoRoot, "www", name), "utf8")), name);
+    }
     const health = await (await fetch(`${base}/v1/health`)).json();
     assert.equal(health.ok, true);
     // A chunked body past its limit is refused, and the worker answers the next request at

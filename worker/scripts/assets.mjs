@@ -1,8 +1,10 @@
-// wrangler's [build] step: assembles worker/public/ from www/ (served at /) and the package's
-// browser entry with its wasm (served at /pkg/). Run by `wrangler dev` and `wrangler deploy`.
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+// wrangler's [build] step: assembles worker/public/ from www/ (served at /; the embeddable
+// components minified) and the package's browser entry with its wasm (served at /pkg/). Run by
+// `wrangler dev` and `wrangler deploy`.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isComponent, minifyModule } from "./minify.mjs";
 
 const worker = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const root = resolve(worker, "..");
@@ -19,7 +21,14 @@ for (const f of ["index.browser.js", "wasm/atsource.js", "wasm/atsource_bg.wasm"
 const staging = `${out}.tmp-${process.pid}`;
 rmSync(staging, { recursive: true, force: true });
 mkdirSync(staging, { recursive: true });
-if (existsSync(join(root, "www"))) cpSync(join(root, "www"), staging, { recursive: true });
+if (existsSync(join(root, "www"))) {
+  cpSync(join(root, "www"), staging, { recursive: true });
+  // The components a retailer's page embeds go out minified (minify.mjs).
+  for (const name of readdirSync(staging).filter(isComponent)) {
+    const file = join(staging, name);
+    writeFileSync(file, minifyModule(readFileSync(file, "utf8")));
+  }
+}
 for (const f of ["index.browser.js", "index.d.ts", "package.json"]) {
   if (!existsSync(join(pkg, f))) continue;
   mkdirSync(dirname(join(staging, "pkg", f)), { recursive: true });
