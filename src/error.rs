@@ -115,6 +115,9 @@ impl Error {
             | Error::Query(QueryError::Invalid(e)) => e,
             Error::Sourcing(e) => return Some(e.field()).filter(|f| !f.is_empty()),
             Error::Promise(e) => return Some(e.field()).filter(|f| !f.is_empty()),
+            // The location argument of `ats`, `position` or `setAlertThreshold`.
+            Error::Network(NetworkError::UnknownLocation(_))
+            | Error::Query(QueryError::UnknownLocation(_)) => return Some("location"),
             _ => return None,
         };
         (!input.field.is_empty()).then_some(input.field.as_str())

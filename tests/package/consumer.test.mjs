@@ -434,6 +434,10 @@ test("bad input throws an Error with a stable code; the engine keeps its state",
   };
   assert.deepEqual(fieldOf(() => engine.upsertLocations([{ id: "X", kind: "store", lat: 1, lon: 2 }, { kind: "store", lat: 1, lon: 2 }])), ["invalid_input", "[1].id"]);
   assert.deepEqual(fieldOf(() => engine.upsertLocations([{ id: "X", lat: 1, lon: 2 }])), ["invalid_input", "[0].kind"]);
+  // An unknown location given as an argument is named as one.
+  for (const call of [() => engine.ats("SKU-1", "NOPE"), () => engine.position("SKU-1", "NOPE"), () => engine.setAlertThreshold({ location: "NOPE", low: 2 })]) {
+    assert.deepEqual(fieldOf(call), ["unknown_location", "location"]);
+  }
   assert.deepEqual(fieldOf(() => engine.source({ destination: { lat: 48, lon: 2 } })), ["invalid_input", "lines"]);
   assert.deepEqual(fieldOf(() => engine.source({ lines: [{ qty: 1 }], destination: { lat: 48, lon: 2 } })), ["invalid_input", "lines[0].sku"]);
   assert.deepEqual(fieldOf(() => engine.availability({ skus: ["SKU-1"], near: { lat: 48 } })), ["invalid_input", "near.lon"]);
