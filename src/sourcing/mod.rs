@@ -25,6 +25,7 @@ pub mod packed;
 pub mod plan;
 pub mod problem;
 pub mod profile;
+mod profiles;
 pub mod request;
 pub mod reserve;
 
@@ -32,7 +33,8 @@ pub use error::SourcingError;
 pub use explain::{Explanation, Reason};
 pub use packed::PackedPlan;
 pub use plan::{Plan, PlanLine, Shipment, Status};
-pub use profile::{Profile, Profiles, Strategy};
+pub use profile::{Profile, Strategy};
+pub use profiles::Profiles;
 pub use request::{Cart, CartLine, LineInput, ProfileRef, SourceRequest, MAX_LINES, MAX_UNITS};
 pub use reserve::{parcel_events, plan_events, Hold, Parcel, PlanParcels};
 
