@@ -375,14 +375,16 @@ class AtsourceAvailability extends HTMLElement {
       if (c) this.setPlace({ name: c.name, postcode: c.postcode, lat: c.lat, lon: c.lon });
       else msg.textContent = t.unknownPlace;
     };
-    // `auto`: on its own, the shopper having allowed it before; a place given meanwhile stays.
+    // `auto`: on its own, the shopper having allowed it before. It gives way to a place given
+    // meanwhile and to a shopper at the form (focus in the widget, or a place typed).
+    const busy = () => this.#place || this.shadowRoot.activeElement || this.shadowRoot.querySelector("input")?.value;
     const locate = (auto) => navigator.geolocation.getCurrentPosition(
-      (p) => auto === true && this.#place || this.setPlace({ name: "", lat: p.coords.latitude, lon: p.coords.longitude }),
+      (p) => auto === true && busy() || this.setPlace({ name: "", lat: p.coords.latitude, lon: p.coords.longitude }),
       () => { if (auto !== true) msg.textContent = t.geoFailed; }, { timeout: 10000, maximumAge: 600000 });
     // Once per page, not when the shopper asked to change their place: never a prompt unasked.
     if (!located && !this.#asking && "geolocation" in navigator) {
       located = true;
-      navigator.permissions?.query({ name: "geolocation" }).then((s) => s.state === "granted" && locate(true), () => {});
+      navigator.permissions?.query({ name: "geolocation" }).then((s) => s.state === "granted" && !busy() && locate(true), () => {});
     }
     return el("form", { onsubmit: submit, "aria-label": t.where, lang },
       el("label", {}, t.placeLabel, input), list, el("button", { type: "submit" }, t.find),

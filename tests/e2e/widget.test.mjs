@@ -186,6 +186,25 @@ test("without lat/lon: located at once where the shopper allowed it before, aske
   assert.deepEqual(allowed.errors, []);
   await allowed.context().close();
 
+  // Allowed, but the position is slow to come (a phone's GPS) and the shopper starts typing: what
+  // they type stays, and the position, when it comes, does not replace it.
+  const slow = (page) => page.addInitScript(() => {
+    const get = navigator.geolocation.getCurrentPosition.bind(navigator.geolocation);
+    navigator.geolocation.getCurrentPosition = (ok, ...rest) => get((p) => setTimeout(() => ok(p), 1500), ...rest);
+  });
+  const typing = await embed("geo", { sku: "LUM-0001-TER", lang: "fr" }, "fr",
+    { setup: slow, context: { geolocation: bordeaux, permissions: ["geolocation"] } });
+  const field = typing.locator("atsource-availability").getByLabel("Code postal ou ville");
+  await field.pressSequentially("Lyo");
+  await sleep(2500);
+  assert.equal(await field.inputValue(), "Lyo");
+  assert.equal(await state(typing), null);
+  await field.press("n");
+  await field.press("Enter");
+  await typing.locator("atsource-availability p", { hasText: "Près de Lyon" }).waitFor({ timeout: 5000 });
+  assert.deepEqual(typing.errors, []);
+  await typing.context().close();
+
   // Not allowed yet: the form, no prompt until the shopper clicks "Utiliser ma position".
   const asked = await embed("geo", { sku: "LUM-0001-TER", lang: "fr" }, "fr", { setup: spy, context: { geolocation: bordeaux } });
   const form = asked.locator("atsource-availability");

@@ -204,6 +204,28 @@ test("POST /v1/inventory/events: 401, report with per-event rejections, reserved
   });
   assert.equal(res2.status, 413);
   assert.equal((await res2.json()).error.code, "payload_too_large");
+  // One that passes its limit and then trickles on (a byte every 200 ms for 8 s) is not waited
+  // for: the rest of a refused body is read for 2 s at most, then the 413 goes out.
+  let pulls = 0;
+  const slow = new ReadableStream({
+    async pull(c) {
+      pulls++;
+      if (pulls <= 6) return c.enqueue(chunk);
+      if (pulls > 46) return c.close();
+      await new Promise((r) => setTimeout(r, 200));
+      c.enqueue(new Uint8Array(1));
+    },
+  });
+  const t0 = Date.now();
+  const res3 = await api.mf.dispatchFetch("http://localhost/v1/inventory/events", {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}` },
+    body: slow,
+    duplex: "half",
+  });
+  assert.equal(res3.status, 413);
+  assert.ok(Date.now() - t0 < 6_000, `answered after ${Date.now() - t0} ms`);
+  await res3.body?.cancel();
 });
 
 test("POST /v1/inventory/counts: a CSV stock count, idempotent per file", async () => {

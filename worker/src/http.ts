@@ -50,12 +50,41 @@ export function errorResponse(status: number, code: string, message: string, hea
 }
 
 /**
- * Most bytes of a chunked body read and thrown away after it passed its limit, so that the 413
- * ends the request where its body ends (beyond, the stream is cancelled). Cancelling at once
- * left the connection without its request's end: under `wrangler dev` (`make demo`) the next
- * request hung until yet another one arrived, or met a plain-text 503.
+ * What is read and thrown away of a chunked body that passed its limit, so that the 413 ends the
+ * request where its body ends: at most this many bytes, reads and milliseconds, then the stream
+ * is cancelled. Cancelled at once, a body left the connection without its request's end: under
+ * `wrangler dev` (`make demo`) the next request on it hung until yet another one came, or met a
+ * plain-text 503. The bounds keep a client that never ends its body (or sends it a byte at a
+ * time) from holding the request or its CPU.
  */
-const DRAIN_LIMIT = 64 * 1024 * 1024;
+const DRAIN = { bytes: 64 * 1024 * 1024, reads: 16_384, ms: 2_000 };
+
+/** The stream's next chunk, or `undefined` when none came within `ms`. */
+async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number): Promise<ReadableStreamReadResult<Uint8Array> | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    return await Promise.race([reader.read(), late]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
+
+/** Reads the rest of a refused body within {@link DRAIN}'s bounds; past them, cancels it. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  const end = Date.now() + DRAIN.ms;
+  let bytes = 0;
+  for (let reads = 0; reads < DRAIN.reads && bytes <= DRAIN.bytes; reads++) {
+    const left = end - Date.now();
+    const next = left > 0 ? await readWithin(reader, left) : undefined;
+    if (next === undefined) break;
+    if (next.done) return;
+    bytes += next.value.byteLength;
+  }
+  await reader.cancel().catch(() => {});
+}
 
 /**
  * The body as text, refused with 413 past `limit` bytes: first on the declared Content-Length,
@@ -79,15 +108,7 @@ export async function readText(request: Request, limit: number): Promise<string>
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      for (let left = DRAIN_LIMIT; ; ) {
-        const next = await reader.read();
-        if (next.done) break;
-        left -= next.value.byteLength;
-        if (left < 0) {
-          await reader.cancel().catch(() => {});
-          break;
-        }
-      }
+      await drain(reader);
       throw tooLarge(limit);
     }
     chunks.push(value);
