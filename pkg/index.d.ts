@@ -20,7 +20,10 @@ export interface AtsourceError extends Error {
 
 /**
  * Loads and instantiates the engine's WebAssembly module. Call (and await) it once before using
- * anything else; later calls are cheap and return the same promise.
+ * anything else; later calls are cheap and return the same promise. In a browser, a `.wasm` that
+ * is not where the package looks for it (a bundler that did not ship it, a server answering with
+ * its index page) rejects with an {@link AtsourceError} of code `wasm_not_found` naming the URL;
+ * a failed load is not kept, so a later call tries again.
  */
 export function init(): Promise<void>;
 

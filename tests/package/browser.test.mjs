@@ -73,6 +73,17 @@ ${SCRIPT}</script>
 </html>
 `;
 
+// What a page whose app did not ship the .wasm sees: init() rejects with a coded error, twice
+// (a failed load is not kept).
+const MISSING = `import { init } from "atsource";
+const seen = [];
+for (let i = 0; i < 2; i++) {
+  try { await init(); seen.push("loaded"); }
+  catch (err) { seen.push({ error: err instanceof Error, name: err.name, code: err.code, message: err.message }); }
+}
+window.__result = seen;
+`;
+
 let server;
 let origin;
 let tmp;
@@ -97,6 +108,19 @@ before(async () => {
   });
   copyFileSync(join(pkgDir, "wasm", "atsource_bg.wasm"), join(app, "wasm", "atsource_bg.wasm"));
   writeFileSync(join(app, "index.html"), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="main.js"></script>');
+  // An app that did not ship the .wasm, on a server answering 404, and on one answering with
+  // its index page (an SPA's fallback: here a directory of that name holding an index.html).
+  writeFileSync(join(tmp.dir, "missing.js"), MISSING);
+  for (const [name, fallback] of [["missing", false], ["fallback", true]]) {
+    const dir = join(tmp.dir, "www", name);
+    mkdirSync(join(dir, "wasm", ...(fallback ? ["atsource_bg.wasm"] : [])), { recursive: true });
+    if (fallback) writeFileSync(join(dir, "wasm", "atsource_bg.wasm", "index.html"), "<!doctype html><title>Shop</title>");
+    await build({
+      entryPoints: [join(tmp.dir, "missing.js")], bundle: true, format: "esm", platform: "browser",
+      nodePaths: [join(repoRoot, "node_modules")], outfile: join(dir, "main.js"), logLevel: "silent",
+    });
+    writeFileSync(join(dir, "index.html"), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="main.js"></script>');
+  }
   server = createStaticServer({ "/pkg/": pkgDir, "/": join(tmp.dir, "www") });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${server.address().port}`;
@@ -156,3 +180,29 @@ async function runs(path) {
 test("native ES module page: init, events, ATS, errors, snapshot; no console error", () => runs("/"));
 
 test("the same code bundled by esbuild (the .wasm beside the bundle) runs alike", () => runs("/app/"));
+
+test("an app that did not ship the .wasm gets a coded wasm_not_found naming the URL, not a compile error", async () => {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    for (const [path, why] of [["/missing/", /\(HTTP 404\)/], ["/fallback/", /\(an HTML page came instead\)/]]) {
+      const page = await browser.newPage();
+      const pageErrors = [];
+      page.on("pageerror", (err) => pageErrors.push(err.message));
+      await page.goto(`${origin}${path}`);
+      await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 10_000 });
+      const seen = await page.evaluate(() => window.__result);
+      assert.equal(seen.length, 2, path);
+      for (const r of seen) {
+        assert.equal(r.error, true, path);
+        assert.equal(r.name, "AtsourceError", path);
+        assert.equal(r.code, "wasm_not_found", path);
+        assert.ok(r.message.includes(`${origin}${path}wasm/atsource_bg.wasm`), r.message);
+        assert.match(r.message, why);
+      }
+      assert.deepEqual(pageErrors, [], path);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+});
