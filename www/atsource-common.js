@@ -101,6 +101,11 @@ export function readiness(c, t, lang) {
   return ["muted", t.readyOn(formatDay(day, lang))];
 }
 
+// The ledger version each answer was read at (`x-atsource-version`), by answer.
+const versions = new WeakMap();
+/** The ledger version `body` (an answer of `call`) was read at, or 0. */
+export const versionOf = (body) => versions.get(body) ?? 0;
+
 /** JSON from the worker; a network failure or a 5xx throws `unreachable`, a 4xx its error. */
 export async function call(api, path, init = {}) {
   let res;
@@ -113,6 +118,7 @@ export async function call(api, path, init = {}) {
   const body = await res.json().catch(() => ({}));
   if (res.status >= 500) throw Object.assign(new Error("unreachable"), { code: "unreachable" });
   if (!res.ok) throw Object.assign(new Error(body.error?.message || res.statusText), { code: body.error?.code, status: res.status });
+  if (body && typeof body === "object") versions.set(body, Number(res.headers.get("x-atsource-version")) || 0);
   return body;
 }
 

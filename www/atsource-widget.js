@@ -1,7 +1,7 @@
 // <atsource-availability>: availability of one SKU near the shopper, live. Framework-free, no
 // wasm: it reads GET /v1/availability and POST /v1/source from the worker and follows
 // /v1/live over a WebSocket. Loading this file also defines <atsource-delivery-options>.
-import { STRINGS, apiOf, band, call, el, formatDay, formatKm, formatNumber, langOf, readiness, settled, BASE_CSS } from "./atsource-common.js";
+import { STRINGS, apiOf, band, call, el, formatDay, formatKm, formatNumber, langOf, readiness, settled, versionOf, BASE_CSS } from "./atsource-common.js";
 import { CITIES } from "./atsource-cities.js";
 import "./atsource-delivery-options.js";
 
@@ -53,6 +53,7 @@ class AtsourceAvailability extends HTMLElement {
   #quoted = 0;
   #held = null; // the band kept while the estimate says if none near is delivered from afar
   #heldAt = 0; // estimate reads sent when it was kept
+  #readVersion = 0; // the ledger version the first read answered at
 
   constructor() {
     super();
@@ -129,8 +130,9 @@ class AtsourceAvailability extends HTMLElement {
     try {
       // Both at once; nothing near (ship): the band waits for the estimate.
       const offers = this.#estimate(gen);
-      const [a] = await call(apiOf(this), `/v1/availability?${this.#query(sku, place)}`);
+      const answer = await call(apiOf(this), `/v1/availability?${this.#query(sku, place)}`), [a] = answer;
       if (gen !== this.#gen) return;
+      this.#readVersion = versionOf(answer);
       if (a.total === 0 && this.#mode === "ship") await offers;
       if (gen !== this.#gen) return;
       this.#shown = gen;
@@ -243,6 +245,9 @@ class AtsourceAvailability extends HTMLElement {
       let msg;
       try { msg = JSON.parse(m.data); } catch { return; }
       if (msg.type === "ats" && gen === this.#gen) this.#apply(msg.changes.filter((c) => c.sku === sku), msg.version);
+      // What was pushed before this socket joined (the first read may be from a replica up to
+      // 1 s behind): a read at the hello's version catches up.
+      if (msg.type === "hello" && msg.version > this.#readVersion && gen === this.#gen && this.#state) this.#refresh(gen, msg.version, true);
     };
     // Pushes are best effort: after a drop, reconnect and re-read the exact numbers.
     ws.onclose = () => {
@@ -305,14 +310,17 @@ class AtsourceAvailability extends HTMLElement {
     this.#set({ sku, total, locations, ...(availableFrom ? { availableFrom } : {}), ...(incoming ? { incoming } : {}) });
   }
 
-  async #refresh(gen, version) {
+  /** Re-reads the answer at `version`, then the estimate (`quiet`: only if the answer moved). */
+  async #refresh(gen, version, quiet) {
     const pushes = this.#pushes;
+    let moved = true;
     try {
       const [a] = await call(apiOf(this), `/v1/availability?${this.#query(this.#state.sku, this.#place)}${version ? `&version=${version}` : ""}`);
+      moved = JSON.stringify(a) !== JSON.stringify(this.#state);
       // A push that arrived meanwhile is newer than this answer: its own re-read follows.
-      if (gen === this.#gen && pushes === this.#pushes && JSON.stringify(a) !== JSON.stringify(this.#state)) this.#set(a);
+      if (gen === this.#gen && pushes === this.#pushes && moved) this.#set(a);
     } catch { /* the pushed numbers stay; the next push or reconnect re-reads */ }
-    if (gen === this.#gen) this.#estimate(gen, version);
+    if (gen === this.#gen && (moved || !quiet)) this.#estimate(gen, version);
   }
 
   #closeSocket() {

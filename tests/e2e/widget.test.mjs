@@ -469,6 +469,35 @@ test("the documented embedding loads once: one availability read, one source cal
   await page.context().close();
 });
 
+test("a first answer older than what the stream pushed before the widget joined is caught up at once (the hello's version)", { timeout: 60_000 }, async () => {
+  const sku = "LUM-0001-TER";
+  // Something pushed, so that the stream's hello carries a version.
+  const pushed = await demo.api("POST", "/v1/inventory/events", { events: [{ id: "hello-v", type: "adjust", sku: "LUM-0001-SAB", location: "ST-PARIS-01", delta: 1 }] }, { token: true });
+  assert.equal(pushed.status, 200);
+  await sleep(300);
+  const api = (await demo.api("GET", `/v1/availability?skus=${sku}&lat=48.85&lon=2.35&radiusKm=50&mode=ship`)).json[0];
+  assert.ok(api.total > 0);
+  // The first read answers as a replica behind the ledger would: one unit more, at version 1.
+  let first = true;
+  const page = await embed("stale-first", { sku, lat: 48.85, lon: 2.35, lang: "fr" }, "fr", {
+    setup: (p) => p.route("**/v1/availability?**", async (route) => {
+      if (!first) return route.continue();
+      first = false;
+      const res = await route.fetch();
+      const [a] = await res.json();
+      const stale = { ...a, total: a.total + 1, locations: a.locations.map((l, i) => (i === 0 ? { ...l, ats: l.ats + 1 } : l)) };
+      await route.fulfill({ response: res, headers: { ...res.headers(), "x-atsource-version": "1" }, json: [stale] });
+    }),
+  });
+  await page.waitForFunction((total) => document.querySelector("atsource-availability").availability?.total === total, api.total, { timeout: 5000 });
+  assert.deepEqual(await state(page), api);
+  const changes = await page.evaluate(() => window.changes);
+  assert.equal(changes.at(-1).total, api.total);
+  assert.equal(changes[0].total, api.total + 1);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test("an invalid radius-km (not a number, negative) falls back to the default 50 km", { timeout: 60_000 }, async () => {
   const sku = "LUM-0001-TER";
   const api = (await demo.api("GET", `/v1/availability?skus=${sku}&lat=48.85&lon=2.35&radiusKm=50&mode=ship`)).json[0];

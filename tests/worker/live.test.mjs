@@ -76,6 +76,15 @@ test("an ingest reaches a subscriber of that SKU near that point within 1 s", as
   assert.ok(msg.receivedAt - sent < 1000, `delivered in ${msg.receivedAt - sent} ms`);
   assert.deepEqual(msg.changes, [{ sku: "W", location: "L0", before: 5, after: 8, delta: 3, distanceKm: 0 }]);
   assert.ok(msg.version >= res.json.version);
+  // A client joining later learns, in its hello, the last version pushed before it joined: a
+  // read at that version holds every change it will not be pushed.
+  const late = await connect("/v1/live?skus=W&lat=48.85&lon=2.35&radiusKm=15");
+  const joined = await late.next((m) => m.type === "hello");
+  assert.ok(joined.version >= msg.version, `hello version ${joined.version}, pushed ${msg.version}`);
+  const read = await api.get(`/v1/availability?skus=W&lat=48.85&lon=2.35&radiusKm=15&version=${joined.version}`);
+  assert.equal(read.json[0].locations.find((l) => l.id === "L0").ats, 8);
+  assert.ok(Number(read.headers.get("x-atsource-version")) >= joined.version);
+  late.close();
   sub.close();
 });
 
@@ -144,6 +153,8 @@ test("a reservation reaches the subscriber within 1 s; subscriptions can change"
     [{ type: "subscribe", skus: ["W"], lat: "48.85", lon: 2.35 }, "lat"],
     [{ type: "subscribe", skus: ["W"], radiusKm: 5 }, "radiusKm"],
     [{ type: "subscribe", skus: ["W"], colour: "red" }, "colour"],
+    [{ type: "ping" }, "type"],
+    [{ skus: ["W"] }, "type"],
   ]) {
     sub.send(message);
     const error = (await sub.next((m) => m.type === "error")).error;

@@ -18,6 +18,7 @@ export class LiveHub extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS alerts (seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)");
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -36,7 +37,10 @@ export class LiveHub extends DurableObject<Env> {
       const sub = parseSubscription(url.searchParams);
       this.ctx.acceptWebSocket(server, ["ats"]);
       server.serializeAttachment(sub);
-      server.send(JSON.stringify({ type: "hello", stream: "ats", subscription: sub }));
+      // `version`: the last ledger version pushed before this socket joined. A client reading
+      // /v1/availability?version=<it> then applies the pushes above its read's version: nothing
+      // committed before it joined is missed, even by a read from a replica up to 1 s behind.
+      server.send(JSON.stringify({ type: "hello", stream: "ats", subscription: sub, version: this.version() }));
     }
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -51,8 +55,12 @@ export class LiveHub extends DurableObject<Env> {
       return;
     }
     const m = msg as { type?: unknown } & Record<string, unknown>;
-    if (m?.type !== "subscribe" || this.ctx.getTags(ws).includes("alerts")) {
-      ws.send(JSON.stringify({ type: "error", error: { code: "invalid_input", message: 'type: expected "subscribe"' } }));
+    if (this.ctx.getTags(ws).includes("alerts")) {
+      ws.send(JSON.stringify({ type: "error", error: { code: "invalid_input", message: "the alerts stream takes no message (but `ping`)" } }));
+      return;
+    }
+    if (m?.type !== "subscribe") {
+      ws.send(JSON.stringify({ type: "error", error: { code: "invalid_input", message: 'type: expected "subscribe"', field: "type" } }));
       return;
     }
     try {
@@ -78,6 +86,10 @@ export class LiveHub extends DurableObject<Env> {
     // Distances come from the engine's own haversine, so that a pushed distanceKm is the one
     // GET /v1/availability gives, to the last bit.
     await init();
+    this.ctx.storage.sql.exec(
+      "INSERT INTO meta (key, value) VALUES ('version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      batch.version,
+    );
     let delivered = 0;
     if (batch.changes.length > 0) {
       for (const ws of this.ctx.getWebSockets("ats")) {
@@ -121,6 +133,11 @@ export class LiveHub extends DurableObject<Env> {
       }
     }
     return { delivered };
+  }
+
+  /** The ledger version of the last batch pushed here (0 before any). */
+  version(): number {
+    return this.ctx.storage.sql.exec<{ value: number }>("SELECT value FROM meta WHERE key = 'version'").toArray()[0]?.value ?? 0;
   }
 
   /** The latest alerts, newest last. */
