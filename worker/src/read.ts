@@ -27,6 +27,21 @@ export interface ReadEngine {
 /** The isolate's replica, changed in place as journal entries arrive. */
 let current: ReadEngine | null = null;
 
+/**
+ * The engine a snapshot last replaced, freed at the next sync. Requests use the engine they get
+ * at once, with no await in between (the routes in routes/read.ts), so by the next sync (a
+ * ledger round trip later) none holds it. Left to the garbage collector instead, replaced
+ * engines piled up: V8 sees nothing of the wasm memory they hold and collects them late, and a
+ * few demo-network replicas (about 20 MiB each) are past an isolate's 128 MB. So at most two
+ * engines live: the replica and the one it replaced.
+ */
+let retired: Engine | null = null;
+
+function retire(engine: Engine): void {
+  retired?.free();
+  retired = engine;
+}
+
 /** The sync under way, if any: requests that need a sync no older than it wait for it. */
 interface Sync {
   /** When it started (ms since the epoch): it brings in every write committed before. */
@@ -119,6 +134,7 @@ async function syncFrom(env: Env, sync: Sync): Promise<ReadEngine> {
   } catch (err) {
     // A replica that failed to replay is dropped for a fresh snapshot.
     console.warn("read path: replay failed, reloading a snapshot", err);
+    if (current) retire(current.engine);
     current = null;
     merge(await ledger.sync(-1, ""), sync);
   }
@@ -134,14 +150,18 @@ async function syncFrom(env: Env, sync: Sync): Promise<ReadEngine> {
 function merge(reply: SyncReply, sync: Sync): void {
   const { started } = sync;
   const have = current;
+  retired?.free();
+  retired = null;
   if (!have || have.epoch !== reply.epoch) {
     if (reply.kind !== "snapshot") throw new Error(`read path: expected a snapshot, got ${reply.kind}`);
     current = { engine: Engine.fromSnapshot(reply.bytes), epoch: reply.epoch, version: reply.version, syncedAt: started, writesSeen: sync.writes };
+    if (have) retire(have.engine);
     return;
   }
   if (reply.kind === "snapshot" && reply.version > have.version) {
-    // The previous engine is left to the garbage collector (the package frees it through a
-    // FinalizationRegistry): a request that already holds it finishes on it.
+    // The previous engine is freed at the next sync: a request that already holds it finishes
+    // on it first.
+    retire(have.engine);
     current = {
       engine: Engine.fromSnapshot(reply.bytes),
       epoch: reply.epoch,
@@ -165,6 +185,8 @@ function merge(reply: SyncReply, sync: Sync): void {
 
 /** Forgets the cached engine (tests). */
 export function resetReadEngine(): void {
+  retired?.free();
+  retired = null;
   current = null;
   inflight = null;
   writes = 0;
