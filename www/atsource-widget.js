@@ -244,7 +244,8 @@ class AtsourceAvailability extends HTMLElement {
     ws.onmessage = (m) => {
       let msg;
       try { msg = JSON.parse(m.data); } catch { return; }
-      if (msg.type === "ats" && gen === this.#gen) this.#apply(msg.changes.filter((c) => c.sku === sku), msg.version);
+      // A push at or below the first read's version is in that read already.
+      if (msg.type === "ats" && gen === this.#gen && msg.version > this.#readVersion) this.#apply(msg.changes.filter((c) => c.sku === sku), msg.version);
       // What was pushed before this socket joined (the first read may be from a replica up to
       // 1 s behind): a read at the hello's version catches up.
       if (msg.type === "hello" && msg.version > this.#readVersion && gen === this.#gen && this.#state) this.#refresh(gen, msg.version, true);

@@ -165,6 +165,23 @@ test("a reservation reaches the subscriber within 1 s; subscriptions can change"
   sub.close();
 });
 
+test("the hello's version is the highest pushed in the ledger's epoch, whatever order batches land in; a new epoch starts again", async () => {
+  const ns = await api.mf.getDurableObjectNamespace("LIVE");
+  const hub = ns.get(ns.idFromName("default"));
+  const hello = async () => {
+    const sub = await connect("/v1/live?skus=NOTHING");
+    const m = await sub.next((x) => x.type === "hello");
+    sub.close();
+    return m.version;
+  };
+  const base = await hello();
+  await hub.publish({ epoch: "test-epoch-a", version: base + 20, changes: [], alerts: [] });
+  await hub.publish({ epoch: "test-epoch-a", version: base + 10, changes: [], alerts: [] });
+  assert.equal(await hello(), base + 20);
+  await hub.publish({ epoch: "test-epoch-b", version: 3, changes: [], alerts: [] });
+  assert.equal(await hello(), 3);
+});
+
 test("the operations stream gets low-stock, out-of-stock and failed-sourcing alerts", async () => {
   const ops = await connect(`/v1/live/alerts?token=${TOKEN}`);
   const hello = await ops.next((m) => m.type === "hello");

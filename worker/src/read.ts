@@ -28,9 +28,9 @@ export interface ReadEngine {
 let current: ReadEngine | null = null;
 
 /**
- * The engine a snapshot last replaced, freed at the next sync. Requests use the engine they get
- * at once, with no await in between (the routes in routes/read.ts), so by the next sync (a
- * ledger round trip later) none holds it. Left to the garbage collector instead, replaced
+ * The engine a snapshot last replaced, freed when the next reply is merged. Requests use the
+ * engine they get at once, with no await in between (the routes in routes/read.ts): none holds
+ * it by then. Left to the garbage collector instead, replaced
  * engines piled up: V8 sees nothing of the wasm memory they hold and collects them late, and a
  * few demo-network replicas (about 20 MiB each) are past an isolate's 128 MB. So at most two
  * engines live: the replica and the one it replaced.
@@ -38,8 +38,15 @@ let current: ReadEngine | null = null;
 let retired: Engine | null = null;
 
 function retire(engine: Engine): void {
-  retired?.free();
+  if (engine === retired) return;
+  freeRetired();
   retired = engine;
+}
+
+function freeRetired(): void {
+  const engine = retired;
+  retired = null;
+  engine?.free();
 }
 
 /** The sync under way, if any: requests that need a sync no older than it wait for it. */
@@ -150,8 +157,7 @@ async function syncFrom(env: Env, sync: Sync): Promise<ReadEngine> {
 function merge(reply: SyncReply, sync: Sync): void {
   const { started } = sync;
   const have = current;
-  retired?.free();
-  retired = null;
+  freeRetired();
   if (!have || have.epoch !== reply.epoch) {
     if (reply.kind !== "snapshot") throw new Error(`read path: expected a snapshot, got ${reply.kind}`);
     current = { engine: Engine.fromSnapshot(reply.bytes), epoch: reply.epoch, version: reply.version, syncedAt: started, writesSeen: sync.writes };
@@ -159,11 +165,12 @@ function merge(reply: SyncReply, sync: Sync): void {
     return;
   }
   if (reply.kind === "snapshot" && reply.version > have.version) {
-    // The previous engine is freed at the next sync: a request that already holds it finishes
-    // on it first.
+    // Loaded first (a snapshot that fails to load leaves the replica as it was); the previous
+    // engine is freed at the next merge: a request that already holds it finishes on it first.
+    const engine = Engine.fromSnapshot(reply.bytes);
     retire(have.engine);
     current = {
-      engine: Engine.fromSnapshot(reply.bytes),
+      engine,
       epoch: reply.epoch,
       version: reply.version,
       syncedAt: Math.max(have.syncedAt, started),
@@ -185,8 +192,8 @@ function merge(reply: SyncReply, sync: Sync): void {
 
 /** Forgets the cached engine (tests). */
 export function resetReadEngine(): void {
-  retired?.free();
-  retired = null;
+  freeRetired();
+  current?.engine.free();
   current = null;
   inflight = null;
   writes = 0;

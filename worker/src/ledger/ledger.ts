@@ -240,7 +240,7 @@ export class Ledger extends DurableObject<Env> {
     const hub = hubOf(this.env);
     try {
       for (let i = 0; i < Math.max(changes.length, 1); i += LIVE_BATCH) {
-        await hub.publish({ version: this.version, changes: changes.slice(i, i + LIVE_BATCH), alerts: i === 0 ? alerts : [] });
+        await hub.publish({ epoch: this.epoch, version: this.version, changes: changes.slice(i, i + LIVE_BATCH), alerts: i === 0 ? alerts : [] });
       }
     } catch (err) {
       // Live updates are best effort: the read path stays correct without them.

@@ -18,7 +18,7 @@ export class LiveHub extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS alerts (seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)");
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS pushed (id INTEGER PRIMARY KEY CHECK (id = 0), epoch TEXT NOT NULL, version INTEGER NOT NULL)");
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -86,8 +86,13 @@ export class LiveHub extends DurableObject<Env> {
     // Distances come from the engine's own haversine, so that a pushed distanceKm is the one
     // GET /v1/availability gives, to the last bit.
     await init();
+    // Batches may land out of order (flushes overlap): the highest version of the ledger's
+    // epoch, and a new epoch's versions (which start again) replace an old one's.
     this.ctx.storage.sql.exec(
-      "INSERT INTO meta (key, value) VALUES ('version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      `INSERT INTO pushed (id, epoch, version) VALUES (0, ?, ?) ON CONFLICT (id) DO UPDATE SET
+         version = CASE WHEN epoch = excluded.epoch THEN max(version, excluded.version) ELSE excluded.version END,
+         epoch = excluded.epoch`,
+      batch.epoch,
       batch.version,
     );
     let delivered = 0;
@@ -137,7 +142,7 @@ export class LiveHub extends DurableObject<Env> {
 
   /** The ledger version of the last batch pushed here (0 before any). */
   version(): number {
-    return this.ctx.storage.sql.exec<{ value: number }>("SELECT value FROM meta WHERE key = 'version'").toArray()[0]?.value ?? 0;
+    return this.ctx.storage.sql.exec<{ version: number }>("SELECT version FROM pushed WHERE id = 0").toArray()[0]?.version ?? 0;
   }
 
   /** The latest alerts, newest last. */

@@ -25,6 +25,8 @@ export type LiveAlert =
 
 /** One push from the ledger to the hub, after a committed write. */
 export interface LiveBatch {
+  /** The ledger's epoch (its versions start again in a new one). */
+  epoch: string;
   version: number;
   changes: LiveChange[];
   alerts: LiveAlert[];
