@@ -124,6 +124,18 @@ impl Engine {
         Ok(self.network.upsert(locations)?.len() as u32)
     }
 
+    /// [`Engine::upsert_locations`] for locations an earlier build stored (a journal being
+    /// replayed), as a snapshot's are read: a cost above today's [`MAX_COST`], which that build
+    /// took, is read at the ceiling; everything else is checked as it comes in.
+    pub fn restore_locations(&mut self, mut locations: Vec<LocationInput>) -> Result<u32, Error> {
+        for l in &mut locations {
+            for c in [&mut l.cost_per_shipment, &mut l.cost_per_unit] {
+                *c = c.map(|c| if c > MAX_COST { MAX_COST } else { c });
+            }
+        }
+        self.upsert_locations(locations)
+    }
+
     /// Applies a JSON array of events (the batch path: no per-event object decoding).
     pub fn apply_events_json(&mut self, json: &str) -> Result<ApplyReport, Error> {
         self.apply_events_json_with(json, ApplyOptions::default())

@@ -106,13 +106,20 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "LocationInput[]")] locations: JsValue,
     ) -> Result<JsValue, JsValue> {
         let locations: Vec<LocationInput> = input_list(&locations, "locations")?;
-        let upserted = self.inner.upsert_locations(locations).map_err(to_js)?;
-        self.ids.replace(None);
-        #[derive(serde::Serialize)]
-        struct Upserted {
-            upserted: u32,
-        }
-        output(&Upserted { upserted })
+        let upserted = self.inner.upsert_locations(locations);
+        self.upserted(upserted)
+    }
+
+    /// `upsertLocations` for locations an earlier build stored (a journal being replayed), read
+    /// as a snapshot's are: a cost above today's ceiling, which that build took, is read at it.
+    #[wasm_bindgen(js_name = restoreLocations, unchecked_return_type = "{ upserted: number }")]
+    pub fn restore_locations(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "LocationInput[]")] locations: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let locations: Vec<LocationInput> = input_list(&locations, "locations")?;
+        let upserted = self.inner.restore_locations(locations);
+        self.upserted(upserted)
     }
 
     /// Every location, defaults applied, in the engine's order: each `upsertLocations` call's
@@ -383,6 +390,18 @@ impl JsEngine {
 }
 
 impl JsEngine {
+    /// The answer of `upsertLocations` and `restoreLocations`; the ids cached for answers are
+    /// rebuilt on next use.
+    fn upserted(&self, upserted: Result<u32, crate::Error>) -> Result<JsValue, JsValue> {
+        let upserted = upserted.map_err(to_js)?;
+        self.ids.replace(None);
+        #[derive(serde::Serialize)]
+        struct Upserted {
+            upserted: u32,
+        }
+        output(&Upserted { upserted })
+    }
+
     /// Location ids as JS strings, by location index: built once per network, so that answers
     /// share them instead of decoding an id per entry.
     fn location_ids(&self) -> Array {

@@ -40,7 +40,8 @@ export function replay(engine: Engine, kind: JournalKind, payload: string): void
       engine.applyEvents(payload, { changes: false, remember: !payload.startsWith(OWN_EVENTS) });
       return;
     case "locations":
-      engine.upsertLocations((JSON.parse(payload) as LocationInput[]).map(withinCostCeiling));
+      // Read as an earlier build took them (a cost above today's ceiling at the ceiling).
+      engine.restoreLocations(JSON.parse(payload) as LocationInput[]);
       return;
     case "profile": {
       const { name, profile } = JSON.parse(payload) as { name: string; profile: Profile };
@@ -70,24 +71,6 @@ export function replay(engine: Engine, kind: JournalKind, payload: string): void
       // An entry of a later build: skipping it would leave this engine behind the ledger's.
       throw new Error(`journal: unknown entry kind ${JSON.stringify(kind)}`);
   }
-}
-
-/** The engine's ceiling on a cost (`MAX_COST`, src/network/location.rs). */
-const MAX_COST = 1e9;
-
-/**
- * A journaled location with its costs at most the engine's ceiling: earlier builds took any
- * finite cost, and an entry this build refuses would keep the ledger from starting. Ledger and
- * replicas replay alike, so they agree; a cost that high meant "never from here" either way.
- */
-function withinCostCeiling(location: LocationInput): LocationInput {
-  const over = (c: unknown) => typeof c === "number" && c > MAX_COST;
-  if (!over(location.costPerShipment) && !over(location.costPerUnit)) return location;
-  return {
-    ...location,
-    ...(over(location.costPerShipment) ? { costPerShipment: MAX_COST } : {}),
-    ...(over(location.costPerUnit) ? { costPerUnit: MAX_COST } : {}),
-  };
 }
 
 /** Largest journal payload; SQLite values in Durable Objects are capped at 2 MB. */
