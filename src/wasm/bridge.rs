@@ -9,6 +9,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::inventory::{AvailabilityQuery, FulfilmentMode};
+use crate::network::GeoPoint;
 use crate::{Error, InputError};
 
 #[wasm_bindgen(module = "/src/wasm/glue.js")]
@@ -20,9 +22,8 @@ extern "C" {
     fn stringify_finite(value: &JsValue) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_name = availabilityText, catch)]
-    fn availability_text_js(query: &JsValue) -> Result<JsValue, JsValue>;
+    fn availability_text_js(query: &JsValue, fields: &mut [f64]) -> Result<JsValue, JsValue>;
 
-    // The signature of `availabilityText`'s import (one wrapper for both).
     #[wasm_bindgen(js_name = eventsText, catch)]
     fn events_text_js(events: &JsValue) -> Result<JsValue, JsValue>;
 
@@ -48,9 +49,46 @@ pub fn string(value: &JsValue) -> Option<String> {
 }
 
 /// An availability query as one text, `None` when it must cross as JSON (see glue.js
-/// `availabilityText`): its JSON without the SKUs, a newline, then each SKU and a newline.
-pub fn availability_text(query: &JsValue) -> Option<String> {
-    string(&availability_text_js(query).ok()?)
+/// `availabilityText`): a first line, then each SKU and a newline. The first line is the query's
+/// JSON without the SKUs, or, when the query's other fields came as numbers
+/// ([`ShortFields::query`]), its `today`.
+pub fn availability_text(query: &JsValue) -> Option<(String, ShortFields)> {
+    let mut fields = ShortFields([0.0; 8]);
+    let text = string(&availability_text_js(query, &mut fields.0).ok()?)?;
+    Some((text, fields))
+}
+
+/// The fields of an availability query that glue.js `availabilityText` wrote as numbers:
+/// `[1, lat, lon, radiusKm, limit, mode, qty, today given]` (NaN for a field absent; mode 0
+/// absent, 1 ship, 2 pickup), or `[0, ..]` when the query's first line is its JSON.
+pub struct ShortFields([f64; 8]);
+
+impl ShortFields {
+    /// The query these fields and its first line (`today`) hold, `None` when the first line is
+    /// the query's JSON. Values are as JSON would have carried them; the query's checks judge
+    /// them (`AvailabilityQuery::plan`).
+    pub fn query(&self, today: &str) -> Option<AvailabilityQuery> {
+        let [short, lat, lon, radius_km, limit, mode, qty, has_today] = self.0;
+        if short != 1.0 {
+            return None;
+        }
+        let given = |x: f64| (!x.is_nan()).then_some(x);
+        Some(AvailabilityQuery {
+            skus: Vec::new(),
+            near: given(lat)
+                .zip(given(lon))
+                .map(|(lat, lon)| GeoPoint { lat, lon }),
+            radius_km: given(radius_km),
+            limit: given(limit),
+            mode: match mode as u8 {
+                1 => Some(FulfilmentMode::Ship),
+                2 => Some(FulfilmentMode::Pickup),
+                _ => None,
+            },
+            qty: given(qty),
+            today: (has_today == 1.0).then(|| today.to_string()),
+        })
+    }
 }
 
 /// Events refused in JS: (index, `code message`), the code `not_json` (an event

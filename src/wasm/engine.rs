@@ -193,18 +193,20 @@ impl JsEngine {
     ) -> Result<JsValue, JsValue> {
         let (inventory, network) = (self.inner.inventory(), self.inner.network());
         // The short way in: the SKUs read in place from one text (its first line is the
-        // query's JSON without them). A query it does not take crosses as JSON.
+        // query's JSON without them, or its other fields came as numbers). A query it does not
+        // take crosses as JSON.
         let text = availability_text(&query);
-        let lines = text.as_deref().map(newline_ended).unwrap_or_default();
-        let whole;
-        let (json, listed) = match lines.split_first() {
-            Some((head, skus)) => (*head, Some(skus)),
-            None => {
-                whole = object_text(&query, "query")?;
-                (whole.as_str(), None)
-            }
+        let lines = text
+            .as_ref()
+            .map(|(t, _)| newline_ended(t))
+            .unwrap_or_default();
+        let (parsed, listed) = match (lines.split_first(), &text) {
+            (Some((head, skus)), Some((_, fields))) => match fields.query(head) {
+                Some(q) => (q, Some(skus)),
+                None => (decode::<AvailabilityQuery>(head, "query")?, Some(skus)),
+            },
+            _ => (decode(&object_text(&query, "query")?, "query")?, None),
         };
-        let parsed: AvailabilityQuery = decode(json, "query")?;
         let named: Vec<&str>;
         let skus = match listed {
             Some(skus) => skus,

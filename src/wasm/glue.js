@@ -13,15 +13,15 @@ export function unpackAvailability(numbers, ids, names, dates) {
   let at = 0;
   while (k < numbers.length) {
     const length = numbers[k++];
-    const sku = listed === undefined ? names.slice(at, (at += length)) : listed[out.length];
+    const sku = listed === undefined ? names.slice(at, (at += length)) : listed[out.length + 1];
     const total = numbers[k++];
     const n = numbers[k++];
-    const locations = [];
-    for (let j = 0; j < n; j++) {
-      const id = ids[numbers[k++]];
-      const ats = numbers[k++];
-      const d = numbers[k++];
-      locations.push(d === d ? { id, ats, distanceKm: d } : { id, ats });
+    const locations = new Array(n);
+    for (let j = 0; j < n; j++, k += 3) {
+      const id = ids[numbers[k]];
+      const ats = numbers[k + 1];
+      const d = numbers[k + 2];
+      locations[j] = d === d ? { id, ats, distanceKm: d } : { id, ats };
     }
     const answer = { sku, total, locations };
     const m = numbers[k++];
@@ -162,38 +162,130 @@ export function stringifyFinite(value) {
   return text;
 }
 
-// An availability query the short way (src/wasm/engine.rs, `availability`): the query's JSON
-// with `skus` emptied, a newline, then each SKU followed by a newline. JSON.stringify formats
-// nothing faster than it parses back, and a hundred SKUs decoded as JSON strings are a hundred
-// allocations; joined, they cross as one text and the engine reads them in place: a 20-SKU
-// query 10% faster, a 100-SKU one 16% (bench/availability-ab.mjs). Only for what a storefront
-// sends: a plain object whose `skus` are well-formed strings without a newline and whose other
-// values JSON holds as they are (no `null` in the text: a NaN would read as absent); anything
-// else is undefined and crosses the JSON way, whose errors name what is wrong. A JSON text
-// holds no raw newline, so the first one ends it.
-export function availabilityText(query) {
+// An availability query the short way (src/wasm/engine.rs, `availability`): a first line, then
+// each SKU followed by a newline. JSON.stringify formats nothing faster than it parses back, and
+// a hundred SKUs decoded as JSON strings are a hundred allocations; joined, they cross as one
+// text and the engine reads them in place: a 20-SKU query 10% faster, a 100-SKU one 16%
+// (bench/availability-ab.mjs). Only for what a storefront sends: a plain object whose `skus` are
+// well-formed strings without a newline; anything else is undefined and crosses the JSON way,
+// whose errors name what is wrong.
+//
+// The fields a storefront sets (`near`, `radiusKm`, `limit`, `mode`, `qty`, `today`), when they
+// hold what JSON would carry as they are (finite numbers, a `{lat, lon}` of them, the mode's
+// names, a date text), are written into `fields` ([`SHORT`, lat, lon, radiusKm, limit, mode,
+// qty, today given], NaN for a field absent, mode 0 absent, 1 ship, 2 pickup) and the first line
+// is `today` (empty without): no JSON at all (a 20-SKU query ~2 µs faster). Otherwise the first
+// line is the query's JSON with `skus` emptied (no `null` in it: a NaN would read as absent) and
+// `fields[0]` is 0. A JSON text holds no raw newline, so the first one ends it.
+export function availabilityText(query, fields) {
   if (typeof query !== "object" || query === null || Array.isArray(query)) return undefined;
+  const short = shortText(query, fields);
+  if (short !== undefined) return short;
+  fields[0] = 0;
   if (typeof query.toJSON === "function") return undefined;
   // `skus` read once (a getter), the other fields copied as the JSON way would read them (a
   // `__proto__` key as the field it is, refused as unknown).
   const { skus, ...rest } = query;
-  if (!Array.isArray(skus)) return undefined;
-  const names = new Array(skus.length);
-  for (let i = 0; i < names.length; i++) {
-    const s = skus[i];
-    if (typeof s !== "string" || s.includes("\n") || !s.isWellFormed?.()) return undefined;
-    names[i] = s;
-  }
+  const lines = skuLines(skus);
+  if (lines === undefined) return undefined;
   rest.skus = [];
   const head = JSON.stringify(rest);
   if (head.includes("null")) return undefined;
-  textNames = names;
-  return names.length === 0 ? `${head}\n` : `${head}\n${names.join("\n")}\n`;
+  return text(head, lines);
 }
 
-// The SKUs of the text `availabilityText` wrote last, each read once from the caller's array:
-// the engine reads that text, so its answer (`unpackAvailability`, next, with no caller's code
-// run in between) names them without their text crossing back.
+// `fields[0]` when the short way's fields hold the query.
+const SHORT = 1;
+
+// The short way's text, `fields` filled, when `query` is a plain object (its prototype Object's
+// or none: no toJSON, and its enumerable keys are its own, as JSON reads them) holding only the
+// fields above, each absent (undefined, as JSON leaves it out) or what JSON would carry
+// unchanged. -0 reads as 0, as its JSON does. Fields are read by their keys as JSON finds them
+// (an own property JSON skips, not enumerable, is not read).
+function shortText(query, fields) {
+  if (!plain(query)) return undefined;
+  let skus, near, radiusKm, limit, mode, qty, today;
+  for (const key in query) {
+    switch (key) {
+      case "skus": skus = query.skus; break;
+      case "near": near = query.near; break;
+      case "radiusKm": radiusKm = query.radiusKm; break;
+      case "limit": limit = query.limit; break;
+      case "mode": mode = query.mode; break;
+      case "qty": qty = query.qty; break;
+      case "today": today = query.today; break;
+      default: return undefined;
+    }
+  }
+  let lat = NaN, lon = NaN;
+  if (near !== undefined) {
+    if (typeof near !== "object" || near === null || !plain(near)) return undefined;
+    let a, b;
+    for (const key in near) {
+      if (key === "lat") a = near.lat;
+      else if (key === "lon") b = near.lon;
+      else return undefined;
+    }
+    if (!Number.isFinite(a) || !Number.isFinite(b)) return undefined;
+    lat = a + 0;
+    lon = b + 0;
+  }
+  const r = number(radiusKm), l = number(limit), q = number(qty);
+  if (r === undefined || l === undefined || q === undefined) return undefined;
+  const m = mode === undefined ? 0 : mode === "ship" ? 1 : mode === "pickup" ? 2 : -1;
+  if (m < 0) return undefined;
+  if (today !== undefined && (typeof today !== "string" || today.includes("\n") || !today.isWellFormed?.())) return undefined;
+  const lines = skuLines(skus);
+  // A getter that grew the wasm memory left `fields` a view of the old one: the JSON way then.
+  if (lines === undefined || fields.length !== 8) return undefined;
+  fields[0] = SHORT;
+  fields[1] = lat;
+  fields[2] = lon;
+  fields[3] = r;
+  fields[4] = l;
+  fields[5] = m;
+  fields[6] = q;
+  fields[7] = today === undefined ? 0 : 1;
+  return text(today ?? "", lines);
+}
+
+// A field's number: NaN when absent, undefined when JSON would not carry it as it is.
+function number(x) {
+  return x === undefined ? NaN : Number.isFinite(x) ? x + 0 : undefined;
+}
+
+function plain(o) {
+  const proto = Object.getPrototypeOf(o);
+  return proto === Object.prototype || proto === null;
+}
+
+// The lines of the short way's text: room for the first line, each SKU (well-formed strings
+// without a newline, each read once), and an empty last one (the text ends with a newline);
+// undefined for anything else.
+function skuLines(skus) {
+  if (!Array.isArray(skus)) return undefined;
+  const n = skus.length;
+  const lines = new Array(n + 2);
+  for (let i = 0; i < n; i++) {
+    const s = skus[i];
+    if (typeof s !== "string" || s.includes("\n") || !s.isWellFormed?.()) return undefined;
+    lines[i + 1] = s;
+  }
+  lines[n + 1] = "";
+  return lines;
+}
+
+// The short way's text: `head`, then each SKU, each line ended by a newline (one join: one flat
+// text to copy into the wasm memory).
+function text(head, lines) {
+  lines[0] = head;
+  textNames = lines;
+  return lines.join("\n");
+}
+
+// The lines of the text `availabilityText` wrote last (SKU `i` at `i + 1`), each SKU read once
+// from the caller's array: the engine reads that text, so its answer (`unpackAvailability`,
+// next, with no caller's code run in between) names them without their text crossing back.
 let textNames;
 
 // Most events an array may hold when it crosses event by event (below): a longer array, most

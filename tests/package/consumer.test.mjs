@@ -370,6 +370,16 @@ test("availability answers and refuses alike whichever way the query crosses int
     { skus: [""] },
     { skus: ["SKU-1"], mode: "pickup", qty: 60, today: "2026-01-05" },
     { skus: ["é-ü-€-😀", "SKU-2", "a\tb"], near, radiusKm: 1000 },
+    // The fields read as numbers (the short way's common case), each way a caller writes them.
+    { near: { lon: 4.85, lat: 45.75 }, radiusKm: 1000, limit: 0, skus: ["SKU-1"] },
+    { skus: ["SKU-1", "SKU-2"], near: { lat: -0, lon: 4.85 }, radiusKm: 1e21, limit: 2, mode: "ship", qty: 2 },
+    { skus: ["SKU-1"], near, radiusKm: 0 },
+    { skus: ["SKU-1"], near: undefined, radiusKm: undefined, limit: undefined, mode: undefined, qty: undefined, today: undefined },
+    { skus: ["SKU-1"], near: null, mode: "pickup" },
+    { skus: ["SKU-1"], [Symbol("tag")]: 1, near },
+    Object.defineProperty({ skus: ["SKU-1"] }, "near", { value: { lat: 95, lon: 0 }, enumerable: false }),
+    Object.assign(Object.create({ near: { lat: 95, lon: 0 } }), { skus: ["SKU-1"] }),
+    Object.assign(Object.create(null), { skus: ["SKU-1"], near: Object.assign(Object.create(null), near), radiusKm: 500 }),
   ];
   for (const q of answers) {
     const short = engine.availability(q);
@@ -397,6 +407,21 @@ test("availability answers and refuses alike whichever way the query crosses int
     { skus: ["SKU-1"], colour: "red" },
     { skus: ["SKU-1", 7] },
     { skus: ["\ud800"] },
+    { skus: ["SKU-1"], near: { lat: 45, lon: 4, radiusKm: 5 } },
+    { skus: ["SKU-1"], near: { lat: 45 } },
+    { skus: ["SKU-1"], near: { lat: "45", lon: 4 } },
+    { skus: ["SKU-1"], near: [45, 4] },
+    { skus: ["SKU-1"], near, radiusKm: "5" },
+    { skus: ["SKU-1"], near, radiusKm: Number.POSITIVE_INFINITY },
+    { skus: ["SKU-1"], limit: -1 },
+    { skus: ["SKU-1"], qty: 0 },
+    { skus: ["SKU-1"], mode: "Ship" },
+    { skus: ["SKU-1"], today: "" },
+    { skus: ["SKU-1"], today: "2026-02-30" },
+    { skus: ["SKU-1"], today: "2026-01-05\n" },
+    { skus: ["SKU-1"], today: 20260105 },
+    { skus: ["SKU-1"], __proto__: null, ["__proto__"]: 1 },
+    JSON.parse('{"skus": ["SKU-1"], "__proto__": {"near": 1}}'),
   ];
   for (const q of refused) {
     const short = refusal(q);
