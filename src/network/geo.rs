@@ -117,7 +117,17 @@ pub fn haversine_km(a: GeoPoint, b: GeoPoint) -> f64 {
     let dlat = la2 - la1;
     let dlon = b.lon.to_radians() - a.lon.to_radians();
     let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
+    arc_km(h)
+}
+
+/// The haversine's last step: the distance in km whose haversine is `h` (finite, >= 0), shared
+/// by [`haversine_km`] and the spatial index so that both give the same bits.
+#[inline(always)]
+pub(super) fn arc_km(h: f64) -> f64 {
+    let s = h.sqrt();
+    // Rounding can take it a hair above 1 (near antipodes). A comparison rather than
+    // `f64::min`, which the wasm build calls `fmin` for (NaN handling); nothing here is NaN.
+    2.0 * EARTH_RADIUS_KM * if s > 1.0 { 1.0 } else { s }.asin()
 }
 
 /// The squared chord length on the unit sphere that matches a great-circle distance in km.
