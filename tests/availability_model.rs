@@ -289,11 +289,16 @@ fn kept_buffers_answer_as_fresh_ones() {
             let names: Vec<&str> = c.skus.iter().map(String::as_str).collect();
             let (inventory, network) = (c.engine.inventory(), c.engine.network());
             let fresh = inventory.availability_packed(network, &query, &names);
-            let kept =
-                inventory.availability_packed_in(network, &query, &names, &mut buf, &mut out);
+            // Every third query unnamed, as the binding's short way asks.
+            let named = k % 3 != 0;
+            let kept = inventory
+                .availability_packed_in(network, &query, &names, named, &mut buf, &mut out);
             match fresh {
-                Ok(fresh) => {
+                Ok(mut fresh) => {
                     assert!(kept.is_ok(), "round {round}, query {k}");
+                    if !named {
+                        unname(&mut fresh);
+                    }
                     // Bit for bit: a distance without `near` is NaN.
                     let bits = |p: &PackedAvailability| -> Vec<u64> {
                         p.numbers.iter().map(|x| x.to_bits()).collect()
@@ -305,4 +310,19 @@ fn kept_buffers_answer_as_fresh_ones() {
             }
         }
     }
+}
+
+/// `p` as an unnamed answer has it: no names, each SKU's name length 0 (the layout of
+/// `PackedAvailability`: per SKU its name's length, total, `n`, `n` x 3, `m`, `m` x 2, from).
+fn unname(p: &mut atsource::inventory::PackedAvailability) {
+    p.names.clear();
+    let mut at = 0;
+    while at < p.numbers.len() {
+        p.numbers[at] = 0.0;
+        let listed = p.numbers[at + 2] as usize;
+        let supply_at = at + 3 + 3 * listed;
+        let supply = p.numbers[supply_at] as usize;
+        at = supply_at + 1 + 2 * supply + 1;
+    }
+    assert_eq!(at, p.numbers.len(), "the layout walked to its end");
 }

@@ -226,7 +226,7 @@ impl JsEngine {
             Err(_) => &mut fresh,
         };
         inventory
-            .availability_packed_in(network, &parsed, skus, buf, packed)
+            .availability_packed_in(network, &parsed, skus, listed.is_none(), buf, packed)
             .map_err(|e| to_js(e.into()))?;
         // SKUs read from the short way's text are named from what glue.js wrote it from.
         let names = match listed {

@@ -13,7 +13,7 @@ export function unpackAvailability(numbers, ids, names, dates) {
   let at = 0;
   while (k < numbers.length) {
     const length = numbers[k++];
-    const sku = listed === undefined ? names.slice(at, (at += length)) : listed[out.length + 1];
+    const sku = listed === undefined ? names.slice(at, (at += length)) : listed[out.length];
     const total = numbers[k++];
     const n = numbers[k++];
     const locations = new Array(n);
@@ -186,12 +186,10 @@ export function availabilityText(query, fields) {
   // `skus` read once (a getter), the other fields copied as the JSON way would read them (a
   // `__proto__` key as the field it is, refused as unknown).
   const { skus, ...rest } = query;
-  const lines = skuLines(skus);
-  if (lines === undefined) return undefined;
   rest.skus = [];
   const head = JSON.stringify(rest);
   if (head.includes("null")) return undefined;
-  return text(head, lines);
+  return text(head, skus);
 }
 
 // `fields[0]` when the short way's fields hold the query.
@@ -234,10 +232,10 @@ function shortText(query, fields) {
   if (r === undefined || l === undefined || q === undefined) return undefined;
   const m = mode === undefined ? 0 : mode === "ship" ? 1 : mode === "pickup" ? 2 : -1;
   if (m < 0) return undefined;
-  if (today !== undefined && (typeof today !== "string" || today.includes("\n") || !today.isWellFormed?.())) return undefined;
-  const lines = skuLines(skus);
+  if (today !== undefined && (typeof today !== "string" || today.includes("\n"))) return undefined;
+  const short = text(today ?? "", skus);
   // A getter that grew the wasm memory left `fields` a view of the old one: the JSON way then.
-  if (lines === undefined || fields.length !== 8) return undefined;
+  if (short === undefined || fields.length !== 8) return undefined;
   fields[0] = SHORT;
   fields[1] = lat;
   fields[2] = lon;
@@ -246,7 +244,7 @@ function shortText(query, fields) {
   fields[5] = m;
   fields[6] = q;
   fields[7] = today === undefined ? 0 : 1;
-  return text(today ?? "", lines);
+  return short;
 }
 
 // A field's number: NaN when absent, undefined when JSON would not carry it as it is.
@@ -259,33 +257,29 @@ function plain(o) {
   return proto === Object.prototype || proto === null;
 }
 
-// The lines of the short way's text: room for the first line, each SKU (well-formed strings
-// without a newline, each read once), and an empty last one (the text ends with a newline);
-// undefined for anything else.
-function skuLines(skus) {
+// The short way's text: `head` (no newline in it), then each of `skus`, each line ended by a
+// newline; undefined unless `skus` is an array of strings without a newline and the text is
+// well-formed (as each line then is: a newline between them pairs no surrogates). Each SKU is
+// read once, kept for the answer (`textNames`).
+function text(head, skus) {
   if (!Array.isArray(skus)) return undefined;
   const n = skus.length;
-  const lines = new Array(n + 2);
+  const names = new Array(n);
+  let t = `${head}\n`;
   for (let i = 0; i < n; i++) {
     const s = skus[i];
-    if (typeof s !== "string" || s.includes("\n") || !s.isWellFormed?.()) return undefined;
-    lines[i + 1] = s;
+    if (typeof s !== "string" || s.includes("\n")) return undefined;
+    names[i] = s;
+    t += `${s}\n`;
   }
-  lines[n + 1] = "";
-  return lines;
+  if (!t.isWellFormed?.()) return undefined;
+  textNames = names;
+  return t;
 }
 
-// The short way's text: `head`, then each SKU, each line ended by a newline (one join: one flat
-// text to copy into the wasm memory).
-function text(head, lines) {
-  lines[0] = head;
-  textNames = lines;
-  return lines.join("\n");
-}
-
-// The lines of the text `availabilityText` wrote last (SKU `i` at `i + 1`), each SKU read once
-// from the caller's array: the engine reads that text, so its answer (`unpackAvailability`,
-// next, with no caller's code run in between) names them without their text crossing back.
+// The SKUs of the text `availabilityText` wrote last, each read once from the caller's array:
+// the engine reads that text, so its answer (`unpackAvailability`, next, with no caller's code
+// run in between) names them without their text crossing back.
 let textNames;
 
 // Most events an array may hold when it crosses event by event (below): a longer array, most

@@ -64,6 +64,7 @@ impl Inventory {
             network,
             q,
             skus,
+            true,
             &mut AvailabilityBuffers::default(),
             &mut out,
         )?;
@@ -72,12 +73,15 @@ impl Inventory {
 
     /// [`Inventory::availability_packed`] in buffers kept between queries: the answer replaces
     /// what `out` held (its vectors reused), and `buf` is left ready for the next query. A
-    /// refused query leaves both as they were.
+    /// refused query leaves both as they were. Unless `named`, the SKUs' names are left out
+    /// (`names` empty, each name's length 0), for a caller that names the answers from what it
+    /// asked (the wasm binding's short way: 2-3% of a 20-SKU query).
     pub fn availability_packed_in(
         &self,
         network: &Network,
         q: &AvailabilityQuery,
         skus: &[&str],
+        named: bool,
         buf: &mut AvailabilityBuffers,
         out: &mut PackedAvailability,
     ) -> Result<(), QueryError> {
@@ -87,13 +91,19 @@ impl Inventory {
         out.dates.clear();
         // A SKU takes 5 numbers and 3 per location listed: room for a few locations each.
         out.numbers.reserve(skus.len() * 32);
-        out.names.reserve(skus.iter().map(|s| s.len()).sum());
+        if named {
+            out.names.reserve(skus.iter().map(|s| s.len()).sum());
+        }
         let mut seen = Vec::new();
         self.each_answer(&plan, &mut buf.scratch, skus, |sku, a, entries| {
             let supply = a.supply.incoming.len();
             out.numbers.reserve(5 + 3 * entries.len() + 2 * supply);
-            out.names.push_str(sku);
-            out.numbers.push(crate::utf16_len(sku) as f64);
+            if named {
+                out.names.push_str(sku);
+                out.numbers.push(crate::utf16_len(sku) as f64);
+            } else {
+                out.numbers.push(0.0);
+            }
             out.numbers.push(a.total as f64);
             out.numbers.push(entries.len() as f64);
             // Pushes into the room reserved above (`extend` from an array is a call per entry
