@@ -2,7 +2,7 @@
 //!
 //! A position takes 4 bytes in memory when it holds only on-hand stock, 16 when it holds more
 //! (see [`super::slots`]), plus its location: a SKU stocked at a fair share of the locations
-//! keeps them as a bitmap with rank counts (a succinct set: 1.5 bits per location, the slot of a
+//! keeps them as a bitmap with rank counts (a succinct set: 2 bits per location, the slot of a
 //! location found in constant time with a popcount), a sparse one as a sorted list (4 bytes per
 //! position, binary search). Versions of versioned `set` events live in a column of their own,
 //! allocated only for SKUs that ever received one. Snapshots store the columns, not the structs:
@@ -51,9 +51,19 @@ fn stored_version(v: Option<u64>) -> u64 {
 /// mask; `None` past the bitmap's end (and past the mask's). Inlined: read in availability's
 /// innermost loops.
 #[inline(always)]
-fn masked_word(bits: &[u64], before: &[u32], mask: &[u64], w: u32) -> Option<(u64, u32, u64)> {
+fn masked_word(words: &[Word], mask: &[u64], w: u32) -> Option<(u64, u32, u64)> {
     let w = w as usize;
-    Some((*bits.get(w)?, *before.get(w)?, *mask.get(w)?))
+    let word = words.get(w)?;
+    Some((word.bits, word.before, *mask.get(w)?))
+}
+
+/// 64 locations of a bitmap (bit `l % 64` for location `l`) and the number of positions in the
+/// words before it (its rank count), side by side: a query reads both, which then share a cache
+/// line instead of one line each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Word {
+    bits: u64,
+    before: u32,
 }
 
 /// The locations of a SKU's positions, ascending; slot `i` is the `i`-th of them.
@@ -61,9 +71,9 @@ fn masked_word(bits: &[u64], before: &[u32], mask: &[u64], w: u32) -> Option<(u6
 enum Locs {
     /// Sorted location indexes.
     List(Vec<u32>),
-    /// Bit `l % 64` of `words[l / 64]` set when location `l` holds a position; `before[w]`
-    /// counts the bits set in the words before `w`.
-    Bits { words: Vec<u64>, before: Vec<u32> },
+    /// Bit `l % 64` of word `l / 64` set when location `l` holds a position; each word counts
+    /// the bits set in the words before it.
+    Bits(Vec<Word>),
 }
 
 impl Default for Locs {
@@ -72,11 +82,11 @@ impl Default for Locs {
     }
 }
 
-/// True when a bitmap over `span` locations is smaller than a list of `n` of them: 12 bytes per
-/// 64 locations against 4 bytes per position (a density of about 1 in 21). `slack` multiplies
+/// True when a bitmap over `span` locations is smaller than a list of `n` of them: 16 bytes per
+/// 64 locations against 4 bytes per position (a density of 1 in 16). `slack` multiplies
 /// the list's cost: an existing bitmap stays until it costs twice the list (hysteresis).
 fn bitmap_pays(n: usize, span: usize, slack: usize) -> bool {
-    span > 0 && span.div_ceil(64) * 12 <= n * 4 * slack
+    span > 0 && span.div_ceil(64) * 16 <= n * 4 * slack
 }
 
 impl Locs {
@@ -91,36 +101,45 @@ impl Locs {
                 *w |= 1 << (l % 64);
             }
         }
-        let mut before = Vec::with_capacity(words.len());
         let mut count = 0;
-        for w in &words {
-            before.push(count);
-            count += w.count_ones();
-        }
-        Locs::Bits { words, before }
+        Locs::Bits(
+            words
+                .into_iter()
+                .map(|bits| {
+                    let before = count;
+                    count += bits.count_ones();
+                    Word { bits, before }
+                })
+                .collect(),
+        )
     }
 
     /// Number of locations.
     fn len(&self) -> usize {
         match self {
             Locs::List(v) => v.len(),
-            Locs::Bits { words, before } => Self::bits_len(words, before),
+            Locs::Bits(words) => Self::bits_len(words),
         }
     }
 
     /// Number of locations in a bitmap.
-    fn bits_len(words: &[u64], before: &[u32]) -> usize {
-        before.last().copied().unwrap_or(0) as usize
-            + words.last().map_or(0, |w| w.count_ones() as usize)
+    fn bits_len(words: &[Word]) -> usize {
+        words
+            .last()
+            .map_or(0, |w| w.before as usize + w.bits.count_ones() as usize)
     }
 
     fn find(&self, loc: u32) -> Result<usize, usize> {
         match self {
             Locs::List(v) => v.binary_search(&loc),
-            Locs::Bits { words, before } => {
+            Locs::Bits(words) => {
                 let w = loc as usize / 64;
-                let (Some(&word), Some(&b)) = (words.get(w), before.get(w)) else {
-                    return Err(Self::bits_len(words, before));
+                let Some(&Word {
+                    bits: word,
+                    before: b,
+                }) = words.get(w)
+                else {
+                    return Err(Self::bits_len(words));
                 };
                 let below = ((word & ((1u64 << (loc % 64)) - 1)).count_ones() + b) as usize;
                 if (word >> (loc % 64)) & 1 == 1 {
@@ -142,21 +161,20 @@ impl Locs {
                     *self = Locs::from_sorted(std::mem::take(v));
                 }
             }
-            Locs::Bits { words, before } => {
+            Locs::Bits(words) => {
                 let w = loc as usize / 64;
                 if w >= words.len() {
-                    let n = Self::bits_len(words, before) as u32;
-                    before.resize(w + 1, n);
-                    words.resize(w + 1, 0);
+                    let before = Self::bits_len(words) as u32;
+                    words.resize(w + 1, Word { bits: 0, before });
                 }
                 if let Some(x) = words.get_mut(w) {
-                    *x |= 1 << (loc % 64);
+                    x.bits |= 1 << (loc % 64);
                 }
-                for b in before.iter_mut().skip(w + 1) {
-                    *b += 1;
+                for x in words.iter_mut().skip(w + 1) {
+                    x.before += 1;
                 }
                 // A far location can leave the bitmap mostly empty: back to a list then.
-                if !bitmap_pays(Self::bits_len(words, before), words.len() * 64, 2) {
+                if !bitmap_pays(Self::bits_len(words), words.len() * 64, 2) {
                     *self = Locs::List(self.iter().collect());
                 }
             }
@@ -164,14 +182,14 @@ impl Locs {
     }
 
     fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        let (list, words): (&[u32], &[u64]) = match self {
+        let (list, words): (&[u32], &[Word]) = match self {
             Locs::List(v) => (v, &[]),
-            Locs::Bits { words, .. } => (&[], words),
+            Locs::Bits(words) => (&[], words),
         };
         list.iter()
             .copied()
-            .chain(words.iter().enumerate().flat_map(|(w, &word)| {
-                let mut bits = word;
+            .chain(words.iter().enumerate().flat_map(|(w, word)| {
+                let mut bits = word.bits;
                 std::iter::from_fn(move || {
                     (bits != 0).then(|| {
                         let b = bits.trailing_zeros();
@@ -186,12 +204,15 @@ impl Locs {
     fn select(&self, i: usize) -> Option<u32> {
         match self {
             Locs::List(v) => v.get(i).copied(),
-            Locs::Bits { words, before } => {
-                let w = before
-                    .partition_point(|&b| b as usize <= i)
+            Locs::Bits(words) => {
+                let w = words
+                    .partition_point(|x| x.before as usize <= i)
                     .checked_sub(1)?;
-                let mut word = *words.get(w)?;
-                for _ in 0..i - *before.get(w)? as usize {
+                let Word {
+                    bits: mut word,
+                    before,
+                } = *words.get(w)?;
+                for _ in 0..i - before as usize {
                     word &= word.wrapping_sub(1);
                 }
                 (word != 0).then(|| w as u32 * 64 + word.trailing_zeros())
@@ -202,9 +223,9 @@ impl Locs {
     fn last(&self) -> Option<u32> {
         match self {
             Locs::List(v) => v.last().copied(),
-            Locs::Bits { words, .. } => {
-                let w = words.iter().rposition(|&w| w != 0)?;
-                let word = words.get(w)?;
+            Locs::Bits(words) => {
+                let w = words.iter().rposition(|x| x.bits != 0)?;
+                let word = words.get(w)?.bits;
                 Some(w as u32 * 64 + 63 - word.leading_zeros())
             }
         }
@@ -213,21 +234,22 @@ impl Locs {
     fn is_increasing(&self) -> bool {
         match self {
             Locs::List(v) => v.windows(2).all(|w| w[0] < w[1]),
-            Locs::Bits { words, before } => {
-                words.len() == before.len()
-                    && words
-                        .iter()
-                        .zip(before)
-                        .try_fold(0u32, |n, (w, &b)| (b == n).then(|| n + w.count_ones()))
-                        .is_some()
-            }
+            Locs::Bits(words) => words
+                .iter()
+                .try_fold(0u32, |n, w| {
+                    (w.before == n).then(|| n + w.bits.count_ones())
+                })
+                .is_some(),
         }
     }
 }
 
 /// All positions of one SKU: location indexes (searched) beside the quantities (read once
-/// found) and, when any position was ever versioned, the versions.
+/// found) and, when any position was ever versioned, the versions. One cache line each (64-byte
+/// aligned; 44 bytes in the wasm otherwise, most of them across two lines), so that reading a
+/// SKU's record is one miss: an availability query reads the records of SKUs picked at random.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[repr(align(64))]
 pub struct SkuStock {
     locs: Locs,
     slots: Slots,
@@ -276,14 +298,10 @@ impl SkuStock {
     /// of one miss at a time.
     pub fn index_lines<'a>(&'a self, words: &[u32], out: &mut Vec<&'a u8>) {
         match &self.locs {
-            Locs::Bits {
-                words: bits,
-                before,
-            } => {
+            Locs::Bits(bits) => {
                 for &w in words {
-                    if let (Some(x), Some(b)) = (bits.get(w as usize), before.get(w as usize)) {
+                    if let Some(x) = bits.get(w as usize) {
                         out.push(crate::prefetch::first_byte(x));
-                        out.push(crate::prefetch::first_byte(b));
                     }
                 }
             }
@@ -301,15 +319,11 @@ impl SkuStock {
     /// to that of its last, not the word's other slots. The bitmap and rank counts read here
     /// should have been loaded from [`SkuStock::index_lines`].
     pub fn slot_lines<'a>(&'a self, mask: &[u64], words: &[u32], out: &mut Vec<&'a u8>) {
-        let Locs::Bits {
-            words: bits,
-            before,
-        } = &self.locs
-        else {
+        let Locs::Bits(bits) = &self.locs else {
             return;
         };
         for &w in words {
-            let Some((x, b, m)) = masked_word(bits, before, mask, w) else {
+            let Some((x, b, m)) = masked_word(bits, mask, w) else {
                 break;
             };
             let hits = x & m;
@@ -326,7 +340,7 @@ impl SkuStock {
     /// True when positions are found in constant time (a bitmap), so that probing locations
     /// one by one beats walking them all.
     pub fn is_dense(&self) -> bool {
-        matches!(self.locs, Locs::Bits { .. })
+        matches!(self.locs, Locs::Bits(_))
     }
 
     /// Slot of location `loc`, searching only from slot `from` on (for merge-joins); `Err` holds
@@ -356,15 +370,11 @@ impl SkuStock {
         words: &[u32],
         mut visit: impl FnMut(usize, u32),
     ) -> bool {
-        let Locs::Bits {
-            words: bits,
-            before,
-        } = &self.locs
-        else {
+        let Locs::Bits(bits) = &self.locs else {
             return false;
         };
         for &w in words {
-            let Some((word, b, m)) = masked_word(bits, before, mask, w) else {
+            let Some((word, b, m)) = masked_word(bits, mask, w) else {
                 break;
             };
             let mut hits = word & m;
