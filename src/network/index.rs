@@ -6,7 +6,7 @@ use rstar::{
     RTreeParams,
 };
 
-use super::geo::{arc_km, search_chord2_for_km, GeoPoint};
+use super::geo::{chord2_km, search_chord2_for_km, GeoPoint};
 
 type Entry = GeomWithData<Unit, u32>;
 
@@ -61,23 +61,18 @@ const NODE: usize = 16;
 #[derive(Debug, Default, Clone)]
 pub struct GeoIndex {
     tree: RTree<Entry, Wide>,
-    /// Per location: latitude and longitude in radians and the cosine of the latitude, so that a
-    /// haversine distance from a query point costs two sines, a square root and an arcsine.
-    trig: Vec<[f64; 3]>,
+    /// Per location: its point on the unit sphere, so that a distance from a query point costs a
+    /// squared chord, a square root and an arcsine (see [`super::geo::haversine_km`]).
+    units: Vec<[f64; 3]>,
     /// Where each location comes among locations at the same distance (by location index), and
     /// the inverse; empty: by location index. See [`GeoIndex::break_ties_by`].
     tie: Vec<u32>,
     by_tie: Vec<u32>,
 }
 
-/// A query point's latitude and longitude in radians and the cosine of its latitude.
+/// A query point on the unit sphere.
 #[derive(Debug, Clone, Copy)]
 pub struct Origin([f64; 3]);
-
-fn trig(p: GeoPoint) -> [f64; 3] {
-    let lat = p.lat.to_radians();
-    [lat, p.lon.to_radians(), lat.cos()]
-}
 
 impl GeoIndex {
     /// Builds the index over `points`; entry `i` is location index `i`.
@@ -89,7 +84,7 @@ impl GeoIndex {
             .collect();
         Self {
             tree: RTree::bulk_load_with_params(entries),
-            trig: points.into_iter().map(trig).collect(),
+            units: points.iter().map(GeoPoint::unit_vector).collect(),
             tie: Vec::new(),
             by_tie: Vec::new(),
         }
@@ -120,7 +115,7 @@ impl GeoIndex {
         keys: &mut Vec<u128>,
         out: &mut Vec<(u32, f64)>,
     ) {
-        let origin = trig(from);
+        let origin = from.unit_vector();
         // By distance, then the tie order: as one integer per location (a distance is >= 0, and
         // the bits of non-negative floats order as the floats do), which std's sort compares
         // inline. The sort was most of a radius query's time with a comparison function.
@@ -133,16 +128,20 @@ impl GeoIndex {
             Some(r) => {
                 // A shopper's query finds a few dozen locations: room for them from the start.
                 keys.reserve(64);
-                let unit = from.unit_vector();
-                each_within(self.tree.root(), &unit, search_chord2_for_km(r), &mut |i| {
-                    let d = self.distance(i, &origin);
-                    if d <= r {
-                        keys.push(key(i, d));
-                    }
-                });
+                each_within(
+                    self.tree.root(),
+                    &origin,
+                    search_chord2_for_km(r),
+                    &mut |i, c2| {
+                        let d = chord2_km(c2);
+                        if d <= r {
+                            keys.push(key(i, d));
+                        }
+                    },
+                );
             }
             None => {
-                keys.extend((0..self.trig.len() as u32).map(|i| key(i, self.distance(i, &origin))))
+                keys.extend((0..self.units.len() as u32).map(|i| key(i, self.distance(i, &origin))))
             }
         }
         keys.sort_unstable();
@@ -156,7 +155,7 @@ impl GeoIndex {
 
     /// The terms of `from` that [`GeoIndex::distance_km`] reads, computed once per query.
     pub fn origin(from: GeoPoint) -> Origin {
-        Origin(trig(from))
+        Origin(from.unit_vector())
     }
 
     /// The haversine distance in km from `from` to location `i`, bit for bit
@@ -167,26 +166,25 @@ impl GeoIndex {
 
     /// The haversine distance in km (as [`super::geo::haversine_km`], from precomputed terms).
     fn distance(&self, i: u32, from: &[f64; 3]) -> f64 {
-        let Some(p) = self.trig.get(i as usize) else {
+        let Some(p) = self.units.get(i as usize) else {
             return f64::INFINITY;
         };
-        let h = ((p[0] - from[0]) / 2.0).sin().powi(2)
-            + from[2] * p[2] * ((p[1] - from[1]) / 2.0).sin().powi(2);
-        arc_km(h)
+        chord2_km(squared(p, from))
     }
 }
 
-/// Calls `hit` with the location index of every entry within squared chord `r2` of `q` (in the
+/// Calls `hit` with the location index and squared chord of every entry within `r2` of `q` (in the
 /// tree's order): what rstar's `locate_within_distance` selects, the same squared distances
 /// compared, walked over the nodes' children in plain loops. The library's iterator keeps a stack
 /// of nodes and reaches coordinates through its generic point accessors, a third of a
 /// shopper's query before any SKU (the 50 nearest of 1,000 locations, through the wasm).
-fn each_within(node: &ParentNode<Entry>, q: &[f64; 3], r2: f64, hit: &mut impl FnMut(u32)) {
+fn each_within(node: &ParentNode<Entry>, q: &[f64; 3], r2: f64, hit: &mut impl FnMut(u32, f64)) {
     for child in node.children() {
         match child {
             RTreeNode::Leaf(e) => {
-                if squared(&e.geom().0, q) <= r2 {
-                    hit(e.data);
+                let c2 = squared(&e.geom().0, q);
+                if c2 <= r2 {
+                    hit(e.data, c2);
                 }
             }
             RTreeNode::Parent(p) => {
@@ -210,9 +208,9 @@ fn each_within(node: &ParentNode<Entry>, q: &[f64; 3], r2: f64, hit: &mut impl F
     }
 }
 
-/// The squared Euclidean distance between `a` and `b`.
+/// The squared Euclidean distance between `a` and `b` (the same bits either way round).
 #[inline(always)]
-fn squared(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+pub(super) fn squared(a: &[f64; 3], b: &[f64; 3]) -> f64 {
     let [x, y, z] = [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
     x * x + y * y + z * z
 }
