@@ -5,20 +5,22 @@
 // when `names` is not a string (the query crossed as `availabilityText`'s text), the SKUs that
 // text was written from. Property order matches the JSON form.
 export function unpackAvailability(numbers, ids, names, dates) {
-  const day = dates ? dates.split("\n") : [];
+  const day = dates ? dates.split("\n") : undefined;
   const listed = typeof names === "string" ? undefined : textNames;
   textNames = undefined;
-  const out = [];
+  // One answer per SKU asked, in order: room for them all when they are known.
+  const out = listed === undefined ? [] : new Array(listed.length);
+  let s = 0;
   let k = 0;
   let at = 0;
   while (k < numbers.length) {
     const length = numbers[k++];
-    const sku = listed === undefined ? names.slice(at, (at += length)) : listed[out.length];
+    const sku = listed === undefined ? names.slice(at, (at += length)) : listed[s];
     const total = numbers[k++];
     const n = numbers[k++];
     const locations = new Array(n);
     for (let j = 0; j < n; j++, k += 3) {
-      const id = ids[numbers[k]];
+      const id = ids[numbers[k] | 0];
       const ats = numbers[k + 1];
       const d = numbers[k + 2];
       locations[j] = d === d ? { id, ats, distanceKm: d } : { id, ats };
@@ -33,7 +35,7 @@ export function unpackAvailability(numbers, ids, names, dates) {
     const from = numbers[k++];
     if (from >= 0) answer.availableFrom = day[from];
     if (incoming !== undefined) answer.incoming = incoming;
-    out.push(answer);
+    out[s++] = answer;
   }
   return out;
 }
