@@ -255,12 +255,14 @@ impl AvailabilityQuery {
                 network
                     .index()
                     .within_into(p, radius, &mut buf.keys, &mut buf.hits);
-                cands.extend(
-                    buf.hits
-                        .iter()
-                        .filter(|e| eligible(e.0))
-                        .map(|&(i, d)| (i, Some(d))),
-                );
+                // Plain loops here and below: a filtering `extend` is a call per element in
+                // the size-optimised build.
+                cands.reserve(buf.hits.len());
+                for &(i, d) in &buf.hits {
+                    if eligible(i) {
+                        cands.push((i, Some(d)));
+                    }
+                }
             }
             // Ranked by id, so that ties in stock break by location id.
             None => cands.extend(
@@ -294,9 +296,11 @@ impl AvailabilityQuery {
         }
         let mut words = std::mem::take(&mut buf.words);
         words.clear();
-        words.extend(
-            (0..mask.len() as u32).filter(|&w| mask.get(w as usize).is_some_and(|&x| x != 0)),
-        );
+        for (w, &x) in mask.iter().enumerate() {
+            if x != 0 {
+                words.push(w as u32);
+            }
+        }
         // The mask's bits list the matching locations by location index.
         let mut by_loc = std::mem::take(&mut buf.by_loc);
         by_loc.clear();

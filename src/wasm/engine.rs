@@ -465,7 +465,9 @@ fn known_zone(zone: &str) -> Result<String, JsValue> {
 
 /// The lines of `text` that a newline ends (an unended last one is left out).
 fn newline_ended(text: &str) -> Vec<&str> {
-    let ended = text.rfind('\n').map_or("", |i| text.get(..=i).unwrap_or_default());
+    let ended = text
+        .rfind('\n')
+        .map_or("", |i| text.get(..=i).unwrap_or_default());
     // Room for a line per 4 bytes (a SKU and its newline): one allocation, not one per doubling
     // of a growing vector, nor a first pass counting them.
     let mut lines = Vec::with_capacity(ended.len() / 4 + 1);
