@@ -197,47 +197,59 @@ export function availabilityText(query, fields) {
 // `fields[0]` when the short way's fields hold the query.
 const SHORT = 1;
 
-// The short way's text, `fields` filled, when `query` is a plain object (its prototype Object's
-// or none: no toJSON, and its enumerable keys are its own, as JSON reads them) holding only the
-// fields above, each absent (undefined, as JSON leaves it out) or what JSON would carry
-// unchanged. -0 reads as 0, as its JSON does. Fields are read by their keys as JSON finds them
-// (an own property JSON skips, not enumerable, is not read).
+// The short way's text, `fields` filled, when `query` is a plain object (its prototype Object's,
+// with nothing enumerable added to it, or none: its enumerable keys are then its own, as JSON
+// reads them) with no toJSON, holding only the fields above, each absent (undefined, as JSON
+// leaves it out) or what JSON would carry unchanged. -0 reads as 0, as its JSON does. Values are
+// read as JSON.stringify reads them: each field in key order, all of it (a SKU list's elements,
+// a point's coordinates) before the next; an own property JSON skips (not enumerable) is not read.
 function shortText(query, fields) {
-  if (!plain(query)) return undefined;
-  let skus, near, radiusKm, limit, mode, qty, today;
+  if (!plain(query) || typeof query.toJSON === "function") return undefined;
+  let skus, lat = NaN, lon = NaN, r = NaN, l = NaN, m = 0, q = NaN, today;
   for (const key in query) {
     switch (key) {
-      case "skus": skus = query.skus; break;
-      case "near": near = query.near; break;
-      case "radiusKm": radiusKm = query.radiusKm; break;
-      case "limit": limit = query.limit; break;
-      case "mode": mode = query.mode; break;
-      case "qty": qty = query.qty; break;
-      case "today": today = query.today; break;
+      case "skus":
+        skus = skuText(query.skus);
+        if (skus === undefined) return undefined;
+        break;
+      case "near": {
+        const near = query.near;
+        if (near === undefined) break;
+        if (typeof near !== "object" || near === null || !plain(near) || typeof near.toJSON === "function") {
+          return undefined;
+        }
+        let a, b;
+        for (const k in near) {
+          if (k === "lat") a = near.lat;
+          else if (k === "lon") b = near.lon;
+          else return undefined;
+        }
+        if (!Number.isFinite(a) || !Number.isFinite(b)) return undefined;
+        lat = a + 0;
+        lon = b + 0;
+        break;
+      }
+      case "radiusKm": r = number(query.radiusKm); break;
+      case "limit": l = number(query.limit); break;
+      case "qty": q = number(query.qty); break;
+      case "mode": {
+        const mode = query.mode;
+        m = mode === undefined ? 0 : mode === "ship" ? 1 : mode === "pickup" ? 2 : -1;
+        break;
+      }
+      case "today":
+        today = query.today;
+        if (today !== undefined && (typeof today !== "string" || today.includes("\n") || !today.isWellFormed?.())) {
+          return undefined;
+        }
+        break;
       default: return undefined;
     }
+    if (r === undefined || l === undefined || q === undefined || m < 0) return undefined;
   }
-  let lat = NaN, lon = NaN;
-  if (near !== undefined) {
-    if (typeof near !== "object" || near === null || !plain(near)) return undefined;
-    let a, b;
-    for (const key in near) {
-      if (key === "lat") a = near.lat;
-      else if (key === "lon") b = near.lon;
-      else return undefined;
-    }
-    if (!Number.isFinite(a) || !Number.isFinite(b)) return undefined;
-    lat = a + 0;
-    lon = b + 0;
-  }
-  const r = number(radiusKm), l = number(limit), q = number(qty);
-  if (r === undefined || l === undefined || q === undefined) return undefined;
-  const m = mode === undefined ? 0 : mode === "ship" ? 1 : mode === "pickup" ? 2 : -1;
-  if (m < 0) return undefined;
-  if (today !== undefined && (typeof today !== "string" || today.includes("\n"))) return undefined;
-  const short = text(today ?? "", skus);
-  // A getter that grew the wasm memory left `fields` a view of the old one: the JSON way then.
-  if (short === undefined || fields.length !== 8) return undefined;
+  // No SKU list (JSON's missing field), or a getter that grew the wasm memory and left `fields`
+  // a view of the old one: the JSON way then.
+  if (skus === undefined || fields.length !== 8) return undefined;
   fields[0] = SHORT;
   fields[1] = lat;
   fields[2] = lon;
@@ -246,7 +258,8 @@ function shortText(query, fields) {
   fields[5] = m;
   fields[6] = q;
   fields[7] = today === undefined ? 0 : 1;
-  return short;
+  textNames = skus.names;
+  return today === undefined ? `\n${skus.text}` : `${today}\n${skus.text}`;
 }
 
 // A field's number: NaN when absent, undefined when JSON would not carry it as it is.
@@ -254,29 +267,42 @@ function number(x) {
   return x === undefined ? NaN : Number.isFinite(x) ? x + 0 : undefined;
 }
 
+// True for an object whose enumerable keys are its own: no prototype, or Object's with nothing
+// enumerable added to it.
 function plain(o) {
   const proto = Object.getPrototypeOf(o);
-  return proto === Object.prototype || proto === null;
+  if (proto === null) return true;
+  if (proto !== Object.prototype) return false;
+  for (const _ in proto) return false;
+  return true;
 }
 
-// The short way's text: `head` (no newline in it), then each of `skus`, each line ended by a
-// newline; undefined unless `skus` is an array of strings without a newline and the text is
-// well-formed (as each line then is: a newline between them pairs no surrogates). Each SKU is
-// read once, kept for the answer (`textNames`).
-function text(head, skus) {
-  if (!Array.isArray(skus)) return undefined;
+// `skus` as the short way's lines: each SKU (a well-formed string without a newline, read once,
+// in order, as JSON reads an array) followed by a newline, and the SKUs themselves; undefined for
+// anything else (not an array, or one with a toJSON).
+function skuText(skus) {
+  if (!Array.isArray(skus) || typeof skus.toJSON === "function") return undefined;
   const n = skus.length;
   const names = new Array(n);
-  let t = `${head}\n`;
+  let t = "";
   for (let i = 0; i < n; i++) {
     const s = skus[i];
     if (typeof s !== "string" || s.includes("\n")) return undefined;
     names[i] = s;
     t += `${s}\n`;
   }
+  // Well-formed as a whole when each line is: a newline between them pairs no surrogates.
   if (!t.isWellFormed?.()) return undefined;
-  textNames = names;
-  return t;
+  return { text: t, names };
+}
+
+// The JSON way's text: `head` (the query's JSON without its SKUs), then each SKU, each line
+// ended by a newline; undefined when the SKUs are not what the short way takes.
+function text(head, skus) {
+  const lines = skuText(skus);
+  if (lines === undefined) return undefined;
+  textNames = lines.names;
+  return `${head}\n${lines.text}`;
 }
 
 // The SKUs of the text `availabilityText` wrote last, each read once from the caller's array:

@@ -429,6 +429,45 @@ test("availability answers and refuses alike whichever way the query crosses int
     assert.deepEqual(short, refusal(asJson(q)));
   }
   assert.equal(refusal(refused[6]).field, "colour");
+  // Queries read as JSON.stringify reads them: a toJSON however it is found, each field whole in
+  // key order, own enumerable keys only. Each case is built afresh for each way (its getters
+  // have effects); the JSON way is the query's own JSON text.
+  const viaJson = (q) => ({ toJSON: () => JSON.parse(JSON.stringify(q)) });
+  const outcome = (q) => {
+    try {
+      return engine.availability(q);
+    } catch (e) {
+      return { code: e.code, field: e.field, message: e.message };
+    }
+  };
+  const hidden = (o, key, value) => Object.defineProperty(o, key, { value, enumerable: false });
+  const unusual = {
+    "a toJSON not enumerable": () => hidden({ skus: ["SKU-1"] }, "toJSON", () => ({ skus: ["SKU-2"] })),
+    "a point's toJSON": () => ({ skus: ["SKU-1"], near: hidden({ ...near }, "toJSON", () => ({ lat: 95, lon: 0 })) }),
+    "a SKU list's toJSON": () => ({ skus: hidden(["SKU-1"], "toJSON", () => ["SKU-2"]) }),
+    "a proxy's toJSON": () => new Proxy({ skus: ["SKU-1"] }, { get: (t, k) => (k === "toJSON" ? () => ({ skus: [], colour: 1 }) : t[k]) }),
+    "a SKU read before the point it changes": () => {
+      const point = { ...near };
+      const skus = Object.defineProperty([""], 0, { get: () => ((point.lat = 95), "SKU-1") });
+      return { skus, near: point };
+    },
+    "a point read after the SKU list it changes": () => {
+      const skus = ["SKU-1"];
+      return { skus, get near() { skus.push("SKU-2"); return near; } };
+    },
+  };
+  for (const [name, make] of Object.entries(unusual)) {
+    assert.deepEqual(outcome(make()), outcome(viaJson(make())), name);
+  }
+  assert.equal(outcome(unusual["a toJSON not enumerable"]())[0].sku, "SKU-2");
+  // Something enumerable added to Object.prototype is not a field of every query.
+  Object.prototype.qty = 0; // eslint-disable-line no-extend-native
+  try {
+    assert.deepEqual(outcome({ skus: ["SKU-1"], near }), outcome(viaJson({ skus: ["SKU-1"], near })));
+    assert.equal(outcome({ skus: ["SKU-1"], near })[0].total, 51);
+  } finally {
+    delete Object.prototype.qty;
+  }
   // A SKU holding a newline cannot be cut from the joined text: it crosses as JSON, still one SKU.
   const [odd] = engine.availability({ skus: ["SKU-1\nSKU-2"] });
   assert.deepEqual([odd.sku, odd.total], ["SKU-1\nSKU-2", 0]);
