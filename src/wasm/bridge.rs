@@ -48,32 +48,27 @@ pub fn string(value: &JsValue) -> Option<String> {
     None
 }
 
-/// An availability query as one text, `None` when it must cross as JSON (see glue.js
-/// `availabilityText`): a first line, then each SKU and a newline. The first line is the query's
-/// JSON without the SKUs, or, when the query's other fields came as numbers
-/// ([`ShortFields::query`]), its `today`.
+/// An availability query the short way (see glue.js `availabilityText`), `None` when it must
+/// cross as JSON: its text (a first line holding `today`, then each SKU and a newline) and the
+/// fields that came as numbers.
 pub fn availability_text(query: &JsValue) -> Option<(String, ShortFields)> {
-    let mut fields = ShortFields([0.0; 8]);
+    let mut fields = ShortFields([0.0; 7]);
     let text = string(&availability_text_js(query, &mut fields.0).ok()?)?;
     Some((text, fields))
 }
 
 /// The fields of an availability query that glue.js `availabilityText` wrote as numbers:
-/// `[1, lat, lon, radiusKm, limit, mode, qty, today given]` (NaN for a field absent; mode 0
-/// absent, 1 ship, 2 pickup), or `[0, ..]` when the query's first line is its JSON.
-pub struct ShortFields([f64; 8]);
+/// `[lat, lon, radiusKm, limit, mode, qty, today given]` (NaN for a field absent; mode 0
+/// absent, 1 ship, 2 pickup).
+pub struct ShortFields([f64; 7]);
 
 impl ShortFields {
-    /// The query these fields and its first line (`today`) hold, `None` when the first line is
-    /// the query's JSON. Values are as JSON would have carried them; the query's checks judge
-    /// them (`AvailabilityQuery::plan`).
-    pub fn query(&self, today: &str) -> Option<AvailabilityQuery> {
-        let [short, lat, lon, radius_km, limit, mode, qty, has_today] = self.0;
-        if short != 1.0 {
-            return None;
-        }
+    /// The query these fields and the text's first line (`today`) hold, as JSON would have
+    /// carried them: the query's checks judge them (`AvailabilityQuery::plan`).
+    pub fn query(&self, today: &str) -> AvailabilityQuery {
+        let [lat, lon, radius_km, limit, mode, qty, has_today] = self.0;
         let given = |x: f64| (!x.is_nan()).then_some(x);
-        Some(AvailabilityQuery {
+        AvailabilityQuery {
             skus: Vec::new(),
             near: given(lat)
                 .zip(given(lon))
@@ -87,7 +82,7 @@ impl ShortFields {
             },
             qty: given(qty),
             today: (has_today == 1.0).then(|| today.to_string()),
-        })
+        }
     }
 }
 

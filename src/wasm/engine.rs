@@ -53,9 +53,7 @@ use super::bridge::{
     availability_text, decode, events_text, input, input_list, invalid, object_text, output,
     request_text_under, string_arg, text, to_js, Refused,
 };
-use crate::inventory::{
-    ApplyOptions, AvailabilityBuffers, AvailabilityQuery, PackedAvailability, ThresholdRule,
-};
+use crate::inventory::{ApplyOptions, AvailabilityBuffers, PackedAvailability, ThresholdRule};
 use crate::network::LocationInput;
 use crate::promise::DeliveryRequest;
 use crate::sourcing::{Profile, SourceRequest, SourcingError};
@@ -192,19 +190,15 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "AvailabilityQuery")] query: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (inventory, network) = (self.inner.inventory(), self.inner.network());
-        // The short way in: the SKUs read in place from one text (its first line is the
-        // query's JSON without them, or its other fields came as numbers). A query it does not
-        // take crosses as JSON.
+        // The short way in: the SKUs read in place from one text, the other fields as numbers.
+        // A query it does not take crosses as JSON.
         let text = availability_text(&query);
         let lines = text
             .as_ref()
             .map(|(t, _)| newline_ended(t))
             .unwrap_or_default();
         let (parsed, listed) = match (lines.split_first(), &text) {
-            (Some((head, skus)), Some((_, fields))) => match fields.query(head) {
-                Some(q) => (q, Some(skus)),
-                None => (decode::<AvailabilityQuery>(head, "query")?, Some(skus)),
-            },
+            (Some((today, skus)), Some((_, fields))) => (fields.query(today), Some(skus)),
             _ => (decode(&object_text(&query, "query")?, "query")?, None),
         };
         let named: Vec<&str>;

@@ -164,47 +164,24 @@ export function stringifyFinite(value) {
   return text;
 }
 
-// An availability query the short way (src/wasm/engine.rs, `availability`): a first line, then
-// each SKU followed by a newline. JSON.stringify formats nothing faster than it parses back, and
-// a hundred SKUs decoded as JSON strings are a hundred allocations; joined, they cross as one
-// text and the engine reads them in place: a 20-SKU query 10% faster, a 100-SKU one 16%
-// (bench/availability-ab.mjs). Only for what a storefront sends: a plain object whose `skus` are
-// well-formed strings without a newline; anything else is undefined and crosses the JSON way,
-// whose errors name what is wrong.
+// An availability query the short way (src/wasm/engine.rs, `availability`), for what a
+// storefront sends: each SKU followed by a newline after a first line holding `today` (empty
+// without), and the other fields (`near`, `radiusKm`, `limit`, `mode`, `qty`) written as numbers
+// into `fields` ([lat, lon, radiusKm, limit, mode, qty, today given], NaN for a field absent,
+// mode 0 absent, 1 ship, 2 pickup). No JSON to format and parse, and no allocation per SKU: the
+// engine reads the SKUs in place. Undefined for anything else, which crosses the JSON way, whose
+// answers and errors it gives (a package test compares the two ways).
 //
-// The fields a storefront sets (`near`, `radiusKm`, `limit`, `mode`, `qty`, `today`), when they
-// hold what JSON would carry as they are (finite numbers, a `{lat, lon}` of them, the mode's
-// names, a date text), are written into `fields` ([`SHORT`, lat, lon, radiusKm, limit, mode,
-// qty, today given], NaN for a field absent, mode 0 absent, 1 ship, 2 pickup) and the first line
-// is `today` (empty without): no JSON at all (a 20-SKU query ~2 µs faster). Otherwise the first
-// line is the query's JSON with `skus` emptied (no `null` in it: a NaN would read as absent) and
-// `fields[0]` is 0. A JSON text holds no raw newline, so the first one ends it.
+// Taken when `query` is a plain object (its prototype Object's, with nothing enumerable added to
+// it, or none: its enumerable keys are then its own, as JSON reads them) with no toJSON, holding
+// only those fields and `skus`, each absent (undefined, as JSON leaves it out) or what JSON would
+// carry unchanged (finite numbers, a `{lat, lon}` of them, the mode's names, texts without a
+// newline, well-formed). -0 reads as 0, as its JSON does. Values are read as JSON.stringify reads
+// them: each field in key order, all of it (a SKU list's elements, a point's coordinates) before
+// the next; an own property JSON skips (not enumerable) is not read.
 export function availabilityText(query, fields) {
-  if (typeof query !== "object" || query === null || Array.isArray(query)) return undefined;
-  const short = shortText(query, fields);
-  if (short !== undefined) return short;
-  fields[0] = 0;
+  if (typeof query !== "object" || query === null || !plain(query)) return undefined;
   if (typeof query.toJSON === "function") return undefined;
-  // `skus` read once (a getter), the other fields copied as the JSON way would read them (a
-  // `__proto__` key as the field it is, refused as unknown).
-  const { skus, ...rest } = query;
-  rest.skus = [];
-  const head = JSON.stringify(rest);
-  if (head.includes("null")) return undefined;
-  return text(head, skus);
-}
-
-// `fields[0]` when the short way's fields hold the query.
-const SHORT = 1;
-
-// The short way's text, `fields` filled, when `query` is a plain object (its prototype Object's,
-// with nothing enumerable added to it, or none: its enumerable keys are then its own, as JSON
-// reads them) with no toJSON, holding only the fields above, each absent (undefined, as JSON
-// leaves it out) or what JSON would carry unchanged. -0 reads as 0, as its JSON does. Values are
-// read as JSON.stringify reads them: each field in key order, all of it (a SKU list's elements,
-// a point's coordinates) before the next; an own property JSON skips (not enumerable) is not read.
-function shortText(query, fields) {
-  if (!plain(query) || typeof query.toJSON === "function") return undefined;
   let skus, lat = NaN, lon = NaN, r = NaN, l = NaN, m = 0, q = NaN, today;
   for (const key in query) {
     switch (key) {
@@ -249,15 +226,14 @@ function shortText(query, fields) {
   }
   // No SKU list (JSON's missing field), or a getter that grew the wasm memory and left `fields`
   // a view of the old one: the JSON way then.
-  if (skus === undefined || fields.length !== 8) return undefined;
-  fields[0] = SHORT;
-  fields[1] = lat;
-  fields[2] = lon;
-  fields[3] = r;
-  fields[4] = l;
-  fields[5] = m;
-  fields[6] = q;
-  fields[7] = today === undefined ? 0 : 1;
+  if (skus === undefined || fields.length !== 7) return undefined;
+  fields[0] = lat;
+  fields[1] = lon;
+  fields[2] = r;
+  fields[3] = l;
+  fields[4] = m;
+  fields[5] = q;
+  fields[6] = today === undefined ? 0 : 1;
   textNames = skus.names;
   return today === undefined ? `\n${skus.text}` : `${today}\n${skus.text}`;
 }
@@ -294,15 +270,6 @@ function skuText(skus) {
   // Well-formed as a whole when each line is: a newline between them pairs no surrogates.
   if (!t.isWellFormed?.()) return undefined;
   return { text: t, names };
-}
-
-// The JSON way's text: `head` (the query's JSON without its SKUs), then each SKU, each line
-// ended by a newline; undefined when the SKUs are not what the short way takes.
-function text(head, skus) {
-  const lines = skuText(skus);
-  if (lines === undefined) return undefined;
-  textNames = lines.names;
-  return `${head}\n${lines.text}`;
 }
 
 // The SKUs of the text `availabilityText` wrote last, each read once from the caller's array:
