@@ -120,7 +120,14 @@ impl GeoPoint {
 /// 10,000 km): the rounding of the unit vectors, about 1e-16 of the Earth's radius whatever the
 /// distance (so, relatively, 1e-9 at a kilometre, 3e-6 at a millimetre).
 pub fn haversine_km(a: GeoPoint, b: GeoPoint) -> f64 {
-    chord2_km(super::index::squared(&a.unit_vector(), &b.unit_vector()))
+    chord2_km(squared(&a.unit_vector(), &b.unit_vector()))
+}
+
+/// The squared Euclidean distance between `a` and `b` (the same bits either way round).
+#[inline(always)]
+pub(super) fn squared(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    let [x, y, z] = [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+    x * x + y * y + z * z
 }
 
 /// The great-circle distance in km of a squared chord `c2` on the unit sphere (finite, >= 0),

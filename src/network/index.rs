@@ -6,7 +6,7 @@ use rstar::{
     RTreeParams,
 };
 
-use super::geo::{chord2_km, search_chord2_for_km, GeoPoint};
+use super::geo::{chord2_km, search_chord2_for_km, squared, GeoPoint};
 
 type Entry = GeomWithData<Unit, u32>;
 
@@ -206,13 +206,6 @@ fn each_within(node: &ParentNode<Entry>, q: &[f64; 3], r2: f64, hit: &mut impl F
             }
         }
     }
-}
-
-/// The squared Euclidean distance between `a` and `b` (the same bits either way round).
-#[inline(always)]
-pub(super) fn squared(a: &[f64; 3], b: &[f64; 3]) -> f64 {
-    let [x, y, z] = [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
-    x * x + y * y + z * z
 }
 
 #[cfg(test)]
