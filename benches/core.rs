@@ -31,7 +31,7 @@ fn network(stores: u32, skus: u32, density: Option<f64>) -> Engine {
 fn batch(e: &Engine, tag: &str) -> Vec<Event<'static>> {
     let inv = e.inventory();
     let mut rng = fastrand::Rng::with_seed(7);
-    let skus = inv.skus();
+    let skus: Vec<&str> = inv.sku_names().collect();
     (0..100_000)
         .map(|i| {
             let s = rng.usize(..skus.len());
@@ -48,7 +48,7 @@ fn batch(e: &Engine, tag: &str) -> Vec<Event<'static>> {
             };
             Event {
                 id: format!("{tag}-{i}").into(),
-                sku: skus[s].clone().into(),
+                sku: skus[s].to_string().into(),
                 location: e.network().get(loc).unwrap().id.clone().into(),
                 kind,
             }
@@ -130,11 +130,11 @@ fn ats(c: &mut Criterion) {
     let mut rng = fastrand::Rng::with_seed(3);
     let probes: Vec<(String, String)> = (0..4096)
         .map(|_| {
-            let s = rng.usize(..inv.skus().len());
+            let s = rng.usize(..inv.sku_count());
             let stock = inv.stock(s as u32).unwrap();
             let loc = stock.loc(rng.usize(..stock.len()));
             (
-                inv.skus()[s].clone(),
+                inv.sku_name(s as u32).to_string(),
                 e.network().get(loc).unwrap().id.clone(),
             )
         })
@@ -157,11 +157,10 @@ fn availability(c: &mut Criterion) {
         let q = AvailabilityQuery {
             skus: e
                 .inventory()
-                .skus()
-                .iter()
+                .sku_names()
                 .step_by(7)
                 .take(n)
-                .cloned()
+                .map(str::to_string)
                 .collect(),
             near: Some(PARIS),
             radius_km: Some(radius),

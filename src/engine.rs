@@ -3,7 +3,8 @@
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeSeed, Error as _, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::inventory::{
     ApplyOptions, ApplyReport, AvailabilityQuery, Event, Inventory, InventoryParts,
@@ -96,11 +97,44 @@ struct StateRef<'a> {
     profiles: &'a Profiles,
 }
 
-#[derive(Deserialize)]
 struct State {
     locations: Vec<Location>,
     inventory: InventoryParts,
     profiles: Profiles,
+}
+
+/// Decodes a [`State`] from a payload of `bytes` bytes, the fields in [`StateRef`]'s order
+/// (postcard writes a struct as the tuple of its fields). The inventory is read by its own seed,
+/// which sizes the SKU table from the snapshot.
+struct StateSeed {
+    bytes: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for StateSeed {
+    type Value = State;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<State, D::Error> {
+        d.deserialize_tuple(3, self)
+    }
+}
+
+impl<'de> Visitor<'de> for StateSeed {
+    type Value = State;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an engine state")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<State, A::Error> {
+        let short = || A::Error::custom("the engine state is cut short");
+        Ok(State {
+            locations: seq.next_element()?.ok_or_else(short)?,
+            inventory: seq
+                .next_element_seed(InventoryParts::seed(self.bytes))?
+                .ok_or_else(short)?,
+            profiles: seq.next_element()?.ok_or_else(short)?,
+        })
+    }
 }
 
 impl Engine {
@@ -295,7 +329,7 @@ impl Engine {
     pub fn stats(&self) -> EngineStats {
         EngineStats {
             locations: self.network.len() as u32,
-            skus: self.inventory.skus().len() as u32,
+            skus: self.inventory.sku_count() as u32,
             positions: self.inventory.position_count() as u32,
             remembered_events: self.inventory.log().len() as u32,
         }
@@ -316,8 +350,12 @@ impl Engine {
     /// Rebuilds an engine from [`Engine::snapshot`] bytes; refuses anything else whole.
     pub fn from_snapshot(bytes: &[u8]) -> Result<Self, Error> {
         let payload = snapshot::open(bytes)?;
-        let mut state: State =
-            postcard::from_bytes(payload).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
+        let seed = StateSeed {
+            bytes: payload.len(),
+        };
+        let mut state = seed
+            .deserialize(&mut postcard::Deserializer::from_bytes(payload))
+            .map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
         let mut ids = rustc_hash::FxHashSet::default();
         for (i, l) in state.locations.iter_mut().enumerate() {
             // What upsertLocations would refuse, a snapshot cannot bring in either (costs

@@ -335,11 +335,7 @@ impl Inventory {
         let sku = ahead.sku(self, &e.sku);
         let mut slot = u32::MAX;
         if let (Some(s), Some(l)) = (sku, loc) {
-            if let Some(i) = self
-                .stock
-                .get(s as usize)
-                .and_then(|stock| stock.prefetch(l))
-            {
+            if let Some(i) = self.skus.stock(s).and_then(|stock| stock.prefetch(l)) {
                 slot = i as u32;
             }
         }
@@ -397,8 +393,8 @@ impl Inventory {
             return Ok(Outcome::Applied);
         }
         let stock = self
-            .stock
-            .get_mut(sku as usize)
+            .skus
+            .stock_mut(sku)
             .ok_or(("invalid_field", String::new()))?;
         // The slot found when the event was resolved, unless a position was created since.
         let found = if r.sku == sku && r.created == batch.created {

@@ -245,16 +245,57 @@ impl Locs {
 }
 
 /// All positions of one SKU: location indexes (searched) beside the quantities (read once
-/// found) and, when any position was ever versioned, the versions. One cache line each (64-byte
-/// aligned; 44 bytes in the wasm otherwise, most of them across two lines), so that reading a
-/// SKU's record is one miss: an availability query reads the records of SKUs picked at random.
+/// found) and, when any position was ever versioned, the versions. 36 bytes in the wasm, so
+/// that it fits with the SKU's name in one 64-byte record (`SkuRecord`, in the inventory).
 #[derive(Debug, Clone, Default)]
-#[repr(align(64))]
 pub struct SkuStock {
     locs: Locs,
     slots: Slots,
     /// Empty, or one stored version per slot.
-    versions: Vec<u64>,
+    versions: Versions,
+}
+
+/// A SKU's stored versions: none until a versioned `set` reaches one of its positions (most
+/// SKUs never get one), then one per slot. Held behind one thin pointer, 4 bytes in the wasm
+/// where a `Vec` takes 12: what lets a SKU's stock and name share one cache line. Reads see a
+/// slice (empty when there are none).
+#[derive(Debug, Clone, Default)]
+// A `Vec` behind a box on purpose: a thin pointer, where a boxed slice would be two words.
+#[allow(clippy::box_collection)]
+struct Versions(Option<Box<Vec<u64>>>);
+
+impl Versions {
+    /// `n` versions, all 0 (none stored).
+    fn zeros(n: usize) -> Self {
+        Versions(Some(Box::new(vec![0; n])))
+    }
+
+    /// Inserts `v` at `i`, when there are versions at all.
+    fn insert(&mut self, i: usize, v: u64) {
+        if let Some(list) = &mut self.0 {
+            list.insert(i, v);
+        }
+    }
+}
+
+impl From<Vec<u64>> for Versions {
+    fn from(list: Vec<u64>) -> Self {
+        Versions((!list.is_empty()).then(|| Box::new(list)))
+    }
+}
+
+impl std::ops::Deref for Versions {
+    type Target = [u64];
+
+    fn deref(&self) -> &[u64] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl std::ops::DerefMut for Versions {
+    fn deref_mut(&mut self) -> &mut [u64] {
+        self.0.as_deref_mut().map_or(&mut [], Vec::as_mut_slice)
+    }
 }
 
 /// Equal when they hold the same positions, whichever the representations (a list or a bitmap of
@@ -452,7 +493,7 @@ impl SkuStock {
         );
         let v = stored_version(p.version);
         if self.versions.is_empty() && v != 0 {
-            self.versions = vec![0; self.slots.len()];
+            self.versions = Versions::zeros(self.slots.len());
         }
         if let Some(x) = self.versions.get_mut(i) {
             *x = v;
@@ -466,9 +507,7 @@ impl SkuStock {
             Err(i) => {
                 self.locs.insert(i, loc);
                 self.slots.insert_empty(i);
-                if !self.versions.is_empty() {
-                    self.versions.insert(i, 0);
-                }
+                self.versions.insert(i, 0);
                 i
             }
         }
@@ -546,7 +585,7 @@ mod codec {
             column(&mut out, |x| x.safety.wrapping_add(1));
         }
         if present & VERSIONS != 0 {
-            for &v in &s.versions {
+            for &v in s.versions.iter() {
                 put(&mut out, v);
             }
         }
@@ -670,7 +709,7 @@ mod codec {
         (r.at == bytes.len()).then(|| SkuStock {
             locs: Locs::from_sorted(locs),
             slots,
-            versions,
+            versions: versions.into(),
         })
     }
 }

@@ -1,0 +1,267 @@
+//! The SKU table: each SKU's record (its name beside its stock, one cache line) in index order,
+//! and an index from name to record that holds record numbers only.
+//!
+//! Memory per SKU in the wasm: a 64-byte record plus 2.5-5 bytes of index (hashbrown keeps at
+//! most 7/8 of its power-of-two buckets full, each a 4-byte record number and a control byte).
+//! A map keyed by the names themselves took 32 bytes a bucket, and a second list of the names 24
+//! bytes a SKU more. A lookup compares the name in the record it finds, which is the record an
+//! answer reads next anyway: one cache miss for the two, as when the name sat in the map.
+//!
+//! Snapshots keep the stored form of earlier builds (every name, then every SKU's stock) and
+//! decode it straight into records of their final size: [`RecordsSeed`] reserves the count the
+//! snapshot announces (bounded by its size in bytes, so that a forged count cannot reserve
+//! more than its bytes justify), then [`StocksSeed`] fills each record's stock in place.
+
+use std::fmt;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
+use serde::de::{DeserializeSeed, Error as _, SeqAccess, Visitor};
+use serde::ser::{Serialize, Serializer};
+use smol_str::SmolStr;
+
+use super::stock::SkuStock;
+
+/// One SKU: its name and its stock, on one 64-byte line in the wasm (60 bytes): an availability
+/// query reads the records of SKUs picked at random, and a record across two lines would be two
+/// misses. Natively (96 bytes) a record takes a 128-byte aligned pair of lines, which the CPU's
+/// adjacent-line prefetch loads together.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(target_pointer_width = "32", repr(align(64)))]
+#[cfg_attr(not(target_pointer_width = "32"), repr(align(128)))]
+pub struct SkuRecord {
+    name: SmolStr,
+    stock: SkuStock,
+}
+
+/// SKU records in index order, and the index from name to record.
+#[derive(Debug, Clone, Default)]
+pub struct SkuTable {
+    index: HashTable<u32>,
+    records: Vec<SkuRecord>,
+}
+
+fn hash(name: &str) -> u64 {
+    FxBuildHasher.hash_one(name)
+}
+
+impl SkuTable {
+    /// Index of `name`, if it was ever seen.
+    #[inline]
+    pub fn find(&self, name: &str) -> Option<u32> {
+        let records = &self.records;
+        self.index
+            .find(hash(name), |&i| {
+                records.get(i as usize).is_some_and(|r| r.name == name)
+            })
+            .copied()
+    }
+
+    /// Index of `name`, registering it (with no stock) if new.
+    pub fn intern(&mut self, name: &str) -> u32 {
+        if let Some(i) = self.find(name) {
+            return i;
+        }
+        let i = self.records.len() as u32;
+        self.records.push(SkuRecord {
+            name: SmolStr::new(name),
+            stock: SkuStock::default(),
+        });
+        let records = &self.records;
+        self.index.insert_unique(hash(name), i, |&k| {
+            records.get(k as usize).map_or(0, |r| hash(&r.name))
+        });
+        i
+    }
+
+    /// Number of SKUs.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// The name of SKU index `i` (empty when there is none).
+    pub fn name(&self, i: u32) -> &str {
+        self.records.get(i as usize).map_or("", |r| r.name.as_str())
+    }
+
+    /// Every SKU's name, in index order.
+    pub fn names(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.records.iter().map(|r| r.name.as_str())
+    }
+
+    /// The stock of SKU index `i`.
+    #[inline]
+    pub fn stock(&self, i: u32) -> Option<&SkuStock> {
+        self.records.get(i as usize).map(|r| &r.stock)
+    }
+
+    /// The stock of SKU index `i`, to change.
+    #[inline]
+    pub fn stock_mut(&mut self, i: u32) -> Option<&mut SkuStock> {
+        self.records.get_mut(i as usize).map(|r| &mut r.stock)
+    }
+
+    /// Every SKU's stock, in index order.
+    pub fn stocks(&self) -> impl ExactSizeIterator<Item = &SkuStock> {
+        self.records.iter().map(|r| &r.stock)
+    }
+
+    /// A table of `records` (decoded from a snapshot), refused when a name appears twice.
+    pub fn from_records(records: Vec<SkuRecord>) -> Result<Self, String> {
+        let mut index = HashTable::with_capacity(records.len());
+        for (i, r) in records.iter().enumerate() {
+            let h = hash(&r.name);
+            if index
+                .find(h, |&k: &u32| records[k as usize].name == r.name)
+                .is_some()
+            {
+                return Err(format!("SKU `{}` appears twice", r.name));
+            }
+            index.insert_unique(h, i as u32, |&k| hash(&records[k as usize].name));
+        }
+        Ok(SkuTable { index, records })
+    }
+
+    /// The names as a snapshot stores them: a sequence of strings.
+    pub fn stored_names(&self) -> impl Serialize + '_ {
+        Stored(self, |r| &r.name)
+    }
+
+    /// The stocks as a snapshot stores them: a sequence, in index order.
+    pub fn stored_stocks(&self) -> impl Serialize + '_ {
+        Stored(self, |r| &r.stock)
+    }
+}
+
+/// One column of the records, serialised as a sequence.
+struct Stored<'a, T>(&'a SkuTable, fn(&SkuRecord) -> &T);
+
+impl<T: Serialize> Serialize for Stored<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.records.iter().map(self.1))
+    }
+}
+
+/// Decodes a snapshot's SKU names into records with no stock yet. `bytes` is the size of the
+/// payload they come from: each name takes at least one byte there, so no more records than
+/// that are reserved up front whatever count the snapshot announces.
+pub struct RecordsSeed {
+    /// Size of the payload in bytes.
+    pub bytes: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for RecordsSeed {
+    type Value = Vec<SkuRecord>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordsSeed {
+    type Value = Vec<SkuRecord>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("SKU names")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.bytes));
+        while let Some(name) = seq.next_element::<SmolStr>()? {
+            records.push(SkuRecord {
+                name,
+                stock: SkuStock::default(),
+            });
+        }
+        Ok(records)
+    }
+}
+
+/// Decodes a snapshot's stocks into the records [`RecordsSeed`] made, one each, in order.
+pub struct StocksSeed<'r>(pub &'r mut [SkuRecord]);
+
+impl<'de> DeserializeSeed<'de> for StocksSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StocksSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("one stock per SKU")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut records = self.0.iter_mut();
+        while let Some(stock) = seq.next_element::<SkuStock>()? {
+            let record = records
+                .next()
+                .ok_or_else(|| A::Error::custom("SKU table and stock table differ in length"))?;
+            record.stock = stock;
+        }
+        if records.next().is_some() {
+            return Err(A::Error::custom(
+                "SKU table and stock table differ in length",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_is_one_line_in_the_wasm() {
+        if cfg!(target_pointer_width = "32") {
+            assert_eq!(std::mem::size_of::<SkuRecord>(), 64);
+            assert_eq!(std::mem::align_of::<SkuRecord>(), 64);
+        } else {
+            assert_eq!(std::mem::size_of::<SkuRecord>(), 128);
+            assert_eq!(std::mem::align_of::<SkuRecord>(), 128);
+        }
+    }
+
+    #[test]
+    fn names_find_their_index_and_come_back_in_order() {
+        let mut t = SkuTable::default();
+        let long = "a SKU name longer than twenty-three bytes";
+        for (k, name) in ["B", "A", long, "C"].iter().enumerate() {
+            assert_eq!(t.intern(name), k as u32);
+        }
+        assert_eq!(t.intern("A"), 1, "an interned name keeps its index");
+        assert_eq!(t.find(long), Some(2));
+        assert_eq!(t.find("D"), None);
+        assert_eq!(t.names().collect::<Vec<_>>(), ["B", "A", long, "C"]);
+        assert_eq!(t.name(3), "C");
+        assert_eq!(t.name(9), "");
+        // Past many growths of the index, every name still finds its own record.
+        for k in 0..5000 {
+            t.intern(&format!("SKU-{k}"));
+        }
+        for k in 0..5000 {
+            assert_eq!(t.find(&format!("SKU-{k}")), Some(4 + k), "SKU-{k}");
+        }
+        let rebuilt = SkuTable::from_records(t.records.clone()).unwrap();
+        assert!((0..t.len() as u32).all(|i| rebuilt.find(t.name(i)) == Some(i)));
+    }
+
+    #[test]
+    fn a_name_twice_is_refused() {
+        let mut t = SkuTable::default();
+        t.intern("A");
+        t.intern("B");
+        let mut records = t.records.clone();
+        records.push(records[0].clone());
+        assert_eq!(
+            SkuTable::from_records(records).unwrap_err(),
+            "SKU `A` appears twice"
+        );
+    }
+}
