@@ -326,3 +326,44 @@ fn stored_costs_above_the_ceiling_are_read_at_it() {
     );
     assert!(plan.total_cost >= 3e9, "{}", plan.total_cost);
 }
+
+/// A snapshot's SKU count sizes the SKU table before a name is read: a resealed payload that
+/// announces four billion SKUs, or more names than stocks, is `snapshot_corrupt`, and nothing
+/// near what the count asks for is reserved (the reservation is bounded by the payload's bytes).
+#[test]
+fn resealed_snapshots_announcing_more_skus_than_they_hold_are_corrupt() {
+    use atsource::snapshot;
+    let empty = Engine::new().snapshot();
+    let payload = snapshot::open(&empty).unwrap().to_vec();
+    // postcard: no locations (0), then the SKU names' count (0), the stocks' count (0), ...
+    assert_eq!(&payload[..3], &[0, 0, 0]);
+    let reseal = |at: usize, count: &[u8]| {
+        let mut p = payload.clone();
+        p.splice(at..at + 1, count.iter().copied());
+        snapshot::seal(&p)
+    };
+    for (at, count) in [
+        (1, &[0xff, 0xff, 0xff, 0xff, 0x0f][..]),
+        (2, &[0xff, 0xff, 0xff, 0xff, 0x0f][..]),
+        (1, &[0x02, 0x01, b'A', 0x01, b'B'][..]),
+    ] {
+        let err = Engine::from_snapshot(&reseal(at, count)).err();
+        assert_eq!(
+            err.map(|e| e.code()),
+            Some("snapshot_corrupt"),
+            "{count:?} at {at}"
+        );
+    }
+    // Two names and two stocks (an empty stock is a byte string of two bytes: no positions, no
+    // optional column) load, so the refusals above are the counts'.
+    let mut p = payload.clone();
+    p.splice(
+        1..3,
+        [
+            0x02, 0x01, b'A', 0x01, b'B', 0x02, 0x02, 0x00, 0x00, 0x02, 0x00, 0x00,
+        ],
+    );
+    let e = Engine::from_snapshot(&snapshot::seal(&p)).expect("two SKUs, no positions");
+    assert_eq!(e.stats().skus, 2);
+    assert_eq!(e.inventory().sku_index("B"), Some(1));
+}
