@@ -356,20 +356,25 @@ impl Engine {
         let mut state = seed
             .deserialize(&mut postcard::Deserializer::from_bytes(payload))
             .map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
-        let mut ids = rustc_hash::FxHashSet::default();
-        for (i, l) in state.locations.iter_mut().enumerate() {
-            // What upsertLocations would refuse, a snapshot cannot bring in either (costs
-            // aside: any finite one an earlier build took, read at today's ceiling so that
-            // plans stay finite).
-            if let Err(e) = l.check(&format!("locations[{i}]"), f64::MAX) {
-                return Err(SnapshotError::Corrupt(e.to_string()).into());
-            }
-            l.cost_per_shipment = l.cost_per_shipment.min(MAX_COST);
-            l.cost_per_unit = l.cost_per_unit.min(MAX_COST);
-            if !ids.insert(l.id.as_str()) {
-                return Err(
-                    SnapshotError::Corrupt(format!("location `{}` appears twice", l.id)).into(),
-                );
+        {
+            // Its own scope: the set borrows the ids until it is dropped.
+            let mut ids = crate::FxHashSet::default();
+            for (i, l) in state.locations.iter_mut().enumerate() {
+                // What upsertLocations would refuse, a snapshot cannot bring in either (costs
+                // aside: any finite one an earlier build took, read at today's ceiling so that
+                // plans stay finite).
+                if let Err(e) = l.check(&format!("locations[{i}]"), f64::MAX) {
+                    return Err(SnapshotError::Corrupt(e.to_string()).into());
+                }
+                l.cost_per_shipment = l.cost_per_shipment.min(MAX_COST);
+                l.cost_per_unit = l.cost_per_unit.min(MAX_COST);
+                if !ids.insert(l.id.as_str()) {
+                    return Err(SnapshotError::Corrupt(format!(
+                        "location `{}` appears twice",
+                        l.id
+                    ))
+                    .into());
+                }
             }
         }
         let n = state.locations.len();

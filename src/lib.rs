@@ -32,6 +32,14 @@ pub mod sourcing;
 pub mod wasm;
 
 pub use engine::{BuildInfo, Engine};
+
+/// The crate's hash maps and sets: hashbrown's, with rustc's Fx hash (ids and names are not
+/// attacker-chosen keys of a shared server: each engine holds one retailer's own data). One
+/// hash table implementation for the whole crate, where std's and hashbrown's (the SKU index's
+/// [`hashbrown::HashTable`]) would both be in the wasm.
+pub(crate) type FxHashMap<K, V> = hashbrown::HashMap<K, V, rustc_hash::FxBuildHasher>;
+/// See [`FxHashMap`].
+pub(crate) type FxHashSet<K> = hashbrown::HashSet<K, rustc_hash::FxBuildHasher>;
 pub use error::{Error, InputError};
 
 /// Decodes a JSON document into `T`, reporting the path of the offending field on failure.

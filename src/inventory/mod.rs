@@ -19,7 +19,7 @@ mod slots;
 mod stock;
 pub mod supply;
 
-use rustc_hash::FxHashMap;
+use crate::FxHashMap;
 use serde::de::{DeserializeSeed, Error as _, SeqAccess, Visitor};
 use serde::ser::{SerializeStruct, Serializer};
 use thiserror::Error;

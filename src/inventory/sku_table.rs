@@ -2,10 +2,12 @@
 //! and an index from name to record that holds record numbers only.
 //!
 //! Memory per SKU in the wasm: a 64-byte record plus 2.5-5 bytes of index (hashbrown keeps at
-//! most 7/8 of its power-of-two buckets full, each a 4-byte record number and a control byte).
-//! A map keyed by the names themselves took 32 bytes a bucket, and a second list of the names 24
-//! bytes a SKU more. A lookup compares the name in the record it finds, which is the record an
-//! answer reads next anyway: one cache miss for the two, as when the name sat in the map.
+//! most 7/8 of its power-of-two buckets full, each a 4-byte record number and a control byte),
+//! and nothing else for a SKU held in at most two places with plain counts (its columns are
+//! inline, see `stock.rs`). A map keyed by the names themselves took 32 bytes a bucket, and a
+//! second list of the names 24 bytes a SKU more. A lookup compares the name in the record it
+//! finds, which is the record an answer reads next anyway: one cache miss for the two, as when
+//! the name sat in the map.
 //!
 //! Snapshots keep the stored form of earlier builds (every name, then every SKU's stock) and
 //! decode it straight into records of their final size: [`RecordsSeed`] reserves the count the

@@ -9,6 +9,8 @@
 //! of the memory a restored snapshot touches, and as many page faults fewer on a fresh
 //! instance; an availability query over random SKUs reads half as many cache lines of counts.
 
+use smallvec::SmallVec;
+
 /// The quantities of a position as stored: 16 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Slot {
@@ -56,8 +58,9 @@ impl Slot {
 /// The slots of one SKU, in slot order.
 #[derive(Debug, Clone)]
 pub(super) enum Slots {
-    /// Plain positions whose counts are all in 0..=65535.
-    Small(Vec<u16>),
+    /// Plain positions whose counts are all in 0..=65535; up to four of them inline, in the
+    /// SKU's record (a long catalogue's SKUs are mostly held in a place or two).
+    Small(SmallVec<[u16; 4]>),
     /// Plain positions: on-hand counts only.
     OnHand(Vec<i32>),
     /// Any positions.
@@ -88,7 +91,7 @@ fn each_line<'a, T>(v: &'a [T], from: usize, to: usize, step: usize, out: &mut V
 
 impl Default for Slots {
     fn default() -> Self {
-        Slots::Small(Vec::new())
+        Slots::Small(SmallVec::new())
     }
 }
 

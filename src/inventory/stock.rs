@@ -10,6 +10,7 @@
 //! reservation, no pick, no own safety stock, no version: the common case) not at all.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use smallvec::SmallVec;
 
 use super::slots::{Slot, Slots};
 
@@ -69,8 +70,9 @@ struct Word {
 /// The locations of a SKU's positions, ascending; slot `i` is the `i`-th of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Locs {
-    /// Sorted location indexes.
-    List(Vec<u32>),
+    /// Sorted location indexes; up to two of them inline (no allocation: most SKUs of a long
+    /// catalogue are held in one or two places).
+    List(SmallVec<[u32; 2]>),
     /// Bit `l % 64` of word `l / 64` set when location `l` holds a position; each word counts
     /// the bits set in the words before it.
     Bits(Vec<Word>),
@@ -78,7 +80,7 @@ enum Locs {
 
 impl Default for Locs {
     fn default() -> Self {
-        Locs::List(Vec::new())
+        Locs::List(SmallVec::new())
     }
 }
 
@@ -93,7 +95,7 @@ impl Locs {
     fn from_sorted(list: Vec<u32>) -> Self {
         let span = list.last().map_or(0, |&l| l as usize + 1);
         if !bitmap_pays(list.len(), span, 1) {
-            return Locs::List(list);
+            return Locs::List(SmallVec::from_vec(list));
         }
         let mut words = vec![0u64; span.div_ceil(64)];
         for &l in &list {
@@ -158,7 +160,7 @@ impl Locs {
                 v.insert(at, loc);
                 let span = v.last().map_or(0, |&l| l as usize + 1);
                 if bitmap_pays(v.len(), span, 1) {
-                    *self = Locs::from_sorted(std::mem::take(v));
+                    *self = Locs::from_sorted(std::mem::take(v).into_vec());
                 }
             }
             Locs::Bits(words) => {
@@ -749,6 +751,37 @@ mod tests {
             s.put(i, p);
         }
         s
+    }
+
+    #[test]
+    fn a_sparse_sku_keeps_its_columns_inline() {
+        let spilled = |s: &SkuStock| {
+            let locs = match &s.locs {
+                Locs::List(v) => v.spilled(),
+                Locs::Bits(_) => true,
+            };
+            let slots = match &s.slots {
+                Slots::Small(v) => v.spilled(),
+                _ => true,
+            };
+            (locs, slots)
+        };
+        let plain = |n| Position {
+            on_hand: n,
+            ..Default::default()
+        };
+        // Built by events: two positions inline, a third location moves the list out.
+        let mut s = stock(&[(40, plain(3)), (7, plain(65_535))]);
+        assert_eq!(spilled(&s), (false, false));
+        let i = s.slot(90);
+        s.put(i, plain(1));
+        assert_eq!(spilled(&s), (true, false));
+        // Read back from its stored form, a one-position SKU allocates nothing either.
+        let one = stock(&[(5, plain(2))]);
+        let read: SkuStock = postcard::from_bytes(&postcard::to_allocvec(&one).unwrap()).unwrap();
+        assert_eq!(spilled(&read), (false, false));
+        assert_eq!(read, one);
+        assert_eq!(read.get(0).on_hand, 2);
     }
 
     #[test]

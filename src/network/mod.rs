@@ -4,7 +4,7 @@ pub mod geo;
 mod index;
 mod location;
 
-use rustc_hash::FxHashMap;
+use crate::FxHashMap;
 use thiserror::Error;
 
 pub use geo::{haversine_km, GeoPoint};

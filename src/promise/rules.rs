@@ -1,7 +1,7 @@
 //! A [`DeliveryConfig`] checked field by field and compiled into plain numbers: minutes, day
 //! counts and weekday sets.
 
-use rustc_hash::FxHashMap;
+use crate::FxHashMap;
 
 use super::calendar::{Calendar, Holidays, Weekdays};
 use super::config::{Country, DeliveryConfig, SiteHours};
