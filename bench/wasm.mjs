@@ -313,6 +313,32 @@ function benchSnapshot(atsource, random) {
   }
 }
 
+/** A long catalogue: 1,000,000 SKUs held in one place each, where per-SKU memory dominates. */
+function benchCatalogue(atsource) {
+  const SKUS = 1_000_000;
+  const engine = new atsource.Engine();
+  engine.upsertLocations(Array.from({ length: 10 }, (_, i) => ({ id: `L${i}`, kind: "store", lat: 45 + i / 10, lon: 2 })));
+  for (let s = 0; s < SKUS; s += 100_000) {
+    const events = [];
+    for (let k = s; k < s + 100_000; k++) {
+      events.push({ id: `cat-${k}`, type: "set", sku: `SKU-${String(k).padStart(7, "0")}`, location: `L${k % 10}`, onHand: 1 + (k % 7) });
+    }
+    engine.applyEvents(JSON.stringify(events), { changes: false });
+  }
+  const bytes = engine.snapshot();
+  engine.free();
+  const dir = mkdtempSync(join(tmpdir(), "atsource-bench-"));
+  try {
+    const file = join(dir, "catalogue.bin");
+    writeFileSync(file, bytes);
+    const r = runChild(["from-snapshot", file]);
+    if (r.positions !== SKUS) throw new Error(`fromSnapshot lost positions: ${r.positions}`);
+    return { skus: SKUS, snapshotBytes: bytes.length, fromSnapshotMs: round(r.ms, 1), memoryAfterLoadBytes: r.memoryAfterLoad };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function benchColdStart() {
   // 15 fresh processes: on a shared 2-core machine a median of 7 moved by a millisecond.
   const runs = Array.from({ length: 15 }, () => runChild(["cold"]));
@@ -344,6 +370,8 @@ async function main() {
   network.engine.free();
   step("fromSnapshot (1M positions)");
   const fromSnapshot = benchSnapshot(atsource, random);
+  step("catalogue (1M one-position SKUs)");
+  const catalogue = benchCatalogue(atsource);
   step("cold start");
   const coldStart = benchColdStart();
   step("done");
@@ -357,6 +385,7 @@ async function main() {
     ats,
     availability,
     fromSnapshot,
+    catalogue,
     coldStart,
   };
   writeFileSync(join(root, "bench", "wasm-results.json"), JSON.stringify(results, null, 2) + "\n");

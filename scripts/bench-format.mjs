@@ -20,6 +20,9 @@ export function wasmRows(r) {
     [`fromSnapshot, ${fmt(s.positions)} positions`, `${s.fromSnapshotMs} ms in a fresh process, ${s.fromSnapshotWarmMs} ms warm`],
     ["snapshot size", `${fmt(s.snapshotBytes)} B (${s.bytesPerPosition} B/position)`],
     ["wasm memory after init / after fromSnapshot", `${mib(s.memoryAfterInitBytes)} / ${mib(s.memoryAfterLoadBytes)}`],
+    ...(r.catalogue
+      ? [[`${fmt(r.catalogue.skus)} SKUs of one position each: wasm memory after fromSnapshot`, `${mib(r.catalogue.memoryAfterLoadBytes)} (snapshot ${fmt(r.catalogue.snapshotBytes)} B, loaded in ${r.catalogue.fromSnapshotMs} ms)`]]
+      : []),
     ["cold start (compile + instantiate)", `${r.coldStart.p50Ms} ms (compile ${r.coldStart.compileP50Ms}, instantiate ${r.coldStart.instantiateP50Ms})`],
   ];
 }

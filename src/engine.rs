@@ -126,7 +126,8 @@ impl<'de> Visitor<'de> for StateSeed {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<State, A::Error> {
-        let short = || A::Error::custom("the engine state is cut short");
+        // A tuple's elements are all there or the read fails (postcard): never short.
+        let short = || A::Error::invalid_length(3, &self);
         Ok(State {
             locations: seq.next_element()?.ok_or_else(short)?,
             inventory: seq

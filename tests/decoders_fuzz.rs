@@ -328,8 +328,9 @@ fn stored_costs_above_the_ceiling_are_read_at_it() {
 }
 
 /// A snapshot's SKU count sizes the SKU table before a name is read: a resealed payload that
-/// announces four billion SKUs, or more names than stocks, is `snapshot_corrupt`, and nothing
-/// near what the count asks for is reserved (the reservation is bounded by the payload's bytes).
+/// announces four billion SKUs is `snapshot_corrupt` (postcard sees the count is beyond its
+/// bytes, and the reservation is bounded by them anyway), and so are more names than stocks,
+/// more stocks than names and a name twice, each saying which.
 #[test]
 fn resealed_snapshots_announcing_more_skus_than_they_hold_are_corrupt() {
     use atsource::snapshot;
@@ -337,33 +338,31 @@ fn resealed_snapshots_announcing_more_skus_than_they_hold_are_corrupt() {
     let payload = snapshot::open(&empty).unwrap().to_vec();
     // postcard: no locations (0), then the SKU names' count (0), the stocks' count (0), ...
     assert_eq!(&payload[..3], &[0, 0, 0]);
-    let reseal = |at: usize, count: &[u8]| {
+    // Two names, A and B; an empty stock is a byte string of two bytes (no positions, no
+    // optional column).
+    let (a, b, stock) = ([0x01, b'A'], [0x01, b'B'], [0x02, 0x00, 0x00]);
+    let with = |names: &[&[u8]], stocks: usize| {
+        let mut skus = vec![names.len() as u8];
+        names.iter().for_each(|n| skus.extend_from_slice(n));
+        skus.push(stocks as u8);
+        (0..stocks).for_each(|_| skus.extend_from_slice(&stock));
         let mut p = payload.clone();
-        p.splice(at..at + 1, count.iter().copied());
-        snapshot::seal(&p)
+        p.splice(1..3, skus);
+        Engine::from_snapshot(&snapshot::seal(&p))
     };
-    for (at, count) in [
-        (1, &[0xff, 0xff, 0xff, 0xff, 0x0f][..]),
-        (2, &[0xff, 0xff, 0xff, 0xff, 0x0f][..]),
-        (1, &[0x02, 0x01, b'A', 0x01, b'B'][..]),
-    ] {
-        let err = Engine::from_snapshot(&reseal(at, count)).err();
-        assert_eq!(
-            err.map(|e| e.code()),
-            Some("snapshot_corrupt"),
-            "{count:?} at {at}"
-        );
-    }
-    // Two names and two stocks (an empty stock is a byte string of two bytes: no positions, no
-    // optional column) load, so the refusals above are the counts'.
-    let mut p = payload.clone();
-    p.splice(
-        1..3,
-        [
-            0x02, 0x01, b'A', 0x01, b'B', 0x02, 0x02, 0x00, 0x00, 0x02, 0x00, 0x00,
-        ],
-    );
-    let e = Engine::from_snapshot(&snapshot::seal(&p)).expect("two SKUs, no positions");
+    let refused = |r: Result<Engine, atsource::Error>| {
+        let e = r.expect_err("refused");
+        assert_eq!(e.code(), "snapshot_corrupt");
+        e.to_string()
+    };
+    let mut huge = payload.clone();
+    huge.splice(1..2, [0xff, 0xff, 0xff, 0xff, 0x0f]);
+    refused(Engine::from_snapshot(&snapshot::seal(&huge)));
+    let differ = "SKU table and stock table differ in length";
+    assert!(refused(with(&[&a, &b], 1)).contains(differ));
+    assert!(refused(with(&[&a], 2)).contains(differ));
+    assert!(refused(with(&[&a, &a], 2)).contains("SKU `A` appears twice"));
+    let e = with(&[&a, &b], 2).expect("two SKUs, no positions");
     assert_eq!(e.stats().skus, 2);
     assert_eq!(e.inventory().sku_index("B"), Some(1));
 }

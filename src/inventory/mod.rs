@@ -201,12 +201,16 @@ impl Inventory {
 
     /// Assembles an inventory from stored parts (snapshot loading). Checks internal consistency.
     pub fn from_parts(parts: InventoryParts, locations: usize) -> Result<Self, String> {
-        for s in parts.skus.stocks() {
+        if parts.stocks != parts.records.len() {
+            return Err("SKU table and stock table differ in length".into());
+        }
+        let skus = SkuTable::from_records(parts.records)?;
+        for s in skus.stocks() {
             if !s.is_consistent() || s.last_loc().is_some_and(|l| l as usize >= locations) {
                 return Err("a stock table is inconsistent".into());
             }
         }
-        let n = parts.skus.len() as u32;
+        let n = skus.len() as u32;
         let mut supply: FxHashMap<u32, Vec<(u32, Inbound)>> = FxHashMap::default();
         for ((s, l), inbound) in parts.supply {
             if s >= n || l as usize >= locations {
@@ -222,7 +226,7 @@ impl Inventory {
             list.push((l, inbound));
         }
         Ok(Self {
-            skus: parts.skus,
+            skus,
             supply,
             thresholds: parts.thresholds,
             log: EventLog::from_parts(parts.log),
@@ -249,8 +253,11 @@ impl Inventory {
 /// Owned stored form of an [`Inventory`], as decoded from a snapshot (by [`InventoryParts::seed`]).
 #[derive(Debug)]
 pub struct InventoryParts {
-    /// SKU names and stocks, by index (duplicate names refused).
-    skus: SkuTable,
+    /// SKU records in index order, each with its stock (unchecked: see
+    /// [`Inventory::from_parts`]).
+    records: Vec<sku_table::SkuRecord>,
+    /// How many stocks the snapshot held (one per record when it is sound).
+    stocks: usize,
     /// Expected supply per (sku, location) index.
     pub supply: Vec<((u32, u32), Inbound)>,
     /// Alert thresholds.
@@ -261,7 +268,7 @@ pub struct InventoryParts {
 
 impl InventoryParts {
     /// Decodes the stored form from a snapshot payload of `bytes` bytes: the SKU records are
-    /// reserved at the count the snapshot announces (no more than `bytes`), and each SKU's stock
+    /// reserved at the count the snapshot announces (bounded by `bytes`), and each SKU's stock
     /// decoded into its record, so that loading never holds two copies of the SKU table.
     pub fn seed(bytes: usize) -> impl for<'de> DeserializeSeed<'de, Value = InventoryParts> {
         PartsSeed { bytes }
@@ -288,15 +295,17 @@ impl<'de> Visitor<'de> for PartsSeed {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<InventoryParts, A::Error> {
-        let short = || A::Error::custom("the inventory is cut short");
+        // A tuple's elements are all there or the read fails (postcard): never short.
+        let short = || A::Error::invalid_length(5, &self);
         let mut records = seq
             .next_element_seed(RecordsSeed { bytes: self.bytes })?
             .ok_or_else(short)?;
-        seq.next_element_seed(StocksSeed(&mut records))?
+        let stocks = seq
+            .next_element_seed(StocksSeed(&mut records))?
             .ok_or_else(short)?;
-        let skus = SkuTable::from_records(records).map_err(A::Error::custom)?;
         Ok(InventoryParts {
-            skus,
+            records,
+            stocks,
             supply: seq.next_element()?.ok_or_else(short)?,
             thresholds: seq.next_element()?.ok_or_else(short)?,
             log: seq.next_element()?.ok_or_else(short)?,

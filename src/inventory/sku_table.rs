@@ -1,25 +1,28 @@
 //! The SKU table: each SKU's record (its name beside its stock, one cache line) in index order,
 //! and an index from name to record that holds record numbers only.
 //!
-//! Memory per SKU in the wasm: a 64-byte record plus 2.5-5 bytes of index (hashbrown keeps at
-//! most 7/8 of its power-of-two buckets full, each a 4-byte record number and a control byte),
-//! and nothing else for a SKU held in at most two places with plain counts (its columns are
-//! inline, see `stock.rs`). A map keyed by the names themselves took 32 bytes a bucket, and a
-//! second list of the names 24 bytes a SKU more. A lookup compares the name in the record it
-//! finds, which is the record an answer reads next anyway: one cache miss for the two, as when
-//! the name sat in the map.
+//! Memory per SKU in the wasm: a 64-byte record plus 5.7 to 11.4 bytes of index (hashbrown
+//! keeps its power-of-two table at most 7/8 full, each bucket a 4-byte record number and a
+//! control byte: 10.5 bytes a SKU at a million), and nothing else for a SKU held in at most two
+//! places with plain counts (its columns are inline, see `stock.rs`). A map keyed by the names
+//! themselves took 32 bytes a bucket, and a second list of the names 24 bytes a SKU more. A
+//! lookup compares the name in the record it finds, which is the record an answer reads next
+//! anyway: one cache miss for the two, as when the name sat in the map.
 //!
 //! Snapshots keep the stored form of earlier builds (every name, then every SKU's stock) and
 //! decode it straight into records of their final size: [`RecordsSeed`] reserves the count the
-//! snapshot announces (bounded by its size in bytes, so that a forged count cannot reserve
-//! more than its bytes justify), then [`StocksSeed`] fills each record's stock in place.
+//! snapshot announces, no more than its payload could hold (each SKU takes at least
+//! [`MIN_STORED_BYTES`] bytes there, so a forged count reserves at most 16 times the payload's
+//! size in the wasm), then [`StocksSeed`] fills each record's stock in place. Neither refuses
+//! anything: the counts and names are checked by the inventory, whose errors keep their
+//! messages (postcard's own errors do not).
 
 use std::fmt;
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
-use serde::de::{DeserializeSeed, Error as _, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde::ser::{Serialize, Serializer};
 use smol_str::SmolStr;
 
@@ -145,9 +148,14 @@ impl<T: Serialize> Serialize for Stored<'_, T> {
     }
 }
 
+/// The fewest payload bytes a SKU takes in a snapshot: its name's length (a byte at least) and
+/// its stock's byte string (a length, a position count and a flags byte).
+pub const MIN_STORED_BYTES: usize = 4;
+
 /// Decodes a snapshot's SKU names into records with no stock yet. `bytes` is the size of the
-/// payload they come from: each name takes at least one byte there, so no more records than
-/// that are reserved up front whatever count the snapshot announces.
+/// payload they come from: no more records than [`MIN_STORED_BYTES`] each of it could hold are
+/// reserved up front, whatever count the snapshot announces (postcard announces none when the
+/// count is beyond the bytes left, and the list then grows as names are read).
 pub struct RecordsSeed {
     /// Size of the payload in bytes.
     pub bytes: usize,
@@ -169,7 +177,8 @@ impl<'de> Visitor<'de> for RecordsSeed {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.bytes));
+        let most = self.bytes / MIN_STORED_BYTES;
+        let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(most));
         while let Some(name) = seq.next_element::<SmolStr>()? {
             records.push(SkuRecord {
                 name,
@@ -180,40 +189,41 @@ impl<'de> Visitor<'de> for RecordsSeed {
     }
 }
 
-/// Decodes a snapshot's stocks into the records [`RecordsSeed`] made, one each, in order.
+/// Decodes a snapshot's stocks into the records [`RecordsSeed`] made, one each, in order, and
+/// counts them: stocks beyond the records are read and dropped, so that the caller can refuse a
+/// count that differs either way with its own message.
 pub struct StocksSeed<'r>(pub &'r mut [SkuRecord]);
 
 impl<'de> DeserializeSeed<'de> for StocksSeed<'_> {
-    type Value = ();
+    type Value = usize;
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
         d.deserialize_seq(self)
     }
 }
 
 impl<'de> Visitor<'de> for StocksSeed<'_> {
-    type Value = ();
+    type Value = usize;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("one stock per SKU")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut records = self.0.iter_mut();
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut read = 0;
         while let Some(stock) = seq.next_element::<SkuStock>()? {
-            let record = records
-                .next()
-                .ok_or_else(|| A::Error::custom("SKU table and stock table differ in length"))?;
-            record.stock = stock;
+            if let Some(record) = self.0.get_mut(read) {
+                record.stock = stock;
+            }
+            read += 1;
         }
-        if records.next().is_some() {
-            return Err(A::Error::custom(
-                "SKU table and stock table differ in length",
-            ));
-        }
-        Ok(())
+        Ok(read)
     }
 }
+
+// The size the module's memory figures rest on, checked where it matters: the wasm build.
+#[cfg(target_pointer_width = "32")]
+const _: () = assert!(std::mem::size_of::<SkuRecord>() == 64);
 
 #[cfg(test)]
 mod tests {

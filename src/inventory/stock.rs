@@ -259,8 +259,9 @@ pub struct SkuStock {
 
 /// A SKU's stored versions: none until a versioned `set` reaches one of its positions (most
 /// SKUs never get one), then one per slot. Held behind one thin pointer, 4 bytes in the wasm
-/// where a `Vec` takes 12: what lets a SKU's stock and name share one cache line. Reads see a
-/// slice (empty when there are none).
+/// where a `Vec` takes 12: what lets a SKU's stock and name share one cache line. The price is
+/// one more pointer to follow for a versioned SKU's versions (an `applyEvents` lookahead reads
+/// the box to prefetch the version). Reads see a slice (empty when there are none).
 #[derive(Debug, Clone, Default)]
 // A `Vec` behind a box on purpose: a thin pointer, where a boxed slice would be two words.
 #[allow(clippy::box_collection)]
