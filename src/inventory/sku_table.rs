@@ -20,6 +20,7 @@
 use std::fmt;
 use std::hash::BuildHasher;
 
+use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
@@ -51,33 +52,42 @@ fn hash(name: &str) -> u64 {
     FxBuildHasher.hash_one(name)
 }
 
+/// True for the record number of `name` in `records`.
+fn named<'a>(records: &'a [SkuRecord], name: &'a str) -> impl Fn(&u32) -> bool + 'a {
+    move |&i| records.get(i as usize).is_some_and(|r| r.name == name)
+}
+
+/// `index`'s entry for `name`: occupied by its record number if `records` holds it, vacant
+/// otherwise (one probe, whichever it is). The index rehashes from the records' names.
+fn entry<'i>(index: &'i mut HashTable<u32>, records: &[SkuRecord], name: &str) -> Entry<'i, u32> {
+    index.entry(hash(name), named(records, name), |&i| {
+        records.get(i as usize).map_or(0, |r| hash(&r.name))
+    })
+}
+
 impl SkuTable {
     /// Index of `name`, if it was ever seen.
     #[inline]
     pub fn find(&self, name: &str) -> Option<u32> {
-        let records = &self.records;
         self.index
-            .find(hash(name), |&i| {
-                records.get(i as usize).is_some_and(|r| r.name == name)
-            })
+            .find(hash(name), named(&self.records, name))
             .copied()
     }
 
     /// Index of `name`, registering it (with no stock) if new.
     pub fn intern(&mut self, name: &str) -> u32 {
-        if let Some(i) = self.find(name) {
-            return i;
+        match entry(&mut self.index, &self.records, name) {
+            Entry::Occupied(e) => *e.get(),
+            Entry::Vacant(e) => {
+                let i = self.records.len() as u32;
+                self.records.push(SkuRecord {
+                    name: SmolStr::new(name),
+                    stock: SkuStock::default(),
+                });
+                e.insert(i);
+                i
+            }
         }
-        let i = self.records.len() as u32;
-        self.records.push(SkuRecord {
-            name: SmolStr::new(name),
-            stock: SkuStock::default(),
-        });
-        let records = &self.records;
-        self.index.insert_unique(hash(name), i, |&k| {
-            records.get(k as usize).map_or(0, |r| hash(&r.name))
-        });
-        i
     }
 
     /// Number of SKUs.
@@ -116,14 +126,12 @@ impl SkuTable {
     pub fn from_records(records: Vec<SkuRecord>) -> Result<Self, String> {
         let mut index = HashTable::with_capacity(records.len());
         for (i, r) in records.iter().enumerate() {
-            let h = hash(&r.name);
-            if index
-                .find(h, |&k: &u32| records[k as usize].name == r.name)
-                .is_some()
-            {
-                return Err(format!("SKU `{}` appears twice", r.name));
+            match entry(&mut index, &records, &r.name) {
+                Entry::Occupied(_) => return Err(format!("SKU `{}` appears twice", r.name)),
+                Entry::Vacant(e) => {
+                    e.insert(i as u32);
+                }
             }
-            index.insert_unique(h, i as u32, |&k| hash(&records[k as usize].name));
         }
         Ok(SkuTable { index, records })
     }
