@@ -289,25 +289,31 @@ function benchSnapshot(atsource, random) {
   const positions = engine.stats().positions;
   engine.free();
 
+  const runs = loadsInFreshProcesses(bytes, positions, 3);
+  return {
+    positions,
+    skus: SKUS,
+    locations: LOCATIONS,
+    setEventsApplyMs: round(buildMs, 0),
+    snapshotMs: round(snapshotMs, 1),
+    snapshotBytes: bytes.length,
+    bytesPerPosition: round(bytes.length / positions, 2),
+    fromSnapshotMs: round(median(runs.map((r) => r.ms)), 1),
+    fromSnapshotWarmMs: round(median(runs.map((r) => r.warmMs)), 1),
+    memoryAfterInitBytes: runs[0].memoryAfterInit,
+    memoryAfterLoadBytes: Math.max(...runs.map((r) => r.memoryAfterLoad)),
+  };
+}
+
+/** `Engine.fromSnapshot(bytes)` in `n` fresh processes (childFromSnapshot), each checked to hold `positions`. */
+function loadsInFreshProcesses(bytes, positions, n) {
   const dir = mkdtempSync(join(tmpdir(), "atsource-bench-"));
   try {
     const file = join(dir, "snapshot.bin");
     writeFileSync(file, bytes);
-    const runs = [0, 1, 2].map(() => runChild(["from-snapshot", file]));
+    const runs = Array.from({ length: n }, () => runChild(["from-snapshot", file]));
     for (const r of runs) if (r.positions !== positions) throw new Error(`fromSnapshot lost positions: ${r.positions}`);
-    return {
-      positions,
-      skus: SKUS,
-      locations: LOCATIONS,
-      setEventsApplyMs: round(buildMs, 0),
-      snapshotMs: round(snapshotMs, 1),
-      snapshotBytes: bytes.length,
-      bytesPerPosition: round(bytes.length / positions, 2),
-      fromSnapshotMs: round(median(runs.map((r) => r.ms)), 1),
-      fromSnapshotWarmMs: round(median(runs.map((r) => r.warmMs)), 1),
-      memoryAfterInitBytes: runs[0].memoryAfterInit,
-      memoryAfterLoadBytes: Math.max(...runs.map((r) => r.memoryAfterLoad)),
-    };
+    return runs;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -327,16 +333,8 @@ function benchCatalogue(atsource) {
   }
   const bytes = engine.snapshot();
   engine.free();
-  const dir = mkdtempSync(join(tmpdir(), "atsource-bench-"));
-  try {
-    const file = join(dir, "catalogue.bin");
-    writeFileSync(file, bytes);
-    const r = runChild(["from-snapshot", file]);
-    if (r.positions !== SKUS) throw new Error(`fromSnapshot lost positions: ${r.positions}`);
-    return { skus: SKUS, snapshotBytes: bytes.length, fromSnapshotMs: round(r.ms, 1), memoryAfterLoadBytes: r.memoryAfterLoad };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const [r] = loadsInFreshProcesses(bytes, SKUS, 1);
+  return { skus: SKUS, snapshotBytes: bytes.length, fromSnapshotMs: round(r.ms, 1), memoryAfterLoadBytes: r.memoryAfterLoad };
 }
 
 function benchColdStart() {
