@@ -256,6 +256,16 @@ test("POST /v1/inventory/counts: a CSV stock count, idempotent per file", async 
   const multi = 'sku,location,onHand\n"multi\r\nline",L0,1\nM2,NOPE,1\r\nM3,L0,x\n';
   const lines = await api.call("POST", "/v1/inventory/counts", { raw: multi, token: TOKEN });
   assert.deepEqual(lines.json.rejected.map((r) => [r.line, r.code]), [[4, "unknown_location"], [5, "invalid_quantity"]]);
+  // A cell beyond the header's columns: a count with an unquoted thousands separator ("1,200")
+  // is refused, not read as 1; a trailing comma (an empty cell) is not.
+  const cut = await api.call("POST", "/v1/inventory/counts", { raw: "sku,location,onHand\nCUT,L0,1,200\nCUT,L1,7,\n", token: TOKEN });
+  assert.equal(cut.status, 200, cut.text);
+  assert.equal(cut.json.applied, 1);
+  assert.deepEqual(cut.json.rejected.map((r) => [r.line, r.code]), [[2, "invalid_row"]]);
+  assert.match(cut.json.rejected[0].message, /cell 4 .*beyond the header's 3 columns/);
+  const counted = await positionMap(api, ["CUT"]);
+  assert.equal(counted["CUT@L0"], undefined, "the cut row set nothing");
+  assert.equal(counted["CUT@L1"].onHand, 7);
   // One file is one ledger transaction: at most 100,000 rows, and at most 4 MiB.
   const many = "sku,location,onHand\n" + "Z,L0,1\n".repeat(100_001);
   assertError(await api.call("POST", "/v1/inventory/counts", { raw: many, token: TOKEN }), 400, "invalid_input");

@@ -97,6 +97,13 @@ export function countEvents(text: string, digest: string): CountRows {
     const line = row.line ?? i + 2;
     if (row.length === 1 && row[0]!.trim() === "") return; // blank line
     const refuse = (code: string, message: string) => out.rejected.push({ index: line, line, code, message });
+    // A cell beyond the header's columns is most likely a value cut at an unquoted comma (the
+    // count "1,200" read as 1): the row is refused rather than read short. Empty ones (a
+    // trailing comma) are not.
+    const beyond = row.findIndex((c, k) => k >= header.length && c.trim() !== "");
+    if (beyond >= 0) {
+      return refuse("invalid_row", `cell ${beyond + 1} lies beyond the header's ${header.length} columns: a value holding a comma (a thousands separator, as in "1,200") must be quoted`);
+    }
     const cell = (c: number) => (row[c] ?? "").trim();
     if (!cell(sku) || !cell(location)) return refuse("missing_field", "sku and location are required");
     if (!/^\d+$/.test(cell(onHand))) return refuse("invalid_quantity", `onHand: ${JSON.stringify(cell(onHand))} is not a whole number >= 0`);
