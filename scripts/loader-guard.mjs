@@ -2,8 +2,9 @@
 // that using the package before `init()` throws the engine's coded error (`not_initialized`)
 // instead of a TypeError about reading a property of `undefined`, a freed engine's method
 // `engine_freed` instead of wasm-bindgen's "null pointer passed to rust", a call into an engine
-// from inside another of its calls (an argument's getter) `engine_busy`, and a method called
-// without its engine (`const { ats } = engine`) `invalid_input` naming `this`. Until the module is
+// from inside another of its calls (an argument's getter) `engine_busy`, a method called
+// without its engine (`const { ats } = engine`) `invalid_input` naming `this`, and disposing of
+// an engine already freed a no-op. Until the module is
 // instantiated, `wasm` holds a proxy that throws on any access; the two "already initialised"
 // checks compare against it. Each pattern must match exactly as often as expected (the
 // wasm-bindgen version is pinned): anything else fails the build rather than ship a loader half
@@ -40,6 +41,16 @@ const patches = [
       "}\n\nlet WASM_VECTOR_LEN = 0;",
   ],
 ];
+// Disposing of an engine already freed does nothing (`using engine = new Engine()` around a
+// block that calls `engine.free()` itself): disposal is idempotent, as the explicit resource
+// management proposal asks. `free()` itself still says `engine_freed` the second time.
+patches.push([
+  "if (Symbol.dispose) Engine.prototype[Symbol.dispose] = Engine.prototype.free;",
+  1,
+  "if (Symbol.dispose) Engine.prototype[Symbol.dispose] = function () {\n" +
+    "    if (!(this instanceof Engine) || this.__wbg_ptr !== 0) Engine.prototype.free.call(this);\n" +
+    "};",
+]);
 // A method called on something other than an engine (taken off it, `const { ats } = engine`, or
 // called with another `this`) is `invalid_input` naming `this`, not a TypeError about reading
 // `__wbg_ptr` of `undefined` (nor, for an object without it, `engine_freed`).

@@ -93,14 +93,23 @@ test("using the package before init(), or an engine after free(), throws a coded
       "const engine = new Engine();",
       "engine.free();",
       "const freed = codeOf(() => engine.stats());",
+      "const freedTwice = codeOf(() => engine.free());",
+      // `using engine = ...` around a block that frees the engine itself disposes of it again.
+      "const disposedAfterFree = codeOf(() => engine[Symbol.dispose]());",
+      "const disposed = new Engine();",
+      "disposed[Symbol.dispose]();",
+      "const disposedTwice = [codeOf(() => disposed[Symbol.dispose]()), codeOf(() => disposed.stats())];",
       "const fresh = new Engine().stats().positions;",
-      "console.log(JSON.stringify({ before, freed, fresh }));",
+      "console.log(JSON.stringify({ before, freed, freedTwice, disposedAfterFree, disposedTwice, fresh }));",
     ].join("\n"),
   );
   const out = JSON.parse(execFileSync(process.execPath, [script], { cwd: project, encoding: "utf8" }));
   const coded = (code) => [true, "AtsourceError", code];
   assert.deepEqual(out.before, [coded("not_initialized"), coded("not_initialized"), coded("not_initialized")]);
   assert.deepEqual(out.freed, coded("engine_freed"));
+  assert.deepEqual(out.freedTwice, coded("engine_freed"), "free() twice says so");
+  assert.equal(out.disposedAfterFree, null, "disposing of a freed engine does nothing");
+  assert.deepEqual(out.disposedTwice, [null, coded("engine_freed")], "dispose frees once, then does nothing");
   assert.equal(out.fresh, 0, "the package works once initialised");
 });
 
