@@ -24,6 +24,19 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# 1b. The toolchain of the shipped wasm (Cargo.toml, release-toolchain), with the standard
+#     library's sources, which scripts/build.sh compiles with the crate.
+release_toolchain=$(sed -n 's/^release-toolchain *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n1)
+if [ -z "$release_toolchain" ]; then
+  echo 'bootstrap: cannot read release-toolchain = "..." from Cargo.toml' >&2
+  exit 1
+fi
+sysroot=$(rustup run "$release_toolchain" rustc --print sysroot 2>/dev/null || true)
+if [ -z "$sysroot" ] || [ ! -d "$sysroot/lib/rustlib/src/rust/library" ]; then
+  say "installing rust $release_toolchain with rust-src (the shipped wasm's compiler)"
+  rustup toolchain install "$release_toolchain" --profile minimal --component rust-src
+fi
+
 # 2. The wasm-bindgen CLI, exactly the version the crate pins: the CLI refuses any other
 #    schema version. Cargo.toml is the one place to bump it.
 want=$(sed -n 's/^wasm-bindgen *= *"=\([0-9.]*\)".*/\1/p' Cargo.toml | head -n1)

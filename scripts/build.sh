@@ -10,7 +10,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 say() { printf 'build: %s\n' "$*"; }
 
 out=pkg/wasm
-raw=target/wasm32-unknown-unknown/release/atsource.wasm
+# The shipped wasm has its own target directory: its compiler and flags (below) are not the
+# stable toolchain's that the tests build with.
+raw=target/shipped/wasm32-unknown-unknown/release/atsource.wasm
+toolchain=$(sed -n 's/^release-toolchain *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n1)
 # Debian's /usr/bin/wasm-opt (binaryen 108) emits modules that fail to load with this
 # wasm-bindgen; only the npm binaryen pinned in package-lock.json is used.
 wasm_opt=node_modules/.bin/wasm-opt
@@ -33,13 +36,22 @@ wasm_opt_keep_calls=(--no-inline='*stock::codec::decode*' --no-inline='*snapshot
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # A build of uncommitted changes says so: its commit alone would name code it does not hold.
 if [ "$commit" != unknown ] && ! git diff --quiet HEAD -- 2>/dev/null; then commit="$commit-dirty"; fi
-say "cargo build --target wasm32-unknown-unknown --release (commit $commit)"
+say "cargo +$toolchain build --target wasm32-unknown-unknown --release -Z build-std (commit $commit)"
 # src/engine.rs reads ATSOURCE_GIT_COMMIT with option_env!, which cargo tracks: a new commit
-# recompiles the crate.
-ATSOURCE_GIT_COMMIT=$commit cargo build --target wasm32-unknown-unknown --release
+# recompiles the crate. The standard library is compiled with the crate (Cargo.toml,
+# release-toolchain, says why) at opt-level 3, as rustup ships it: at the crate's "s" it made
+# availability through the wasm 5% slower. Cargo warns that these profile entries match no
+# package (it resolves them before it adds the standard library's crates); they apply.
+ATSOURCE_GIT_COMMIT=$commit RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+  cargo "+$toolchain" build --target wasm32-unknown-unknown --release --target-dir target/shipped \
+  -Z build-std=std,panic_abort \
+  --config 'profile.release.package.core.opt-level=3' \
+  --config 'profile.release.package.alloc.opt-level=3' \
+  --config 'profile.release.package.std.opt-level=3' 2>&1 \
+  | { grep -v -e '^warning: profile package spec `\(core\|alloc\|std\)` in profile `release` did not match any packages$' || true; }
 
 stamp="$out/.stamp"
-key="$(sha256sum "$raw" scripts/build.sh scripts/loader-guard.mjs | sha256sum | cut -d' ' -f1) $(wasm-bindgen --version)"
+key="$(sha256sum "$raw" scripts/build.sh scripts/loader-guard.mjs scripts/unused-exports.mjs | sha256sum | cut -d' ' -f1) $(wasm-bindgen --version)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ] && [ -f "$out/atsource_bg.wasm" ] \
   && [ -f "$out/atsource.js" ] && [ -f "$out/atsource.d.ts" ]; then
   say "pkg/wasm is up to date with $raw"
@@ -52,11 +64,19 @@ else
   wasm-bindgen --target web --weak-refs --out-dir "$staging" "$raw"
   say "loader guard: a call before init() throws not_initialized"
   node scripts/loader-guard.mjs "$staging/atsource.js"
+  # Function exports the glue never calls (scripts/unused-exports.mjs) are removed before -Oz:
+  # each distinct signature among the exports costs cold start a compiled wrapper.
+  unused=$(node scripts/unused-exports.mjs "$staging/atsource_bg.wasm" "$staging/atsource.js")
+  remove_unused=()
+  if [ -n "$unused" ]; then
+    say "exports the glue never calls, removed: $unused"
+    remove_unused=(--remove-exports "--pass-arg=remove-exports@$unused")
+  fi
   say "wasm-opt -Oz ($("$wasm_opt" --version))"
   # --low-memory-unused: Rust's wasm32 puts the stack first, growing down from 1 MiB, and its
   # data above it, so nothing lives in the low 1 KiB that the flag lets constant offsets assume
   # unused (about 2 KB gzip); --converge repeats -Oz until the size stops falling (0.6 KB, ~8 s).
-  "$wasm_opt" "${wasm_opt_keep_calls[@]}" -Oz --low-memory-unused --converge --strip-debug --strip-producers "${wasm_opt_features[@]}" \
+  "$wasm_opt" "${wasm_opt_keep_calls[@]}" "${remove_unused[@]}" -Oz --low-memory-unused --converge --strip-debug --strip-producers "${wasm_opt_features[@]}" \
     -o "$staging/atsource_bg.opt.wasm" "$staging/atsource_bg.wasm"
   mv "$staging/atsource_bg.opt.wasm" "$staging/atsource_bg.wasm"
   # Internal declarations of the raw exports: nothing imports them and they are full of `any`.

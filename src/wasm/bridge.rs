@@ -27,6 +27,9 @@ extern "C" {
     #[wasm_bindgen(js_name = eventsText, catch)]
     fn events_text_js(events: &JsValue) -> Result<JsValue, JsValue>;
 
+    #[wasm_bindgen(js_name = wellFormed)]
+    fn well_formed(s: &JsValue) -> bool;
+
     #[wasm_bindgen(js_name = codedError)]
     fn coded_error(message: &str, code: &JsValue, field: &JsValue, name: &str) -> JsValue;
 }
@@ -260,7 +263,7 @@ pub fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
         .ok_or_else(|| invalid(what, "must be a string"))?;
     // The conversion writes a lone surrogate as U+FFFD, which would name another SKU or
     // location: only a string holding U+FFFD is checked (rare), so the common case pays nothing.
-    if s.contains('\u{FFFD}') && !js_sys::JsString::from(value.clone()).is_valid_utf16() {
+    if s.contains('\u{FFFD}') && !well_formed(value) {
         return Err(invalid(
             what,
             "is not well-formed Unicode (a lone surrogate)",

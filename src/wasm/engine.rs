@@ -47,6 +47,10 @@ extern "C" {
     /// anything else; `Err` when reading the value threw (a getter, a Proxy's trap).
     #[wasm_bindgen(js_name = snapshotBytes, catch)]
     fn snapshot_bytes(value: &JsValue) -> Result<Option<Vec<u8>>, JsValue>;
+
+    /// A `Uint8Array` copy of `bytes`.
+    #[wasm_bindgen(js_name = copyBytes)]
+    fn copy_bytes(bytes: &[u8]) -> JsValue;
 }
 
 use super::bridge::{
@@ -133,11 +137,12 @@ impl JsEngine {
     pub fn apply_events(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "EventInput[] | string")] events: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "ApplyOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ApplyOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let opts: ApplyOptions = match options {
-            Some(o) if !o.is_undefined() && !o.is_null() => input(&o, "options")?,
-            _ => ApplyOptions::default(),
+        let opts: ApplyOptions = if options.is_undefined() || options.is_null() {
+            ApplyOptions::default()
+        } else {
+            input(&options, "options")?
         };
         let (json, refused) = if Array::is_array(&events) {
             events_text(&events)?
@@ -231,13 +236,14 @@ impl JsEngine {
     }
 
     /// Sets a low-stock alert threshold (`low: null` removes it).
-    #[wasm_bindgen(js_name = setAlertThreshold)]
+    #[wasm_bindgen(js_name = setAlertThreshold, unchecked_return_type = "undefined")]
     pub fn set_alert_threshold(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "ThresholdRule")] rule: JsValue,
-    ) -> Result<(), JsValue> {
+    ) -> Result<JsValue, JsValue> {
         let rule: ThresholdRule = input(&rule, "rule")?;
-        self.inner.set_alert_threshold(rule).map_err(to_js)
+        self.inner.set_alert_threshold(rule).map_err(to_js)?;
+        Ok(JsValue::UNDEFINED)
     }
 
     /// Every number of one position, or `undefined` when the SKU was never stocked there.
@@ -256,33 +262,35 @@ impl JsEngine {
     }
 
     /// Registers (or replaces) a named sourcing profile; validated whole before it is stored.
-    #[wasm_bindgen(js_name = setProfile)]
+    #[wasm_bindgen(js_name = setProfile, unchecked_return_type = "undefined")]
     pub fn set_profile(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Profile")] profile: JsValue,
-    ) -> Result<(), JsValue> {
+    ) -> Result<JsValue, JsValue> {
         let name = string_arg(&name, "name")?;
         let profile = profile_arg(&profile)?;
         if let Some(delivery) = &profile.delivery {
             known_zone(&delivery.time_zone)?;
         }
-        self.inner.set_profile(&name, profile).map_err(to_js)
+        self.inner.set_profile(&name, profile).map_err(to_js)?;
+        Ok(JsValue::UNDEFINED)
     }
 
     /// Registers a profile an earlier build stored (a journal being replayed), checked as that
     /// build checked it, as a snapshot's profiles are: what it accepted still loads (a cost
     /// above today's ceiling is read at the ceiling; a location's hours that no longer hold are
     /// left out). `setProfile` is for what comes in.
-    #[wasm_bindgen(js_name = restoreProfile)]
+    #[wasm_bindgen(js_name = restoreProfile, unchecked_return_type = "undefined")]
     pub fn restore_profile(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Profile")] profile: JsValue,
-    ) -> Result<(), JsValue> {
+    ) -> Result<JsValue, JsValue> {
         let name = string_arg(&name, "name")?;
         let profile = profile_arg(&profile)?;
-        self.inner.restore_profile(&name, profile).map_err(to_js)
+        self.inner.restore_profile(&name, profile).map_err(to_js)?;
+        Ok(JsValue::UNDEFINED)
     }
 
     /// Removes a named sourcing profile; true when it existed.
@@ -342,14 +350,15 @@ impl JsEngine {
 
     /// `quote`'s answer as JSON text, for a server that forwards it: no JS objects built, no
     /// second serialisation.
-    #[wasm_bindgen(js_name = quoteJson)]
+    #[wasm_bindgen(js_name = quoteJson, unchecked_return_type = "string")]
     pub fn quote_json(
         &self,
         #[wasm_bindgen(unchecked_param_type = "DeliveryRequest")] request: JsValue,
-    ) -> Result<String, JsValue> {
+    ) -> Result<JsValue, JsValue> {
         let request = self.delivery_request(&request)?;
         let quote = self.inner.quote(&request).map_err(to_js)?;
-        serde_json::to_string(&quote).map_err(|e| invalid("", &e.to_string()))
+        let text = serde_json::to_string(&quote).map_err(|e| invalid("", &e.to_string()))?;
+        Ok(JsValue::from_str(&text))
     }
 
     /// Counts of locations, SKUs, positions and remembered event ids.
@@ -359,8 +368,9 @@ impl JsEngine {
     }
 
     /// The whole state as bytes.
-    pub fn snapshot(&self) -> Vec<u8> {
-        self.inner.snapshot()
+    #[wasm_bindgen(unchecked_return_type = "Uint8Array")]
+    pub fn snapshot(&self) -> Result<JsValue, JsValue> {
+        Ok(copy_bytes(&self.inner.snapshot()))
     }
 
     /// An engine rebuilt from `snapshot()` bytes (a `Uint8Array`, an array of byte values, or an

@@ -411,6 +411,21 @@ export function codedError(message, code, field, name) {
 
 const MAX_SNAPSHOT_BYTES = 1 << 30;
 
+// Whether a string holds no lone surrogate (src/wasm/bridge.rs, `string_arg`). One call, where
+// js-sys's `is_valid_utf16` reads the string a UTF-16 unit per call into JS, and a signature
+// (a string in, a boolean out) the module imports already: V8 compiles a wrapper per distinct
+// import signature when it instantiates the module.
+export function wellFormed(s) {
+  return typeof s.isWellFormed === "function" ? s.isWellFormed() : !LONE_SURROGATE.test(s);
+}
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+// A copy of bytes in the wasm memory (`view` looks into it) for the caller to keep (src/wasm/engine.rs,
+// `snapshot`).
+export function copyBytes(view) {
+  return view.slice();
+}
+
 // The bytes of a snapshot given as a Uint8Array (Node's Buffer included), an ArrayBuffer or an
 // array of byte values; undefined for anything else.
 export function snapshotBytes(value) {
