@@ -6,7 +6,7 @@ PORT ?= 8787
 .PHONY: bootstrap build test bench demo
 
 bootstrap:
-	@echo "make: bootstrap (wasm target, wasm-bindgen CLI, chromium, npm dev tools)"
+	@echo "make: bootstrap (wasm target, the shipped wasm's nightly, wasm-bindgen CLI, chromium, npm dev tools)"
 	@scripts/bootstrap.sh
 
 # pkg/wasm: cargo (wasm32 release) -> wasm-bindgen -> wasm-opt; sizes checked against the budget.
