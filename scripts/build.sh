@@ -48,7 +48,7 @@ ATSOURCE_GIT_COMMIT=$commit RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abor
   --config 'profile.release.package.core.opt-level=3' \
   --config 'profile.release.package.alloc.opt-level=3' \
   --config 'profile.release.package.std.opt-level=3' 2>&1 \
-  | { grep -v -e '^warning: profile package spec `\(core\|alloc\|std\)` in profile `release` did not match any packages$' || true; }
+  | { grep --line-buffered -v -e '^warning: profile package spec `\(core\|alloc\|std\)` in profile `release` did not match any packages$' || true; }
 
 stamp="$out/.stamp"
 key="$(sha256sum "$raw" scripts/build.sh scripts/loader-guard.mjs scripts/unused-exports.mjs | sha256sum | cut -d' ' -f1) $(wasm-bindgen --version)"
