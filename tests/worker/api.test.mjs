@@ -68,6 +68,17 @@ test("GET /v1/locations: no costs; nearest first with a radius", async () => {
     assertError(res, 400, "invalid_input");
   }
   assert.equal((await api.get("/v1/locations?lat=+4.88e1&lon=.235e1")).status, 200);
+  // A query that is not valid percent-encoded UTF-8 (URLSearchParams would read each bad escape
+  // as U+FFFD: `skus=%FF` would ask for a SKU nobody named) is refused, naming the parameter.
+  for (const [q, field] of [["skus=%FF", "skus"], ["skus=A,%ED%A0%80", "skus"], ["skus=A&lat=48%&lon=2", "lat"], ["skus=A&%E0=1", undefined]]) {
+    const res = await api.get(`/v1/availability?${q}`);
+    assertError(res, 400, "invalid_input");
+    if (field) assert.equal(res.json.error.field, field, q);
+  }
+  // Well-formed escapes, `+` for a space and an encoded U+FFFD itself still read.
+  for (const q of ["skus=%41%2CB", "skus=A+B", "skus=%EF%BF%BD"]) {
+    assert.equal((await api.get(`/v1/availability?${q}`)).status, 200, q);
+  }
   assertError(await api.admin.get("/v1/orders?status=created&status=shipped"), 400, "invalid_input");
 });
 
