@@ -40,17 +40,17 @@ const patches = [
       "    return new Error(message);\n" +
       "}\n\nlet WASM_VECTOR_LEN = 0;",
   ],
+  // Disposing of an engine already freed does nothing (`using engine = new Engine()` around a
+  // block that calls `engine.free()` itself): disposal is idempotent, as the explicit resource
+  // management proposal asks. `free()` itself still says `engine_freed` the second time.
+  [
+    "if (Symbol.dispose) Engine.prototype[Symbol.dispose] = Engine.prototype.free;",
+    1,
+    "if (Symbol.dispose) Engine.prototype[Symbol.dispose] = function () {\n" +
+      "    if (!(this instanceof Engine) || this.__wbg_ptr !== 0) Engine.prototype.free.call(this);\n" +
+      "};",
+  ],
 ];
-// Disposing of an engine already freed does nothing (`using engine = new Engine()` around a
-// block that calls `engine.free()` itself): disposal is idempotent, as the explicit resource
-// management proposal asks. `free()` itself still says `engine_freed` the second time.
-patches.push([
-  "if (Symbol.dispose) Engine.prototype[Symbol.dispose] = Engine.prototype.free;",
-  1,
-  "if (Symbol.dispose) Engine.prototype[Symbol.dispose] = function () {\n" +
-    "    if (!(this instanceof Engine) || this.__wbg_ptr !== 0) Engine.prototype.free.call(this);\n" +
-    "};",
-]);
 // A method called on something other than an engine (taken off it, `const { ats } = engine`, or
 // called with another `this`) is `invalid_input` naming `this`, not a TypeError about reading
 // `__wbg_ptr` of `undefined` (nor, for an object without it, `engine_freed`).

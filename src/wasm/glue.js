@@ -420,8 +420,8 @@ export function wellFormed(s) {
 }
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-// A copy of bytes in the wasm memory (`view` looks into it) for the caller to keep (src/wasm/engine.rs,
-// `snapshot`).
+// A copy of bytes in the wasm memory (`view` looks into it) for the caller to keep
+// (src/wasm/engine.rs, `snapshot`).
 export function copyBytes(view) {
   return view.slice();
 }

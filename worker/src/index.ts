@@ -6,6 +6,7 @@ import { CORS, errorResponse, replyResponse } from "./http";
 import { engineError, HttpError } from "./reply";
 import { noteWrite } from "./read";
 import { Router, type Ctx, type Handler } from "./router";
+import { checkQueryEncoding } from "./validate";
 import * as integrations from "./routes/integrations";
 import * as live from "./routes/live";
 import * as read from "./routes/read";
@@ -79,36 +80,12 @@ async function handle(request: Request, env: Env, exec: ExecutionContext): Promi
     if ("allow" in match) {
       return errorResponse(405, "method_not_allowed", `${url.pathname} accepts ${match.allow.join(", ")}`, { allow: match.allow.join(", ") });
     }
-    checkQuery(url.search);
+    checkQueryEncoding(url);
     const ctx: Ctx = { request, url, env, params: match.params, exec };
     await init(); // instantiates the engine's wasm once per isolate; free afterwards
     return await match.handler(ctx);
   } catch (err) {
     return failure(err);
-  }
-}
-
-/**
- * Refuses a query string that is not valid percent-encoded UTF-8 (`skus=%FF`, a bare `%`, an
- * encoded lone surrogate): URLSearchParams would read each bad escape as U+FFFD, so `skus=%FF`
- * would ask for a SKU nobody named and answer "none available". A 400 naming the parameter
- * instead, as a malformed path segment gets.
- */
-function checkQuery(search: string): void {
-  if (!search.includes("%")) return;
-  for (const part of search.slice(1).split("&")) {
-    const [name = "", value = ""] = part.split(/=(.*)/s);
-    let field: string;
-    try {
-      field = decodeURIComponent(name.replaceAll("+", " "));
-    } catch {
-      throw new HttpError(400, "invalid_input", "the query string: a parameter's name is not valid percent-encoded UTF-8");
-    }
-    try {
-      decodeURIComponent(value.replaceAll("+", " "));
-    } catch {
-      throw new HttpError(400, "invalid_input", `${field}: not valid percent-encoded UTF-8`, { field });
-    }
   }
 }
 

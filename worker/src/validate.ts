@@ -58,6 +58,31 @@ export function finite(value: unknown, field: string, min: number, max: number):
   return value;
 }
 
+/**
+ * Refuses a query string that is not valid percent-encoded UTF-8 (`skus=%FF`, a bare `%`, an
+ * encoded lone surrogate), naming the parameter: URLSearchParams, which every query reader here
+ * goes through, would read each bad escape as U+FFFD, so `skus=%FF` would ask for a SKU nobody
+ * named and answer "none available". The router refuses a malformed path segment the same way.
+ */
+export function checkQueryEncoding(url: URL): void {
+  if (!url.search.includes("%")) return;
+  for (const part of url.search.slice(1).split("&")) {
+    const eq = part.indexOf("=");
+    const [name, value] = eq < 0 ? [part, ""] : [part.slice(0, eq), part.slice(eq + 1)];
+    let field: string;
+    try {
+      field = decodeURIComponent(name.replaceAll("+", " ")); // `+` is a space in a query
+    } catch {
+      throw invalid("query", "a parameter's name is not valid percent-encoded UTF-8");
+    }
+    try {
+      decodeURIComponent(value);
+    } catch {
+      throw invalid(field, "not valid percent-encoded UTF-8");
+    }
+  }
+}
+
 /** A query parameter as a finite number, or undefined when absent. */
 export function queryNumber(url: URL, name: string, min: number, max: number): number | undefined {
   const raw = queryText(url, name);
