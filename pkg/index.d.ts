@@ -8,8 +8,9 @@ export * from "./wasm/atsource.js";
 /**
  * What the engine throws on bad input or a refused operation: an `Error` named `AtsourceError`
  * with a stable `code` (`invalid_input`, `unknown_location`, `invalid_quantity`,
- * `unknown_profile`, `snapshot_corrupt`, ...) and, when one field is at fault, its path in
- * `field` (`lines[0].qty`, `[2].lat`). Declared for narrowing a caught value:
+ * `unknown_profile`, `snapshot_corrupt`, `out_of_memory`, `engine_failed`, ...) and, when one
+ * field is at fault, its path in `field` (`lines[0].qty`, `[2].lat`). Declared for narrowing a
+ * caught value:
  * `if ((err as AtsourceError).code === "unknown_location")`.
  */
 export interface AtsourceError extends Error {

@@ -63,7 +63,7 @@ else
   say "wasm-bindgen --target web --weak-refs"
   wasm-bindgen --target web --weak-refs --out-dir "$staging" "$raw"
   say "loader guard: a call before init() throws not_initialized"
-  node scripts/loader-guard.mjs "$staging/atsource.js"
+  node scripts/loader-guard.mjs "$staging/atsource.js" "$staging/atsource_bg.wasm"
   # Function exports the glue never calls (scripts/unused-exports.mjs) are removed before -Oz:
   # each distinct signature among the exports costs cold start a compiled wrapper.
   unused=$(node scripts/unused-exports.mjs "$staging/atsource_bg.wasm" "$staging/atsource.js")

@@ -9,10 +9,21 @@
 // checks compare against it. Each pattern must match exactly as often as expected (the
 // wasm-bindgen version is pinned): anything else fails the build rather than ship a loader half
 // patched.
-// Run: node scripts/loader-guard.mjs <path to atsource.js>
+//
+// Traps: every call into the module goes through a wrapper (one per export the loader names,
+// with the export's own parameters, written here: each its own function, which V8 inlines like
+// the call it wraps) that hands a WebAssembly.RuntimeError to glue.js's `trapped`, which codes
+// it (`out_of_memory`, `internal_error`) and marks the engine whose method trapped as failed;
+// such an engine's methods are then `engine_failed`, and freeing it releases it whole. The
+// wasm module (second argument) is instantiated with inert imports to read the parameter counts.
+// Run: node scripts/loader-guard.mjs <path to atsource.js> <path to atsource_bg.wasm>
 import { readFileSync, writeFileSync } from "node:fs";
 
-const file = process.argv[2];
+const [file, wasmFile] = process.argv.slice(2);
+if (!file || !wasmFile) {
+  console.error("usage: node scripts/loader-guard.mjs <atsource.js> <atsource_bg.wasm>");
+  process.exit(2);
+}
 let text = readFileSync(file, "utf8");
 const patches = [
   [
@@ -65,10 +76,78 @@ patches.push([
   "let WASM_VECTOR_LEN = 0;",
   1,
   "function enginePtr(engine) {\n" +
-    "    if (engine instanceof Engine) return engine.__wbg_ptr;\n" +
+    "    if (engine instanceof Engine) {\n" +
+    "        if (failedEngines.size !== 0 && failedEngines.has(engine.__wbg_ptr)) throw engineFailed();\n" +
+    "        return engine.__wbg_ptr;\n" +
+    "    }\n" +
     "    throw codedError(\"an Engine method was called without its engine (taken off it, as in `const { ats } = engine`): call it on the engine, or bind it\", \"invalid_input\", \"this\", \"AtsourceError\");\n" +
     "}\n\nlet WASM_VECTOR_LEN = 0;",
 ]);
+// The wrappers, for the exports the loader names (`wasm.<name>`; the engine methods' first
+// argument is the engine's pointer).
+const methodNames = new Set([...text.matchAll(/wasm\.(engine_\w+)\(enginePtr\(this\)/g)].map((m) => m[1]));
+const named = [...new Set([...text.matchAll(/\bwasm\.(\w+)/g)].map((m) => m[1]))].sort();
+const module = new WebAssembly.Module(readFileSync(wasmFile));
+const inert = {};
+for (const { module: from, name, kind } of WebAssembly.Module.imports(module)) {
+  if (kind !== "function") {
+    console.error(`loader-guard: the module imports a ${kind} (${from}.${name}); only functions are expected`);
+    process.exit(1);
+  }
+  (inert[from] ??= {})[name] = () => {};
+}
+const exports = new WebAssembly.Instance(module, inert).exports;
+const members = named.map((name) => {
+  const value = exports[name];
+  if (value === undefined) {
+    console.error(`loader-guard: the loader names wasm.${name}, which the module does not export`);
+    process.exit(1);
+  }
+  if (typeof value !== "function") return `        ${name}: x.${name},`;
+  const params = Array.from({ length: value.length }, (_, i) => `a${i}`).join(", ");
+  const engine = methodNames.has(name) ? "a0" : "undefined";
+  return `        ${name}(${params}) { try { return x.${name}(${params}); } catch (e) { throw trapped(e, ${engine}); } },`;
+});
+if (methodNames.size < 10 || !members.some((m) => m.startsWith("        memory:"))) {
+  console.error(`loader-guard: expected the engine methods and the memory among the loader's names, found ${named.join(" ")}`);
+  process.exit(1);
+}
+const snippet = text.match(/^import \{[^}]*\bcodedError\b[^}]*\} from '(\.\/snippets\/[^']+)';$/m);
+if (!snippet) {
+  console.error(`loader-guard: ${file} does not import codedError from the glue snippet`);
+  process.exit(1);
+}
+patches.push(
+  [
+    snippet[0],
+    1,
+    `${snippet[0]}\nimport { engineFailed, failedEngines, trapped } from '${snippet[1]}';`,
+  ],
+  ["    wasm = instance.exports;", 1, "    wasm = guardTraps(instance.exports);"],
+  [
+    "let WASM_VECTOR_LEN = 0;",
+    1,
+    "// atsource (scripts/loader-guard.mjs): every call into the module, a trap made a coded error.\n" +
+      "function guardTraps(x) {\n    return {\n" + members.join("\n") + "\n    };\n}\n\n" +
+      "// Frees an engine; one that trapped whole: the trap left the count of its call's hold\n" +
+      "// (wasm-bindgen's Rc, whose strong count std keeps 8 bytes before the value), each dropped.\n" +
+      "function releaseEngine(ptr, delayed) {\n" +
+      "    if (!failedEngines.delete(ptr)) return wasm.__wbg_engine_free(ptr, delayed);\n" +
+      "    const holds = new DataView(wasm.memory.buffer).getUint32(ptr - 8, true);\n" +
+      "    for (let i = 0; i < holds; i++) wasm.__wbg_engine_free(ptr, 1);\n" +
+      "}\n\nlet WASM_VECTOR_LEN = 0;",
+  ],
+  [
+    "        const ptr = this.__destroy_into_raw();\n        wasm.__wbg_engine_free(ptr, 0);",
+    1,
+    "        const ptr = this.__destroy_into_raw();\n        releaseEngine(ptr, 0);",
+  ],
+  [
+    "new FinalizationRegistry(ptr => wasm.__wbg_engine_free(ptr, 1));",
+    1,
+    "new FinalizationRegistry(ptr => releaseEngine(ptr, 1));",
+  ],
+);
 for (const [from, count, to] of patches) {
   const found = text.split(from).length - 1;
   if (found !== count) {

@@ -409,6 +409,42 @@ export function codedError(message, code, field, name) {
   return err;
 }
 
+// Traps. Rust aborts when memory runs out (src/wasm/alloc.rs notes the failed allocation first),
+// and would on a fault of its own (the core has no panicking path): either reaches JS as a
+// WebAssembly.RuntimeError thrown out of the call, which leaves the engine it was in borrowed
+// and perhaps half changed. scripts/loader-guard.mjs routes every call into the module through
+// `trapped`: the trap becomes a coded error (`out_of_memory`, else `internal_error`, the trap as
+// its `cause`), and the engine whose method trapped is marked failed: each later call of it is
+// `engine_failed`, until it is freed. Other engines keep their state and go on working.
+let outOfMemory = false;
+
+export function noteOutOfMemory() {
+  outOfMemory = true;
+}
+
+// The pointers of the engines that trapped, until freed (a freed pointer may be reused).
+export const failedEngines = new Set();
+
+export function trapped(err, engine) {
+  if (!(err instanceof WebAssembly.RuntimeError)) return err;
+  const oom = outOfMemory;
+  outOfMemory = false;
+  if (engine !== undefined) failedEngines.add(engine);
+  const what = oom
+    ? "out of memory: the WebAssembly memory reached its limit"
+    : `the engine stopped on an internal fault (${err.message})`;
+  const then = engine === undefined ? "" : "; this Engine can no longer be used: free() it and build it again (fromSnapshot of an earlier snapshot)";
+  const out = codedError(what + then, oom ? "out_of_memory" : "internal_error", undefined, "AtsourceError");
+  out.cause = err;
+  return out;
+}
+
+export function engineFailed() {
+  return codedError(
+    "this Engine stopped in an earlier call (out_of_memory or internal_error) and may hold half a change: free() it and build it again (fromSnapshot of an earlier snapshot)",
+    "engine_failed", undefined, "AtsourceError");
+}
+
 const MAX_SNAPSHOT_BYTES = 1 << 30;
 
 // Whether a string holds no lone surrogate (src/wasm/bridge.rs, `string_arg`). One call, where

@@ -1,17 +1,12 @@
 //! The JavaScript binding: thin wrappers, every method the same shape — typed request in
 //! (JSON-bridged), core call, typed response out, [`crate::Error`] mapped once to a JS `Error`.
 
+mod alloc;
 mod bridge;
 mod demo;
 mod engine;
 
 pub use engine::JsEngine;
-
-// Talc instead of std's dlmalloc: 2.4 KB less gzipped wasm (the budget is the binding limit),
-// the same speed (bench/*-ab.mjs); it reuses freed large blocks less well: 17.6 MiB against
-// 13.8 MiB after thirty 1,000,000-position snapshot loads, flat after that.
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 use wasm_bindgen::prelude::*;
 

@@ -790,3 +790,66 @@ test("dropped engines are freed (--weak-refs): wasm memory stays flat over 12 lo
   // One engine of this network takes a few MB; twelve kept alive would take twelve times that.
   assert.ok(sizes.at(-1) <= sizes[1] * 1.5, `wasm memory grew: ${sizes.map((s) => (s / 2 ** 20).toFixed(1)).join(" → ")} MiB`);
 });
+
+test("out of memory is a coded error: the engine that ran out is engine_failed until freed, the others keep working", () => {
+  // Node limits the wasm memory to 64 MiB (1,024 pages), which 300,000 SKUs fill.
+  const script = join(project, "oom.mjs");
+  writeFileSync(
+    script,
+    [
+      'import { init, Engine } from "atsource";',
+      "await init();",
+      "const codeOf = (f) => { try { f(); return null; } catch (e) { return [e.name, e.code, e.cause instanceof WebAssembly.RuntimeError]; } };",
+      'const at = [{ id: "A", kind: "store", lat: 48.85, lon: 2.35 }];',
+      "const keep = new Engine();",
+      "keep.upsertLocations(at);",
+      'keep.applyEvents([{ id: "k1", type: "set", sku: "S", location: "A", onHand: 4 }]);',
+      'const batch = (k) => Array.from({ length: 20_000 }, (_, i) => ({ id: `${k}-${i}`, type: "set", sku: `S${k}-${i}`, location: "A", onHand: 1 }));',
+      "// Batches until one fails: how many applied, and the failure.",
+      "const fill = (e, most = Infinity) => {",
+      "  for (let k = 0; k < most; k++) { const err = codeOf(() => e.applyEvents(batch(k), { changes: false })); if (err) return [k, err]; }",
+      "  return [most, null];",
+      "};",
+      "const rounds = [];",
+      "for (let r = 0; r < 2; r++) {",
+      "  let e = new Engine();",
+      "  e.upsertLocations(at);",
+      "  const [batches, failure] = fill(e);",
+      '  const round = { batches, failure, later: [codeOf(() => e.stats()), codeOf(() => e.ats("S0-0", "A"))], keep: keep.ats("S", "A") };',
+      "  // Freed by free() the first time, by the garbage collector (--weak-refs) the second.",
+      "  if (r === 0) Object.assign(round, { free: codeOf(() => e.free()), freed: codeOf(() => e.stats()) });",
+      "  else { e = null; globalThis.gc(); await new Promise((res) => setTimeout(res, 20)); globalThis.gc(); }",
+      "  rounds.push(round);",
+      "}",
+      "// A snapshot too large to load twice: the static call fails with its code, no engine is lost.",
+      "const big = new Engine();",
+      "big.upsertLocations(at);",
+      "const half = fill(big, Math.ceil(rounds[0].batches / 2) + 1)[0];",
+      "const bytes = big.snapshot();",
+      "const loads = [];",
+      "for (let i = 0; i < 3; i++) { try { loads.push(Engine.fromSnapshot(bytes).stats().skus); } catch (e) { loads.push([e.name, e.code]); } }",
+      'keep.applyEvents([{ id: "k2", type: "adjust", sku: "S", location: "A", delta: 1 }]);',
+      'console.log(JSON.stringify({ rounds, half, loads, big: big.stats().skus, keep: keep.ats("S", "A") }));',
+    ].join("\n"),
+  );
+  const out = JSON.parse(
+    execFileSync(process.execPath, ["--expose-gc", "--wasm-max-mem-pages=1024", script], { cwd: project, encoding: "utf8" }),
+  );
+  const [first, second] = out.rounds;
+  for (const round of out.rounds) {
+    assert.deepEqual(round.failure, ["AtsourceError", "out_of_memory", true], "the trap is a coded error, the trap its cause");
+    assert.deepEqual(round.later, [["AtsourceError", "engine_failed", false], ["AtsourceError", "engine_failed", false]]);
+    assert.equal(round.keep, 4, "another engine keeps its state");
+  }
+  assert.ok(first.batches >= 5, `the memory held ${first.batches} batches`);
+  assert.equal(first.free, null, "a failed engine frees");
+  assert.deepEqual(first.freed, ["AtsourceError", "engine_freed", false]);
+  // Freeing gave the failed engine's memory back: the next engine fills about as much.
+  assert.ok(second.batches >= first.batches - 2, `after free(), ${second.batches} batches fit (before: ${first.batches})`);
+  // The second failed engine was collected (no free()): its memory too came back.
+  assert.equal(out.half, Math.ceil(first.batches / 2) + 1, "the collected failed engine gave its memory back");
+  assert.ok(out.loads.some((l) => Array.isArray(l) && l[0] === "AtsourceError" && l[1] === "out_of_memory"), JSON.stringify(out.loads));
+  assert.ok(out.loads.every((l) => Array.isArray(l) || l === out.half * 20_000), JSON.stringify(out.loads));
+  assert.equal(out.big, out.half * 20_000, "the engine snapshotted is intact");
+  assert.equal(out.keep, 5, "and the other engine still applies events");
+});

@@ -3,8 +3,8 @@
 // updates to the hub Durable Object. See README.md for the design and openapi.yaml for the API.
 import { init } from "atsource";
 import { CORS, errorResponse, replyResponse } from "./http";
-import { engineError, HttpError } from "./reply";
-import { noteWrite } from "./read";
+import { engineError, engineUnavailable, HttpError, isEngineFault } from "./reply";
+import { dropReadEngine, noteWrite } from "./read";
 import { Router, type Ctx, type Handler } from "./router";
 import { checkQueryEncoding } from "./validate";
 import * as integrations from "./routes/integrations";
@@ -92,6 +92,12 @@ async function handle(request: Request, env: Env, exec: ExecutionContext): Promi
 /** Every failure as `{ error: { code, message } }`: input errors 4xx, the rest 500/503. */
 function failure(err: unknown): Response {
   if (err instanceof HttpError) return replyResponse(err.reply());
+  if (isEngineFault(err)) {
+    // The edge replica failed (its memory ran out): the next request loads a fresh one.
+    console.error("engine fault, the replica is dropped", err);
+    dropReadEngine();
+    return replyResponse(engineUnavailable(err));
+  }
   try {
     return replyResponse(engineError(err));
   } catch {

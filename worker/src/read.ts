@@ -190,6 +190,23 @@ function merge(reply: SyncReply, sync: Sync): void {
   have.writesSeen = Math.max(have.writesSeen, sync.writes);
 }
 
+/**
+ * Drops the replica after an engine fault (its memory ran out, or it trapped): it is freed at
+ * once, as a failed engine holds memory a fresh one needs, and the next request syncs a
+ * snapshot. Requests already holding it finish with the fault (every call of a failed engine
+ * is `engine_failed`).
+ */
+export function dropReadEngine(): void {
+  freeRetired();
+  const engine = current?.engine;
+  current = null;
+  try {
+    engine?.free();
+  } catch {
+    // already freed
+  }
+}
+
 /** Forgets the cached engine (tests). */
 export function resetReadEngine(): void {
   freeRetired();

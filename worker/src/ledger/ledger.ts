@@ -7,7 +7,7 @@ import { init, Engine, type ApplyReport, type AtsChange, type EventInput, type L
 import { hubOf, type Env } from "../env";
 import { joinPayloads, MAX_EVENT_JSON, type SyncReply } from "../journal";
 import type { LiveAlert, LiveChange } from "../live/messages";
-import { engineError, fail, ok, type Reply } from "../reply";
+import { engineError, engineUnavailable, fail, isEngineFault, ok, type Reply } from "../reply";
 import { MAX_SKU_LENGTH } from "../validate";
 import { loadDemo } from "./demo";
 import { ledgerHolds, overdrawn, watchedPositions, type Held } from "./holds";
@@ -172,6 +172,7 @@ export class Ledger extends DurableObject<Env> {
         }
       });
     } catch (err) {
+      if (isEngineFault(err)) return this.recover(err);
       if (touched) this.boot();
       if (err instanceof UndoneWrite) return err.reply as Reply<T>;
       throw err;
@@ -180,6 +181,22 @@ export class Ledger extends DurableObject<Env> {
     this.queueLive(changes, alerts);
     if (touched && this.store.needsCompaction()) this.compact();
     return reply;
+  }
+
+  /**
+   * After an engine fault (its memory ran out, or it trapped; the storage transaction rolled
+   * back): the engine, which may hold half a change, is freed and loaded again from storage.
+   * The caller is answered 503, to retry.
+   */
+  private recover(err: unknown): Reply<never> {
+    console.error("ledger: engine fault, reloading the engine from storage", err);
+    try {
+      this.engine.free();
+    } catch {
+      // already freed
+    }
+    this.boot();
+    return engineUnavailable(err);
   }
 
   /** Writes a snapshot of the engine at the current version and trims the journal. */
@@ -414,6 +431,7 @@ export class Ledger extends DurableObject<Env> {
         }
       }
     } catch (err) {
+      if (isEngineFault(err)) return this.recover(err);
       return engineError(err);
     }
     return ok({ version: this.version, positions: out });
