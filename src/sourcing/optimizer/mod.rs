@@ -141,6 +141,16 @@
 //! optimiser alone as a crate of its own at `opt-level = 3` (a per-package profile, under LTO)
 //! 2% faster, for 7.7 KB gzip.
 //!
+//! At 5x20 the p99 is not a few slow carts alone (session of 2026-12-07, `/tmp` scripts over
+//! `bench/sourcing/instances.mjs`'s carts): timed 15 times each, the slowest cart's median is
+//! 54-71 µs against a p50 over all calls of about 40 µs, so the p99 target needs every cart about
+//! 1.5x faster; 1-1.5% of calls take over twice their cart's median, a share that a 64 MiB young
+//! generation (fewer scavenges) did not change, so not the garbage collector. Sampled through the
+//! names-kept wasm, an unpriced 5x20 `source` is 39% solve, 11% explanations, 9% problem build,
+//! 10% `JSON.stringify` of the request (glue.js `stringifyFinite`: about 2 µs for its 300-700
+//! characters), 5% its decoding, 5% the plan's way to JS, and about 14% inside the allocator
+//! spread over all of them.
+//!
 //! Timings: `cargo test --release --test sourcing_optimizer_perf -- --ignored --nocapture`
 //! (native, the optimiser alone), `tests/sourcing_profile.rs` (native, `source` phase by phase
 //! on the benchmark's instances) and `node bench/sourcing-quick.mjs` (through the wasm).
