@@ -276,7 +276,18 @@ export class Ledger extends DurableObject<Env> {
       const entries = this.store.journalSince(since, MAX_DELTA_ENTRIES, MAX_DELTA_CHARS);
       if (entries !== null) return { kind: "delta", epoch, version, entries };
     }
-    if (this.snapshotCache?.version !== version) this.snapshotCache = { version, bytes: this.engine.snapshot() };
+    if (this.snapshotCache?.version !== version) {
+      let bytes: Uint8Array;
+      try {
+        bytes = this.engine.snapshot();
+      } catch (err) {
+        if (!isEngineFault(err)) throw err;
+        // Reloaded from storage (at the same version), the engine snapshots again.
+        this.recover(err);
+        bytes = this.engine.snapshot();
+      }
+      this.snapshotCache = { version, bytes };
+    }
     return { kind: "snapshot", epoch: this.epoch, version, bytes: this.snapshotCache.bytes };
   }
 
