@@ -30,6 +30,12 @@ extern "C" {
     #[wasm_bindgen(js_name = wellFormed)]
     fn well_formed(s: &JsValue) -> bool;
 
+    /// What a thrown value says, as a JS string; never throws (a getter of the caller's that
+    /// throws is read inside a try: an exception must not cross the wasm while the engine is
+    /// borrowed).
+    #[wasm_bindgen(js_name = messageOf)]
+    fn message_of(thrown: &JsValue) -> JsValue;
+
     #[wasm_bindgen(js_name = codedError)]
     fn coded_error(message: &str, code: &JsValue, field: &JsValue, name: &str) -> JsValue;
 }
@@ -201,10 +207,7 @@ fn non_finite(e: InputError, what: &str) -> Error {
 /// `invalid_input` about `what`, which `JSON.stringify` refused with `thrown`: a BigInt, a
 /// cycle, or what a getter or `toJSON` of the caller's threw, said in the message.
 fn unserializable(what: &str, thrown: &JsValue) -> JsValue {
-    let why = match thrown.dyn_ref::<js_sys::Error>() {
-        Some(e) => String::from(e.message()),
-        None => thrown.as_string().unwrap_or_default(),
-    };
+    let why = string(&message_of(thrown)).unwrap_or_default();
     invalid(what, &format!("cannot be serialized to JSON: {why}"))
 }
 

@@ -155,7 +155,8 @@ export function stringifyFinite(value) {
   } catch (err) {
     const bad = nonFinite(value, "", "", new Set());
     if (bad !== undefined) throw `${bad.path}\0${bad.value}`;
-    throw err; // a cycle, a throwing getter or toJSON: said as it is
+    // A cycle, a throwing getter or toJSON: what it says, without the NUL that marks a path.
+    throw messageOf(err).replaceAll("\0", " ");
   }
   if (text !== undefined && text.includes("null")) {
     const bad = nonFinite(value, "", "", new Set());
@@ -362,11 +363,16 @@ export function eventsText(events) {
   return eachEventText(events);
 }
 
-function messageOf(e) {
+// What a thrown value says, as a string, whatever it is: an Error's message (read inside the try:
+// its getter may throw, or hold no string), anything else as String() writes it. Never throws:
+// an exception must not cross the wasm while the engine is borrowed (src/wasm/bridge.rs reads
+// what JSON.stringify threw through it).
+export function messageOf(e) {
   try {
-    return e instanceof Error ? e.message : String(e);
+    const m = e instanceof Error ? e.message : String(e);
+    return typeof m === "string" ? m : String(m);
   } catch {
-    return "cannot be serialized";
+    return "what it threw cannot be read";
   }
 }
 

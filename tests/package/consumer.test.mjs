@@ -567,6 +567,21 @@ test("hostile arrays (throwing getters, Proxy traps, huge sparse lengths, re-ent
   ]) {
     assert.throws(call, (e) => e.code === "invalid_input" && why.test(e.message), String(why));
   }
+  // An error whose message cannot be read (its getter throws) thrown by a toJSON: still a coded
+  // refusal, in every method that writes its argument as JSON, and the engine is not left busy.
+  const unreadable = new Error("x");
+  Object.defineProperty(unreadable, "message", { get() { throw new Error("message getter"); } });
+  const opaque = { toJSON() { throw unreadable; } };
+  for (const call of [
+    () => engine.source(opaque),
+    () => engine.applyEvents(opaque),
+    () => engine.upsertLocations([opaque]),
+    () => engine.setProfile("p", opaque),
+    () => atsource.planEvents(opaque, "k", "reserve"),
+  ]) {
+    assert.throws(call, (e) => e.name === "AtsourceError" && e.code === "invalid_input" && /cannot be read/.test(e.message));
+  }
+  assert.equal(engine.applyEvents([opaque]).rejected[0].code, "not_json");
   // A BigInt is named where it is, coded as a bad value there (a cycle beside it is not walked round).
   const dest = { lat: 48.85, lon: 2.35 };
   const looped = { lines: [{ sku: "SKU-1", qty: 1 }], destination: dest, profile: { costPerKm: 2n } };
