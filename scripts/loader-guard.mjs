@@ -129,12 +129,14 @@ patches.push(
     1,
     "// atsource (scripts/loader-guard.mjs): every call into the module, a trap made a coded error.\n" +
       "function guardTraps(x) {\n    return {\n" + members.join("\n") + "\n    };\n}\n\n" +
-      "// Frees an engine; one that trapped whole: the trap left the count of its call's hold\n" +
-      "// (wasm-bindgen's Rc, whose strong count std keeps 8 bytes before the value), each dropped.\n" +
+      "// Frees an engine. One that trapped gives back its handle's hold and each hold a call cut\n" +
+      "// short by a trap left (wasm-bindgen's Rc count); a call of it still running keeps its own,\n" +
+      "// and the engine goes when that call ends.\n" +
       "function releaseEngine(ptr, delayed) {\n" +
-      "    if (!failedEngines.delete(ptr)) return wasm.__wbg_engine_free(ptr, delayed);\n" +
-      "    const holds = new DataView(wasm.memory.buffer).getUint32(ptr - 8, true);\n" +
-      "    for (let i = 0; i < holds; i++) wasm.__wbg_engine_free(ptr, 1);\n" +
+      "    const cut = failedEngines.get(ptr);\n" +
+      "    if (cut === undefined) return wasm.__wbg_engine_free(ptr, delayed);\n" +
+      "    failedEngines.delete(ptr);\n" +
+      "    for (let i = 0; i <= cut; i++) wasm.__wbg_engine_free(ptr, 1);\n" +
       "}\n\nlet WASM_VECTOR_LEN = 0;",
   ],
   [

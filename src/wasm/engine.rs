@@ -51,6 +51,11 @@ extern "C" {
     /// A `Uint8Array` copy of `bytes`.
     #[wasm_bindgen(js_name = copyBytes)]
     fn copy_bytes(bytes: &[u8]) -> JsValue;
+
+    /// Whether a thrown value is the coded error of a trap (the memory ran out while a value
+    /// was copied into the wasm), not a refusal of the value.
+    #[wasm_bindgen(js_name = fromTrap)]
+    fn from_trap(thrown: &JsValue) -> bool;
 }
 
 use super::bridge::{
@@ -381,11 +386,16 @@ impl JsEngine {
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | number[]")]
         bytes: JsValue,
     ) -> Result<JsEngine, JsValue> {
-        let Some(bytes) = snapshot_bytes(&bytes).ok().flatten() else {
-            return Err(invalid(
-                "bytes",
-                "must be a Uint8Array (the bytes of `snapshot()`)",
-            ));
+        let bytes = match snapshot_bytes(&bytes) {
+            Ok(Some(bytes)) => bytes,
+            // Out of memory while the bytes were copied in: said as such, not as bad bytes.
+            Err(thrown) if from_trap(&thrown) => return Err(thrown),
+            _ => {
+                return Err(invalid(
+                    "bytes",
+                    "must be a Uint8Array (the bytes of `snapshot()`)",
+                ))
+            }
         };
         Ok(JsEngine {
             inner: crate::Engine::from_snapshot(&bytes).map_err(to_js)?,

@@ -418,30 +418,48 @@ export function codedError(message, code, field, name) {
 // Traps. Rust aborts when memory runs out (src/wasm/alloc.rs notes the failed allocation first),
 // and would on a fault of its own (the core has no panicking path): either reaches JS as a
 // WebAssembly.RuntimeError thrown out of the call, which leaves the engine it was in borrowed
-// and perhaps half changed. scripts/loader-guard.mjs routes every call into the module through
-// `trapped`: the trap becomes a coded error (`out_of_memory`, else `internal_error`, the trap as
-// its `cause`), and the engine whose method trapped is marked failed: each later call of it is
-// `engine_failed`, until it is freed. Other engines keep their state and go on working.
+// (wasm-bindgen's Rc count of that call's hold is never given back) and perhaps half changed.
+// scripts/loader-guard.mjs routes every call into the module through `trapped`: the trap becomes
+// a coded error (`out_of_memory`, else `internal_error`, the trap as its `cause`), and the engine
+// whose method it cut short is marked failed: each later call of it is `engine_failed`, until it
+// is freed, which gives back the holds its cut-short calls left. A trap in a call the engine's
+// own call made (copying a string argument into the wasm) reaches that engine's call as the coded
+// error already made, which marks it the same. Other engines keep their state and go on working.
 let outOfMemory = false;
 
 export function noteOutOfMemory() {
   outOfMemory = true;
 }
 
-// The pointers of the engines that trapped, until freed (a freed pointer may be reused).
-export const failedEngines = new Set();
+// The engines that trapped, by pointer: how many of their calls a trap cut short (each left its
+// hold). Until freed: a freed pointer may be reused.
+export const failedEngines = new Map();
+
+// The errors `trapped` made.
+const fromTraps = new WeakSet();
+
+// Whether `err` is an error `trapped` made (src/wasm/engine.rs: a trap while `fromSnapshot`'s
+// bytes were copied in is not a refusal of the bytes).
+export function fromTrap(err) {
+  return typeof err === "object" && err !== null && fromTraps.has(err);
+}
 
 export function trapped(err, engine) {
-  if (!(err instanceof WebAssembly.RuntimeError)) return err;
-  const oom = outOfMemory;
-  outOfMemory = false;
-  if (engine !== undefined) failedEngines.add(engine);
-  const what = oom
-    ? "out of memory: the WebAssembly memory reached its limit"
-    : `the engine stopped on an internal fault (${err.message})`;
-  const then = engine === undefined ? "" : "; this Engine can no longer be used: free() it and build it again (fromSnapshot of an earlier snapshot)";
-  const out = codedError(what + then, oom ? "out_of_memory" : "internal_error", undefined, "AtsourceError");
-  out.cause = err;
+  let out = err;
+  if (err instanceof WebAssembly.RuntimeError) {
+    const oom = outOfMemory;
+    outOfMemory = false;
+    const what = oom
+      ? "out of memory: the WebAssembly memory reached its limit"
+      : `the engine stopped on an internal fault (${err.message})`;
+    const then = engine === undefined ? "" : "; this Engine can no longer be used: free() it and build it again (fromSnapshot of an earlier snapshot)";
+    out = codedError(what + then, oom ? "out_of_memory" : "internal_error", undefined, "AtsourceError");
+    out.cause = err;
+    fromTraps.add(out);
+  } else if (!fromTrap(err)) {
+    return err;
+  }
+  if (engine !== undefined) failedEngines.set(engine, (failedEngines.get(engine) ?? 0) + 1);
   return out;
 }
 

@@ -843,8 +843,26 @@ test("out of memory is a coded error: the engine that ran out is engine_failed u
       "const bytes = big.snapshot();",
       "const loads = [];",
       "for (let i = 0; i < 3; i++) { try { loads.push(Engine.fromSnapshot(bytes).stats().skus); } catch (e) { loads.push([e.name, e.code]); } }",
+      "// Out of memory while an argument is copied in: a string argument (the engine's call is cut",
+      "// short inside its own), and fromSnapshot's bytes (said as out of memory, not as bad bytes).",
+      'const huge = "x".repeat(80 * 2 ** 20);',
+      "const nested = new Engine();",
+      'const copied = [codeOf(() => nested.position(huge, "A")), codeOf(() => nested.stats()), codeOf(() => nested.free())];',
+      "const unloaded = codeOf(() => Engine.fromSnapshot(new Uint8Array(80 * 2 ** 20)));",
+      "// An engine that fails inside a call of its own (an argument's toJSON) and is freed there: the",
+      "// outer call finishes on it, and it goes after.",
+      "const outer = new Engine();",
+      "outer.upsertLocations(at);",
+      'outer.applyEvents([{ id: "o1", type: "set", sku: "S", location: "A", onHand: 3 }]);',
+      "let inner;",
+      "const cart = { toJSON() {",
+      '  inner = [codeOf(() => outer.ats(huge, "A")), codeOf(() => outer.free())];',
+      '  return { lines: [{ sku: "S", qty: 2 }], destination: { lat: 48.85, lon: 2.35 } };',
+      "} };",
+      "const plan = outer.source(cart);",
+      'const sourced = [plan.status, plan.shipments[0].lines[0].qty, ...inner, codeOf(() => outer.stats())];',
       'keep.applyEvents([{ id: "k2", type: "adjust", sku: "S", location: "A", delta: 1 }]);',
-      'console.log(JSON.stringify({ rounds, half, loads, big: big.stats().skus, keep: keep.ats("S", "A") }));',
+      'console.log(JSON.stringify({ rounds, half, loads, big: big.stats().skus, keep: keep.ats("S", "A"), copied, unloaded, sourced }));',
     ].join("\n"),
   );
   const out = JSON.parse(
@@ -867,4 +885,8 @@ test("out of memory is a coded error: the engine that ran out is engine_failed u
   assert.ok(out.loads.every((l) => Array.isArray(l) || l === out.half * 20_000), JSON.stringify(out.loads));
   assert.equal(out.big, out.half * 20_000, "the engine snapshotted is intact");
   assert.equal(out.keep, 5, "and the other engine still applies events");
+  const oom = ["AtsourceError", "out_of_memory", true];
+  assert.deepEqual(out.copied, [oom, ["AtsourceError", "engine_failed", false], null], "a string argument that does not fit fails its engine");
+  assert.deepEqual(out.unloaded, oom, "snapshot bytes that do not fit are out of memory, not invalid");
+  assert.deepEqual(out.sourced, ["complete", 2, oom, null, ["AtsourceError", "engine_freed", false]]);
 });

@@ -12,15 +12,16 @@ import { repoRoot, tempDir, workerDir } from "./helpers.mjs";
 const tmp = tempDir("journal");
 after(() => tmp.cleanup());
 
-/** worker/src/journal.ts as an ES module (it imports only types from the package). */
+/** worker/src/journal.ts as an ES module (it imports only types from the package, and reply.ts). */
 async function journal() {
-  const source = readFileSync(join(workerDir, "src", "journal.ts"), "utf8");
-  const { outputText: code } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
-  });
-  const file = join(tmp.dir, "journal.mjs");
-  writeFileSync(file, code);
-  return import(pathToFileURL(file).href);
+  for (const name of ["reply", "journal"]) {
+    const source = readFileSync(join(workerDir, "src", `${name}.ts`), "utf8");
+    const { outputText: code } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+    });
+    writeFileSync(join(tmp.dir, `${name}.mjs`), code.replace('from "./reply";', 'from "./reply.mjs";'));
+  }
+  return import(pathToFileURL(join(tmp.dir, "journal.mjs")).href);
 }
 
 test("replay restores a journalled profile as its build accepted it; one it cannot read is left out, and the replay goes on", async () => {

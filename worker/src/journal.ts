@@ -3,6 +3,7 @@
 // version. Replaying a snapshot plus the entries after its version, in order, rebuilds the
 // same engine (the engine is deterministic and its event de-duplication is in the snapshot).
 import type { Engine, LocationInput, Profile, ThresholdRule } from "atsource";
+import { isEngineFault } from "./reply";
 
 export type JournalKind = "events" | "locations" | "profile" | "removeProfile" | "threshold";
 
@@ -53,7 +54,7 @@ export function replay(engine: Engine, kind: JournalKind, payload: string): void
         // One that cannot be read at all any more (an array where an object belongs) must not
         // keep the ledger from starting: it is left out, and requests naming it get
         // `unknown_profile` until it is registered again.
-        if (typeof (err as { code?: unknown }).code !== "string") throw err;
+        if (typeof (err as { code?: unknown }).code !== "string" || isEngineFault(err)) throw err;
         console.warn(`journal: profile ${name} no longer accepted, left out: ${(err as Error).message}`);
       }
       return;

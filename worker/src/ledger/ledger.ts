@@ -179,7 +179,15 @@ export class Ledger extends DurableObject<Env> {
     }
     if (touched) this.version = this.store.version;
     this.queueLive(changes, alerts);
-    if (touched && this.store.needsCompaction()) this.compact();
+    if (touched && this.store.needsCompaction()) {
+      try {
+        this.compact();
+      } catch (err) {
+        // The write is committed; compaction waits for the next one.
+        if (!isEngineFault(err)) throw err;
+        this.recover(err);
+      }
+    }
     return reply;
   }
 
@@ -363,7 +371,9 @@ export class Ledger extends DurableObject<Env> {
         let p: PositionView | undefined;
         try {
           p = tx.engine.position(sku, location);
-        } catch {
+        } catch (err) {
+          // The engine's own failure undoes the write (see write()); not a refusal.
+          if (isEngineFault(err)) throw err;
           p = undefined; // an unknown location or a malformed id: the engine refuses its events
         }
         return { reserved: p?.reserved ?? 0, picking: p?.picking ?? 0 };
@@ -450,6 +460,13 @@ export class Ledger extends DurableObject<Env> {
 
   /** The ledger's own numbers. */
   status(): Reply {
+    let engine;
+    try {
+      engine = this.engine.stats();
+    } catch (err) {
+      if (isEngineFault(err)) return this.recover(err);
+      throw err;
+    }
     const held = this.store.sql.exec<{ n: number }>("SELECT count(*) AS n FROM reservations WHERE status = 'held'").one().n;
     const orders = this.store.sql.exec<{ n: number }>("SELECT count(*) AS n FROM orders").one().n;
     return ok({
@@ -461,7 +478,7 @@ export class Ledger extends DurableObject<Env> {
       orders,
       nextExpiry: this.alarmAt === null ? null : iso(this.alarmAt),
       replicaSyncs: this.replicaSyncs,
-      engine: this.engine.stats(),
+      engine,
     });
   }
 
