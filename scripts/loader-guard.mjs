@@ -18,6 +18,7 @@
 // wasm module (second argument) is instantiated with inert imports to read the parameter counts.
 // Run: node scripts/loader-guard.mjs <path to atsource.js> <path to atsource_bg.wasm>
 import { readFileSync, writeFileSync } from "node:fs";
+import binaryen from "binaryen";
 
 const [file, wasmFile] = process.argv.slice(2);
 if (!file || !wasmFile) {
@@ -87,7 +88,27 @@ patches.push([
 // argument is the engine's pointer).
 const methodNames = new Set([...text.matchAll(/wasm\.(engine_\w+)\(enginePtr\(this\)/g)].map((m) => m[1]));
 const named = [...new Set([...text.matchAll(/\bwasm\.(\w+)/g)].map((m) => m[1]))].sort();
-const module = new WebAssembly.Module(readFileSync(wasmFile));
+// The module's stack pointer, exported: a call cut short by an exception (a trap, or a JS
+// exception thrown through its frames) leaves it where those frames moved it, and each such call
+// would take some of the 1 MiB stack for good (1,500 to 2,600 traps, and every call failed). The
+// outermost wrapper puts it back. Names are kept (wasm-opt's --no-inline patterns read them).
+binaryen.setDebugInfo(true);
+const ir = binaryen.readBinary(readFileSync(wasmFile));
+const F = binaryen.Features;
+ir.setFeatures(F.MVP | F.BulkMemory | F.BulkMemoryOpt | F.NontrappingFPToInt | F.SignExt | F.MutableGlobals | F.ReferenceTypes | F.Multivalue);
+if (!ir.getGlobal("__stack_pointer")) {
+  console.error(`loader-guard: ${wasmFile} has no global named __stack_pointer`);
+  process.exit(1);
+}
+ir.addGlobalExport("__stack_pointer", "__stack_pointer");
+if (!ir.validate()) {
+  console.error(`loader-guard: ${wasmFile} does not validate once its stack pointer is exported`);
+  process.exit(1);
+}
+const bytes = ir.emitBinary();
+ir.dispose();
+writeFileSync(wasmFile, bytes);
+const module = new WebAssembly.Module(bytes);
 const inert = {};
 for (const { module: from, name, kind } of WebAssembly.Module.imports(module)) {
   if (kind !== "function") {
@@ -106,7 +127,7 @@ const members = named.map((name) => {
   if (typeof value !== "function") return `        ${name}: x.${name},`;
   const params = Array.from({ length: value.length }, (_, i) => `a${i}`).join(", ");
   const engine = methodNames.has(name) ? "a0" : "undefined";
-  return `        ${name}(${params}) { try { return x.${name}(${params}); } catch (e) { throw trapped(e, ${engine}); } },`;
+  return `        ${name}(${params}) { depth++; try { return x.${name}(${params}); } catch (e) { throw cut(e, ${engine}); } finally { depth--; } },`;
 });
 if (methodNames.size < 10 || !members.some((m) => m.startsWith("        memory:"))) {
   console.error(`loader-guard: expected the engine methods and the memory among the loader's names, found ${named.join(" ")}`);
@@ -128,7 +149,17 @@ patches.push(
     "let WASM_VECTOR_LEN = 0;",
     1,
     "// atsource (scripts/loader-guard.mjs): every call into the module, a trap made a coded error.\n" +
-      "function guardTraps(x) {\n    return {\n" + members.join("\n") + "\n    };\n}\n\n" +
+      "function guardTraps(x) {\n" +
+      "    // The stack pointer with no call under way; calls in progress, the outermost first.\n" +
+      "    const sp = x.__stack_pointer;\n" +
+      "    const top = sp.value;\n" +
+      "    let depth = 0;\n" +
+      "    // A call cut short: the outermost puts the stack pointer back where it starts.\n" +
+      "    const cut = (e, engine) => {\n" +
+      "        if (depth === 1) sp.value = top;\n" +
+      "        return trapped(e, engine);\n" +
+      "    };\n" +
+      "    return {\n" + members.join("\n") + "\n    };\n}\n\n" +
       "// Frees an engine. One that trapped gives back its handle's hold and each hold a call cut\n" +
       "// short by a trap left (wasm-bindgen's Rc count); a call of it still running keeps its own,\n" +
       "// and the engine goes when that call ends.\n" +

@@ -143,3 +143,35 @@ fn optimiser_matches_brute_force_long() {
         }
     }
 }
+
+/// A candidate whose unit cost is a billion (the contract's ceiling) does not make plans a unit
+/// apart count as equal: the tie tolerance is a trillionth of the cost scale, not a billionth
+/// (found by a fuzzer: shipping both lines from one store at 2 was called optimal against 1).
+#[test]
+fn a_candidate_of_huge_cost_does_not_blur_the_others() {
+    use atsource::sourcing::optimizer::{Candidate, Problem, DEFAULT_BUDGET};
+    let candidate = |fixed, unit, stock: &[(u32, u64)], key| Candidate {
+        fixed,
+        unit,
+        capacity: None,
+        stock: stock.to_vec(),
+        key,
+    };
+    let p = Problem {
+        demand: vec![1, 1],
+        candidates: vec![
+            candidate(0.0, 0.0, &[(1, 1)], 0),
+            candidate(0.0, 1e9, &[(1, 1)], 1),
+            candidate(0.0, 1.0, &[(0, 1), (1, 1)], 2),
+        ],
+        max_shipments: None,
+        allow_partial: false,
+        budget: DEFAULT_BUDGET,
+    };
+    let got = solve(&p);
+    assert!(got.optimal);
+    assert_eq!(got.cost, 1.0, "{got:?}");
+    let set: Vec<usize> = got.shipments.iter().map(|s| s.candidate).collect();
+    assert_eq!(set, vec![0, 2]);
+    compare(&p, 0);
+}

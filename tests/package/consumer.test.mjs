@@ -812,7 +812,8 @@ test("out of memory is a coded error: the engine that ran out is engine_failed u
   writeFileSync(
     script,
     [
-      'import { init, Engine } from "atsource";',
+      'import * as atsource from "atsource";',
+      "const { init, Engine } = atsource;",
       "await init();",
       "const codeOf = (f) => { try { f(); return null; } catch (e) { return [e.name, e.code, e.cause instanceof WebAssembly.RuntimeError]; } };",
       'const at = [{ id: "A", kind: "store", lat: 48.85, lon: 2.35 }];',
@@ -861,8 +862,13 @@ test("out of memory is a coded error: the engine that ran out is engine_failed u
       "} };",
       "const plan = outer.source(cart);",
       'const sourced = [plan.status, plan.shipments[0].lines[0].qty, ...inner, codeOf(() => outer.stats())];',
+      "// Traps by the thousand: each gives back the module's stack its frames held (before, some",
+      "// 1,500 to 2,600 traps used it up, and every call failed after).",
+      'const plan1 = { shipments: [{ location: "A", lines: [{ sku: "S", qty: 1 }] }] };',
+      "let traps = 0;",
+      'for (let i = 0; i < 4000; i++) if (codeOf(() => atsource.planEvents(plan1, huge, "reserve"))?.[1] === "out_of_memory") traps++;',
       'keep.applyEvents([{ id: "k2", type: "adjust", sku: "S", location: "A", delta: 1 }]);',
-      'console.log(JSON.stringify({ rounds, half, loads, big: big.stats().skus, keep: keep.ats("S", "A"), copied, unloaded, sourced }));',
+      'console.log(JSON.stringify({ rounds, half, loads, big: big.stats().skus, keep: keep.ats("S", "A"), copied, unloaded, sourced, traps, fresh: new Engine().stats().locations }));',
     ].join("\n"),
   );
   const out = JSON.parse(
@@ -889,4 +895,6 @@ test("out of memory is a coded error: the engine that ran out is engine_failed u
   assert.deepEqual(out.copied, [oom, ["AtsourceError", "engine_failed", false], null], "a string argument that does not fit fails its engine");
   assert.deepEqual(out.unloaded, oom, "snapshot bytes that do not fit are out of memory, not invalid");
   assert.deepEqual(out.sourced, ["complete", 2, oom, null, ["AtsourceError", "engine_freed", false]]);
+  assert.equal(out.traps, 4000, "every call that did not fit was out of memory");
+  assert.equal(out.fresh, 0, "and the module still makes engines after 4,000 traps");
 });

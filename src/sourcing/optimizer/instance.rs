@@ -167,7 +167,11 @@ impl Instance {
         let max_f = b.f.iter().fold(0.0f64, |a, &b| a.max(b));
         let max_c = b.c.iter().fold(0.0f64, |a, &b| a.max(b));
         let scale = 1.0 + max_f * k.min(total as usize) as f64 + total as f64 * max_c;
-        let tol = if scale.is_finite() { 1e-9 * scale } else { 0.0 };
+        let tol = if scale.is_finite() {
+            1e-12 * scale
+        } else {
+            0.0
+        };
         let mut dummy = None;
         if let Some(free) = unshipped.filter(|&u| u > 0) {
             let row: Vec<(u32, u64)> = (0..m as u32)

@@ -44,9 +44,12 @@
 //!   that at most `K` candidates can ship is found first; then the same search finds the cheapest
 //!   plan shipping `R*` units, with a cost-free virtual candidate absorbing the `Q − R*` unshipped.
 //!
-//! Ties between plans whose costs differ by no more than a tolerance (`1e-9` of the instance's cost
-//! scale) break by fewer shipments, then by the lexicographically smaller sorted list of candidate
-//! keys — the caller gives keys in location-id order, so this is the contract's tie rule.
+//! Ties between plans whose costs differ by no more than a tolerance (`1e-12` of the instance's
+//! cost scale, the dearest plan it could make: far above the rounding of a sum of a few thousand
+//! terms, and far below a unit of cost even beside a candidate at the contract's ceiling of 1e9
+//! per unit; `1e-9` made plans a unit apart equal there) break by fewer shipments, then by the
+//! lexicographically smaller sorted list of candidate keys — the caller gives keys in location-id
+//! order, so this is the contract's tie rule.
 //!
 //! # Known limits
 //! The relaxation is the LP of the strong formulation, a little strengthened by the cuts; on the
