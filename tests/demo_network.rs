@@ -395,6 +395,62 @@ fn dense_options_stock_every_sku_everywhere() {
     assert_eq!(err.code(), "invalid_input");
 }
 
+/// Each size is bounded on its own: with no SKUs (or no locations) the pairs bound holds
+/// nothing, and a hundred million warehouses trapped the module (found by a fuzzing helper).
+#[test]
+fn sizes_are_bounded_one_by_one() {
+    for (opts, field) in [
+        (
+            DemoOptions {
+                skus: 0,
+                warehouses: 100_000_000,
+                ..DemoOptions::default()
+            },
+            "warehouses",
+        ),
+        (
+            DemoOptions {
+                skus: 0,
+                stores: 100_000_000,
+                warehouses: 0,
+                ..DemoOptions::default()
+            },
+            "stores",
+        ),
+        (
+            DemoOptions {
+                skus: 100_000_000,
+                stores: 0,
+                warehouses: 0,
+                ..DemoOptions::default()
+            },
+            "skus",
+        ),
+        (
+            DemoOptions {
+                skus: 5_000,
+                stores: 1_000,
+                ..DemoOptions::default()
+            },
+            "skus",
+        ),
+    ] {
+        let err = demo::load(&mut Engine::new(), &opts).unwrap_err();
+        assert_eq!(
+            (err.code(), err.field()),
+            ("invalid_input", Some(field)),
+            "{opts:?}"
+        );
+    }
+    let largest = DemoOptions {
+        skus: 0,
+        stores: 9_996,
+        warehouses: 4,
+        ..DemoOptions::default()
+    };
+    demo::load(&mut Engine::new(), &largest).unwrap();
+}
+
 #[test]
 fn timing_of_the_default_network() {
     let start = Instant::now();

@@ -47,6 +47,12 @@ const SUPPLY_MONTH: &str = "2026-12-";
 /// accepts: enough for the million-position benchmark, little enough for a wasm instance.
 pub const MAX_PAIRS: u64 = 2_000_000;
 
+/// Most locations (`stores + warehouses`) and most SKUs [`DemoOptions::validate`] accepts, each
+/// bounded on its own: with no SKUs (or no locations) the pairs bound no longer holds the other.
+pub const MAX_LOCATIONS: u32 = 10_000;
+/// See [`MAX_LOCATIONS`].
+pub const MAX_SKUS: u32 = 100_000;
+
 /// What to generate. Every field is optional in JSON (`{}` is the default network).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
@@ -82,14 +88,33 @@ impl Default for DemoOptions {
 }
 
 impl DemoOptions {
-    /// Checks `density` and the network's size (at most [`MAX_PAIRS`] pairs).
+    /// Checks `density` and the network's size (at most [`MAX_PAIRS`] pairs, [`MAX_LOCATIONS`]
+    /// locations and [`MAX_SKUS`] SKUs).
     pub fn validate(&self) -> Result<(), InputError> {
         if let Some(d) = self.density {
             if !(d.is_finite() && (0.0..=1.0).contains(&d)) {
                 return Err(InputError::new("density", "must be a number in [0, 1]"));
             }
         }
-        let pairs = u64::from(self.skus) * (u64::from(self.stores) + u64::from(self.warehouses));
+        let locations = u64::from(self.stores) + u64::from(self.warehouses);
+        if locations > u64::from(MAX_LOCATIONS) {
+            let field = if self.stores > self.warehouses {
+                "stores"
+            } else {
+                "warehouses"
+            };
+            return Err(InputError::new(
+                field,
+                format!("stores + warehouses must be at most {MAX_LOCATIONS}, got {locations}"),
+            ));
+        }
+        if self.skus > MAX_SKUS {
+            return Err(InputError::new(
+                "skus",
+                format!("must be at most {MAX_SKUS}, got {}", self.skus),
+            ));
+        }
+        let pairs = u64::from(self.skus) * locations;
         if pairs > MAX_PAIRS {
             return Err(InputError::new(
                 "skus",
