@@ -48,6 +48,16 @@ impl InputError {
         } else {
             message
         };
+        // serde_json refuses a value of an enum field that is neither a string nor an object
+        // (`"mode": 5`) as "expected value", its word for malformed JSON; in a well-formed
+        // document it is the value's type that is wrong.
+        let message = if message == "expected value"
+            && serde_json::from_str::<serde::de::IgnoredAny>(json).is_ok()
+        {
+            "invalid type: expected one of this field's names, as a string".to_string()
+        } else {
+            message
+        };
         // A missing field is reported at the end of the object that lacks it: the field named is
         // the one missing (`[1].id`), not its object.
         if let Some(name) = message

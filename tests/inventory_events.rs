@@ -772,3 +772,18 @@ fn equal_distances_list_by_location_id() {
     let got: Vec<&str> = answer[0].locations.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(got, ["NEAR", "S-A", "S-B", "S-C", "S-D"]);
 }
+
+/// A value of the wrong type in a field that takes one of a few names (`"mode": 5`) says so,
+/// rather than serde_json's "expected value" (its word for malformed JSON, which stays).
+#[test]
+fn a_name_field_of_the_wrong_type_says_so() {
+    let err = atsource::from_json::<AvailabilityQuery>(r#"{"skus":["S"],"mode":5}"#).unwrap_err();
+    assert_eq!(err.field, "mode");
+    assert_eq!(
+        err.message,
+        "invalid type: expected one of this field's names, as a string"
+    );
+    let malformed =
+        atsource::from_json::<AvailabilityQuery>(r#"{"skus":["S"],"mode":}"#).unwrap_err();
+    assert_eq!(malformed.message, "expected value");
+}
