@@ -91,11 +91,10 @@ const named = [...new Set([...text.matchAll(/\bwasm\.(\w+)/g)].map((m) => m[1]))
 // The module's stack pointer, exported: a call cut short by an exception (a trap, or a JS
 // exception thrown through its frames) leaves it where those frames moved it, and each such call
 // would take some of the 1 MiB stack for good (1,500 to 2,600 traps, and every call failed). The
-// outermost wrapper puts it back. Names are kept (wasm-opt's --no-inline patterns read them).
+// outermost wrapper puts it back. Names are kept (wasm-opt's --no-inline patterns read them);
+// the features are the module's own (rustc's target_features section, which binaryen reads).
 binaryen.setDebugInfo(true);
 const ir = binaryen.readBinary(readFileSync(wasmFile));
-const F = binaryen.Features;
-ir.setFeatures(F.MVP | F.BulkMemory | F.BulkMemoryOpt | F.NontrappingFPToInt | F.SignExt | F.MutableGlobals | F.ReferenceTypes | F.Multivalue);
 if (!ir.getGlobal("__stack_pointer")) {
   console.error(`loader-guard: ${wasmFile} has no global named __stack_pointer`);
   process.exit(1);

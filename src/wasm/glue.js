@@ -441,7 +441,7 @@ const fromTraps = new WeakSet();
 // Whether `err` is an error `trapped` made (src/wasm/engine.rs: a trap while `fromSnapshot`'s
 // bytes were copied in is not a refusal of the bytes).
 export function fromTrap(err) {
-  return typeof err === "object" && err !== null && fromTraps.has(err);
+  return fromTraps.has(err); // false for a primitive
 }
 
 export function trapped(err, engine) {
