@@ -7,26 +7,21 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import ts from "typescript";
-import { repoRoot, tempDir, workerDir } from "./helpers.mjs";
+import { repoRoot, tempDir, workerModules } from "./helpers.mjs";
 
 const tmp = tempDir("faults");
 after(() => tmp.cleanup());
 
-test("engine faults (out of memory, then engine_failed) answer 503 unavailable; input errors stay 400", () => {
-  const source = readFileSync(join(workerDir, "src", "reply.ts"), "utf8");
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-  });
-  writeFileSync(join(tmp.dir, "reply.mjs"), outputText);
+test("engine faults (out of memory, then engine_failed) answer 503 unavailable; input errors stay 400", async () => {
+  const { reply } = await workerModules(tmp.dir, ["reply"]);
   const script = join(tmp.dir, "faults.mjs");
   writeFileSync(
     script,
     [
-      `import { engineError, engineUnavailable, isEngineFault } from ${JSON.stringify(pathToFileURL(join(tmp.dir, "reply.mjs")).href)};`,
+      `import { engineError, engineUnavailable, isEngineFault } from ${JSON.stringify(reply)};`,
       `import { init, Engine } from ${JSON.stringify(pathToFileURL(join(repoRoot, "pkg", "index.node.js")).href)};`,
       "await init();",
       "const mapped = (f) => {",

@@ -2,11 +2,11 @@
 // `wrangler deploy` would upload) and run inside workerd through miniflare's JS API, with the
 // same bindings as worker/wrangler.toml.
 import { execFileSync, spawn as spawnChild } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Miniflare } from "miniflare";
 
 export const repoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -20,6 +20,27 @@ export const BASE = "http://localhost";
 export function tempDir(prefix) {
   const dir = mkdtempSync(join(tmpdir(), `atsource-${prefix}-`));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Worker modules (worker/src/<name>.ts) as ES modules in `dir`, transpiled one by one for tests
+ * of their plain functions on the real package; an import of another of `names` points at its
+ * copy. Resolves to the file URL of each, by name.
+ */
+export async function workerModules(dir, names) {
+  const { default: ts } = await import("typescript"); // loaded by the tests that need it alone
+  const urls = {};
+  for (const name of names) {
+    const source = readFileSync(join(workerDir, "src", `${name}.ts`), "utf8");
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+    });
+    const code = names.reduce((text, other) => text.replaceAll(`from "./${other}";`, `from "./${other}.mjs";`), outputText);
+    const file = join(dir, `${name}.mjs`);
+    writeFileSync(file, code);
+    urls[name] = pathToFileURL(file).href;
+  }
+  return urls;
 }
 
 export function wranglerEnv(logDir) {

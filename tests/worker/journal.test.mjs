@@ -3,25 +3,16 @@
 // left out rather than keep the ledger from starting; anything else that fails still throws.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import ts from "typescript";
-import { repoRoot, tempDir, workerDir } from "./helpers.mjs";
+import { repoRoot, tempDir, workerModules } from "./helpers.mjs";
 
 const tmp = tempDir("journal");
 after(() => tmp.cleanup());
 
 /** worker/src/journal.ts as an ES module (it imports only types from the package, and reply.ts). */
 async function journal() {
-  for (const name of ["reply", "journal"]) {
-    const source = readFileSync(join(workerDir, "src", `${name}.ts`), "utf8");
-    const { outputText: code } = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
-    });
-    writeFileSync(join(tmp.dir, `${name}.mjs`), code.replace('from "./reply";', 'from "./reply.mjs";'));
-  }
-  return import(pathToFileURL(join(tmp.dir, "journal.mjs")).href);
+  return import((await workerModules(tmp.dir, ["reply", "journal"])).journal);
 }
 
 test("replay restores a journalled profile as its build accepted it; one it cannot read is left out, and the replay goes on", async () => {
