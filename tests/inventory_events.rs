@@ -198,6 +198,26 @@ fn a_batch_that_is_not_an_array_is_invalid_input() {
 }
 
 #[test]
+fn a_batch_of_more_than_max_batch_events_is_refused_whole() {
+    use atsource::inventory::MAX_BATCH_EVENTS;
+    let mut e = engine();
+    let first = r#"{"id":"b1","type":"set","sku":"A","location":"S1","onHand":5}"#;
+    let batch = |n: usize| format!("[{first}{}]", ",null".repeat(n - 1));
+    let err = e
+        .apply_events_json(&batch(MAX_BATCH_EVENTS + 1))
+        .unwrap_err();
+    assert_eq!((err.code(), err.field()), ("invalid_input", Some("events")));
+    assert!(err.to_string().contains("at most 4194304 events"), "{err}");
+    assert_eq!(e.stats().positions, 0, "nothing of a refused batch applies");
+    let report = e.apply_events_json(&batch(MAX_BATCH_EVENTS)).unwrap();
+    assert_eq!(
+        (report.applied, report.rejected.len()),
+        (1, MAX_BATCH_EVENTS - 1)
+    );
+    assert_eq!(e.ats("A", Some("S1")).unwrap(), 5);
+}
+
+#[test]
 fn event_ids_are_remembered_for_the_last_100000() {
     let mut e = engine();
     let events: Vec<_> = (0..100_001)

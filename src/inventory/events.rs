@@ -16,6 +16,14 @@ use super::supply::Day;
 pub const MAX_QTY: i64 = i32::MAX as i64;
 /// Largest `version` accepted: the largest integer a JS number holds exactly.
 pub const MAX_VERSION: f64 = 9_007_199_254_740_991.0;
+/// Most events one JSON batch may hold (4,194,304: more than the largest demo network's); a
+/// longer one is refused whole, before any event applies. Every element costs memory while the
+/// batch applies (its decoded form, and a rejection when it is bad) and wasm memory never
+/// shrinks: without a cap, a sparse JS array of thirty million holes ran for 42 s and then
+/// exhausted the wasm's 4 GiB. At the cap, a batch of nothing but `null`s makes a report of
+/// 318 MB of JSON (V8's longest string is 512 MiB) and takes 2 s natively, 10-20 s through the
+/// wasm.
+pub const MAX_BATCH_EVENTS: usize = 1 << 22;
 
 /// What an event does to its position. Quantities are units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -33,7 +33,7 @@ pub use availability::{
     PackedAvailability, SkuAvailability, SupplyLine,
 };
 pub use dedup::EventLog;
-pub use events::{Event, EventInput, EventKind, RawEvent, Rejection};
+pub use events::{Event, EventInput, EventKind, RawEvent, Rejection, MAX_BATCH_EVENTS};
 pub use stock::{Position, SkuStock};
 pub use supply::{Day, Inbound};
 

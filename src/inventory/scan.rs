@@ -19,7 +19,7 @@ use std::borrow::Cow;
 
 use serde::de::IgnoredAny;
 
-use super::events::{Event, RawEvent, Scalar};
+use super::events::{Event, RawEvent, Scalar, MAX_BATCH_EVENTS};
 use crate::InputError;
 
 /// What a number token beyond f64's range (`1e400`) reads as: a value that is not a number.
@@ -33,18 +33,26 @@ fn out_of_range(e: &serde_json::Error) -> bool {
 /// One element of a batch: a validated event, or why it was rejected.
 pub(super) type Slot<'a> = Result<Event<'a>, (&'static str, String)>;
 
-/// Decodes and validates every element of a JSON array of events.
+/// Decodes and validates every element of a JSON array of events; refuses the whole batch when
+/// it is not a JSON array or holds more than [`MAX_BATCH_EVENTS`] elements.
 pub(super) fn events(text: &str) -> Result<Vec<Slot<'_>>, InputError> {
     let mut s = Scanner {
         text,
         bytes: text.as_bytes(),
         pos: 0,
         error: None,
+        too_long: false,
     };
     match s.batch() {
         Some(slots) => Ok(slots),
+        None if s.too_long => Err(InputError::new("events", too_long())),
         None => Err(InputError::new("events", s.failure())),
     }
+}
+
+/// Why a batch of more than [`MAX_BATCH_EVENTS`] elements was refused.
+fn too_long() -> String {
+    format!("a batch holds at most {MAX_BATCH_EVENTS} events: apply them in smaller batches")
 }
 
 struct Scanner<'a> {
@@ -53,6 +61,8 @@ struct Scanner<'a> {
     pos: usize,
     /// serde_json's verdict on a token it refused.
     error: Option<serde_json::Error>,
+    /// The batch holds more than [`MAX_BATCH_EVENTS`] elements.
+    too_long: bool,
 }
 
 /// True when every escape of a string token (quotes included) is one JSON allows: then serde_json
@@ -97,6 +107,10 @@ impl<'a> Scanner<'a> {
             self.pos += 1;
         } else {
             loop {
+                if out.len() == MAX_BATCH_EVENTS {
+                    self.too_long = true;
+                    return None;
+                }
                 self.ws();
                 out.push(self.element()?);
                 self.ws();

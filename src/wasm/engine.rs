@@ -137,7 +137,8 @@ impl JsEngine {
     }
 
     /// Applies a batch of events — an array, or its JSON text (the fastest path for ingest).
-    /// Each event stands alone: bad ones are listed in `rejected`, the others apply.
+    /// Each event stands alone: bad ones are listed in `rejected`, the others apply. A batch of
+    /// more than 4,194,304 events is refused whole (`invalid_input`).
     #[wasm_bindgen(js_name = applyEvents, unchecked_return_type = "ApplyReport")]
     pub fn apply_events(
         &mut self,

@@ -278,9 +278,24 @@ function skuText(skus) {
 // run in between) names them without their text crossing back.
 let textNames;
 
-// Most events an array may hold when it crosses event by event (below): a longer array, most
-// likely a sparse one with a huge length, is refused rather than walked slot by slot.
-const MAX_EVENTS_APART = 1 << 24;
+// Most events one batch may hold: src/inventory/events.rs MAX_BATCH_EVENTS, which the engine
+// enforces on the text. A longer array is refused here before JSON.stringify walks it (a sparse
+// array of thirty million holes: 150 MB of `null`s).
+const MAX_BATCH_EVENTS = 1 << 22;
+const TOO_LONG = `a batch holds at most ${MAX_BATCH_EVENTS} events: apply them in smaller batches`;
+
+// The array's length, or a message thrown: it cannot be read (a Proxy's trap threw) or is over
+// the cap.
+function batchLength(events) {
+  let length;
+  try {
+    length = events.length;
+  } catch (e) {
+    throw `cannot read the array's length: ${messageOf(e)}`;
+  }
+  if (!(length <= MAX_BATCH_EVENTS)) throw TOO_LONG;
+  return length;
+}
 
 // The JSON of an events array, event by event, when JSON.stringify refused it as a whole (a
 // BigInt, a cycle, a getter that throws, in some event) or would have written a quantity of some
@@ -291,13 +306,7 @@ const MAX_EVENTS_APART = 1 << 24;
 // inside a try: an exception must not cross the wasm while the engine is borrowed. A length
 // that cannot be read or is beyond the cap throws a message.
 function eachEventText(events) {
-  let length;
-  try {
-    length = events.length;
-  } catch (e) {
-    throw `cannot read the array's length: ${messageOf(e)}`;
-  }
-  if (!(length <= MAX_EVENTS_APART)) throw `at most ${MAX_EVENTS_APART} events when they cannot be written as JSON together`;
+  const length = batchLength(events);
   const parts = new Array(length);
   const refused = [];
   for (let i = 0; i < length; i++) {
@@ -345,6 +354,7 @@ function nonFiniteQuantity(event, key) {
 // quantity of some event, NaN or ±Infinity, as `null`; only a text holding `null` is looked
 // into). The first is a JSON array, `[...`; the second starts with its refusals or an empty line.
 export function eventsText(events) {
+  batchLength(events);
   let text;
   try {
     text = JSON.stringify(events);
@@ -353,7 +363,7 @@ export function eventsText(events) {
   }
   if (!text.includes("null")) return text;
   try {
-    const length = Math.min(events.length, MAX_EVENTS_APART);
+    const length = Math.min(events.length, MAX_BATCH_EVENTS);
     let found = false;
     for (let i = 0; i < length && !found; i++) found = nonFiniteQuantity(events[i], String(i)) !== undefined;
     if (!found) return text;

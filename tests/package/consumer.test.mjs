@@ -557,6 +557,20 @@ test("hostile arrays (throwing getters, Proxy traps, huge sparse lengths, re-ent
   Object.defineProperty(thrower, 0, { get() { throw new Error("boom"); } });
   assert.deepEqual(codeOf(() => Engine.fromSnapshot(thrower)), ["AtsourceError", "invalid_input"]);
   assert.ok(performance.now() - t0 < 1000, "refused without walking the slots");
+  // A batch holds at most 4,194,304 events, refused whole beyond, before anything applies: as an
+  // array (thirty million holes once ran for 42 s, then exhausted the wasm's memory) and as text.
+  // (tests/inventory_events.rs applies a batch of exactly that many: 10-20 s through the wasm.)
+  const MAX = 2 ** 22;
+  const t1 = performance.now();
+  const tooLong = /^events: a batch holds at most 4194304 events: apply them in smaller batches$/;
+  for (const batch of [new Array(30_000_000), new Array(MAX + 1)]) {
+    assert.throws(() => engine.applyEvents(batch), (e) => e.code === "invalid_input" && e.field === "events" && tooLong.test(e.message));
+  }
+  assert.ok(performance.now() - t1 < 1000, "refused before JSON.stringify walks the holes");
+  const was = engine.ats("SKU-1", "PAR");
+  const adjust = ev("long-1", "adjust", "SKU-1", "PAR", { delta: 1 });
+  assert.throws(() => engine.applyEvents(`[${JSON.stringify(adjust)}${",null".repeat(MAX)}]`), (e) => e.code === "invalid_input" && tooLong.test(e.message));
+  assert.equal(engine.ats("SKU-1", "PAR"), was, "nothing of a refused batch applies");
   // What JSON refused is said in the message: the caller's own error, a BigInt, a cycle.
   const hostile = { id: "X", kind: "store", lat: 1, get lon() { throw new Error("lon unavailable"); } };
   const cycle = { lines: [{ sku: "SKU-1", qty: 1 }], destination: { lat: 48.85, lon: 2.35 } };
