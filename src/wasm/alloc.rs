@@ -7,8 +7,9 @@ use std::alloc::{GlobalAlloc, Layout};
 use wasm_bindgen::prelude::*;
 
 // Talc instead of std's dlmalloc: 2.4 KB less gzipped wasm (the budget is the binding limit),
-// the same speed (bench/*-ab.mjs); it reuses freed large blocks less well: 17.6 MiB against
-// 13.8 MiB after thirty 1,000,000-position snapshot loads, flat after that.
+// and no slower (bench/*-ab.mjs; dlmalloc made sourcing's 5x20 p50 4-12% slower); it reuses
+// freed large blocks less well: 17.6 MiB against 13.8 MiB after thirty 1,000,000-position
+// snapshot loads, flat after that.
 #[global_allocator]
 static ALLOCATOR: Noting = Noting(talc::wasm::new_wasm_dynamic_allocator());
 
