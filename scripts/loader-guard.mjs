@@ -169,10 +169,14 @@ patches.push(
       "    for (let i = 0; i <= cut; i++) wasm.__wbg_engine_free(ptr, 1);\n" +
       "}\n\nlet WASM_VECTOR_LEN = 0;",
   ],
+  // free() gives back the handle's hold whatever runs (wasm-bindgen's own asks for the value
+  // whole, and throws when a call of the engine is running: from inside an argument's getter it
+  // threw engine_busy, yet the engine went when that call ended): the engine goes at once, or
+  // when the call of it that is running ends.
   [
     "        const ptr = this.__destroy_into_raw();\n        wasm.__wbg_engine_free(ptr, 0);",
     1,
-    "        const ptr = this.__destroy_into_raw();\n        releaseEngine(ptr, 0);",
+    "        const ptr = this.__destroy_into_raw();\n        releaseEngine(ptr, 1);",
   ],
   [
     "new FinalizationRegistry(ptr => wasm.__wbg_engine_free(ptr, 1));",

@@ -787,7 +787,7 @@ test("a catalogue of 1,000,000 SKUs loads from its snapshot into at most 110 MiB
   assert.ok(out.mib <= 110, `1,000,000 SKUs took ${out.mib.toFixed(1)} MiB of wasm memory`);
 });
 
-test("dropped engines are freed (--weak-refs): wasm memory stays flat over 12 loaded engines", () => {
+test("dropped engines are freed (--weak-refs), as are engines freed inside a call of their own: wasm memory stays flat", () => {
   const script = join(project, "gc.mjs");
   writeFileSync(
     script,
@@ -811,13 +811,33 @@ test("dropped engines are freed (--weak-refs): wasm memory stays flat over 12 lo
       "  globalThis.gc();",
       "  sizes.push(memory.buffer.byteLength);",
       "}",
-      "console.log(JSON.stringify(sizes));",
+      "// Twelve more, each freed from inside a call of its own (a getter of the cart): free()",
+      "// returns, the call answers, and the engine goes when it ends.",
+      "const inside = [];",
+      'const sku = demoNetwork({ skus: 1 }).catalogue[0].sku;',
+      "for (let i = 0; i < 12; i++) {",
+      "  const e = new Engine();",
+      "  e.upsertLocations(locations);",
+      "  e.applyEvents(network, { changes: false });",
+      "  let freed;",
+      "  const cart = { lines: [{ sku, qty: 1 }], get destination() { freed = e.free(); return { lat: 48.85, lon: 2.35 }; } };",
+      "  const status = e.source(cart).status;",
+      "  let after = null;",
+      "  try { e.stats(); } catch (err) { after = err.code; }",
+      "  inside.push([freed === undefined, status, after, memory.buffer.byteLength]);",
+      "}",
+      "console.log(JSON.stringify({ sizes, inside }));",
     ].join("\n"),
   );
   const out = execFileSync(process.execPath, ["--expose-gc", script], { cwd: project, encoding: "utf8" });
-  const sizes = JSON.parse(out);
+  const { sizes, inside } = JSON.parse(out);
   // One engine of this network takes a few MB; twelve kept alive would take twelve times that.
   assert.ok(sizes.at(-1) <= sizes[1] * 1.5, `wasm memory grew: ${sizes.map((s) => (s / 2 ** 20).toFixed(1)).join(" → ")} MiB`);
+  for (const [returned, status, after] of inside) {
+    assert.deepEqual([returned, status, after], [true, "complete", "engine_freed"], "free() inside a call of its own");
+  }
+  const insideSizes = inside.map((r) => r[3]);
+  assert.ok(insideSizes.at(-1) <= insideSizes[0] * 1.5, `freed inside their calls, wasm memory grew: ${insideSizes.map((s) => (s / 2 ** 20).toFixed(1)).join(" → ")} MiB`);
 });
 
 test("out of memory is a coded error: the engine that ran out is engine_failed until freed, the others keep working", () => {
