@@ -488,7 +488,9 @@ test("no body ever makes a 500", async () => {
     }
   }
   for (const [method, path] of [["GET", "/v1/reservations/%ZZ"], ["DELETE", "/v1/reservations/%E0%A4%A"], ["POST", "/v1/orders/%E0/events"], ["GET", "/v1/orders/%25%?token=x"]]) {
-    assertError(await api.call(method, path, { raw: method === "GET" ? undefined : "{}", token: TOKEN }), 400, "invalid_input");
+    const res = await api.call(method, path, { raw: method === "GET" ? undefined : "{}", token: TOKEN });
+    assertError(res, 400, "invalid_input");
+    assert.equal(res.json.error.field, "id", `${path}: the bad path segment is named`);
   }
   // Valid JSON nested thousands deep (10 KB, under every body limit) is refused up front: it
   // would overflow the stack of the copy that hands a body to the ledger (a 500).
@@ -502,7 +504,9 @@ test("no body ever makes a 500", async () => {
     ["POST", "/v1/locations", deep],
     ["POST", "/v1/source", `{"lines":${deep}}`],
   ]) {
-    assertError(await api.call(method, path, { raw, token: TOKEN }), 400, "invalid_input");
+    const res = await api.call(method, path, { raw, token: TOKEN });
+    assertError(res, 400, "invalid_input");
+    assert.equal(res.json.error.field, "body", `${path}: ${res.text}`);
   }
   // Brackets inside strings (an escaped quote included) are not nesting.
   const bracketed = await api.post("/v1/source", { lines: [{ sku: `"${"[".repeat(100)}`, qty: 1 }], destination: { lat: 48, lon: 2 } });

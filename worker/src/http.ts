@@ -164,7 +164,7 @@ function parseBody(text: string): unknown {
     throw new HttpError(400, "bad_json", `the body is not valid JSON: ${(err as Error).message}`);
   }
   if (nestsDeeper(value, MAX_DEPTH)) {
-    throw new HttpError(400, "invalid_input", `body: arrays and objects nest deeper than ${MAX_DEPTH} levels`);
+    throw new HttpError(400, "invalid_input", `body: arrays and objects nest deeper than ${MAX_DEPTH} levels`, { field: "body" });
   }
   return value;
 }

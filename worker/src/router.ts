@@ -47,7 +47,7 @@ export class Router {
             params[k] = decodeURIComponent(m[i + 1]!);
           } catch {
             // A malformed escape (`%ZZ`) is the client's mistake, not a 500.
-            throw new HttpError(400, "invalid_input", `${k}: not a valid percent-encoded path segment`);
+            throw new HttpError(400, "invalid_input", `${k}: not a valid percent-encoded path segment`, { field: k });
           }
         });
         return { handler: r.handler, params };
