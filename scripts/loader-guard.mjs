@@ -159,30 +159,29 @@ patches.push(
       "        return trapped(e, engine);\n" +
       "    };\n" +
       "    return {\n" + members.join("\n") + "\n    };\n}\n\n" +
-      "// Frees an engine. One that trapped gives back its handle's hold and each hold a call cut\n" +
-      "// short by a trap left (wasm-bindgen's Rc count); a call of it still running keeps its own,\n" +
-      "// and the engine goes when that call ends.\n" +
-      "function releaseEngine(ptr, delayed) {\n" +
+      "// Frees an engine: gives back its handle's hold (wasm-bindgen's Rc count) and, for one that\n" +
+      "// trapped, each hold a call cut short by a trap left; a call of it still running keeps its\n" +
+      "// own, and the engine goes when that call ends.\n" +
+      "function releaseEngine(ptr) {\n" +
       "    const cut = failedEngines.get(ptr);\n" +
-      "    if (cut === undefined) return wasm.__wbg_engine_free(ptr, delayed);\n" +
+      "    if (cut === undefined) return wasm.__wbg_engine_free(ptr, 1);\n" +
       "    failedEngines.delete(ptr);\n" +
       "    for (let i = 0; i <= cut; i++) wasm.__wbg_engine_free(ptr, 1);\n" +
       "}\n\nlet WASM_VECTOR_LEN = 0;",
   ],
-  // free() gives back the handle's hold whatever runs (wasm-bindgen's own asks for the value
-  // whole, and throws when a call of the engine is running: from inside an argument's getter it
-  // threw engine_busy, yet the engine went when that call ended): the engine goes at once, or
-  // when the call of it that is running ends.
+  // free() as the collector frees (wasm-bindgen's own asks for the value whole, and throws when a
+  // call of the engine is running: from inside an argument's getter it threw engine_busy, yet the
+  // engine went when that call ended).
   [
     "        const ptr = this.__destroy_into_raw();\n        wasm.__wbg_engine_free(ptr, 0);",
     1,
-    "        const ptr = this.__destroy_into_raw();\n        releaseEngine(ptr, 1);",
+    "        const ptr = this.__destroy_into_raw();\n        releaseEngine(ptr);",
   ],
   [
     "new FinalizationRegistry(ptr => wasm.__wbg_engine_free(ptr, 1));",
     1,
     // A throw from a finalizer is uncaught (Node exits): whatever freeing throws stays here.
-    "new FinalizationRegistry(ptr => { try { releaseEngine(ptr, 1); } catch { /* the module failed */ } });",
+    "new FinalizationRegistry(ptr => { try { releaseEngine(ptr); } catch { /* the module failed */ } });",
   ],
 );
 for (const [from, count, to] of patches) {

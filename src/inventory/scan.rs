@@ -45,14 +45,14 @@ pub(super) fn events(text: &str) -> Result<Vec<Slot<'_>>, InputError> {
     };
     match s.batch() {
         Some(slots) => Ok(slots),
-        None if s.too_long => Err(InputError::new("events", too_long())),
+        None if s.too_long => Err(InputError::new(
+            "events",
+            format!(
+                "a batch holds at most {MAX_BATCH_EVENTS} events: apply them in smaller batches"
+            ),
+        )),
         None => Err(InputError::new("events", s.failure())),
     }
-}
-
-/// Why a batch of more than [`MAX_BATCH_EVENTS`] elements was refused.
-fn too_long() -> String {
-    format!("a batch holds at most {MAX_BATCH_EVENTS} events: apply them in smaller batches")
 }
 
 struct Scanner<'a> {

@@ -302,11 +302,10 @@ function batchLength(events) {
 // event as `null` (NaN, ±Infinity: `null` means "absent", and a `safetyStock` of `qty: null`
 // removes the buffer): a line `index code message` per event that cannot be written (standing
 // in as `null`: each event stands alone), an empty line, then the array's JSON text. Everything
-// the caller's array runs (its length, each element's getter, a Proxy's traps, `toJSON`) runs
-// inside a try: an exception must not cross the wasm while the engine is borrowed. A length
-// that cannot be read or is beyond the cap throws a message.
-function eachEventText(events) {
-  const length = batchLength(events);
+// the caller's array runs (each element's getter, a Proxy's traps, `toJSON`) runs inside a try:
+// an exception must not cross the wasm while the engine is borrowed. `length` is the array's, as
+// eventsText read it.
+function eachEventText(events, length) {
   const parts = new Array(length);
   const refused = [];
   for (let i = 0; i < length; i++) {
@@ -353,24 +352,24 @@ function nonFiniteQuantity(event, key) {
 // else eachEventText's, event by event (JSON.stringify throws for some event, or writes a
 // quantity of some event, NaN or ±Infinity, as `null`; only a text holding `null` is looked
 // into). The first is a JSON array, `[...`; the second starts with its refusals or an empty line.
+// A length that cannot be read or is beyond the cap throws a message, before anything is written.
 export function eventsText(events) {
-  batchLength(events);
+  const length = batchLength(events);
   let text;
   try {
     text = JSON.stringify(events);
   } catch {
-    return eachEventText(events);
+    return eachEventText(events, length);
   }
   if (!text.includes("null")) return text;
   try {
-    const length = Math.min(events.length, MAX_BATCH_EVENTS);
     let found = false;
     for (let i = 0; i < length && !found; i++) found = nonFiniteQuantity(events[i], String(i)) !== undefined;
     if (!found) return text;
   } catch {
     // Read again below, each read inside its own try.
   }
-  return eachEventText(events);
+  return eachEventText(events, length);
 }
 
 // What a thrown value says, as a string, whatever it is: an Error's message (read inside the try:

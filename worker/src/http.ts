@@ -1,6 +1,7 @@
 // HTTP plumbing of the front worker: JSON answers, bounded body reading, bearer tokens.
 import type { Env } from "./env";
 import { HttpError, type Reply } from "./reply";
+import { invalid } from "./validate";
 
 /** Default ceiling on a JSON request body (reservations, orders, sourcing requests). */
 export const BODY_LIMIT = 256 * 1024;
@@ -164,7 +165,7 @@ function parseBody(text: string): unknown {
     throw new HttpError(400, "bad_json", `the body is not valid JSON: ${(err as Error).message}`);
   }
   if (nestsDeeper(value, MAX_DEPTH)) {
-    throw new HttpError(400, "invalid_input", `body: arrays and objects nest deeper than ${MAX_DEPTH} levels`, { field: "body" });
+    throw invalid("body", `arrays and objects nest deeper than ${MAX_DEPTH} levels`);
   }
   return value;
 }

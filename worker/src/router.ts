@@ -1,7 +1,7 @@
 // A small table router: method + path pattern → handler. A path that matches with another
 // method answers 405 with `Allow`; no match answers 404.
 import type { Env } from "./env";
-import { HttpError } from "./reply";
+import { invalid } from "./validate";
 
 export interface Ctx {
   request: Request;
@@ -47,7 +47,7 @@ export class Router {
             params[k] = decodeURIComponent(m[i + 1]!);
           } catch {
             // A malformed escape (`%ZZ`) is the client's mistake, not a 500.
-            throw new HttpError(400, "invalid_input", `${k}: not a valid percent-encoded path segment`, { field: k });
+            throw invalid(k, "not a valid percent-encoded path segment");
           }
         });
         return { handler: r.handler, params };
