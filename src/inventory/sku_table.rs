@@ -4,7 +4,7 @@
 //! Memory per SKU in the wasm: a 64-byte record plus 5.7 to 11.4 bytes of index (hashbrown
 //! keeps its power-of-two table at most 7/8 full, each bucket a 4-byte record number and a
 //! control byte: 10.5 bytes a SKU at a million), and nothing else for a SKU held in at most two
-//! places with plain counts (its columns are inline, see `stock.rs`). A map keyed by the names
+//! places with plain counts (its columns are inline, see `stock`). A map keyed by the names
 //! themselves took 32 bytes a bucket, and a second list of the names 24 bytes a SKU more. A
 //! lookup compares the name in the record it finds, which is the record an answer reads next
 //! anyway: one cache miss for the two, as when the name sat in the map.
