@@ -118,6 +118,18 @@
 //!
 //!   So cuts through subgradient ascent converge far too slowly for these budgets; a dual
 //!   method that converges in tens of evaluations (a bundle method) would be the prerequisite.
+//! * **Other branchings, tried and left out** (session of 2026-12-08, `sourcing_optimizer_perf`
+//!   at 10x50 and 20x200, every cost unchanged):
+//!   - strong branching: the OUT children of the 4 (or 8) free candidates of largest estimated
+//!     exclusion bound, each re-ascended 10 steps from the node's multipliers, the largest
+//!     bound chosen (and kept by that child), at depths below 1, 3 or 6. The nodes hardly fall
+//!     (store-heavy 10x50: 12.9 on average to 11.5-12.3) or rise (store-heavy 20x200: 51.7 to
+//!     56-60), and the solve p99 rises by 10-70%: which candidate is branched on is not what
+//!     makes the trees large;
+//!   - branching on the number of shipments at the root (one child per exact count, its
+//!     relaxation opening exactly that many): every count's child needs an ascent of its own and
+//!     each subtree a search, for bounds barely above the root's: 5.2 → 33.6 nodes (mixed
+//!     10x50), 51.7 → 230 (store-heavy 20x200).
 //!
 //! The code is written for the size-optimised wasm build (boxed slices, no sort closures in hot
 //! loops): `Vec` indexing and small closures are calls there.
