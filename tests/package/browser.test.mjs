@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { createStaticServer } from "../../scripts/serve.mjs";
 import { chromiumTempDirs, cleanChromiumTemp, pkgDir, repoRoot, requireBuild, tempDir } from "./helpers.mjs";
+import { assertLimits, limits } from "./limits.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -74,44 +75,11 @@ ${script}</script>
 </html>
 `;
 
-// The batch cap and free() from inside a call of the engine's own, as tests/package/consumer.test.mjs
-// checks them in Node: a batch over 4,194,304 events is refused whole, as an array (sparse or not:
-// at once) and as text, and nothing of it applies; free() from a getter of source()'s argument
-// returns, that call answers, later calls are engine_freed.
+// The batch cap and free() inside a call of its own (limits.mjs), in the page.
 const LIMITS = `import { init, Engine } from "atsource";
 await init();
-const errorOf = (f) => {
-  try { f(); return null; }
-  catch (err) { return { error: err instanceof Error, name: err.name, code: err.code, field: err.field, message: err.message }; }
-};
-const engine = new Engine();
-engine.upsertLocations([{ id: "PAR", kind: "store", lat: 48.8566, lon: 2.3522 }]);
-engine.applyEvents([{ id: "1", type: "set", sku: "S", location: "PAR", onHand: 8 }]);
-const MAX = 2 ** 22;
-const before = Array.from(engine.snapshot());
-// Made before the clock starts: allocating thirty million holes alone takes V8 ~0.1-0.3 s.
-const batches = [new Array(30_000_000), new Array(MAX + 1)];
-const t0 = performance.now();
-const arrays = batches.map((batch) => errorOf(() => engine.applyEvents(batch)));
-const arrayMs = performance.now() - t0;
-const adjust = { id: "long-1", type: "adjust", sku: "S", location: "PAR", delta: 1 };
-const text = \`[\${JSON.stringify(adjust)}\${",null".repeat(MAX)}]\`;
-const long = errorOf(() => engine.applyEvents(text));
-const unchanged = JSON.stringify(Array.from(engine.snapshot())) === JSON.stringify(before);
-const atsAfterRefusals = engine.ats("S", "PAR");
-const applied = engine.applyEvents([adjust]).applied;
-const ats = engine.ats("S", "PAR");
-const doomed = new Engine();
-doomed.upsertLocations([{ id: "PAR", kind: "store", lat: 48.8566, lon: 2.3522 }]);
-doomed.applyEvents([{ id: "1", type: "set", sku: "S", location: "PAR", onHand: 3 }]);
-let freed = "getter not called";
-const cart = { lines: [{ sku: "S", qty: 1 }], get destination() { freed = errorOf(() => doomed.free()); return { lat: 48.85, lon: 2.35 }; } };
-let status = null;
-const outer = errorOf(() => { status = doomed.source(cart).status; });
-window.__result = {
-  arrays, arrayMs, long, unchanged, atsAfterRefusals, applied, ats,
-  freed, outer, status, later: [errorOf(() => doomed.stats()), errorOf(() => doomed.ats("S", "PAR"))],
-};
+${limits}
+window.__result = limits(Engine);
 `;
 
 // What a page whose app did not ship the .wasm sees: init() rejects with a coded error, twice
@@ -176,30 +144,37 @@ after(async () => {
   if (chromiumBefore) cleanChromiumTemp(chromiumBefore);
 });
 
+/**
+ * Opens `path` in `browser` and waits for its script's `window.__result`: that result, and what
+ * went wrong on the page (errors, warnings, failed requests) and the content types of the .wasm
+ * responses.
+ */
+async function resultOf(browser, path) {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error" || msg.type() === "warning") {
+      problems.push(`console.${msg.type()}: ${msg.text()}`);
+    }
+  });
+  page.on("requestfailed", (req) => problems.push(`requestfailed: ${req.url()}`));
+  const wasmTypes = [];
+  page.on("response", (res) => {
+    if (res.url().endsWith(".wasm")) wasmTypes.push(res.headers()["content-type"]);
+  });
+  await page.goto(`${origin}${path}`);
+  // On a failure the page never sets __result: the problems list says why.
+  await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 10_000 }).catch(() => {});
+  const result = await page.evaluate(() => window.__result);
+  return { result, problems, wasmTypes };
+}
+
 /** Opens `path` and checks what SCRIPT computed, and that nothing went wrong on the page. */
 async function runs(path) {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
-    const page = await browser.newPage();
-    const problems = [];
-    page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
-    page.on("console", (msg) => {
-      if (msg.type() === "error" || msg.type() === "warning") {
-        problems.push(`console.${msg.type()}: ${msg.text()}`);
-      }
-    });
-    page.on("requestfailed", (req) => problems.push(`requestfailed: ${req.url()}`));
-    const wasmTypes = [];
-    page.on("response", (res) => {
-      if (res.url().endsWith(".wasm")) wasmTypes.push(res.headers()["content-type"]);
-    });
-
-    await page.goto(`${origin}${path}`);
-    // On a failure the page never sets __result: the problems list below says why.
-    await page
-      .waitForFunction(() => window.__result !== undefined, null, { timeout: 10_000 })
-      .catch(() => {});
-    const result = await page.evaluate(() => window.__result);
+    const { result, problems, wasmTypes } = await resultOf(browser, path);
     assert.deepEqual(problems, []);
     assert.deepEqual(result, {
       same: true,
@@ -253,39 +228,9 @@ test("an app that did not ship the .wasm gets a coded wasm_not_found naming the 
 test("a batch over 4,194,304 events is refused whole at once; free() inside a call of its own returns", async () => {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
-    const page = await browser.newPage();
-    const problems = [];
-    page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
-    page.on("console", (msg) => {
-      if (msg.type() === "error" || msg.type() === "warning") {
-        problems.push(`console.${msg.type()}: ${msg.text()}`);
-      }
-    });
-    await page.goto(`${origin}/limits/`);
-    // On a failure the page never sets __result: the problems list below says why.
-    await page
-      .waitForFunction(() => window.__result !== undefined, null, { timeout: 10_000 })
-      .catch(() => {});
-    const r = await page.evaluate(() => window.__result);
+    const { result, problems } = await resultOf(browser, "/limits/");
     assert.deepEqual(problems, []);
-    const message = "events: a batch holds at most 4194304 events: apply them in smaller batches";
-    const refused = { error: true, name: "AtsourceError", code: "invalid_input", field: "events", message };
-    // Thirty million holes, then one event over the cap: refused before JSON.stringify walks them.
-    assert.deepEqual(r.arrays, [refused, refused]);
-    assert.ok(r.arrayMs < 1000, `arrays refused in ${r.arrayMs} ms`);
-    // The same length as text: the engine counts it and refuses it before any event applies. Not
-    // timed (nor in Node): it copies and scans the 20 MB, and the first time grows the wasm
-    // memory too, 0.8-1.5 s here.
-    assert.deepEqual(r.long, refused);
-    assert.equal(r.unchanged, true, "the snapshot is byte for byte the same after the refusals");
-    assert.equal(r.atsAfterRefusals, 8, "nothing of a refused batch applies");
-    assert.deepEqual([r.applied, r.ats], [1, 9], "the engine still applies events");
-    // free() from the cart's getter returned, the call answered, later calls are engine_freed.
-    assert.equal(r.freed, null, "free() inside a call of its own returns");
-    assert.deepEqual([r.outer, r.status], [null, "complete"]);
-    for (const later of r.later) {
-      assert.deepEqual([later?.error, later?.name, later?.code], [true, "AtsourceError", "engine_freed"]);
-    }
+    assertLimits(result);
   } finally {
     await browser.close();
   }

@@ -9,64 +9,22 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { binDir, installPacked, tempDir } from "../package/helpers.mjs";
+import { assertLimits, limits } from "../package/limits.mjs";
 
 const COMPATIBILITY_DATE = "2026-04-01"; // wrangler 4.86's workerd accepts dates up to here
 
 const workerSource = (specifier) => `
 import { init, Engine, buildInfo } from ${JSON.stringify(specifier)};
 
-// The batch cap and free() from inside a call of the engine's own, as
-// tests/package/consumer.test.mjs checks them in Node.
-function limits() {
-  const errorOf = (f) => {
-    try {
-      f();
-      return null;
-    } catch (err) {
-      return { error: err instanceof Error, name: err.name, code: err.code, field: err.field, message: err.message };
-    }
-  };
-  const engine = new Engine();
-  engine.upsertLocations([{ id: "PAR", kind: "store", lat: 48.8566, lon: 2.3522 }]);
-  engine.applyEvents([{ id: "1", type: "set", sku: "S", location: "PAR", onHand: 8 }]);
-  const MAX = 2 ** 22;
-  const before = Array.from(engine.snapshot());
-  // Made before the clock starts: allocating thirty million holes alone takes V8 ~0.1-0.3 s.
-  const batches = [new Array(30_000_000), new Array(MAX + 1)];
-  const t0 = performance.now();
-  const arrays = batches.map((batch) => errorOf(() => engine.applyEvents(batch)));
-  const arrayMs = performance.now() - t0;
-  const adjust = { id: "long-1", type: "adjust", sku: "S", location: "PAR", delta: 1 };
-  const long = errorOf(() => engine.applyEvents("[" + JSON.stringify(adjust) + ",null".repeat(MAX) + "]"));
-  const unchanged = JSON.stringify(Array.from(engine.snapshot())) === JSON.stringify(before);
-  const atsAfterRefusals = engine.ats("S", "PAR");
-  const applied = engine.applyEvents([adjust]).applied;
-  const ats = engine.ats("S", "PAR");
-  const doomed = new Engine();
-  doomed.upsertLocations([{ id: "PAR", kind: "store", lat: 48.8566, lon: 2.3522 }]);
-  doomed.applyEvents([{ id: "1", type: "set", sku: "S", location: "PAR", onHand: 3 }]);
-  let freed = "getter not called";
-  const cart = {
-    lines: [{ sku: "S", qty: 1 }],
-    get destination() {
-      freed = errorOf(() => doomed.free());
-      return { lat: 48.85, lon: 2.35 };
-    },
-  };
-  let status = null;
-  const outer = errorOf(() => {
-    status = doomed.source(cart).status;
-  });
-  const later = [errorOf(() => doomed.stats()), errorOf(() => doomed.ats("S", "PAR"))];
-  return { arrays, arrayMs, long, unchanged, atsAfterRefusals, applied, ats, freed, outer, status, later };
-}
+// The batch cap and free() inside a call of its own (../package/limits.mjs).
+${limits}
 
 export default {
   async fetch(request) {
     await init();
     await init();
     const url = new URL(request.url);
-    if (url.pathname === "/limits") return Response.json(limits());
+    if (url.pathname === "/limits") return Response.json(limits(Engine));
     const engine = new Engine();
     engine.upsertLocations([
       { id: "PAR", kind: "store", lat: 48.8566, lon: 2.3522 },
@@ -171,21 +129,5 @@ test('`import ... from "atsource"` bundled by wrangler resolves the workerd entr
 test("a batch over 4,194,304 events is refused whole at once; free() inside a call of its own returns", async () => {
   const script = join(project, "worker-limits.js");
   writeFileSync(script, workerSource("./node_modules/atsource/index.workerd.js"));
-  const r = await askWorker({ scriptPath: script, modulesRoot: project }, "/limits");
-  const message = "events: a batch holds at most 4194304 events: apply them in smaller batches";
-  const refused = { error: true, name: "AtsourceError", code: "invalid_input", field: "events", message };
-  // Thirty million holes, then one event over the cap: refused before JSON.stringify walks them.
-  assert.deepEqual(r.arrays, [refused, refused]);
-  assert.ok(r.arrayMs < 1000, `arrays refused in ${r.arrayMs} ms`);
-  // The same length as text: the engine counts it and refuses it before any event applies.
-  assert.deepEqual(r.long, refused);
-  assert.equal(r.unchanged, true, "the snapshot is byte for byte the same after the refusals");
-  assert.equal(r.atsAfterRefusals, 8, "nothing of a refused batch applies");
-  assert.deepEqual([r.applied, r.ats], [1, 9], "the engine still applies events");
-  // free() from the cart's getter returned, the call answered, later calls are engine_freed.
-  assert.equal(r.freed, null, "free() inside a call of its own returns");
-  assert.deepEqual([r.outer, r.status], [null, "complete"]);
-  for (const later of r.later) {
-    assert.deepEqual([later?.error, later?.name, later?.code], [true, "AtsourceError", "engine_freed"]);
-  }
+  assertLimits(await askWorker({ scriptPath: script, modulesRoot: project }, "/limits"));
 });
