@@ -1,7 +1,11 @@
 //! `source` end to end: strategies, fallback, partial plans, coded errors, tie rules,
 //! explanations, profiles, and the plan invariants on random networks.
 
+#[path = "../sourcing_common/mod.rs"]
 mod sourcing_common;
+
+mod profiles;
+mod refusals;
 
 use atsource::inventory::position_ats;
 use atsource::network::{haversine_km, LocationKind, Network};
@@ -176,146 +180,6 @@ fn the_partial_plan_that_ships_most_wins_across_strategies() {
 }
 
 #[test]
-fn bad_input_is_refused_with_a_code_and_a_field() {
-    let (n, i) = small();
-    let profiles = Profiles::new();
-    let err = |json: &str| {
-        let e = match SourceRequest::from_json(json) {
-            Ok(r) => source(&n, &i, &profiles, &r).expect_err("refused"),
-            Err(e) => e,
-        };
-        (e.code(), e.field().to_string())
-    };
-    let dest = r#""destination":{"lat":48.86,"lon":2.35}"#;
-    assert_eq!(
-        err(&format!(r#"{{"lines":[{{"sku":"A","qty":-1}}],{dest}}}"#)),
-        ("invalid_quantity", "lines[0].qty".into())
-    );
-    assert_eq!(
-        err(&format!(
-            r#"{{"lines":[{{"sku":"A","qty":1}},{{"sku":"B","qty":1.5}}],{dest}}}"#
-        )),
-        ("invalid_quantity", "lines[1].qty".into())
-    );
-    assert_eq!(
-        err(&format!(r#"{{"lines":[{{"sku":"A","qty":0}}],{dest}}}"#)),
-        ("invalid_quantity", "lines[0].qty".into())
-    );
-    assert_eq!(
-        err(&format!(r#"{{"lines":[],{dest}}}"#)),
-        ("invalid_input", "lines".into())
-    );
-    assert_eq!(
-        err(&format!(r#"{{"lines":[{{"sku":"","qty":1}}],{dest}}}"#)),
-        ("invalid_input", "lines[0].sku".into())
-    );
-    assert_eq!(
-        err(r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":91,"lon":2}}"#),
-        ("invalid_input", "destination.lat".into())
-    );
-    assert_eq!(err(r#"{"lines":[{"sku":"A","qty":1}]}"#).0, "invalid_input");
-    assert_eq!(
-        err(&format!(
-            r#"{{"lines":[{{"sku":"A","qty":1,"x":1}}],{dest}}}"#
-        ))
-        .0,
-        "invalid_input"
-    );
-    assert_eq!(
-        err(&format!(
-            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":"nope"}}"#
-        )),
-        ("unknown_profile", "profile".into())
-    );
-    assert_eq!(
-        err(&format!(
-            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"maxShipments":0}}}}"#
-        )),
-        ("invalid_profile", "profile.maxShipments".into())
-    );
-    assert_eq!(
-        err(&format!(
-            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"strategies":[{{"minPerformance":1.5}}]}}}}"#
-        )),
-        (
-            "invalid_profile",
-            "profile.strategies[0].minPerformance".into()
-        )
-    );
-    assert_eq!(
-        err(&format!(
-            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"strategies":[{{"strategies":[]}}]}}}}"#
-        )),
-        ("invalid_profile", "profile.strategies[0].strategies".into())
-    );
-    assert_eq!(
-        err(&format!(
-            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"costPerKm":-1}}}}"#
-        )),
-        ("invalid_profile", "profile.costPerKm".into())
-    );
-    assert_eq!(
-        err(&format!(
-            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"costPerUnitKm":1e308}}}}"#
-        )),
-        ("invalid_profile", "profile.costPerUnitKm".into())
-    );
-    assert_eq!(
-        err(&format!(
-            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"ranks":{{"ST-PARIS-1":0}}}}}}"#
-        )),
-        ("invalid_profile", "profile.ranks.ST-PARIS-1".into())
-    );
-    assert_eq!(
-        err(&format!(
-            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"kinds":[]}}}}"#
-        ))
-        .0,
-        "invalid_profile"
-    );
-    assert_eq!(
-        err(&format!(
-            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"searchBudget":0.5}}}}"#
-        ))
-        .0,
-        "invalid_profile"
-    );
-    assert_eq!(
-        err(&format!(
-            r#"{{"lines":[{{"sku":"A","qty":1}}],{dest},"profile":{{"maxShipmentz":1}}}}"#
-        ))
-        .0,
-        "invalid_profile"
-    );
-    assert_eq!(
-        err(&format!(
-            r#"{{"lines":[{{"sku":"A","qty":600000000}},{{"sku":"B","qty":600000000}}],{dest}}}"#
-        )),
-        ("cart_too_large", "lines".into())
-    );
-
-    // NaN cannot be written in JSON; a caller building the request directly gets the same code.
-    let mut nan = request(&format!(r#"{{"lines":[{{"sku":"A","qty":1}}],{dest}}}"#));
-    nan.destination.lat = f64::NAN;
-    assert_eq!(
-        source(&n, &i, &profiles, &nan).unwrap_err().code(),
-        "invalid_input"
-    );
-    let mut nan_qty = request(&format!(r#"{{"lines":[{{"sku":"A","qty":1}}],{dest}}}"#));
-    nan_qty.lines[0].qty = f64::NAN;
-    assert_eq!(
-        source(&n, &i, &profiles, &nan_qty).unwrap_err().code(),
-        "invalid_quantity"
-    );
-
-    let lines: Vec<String> = (0..10_000)
-        .map(|k| format!(r#"{{"sku":"S{k}","qty":1}}"#))
-        .collect();
-    let big = format!(r#"{{"lines":[{}],{dest}}}"#, lines.join(","));
-    assert_eq!(err(&big).0, "cart_too_large");
-}
-
-#[test]
 fn same_sku_lines_merge_and_unknown_skus_have_no_stock() {
     let plan = run(
         r#"{"lines":[{"sku":"B","qty":1},{"sku":"A","qty":1},{"sku":"B","qty":1}],"destination":{"lat":48.86,"lon":2.35}}"#,
@@ -468,46 +332,6 @@ fn explanations_say_why_nearby_locations_do_not_ship() {
     assert!(plan.explanations.iter().all(|e| !e.message.is_empty()));
 }
 
-#[test]
-fn profiles_round_trip_through_json_and_postcard_and_validate_on_load() {
-    let mut profiles = Profiles::new();
-    profiles
-        .set(
-            "flat",
-            profile(r#"{"maxDistanceKm":50,"costPerShipment":5}"#),
-        )
-        .unwrap();
-    profiles
-        .set("staged", profile(r#"{"costPerKm":0.1,"strategies":[{"kinds":["store"],"maxShipments":1}],"fallback":{"allowPartial":true}}"#))
-        .unwrap();
-    assert_eq!(
-        profiles.set("", Profile::default()).unwrap_err().code(),
-        "invalid_profile"
-    );
-    let json = serde_json::to_string(&profiles).unwrap();
-    let back: Profiles = serde_json::from_str(&json).unwrap();
-    assert_eq!(back, profiles);
-    let bytes = postcard::to_allocvec(&profiles).unwrap();
-    let back: Profiles = postcard::from_bytes(&bytes).unwrap();
-    assert_eq!(back, profiles);
-    assert_eq!(back.names().collect::<Vec<_>>(), ["flat", "staged"]);
-    assert!(serde_json::from_str::<Profiles>(r#"{"bad":{"maxShipments":-1}}"#).is_err());
-    // A registered "default" applies when the request names none.
-    let (n, i) = small();
-    let mut with_default = Profiles::new();
-    with_default
-        .set("default", profile(r#"{"kinds":["warehouse"]}"#))
-        .unwrap();
-    let plan = source(
-        &n,
-        &i,
-        &with_default,
-        &request(r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.86,"lon":2.35}}"#),
-    )
-    .unwrap();
-    assert_eq!(locations(&plan), ["WH-LYON"]);
-}
-
 /// Every plan on random networks: within ATS and capacity, the cart exactly when complete, at
 /// most `maxShipments`, and costs equal to the contract's formula.
 #[test]
@@ -595,129 +419,6 @@ fn plans_respect_stock_capacity_and_the_cost_model() {
 }
 
 #[test]
-fn the_default_profile_is_the_contract_default() {
-    let plan = run(
-        r#"{"lines":[{"sku":"A","qty":1},{"sku":"B","qty":1}],"destination":{"lat":48.86,"lon":2.35}}"#,
-        &Profiles::new(),
-    );
-    assert_eq!(plan.strategy.as_deref(), Some("default"));
-    // No carrier cost: the warehouse (2) ships both in one parcel, cheaper than two stores (4 + 4).
-    assert_eq!(locations(&plan), ["WH-LYON"]);
-    assert_eq!(plan.total_cost, 2.0);
-}
-
-/// The code and field path `setProfile` refuses a profile with.
-fn refused(json: &str) -> (&'static str, String) {
-    let err = Profiles::new().set("p", profile(json)).unwrap_err();
-    (err.code(), err.field().to_string())
-}
-
-#[test]
-fn strategies_of_one_profile_have_distinct_names() {
-    assert_eq!(
-        refused(r#"{"strategies":[{"name":"stores"},{"name":"stores","maxShipments":1}]}"#),
-        ("invalid_profile", "strategies[1].name".to_string())
-    );
-    // A name that an unnamed strategy gets by default, and the fallback's, clash alike.
-    assert_eq!(
-        refused(r#"{"strategies":[{"name":"strategy-2"},{"kinds":["store"]}]}"#),
-        ("invalid_profile", "strategies[1].name".to_string())
-    );
-    assert_eq!(
-        refused(r#"{"strategies":[{"name":"near"}],"fallback":{"name":"near"}}"#),
-        ("invalid_profile", "fallback.name".to_string())
-    );
-    assert_eq!(
-        refused(r#"{"name":"fallback","fallback":{}}"#),
-        ("invalid_profile", "fallback.name".to_string())
-    );
-    // Inline, the path starts at the request's profile; distinct names are fine.
-    let err = SourceRequest::from_json(
-        r#"{"lines":[{"sku":"A","qty":1}],"destination":{"lat":48.86,"lon":2.35},
-            "profile":{"strategies":[{"name":"a"},{"name":"a"}]}}"#,
-    )
-    .and_then(|r| {
-        let (n, i) = small();
-        source(&n, &i, &Profiles::new(), &r)
-    })
-    .unwrap_err();
-    assert_eq!(
-        (err.code(), err.field()),
-        ("invalid_profile", "profile.strategies[1].name")
-    );
-    let mut ok = Profiles::new();
-    ok.set(
-        "p",
-        profile(r#"{"strategies":[{"name":"a"},{}],"fallback":{"name":"last"}}"#),
-    )
-    .unwrap();
-    let names: Vec<&str> = ok
-        .strategies("p")
-        .unwrap()
-        .iter()
-        .map(|s| s.name.as_str())
-        .collect();
-    assert_eq!(names, ["a", "strategy-2", "last"]);
-}
-
-#[test]
-fn ranks_without_a_cost_per_rank_anywhere_are_refused() {
-    assert_eq!(
-        refused(r#"{"ranks":{"WH-LYON":1,"ST-PARIS-1":2}}"#),
-        ("invalid_profile", "ranks".to_string())
-    );
-    assert_eq!(
-        refused(r#"{"strategies":[{"kinds":["store"]},{"ranks":{"WH-LYON":1}}]}"#),
-        ("invalid_profile", "strategies[1].ranks".to_string())
-    );
-    assert_eq!(
-        refused(r#"{"fallback":{"ranks":{"WH-LYON":1}}}"#),
-        ("invalid_profile", "fallback.ranks".to_string())
-    );
-    // A sibling's costPerRank does not price another strategy's ranks.
-    assert_eq!(
-        refused(r#"{"strategies":[{"ranks":{"WH-LYON":1}},{"costPerRank":1}]}"#),
-        ("invalid_profile", "strategies[0].ranks".to_string())
-    );
-    // Priced (even at 0 on purpose, in one strategy), or no rank given: accepted.
-    for ok in [
-        r#"{"ranks":{"WH-LYON":1},"costPerRank":2}"#,
-        r#"{"ranks":{"WH-LYON":1},"strategies":[{"costPerRank":0},{"costPerRank":5}]}"#,
-        r#"{"strategies":[{"ranks":{"WH-LYON":1},"costPerRank":1}],"fallback":{}}"#,
-        r#"{"ranks":{}}"#,
-    ] {
-        Profiles::new().set("p", profile(ok)).unwrap();
-    }
-}
-
-#[test]
-fn stored_profiles_load_as_an_earlier_build_accepted_them() {
-    // What `setProfile` now refuses (two strategies of one name, ranks with no costPerRank, a
-    // currency that is no code) but an earlier build stored: a snapshot holding it still loads.
-    let stored = r#"{
-        "dup": {"strategies":[{"name":"x"},{"name":"x","maxShipments":1}]},
-        "ranked": {"ranks":{"WH-LYON":1}},
-        "euro": {"delivery":{"currency":"€"}},
-        "dear": {"costPerKm":1e12,"strategies":[{"costPerShipment":5e9}]}
-    }"#;
-    let profiles: Profiles = serde_json::from_str(stored).unwrap();
-    for name in ["dup", "ranked", "euro", "dear"] {
-        assert!(profiles.strategies(name).is_some(), "{name}");
-    }
-    // A stored profile that was never valid is still refused.
-    assert!(serde_json::from_str::<Profiles>(r#"{"bad":{"maxShipments":0}}"#).is_err());
-    // Coming in, the same profiles are refused.
-    assert_eq!(refused(r#"{"costPerKm":1e12}"#).1, "costPerKm");
-    assert_eq!(
-        refused(r#"{"delivery":{"currency":"€"}}"#).1,
-        "delivery.currency"
-    );
-    Profiles::new()
-        .set("chf", profile(r#"{"delivery":{"currency":"chf"}}"#))
-        .unwrap();
-}
-
-#[test]
 fn a_location_at_exactly_max_distance_is_eligible_however_near() {
     // The auditor's case: a warehouse 2.3 cm from the destination, maxDistanceKm set to exactly
     // that distance (the spatial index's rounding at such distances once left it out).
@@ -774,53 +475,6 @@ fn the_largest_costs_allowed_still_price_every_plan_with_a_number() {
     );
     assert!(plan.lower_bound.is_finite());
     assert!(plan.shipments.iter().all(|s| s.cost.is_finite()));
-}
-
-/// JSON arrays are not objects: serde's derived decoders would read a struct from an array,
-/// field by field in order (`"fallback": [null, 5]` a strategy, `["A", 2]` a line); they are
-/// refused, named at their path (a list's, for an element). Snapshots (postcard, where structs are sequences) still load.
-#[test]
-fn arrays_where_objects_belong_are_refused() {
-    for (json, field) in [
-        (r#"{"fallback":[null,null]}"#, "fallback"),
-        (r#"{"strategies":[[null]]}"#, "strategies"),
-        (r#"{"delivery":[]}"#, "delivery"),
-        (r#"{"delivery":["USD"]}"#, "delivery"),
-        (
-            r#"{"delivery":{"store":[["monday"],8,20,12,2]}}"#,
-            "delivery.store",
-        ),
-        (
-            r#"{"delivery":{"locations":{"A":[1]}}}"#,
-            "delivery.locations.A",
-        ),
-        (
-            r#"{"delivery":{"serviceLevels":[["x","X",5]]}}"#,
-            "delivery.serviceLevels",
-        ),
-        (
-            r#"{"delivery":{"serviceLevels":[{"id":"x","basePrice":1,"transit":[[null,1,2]]}]}}"#,
-            "delivery.serviceLevels[0].transit",
-        ),
-        (
-            r#"{"delivery":{"clickAndCollect":[true]}}"#,
-            "delivery.clickAndCollect",
-        ),
-    ] {
-        let err = atsource::from_json::<Profile>(json).unwrap_err();
-        assert_eq!(err.field, field, "{json}: {err}");
-        assert!(err.message.contains("expected"), "{json}: {err}");
-    }
-    let err =
-        SourceRequest::from_json(r#"{"lines":[["A",2]],"destination":{"lat":48.86,"lon":2.35}}"#)
-            .unwrap_err();
-    assert_eq!(err.field(), "lines");
-    // Objects, null and absence read as before.
-    let p = profile(
-        r#"{"fallback":null,"strategies":null,"delivery":{"store":{"openHour":9},"locations":{"A":{"closeHour":18}}}}"#,
-    );
-    assert!(p.fallback.is_none() && p.strategies.is_none());
-    assert_eq!(p.delivery.unwrap().locations["A"].close_hour, Some(18.0));
 }
 
 #[test]
