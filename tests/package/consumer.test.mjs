@@ -559,7 +559,7 @@ test("hostile arrays (throwing getters, Proxy traps, huge sparse lengths, re-ent
   assert.ok(performance.now() - t0 < 1000, "refused without walking the slots");
   // A batch holds at most 4,194,304 events, refused whole beyond, before anything applies: as an
   // array (thirty million holes once ran for 42 s, then exhausted the wasm's memory) and as text.
-  // (tests/inventory_events.rs applies a batch of exactly that many: 10-20 s through the wasm.)
+  // (tests/inventory_events/main.rs applies a batch of exactly that many: 10-20 s through the wasm.)
   const MAX = 2 ** 22;
   const t1 = performance.now();
   const tooLong = /^events: a batch holds at most 4194304 events: apply them in smaller batches$/;
