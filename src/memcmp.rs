@@ -18,7 +18,7 @@ fn compare(a: &[u8], b: &[u8]) -> i32 {
     unsafe { compare_raw(a.as_ptr(), b.as_ptr(), a.len().min(b.len())) }
 }
 
-/// [`compare`] over `n` bytes at `a` and `b`: a loop of plain loads and compares, which the
+/// Compares `n` bytes at `a` and `b` (as `memcmp`): a loop of plain loads and compares, which the
 /// size-optimised build keeps as tight as written (slice iterators cost it 5% of an
 /// availability query).
 ///

@@ -137,7 +137,7 @@ struct Plan {
 /// expected supply.
 type Found<'a> = (Option<&'a SkuStock>, &'a [(u32, Inbound)]);
 
-/// SKUs answered per round of prefetching (see [`Inventory::each_answer`]): enough for their
+/// SKUs answered per round of prefetching (see [`crate::inventory::Inventory::each_answer`]): enough for their
 /// misses to overlap, few enough that what is prefetched stays cached until it is read.
 const ROUND: usize = 64;
 
