@@ -129,7 +129,17 @@
 //!   - branching on the number of shipments at the root (one child per exact count, its
 //!     relaxation opening exactly that many): every count's child needs an ascent of its own and
 //!     each subtree a search, for bounds barely above the root's: 5.2 → 33.6 nodes (mixed
-//!     10x50), 51.7 → 230 (store-heavy 20x200).
+//!     10x50), 51.7 → 230 (store-heavy 20x200);
+//!   - the shipment-count bound again, per node with the core treatment the summary above
+//!     asked for: recounted on each OUT child (its count ascent on a core of the count
+//!     relaxation's favourites, 8-60 steps, from the root's or the parent's count multipliers,
+//!     optionally only when the excluded candidate was one the count relaxation opened), its
+//!     rounded bound raising the node's `need`. The nodes fall (mean 51.7 → 38.6-39.2 and max
+//!     340 → 270-279 at store-heavy 20x200, 22.9 → 14.4 mixed; 12.9 → 9.7 and 265 → 158
+//!     store-heavy 10x50), but the work does not: the perf test's instructions (valgrind
+//!     `--tool=cachegrind`, this machine has no hardware counters) are within -1% to +4% of the
+//!     shipped search at 10x50 and 20x200 in every variant, and budget 200's worst certified
+//!     gap at 20x200 grows (2.75% → 3.8%).
 //!
 //! The code is written for the size-optimised wasm build (boxed slices, no sort closures in hot
 //! loops): `Vec` indexing and small closures are calls there.
