@@ -278,7 +278,7 @@ function skuText(skus) {
 // run in between) names them without their text crossing back.
 let textNames;
 
-// Most events one batch may hold: src/inventory/events.rs MAX_BATCH_EVENTS, which the engine
+// Most events one batch may hold: src/inventory/events/mod.rs MAX_BATCH_EVENTS, which the engine
 // enforces on the text. A longer array is refused here before JSON.stringify walks it (a sparse
 // array of thirty million holes: 150 MB of `null`s).
 const MAX_BATCH_EVENTS = 1 << 22;

@@ -1,6 +1,6 @@
 // The batch cap and free() from inside a call of the engine's own, checked alike in headless
 // Chromium (browser.test.mjs) and in workerd (../workerd/package.test.mjs), as consumer.test.mjs
-// checks them in Node: a batch over 4,194,304 events is refused whole, as an array (sparse or
+// (the cap) and memory.test.mjs (free()) check them in Node: a batch over 4,194,304 events is refused whole, as an array (sparse or
 // not: at once) and as text, and nothing of it applies; free() from a getter of source()'s
 // argument returns, that call answers, later calls are engine_freed.
 import assert from "node:assert/strict";

@@ -45,7 +45,7 @@ impl Lagrangian {
     /// `w_i` at the current multipliers; with `supply`, adds the knapsack's units per line.
     /// Written with slices and hand-rolled loops: the size-optimised build inlines neither
     /// `Vec` methods nor sort closures, and this is the optimiser's innermost loop.
-    pub(super) fn worth(&mut self, inst: &Instance, i: usize, supply: bool) -> f64 {
+    fn worth(&mut self, inst: &Instance, i: usize, supply: bool) -> f64 {
         let ci = inst.c[i];
         let r = inst.row(i);
         let lines = &inst.line[r.clone()];
