@@ -123,23 +123,26 @@
 //!   - strong branching: the OUT children of the 4 (or 8) free candidates of largest estimated
 //!     exclusion bound, each re-ascended 10 steps from the node's multipliers, the largest
 //!     bound chosen (and kept by that child), at depths below 1, 3 or 6. The nodes hardly fall
-//!     (store-heavy 10x50: 12.9 on average to 11.5-12.3) or rise (store-heavy 20x200: 51.7 to
-//!     56-60), and the solve p99 rises by 10-70%: which candidate is branched on is not what
-//!     makes the trees large;
+//!     (store-heavy 10x50: 12.9 on average to 10.9-12.3) or rise (store-heavy 20x200: 51.7 to
+//!     56.0-60.1), and the solve p99 goes from 10% lower (mixed 10x50) to 96% higher
+//!     (store-heavy 20x200, 8 candidates): which candidate is branched on is not what makes the
+//!     trees large;
 //!   - branching on the number of shipments at the root (one child per exact count, its
 //!     relaxation opening exactly that many): every count's child needs an ascent of its own and
 //!     each subtree a search, for bounds barely above the root's: 5.2 → 33.6 nodes (mixed
 //!     10x50), 51.7 → 230 (store-heavy 20x200);
 //!   - the shipment-count bound again, per node with the core treatment the summary above
 //!     asked for: recounted on each OUT child (its count ascent on a core of the count
-//!     relaxation's favourites, 8-60 steps, from the root's or the parent's count multipliers,
+//!     relaxation's favourites, 8-40 steps, from the root's or the parent's count multipliers,
 //!     optionally only when the excluded candidate was one the count relaxation opened), its
 //!     rounded bound raising the node's `need`. The nodes fall (mean 51.7 → 38.6-39.2 and max
-//!     340 → 270-279 at store-heavy 20x200, 22.9 → 14.4 mixed; 12.9 → 9.7 and 265 → 158
-//!     store-heavy 10x50), but the work does not: the perf test's instructions (valgrind
-//!     `--tool=cachegrind`, this machine has no hardware counters) are within -1% to +4% of the
-//!     shipped search at 10x50 and 20x200 in every variant, and budget 200's worst certified
-//!     gap at 20x200 grows (2.75% → 3.8%).
+//!     340 → 270-279 at store-heavy 20x200, 22.9 → 14.4-14.6 mixed; 12.9 → 9.7-9.8 and 265 →
+//!     158 store-heavy 10x50), but the work does not: the instructions of the whole perf test
+//!     (valgrind `--tool=cachegrind`, this machine has no hardware counters) are 0.0% to 0.5%
+//!     above the shipped search's at 10x50 and 0.9% to 3.7% above at 20x200, and budget 200's
+//!     worst certified gap at 20x200 grows (2.75% → 3.8-7.9%). Over every candidate instead
+//!     of a core, that gap fell to 0.59%, but the solve p50 rose by up to a quarter (store-heavy
+//!     20x200, timed on a noisy day).
 //!
 //! The code is written for the size-optimised wasm build (boxed slices, no sort closures in hot
 //! loops): `Vec` indexing and small closures are calls there.
